@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "SmartTODO",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "todo", targets: ["todo"]),
+        .executable(name: "convert-weights", targets: ["convert-weights"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS through its C header; apt package libopenblas-dev.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Tokenizers"),
+        .target(name: "Inference", dependencies: ["CBLAS", "Tokenizers"]),
+        .target(name: "TaskService", dependencies: ["Inference"]),
+        .executableTarget(
+            name: "todo",
+            dependencies: [
+                "Tokenizers", "Inference", "TaskService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "convert-weights",
+            dependencies: [
+                "Tokenizers", "Inference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/convert-weights"
+        ),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService"]),
+    ]
+)

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Where the task database lives: `--db PATH`, else `SMART_TODO_DB`, else the
+/// XDG data directory (`$XDG_DATA_HOME/smart-todo/tasks.sqlite`, by default
+/// `~/.local/share/smart-todo/tasks.sqlite`).
+public enum DatabaseLocation {
+    public static let fileName = "tasks.sqlite"
+
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                               home: String = NSHomeDirectory()) -> URL {
+        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: expandTilde(explicit, home: home)) }
+        if let env = environment["SMART_TODO_DB"], !env.isEmpty { return URL(fileURLWithPath: expandTilde(env, home: home)) }
+        // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { base = xdg } else { base = home + "/.local/share" }
+        return URL(fileURLWithPath: base).appendingPathComponent("smart-todo").appendingPathComponent(fileName)
+    }
+
+    private static func expandTilde(_ path: String, home: String) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst() }
+        return path
+    }
+}

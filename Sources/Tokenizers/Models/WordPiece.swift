@@ -1,0 +1,55 @@
+/// WordPiece (tokenizers' `models/wordpiece/mod.rs`): greedy longest match from
+/// the left, later pieces carrying the `##` prefix. A word longer than
+/// `maxInputCharsPerWord` scalars, or with any piece not in the vocabulary,
+/// becomes the single unknown token.
+struct WordPiece: TokenModel {
+    let vocabulary: Vocabulary
+    let unknownId: Int32
+    let continuingSubwordPrefix: String
+    let maxInputCharsPerWord: Int
+    private let wordStarts: ScalarTrie
+    private let continuations: ScalarTrie
+
+    init(vocabulary: Vocabulary, unknownToken: String, continuingSubwordPrefix: String = "##",
+         maxInputCharsPerWord: Int = 100, source: String) throws {
+        guard let unk = vocabulary.ids[unknownToken] else {
+            throw TokenizerError.unknownTokenNotInVocabulary(path: source, token: unknownToken)
+        }
+        self.vocabulary = vocabulary
+        self.unknownId = Int32(unk)
+        self.continuingSubwordPrefix = continuingSubwordPrefix
+        self.maxInputCharsPerWord = maxInputCharsPerWord
+        var starts = ScalarTrie(), continuations = ScalarTrie()
+        let prefix = Array(continuingSubwordPrefix.unicodeScalars.map(\.value))
+        for (token, id) in vocabulary.ids {
+            let scalars = Array(token.unicodeScalars.map(\.value))
+            starts.insert(scalars, id: id)
+            if !prefix.isEmpty, scalars.count > prefix.count, scalars.starts(with: prefix) {
+                continuations.insert(scalars[prefix.count...], id: id)
+            }
+        }
+        self.wordStarts = starts
+        self.continuations = continuations
+    }
+
+    func tokenize(_ word: ArraySlice<TextUnit>, into tokens: inout [WordToken]) {
+        let base = word.startIndex
+        let whole = WordToken(id: unknownId, start: 0, end: Int32(word.count))
+        if word.count > maxInputCharsPerWord {
+            tokens.append(whole)
+            return
+        }
+        let mark = tokens.count
+        var start = base
+        while start < word.endIndex {
+            let trie = start == base ? wordStarts : continuations
+            guard let (end, id) = trie.longestMatch(word, from: start) else {
+                tokens.removeLast(tokens.count - mark)
+                tokens.append(whole)
+                return
+            }
+            tokens.append(WordToken(id: id, start: Int32(start - base), end: Int32(end - base)))
+            start = end
+        }
+    }
+}
