@@ -26,19 +26,11 @@ struct JSONFields {
         return JSONFields(object, path: path)
     }
 
-    /// The decoder's own account (it gives line and column), and a plain word when the file just stops.
+    /// Where the file goes wrong, found by our own scan (the decoder does not say).
     private static func describe(_ error: Error, data: Data) -> String {
-        var detail = "\(error)"
-        if case DecodingError.dataCorrupted(let context) = error {
-            detail = context.debugDescription
-            if let underlying = context.underlyingError { detail += " (\((underlying as NSError).userInfo[NSDebugDescriptionErrorKey] ?? underlying))" }
-        }
         if data.isEmpty { return "the file is empty" }
-        if detail.localizedCaseInsensitiveContains("end of file") || detail.localizedCaseInsensitiveContains("unexpected end") {
-            let lines = data.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            return "the file ends in the middle of the JSON, at line \(lines) (truncated?): \(detail)"
-        }
-        return detail
+        if let problem = JSONSyntaxLocator.firstProblem(in: data) { return problem.description }
+        return "\(error)"
     }
 
     func name(_ key: String) -> String { field.isEmpty ? key : "\(field).\(key)" }

@@ -8,16 +8,18 @@ enum DefaultPaths {
             return URL(fileURLWithPath: env)
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Weights")
-        if FileManager.default.fileExists(atPath: cwd.path) { return cwd }
-        // .build/<config>/todo → package root
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = executable.deletingLastPathComponent()
+        if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("models.json").path) { return cwd }
+        return packageRoot.appendingPathComponent("Weights")
+    }
+
+    /// The package checkout holding this executable (`.build/<config>/todo`), else the working directory.
+    static var packageRoot: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("Weights")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("models.json").path) { return candidate }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
             dir = dir.deletingLastPathComponent()
         }
-        return cwd
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
     /// The embedding model's bundle, whose tokenizer is the default one.

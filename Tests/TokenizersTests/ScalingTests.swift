@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Tokenizers
+
+/// Huge inputs: time grows linearly with length and repeated calls do not grow
+/// memory. Not a speed test: the bounds only separate linear from quadratic
+/// (a quadratic tokenizer takes 16× longer on 4× the input, this allows 8×).
+@Suite(.serialized) struct ScalingTests {
+    static func noSpaces(_ count: Int) -> String {
+        var rng = SplitMix(seed: 7)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzéü".unicodeScalars)
+        var s = String.UnicodeScalarView()
+        for _ in 0..<count { s.append(letters[Int(rng.next() % UInt64(letters.count))]) }
+        return String(s)
+    }
+
+    static func ordinaryText(bytes: Int) -> String {
+        var rng = SplitMix(seed: 11)
+        let words = "the quick brown fox jumps over lazy dogs while renewing a passport before Friday's trip, café, naïve 東京 42 % done".split(separator: " ")
+        var out = ""
+        out.reserveCapacity(bytes + 64)
+        while out.utf8.count < bytes {
+            out += words[Int(rng.next() % UInt64(words.count))]
+            out += rng.next() % 13 == 0 ? ".\n" : " "
+        }
+        return out
+    }
+
+    /// Best of two runs, in seconds.
+    static func time(_ body: () throws -> Void) rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<2 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+
+    static func residentMegabytes() -> Double {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = Double(statm.split(separator: " ")[1]) else { return 0 }
+        return pages * 4096 / 1_048_576
+    }
+
+    @Test(arguments: ["minilm", "roberta-style-bpe"])
+    func megabyteWithoutSpacesIsLinear(name: String) throws {
+        let tok = try Fixtures.tokenizer(name)
+        let small = Self.noSpaces(250_000), large = Self.noSpaces(1_000_000)
+        var count = 0
+        let tSmall = try Self.time { count = try tok.encode(small).count }
+        let tLarge = try Self.time { count = try tok.encode(large).count }
+        #expect(count >= 3)
+        #expect(tLarge < 8 * tSmall + 0.05, "250k: \(tSmall)s, 1M: \(tLarge)s")
+    }
+
+    @Test(arguments: ["minilm", "roberta-style-bpe"])
+    func tenMegabytesOfTextIsLinearAndMemoryIsFlat(name: String) throws {
+        let tok = try Fixtures.tokenizer(name)
+        let small = Self.ordinaryText(bytes: 2_500_000), large = Self.ordinaryText(bytes: 10_000_000)
+        let tSmall = try Self.time { _ = try tok.encode(small) }
+        var tokens = 0
+        let tLarge = try Self.time { tokens = try tok.encode(large).count }
+        #expect(tokens > 2_000_000)
+        #expect(tLarge < 8 * tSmall + 0.05, "2.5 MB: \(tSmall)s, 10 MB: \(tLarge)s")
+        // Repeated calls: the word cache is bounded and nothing else is kept.
+        _ = try tok.encode(large)
+        let before = Self.residentMegabytes()
+        for _ in 0..<3 { _ = try tok.encode(large) }
+        let growth = Self.residentMegabytes() - before
+        #expect(growth < 64, "resident memory grew \(growth) MB over 3 repeated 10 MB encodes")
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Smart TODO builds against, when missing (run as root).
+set -euo pipefail
+missing=()
+for pkg in libopenblas-dev pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# All tests on a fresh machine: install what is missing, build in release mode (the scaling
+# tests encode 10 MB texts), run the Swift test suites, then the differential fuzz test of our
+# tokenizers against Hugging Face `tokenizers` in a pinned venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash Tools/install-system-deps.sh
+bash Tools/fetch-weights.sh
+
+venv=.venv-reference
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r Tools/reference/requirements.txt
+
+flags=(-c release -Xswiftc -enable-testing)
+swift build "${flags[@]}" --build-tests 2>&1 | grep -E "error|Build complete" | tail -3
+swift test "${flags[@]}" --skip-build
+
+echo "== differential fuzz test against Hugging Face tokenizers"
+"$venv/bin/python" Tools/reference/fuzz_tokenizers.py --todo .build/release/todo --count 5000
