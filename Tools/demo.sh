@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-system-deps.sh
-bash Tools/fetch-weights.sh
-swift build -c release 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | tail -3
+swift build -c release 2>&1 | grep -E "error|Build complete" | tail -3
+CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh
 todo=.build/release/todo
 
 echo
@@ -14,3 +14,7 @@ $todo tokenize "Renew passport before the Zürich trip — ASAP! 🛂"
 echo
 echo "== The same text as a premise/hypothesis pair, as JSON"
 $todo tokenize "Renew passport before the Zürich trip" --pair "This example is urgent." --json
+echo
+echo "== Embeddings (all-MiniLM-L6-v2, our engine): a long multi-paragraph text uses several windows"
+long="Quarterly planning notes. $(for i in $(seq 1 60); do printf 'Item %d: review the budget, the hiring plan and the vendor contracts. ' "$i"; done)"
+$todo embed "Renew passport" "Book flights to Lisbon" "$long"

@@ -1,4 +1,11 @@
 #!/usr/bin/env bash
-# Fetch and verify the model bundles of Weights/models.json (idempotent). See Tools/fetch_weights.py.
+# Fetch, verify and convert the model bundles of Weights/models.json (idempotent); see
+# Tools/fetch_weights.py. Uses $CONVERTER, else builds convert-weights in release mode.
 set -euo pipefail
-exec python3 "$(cd "$(dirname "$0")" && pwd)/fetch_weights.py" "$@"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+converter="${CONVERTER:-}"
+if [ -z "$converter" ]; then
+  (cd "$root" && swift build -c release --product convert-weights 2>&1 | grep -E "error|Build complete" | tail -2)
+  converter="$root/.build/release/convert-weights"
+fi
+exec python3 "$root/Tools/fetch_weights.py" --converter "$converter" "$@"

@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-system-deps.sh
-bash Tools/fetch-weights.sh
 
 venv=.venv-reference
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
@@ -13,6 +12,7 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | grep -E "error|Build complete" | tail -3
+CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh
 swift test "${flags[@]}" --skip-build
 
 echo "== differential fuzz test against Hugging Face tokenizers"

@@ -55,7 +55,7 @@ public struct Encoding: Sendable, Equatable {
     }
 
     /// Tokens `range` of this encoding, without overflow.
-    func slice(_ range: Range<Int>) -> Encoding {
+    public func slice(_ range: Range<Int>) -> Encoding {
         var e = Encoding()
         e.ids = Array(ids[range])
         e.tokens = Array(tokens[range])

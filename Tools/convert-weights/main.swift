@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Tokenizers
+import Inference
 
 /// Turns a Hugging Face checkpoint directory into a Smart TODO bundle.
 @main
@@ -9,10 +9,15 @@ struct ConvertWeights: ParsableCommand {
         commandName: "convert-weights",
         abstract: "Convert a Hugging Face checkpoint directory into a Smart TODO model bundle.",
         discussion: """
-        Reads IN_DIR (config.json, weights, tokenizer files) and writes OUT_DIR.
-        This version converts and validates the tokenizer: it loads the tokenizer
-        files with Smart TODO's own tokenizers (so a broken file is reported here,
-        naming the file and line), then copies them into OUT_DIR.
+        IN_DIR holds config.json; model.safetensors or sharded safetensors with
+        model.safetensors.index.json (float32, float16 or bfloat16); the tokenizer
+        files; and, for sentence-transformers models, 1_Pooling/config.json,
+        modules.json and sentence_bert_config.json.
+
+        OUT_DIR receives one float32 model.safetensors with Hugging Face tensor names,
+        our own config.json (architecture, dimensions, pooling, max length, sha256 of
+        every file and a fingerprint) and the tokenizer files. The result is loaded
+        back strictly before the command succeeds.
 
         Example:
           convert-weights ~/checkpoints/all-MiniLM-L6-v2 Weights/all-MiniLM-L6-v2
@@ -25,26 +30,17 @@ struct ConvertWeights: ParsableCommand {
     @Argument(help: "Bundle directory to write (created if missing).")
     var outputDirectory: String
 
-    static let tokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"]
+    @Option(help: "Bundle name (default: the input directory's name).")
+    var name: String?
 
     func run() throws {
-        let input = URL(fileURLWithPath: inputDirectory)
-        let output = URL(fileURLWithPath: outputDirectory)
-        let tokenizer = try Tokenizer.load(from: input.path)
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        var copied: [String] = []
-        for name in Self.tokenizerFiles where FileManager.default.fileExists(atPath: input.appendingPathComponent(name).path) {
-            let destination = output.appendingPathComponent(name)
-            try? FileManager.default.removeItem(at: destination)
-            try FileManager.default.copyItem(at: input.appendingPathComponent(name), to: destination)
-            copied.append(name)
-        }
-        // The copy must load exactly like the original.
-        let check = try Tokenizer.load(from: output.path)
-        let probe = "Smart TODO checks its tokenizer: Café, 東京, 🙂."
-        guard try check.encode(probe).ids == tokenizer.encode(probe).ids else {
-            throw ValidationError("The copied tokenizer in \(output.path) encodes differently from \(input.path).")
-        }
-        print("tokenizer: \(tokenizer.vocabulary.count) tokens; copied \(copied.joined(separator: ", ")) to \(output.path)")
+        let summary = try CheckpointConverter(input: URL(fileURLWithPath: inputDirectory), output: URL(fileURLWithPath: outputDirectory))
+            .convert(name: name)
+        let c = summary.config
+        print("converted \(c.name): \(c.architecture), task \(c.task), \(summary.tensorCount) tensors, \(c.conversion.parameters) parameters")
+        print("  dtype conversions: \(c.conversion.dtypeConversions.isEmpty ? "none (float32)" : c.conversion.dtypeConversions.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
+        print("  dropped: \(c.conversion.droppedTensors.isEmpty ? "nothing" : c.conversion.droppedTensors.joined(separator: ", "))")
+        print("  max length \(c.maxLength) tokens, pooling \(c.pooling.map { "\($0.mode.rawValue)\($0.normalize ? " + L2 normalize" : "")" } ?? "none")")
+        print("  fingerprint \(c.fingerprint.prefix(16))… → \(outputDirectory)")
     }
 }

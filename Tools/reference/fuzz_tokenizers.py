@@ -46,7 +46,7 @@ def main():
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else int(time.time())
     print(f"fuzz: seed {seed}, {args.count} strings per tokenizer", flush=True)
-    failures = 0
+    failures = total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for name, path in variants(tmp):
             rng = random.Random(f"{seed}-{name}")
@@ -86,8 +86,10 @@ def main():
                             print(f"  reference {key} {expected[key]}")
                             print(f"  ours      {key} {mine[key]}")
                         break
-            print(f"{name}: {len(cases) - bad} passed, {bad} failed ({time.time() - started:.1f}s)", flush=True)
+            print(f"{name}: {len(cases) - bad} identical, {bad} different ({time.time() - started:.1f}s)", flush=True)
             failures += bad
+            total += len(cases)
+    print(f"fuzz: {total - failures} passed, {failures} failed")
     return 1 if failures else 0
 
 

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Not `JSONSerialization`: on Linux it silently drops U+FEFF inside strings,
 /// which would corrupt vocabulary tokens and test inputs.
-enum JSONValue: Decodable, Sendable {
+public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -20,7 +20,7 @@ enum JSONValue: Decodable, Sendable {
         init?(intValue: Int) { nil }
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         if let object = try? decoder.container(keyedBy: Key.self) {
             var dict: [String: JSONValue] = [:]
             dict.reserveCapacity(object.allKeys.count)
@@ -46,23 +46,37 @@ enum JSONValue: Decodable, Sendable {
         }
     }
 
-    var string: String? { if case .string(let s) = self { return s }; return nil }
-    var int: Int? {
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
+        case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
+        case .int(let i): var c = encoder.singleValueContainer(); try c.encode(i)
+        case .double(let d): var c = encoder.singleValueContainer(); try c.encode(d)
+        case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
+        case .array(let a): var c = encoder.unkeyedContainer(); for v in a { try c.encode(v) }
+        case .object(let o):
+            var c = encoder.container(keyedBy: Key.self)
+            for (k, v) in o { try c.encode(v, forKey: Key(stringValue: k)) }
+        }
+    }
+
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var int: Int? {
         switch self {
         case .int(let i): return i
         case .double(let d) where d == d.rounded() && abs(d) < 9e15: return Int(d)
         default: return nil
         }
     }
-    var double: Double? {
+    public var double: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d
         default: return nil
         }
     }
-    var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
-    var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    var object: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
-    var isNull: Bool { if case .null = self { return true }; return false }
+    public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var object: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    public var isNull: Bool { if case .null = self { return true }; return false }
 }

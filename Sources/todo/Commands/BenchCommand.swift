@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 import Tokenizers
 
 struct BenchCommand: ParsableCommand {
@@ -13,6 +14,12 @@ struct BenchCommand: ParsableCommand {
 
         Tokenizer: the same corpus of to-do texts, encoded one text at a time on one
         thread by ours and by Hugging Face `tokenizers`; throughputs and their ratio.
+
+        Embeddings (all-MiniLM-L6-v2): 1 short sentence, 32 short sentences, 1 text
+        of 256 tokens, 1 text of 2,000 tokens (windowed); bundle load time; peak
+        RSS. Median and p95 in milliseconds, with --threads threads; the reference
+        runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and
+        thread count (Tools/bench/embedding_reference.py).
 
         Examples:
           bash Tools/bench/setup.sh && .build/release/todo bench
@@ -32,11 +39,33 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "End with one JSON object of all figures.")
     var json = false
 
+    @Option(help: "Embedding model bundle (default: Weights/all-MiniLM-L6-v2).")
+    var model: String?
+
+    @Option(help: "Only these sections: tokenizer, embed (comma-separated).")
+    var only: String?
+
+    @OptionGroup var engine: EngineOptions
+
     func validate() throws {
         guard passes >= 1 else { throw ValidationError("--passes must be 1 or more.") }
     }
 
     func run() throws {
+        let threads = try engine.applyThreads()
+        let sections = Set((only ?? "tokenizer,embed").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        var report = BenchReport()
+        let reference = ReferenceRunner.locate(explicit: python, packageRoot: DefaultPaths.packageRoot)
+        if reference == nil {
+            printError("no reference venv: run `bash Tools/bench/setup.sh` to measure Hugging Face, PyTorch and ONNX Runtime side by side")
+        }
+        if sections.contains("tokenizer") { try benchTokenizer(&report, reference: reference) }
+        if sections.contains("embed") { try benchEmbeddings(&report, reference: reference, threads: threads) }
+        report.add("peak_rss_mb", peakResidentMegabytes(), "peak RSS", unit: "MiB")
+        report.print(json: json)
+    }
+
+    private func benchTokenizer(_ report: inout BenchReport, reference: ReferenceRunner?) throws {
         let tokenizerPath = tokenizer ?? DefaultPaths.defaultTokenizer.path
         let tok: Tokenizer
         do { tok = try Tokenizer.load(from: tokenizerPath) } catch {
@@ -54,12 +83,10 @@ struct BenchCommand: ParsableCommand {
             ours = min(ours, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             tokens = n
         }
-        var report = BenchReport()
         report.add("tokenizer_ours_mb_s", Double(bytes) / ours / 1e6, "tokenizer (ours)", unit: "MB/s")
         report.add("tokenizer_ours_tokens_s", Double(tokens) / ours, "tokenizer (ours)", unit: "tokens/s")
 
-        let root = DefaultPaths.packageRoot
-        if let reference = ReferenceRunner.locate(explicit: python, packageRoot: root) {
+        if let reference {
             let jsonFile = try tokenizerJSONPath(tokenizerPath)
             let corpus = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-corpus-\(getpid()).jsonl")
             defer { try? FileManager.default.removeItem(at: corpus) }
@@ -72,10 +99,45 @@ struct BenchCommand: ParsableCommand {
             report.add("tokenizer_hf_mb_s", Double(bytes) / theirs / 1e6, "tokenizer (HF tokenizers)", unit: "MB/s")
             report.add("tokenizer_hf_tokens_s", Double(tokens) / theirs, "tokenizer (HF tokenizers)", unit: "tokens/s")
             report.add("tokenizer_speedup_vs_hf", theirs / ours, "tokenizer ours ÷ HF (throughput ratio)", unit: "×")
-        } else {
-            printError("no reference venv: run `bash Tools/bench/setup.sh` to measure Hugging Face side by side")
         }
-        report.print(json: json)
+    }
+
+    private func benchEmbeddings(_ report: inout BenchReport, reference: ReferenceRunner?, threads: Int) throws {
+        let directory = model.map { URL(fileURLWithPath: $0) } ?? DefaultPaths.defaultEmbeddingModel
+        let load = try Timing.measure(iterations: 20, warmup: 1) { _ = try SentenceEmbedder(bundle: ModelBundle(directory: directory)) }
+        let embedder = try SentenceEmbedder(bundle: ModelBundle(directory: directory))
+        let tok = embedder.bundle.tokenizer
+        let long256 = EmbeddingWorkloads.text(tokens: 254, tokenizer: tok)   // 256 with [CLS] and [SEP]
+        let long2000 = EmbeddingWorkloads.text(tokens: 2000, tokenizer: tok)
+        printError("embeddings: \(threads) thread(s)")
+        let workloads: [(key: String, label: String, texts: [String], iterations: Int)] = [
+            ("embed_short_ms", "embed 1 short sentence", [EmbeddingWorkloads.shortSentence], 200),
+            ("embed_batch32_ms", "embed 32 short sentences", EmbeddingWorkloads.shortSentences, 50),
+            ("embed_long256_ms", "embed 1 text of 256 tokens", [long256], 50),
+            ("embed_long2000_ms", "embed 1 text of 2,000 tokens", [long2000], 10),
+        ]
+        var ours: [String: Double] = [:]
+        for w in workloads {
+            let t = try Timing.measure(iterations: w.iterations) { _ = try embedder.embed(w.texts) }
+            ours[w.key] = t.median
+            report.add(w.key, t.median, "\(w.label) (ours, median)", unit: "ms")
+            report.add(w.key.replacingOccurrences(of: "_ms", with: "_p95_ms"), t.p95, "\(w.label) (ours, p95)", unit: "ms")
+        }
+        report.add("load_ms", load.median, "bundle load (ours, median)", unit: "ms")
+        guard let reference else { return }
+        let inputs = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-embed-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: inputs) }
+        var spec: [String: [String]] = [:]
+        for w in workloads { spec[w.key] = w.texts }
+        try JSONOutput.line(spec).write(to: inputs, atomically: true, encoding: .utf8)
+        let result = try reference.run("embedding_reference.py", ["--model", directory.path, "--inputs", inputs.path, "--threads", String(threads)])
+        for (engine, label) in [("torch", "PyTorch"), ("onnx", "ONNX Runtime")] {
+            for w in workloads {
+                guard let theirs = result["\(engine)_\(w.key)"]?.value, let mine = ours[w.key] else { continue }
+                report.add("\(engine)_\(w.key)", theirs, "\(w.label) (\(label), median)", unit: "ms")
+                report.add("speedup_vs_\(engine)_\(w.key.replacingOccurrences(of: "_ms", with: ""))", theirs / mine, "  ours faster than \(label) by", unit: "×")
+            }
+        }
     }
 
     /// The reference reads tokenizer.json; a directory bundle holds one.

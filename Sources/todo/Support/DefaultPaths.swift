@@ -22,6 +22,9 @@ enum DefaultPaths {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
-    /// The embedding model's bundle, whose tokenizer is the default one.
-    static var defaultTokenizer: URL { weightsDirectory.appendingPathComponent("all-MiniLM-L6-v2") }
+    /// The embedding model's bundle.
+    static var defaultEmbeddingModel: URL { weightsDirectory.appendingPathComponent("all-MiniLM-L6-v2") }
+
+    /// The default tokenizer is the embedding model's.
+    static var defaultTokenizer: URL { defaultEmbeddingModel }
 }

@@ -1,0 +1,159 @@
+import Foundation
+import Tokenizers
+
+/// Hugging Face checkpoint directory → Smart TODO bundle (DESIGN.md, Weights):
+/// one float32 safetensors file with Hugging Face names and `[out, in]` layout,
+/// our config.json, the tokenizer files, and a fingerprint of it all.
+public struct CheckpointConverter {
+    public let input: URL
+    public let output: URL
+
+    public init(input: URL, output: URL) {
+        self.input = input
+        self.output = output
+    }
+
+    /// What the conversion did, for the summary it prints.
+    public struct Summary: Sendable {
+        public var config: BundleConfig
+        public var tensorCount: Int
+    }
+
+    static let tokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"]
+
+    public func convert(name: String? = nil) throws -> Summary {
+        let hfConfigURL = input.appendingPathComponent("config.json")
+        guard let hfData = FileManager.default.contents(atPath: hfConfigURL.path) else {
+            throw ConversionError.missingFile(path: hfConfigURL.path)
+        }
+        let hfConfig: JSONValue
+        do { hfConfig = try JSONDecoder().decode(JSONValue.self, from: hfData) } catch {
+            throw ConversionError.badFile(path: hfConfigURL.path, detail: "not valid JSON")
+        }
+        let modelType = hfConfig.object?["model_type"]?.string ?? "?"
+        guard modelType == "bert" else {
+            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "model_type '\(modelType)'; supported: bert")
+        }
+        let architectures = hfConfig.object?["architectures"]?.array?.compactMap(\.string) ?? []
+        if architectures.contains(where: { $0.hasSuffix("ForSequenceClassification") }) {
+            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "\(architectures[0]) (sequence classification arrives with NLI support)")
+        }
+
+        // Gather tensors from every weight file, converting to float32.
+        let sources = try weightFiles()
+        var tensors: [(name: String, shape: [Int], values: [Float])] = []
+        var conversions: [String: Int] = [:]
+        var seen = Set<String>()
+        for file in sources {
+            let st = try SafetensorsFile(path: file.path)
+            for entry in st.entries.values.sorted(by: { $0.name < $1.name }) {
+                guard seen.insert(entry.name).inserted else { throw ConversionError.duplicateTensor(name: entry.name, path: file.path) }
+                if entry.dtype == .i64 || entry.dtype == .i32 {
+                    continue  // integer buffers (position_ids): recorded as dropped below
+                }
+                let values = try DTypeConversion.float32(st.bytes(of: entry), dtype: entry.dtype, tensor: entry.name, path: file.path)
+                if entry.dtype != .f32 { conversions["\(entry.dtype.rawValue)→F32", default: 0] += 1 }
+                tensors.append((entry.name, entry.shape, values))
+            }
+        }
+        let integerBuffers = try sources.flatMap { try SafetensorsFile(path: $0.path).entries.values.filter { $0.dtype == .i64 || $0.dtype == .i32 }.map(\.name) }
+
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let weightsURL = output.appendingPathComponent(ModelBundle.weightsFile)
+        try withBuffers(tensors) { buffers in
+            try SafetensorsWriter.write(buffers, metadata: ["format": "pt", "producer": "smart-todo convert-weights"], to: weightsURL)
+        }
+        // Tokenizer: must load with our tokenizers before it is copied.
+        _ = try Tokenizer.load(from: input.path)
+        var files: [String: String] = [ModelBundle.weightsFile: try SHA256.hex(ofFile: weightsURL.path)]
+        for name in Self.tokenizerFiles where FileManager.default.fileExists(atPath: input.appendingPathComponent(name).path) {
+            let destination = output.appendingPathComponent(name)
+            if input.standardizedFileURL != output.standardizedFileURL {
+                try? FileManager.default.removeItem(at: destination)
+                try FileManager.default.copyItem(at: input.appendingPathComponent(name), to: destination)
+            }
+            files[name] = try SHA256.hex(ofFile: destination.path)
+        }
+        let tokenizerFile = files["tokenizer.json"] != nil ? "tokenizer.json" : (files["vocab.txt"] != nil ? "vocab.txt" : "vocab.json")
+
+        let hasPooling = FileManager.default.fileExists(atPath: input.appendingPathComponent("1_Pooling/config.json").path)
+        let pooling = hasPooling ? try Pooling(sentenceTransformersDirectory: input) : nil
+        let maxLength = try sentenceTransformersMaxLength() ?? hfConfig.object?["max_position_embeddings"]?.int ?? 512
+        let source = FileManager.default.contents(atPath: input.appendingPathComponent("source.json").path)
+            .flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
+
+        var config = BundleConfig(
+            name: name ?? input.lastPathComponent, architecture: modelType,
+            task: "sentence-embedding", model: hfConfig, pooling: pooling ?? Pooling(mode: .mean, normalize: true),
+            maxLength: maxLength, tokenizerFile: tokenizerFile, files: files, fingerprint: "", source: source,
+            conversion: .init(parameters: tensors.reduce(0) { $0 + $1.values.count }, dtypeConversions: conversions,
+                              droppedTensors: integerBuffers.sorted()))
+        config.fingerprint = try config.computedFingerprint()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(config).write(to: output.appendingPathComponent(BundleConfig.fileName), options: .atomic)
+
+        // The bundle must load strictly: every tensor present with its shape, none unexplained.
+        _ = try SentenceEmbedder(bundle: ModelBundle(directory: output))
+        return Summary(config: config, tensorCount: tensors.count)
+    }
+
+    /// model.safetensors, or the shards named by model.safetensors.index.json.
+    private func weightFiles() throws -> [URL] {
+        let single = input.appendingPathComponent("model.safetensors")
+        if FileManager.default.fileExists(atPath: single.path) { return [single] }
+        let index = input.appendingPathComponent("model.safetensors.index.json")
+        if let data = FileManager.default.contents(atPath: index.path) {
+            guard let map = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object?["weight_map"]?.object else {
+                throw ConversionError.badFile(path: index.path, detail: "no weight_map object")
+            }
+            let shards = Set(map.values.compactMap(\.string)).sorted()
+            guard !shards.isEmpty else { throw ConversionError.badFile(path: index.path, detail: "weight_map names no files") }
+            return shards.map { input.appendingPathComponent($0) }
+        }
+        if FileManager.default.fileExists(atPath: input.appendingPathComponent("pytorch_model.bin").path) {
+            throw ConversionError.unsupported(path: input.appendingPathComponent("pytorch_model.bin").path,
+                                              detail: "pytorch_model.bin (arrives with NLI support); provide model.safetensors")
+        }
+        throw ConversionError.missingFile(path: single.path)
+    }
+
+    private func sentenceTransformersMaxLength() throws -> Int? {
+        let url = input.appendingPathComponent("sentence_bert_config.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let n = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object?["max_seq_length"]?.int, n > 2 else {
+            throw ConversionError.badFile(path: url.path, detail: "max_seq_length must be a number above 2")
+        }
+        return n
+    }
+
+    private func withBuffers(_ tensors: [(name: String, shape: [Int], values: [Float])],
+                             _ body: ([(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)]) throws -> Void) throws {
+        var pointers: [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] = []
+        var storage: [UnsafeMutableBufferPointer<Float>] = []
+        defer { storage.forEach { $0.deallocate() } }
+        for t in tensors {
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(t.values.count, 1))
+            _ = buffer.initialize(from: t.values)
+            storage.append(buffer)
+            pointers.append((t.name, t.shape, UnsafeBufferPointer(rebasing: buffer[0..<t.values.count])))
+        }
+        try body(pointers)
+    }
+}
+
+public enum ConversionError: Error, Equatable, LocalizedError {
+    case missingFile(path: String)
+    case badFile(path: String, detail: String)
+    case unsupported(path: String, detail: String)
+    case duplicateTensor(name: String, path: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .missingFile(let path): return "\(path): missing (a checkpoint needs config.json and model.safetensors or its shards)"
+        case .badFile(let path, let detail): return "\(path): \(detail)"
+        case .unsupported(let path, let detail): return "\(path): unsupported: \(detail)"
+        case .duplicateTensor(let name, let path): return "\(path): tensor '\(name)' appears in more than one weight file"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/// BERT encoder mirroring transformers' `modeling_bert.py`: one type per
+/// submodule, each loaded from the scope whose names are its safetensors names.
+
+/// `BertEmbeddings`: word + position + token type, then LayerNorm.
+struct BertEmbeddings: Sendable {
+    let wordEmbeddings: FloatTensor       // [vocab, hidden]
+    let positionEmbeddings: FloatTensor   // [max positions, hidden]
+    let tokenTypeEmbeddings: FloatTensor  // [type vocab, hidden]
+    let layerNorm: LayerNorm
+    let config: BertConfig
+
+    init(_ s: WeightScope, _ c: BertConfig) throws {
+        wordEmbeddings = try s("word_embeddings").tensor("weight", shape: [c.vocabSize, c.hiddenSize])
+        positionEmbeddings = try s("position_embeddings").tensor("weight", shape: [c.maxPositionEmbeddings, c.hiddenSize])
+        tokenTypeEmbeddings = try s("token_type_embeddings").tensor("weight", shape: [c.typeVocabSize, c.hiddenSize])
+        layerNorm = try LayerNorm(s("LayerNorm"), size: c.hiddenSize, epsilon: c.layerNormEps)
+        config = c
+    }
+
+    func forward(_ batch: PackedBatch) throws -> Matrix {
+        let h = config.hiddenSize
+        var x = Matrix(rows: batch.tokenCount, columns: h)
+        for t in 0..<batch.tokenCount {
+            let id = batch.ids[t], type = batch.typeIds[t], position = batch.positions[t]
+            guard id >= 0 && id < config.vocabSize else { throw EncoderError.tokenOutOfRange(id: id, vocabularySize: config.vocabSize) }
+            guard type >= 0 && type < config.typeVocabSize else { throw EncoderError.typeOutOfRange(typeId: type, types: config.typeVocabSize) }
+            guard position < config.maxPositionEmbeddings else {
+                throw EncoderError.sequenceTooLong(length: position + 1, maximum: config.maxPositionEmbeddings)
+            }
+            let w = wordEmbeddings.pointer + id * h, p = positionEmbeddings.pointer + position * h, y = tokenTypeEmbeddings.pointer + type * h
+            for i in 0..<h { x.values[t * h + i] = w[i] + p[i] + y[i] }
+        }
+        layerNorm.forward(&x)
+        return x
+    }
+}
+
+/// `BertAttention`: self-attention (query/key/value) then `output.dense` + residual + LayerNorm.
+struct BertAttention: Sendable {
+    let query: Linear, key: Linear, value: Linear
+    let outputDense: Linear
+    let outputLayerNorm: LayerNorm
+    let heads: Int
+
+    init(_ s: WeightScope, _ c: BertConfig) throws {
+        let h = c.hiddenSize
+        query = try Linear(s("self")("query"), in: h, out: h)
+        key = try Linear(s("self")("key"), in: h, out: h)
+        value = try Linear(s("self")("value"), in: h, out: h)
+        outputDense = try Linear(s("output")("dense"), in: h, out: h)
+        outputLayerNorm = try LayerNorm(s("output")("LayerNorm"), size: h, epsilon: c.layerNormEps)
+        heads = c.numAttentionHeads
+    }
+
+    func forward(_ x: Matrix, sequences: [Range<Int>]) -> Matrix {
+        let context = MultiHeadAttention.forward(q: query.forward(x), k: key.forward(x), v: value.forward(x), heads: heads, sequences: sequences)
+        var out = outputDense.forward(context)
+        for i in out.values.indices { out.values[i] += x.values[i] }
+        outputLayerNorm.forward(&out)
+        return out
+    }
+}
+
+/// `BertLayer`: attention, then `intermediate.dense` + activation, `output.dense` + residual + LayerNorm.
+struct BertLayer: Sendable {
+    let attention: BertAttention
+    let intermediate: Linear
+    let output: Linear
+    let outputLayerNorm: LayerNorm
+    let activation: Activation
+
+    init(_ s: WeightScope, _ c: BertConfig) throws {
+        attention = try BertAttention(s("attention"), c)
+        intermediate = try Linear(s("intermediate")("dense"), in: c.hiddenSize, out: c.intermediateSize)
+        output = try Linear(s("output")("dense"), in: c.intermediateSize, out: c.hiddenSize)
+        outputLayerNorm = try LayerNorm(s("output")("LayerNorm"), size: c.hiddenSize, epsilon: c.layerNormEps)
+        activation = c.hiddenAct
+    }
+
+    func forward(_ x: Matrix, sequences: [Range<Int>], tap: TensorTap?, name: String) -> Matrix {
+        let attended = attention.forward(x, sequences: sequences)
+        tap?("\(name).attention", attended)
+        var hidden = intermediate.forward(attended)
+        activation.apply(&hidden)
+        var out = output.forward(hidden)
+        for i in out.values.indices { out.values[i] += attended.values[i] }
+        outputLayerNorm.forward(&out)
+        tap?("\(name).output", out)
+        return out
+    }
+}
+
+/// `BertModel` without its pooler: embeddings, then the encoder layers.
+/// Returns the last hidden state `[tokens, hidden]` of a packed batch.
+public struct BertModel: Sendable {
+    public let config: BertConfig
+    let embeddings: BertEmbeddings
+    let layers: [BertLayer]
+
+    /// Tensors a BERT checkpoint may carry that an encoder-only forward does not use.
+    public static let ignorableTensors = ["embeddings.position_ids", "pooler."]
+
+    /// - Parameter scope: where `embeddings` and `encoder` live (the root, or `bert` in task checkpoints).
+    public init(_ scope: WeightScope, config: BertConfig) throws {
+        self.config = config
+        embeddings = try BertEmbeddings(scope("embeddings"), config)
+        layers = try (0..<config.numHiddenLayers).map { try BertLayer(scope("encoder")("layer")($0), config) }
+    }
+
+    public func forward(_ batch: PackedBatch, tap: TensorTap? = nil) throws -> Matrix {
+        var x = try embeddings.forward(batch)
+        tap?("embeddings", x)
+        for (i, layer) in layers.enumerated() {
+            x = layer.forward(x, sequences: batch.sequences, tap: tap, name: "layer.\(i)")
+        }
+        return x
+    }
+}
+
+public enum EncoderError: Error, Equatable, CustomStringConvertible {
+    case tokenOutOfRange(id: Int, vocabularySize: Int)
+    case typeOutOfRange(typeId: Int, types: Int)
+    case sequenceTooLong(length: Int, maximum: Int)
+
+    public var description: String {
+        switch self {
+        case .tokenOutOfRange(let id, let n): return "token id \(id) is outside the model's vocabulary of \(n)"
+        case .typeOutOfRange(let t, let n): return "token type \(t) is outside the model's \(n) types"
+        case .sequenceTooLong(let length, let maximum): return "a sequence of \(length) tokens exceeds the model's \(maximum) positions"
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Turn texts into 384-dimensional unit vectors (all-MiniLM-L6-v2).",
+        discussion: """
+        Long texts are never truncated: beyond the model's 256-token window they are
+        split into overlapping windows whose vectors are averaged (weighted by their
+        token counts); the output says how many windows a text used.
+
+        Examples:
+          todo embed "Renew passport" "Book flights to Lisbon"
+          todo embed "Pay rent" --json
+          todo embed --batch texts.jsonl --json
+            (each input line {"text": "…"}; each output line {"vector": […], "windows": n})
+        """
+    )
+
+    @Argument(help: "Texts to embed (omit with --batch).")
+    var texts: [String] = []
+
+    @Option(help: ArgumentHelp("JSON Lines file of {\"text\": …} objects; - reads standard input.", valueName: "file.jsonl"))
+    var batch: String?
+
+    @Option(help: "Model bundle directory (default: Weights/all-MiniLM-L6-v2).")
+    var model: String?
+
+    @Flag(help: "Print one JSON object per text: {\"vector\": […], \"windows\": n}.")
+    var json = false
+
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if texts.isEmpty && batch == nil { throw ValidationError("Give one or more TEXTs, or --batch FILE.jsonl.") }
+        if !texts.isEmpty && batch != nil { throw ValidationError("Give TEXTs or --batch, not both.") }
+    }
+
+    func run() throws {
+        _ = try engine.applyThreads()
+        let embedder = try SentenceEmbedder(bundle: openEmbeddingBundle(model))
+        let inputs = try batch.map(readBatch) ?? texts
+        // Bounded chunks keep memory flat on huge batch files.
+        var start = 0
+        while start < inputs.count {
+            let end = min(start + 256, inputs.count)
+            for (text, e) in zip(inputs[start..<end], try embedder.embed(Array(inputs[start..<end]))) {
+                if json {
+                    print(try JSONOutput.line(EmbeddingOutput(vector: e.vector, windows: e.windows)))
+                } else {
+                    let head = e.vector.prefix(6).map { String(format: "%+.4f", $0) }.joined(separator: " ")
+                    print("[\(head) …] \(e.vector.count) dims, \(e.windows) window\(e.windows == 1 ? "" : "s")  \(text.prefix(60).debugDescription)")
+                }
+            }
+            start = end
+        }
+    }
+
+    private func readBatch(_ path: String) throws -> [String] {
+        struct Line: Decodable { var text: String }
+        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+        guard let data else { throw ValidationError("Cannot read \(path): no such file, or not readable.") }
+        var out: [String] = []
+        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do { out.append(try JSONDecoder().decode(Line.self, from: Data(line)).text) } catch {
+                throw ValidationError("\(path):\(i + 1): expected a JSON object {\"text\": …}")
+            }
+        }
+        return out
+    }
+}
+
+struct EmbeddingOutput: Encodable {
+    var vector: [Float]
+    var windows: Int
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+/// Options every model-running command shares.
+struct EngineOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Threads for the engine (default: SMART_TODO_THREADS, else OPENBLAS_NUM_THREADS, else all cores).", valueName: "n"))
+    var threads: Int?
+
+    /// Applies the thread setting; call before running a model.
+    func applyThreads() throws -> Int {
+        do {
+            let n = try ThreadSetting.resolve(explicit: threads)
+            ThreadSetting.apply(n)
+            return n
+        } catch let error as ThreadSettingError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Opens the sentence-embedding bundle, explaining how to install it when missing.
+func openEmbeddingBundle(_ path: String?) throws -> ModelBundle {
+    let directory = path.map { URL(fileURLWithPath: $0) } ?? DefaultPaths.defaultEmbeddingModel
+    guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
+        throw ValidationError("""
+            No model bundle at \(directory.path).
+            Install the default all-MiniLM-L6-v2 bundle with `bash Tools/fetch-weights.sh`,
+            or convert a checkpoint with `convert-weights IN_DIR OUT_DIR` and pass --model OUT_DIR.
+            """)
+    }
+    return try ModelBundle(directory: directory)
+}

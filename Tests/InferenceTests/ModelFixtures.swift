@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import Inference
+
+/// The real all-MiniLM-L6-v2 bundle (installed by Tools/fetch-weights.sh, which the
+/// README's test command runs) and the golden files next to these tests.
+enum ModelFixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func miniLM() throws -> ModelBundle {
+        let dir = packageRoot.appendingPathComponent("Weights/all-MiniLM-L6-v2")
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path) else {
+            throw MissingWeights(path: dir.path)
+        }
+        return try ModelBundle(directory: dir)
+    }
+
+    struct MissingWeights: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "no bundle at \(path): run `bash Tools/fetch-weights.sh` (the README's test command does)" }
+    }
+
+    static func lines<T: Decodable>(_ name: String, as: T.Type) throws -> [T] {
+        let data = try Data(contentsOf: fixtures.appendingPathComponent(name))
+        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(T.self, from: Data($0)) }
+    }
+}
+
+func cosine(_ a: [Float], _ b: [Float]) -> Double {
+    var dot = 0.0, na = 0.0, nb = 0.0
+    for i in a.indices { dot += Double(a[i]) * Double(b[i]); na += Double(a[i]) * Double(a[i]); nb += Double(b[i]) * Double(b[i]) }
+    return dot / (na.squareRoot() * nb.squareRoot())
+}
+
+func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {
+    zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+}
