@@ -91,13 +91,29 @@ import Testing
     }
 }
 
-@Suite struct JSONSyntaxLocatorTests {
+@Suite struct JSONParserTests {
+    func problem(_ text: String) -> JSONParser.Problem? {
+        do { _ = try JSONParser.parse(Data(text.utf8)); return nil } catch { return error as? JSONParser.Problem }
+    }
+
+    @Test func parsesValues() throws {
+        let v = try JSONParser.parse(Data(#"{"a": [1, -2.5e3, true, null, "x\u00e9\ud83d\ude00\n"], "\ufeffb": {}}"#.utf8))
+        #expect(v.object?["a"]?.array?[0] == .int(1))
+        #expect(v.object?["a"]?.array?[1] == .double(-2500))
+        #expect(v.object?["a"]?.array?[4].string == "xé😀\n")
+        #expect(v.object?["\u{FEFF}b"] == .object([:]))
+        // Raw U+FEFF inside a string survives (Foundation's JSONSerialization drops it on Linux).
+        #expect(try JSONParser.parse(Data("[\"\u{FEFF} x\"]".utf8)).array?[0].string?.unicodeScalars.first == "\u{FEFF}")
+    }
+
     @Test func locatesProblems() {
-        #expect(JSONSyntaxLocator.firstProblem(in: Array("{\"a\": [1, 2]}".utf8)) == nil)
-        #expect(JSONSyntaxLocator.firstProblem(in: Array("{\"a\": [1, 2".utf8))?.message == "the file ends in the middle of the JSON (truncated?)")
-        #expect(JSONSyntaxLocator.firstProblem(in: Array("{\n\"a\" 1}".utf8)) == .init(line: 2, column: 5, message: "expected ':' after the key"))
-        #expect(JSONSyntaxLocator.firstProblem(in: Array("[1 2]".utf8)) == .init(line: 1, column: 4, message: "expected ',' or ']'"))
-        #expect(JSONSyntaxLocator.firstProblem(in: Array("{} x".utf8)) == .init(line: 1, column: 4, message: "unexpected text after the JSON value"))
-        #expect(JSONSyntaxLocator.firstProblem(in: Array(String(repeating: "[", count: 600).utf8))?.message == "nested more than 512 levels deep")
+        #expect(problem("{\"a\": [1, 2")?.message == "the file ends in the middle of the JSON (truncated?)")
+        #expect(problem("{\n\"a\" 1}") == .init(line: 2, column: 5, message: "expected ':' after the key"))
+        #expect(problem("[1 2]") == .init(line: 1, column: 4, message: "expected ',' or ']'"))
+        #expect(problem("{} x") == .init(line: 1, column: 4, message: "unexpected text after the JSON value"))
+        #expect(problem(String(repeating: "[", count: 600))?.message == "nested more than 512 levels deep")
+        #expect(problem("[\"\\ud800\"]")?.message == "unpaired surrogate escape")
+        #expect(problem("[1.]")?.message == "malformed number")
+        #expect(problem("[tru]")?.message == "expected 'true'")
     }
 }

@@ -27,7 +27,7 @@ public struct CheckpointConverter {
             throw ConversionError.missingFile(path: hfConfigURL.path)
         }
         let hfConfig: JSONValue
-        do { hfConfig = try JSONDecoder().decode(JSONValue.self, from: hfData) } catch {
+        do { hfConfig = try JSONParser.parse(hfData) } catch {
             throw ConversionError.badFile(path: hfConfigURL.path, detail: "not valid JSON")
         }
         let modelType = hfConfig.object?["model_type"]?.string ?? "?"
@@ -80,7 +80,7 @@ public struct CheckpointConverter {
         let pooling = hasPooling ? try Pooling(sentenceTransformersDirectory: input) : nil
         let maxLength = try sentenceTransformersMaxLength() ?? hfConfig.object?["max_position_embeddings"]?.int ?? 512
         let source = FileManager.default.contents(atPath: input.appendingPathComponent("source.json").path)
-            .flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
+            .flatMap { try? JSONParser.parse($0) }
 
         var config = BundleConfig(
             name: name ?? input.lastPathComponent, architecture: modelType,
@@ -104,7 +104,7 @@ public struct CheckpointConverter {
         if FileManager.default.fileExists(atPath: single.path) { return [single] }
         let index = input.appendingPathComponent("model.safetensors.index.json")
         if let data = FileManager.default.contents(atPath: index.path) {
-            guard let map = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object?["weight_map"]?.object else {
+            guard let map = (try? JSONParser.parse(data))?.object?["weight_map"]?.object else {
                 throw ConversionError.badFile(path: index.path, detail: "no weight_map object")
             }
             let shards = Set(map.values.compactMap(\.string)).sorted()
@@ -121,7 +121,7 @@ public struct CheckpointConverter {
     private func sentenceTransformersMaxLength() throws -> Int? {
         let url = input.appendingPathComponent("sentence_bert_config.json")
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        guard let n = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object?["max_seq_length"]?.int, n > 2 else {
+        guard let n = (try? JSONParser.parse(data))?.object?["max_seq_length"]?.int, n > 2 else {
             throw ConversionError.badFile(path: url.path, detail: "max_seq_length must be a number above 2")
         }
         return n

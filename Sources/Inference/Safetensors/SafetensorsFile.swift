@@ -78,7 +78,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         let dataSize = bytes.count - dataStart
         let header: [String: JSONValue]
         do {
-            guard let object = try JSONDecoder().decode(JSONValue.self, from: Data(bytes[8..<dataStart])).object else {
+            guard let object = try JSONParser.parse(Data(bytes[8..<dataStart])).object else {
                 throw SafetensorsError.headerNotJSON(path: path, detail: "the top level is not an object")
             }
             header = object

@@ -14,23 +14,17 @@ struct JSONFields {
     }
 
     static func parse(_ data: Data, path: String) throws -> JSONFields {
+        guard !data.isEmpty else { throw TokenizerError.malformedJSON(path: path, detail: "the file is empty") }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw TokenizerError.malformedJSON(path: path, detail: describe(error, data: data))
+            value = try JSONParser.parse(data)
+        } catch let problem as JSONParser.Problem {
+            throw TokenizerError.malformedJSON(path: path, detail: problem.description)
         }
         guard let object = value.object else {
             throw TokenizerError.malformedJSON(path: path, detail: "the top level is not an object")
         }
         return JSONFields(object, path: path)
-    }
-
-    /// Where the file goes wrong, found by our own scan (the decoder does not say).
-    private static func describe(_ error: Error, data: Data) -> String {
-        if data.isEmpty { return "the file is empty" }
-        if let problem = JSONSyntaxLocator.firstProblem(in: data) { return problem.description }
-        return "\(error)"
     }
 
     func name(_ key: String) -> String { field.isEmpty ? key : "\(field).\(key)" }

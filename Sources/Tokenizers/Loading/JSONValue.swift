@@ -1,9 +1,7 @@
 import Foundation
 
-/// Any JSON value, decoded with `JSONDecoder`.
-///
-/// Not `JSONSerialization`: on Linux it silently drops U+FEFF inside strings,
-/// which would corrupt vocabulary tokens and test inputs.
+/// Any JSON value: parsed from files by `JSONParser`, and Codable so it can sit
+/// inside configurations that `JSONDecoder`/`JSONEncoder` handle.
 public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
