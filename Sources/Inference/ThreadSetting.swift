@@ -22,9 +22,11 @@ public enum ThreadSetting {
         return max(1, cores)
     }
 
-    /// Applies `threads` to OpenBLAS.
+    /// Applies `threads` to the engine's own parallel loops; OpenBLAS itself runs
+    /// single-threaded inside each of them (see `Gemm`).
     public static func apply(_ threads: Int) {
-        openblas_set_num_threads(Int32(threads))
+        openblas_set_num_threads(1)
+        EngineThreads.set(threads)
     }
 }
 

@@ -55,8 +55,7 @@ struct BertAttention: Sendable {
     func forward(_ x: Matrix, sequences: [Range<Int>]) -> Matrix {
         let context = MultiHeadAttention.forward(q: query.forward(x), k: key.forward(x), v: value.forward(x), heads: heads, sequences: sequences)
         var out = outputDense.forward(context)
-        for i in out.values.indices { out.values[i] += x.values[i] }
-        outputLayerNorm.forward(&out)
+        outputLayerNorm.forward(&out, adding: x)
         return out
     }
 }
@@ -83,8 +82,7 @@ struct BertLayer: Sendable {
         var hidden = intermediate.forward(attended)
         activation.apply(&hidden)
         var out = output.forward(hidden)
-        for i in out.values.indices { out.values[i] += attended.values[i] }
-        outputLayerNorm.forward(&out)
+        outputLayerNorm.forward(&out, adding: attended)
         tap?("\(name).output", out)
         return out
     }

@@ -3,36 +3,54 @@ import Foundation
 /// Scaled dot-product attention of every head over each packed sequence:
 /// `softmax(Q·Kᵀ/√d)·V`. Heads are addressed in place through GEMM leading
 /// dimensions (no transposes, no copies); sequences never see each other, so
-/// no padding mask is needed.
+/// no padding mask is needed. (sequence, head) pairs are independent and are
+/// spread over the engine's threads.
 enum MultiHeadAttention {
     /// `q`, `k`, `v`: `[tokens, heads·headSize]` → context `[tokens, heads·headSize]`.
     static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>]) -> Matrix {
         let width = q.columns, headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
         var context = Matrix(rows: q.rows, columns: width)
+        let work = sequences.filter { !$0.isEmpty }.flatMap { s in (0..<heads).map { (s, $0) } }
+        let lanes = min(EngineThreads.count, work.count)
         let longest = sequences.map(\.count).max() ?? 0
-        var scores = [Float](repeating: 0, count: longest * longest)
         q.values.withUnsafeBufferPointer { qp in
             k.values.withUnsafeBufferPointer { kp in
                 v.values.withUnsafeBufferPointer { vp in
                     context.values.withUnsafeMutableBufferPointer { cp in
-                        scores.withUnsafeMutableBufferPointer { sp in
-                            for sequence in sequences where !sequence.isEmpty {
+                        let b = Buffers(q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, context: cp.baseAddress!)
+                        // Lanes write disjoint (rows, head columns) blocks of the context.
+                        let lane: @Sendable (Int) -> Void = { index in
+                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(longest * longest, 1))
+                            defer { scores.deallocate() }
+                            var item = index
+                            while item < work.count {
+                                let (sequence, h) = work[item]
                                 let n = sequence.count
-                                for h in 0..<heads {
-                                    let offset = sequence.lowerBound * width + h * headSize
-                                    Gemm.multiplyTransposed(qp.baseAddress! + offset, kp.baseAddress! + offset, into: sp.baseAddress!,
-                                                            m: n, n: n, k: headSize, lda: width, ldb: width, ldc: n, alpha: scale)
-                                    for r in 0..<n { softmaxRow(sp.baseAddress! + r * n, count: n) }
-                                    Gemm.multiply(sp.baseAddress!, vp.baseAddress! + offset, into: cp.baseAddress! + offset,
-                                                  m: n, n: headSize, k: n, lda: n, ldb: width, ldc: width)
-                                }
+                                let offset = sequence.lowerBound * width + h * headSize
+                                Gemm.multiplyTransposed(b.q + offset, b.k + offset, into: scores,
+                                                        m: n, n: n, k: headSize, lda: width, ldb: width, ldc: n, alpha: scale)
+                                for r in 0..<n { softmaxRow(scores + r * n, count: n) }
+                                Gemm.multiply(scores, b.v + offset, into: b.context + offset, m: n, n: headSize, k: n, lda: n, ldb: width, ldc: width)
+                                item += lanes
                             }
+                        }
+                        if lanes <= 1 {
+                            lane(0)
+                        } else {
+                            // Each lane's GEMMs are small: OpenBLAS runs them on the calling thread.
+                            DispatchQueue.concurrentPerform(iterations: lanes) { lane($0) }
                         }
                     }
                 }
             }
         }
         return context
+    }
+
+    /// The matrices' storage, shared by the lanes for the duration of one call.
+    private struct Buffers: @unchecked Sendable {
+        let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
+        let context: UnsafeMutablePointer<Float>
     }
 }

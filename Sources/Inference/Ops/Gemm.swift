@@ -1,10 +1,65 @@
 import CBLAS
+import Foundation
 
 /// The one place the engine calls BLAS. Weights are stored as Hugging Face
 /// stores them, `[out, in]` row-major, so a linear layer is `X · Wᵀ` in a single
 /// `cblas_sgemm` (row-major, no-trans × trans) over all batch·sequence rows.
 /// Leading dimensions let attention address one head's columns in place.
+///
+/// Threads: OpenBLAS stays single-threaded (its spinning pool was slower than one
+/// thread on this machine); `parallelMultiplyTransposed` splits a large product
+/// into independent blocks, one per engine thread.
 public enum Gemm {
+    /// Products below this many multiply-adds run on one thread: splitting costs more than it saves.
+    static let parallelThreshold = 1 << 20
+
+    /// `multiplyTransposed` for contiguous row-major operands, split over the engine's
+    /// threads: by rows when there are many, else by output columns (weight rows).
+    public static func parallelMultiplyTransposed(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+        m: Int, n: Int, k: Int, beta: Float = 0
+    ) {
+        precondition(beta == 0 || beta == 1, "beta is 0 (overwrite) or 1 (accumulate)")
+        let lanes = EngineThreads.count
+        let operands = Operands(a: a, b: b, c: c)
+        if m <= FewRowsKernel.maxRows {
+            let parts = m * n * k >= parallelThreshold ? lanes : 1
+            let columns = ((n + parts - 1) / parts + 3) / 4 * 4
+            let run: @Sendable (Int) -> Void = { lane in
+                let start = lane * columns, end = min(n, start + columns)
+                guard start < end else { return }
+                FewRowsKernel.multiplyTransposed(operands.a, operands.b, into: operands.c, m: m, n: n, k: k,
+                                                 columns: start..<end, accumulate: beta == 1)
+            }
+            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            return
+        }
+        guard lanes > 1, m * n * k >= parallelThreshold else {
+            multiplyTransposed(a, b, into: c, m: m, n: n, k: k, beta: beta)
+            return
+        }
+        if m >= 8 * lanes {
+            let rows = (m + lanes - 1) / lanes
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                let start = lane * rows, count = min(rows, m - start)
+                guard count > 0 else { return }
+                multiplyTransposed(operands.a + start * k, operands.b, into: operands.c + start * n, m: count, n: n, k: k, beta: beta)
+            }
+        } else {
+            let columns = ((n + lanes - 1) / lanes + 15) / 16 * 16
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                let start = lane * columns, count = min(columns, n - start)
+                guard count > 0 else { return }
+                multiplyTransposed(operands.a, operands.b + start * k, into: operands.c + start, m: m, n: count, k: k, ldc: n, beta: beta)
+            }
+        }
+    }
+
+    /// Operand pointers handed to the lanes; each lane writes a disjoint block of `c`.
+    private struct Operands: @unchecked Sendable {
+        let a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+    }
+
     /// `c[m×n] = alpha · a[m×k] · bᵀ + beta · c`, with `b` stored `[n×k]`.
     public static func multiplyTransposed(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,

@@ -12,23 +12,38 @@ public struct LayerNorm: Sendable {
     }
 
     public func forward(_ x: inout Matrix) {
-        LayerNorm.normalize(&x, weight: weight.pointer, bias: bias.pointer, epsilon: epsilon)
+        LayerNorm.normalize(&x, residual: nil, weight: weight.pointer, bias: bias.pointer, epsilon: epsilon)
     }
 
-    /// In place, row by row; sums in Double so long rows stay exact to float precision.
-    public static func normalize(_ x: inout Matrix, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float) {
+    /// `LayerNorm(x + residual)`, the "add & norm" closing every BERT sublayer, in one pass over memory.
+    public func forward(_ x: inout Matrix, adding residual: Matrix) {
+        precondition(residual.rows == x.rows && residual.columns == x.columns, "residual shape differs")
+        LayerNorm.normalize(&x, residual: residual, weight: weight.pointer, bias: bias.pointer, epsilon: epsilon)
+    }
+
+    /// Row by row, two passes (mean, then centred variance) in Float: vectorizable,
+    /// and exact to float precision for hidden sizes in the thousands.
+    static func normalize(_ x: inout Matrix, residual: Matrix?, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float) {
         let n = x.columns
         x.values.withUnsafeMutableBufferPointer { buffer in
-            for r in 0..<x.rows {
-                let row = buffer.baseAddress! + r * n
-                var sum = 0.0
-                for i in 0..<n { sum += Double(row[i]) }
-                let mean = sum / Double(n)
-                var squares = 0.0
-                for i in 0..<n { let d = Double(row[i]) - mean; squares += d * d }
-                let inv = 1 / (squares / Double(n) + Double(epsilon)).squareRoot()
-                for i in 0..<n { row[i] = Float((Double(row[i]) - mean) * inv) * weight[i] + bias[i] }
+            let base = buffer.baseAddress!
+            func run(_ add: UnsafePointer<Float>?) {
+                for r in 0..<x.rows {
+                    let row = base + r * n
+                    if let add {
+                        let a = add + r * n
+                        for i in 0..<n { row[i] += a[i] }
+                    }
+                    var sum: Float = 0
+                    for i in 0..<n { sum += row[i] }
+                    let mean = sum / Float(n)
+                    var squares: Float = 0
+                    for i in 0..<n { let d = row[i] - mean; squares += d * d }
+                    let inv = 1 / (squares / Float(n) + epsilon).squareRoot()
+                    for i in 0..<n { row[i] = (row[i] - mean) * inv * weight[i] + bias[i] }
+                }
             }
+            if let residual { residual.values.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
         }
     }
 }

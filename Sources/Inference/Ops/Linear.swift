@@ -21,8 +21,8 @@ public struct Linear: Sendable {
                 for r in 0..<x.rows { (out.baseAddress! + r * outFeatures).update(from: bias.pointer, count: outFeatures) }
             }
             x.values.withUnsafeBufferPointer { input in
-                Gemm.multiplyTransposed(input.baseAddress!, weight.pointer, into: out.baseAddress!,
-                                        m: x.rows, n: outFeatures, k: inFeatures, beta: bias == nil ? 0 : 1)
+                Gemm.parallelMultiplyTransposed(input.baseAddress!, weight.pointer, into: out.baseAddress!,
+                                                m: x.rows, n: outFeatures, k: inFeatures, beta: bias == nil ? 0 : 1)
             }
         }
         return y

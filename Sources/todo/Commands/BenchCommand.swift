@@ -130,7 +130,13 @@ struct BenchCommand: ParsableCommand {
         var spec: [String: [String]] = [:]
         for w in workloads { spec[w.key] = w.texts }
         try JSONOutput.line(spec).write(to: inputs, atomically: true, encoding: .utf8)
-        let result = try reference.run("embedding_reference.py", ["--model", directory.path, "--inputs", inputs.path, "--threads", String(threads)])
+        let result: [String: JSONNumber]
+        do {
+            result = try reference.run("embedding_reference.py", ["--model", directory.path, "--inputs", inputs.path, "--threads", String(threads)])
+        } catch {
+            printError("warning: the PyTorch/ONNX Runtime reference failed; run `bash Tools/bench/setup.sh`. \(error)")
+            return
+        }
         for (engine, label) in [("torch", "PyTorch"), ("onnx", "ONNX Runtime")] {
             for w in workloads {
                 guard let theirs = result["\(engine)_\(w.key)"]?.value, let mine = ours[w.key] else { continue }
