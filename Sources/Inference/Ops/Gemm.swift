@@ -15,12 +15,13 @@ public enum Gemm {
 
     /// `multiplyTransposed` for contiguous row-major operands, split over the engine's
     /// threads: by rows when there are many, else by output columns (weight rows).
+    /// - Parameter lanes: threads to use; default the engine's setting.
     public static func parallelMultiplyTransposed(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, beta: Float = 0
+        m: Int, n: Int, k: Int, beta: Float = 0, lanes: Int? = nil
     ) {
         precondition(beta == 0 || beta == 1, "beta is 0 (overwrite) or 1 (accumulate)")
-        let lanes = EngineThreads.count
+        let lanes = lanes ?? EngineThreads.count
         let operands = Operands(a: a, b: b, c: c)
         if m <= FewRowsKernel.maxRows {
             let parts = m * n * k >= parallelThreshold ? lanes : 1

@@ -89,7 +89,8 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
         var entries: [String: TensorEntry] = [:]
         var metadata: [String: String] = [:]
-        for (name, value) in header {
+        // In name order, so the first problem reported is the same on every run.
+        for (name, value) in header.sorted(by: { $0.key < $1.key }) {
             if name == "__metadata__" {
                 for (k, v) in value.object ?? [:] { if let s = v.string { metadata[k] = s } }
                 continue

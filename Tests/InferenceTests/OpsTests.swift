@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import Inference
+
+/// Ops on hand-computed values and invariants.
+@Suite struct OpsTests {
+    @Test func layerNormByHand() {
+        // Row [1, 2, 3, 4]: mean 2.5, biased variance 1.25.
+        var x = Matrix(rows: 1, columns: 4, values: [1, 2, 3, 4])
+        let gamma: [Float] = [1, 1, 2, 2], beta: [Float] = [0, 0, 0, 1]
+        LayerNorm.normalize(&x, residual: nil, weight: gamma, bias: beta, epsilon: 0)
+        let s = 1 / Float(1.25).squareRoot()
+        let expected: [Float] = [-1.5 * s, -0.5 * s, 2 * 0.5 * s, 2 * 1.5 * s + 1]
+        for (a, b) in zip(x.values, expected) { #expect(abs(a - b) < 1e-6) }
+    }
+
+    @Test func layerNormAddsTheResidualFirst() {
+        var x = Matrix(rows: 2, columns: 3, values: [1, 0, 0, 5, 5, 5])
+        let residual = Matrix(rows: 2, columns: 3, values: [0, 1, 2, 0, 1, 2])
+        var summed = Matrix(rows: 2, columns: 3, values: [1, 1, 2, 5, 6, 7])
+        let ones: [Float] = [1, 1, 1], zeros: [Float] = [0, 0, 0]
+        LayerNorm.normalize(&x, residual: residual, weight: ones, bias: zeros, epsilon: 1e-5)
+        LayerNorm.normalize(&summed, residual: nil, weight: ones, bias: zeros, epsilon: 1e-5)
+        #expect(x == summed)
+        // Invariant: each normalized row has mean 0.
+        #expect(abs(x.row(1).reduce(0, +)) < 1e-5)
+    }
+
+    @Test func geluAtKnownPoints() {
+        var x = Matrix(rows: 1, columns: 5, values: [0, 1, -1, 3, -6])
+        Activation.gelu.apply(&x)
+        // 0.5·x·(1 + erf(x/√2)): gelu(1) = 0.8413447, gelu(-1) = -0.1586553, gelu(3) = 2.9959502.
+        let expected: [Float] = [0, 0.8413447, -0.1586553, 2.9959502, -0.0]
+        for (a, b) in zip(x.values, expected) { #expect(abs(a - b) < 1e-6) }
+    }
+
+    @Test func fastErfIsWithinFloatPrecisionOfLibm() {
+        var worst: Float = 0
+        var x: Float = -6
+        while x <= 6 {
+            worst = max(worst, abs(Activation.erf(x) - erff(x)))
+            x += 0.001
+        }
+        #expect(worst < 5e-7, "worst |erf - erff| = \(worst)")
+    }
+
+    @Test func softmaxInvariants() {
+        var row: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]  // wider than one SIMD8 step, with a tail
+        row.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, count: $0.count) }
+        #expect(abs(row.reduce(0, +) - 1) < 1e-6)
+        for (a, b) in zip(row, row.dropFirst()) { #expect(b > a) }
+        // Shift invariance and no overflow with huge logits.
+        var shifted: [Float] = (1...11).map { Float($0) + 10_000 }
+        shifted.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, count: $0.count) }
+        for (a, b) in zip(row, shifted) { #expect(abs(a - b) < 1e-6) }
+        // By hand: softmax([0, ln 3]) = [0.25, 0.75].
+        var two: [Float] = [0, logf(3)]
+        two.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, count: 2) }
+        #expect(abs(two[0] - 0.25) < 1e-6 && abs(two[1] - 0.75) < 1e-6)
+    }
+
+    @Test func vectorExpMatchesLibm() {
+        var worst: Float = 0
+        var x: Float = -87
+        while x < 10 {
+            let e = exp8(SIMD8(repeating: x))[0]
+            worst = max(worst, abs(e - expf(x)) / expf(x))
+            x += 0.0173
+        }
+        #expect(worst < 3e-7)
+        #expect(exp8(SIMD8(repeating: -1000))[0] == 0)
+    }
+
+    @Test func attentionByHand() {
+        // One head of width 2, two tokens. q = k = [[1, 0], [0, 1]] → scores/√2 = [[1, 0], [0, 1]]/√2.
+        let q = Matrix(rows: 2, columns: 2, values: [1, 0, 0, 1])
+        let v = Matrix(rows: 2, columns: 2, values: [10, 0, 0, 20])
+        let context = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<2])
+        let p = 1 / (1 + expf(-1 / Float(2).squareRoot()))  // weight on the matching token
+        let expected: [Float] = [10 * p, 20 * (1 - p), 10 * (1 - p), 20 * p]
+        for (a, b) in zip(context.values, expected) { #expect(abs(a - b) < 1e-5) }
+        // Packed sequences never attend to each other: two one-token sequences return their own values.
+        let separate = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<1, 1..<2])
+        #expect(separate.values == [10, 0, 0, 20])
+    }
+
+    @Test(arguments: [(1, 5, 3), (2, 4, 16), (9, 384, 384), (7, 13, 37), (24, 33, 130)])
+    func fewRowsKernelEqualsBLAS(m: Int, n: Int, k: Int) {
+        var rng = SplitMix64(seed: UInt64(m * 1000 + n))
+        let a = (0..<(m * k)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
+        let b = (0..<(n * k)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 }
+        var blas = [Float](repeating: 0.5, count: m * n), direct = blas
+        Gemm.multiplyTransposed(a, b, into: &blas, m: m, n: n, k: k, beta: 1)
+        FewRowsKernel.multiplyTransposed(a, b, into: &direct, m: m, n: n, k: k, columns: 0..<n, accumulate: true)
+        #expect(maxAbsDifference(blas, direct) < 1e-4)
+        // Split into column blocks (as threads do): the same result.
+        var split = [Float](repeating: 0.5, count: m * n)
+        let mid = n / 2
+        FewRowsKernel.multiplyTransposed(a, b, into: &split, m: m, n: n, k: k, columns: 0..<mid, accumulate: true)
+        FewRowsKernel.multiplyTransposed(a, b, into: &split, m: m, n: n, k: k, columns: mid..<n, accumulate: true)
+        #expect(split == direct)
+    }
+
+    @Test func parallelGemmEqualsSerial() {
+        var rng = SplitMix64(seed: 9)
+        for (m, n, k) in [(300, 96, 64), (16, 1536, 384), (40, 384, 1536)] {
+            let a = (0..<(m * k)).map { _ in Float(Int(rng.next() % 201) - 100) / 100 }
+            let b = (0..<(n * k)).map { _ in Float(Int(rng.next() % 201) - 100) / 100 }
+            var serial = [Float](repeating: 0, count: m * n), parallel = serial
+            Gemm.multiplyTransposed(a, b, into: &serial, m: m, n: n, k: k)
+            Gemm.parallelMultiplyTransposed(a, b, into: &parallel, m: m, n: n, k: k, lanes: 2)
+            #expect(maxAbsDifference(serial, parallel) < 1e-4, "\(m)×\(n)×\(k)")
+        }
+    }
+}
+
+/// Pooling on a 2 × 3 × 2 example (two sequences of three tokens, width 2), packed.
+@Suite struct PoolingTests {
+    let hidden = Matrix(rows: 6, columns: 2, values: [1, 2, 3, 4, 5, 6, /* second sequence */ -1, 0, 0, 0, 1, 4])
+    let sequences = [0..<3, 3..<6]
+
+    @Test func mean() {
+        #expect(Pooling(mode: .mean, normalize: false).pool(hidden, sequences: sequences) == [[3, 4], [0, 4.0 / 3]])
+    }
+
+    @Test func meanOverShorterSequenceIgnoresOtherTokens() {
+        #expect(Pooling(mode: .mean, normalize: false).pool(hidden, sequences: [0..<2, 2..<6]) == [[2, 3], [1.25, 2.5]])
+    }
+
+    @Test func clsAndMax() {
+        #expect(Pooling(mode: .cls, normalize: false).pool(hidden, sequences: sequences) == [[1, 2], [-1, 0]])
+        #expect(Pooling(mode: .max, normalize: false).pool(hidden, sequences: sequences) == [[5, 6], [1, 4]])
+    }
+
+    @Test func normalized() {
+        let v = Pooling(mode: .mean, normalize: true).pool(hidden, sequences: sequences)[0]
+        #expect(abs(v[0] - 0.6) < 1e-6 && abs(v[1] - 0.8) < 1e-6)  // [3, 4] / 5
+    }
+}
