@@ -21,7 +21,23 @@ public struct CheckpointConverter {
 
     static let tokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt"]
 
+    /// Converts into a staging directory beside OUT and renames it into place only
+    /// after the result loads strictly: a failed conversion never leaves a bundle behind.
     public func convert(name: String? = nil) throws -> Summary {
+        let staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(getpid())")
+        try? FileManager.default.removeItem(at: staging)
+        do {
+            let summary = try convert(into: staging, name: name ?? input.lastPathComponent)
+            try? FileManager.default.removeItem(at: output)
+            try FileManager.default.moveItem(at: staging, to: output)
+            return summary
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    private func convert(into output: URL, name: String) throws -> Summary {
         let hfConfigURL = input.appendingPathComponent("config.json")
         guard let hfData = FileManager.default.contents(atPath: hfConfigURL.path) else {
             throw ConversionError.missingFile(path: hfConfigURL.path)
@@ -68,10 +84,7 @@ public struct CheckpointConverter {
         var files: [String: String] = [ModelBundle.weightsFile: try SHA256.hex(ofFile: weightsURL.path)]
         for name in Self.tokenizerFiles where FileManager.default.fileExists(atPath: input.appendingPathComponent(name).path) {
             let destination = output.appendingPathComponent(name)
-            if input.standardizedFileURL != output.standardizedFileURL {
-                try? FileManager.default.removeItem(at: destination)
-                try FileManager.default.copyItem(at: input.appendingPathComponent(name), to: destination)
-            }
+            try FileManager.default.copyItem(at: input.appendingPathComponent(name), to: destination)
             files[name] = try SHA256.hex(ofFile: destination.path)
         }
         let tokenizerFile = files["tokenizer.json"] != nil ? "tokenizer.json" : (files["vocab.txt"] != nil ? "vocab.txt" : "vocab.json")
@@ -83,7 +96,7 @@ public struct CheckpointConverter {
             .flatMap { try? JSONParser.parse($0) }
 
         var config = BundleConfig(
-            name: name ?? input.lastPathComponent, architecture: modelType,
+            name: name, architecture: modelType,
             task: "sentence-embedding", model: hfConfig, pooling: pooling ?? Pooling(mode: .mean, normalize: true),
             maxLength: maxLength, tokenizerFile: tokenizerFile, files: files, fingerprint: "", source: source,
             conversion: .init(parameters: tensors.reduce(0) { $0 + $1.values.count }, dtypeConversions: conversions,
