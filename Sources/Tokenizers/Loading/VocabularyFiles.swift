@@ -51,7 +51,7 @@ enum VocabularyFiles {
     static func jsonVocabulary(_ object: [String: JSONValue], path: String, field: String) throws -> Vocabulary {
         var ids: [String: Int] = [:]
         ids.reserveCapacity(object.count)
-        var seen = Set<Int>()
+        var seen = Set<Int>(minimumCapacity: object.count)
         for (token, value) in object {
             guard let n = value.int, n >= 0 else {
                 throw TokenizerError.missingField(path: path, field: field.isEmpty ? token : "\(field).\(token)")

@@ -7,6 +7,12 @@ struct ScalarTrie: Sendable {
     private var asciiRoot = [Int32](repeating: -1, count: 128)
     private var terminal: [Int32] = [-1]
 
+    /// Room for about `edges` edges, so building never rehashes.
+    init(reservingEdges edges: Int = 0) {
+        children.reserveCapacity(edges)
+        terminal.reserveCapacity(edges + 1)
+    }
+
     mutating func insert<S: Sequence>(_ scalars: S, id: Int) where S.Element == UInt32 {
         var node: Int32 = 0
         for c in scalars {

@@ -19,13 +19,15 @@ struct WordPiece: TokenModel {
         self.unknownId = Int32(unk)
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharsPerWord = maxInputCharsPerWord
-        var starts = ScalarTrie(), continuations = ScalarTrie()
+        // Sized up front: growing dictionaries rehash, which dominated loading.
+        let edges = vocabulary.count * 5 / 2
+        var starts = ScalarTrie(reservingEdges: edges), continuations = ScalarTrie(reservingEdges: edges / 2)
         let prefix = Array(continuingSubwordPrefix.unicodeScalars.map(\.value))
         for (token, id) in vocabulary.ids {
-            let scalars = Array(token.unicodeScalars.map(\.value))
+            let scalars = token.unicodeScalars.lazy.map(\.value)
             starts.insert(scalars, id: id)
-            if !prefix.isEmpty, scalars.count > prefix.count, scalars.starts(with: prefix) {
-                continuations.insert(scalars[prefix.count...], id: id)
+            if !prefix.isEmpty, scalars.starts(with: prefix), token.unicodeScalars.count > prefix.count {
+                continuations.insert(scalars.dropFirst(prefix.count), id: id)
             }
         }
         self.wordStarts = starts
