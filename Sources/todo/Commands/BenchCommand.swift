@@ -168,7 +168,7 @@ struct BenchReport {
 
     func print(json: Bool) {
         for row in rows {
-            Swift.print("\(row.label.padding(toLength: 40, withPad: " ", startingAt: 0)) \(format(row.value)) \(row.unit)")
+            Swift.print("\(row.label.padding(toLength: 52, withPad: " ", startingAt: 0)) \(format(row.value)) \(row.unit)")
         }
         if json {
             var object: [String: Double] = [:]
