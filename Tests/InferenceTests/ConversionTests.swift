@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Inference
+import Tokenizers
 
 /// convert-weights on a tiny random BERT in every supported checkpoint form.
 @Suite struct ConversionTests {
@@ -27,7 +28,7 @@ import Testing
 
     /// Values exactly representable in f16 and bf16 (multiples of 1/64 in [-2, 2]).
     static func values(_ count: Int, seed: UInt64) -> [Float] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return (0..<count).map { _ in Float(Int(rng.next() % 257) - 128) / 64 }
     }
 

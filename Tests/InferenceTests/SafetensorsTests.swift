@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Inference
+import Tokenizers
 
 /// Writing, reading and refusing safetensors files.
 @Suite struct SafetensorsTests {
@@ -108,7 +109,7 @@ import Testing
     @Test func seededMutationFuzz() throws {
         let original = try Self.sampleBytes()
         let headerLength = Int(original.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-        var rng = SplitMix64(seed: 0x5AFE)
+        var rng = SeededGenerator(seed: 0x5AFE)
         let dir = try Self.scratch()
         var refused = 0, loaded = 0
         for round in 0..<3000 {
@@ -141,18 +142,5 @@ import Testing
             }
         }
         #expect(refused > 1500 && loaded > 50, "refused \(refused), loaded \(loaded)")
-    }
-}
-
-/// Seeded generator for tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// (a quadratic tokenizer takes 16× longer on 4× the input, this allows 8×).
 @Suite(.serialized) struct ScalingTests {
     static func noSpaces(_ count: Int) -> String {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let letters = Array("abcdefghijklmnopqrstuvwxyzéü".unicodeScalars)
         var s = String.UnicodeScalarView()
         for _ in 0..<count { s.append(letters[Int(rng.next() % UInt64(letters.count))]) }
@@ -15,7 +15,7 @@ import Testing
     }
 
     static func ordinaryText(bytes: Int) -> String {
-        var rng = SplitMix(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         let words = "the quick brown fox jumps over lazy dogs while renewing a passport before Friday's trip, café, naïve 東京 42 % done".split(separator: " ")
         var out = ""
         out.reserveCapacity(bytes + 64)
@@ -69,18 +69,5 @@ import Testing
         for _ in 0..<3 { _ = try tok.encode(large) }
         let growth = Self.residentMegabytes() - before
         #expect(growth < 64, "resident memory grew \(growth) MB over 3 repeated 10 MB encodes")
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

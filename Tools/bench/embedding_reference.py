@@ -24,19 +24,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from transformers import AutoTokenizer, BertModel  # noqa: E402
 
-W = 254
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "reference"))
+from window_rule import windows  # noqa: E402
 
 
-def windows(n, width=W):
-    if n <= width:
-        return [(0, n)]
-    out, start = [], 0
-    while True:
-        end = min(start + width, n)
-        out.append((start, end))
-        if end == n:
-            return out
-        start += width // 2
+
 
 
 def batch_inputs(tokenizer, texts):

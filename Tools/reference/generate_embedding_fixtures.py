@@ -21,21 +21,11 @@ from sentence_transformers import SentenceTransformer
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import hard_inputs  # noqa: E402
+from window_rule import windows  # noqa: E402
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "Tests/InferenceTests/Fixtures/minilm-embeddings.jsonl"
-W = 254
 
 
-def windows(n, width=W):
-    if n <= width:
-        return [(0, n)]
-    out, start = [], 0
-    while True:
-        end = min(start + width, n)
-        out.append((start, end))
-        if end == n:
-            return out
-        start += width // 2
 
 
 def embed_windows(model, text):

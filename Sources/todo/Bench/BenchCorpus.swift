@@ -1,8 +1,10 @@
+import Tokenizers
+
 /// The benchmark corpus: to-do titles and descriptions as people type them,
 /// generated deterministically so every run (ours and the reference) sees the same text.
 enum BenchCorpus {
     static func texts(count: Int = 20_000) -> [String] {
-        var rng = BenchRandom(seed: 2026)
+        var rng = SeededGenerator(seed: 2026)
         let verbs = ["Buy", "Call", "Renew", "Submit", "Book", "Fix", "Review", "Prepare", "Pay", "Email", "Schedule", "Return", "Practice", "Plan"]
         let objects = ["milk and eggs", "the dentist", "passport before the trip", "expense report for Q3", "flights to Lisbon",
                        "the leaking kitchen tap", "pull request #482", "slides for Monday's all-hands", "rent (€1.250)", "Zoë about the café",
@@ -22,18 +24,4 @@ enum BenchCorpus {
         }
         return out
     }
-}
-
-/// SplitMix64: tiny, seedable, identical everywhere.
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
