@@ -69,7 +69,7 @@ struct BenchCommand: ParsableCommand {
         let tokenizerPath = tokenizer ?? DefaultPaths.defaultTokenizer.path
         let tok: Tokenizer
         do { tok = try Tokenizer.load(from: tokenizerPath) } catch {
-            throw ValidationError("Cannot load the tokenizer at \(tokenizerPath): \(error.localizedDescription)\nFetch weights with `bash Tools/fetch-weights.sh` or pass --tokenizer.")
+            throw CommandFailure("Cannot load the tokenizer at \(tokenizerPath): \(error.localizedDescription)\nFetch weights with `bash Tools/fetch-weights.sh` or pass --tokenizer.")
         }
         let texts = BenchCorpus.texts()
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
@@ -152,7 +152,7 @@ struct BenchCommand: ParsableCommand {
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let file = isDirectory.boolValue ? URL(fileURLWithPath: path).appendingPathComponent("tokenizer.json").path : path
         guard file.hasSuffix(".json"), FileManager.default.fileExists(atPath: file) else {
-            throw ValidationError("The reference side needs a tokenizer.json; \(path) has none.")
+            throw CommandFailure("The reference side needs a tokenizer.json; \(path) has none.")
         }
         return file
     }

@@ -78,7 +78,7 @@ struct TokenizeCommand: ParsableCommand {
         do {
             return try Tokenizer.load(from: path)
         } catch TokenizerError.fileNotFound(let missing) where tokenizer == nil {
-            throw ValidationError("""
+            throw CommandFailure("""
                 No default tokenizer at \(missing).
                 Fetch the all-MiniLM-L6-v2 bundle with `bash Tools/fetch-weights.sh`, or pass --tokenizer PATH.
                 """)
@@ -91,11 +91,12 @@ struct TokenizeCommand: ParsableCommand {
         for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            guard String(validating: line, as: UTF8.self) != nil else { throw CommandFailure("\(path):\(lineNumber): not valid UTF-8") }
             let input: BatchInput
             do {
                 input = try JSONDecoder().decode(BatchInput.self, from: Data(line))
             } catch {
-                throw ValidationError("\(path):\(lineNumber): expected a JSON object {\"text\": …, \"pair\": …}: \(error.localizedDescription)")
+                throw CommandFailure("\(path):\(lineNumber): expected a JSON object {\"text\": …, \"pair\": …}: \(error.localizedDescription)")
             }
             let encoding = try tok.encode(input.text, pair: input.pair, addSpecialTokens: !noSpecialTokens)
             if json {
@@ -109,7 +110,7 @@ struct TokenizeCommand: ParsableCommand {
 
     private func readFile(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("Cannot read \(path): no such file, or not readable.")
+            throw CommandFailure("Cannot read \(path): no such file, or not readable.")
         }
         return data
     }

@@ -23,7 +23,7 @@ struct EngineOptions: ParsableArguments {
 func openEmbeddingBundle(_ path: String?) throws -> ModelBundle {
     let directory = path.map { URL(fileURLWithPath: $0) } ?? DefaultPaths.defaultEmbeddingModel
     guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
-        throw ValidationError("""
+        throw CommandFailure("""
             No model bundle at \(directory.path).
             Install the default all-MiniLM-L6-v2 bundle with `bash Tools/fetch-weights.sh`,
             or convert a checkpoint with `convert-weights IN_DIR OUT_DIR` and pass --model OUT_DIR.

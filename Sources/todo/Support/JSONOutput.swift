@@ -14,3 +14,10 @@ enum JSONOutput {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// A failure while running a command (as opposed to a malformed command line):
+/// printed as "Error: …" without the usage banner, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
