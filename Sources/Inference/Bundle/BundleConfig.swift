@@ -17,6 +17,8 @@ public struct BundleConfig: Codable, Sendable {
     /// The Hugging Face config.json, verbatim: dimensions, activation, labels.
     public var model: JSONValue
     public var pooling: Pooling?
+    /// Class names by output index (id2label), for classification bundles.
+    public var labels: [String]?
     /// Longest input in tokens, special tokens included (sentence-transformers' max_seq_length when given).
     public var maxLength: Int
     public var tokenizerFile: String
@@ -35,7 +37,7 @@ public struct BundleConfig: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, formatVersion = "format_version", name, architecture, task, model, pooling
+        case format, formatVersion = "format_version", name, architecture, task, model, pooling, labels
         case maxLength = "max_length", tokenizerFile = "tokenizer_file", files, fingerprint, source, conversion
     }
 

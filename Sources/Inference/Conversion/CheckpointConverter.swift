@@ -47,13 +47,15 @@ public struct CheckpointConverter {
             throw ConversionError.badFile(path: hfConfigURL.path, detail: "not valid JSON")
         }
         let modelType = hfConfig.object?["model_type"]?.string ?? "?"
-        guard modelType == "bert" else {
-            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "model_type '\(modelType)'; supported: bert")
+        guard modelType == "bert" || modelType == "roberta" else {
+            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "model_type '\(modelType)'; supported: bert, roberta")
         }
         let architectures = hfConfig.object?["architectures"]?.array?.compactMap(\.string) ?? []
-        if architectures.contains(where: { $0.hasSuffix("ForSequenceClassification") }) {
-            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "\(architectures[0]) (sequence classification arrives with NLI support)")
+        let classification = architectures.contains { $0.hasSuffix("ForSequenceClassification") }
+        if !classification && modelType != "bert" {
+            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "\(architectures.first ?? modelType) (sentence embeddings: bert; classification: BertForSequenceClassification, RobertaForSequenceClassification)")
         }
+        let labels = classification ? try Self.labels(hfConfig, path: hfConfigURL.path) : nil
 
         // Gather tensors from every weight file, converting to float32.
         let sources = try weightFiles()
@@ -91,13 +93,16 @@ public struct CheckpointConverter {
 
         let hasPooling = FileManager.default.fileExists(atPath: input.appendingPathComponent("1_Pooling/config.json").path)
         let pooling = hasPooling ? try Pooling(sentenceTransformersDirectory: input) : nil
-        let maxLength = try sentenceTransformersMaxLength() ?? hfConfig.object?["max_position_embeddings"]?.int ?? 512
+        let positions = hfConfig.object?["max_position_embeddings"]?.int ?? 512
+        let padding = hfConfig.object?["pad_token_id"]?.int ?? 1
+        let maxLength = try sentenceTransformersMaxLength() ?? (modelType == "roberta" ? positions - padding - 1 : positions)
         let source = FileManager.default.contents(atPath: input.appendingPathComponent("source.json").path)
             .flatMap { try? JSONParser.parse($0) }
 
         var config = BundleConfig(
             name: name, architecture: modelType,
-            task: "sentence-embedding", model: hfConfig, pooling: pooling ?? Pooling(mode: .mean, normalize: true),
+            task: classification ? "sequence-classification" : "sentence-embedding", model: hfConfig,
+            pooling: classification ? nil : pooling ?? Pooling(mode: .mean, normalize: true), labels: labels,
             maxLength: maxLength, tokenizerFile: tokenizerFile, files: files, fingerprint: "", source: source,
             conversion: .init(parameters: tensors.reduce(0) { $0 + $1.values.count }, dtypeConversions: conversions,
                               droppedTensors: integerBuffers.sorted()))
@@ -107,8 +112,22 @@ public struct CheckpointConverter {
         try encoder.encode(config).write(to: output.appendingPathComponent(BundleConfig.fileName), options: .atomic)
 
         // The bundle must load strictly: every tensor present with its shape, none unexplained.
-        _ = try SentenceEmbedder(bundle: ModelBundle(directory: output))
+        let bundle = try ModelBundle(directory: output)
+        if classification { _ = try SequenceClassifier(bundle: bundle) } else { _ = try SentenceEmbedder(bundle: bundle) }
         return Summary(config: config, tensorCount: tensors.count)
+    }
+
+    /// Class names ordered by index from `id2label`; every index 0…n-1 must be present.
+    static func labels(_ config: JSONValue, path: String) throws -> [String] {
+        guard let map = config.object?["id2label"]?.object, !map.isEmpty else { throw ClassifierError.missingLabels(path: path) }
+        var labels = [String?](repeating: nil, count: map.count)
+        for (key, value) in map {
+            guard let index = Int(key), index >= 0, index < map.count, let name = value.string else { throw ClassifierError.missingLabels(path: path) }
+            labels[index] = name
+        }
+        let named = labels.compactMap { $0 }
+        guard named.count == map.count else { throw ClassifierError.missingLabels(path: path) }
+        return named
     }
 
     /// model.safetensors, or the shards named by model.safetensors.index.json.

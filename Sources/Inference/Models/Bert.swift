@@ -1,5 +1,7 @@
 /// BERT encoder mirroring transformers' `modeling_bert.py`: one type per
 /// submodule, each loaded from the scope whose names are its safetensors names.
+/// RoBERTa's encoder (`modeling_roberta.py`) is the same tree; only its position
+/// ids start after the padding index (`BertConfig.positionOffset`).
 
 /// `BertEmbeddings`: word + position + token type, then LayerNorm.
 struct BertEmbeddings: Sendable {
@@ -17,15 +19,32 @@ struct BertEmbeddings: Sendable {
         config = c
     }
 
+    /// Position ids. BERT: 0, 1, 2, … RoBERTa (`create_position_ids_from_input_ids`): the
+    /// padding index plus a running count of non-padding tokens; a padding-id token (a
+    /// literal `<pad>` in the text) gets the padding index and later tokens skip it.
+    func positionIds(_ batch: PackedBatch) -> [Int] {
+        guard config.modelType == "roberta" else { return batch.positions }
+        var out = [Int](repeating: config.padTokenId, count: batch.tokenCount)
+        for s in batch.sequences {
+            var count = 0
+            for t in s where batch.ids[t] != config.padTokenId {
+                count += 1
+                out[t] = config.padTokenId + count
+            }
+        }
+        return out
+    }
+
     func forward(_ batch: PackedBatch) throws -> Matrix {
         let h = config.hiddenSize
         var x = Matrix(rows: batch.tokenCount, columns: h)
+        let positions = positionIds(batch)
         for t in 0..<batch.tokenCount {
-            let id = batch.ids[t], type = batch.typeIds[t], position = batch.positions[t]
+            let id = batch.ids[t], type = batch.typeIds[t], position = positions[t]
             guard id >= 0 && id < config.vocabSize else { throw EncoderError.tokenOutOfRange(id: id, vocabularySize: config.vocabSize) }
             guard type >= 0 && type < config.typeVocabSize else { throw EncoderError.typeOutOfRange(typeId: type, types: config.typeVocabSize) }
             guard position < config.maxPositionEmbeddings else {
-                throw EncoderError.sequenceTooLong(length: position + 1, maximum: config.maxPositionEmbeddings)
+                throw EncoderError.sequenceTooLong(length: batch.positions[t] + 1, maximum: config.maxSequenceLength)
             }
             let w = wordEmbeddings.pointer + id * h, p = positionEmbeddings.pointer + position * h, y = tokenTypeEmbeddings.pointer + type * h
             for i in 0..<h { x.values[t * h + i] = w[i] + p[i] + y[i] }

@@ -1,8 +1,11 @@
 import Foundation
 
-/// The fields of a Hugging Face BERT `config.json` the encoder needs, with
-/// transformers' defaults where a file may omit them.
+/// The fields of a Hugging Face BERT or RoBERTa `config.json` the encoder needs,
+/// with transformers' defaults where a file may omit them.
 public struct BertConfig: Decodable, Sendable, Equatable {
+    /// `bert` or `roberta`: the same encoder, RoBERTa numbering positions after the padding index.
+    public var modelType: String
+    public var padTokenId: Int
     public var vocabSize: Int
     public var hiddenSize: Int
     public var numHiddenLayers: Int
@@ -15,6 +18,7 @@ public struct BertConfig: Decodable, Sendable, Equatable {
     public var positionEmbeddingType: String
 
     enum CodingKeys: String, CodingKey {
+        case modelType = "model_type", padTokenId = "pad_token_id"
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
         case numAttentionHeads = "num_attention_heads", intermediateSize = "intermediate_size", hiddenAct = "hidden_act"
         case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
@@ -23,6 +27,11 @@ public struct BertConfig: Decodable, Sendable, Equatable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "bert"
+        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? (modelType == "roberta" ? 1 : 0)
+        guard modelType == "bert" || modelType == "roberta" else {
+            throw DecodingError.dataCorruptedError(forKey: .modelType, in: c, debugDescription: "model_type '\(modelType)' is not supported (bert, roberta)")
+        }
         vocabSize = try c.decode(Int.self, forKey: .vocabSize)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
         numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
@@ -44,4 +53,10 @@ public struct BertConfig: Decodable, Sendable, Equatable {
     }
 
     public var headSize: Int { hiddenSize / numAttentionHeads }
+
+    /// First position id: RoBERTa's `create_position_ids_from_input_ids` starts after the padding index.
+    public var positionOffset: Int { modelType == "roberta" ? padTokenId + 1 : 0 }
+
+    /// Longest sequence the position table allows.
+    public var maxSequenceLength: Int { maxPositionEmbeddings - positionOffset }
 }
