@@ -11,6 +11,6 @@ struct Todo: AsyncParsableCommand {
           todo tokenize "Is this urgent?" --pair "This example is work." --json
           todo tokenize --batch inputs.jsonl --json
         """,
-        subcommands: [TokenizeCommand.self, EmbedCommand.self, ModelsCommand.self, BenchCommand.self]
+        subcommands: [TokenizeCommand.self, EmbedCommand.self, ClassifyCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

@@ -14,6 +14,10 @@ struct ConvertWeights: ParsableCommand {
         files; and, for sentence-transformers models, 1_Pooling/config.json,
         modules.json and sentence_bert_config.json.
 
+        Supported: BERT sentence-embedding models (BertModel, e.g. all-MiniLM-L6-v2) and
+        NLI cross-encoders (BertForSequenceClassification, RobertaForSequenceClassification);
+        class names come from id2label.
+
         OUT_DIR receives one float32 model.safetensors with Hugging Face tensor names,
         our own config.json (architecture, dimensions, pooling, max length, sha256 of
         every file and a fingerprint) and the tokenizer files. The result is loaded
@@ -40,7 +44,14 @@ struct ConvertWeights: ParsableCommand {
         print("converted \(c.name): \(c.architecture), task \(c.task), \(summary.tensorCount) tensors, \(c.conversion.parameters) parameters")
         print("  dtype conversions: \(c.conversion.dtypeConversions.isEmpty ? "none (float32)" : c.conversion.dtypeConversions.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
         print("  dropped: \(c.conversion.droppedTensors.isEmpty ? "nothing" : c.conversion.droppedTensors.joined(separator: ", "))")
-        print("  max length \(c.maxLength) tokens, pooling \(c.pooling.map { "\($0.mode.rawValue)\($0.normalize ? " + L2 normalize" : "")" } ?? "none")")
+        if let labels = c.labels {
+            let entail = labels.firstIndex { $0.lowercased().hasPrefix("entail") }
+            print("  labels: \(labels.enumerated().map { "\($0.offset)=\($0.element)" }.joined(separator: ", "))"
+                  + (entail.map { " (entailment index \($0), found by name)" } ?? " (no entailment label: not usable for zero-shot)"))
+            print("  max length \(c.maxLength) tokens")
+        } else {
+            print("  max length \(c.maxLength) tokens, pooling \(c.pooling.map { "\($0.mode.rawValue)\($0.normalize ? " + L2 normalize" : "")" } ?? "none")")
+        }
         print("  fingerprint \(c.fingerprint.prefix(16))… → \(outputDirectory)")
     }
 }
