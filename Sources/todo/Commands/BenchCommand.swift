@@ -21,6 +21,11 @@ struct BenchCommand: ParsableCommand {
         runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and
         thread count (Tools/bench/embedding_reference.py).
 
+        Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on a random-weight
+        RoBERTa of cross-encoder/nli-distilroberta-base's shape (6 layers, 768 wide);
+        the reference is transformers' ZeroShotClassificationPipeline on the same shape,
+        tokenizer, inputs and threads (Tools/bench/nli_reference.py).
+
         Examples:
           bash Tools/bench/setup.sh && .build/release/todo bench
           .build/release/todo bench --json | tail -1
@@ -42,7 +47,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Embedding model bundle (default: Weights/all-MiniLM-L6-v2).")
     var model: String?
 
-    @Option(help: "Only these sections: tokenizer, embed (comma-separated).")
+    @Option(help: "Only these sections: tokenizer, embed, nli (comma-separated).")
     var only: String?
 
     @OptionGroup var engine: EngineOptions
@@ -53,7 +58,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let threads = try engine.applyThreads()
-        let sections = Set((only ?? "tokenizer,embed").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let sections = Set((only ?? "tokenizer,embed,nli").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         var report = BenchReport()
         let reference = ReferenceRunner.locate(explicit: python, packageRoot: DefaultPaths.packageRoot)
         if reference == nil {
@@ -61,7 +66,9 @@ struct BenchCommand: ParsableCommand {
         }
         if sections.contains("tokenizer") { try benchTokenizer(&report, reference: reference) }
         if sections.contains("embed") { try benchEmbeddings(&report, reference: reference, threads: threads) }
-        report.add("peak_rss_mb", peakResidentMegabytes(), "peak RSS", unit: "MiB")
+        // Before the zero-shot section, whose synthetic 330 MB model would dominate it.
+        report.add("peak_rss_mb", peakResidentMegabytes(), "peak RSS (tokenizer and embeddings)", unit: "MiB")
+        if sections.contains("nli") { try benchZeroShot(&report, reference: reference, threads: threads) }
         report.print(json: json)
     }
 
@@ -143,6 +150,41 @@ struct BenchCommand: ParsableCommand {
                 report.add("\(engine)_\(w.key)", theirs, "\(w.label) (\(label), median)", unit: "ms")
                 report.add("speedup_vs_\(engine)_\(w.key.replacingOccurrences(of: "_ms", with: ""))", theirs / mine, "  ours faster than \(label) by", unit: "×")
             }
+        }
+    }
+
+    private func benchZeroShot(_ report: inout BenchReport, reference: ReferenceRunner?, threads: Int) throws {
+        let tokenizerFile = DefaultPaths.packageRoot.appendingPathComponent("Tests/TokenizersTests/Fixtures/roberta-style-bpe/tokenizer.json")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-nli-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        printError("zero-shot: building a random-weight distilroberta-shaped NLI bundle …")
+        let classifier = try ZeroShotClassifier(bundle: ModelBundle(directory: SyntheticNLIBundle.make(in: scratch, tokenizer: tokenizerFile)))
+        let labels = ["Work", "Personal", "Learning", "Health", "Shopping", "Finance"]
+        var workloads: [String: (text: String, labels: [String])] = [:]
+        for tokens in [24, 200] {
+            workloads["nli_roberta_\(tokens)_ms"] = (EmbeddingWorkloads.text(tokens: tokens, tokenizer: classifier.bundle.tokenizer), labels)
+        }
+        var ours: [String: Double] = [:]
+        for key in workloads.keys.sorted() {
+            let w = workloads[key]!
+            let t = try Timing.measure(iterations: 30) { _ = try classifier.classify(w.text, labels: w.labels) }
+            ours[key] = t.median
+            report.add(key, t.median, "zero-shot 6 labels, \(key.contains("200") ? 200 : 24)-token premise (ours, median)", unit: "ms")
+        }
+        guard let reference else { return }
+        let inputs = scratch.appendingPathComponent("nli-workloads.json")
+        var spec: [String: JSONValue] = [:]
+        for (key, w) in workloads { spec[key] = .object(["text": .string(w.text), "labels": .array(w.labels.map { .string($0) })]) }
+        try JSONEncoder().encode(JSONValue.object(spec)).write(to: inputs)
+        do {
+            let result = try reference.run("nli_reference.py", ["--tokenizer", tokenizerFile.path, "--inputs", inputs.path, "--threads", String(threads)])
+            for key in workloads.keys.sorted() {
+                guard let theirs = result["torch_\(key)"]?.value, let mine = ours[key] else { continue }
+                report.add("torch_\(key)", theirs, "  PyTorch pipeline, same shape and input", unit: "ms")
+                report.add("speedup_vs_torch_\(key.replacingOccurrences(of: "_ms", with: ""))", theirs / mine, "  ours faster than PyTorch by", unit: "×")
+            }
+        } catch {
+            printError("warning: the PyTorch zero-shot reference failed; run `bash Tools/bench/setup.sh`. \(error)")
         }
     }
 
