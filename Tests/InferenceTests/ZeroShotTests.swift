@@ -20,7 +20,7 @@ import Tokenizers
         return try ModelBundle(directory: output)
     }
 
-    @Test(arguments: ["bert", "roberta"])
+    @Test(arguments: ["bert", "roberta", "bart"])
     func logitsMatchTransformers(arch: String) throws {
         let bundle = try Self.bundle(arch)
         let classifier = try SequenceClassifier(bundle: bundle)
@@ -37,7 +37,7 @@ import Tokenizers
         #expect(worst <= 1e-4, "max |logit diff| \(worst)")
     }
 
-    @Test(arguments: ["bert", "roberta"])
+    @Test(arguments: ["bert", "roberta", "bart"])
     func pipelineScoresMatchTransformers(arch: String) throws {
         let zeroShot = try ZeroShotClassifier(bundle: Self.bundle(arch))
         let rows = try ModelFixtures.lines("nli/\(arch)/pipeline.jsonl", as: PipelineRow.self)
@@ -62,6 +62,8 @@ import Tokenizers
         let roberta = try ZeroShotClassifier(bundle: Self.bundle("roberta"))  // entailment, neutral, contradiction
         #expect(bert.entailmentIndex == 1 && bert.contradictionIndex == 0)
         #expect(roberta.entailmentIndex == 0 && roberta.contradictionIndex == 2)
+        let bart = try ZeroShotClassifier(bundle: Self.bundle("bart"))        // contradiction, neutral, entailment
+        #expect(bart.entailmentIndex == 2 && bart.contradictionIndex == 0)
     }
 
     /// Long premises: windows by the rule, hypothesis never cut, and scores aggregated

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Small random-weight NLI checkpoints and their expected outputs, with transformers (requirements-torch.txt).
 
-    python generate_nli_fixtures.py
+    python generate_nli_fixtures.py [ARCH ...]
 
-For each architecture (BERT with the all-MiniLM-L6-v2 tokenizer; RoBERTa with the trained byte-level BPE
-tokenizer of the tokenizers fixtures) it writes under Tests/InferenceTests/Fixtures/nli/<arch>/:
+For each architecture (BERT with the all-MiniLM-L6-v2 tokenizer; RoBERTa and BART with the trained byte-level
+BPE tokenizer of the tokenizers fixtures) it writes under Tests/InferenceTests/Fixtures/nli/<arch>/:
   checkpoint/      config.json (id2label in an order of its own), model.safetensors, tokenizer files
   logits.jsonl     raw logits for premise/hypothesis pairs (>= 100)
   pipeline.jsonl   ZeroShotClassificationPipeline results: texts x label sets x single/multi-label x two templates
@@ -17,8 +17,8 @@ import shutil
 import sys
 
 import torch
-from transformers import (BertConfig, BertForSequenceClassification, BertTokenizerFast, PreTrainedTokenizerFast, RobertaConfig,
-                          RobertaForSequenceClassification, ZeroShotClassificationPipeline)
+from transformers import (BartConfig, BartForSequenceClassification, BertConfig, BertForSequenceClassification, BertTokenizerFast,
+                          PreTrainedTokenizerFast, RobertaConfig, RobertaForSequenceClassification, ZeroShotClassificationPipeline)
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import hard_inputs  # noqa: E402
@@ -29,7 +29,8 @@ OUT = ROOT / "Tests/InferenceTests/Fixtures/nli"
 
 # Orders differ between architectures. transformers' pipeline takes contradiction = index 0 (or the last index when
 # entailment is 0) rather than by name; these orders exercise both branches where that agrees with the names.
-LABEL_ORDERS = {"bert": ["contradiction", "entailment", "neutral"], "roberta": ["entailment", "neutral", "contradiction"]}
+LABEL_ORDERS = {"bert": ["contradiction", "entailment", "neutral"], "roberta": ["entailment", "neutral", "contradiction"],
+                "bart": ["contradiction", "neutral", "entailment"]}
 LABEL_SETS = [["Work", "Personal", "Learning", "Health", "Shopping", "Finance"], ["urgent", "not urgent"],
               ["travel", "family", "money"], ["home repair", "exercise", "groceries", "taxes"]]
 TEMPLATES = ["This example is {}.", "This task is about {}."]
@@ -58,10 +59,27 @@ def roberta_model():
     return RobertaForSequenceClassification(config), tok, [TOKENIZER_FIXTURES / "roberta-style-bpe" / f for f in ("tokenizer.json", "vocab.json", "merges.txt")]
 
 
+def bart_model():
+    tok = PreTrainedTokenizerFast(tokenizer_file=str(TOKENIZER_FIXTURES / "roberta-style-bpe/tokenizer.json"),
+                                  bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>", unk_token="<unk>",
+                                  pad_token="<pad>", mask_token="<mask>")
+    labels = LABEL_ORDERS["bart"]
+    # scale_embedding on (bart-large-mnli has it off) so that path is exercised too.
+    config = BartConfig(vocab_size=tok.backend_tokenizer.get_vocab_size(), d_model=32, encoder_layers=2, decoder_layers=2,
+                        encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                        max_position_embeddings=512, scale_embedding=True, init_std=0.4, activation_function="gelu",
+                        pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=2,
+                        id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
+    return BartForSequenceClassification(config), tok, [TOKENIZER_FIXTURES / "roberta-style-bpe" / f for f in ("tokenizer.json", "vocab.json", "merges.txt")]
+
+
 def scale_head(model):
     # Random heads give near-uniform scores; scale the last layer so scores separate clearly.
     with torch.no_grad():
-        head = model.classifier.out_proj if hasattr(model.classifier, "out_proj") else model.classifier
+        if hasattr(model, "classification_head"):
+            head = model.classification_head.out_proj
+        else:
+            head = model.classifier.out_proj if hasattr(model.classifier, "out_proj") else model.classifier
         head.weight.mul_(4)
         head.bias.normal_(0, 1)
 
@@ -81,7 +99,10 @@ def pairs(rng):
 def main():
     torch.manual_seed(0)
     rng = random.Random(11)
-    for arch, build in [("bert", bert_model), ("roberta", roberta_model)]:
+    only = set(sys.argv[1:])
+    for arch, build in [("bert", bert_model), ("roberta", roberta_model), ("bart", bart_model)]:
+        if only and arch not in only:
+            continue
         model, tok, tokenizer_files = build()
         scale_head(model)
         model.eval()

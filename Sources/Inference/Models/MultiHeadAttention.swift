@@ -7,7 +7,10 @@ import Foundation
 /// spread over the engine's threads.
 enum MultiHeadAttention {
     /// `q`, `k`, `v`: `[tokens, heads·headSize]` → context `[tokens, heads·headSize]`.
-    static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>]) -> Matrix {
+    /// `causal`: token i attends to tokens ≤ i only (a decoder's self-attention); masked
+    /// scores are a large finite negative, so no row can become NaN.
+    /// Cross-attention passes the encoder's `k`, `v`: packed the same way, sequence by sequence.
+    static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>], causal: Bool = false) -> Matrix {
         let width = q.columns, headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
         var context = Matrix(rows: q.rows, columns: width)
@@ -30,6 +33,9 @@ enum MultiHeadAttention {
                                 let offset = sequence.lowerBound * width + h * headSize
                                 Gemm.multiplyTransposed(b.q + offset, b.k + offset, into: scores,
                                                         m: n, n: n, k: headSize, lda: width, ldb: width, ldc: n, alpha: scale)
+                                if causal {
+                                    for r in 0..<n { for c in (r + 1)..<max(r + 1, n) { scores[r * n + c] = -1e30 } }
+                                }
                                 for r in 0..<n { softmaxRow(scores + r * n, count: n) }
                                 Gemm.multiply(scores, b.v + offset, into: b.context + offset, m: n, n: headSize, k: n, lda: n, ldb: width, ldc: width)
                                 item += lanes

@@ -1,48 +1,81 @@
-/// BertForSequenceClassification and RobertaForSequenceClassification: the
-/// encoder, then a head on the first token (`[CLS]` / `<s>`): dense, tanh, output.
+import Foundation
+
+/// BertForSequenceClassification, RobertaForSequenceClassification and
+/// BartForSequenceClassification: a backbone, then a head — dense, tanh, output —
+/// on one token per sequence.
 ///
-/// BERT: `bert.pooler.dense` + tanh, then `classifier`.
-/// RoBERTa: `classifier.dense` + tanh, then `classifier.out_proj` (`RobertaClassificationHead`).
+/// BERT: first token (`[CLS]`) through `bert.pooler.dense`, then `classifier`.
+/// RoBERTa: first token (`<s>`) through `classifier.dense`, then `classifier.out_proj`.
+/// BART: the decoder's state at the last `</s>` through `classification_head.dense`,
+/// then `classification_head.out_proj`.
 public struct SequenceClassifier: Sendable {
-    public let config: BertConfig
-    public let encoder: BertModel
+    enum Backbone: Sendable {
+        case encoder(BertModel)
+        case encoderDecoder(BartModel)
+    }
+
+    let backbone: Backbone
     let dense: Linear
     let output: Linear
     public let labels: [String]
+    /// Longest sequence the position table allows.
+    public let maxSequenceLength: Int
+    let hiddenSize: Int
 
     /// Checkpoint tensors the forward pass does not use.
     public static let ignorableTensors = ["bert.embeddings.position_ids", "roberta.embeddings.position_ids", "roberta.pooler."]
+        + BartModel.ignorableTensors
 
-    public init(loader: WeightLoader, config: BertConfig, labels: [String]) throws {
+    /// - Parameter architecture: `bert`, `roberta` or `bart` (the bundle's model_type).
+    public init(loader: WeightLoader, architecture: String, modelConfig: Data, labels: [String]) throws {
         let root = loader.root
-        let h = config.hiddenSize
-        guard let outputs = loader.file.entries[config.modelType == "roberta" ? "classifier.out_proj.weight" : "classifier.weight"]?.shape.first else {
-            throw SafetensorsError.missingTensor(path: loader.file.path, tensor: config.modelType == "roberta" ? "classifier.out_proj.weight" : "classifier.weight")
-        }
-        guard outputs == labels.count else { throw ClassifierError.labelCountMismatch(labels: labels.count, head: outputs) }
-        switch config.modelType {
-        case "roberta":
-            encoder = try BertModel(root("roberta"), config: config)
-            dense = try Linear(root("classifier")("dense"), in: h, out: h)
-            output = try Linear(root("classifier")("out_proj"), in: h, out: labels.count)
+        let headName: (dense: WeightScope, out: WeightScope)
+        let width: Int
+        switch architecture {
+        case "bart":
+            let config = try JSONDecoder().decode(BartConfig.self, from: modelConfig)
+            backbone = .encoderDecoder(try BartModel(root("model"), config: config))
+            headName = (root("classification_head")("dense"), root("classification_head")("out_proj"))
+            width = config.dModel
+            maxSequenceLength = config.maxPositionEmbeddings
+        case "bert", "roberta":
+            let config = try JSONDecoder().decode(BertConfig.self, from: modelConfig)
+            let roberta = config.modelType == "roberta"
+            backbone = .encoder(try BertModel(root(roberta ? "roberta" : "bert"), config: config))
+            headName = roberta ? (root("classifier")("dense"), root("classifier")("out_proj")) : (root("bert")("pooler")("dense"), root("classifier"))
+            width = config.hiddenSize
+            maxSequenceLength = config.maxSequenceLength
         default:
-            encoder = try BertModel(root("bert"), config: config)
-            dense = try Linear(root("bert")("pooler")("dense"), in: h, out: h)
-            output = try Linear(root("classifier"), in: h, out: labels.count)
+            throw ClassifierError.unsupportedArchitecture(architecture)
         }
-        self.config = config
+        let outName = headName.out.prefix + ".weight"
+        guard let outputs = loader.file.entries[outName]?.shape.first else { throw SafetensorsError.missingTensor(path: loader.file.path, tensor: outName) }
+        guard outputs == labels.count else { throw ClassifierError.labelCountMismatch(labels: labels.count, head: outputs) }
+        dense = try Linear(headName.dense, in: width, out: width)
+        output = try Linear(headName.out, in: width, out: labels.count)
+        hiddenSize = width
         self.labels = labels
     }
 
     /// Logits `[sequences][labels]` for a packed batch.
     public func logits(_ batch: PackedBatch, tap: TensorTap? = nil) throws -> [[Float]] {
-        let hidden = try encoder.forward(batch, tap: tap)
-        let h = config.hiddenSize
-        var first = Matrix(rows: batch.sequences.count, columns: h)
-        for (i, s) in batch.sequences.enumerated() where !s.isEmpty {
-            first.values.replaceSubrange((i * h)..<((i + 1) * h), with: hidden.row(s.lowerBound))
+        let hidden: Matrix
+        var rows: [Int]
+        switch backbone {
+        case .encoder(let model):
+            hidden = try model.forward(batch, tap: tap)
+            rows = batch.sequences.map(\.lowerBound)
+        case .encoderDecoder(let model):
+            hidden = try model.forward(batch, tap: tap)
+            rows = try batch.sequences.map { s in
+                guard let last = s.last(where: { batch.ids[$0] == model.config.eosTokenId }) else { throw ClassifierError.noEndOfSequence }
+                return last
+            }
         }
-        var pooled = dense.forward(first)
+        let h = hiddenSize
+        var picked = Matrix(rows: rows.count, columns: h)
+        for (i, t) in rows.enumerated() { picked.values.replaceSubrange((i * h)..<((i + 1) * h), with: hidden.row(t)) }
+        var pooled = dense.forward(picked)
         Activation.tanh.apply(&pooled)
         let out = output.forward(pooled)
         tap?("logits", out)
@@ -60,6 +93,8 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
     case emptyLabel
     case templateWithoutPlaceholder(String)
     case hypothesisTooLong(maxLength: Int)
+    case unsupportedArchitecture(String)
+    case noEndOfSequence
 
     public var description: String {
         switch self {
@@ -71,6 +106,8 @@ public enum ClassifierError: Error, Equatable, CustomStringConvertible {
         case .duplicateLabel(let label): return "the candidate label '\(label)' is given twice"
         case .emptyLabel: return "a candidate label is empty"
         case .templateWithoutPlaceholder(let template): return "the hypothesis template '\(template)' has no {} for the label"
+        case .unsupportedArchitecture(let a): return "architecture '\(a)' is not supported for sequence classification (bert, roberta, bart)"
+        case .noEndOfSequence: return "a BART input has no </s> token to classify on"
         case .hypothesisTooLong(let maxLength): return "the longest hypothesis leaves no room for the text within the model's \(maxLength) tokens; shorten the labels or the template"
         }
     }
@@ -84,7 +121,7 @@ extension SequenceClassifier {
         }
         guard let labels = bundle.config.labels, !labels.isEmpty else { throw ClassifierError.missingLabels(path: bundle.directory.path) }
         let loader = WeightLoader(file: bundle.weights)
-        try self.init(loader: loader, config: bundle.modelConfig(BertConfig.self), labels: labels)
+        try self.init(loader: loader, architecture: bundle.config.architecture, modelConfig: JSONEncoder().encode(bundle.config.model), labels: labels)
         try loader.finish(ignoring: Self.ignorableTensors)
     }
 }

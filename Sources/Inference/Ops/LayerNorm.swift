@@ -21,8 +21,7 @@ public struct LayerNorm: Sendable {
         LayerNorm.normalize(&x, residual: residual, weight: weight.pointer, bias: bias.pointer, epsilon: epsilon)
     }
 
-    /// Row by row, two passes (mean, then centred variance) in Float: vectorizable,
-    /// and exact to float precision for hidden sizes in the thousands.
+    /// Row by row, two passes (mean, then centred variance), then the output in Float.
     static func normalize(_ x: inout Matrix, residual: Matrix?, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float) {
         let n = x.columns
         x.values.withUnsafeMutableBufferPointer { buffer in
@@ -34,13 +33,25 @@ public struct LayerNorm: Sendable {
                         let a = add + r * n
                         for i in 0..<n { row[i] += a[i] }
                     }
-                    var sum: Float = 0
-                    for i in 0..<n { sum += row[i] }
-                    let mean = sum / Float(n)
-                    var squares: Float = 0
-                    for i in 0..<n { let d = row[i] - mean; squares += d * d }
-                    let inv = 1 / (squares / Float(n) + epsilon).squareRoot()
-                    for i in 0..<n { row[i] = (row[i] - mean) * inv * weight[i] + bias[i] }
+                    // Statistics in Double, four lanes wide: large activations keep their
+                    // precision (BART with scaled embeddings needs it for 1e-4 logits).
+                    var sum4 = SIMD4<Double>(), i = 0
+                    while i + 4 <= n { sum4 += SIMD4<Double>(SIMD4<Float>(row[i], row[i + 1], row[i + 2], row[i + 3])); i += 4 }
+                    var sum = sum4.sum()
+                    while i < n { sum += Double(row[i]); i += 1 }
+                    let mean = sum / Double(n)
+                    var squares4 = SIMD4<Double>()
+                    i = 0
+                    while i + 4 <= n {
+                        let d = SIMD4<Double>(SIMD4<Float>(row[i], row[i + 1], row[i + 2], row[i + 3])) - mean
+                        squares4 += d * d
+                        i += 4
+                    }
+                    var squares = squares4.sum()
+                    while i < n { let d = Double(row[i]) - mean; squares += d * d; i += 1 }
+                    let inv = Float(1 / (squares / Double(n) + Double(epsilon)).squareRoot())
+                    let m = Float(mean)
+                    for j in 0..<n { row[j] = (row[j] - m) * inv * weight[j] + bias[j] }
                 }
             }
             if let residual { residual.values.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }

@@ -47,7 +47,7 @@ public final class ZeroShotClassifier: Sendable {
         guard let contra = lower.firstIndex(where: { $0.hasPrefix("contradict") }) else { throw ClassifierError.noContradictionLabel(labels: classifier.labels) }
         entailmentIndex = entail
         contradictionIndex = contra
-        maxLength = min(bundle.config.maxLength, classifier.config.maxSequenceLength)
+        maxLength = min(bundle.config.maxLength, classifier.maxSequenceLength)
         self.maxBatchTokens = max(maxBatchTokens, maxLength)
     }
 
