@@ -6,6 +6,7 @@
 For each architecture (BERT with the all-MiniLM-L6-v2 tokenizer; RoBERTa and BART with the trained byte-level
 BPE tokenizer of the tokenizers fixtures) it writes under Tests/InferenceTests/Fixtures/nli/<arch>/:
   checkpoint/      config.json (id2label in an order of its own), model.safetensors, tokenizer files
+  checkpoint-bin/  the same weights as pytorch_model.bin (torch.save), config and tokenizer files
   logits.jsonl     raw logits for premise/hypothesis pairs (>= 100)
   pipeline.jsonl   ZeroShotClassificationPipeline results: texts x label sets x single/multi-label x two templates
 The classification heads are scaled so that scores are far from uniform. Weights are tiny (hidden 32).
@@ -67,7 +68,7 @@ def bart_model():
     # scale_embedding on (bart-large-mnli has it off) so that path is exercised too.
     config = BartConfig(vocab_size=tok.backend_tokenizer.get_vocab_size(), d_model=32, encoder_layers=2, decoder_layers=2,
                         encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
-                        max_position_embeddings=512, scale_embedding=True, init_std=0.4, activation_function="gelu",
+                        max_position_embeddings=512, scale_embedding=True, init_std=0.25, activation_function="gelu",
                         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=2,
                         id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
     return BartForSequenceClassification(config), tok, [TOKENIZER_FIXTURES / "roberta-style-bpe" / f for f in ("tokenizer.json", "vocab.json", "merges.txt")]
@@ -96,8 +97,36 @@ def pairs(rng):
     return out
 
 
+class _Exploit:
+    """Unpickling this would run a shell command: a checkpoint reader must refuse it, not execute it."""
+
+    def __reduce__(self):
+        import os
+        return (os.system, ("echo pwned > /tmp/smart-todo-pwned",))
+
+
+def write_hostile_checkpoints():
+    """Small archives a reader must refuse by name: code in the pickle, compressed entries, truncation."""
+    import io
+    import pickle
+    import zipfile
+    out = OUT / "hostile"
+    out.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out / "exploit.bin", "w", zipfile.ZIP_STORED) as z:
+        z.writestr("archive/data.pkl", pickle.dumps({"w": _Exploit()}, protocol=2))
+    buffer = io.BytesIO()
+    torch.save({"w": torch.ones(4)}, buffer)
+    good = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out / "compressed.bin", "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item.filename))
+    (out / "truncated.bin").write_bytes(good[: len(good) // 2])
+    (out / "plain.bin").write_bytes(good)
+
+
 def main():
     torch.manual_seed(0)
+    write_hostile_checkpoints()
     rng = random.Random(11)
     only = set(sys.argv[1:])
     for arch, build in [("bert", bert_model), ("roberta", roberta_model), ("bart", bart_model)]:
@@ -112,6 +141,16 @@ def main():
         model.save_pretrained(str(target), safe_serialization=True)
         for f in tokenizer_files:
             shutil.copy(f, target / f.name)
+        # The same weights as pytorch_model.bin (torch.save of the state dict: a zip with a pickle).
+        # BART's tied embeddings (shared, encoder/decoder embed_tokens) share one storage there.
+        bin_dir = OUT / arch / "checkpoint-bin"
+        if bin_dir.exists():
+            shutil.rmtree(bin_dir)
+        bin_dir.mkdir()
+        torch.save(model.state_dict(), bin_dir / "pytorch_model.bin")
+        for f in target.iterdir():
+            if f.name not in ("model.safetensors",):
+                shutil.copy(f, bin_dir / f.name)
         with open(OUT / arch / "logits.jsonl", "w", encoding="utf-8") as f:
             for premise, hypothesis in pairs(rng):
                 enc = tok(premise, hypothesis, return_tensors="pt")

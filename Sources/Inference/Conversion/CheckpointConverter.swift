@@ -57,24 +57,33 @@ public struct CheckpointConverter {
         }
         let labels = classification ? try Self.labels(hfConfig, path: hfConfigURL.path) : nil
 
-        // Gather tensors from every weight file, converting to float32.
-        let sources = try weightFiles()
+        // Gather tensors from the weight files, converting to float32; integer buffers (position_ids) are dropped.
         var tensors: [(name: String, shape: [Int], values: [Float])] = []
         var conversions: [String: Int] = [:]
+        var integerBuffers: [String] = []
         var seen = Set<String>()
-        for file in sources {
-            let st = try SafetensorsFile(path: file.path)
-            for entry in st.entries.values.sorted(by: { $0.name < $1.name }) {
-                guard seen.insert(entry.name).inserted else { throw ConversionError.duplicateTensor(name: entry.name, path: file.path) }
-                if entry.dtype == .i64 || entry.dtype == .i32 {
-                    continue  // integer buffers (position_ids): recorded as dropped below
+        func add(_ name: String, _ dtype: TensorDType, _ shape: [Int], source: String, _ values: () throws -> [Float]) throws {
+            guard seen.insert(name).inserted else { throw ConversionError.duplicateTensor(name: name, path: source) }
+            if [.i64, .i32, .i16, .i8, .u8, .bool].contains(dtype) { integerBuffers.append(name); return }
+            if dtype != .f32 { conversions["\(dtype.rawValue)→F32", default: 0] += 1 }
+            tensors.append((name, shape, try values()))
+        }
+        switch try weightFiles() {
+        case .safetensors(let files):
+            for file in files {
+                let st = try SafetensorsFile(path: file.path)
+                for entry in st.entries.values.sorted(by: { $0.name < $1.name }) {
+                    try add(entry.name, entry.dtype, entry.shape, source: file.path) {
+                        try DTypeConversion.float32(st.bytes(of: entry), dtype: entry.dtype, tensor: entry.name, path: file.path)
+                    }
                 }
-                let values = try DTypeConversion.float32(st.bytes(of: entry), dtype: entry.dtype, tensor: entry.name, path: file.path)
-                if entry.dtype != .f32 { conversions["\(entry.dtype.rawValue)→F32", default: 0] += 1 }
-                tensors.append((entry.name, entry.shape, values))
+            }
+        case .pytorch(let file):
+            let checkpoint = try PyTorchCheckpoint(path: file.path)
+            for (name, t) in checkpoint.tensors.sorted(by: { $0.key < $1.key }) {
+                try add(name, t.storage.dtype, t.shape, source: file.path) { try checkpoint.float32(name) }
             }
         }
-        let integerBuffers = try sources.flatMap { try SafetensorsFile(path: $0.path).entries.values.filter { $0.dtype == .i64 || $0.dtype == .i32 }.map(\.name) }
 
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let weightsURL = output.appendingPathComponent(ModelBundle.weightsFile)
@@ -131,10 +140,15 @@ public struct CheckpointConverter {
         return named
     }
 
-    /// model.safetensors, or the shards named by model.safetensors.index.json.
-    private func weightFiles() throws -> [URL] {
+    enum WeightSource {
+        case safetensors([URL])
+        case pytorch(URL)
+    }
+
+    /// model.safetensors, the shards named by model.safetensors.index.json, or pytorch_model.bin.
+    private func weightFiles() throws -> WeightSource {
         let single = input.appendingPathComponent("model.safetensors")
-        if FileManager.default.fileExists(atPath: single.path) { return [single] }
+        if FileManager.default.fileExists(atPath: single.path) { return .safetensors([single]) }
         let index = input.appendingPathComponent("model.safetensors.index.json")
         if let data = FileManager.default.contents(atPath: index.path) {
             guard let map = (try? JSONParser.parse(data))?.object?["weight_map"]?.object else {
@@ -142,12 +156,10 @@ public struct CheckpointConverter {
             }
             let shards = Set(map.values.compactMap(\.string)).sorted()
             guard !shards.isEmpty else { throw ConversionError.badFile(path: index.path, detail: "weight_map names no files") }
-            return shards.map { input.appendingPathComponent($0) }
+            return .safetensors(shards.map { input.appendingPathComponent($0) })
         }
-        if FileManager.default.fileExists(atPath: input.appendingPathComponent("pytorch_model.bin").path) {
-            throw ConversionError.unsupported(path: input.appendingPathComponent("pytorch_model.bin").path,
-                                              detail: "pytorch_model.bin (arrives with NLI support); provide model.safetensors")
-        }
+        let bin = input.appendingPathComponent("pytorch_model.bin")
+        if FileManager.default.fileExists(atPath: bin.path) { return .pytorch(bin) }
         throw ConversionError.missingFile(path: single.path)
     }
 
