@@ -34,6 +34,29 @@ public struct BundleConfig: Codable, Sendable {
         public var parameters: Int
         public var dtypeConversions: [String: Int]
         public var droppedTensors: [String]
+
+        public init(parameters: Int, dtypeConversions: [String: Int], droppedTensors: [String]) {
+            self.parameters = parameters
+            self.dtypeConversions = dtypeConversions
+            self.droppedTensors = droppedTensors
+        }
+    }
+
+    public init(name: String, architecture: String, task: String, model: JSONValue, pooling: Pooling?, labels: [String]?,
+                maxLength: Int, tokenizerFile: String, files: [String: String], fingerprint: String, source: JSONValue?,
+                conversion: Conversion) {
+        self.name = name
+        self.architecture = architecture
+        self.task = task
+        self.model = model
+        self.pooling = pooling
+        self.labels = labels
+        self.maxLength = maxLength
+        self.tokenizerFile = tokenizerFile
+        self.files = files
+        self.fingerprint = fingerprint
+        self.source = source
+        self.conversion = conversion
     }
 
     enum CodingKeys: String, CodingKey {

@@ -21,10 +21,11 @@ struct BenchCommand: ParsableCommand {
         runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and
         thread count (Tools/bench/embedding_reference.py).
 
-        Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on a random-weight
-        RoBERTa of cross-encoder/nli-distilroberta-base's shape (6 layers, 768 wide);
-        the reference is transformers' ZeroShotClassificationPipeline on the same shape,
-        tokenizer, inputs and threads (Tools/bench/nli_reference.py).
+        Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on random-weight
+        models of cross-encoder/nli-distilroberta-base's shape (RoBERTa, 6 layers, 768
+        wide) and facebook/bart-large-mnli's (12+12 layers, 1024 wide; 1.6 GB written to
+        a temporary directory); the reference is transformers' ZeroShotClassificationPipeline
+        on the same shapes, tokenizer, inputs and threads (Tools/bench/nli_reference.py).
 
         Examples:
           bash Tools/bench/setup.sh && .build/release/todo bench
@@ -155,36 +156,39 @@ struct BenchCommand: ParsableCommand {
 
     private func benchZeroShot(_ report: inout BenchReport, reference: ReferenceRunner?, threads: Int) throws {
         let tokenizerFile = DefaultPaths.packageRoot.appendingPathComponent("Tests/TokenizersTests/Fixtures/roberta-style-bpe/tokenizer.json")
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-nli-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        printError("zero-shot: building a random-weight distilroberta-shaped NLI bundle …")
-        let classifier = try ZeroShotClassifier(bundle: ModelBundle(directory: SyntheticNLIBundle.make(in: scratch, tokenizer: tokenizerFile)))
         let labels = ["Work", "Personal", "Learning", "Health", "Shopping", "Finance"]
-        var workloads: [String: (text: String, labels: [String])] = [:]
-        for tokens in [24, 200] {
-            workloads["nli_roberta_\(tokens)_ms"] = (EmbeddingWorkloads.text(tokens: tokens, tokenizer: classifier.bundle.tokenizer), labels)
-        }
-        var ours: [String: Double] = [:]
-        for key in workloads.keys.sorted() {
-            let w = workloads[key]!
-            let t = try Timing.measure(iterations: 30) { _ = try classifier.classify(w.text, labels: w.labels) }
-            ours[key] = t.median
-            report.add(key, t.median, "zero-shot 6 labels, \(key.contains("200") ? 200 : 24)-token premise (ours, median)", unit: "ms")
-        }
-        guard let reference else { return }
-        let inputs = scratch.appendingPathComponent("nli-workloads.json")
-        var spec: [String: JSONValue] = [:]
-        for (key, w) in workloads { spec[key] = .object(["text": .string(w.text), "labels": .array(w.labels.map { .string($0) })]) }
-        try JSONEncoder().encode(JSONValue.object(spec)).write(to: inputs)
-        do {
-            let result = try reference.run("nli_reference.py", ["--tokenizer", tokenizerFile.path, "--inputs", inputs.path, "--threads", String(threads)])
-            for key in workloads.keys.sorted() {
-                guard let theirs = result["torch_\(key)"]?.value, let mine = ours[key] else { continue }
-                report.add("torch_\(key)", theirs, "  PyTorch pipeline, same shape and input", unit: "ms")
-                report.add("speedup_vs_torch_\(key.replacingOccurrences(of: "_ms", with: ""))", theirs / mine, "  ours faster than PyTorch by", unit: "×")
+        for shape in [SyntheticNLIBundle.Shape.distilRoBERTa, .bartLargeMNLI] {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-\(shape.rawValue)-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            printError("zero-shot: writing a random-weight \(shape.rawValue)-shaped NLI bundle …")
+            let classifier = try ZeroShotClassifier(bundle: ModelBundle(directory: SyntheticNLIBundle.make(shape, in: scratch, tokenizer: tokenizerFile)))
+            let key = shape == .distilRoBERTa ? "nli_roberta" : "nli_bart"
+            var workloads: [(key: String, tokens: Int, text: String)] = []
+            for tokens in [24, 200] {
+                workloads.append(("\(key)_\(tokens)_ms", tokens, EmbeddingWorkloads.text(tokens: tokens, tokenizer: classifier.bundle.tokenizer)))
             }
-        } catch {
-            printError("warning: the PyTorch zero-shot reference failed; run `bash Tools/bench/setup.sh`. \(error)")
+            var ours: [String: Double] = [:]
+            for w in workloads {
+                let t = try Timing.measure(iterations: shape == .bartLargeMNLI ? 8 : 30, budget: 20) { _ = try classifier.classify(w.text, labels: labels) }
+                ours[w.key] = t.median
+                report.add(w.key, t.median, "zero-shot \(shape.rawValue), \(w.tokens)-token premise (ours)", unit: "ms")
+            }
+            guard let reference else { continue }
+            let inputs = scratch.appendingPathComponent("workloads.json")
+            var spec: [String: JSONValue] = [:]
+            for w in workloads { spec[w.key] = .object(["text": .string(w.text), "labels": .array(labels.map { .string($0) })]) }
+            try JSONEncoder().encode(JSONValue.object(spec)).write(to: inputs)
+            do {
+                let result = try reference.run("nli_reference.py", ["--shape", shape.rawValue, "--tokenizer", tokenizerFile.path,
+                                                                    "--inputs", inputs.path, "--threads", String(threads)])
+                for w in workloads {
+                    guard let theirs = result["torch_\(w.key)"]?.value, let mine = ours[w.key] else { continue }
+                    report.add("torch_\(w.key)", theirs, "  PyTorch pipeline, same shape and input", unit: "ms")
+                    report.add("speedup_vs_torch_\(w.key.replacingOccurrences(of: "_ms", with: ""))", theirs / mine, "  ours faster than PyTorch by", unit: "×")
+                }
+            } catch {
+                printError("warning: the PyTorch zero-shot reference failed; run `bash Tools/bench/setup.sh`. \(error)")
+            }
         }
     }
 
