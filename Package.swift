@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // OpenBLAS through its C header; apt package libopenblas-dev.
@@ -25,7 +26,7 @@ let package = Package(
             // AVX2 + FMA (haswell, i.e. x86-64-v3): without it Swift emits SSE only and the kernels run at a quarter speed.
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]
         ),
-        .target(name: "TaskService", dependencies: ["Inference"]),
+        .target(name: "TaskService", dependencies: ["Inference", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "todo",
             dependencies: [
@@ -42,7 +43,7 @@ let package = Package(
             path: "Tools/convert-weights"
         ),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"]),
         .testTarget(name: "TaskServiceTests", dependencies: ["TaskService"]),
     ]
 )

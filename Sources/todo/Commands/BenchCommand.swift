@@ -195,7 +195,7 @@ struct BenchCommand: ParsableCommand {
     /// The reference reads tokenizer.json; a directory bundle holds one.
     private func tokenizerJSONPath(_ path: String) throws -> String {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let file = isDirectory.boolValue ? URL(fileURLWithPath: path).appendingPathComponent("tokenizer.json").path : path
         guard file.hasSuffix(".json"), FileManager.default.fileExists(atPath: file) else {
             throw CommandFailure("The reference side needs a tokenizer.json; \(path) has none.")

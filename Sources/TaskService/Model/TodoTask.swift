@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+
+/// A task. The short numeric `id` is assigned once and never reused or shifted
+/// (SQLite AUTOINCREMENT); `uuid` is stable across export and import.
+public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
+    public enum Priority: String, Codable, Sendable, CaseIterable { case high, medium, low }
+    public enum Status: String, Codable, Sendable, CaseIterable { case pending, done, deleted }
+
+    /// Where an AI-set field came from: which model (bundle fingerprint), how sure, when.
+    public struct Provenance: Codable, Sendable, Equatable {
+        public var model: String
+        public var score: Double?
+        public var at: Date
+
+        public init(model: String, score: Double?, at: Date) {
+            self.model = model
+            self.score = score
+            self.at = at
+        }
+    }
+
+    public var id: Int64?
+    public var uuid: UUID
+    public var title: String
+    public var description: String
+    public var category: String?
+    public var priority: Priority?
+    public var tags: [String]
+    public var due: Date?
+    public var status: Status
+    public var created: Date
+    public var updated: Date
+    public var completed: Date?
+    /// Field name (`category`, `priority`, `tags`) → provenance, for AI-set values only.
+    public var provenance: [String: Provenance]
+
+    public init(title: String, description: String = "", category: String? = nil, priority: Priority? = nil,
+                tags: [String] = [], due: Date? = nil, now: Date = Date()) {
+        self.id = nil
+        self.uuid = UUID()
+        self.title = title
+        self.description = description
+        self.category = category
+        self.priority = priority
+        self.tags = tags
+        self.due = due?.storedPrecision
+        self.status = .pending
+        self.created = now.storedPrecision
+        self.updated = now.storedPrecision
+        self.completed = nil
+        self.provenance = [:]
+    }
+}
+
+extension TodoTask: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "task"
+
+    public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let status = Column(CodingKeys.status)
+        static let due = Column(CodingKeys.due)
+        static let category = Column(CodingKeys.category)
+        static let priority = Column(CodingKeys.priority)
+        static let created = Column(CodingKeys.created)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+extension Date {
+    /// This date at the database's precision (milliseconds), so a stored task reads back equal.
+    var storedPrecision: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000) }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+
+/// The task database: SQLite in WAL mode through a GRDB pool, so many `todo`
+/// processes can read and write at once; writes are serialized by SQLite and
+/// each is one transaction, so a task is stored whole or not at all.
+public final class TaskStore: Sendable {
+    public let location: URL?
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `url` and migrates it.
+    public init(url: URL) throws {
+        location = url
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotOpen(path: url.path, reason: "cannot create its folder: \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)  // other processes writing: wait rather than fail
+        do {
+            writer = try DatabasePool(path: url.path, configuration: config)
+            try Migrations.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw StoreError.from(error, path: url.path)
+        }
+    }
+
+    /// An in-memory store, for tests.
+    public init() throws {
+        location = nil
+        writer = try DatabaseQueue()
+        try Migrations.migrator.migrate(writer)
+    }
+
+    @discardableResult
+    public func add(_ task: TodoTask) throws -> TodoTask {
+        try write { db in
+            var t = task
+            try t.insert(db)
+            return t
+        }
+    }
+
+    public func task(id: Int64) throws -> TodoTask {
+        guard let t = try writer.read({ try TodoTask.fetchOne($0, key: id) }), t.status != .deleted else { throw StoreError.unknownTask(id: id) }
+        return t
+    }
+
+    public func update(_ task: TodoTask, now: Date = Date()) throws -> TodoTask {
+        try write { db in
+            var t = task
+            t.updated = now.storedPrecision
+            t.due = t.due?.storedPrecision
+            t.completed = t.completed?.storedPrecision
+            try t.update(db)
+            return t
+        }
+    }
+
+    public func markDone(id: Int64, now: Date = Date()) throws -> TodoTask {
+        var t = try task(id: id)
+        t.status = .done
+        t.completed = now
+        return try update(t, now: now)
+    }
+
+    /// Soft delete: the row stays (ids never shift), hidden from every listing.
+    public func delete(id: Int64, now: Date = Date()) throws -> TodoTask {
+        var t = try task(id: id)
+        t.status = .deleted
+        return try update(t, now: now)
+    }
+
+    /// Tasks that are not deleted, filtered, in id order (callers sort by urgency).
+    public func tasks(status: TodoTask.Status? = nil, category: String? = nil, priority: TodoTask.Priority? = nil,
+                      tag: String? = nil, dueBefore: Date? = nil, dueAfter: Date? = nil) throws -> [TodoTask] {
+        try writer.read { db in
+            var request = TodoTask.filter(TodoTask.Columns.status != TodoTask.Status.deleted.rawValue)
+            if let status { request = request.filter(TodoTask.Columns.status == status.rawValue) }
+            if let category { request = request.filter(TodoTask.Columns.category.collating(.nocase) == category) }
+            if let priority { request = request.filter(TodoTask.Columns.priority == priority.rawValue) }
+            if let dueBefore { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due < dueBefore) }
+            if let dueAfter { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due > dueAfter) }
+            let tasks = try request.order(TodoTask.Columns.id).fetchAll(db)
+            guard let tag = tag?.lowercased() else { return tasks }
+            return tasks.filter { $0.tags.contains { $0.lowercased() == tag } }
+        }
+    }
+
+    public func count() throws -> Int { try writer.read { try TodoTask.fetchCount($0) } }
+
+    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        do { return try writer.write(body) } catch let error as DatabaseError {
+            throw StoreError.from(error, path: location?.path ?? ":memory:")
+        }
+    }
+}
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case readOnly(path: String)
+    case corrupt(path: String)
+    case unknownTask(id: Int64)
+    case invalid(String)
+
+    static func from(_ error: DatabaseError, path: String) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_READONLY:
+            return .readOnly(path: path)
+        case .SQLITE_CANTOPEN where FileManager.default.fileExists(atPath: path) && !FileManager.default.isWritableFile(atPath: path):
+            return .readOnly(path: path)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path)
+        case .SQLITE_CONSTRAINT: return .invalid(error.message ?? "a value breaks a rule of the database")
+        default: return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): return "cannot open the task database \(path): \(reason)"
+        case .readOnly(let path): return "the task database \(path) is read-only: fix its permissions, or point --db / SMART_TODO_DB at a writable file"
+        case .corrupt(let path): return "\(path) is not a valid task database (corrupt, or another kind of file); nothing was changed. Restore it from a backup or choose another --db"
+        case .unknownTask(let id): return "no task \(id) (see `todo list`)"
+        case .invalid(let message): return "not stored: \(message)"
+        }
+    }
+}

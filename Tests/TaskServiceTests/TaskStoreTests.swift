@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import TaskService
+
+@Suite struct TaskStoreTests {
+    static func scratchDB() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tasks-\(UUID().uuidString)/tasks.sqlite")
+    }
+
+    @Test func addShowDoneDelete() throws {
+        let store = try TaskStore()
+        let a = try store.add(TodoTask(title: "Buy milk", tags: ["groceries"]))
+        let b = try store.add(TodoTask(title: "Renew passport", priority: .high))
+        #expect(a.id == 1 && b.id == 2)
+        #expect(try store.task(id: 2).title == "Renew passport")
+        let done = try store.markDone(id: 1)
+        #expect(done.status == .done && done.completed != nil)
+        _ = try store.delete(id: 1)
+        #expect(throws: StoreError.unknownTask(id: 1)) { try store.task(id: 1) }
+        // Ids never shift: the next task is 3, not 1 or 2.
+        #expect(try store.add(TodoTask(title: "Call mom")).id == 3)
+        #expect(try store.tasks().map(\.id) == [2, 3])
+        #expect(throws: StoreError.unknownTask(id: 99)) { try store.task(id: 99) }
+    }
+
+    @Test func filters() throws {
+        let store = try TaskStore()
+        let now = Date()
+        _ = try store.add(TodoTask(title: "a", category: "Work", priority: .high, tags: ["Report"], due: now.addingTimeInterval(3600)))
+        _ = try store.add(TodoTask(title: "b", category: "Personal", priority: .low, due: now.addingTimeInterval(86400 * 10)))
+        _ = try store.add(TodoTask(title: "c"))
+        #expect(try store.tasks(category: "work").map(\.title) == ["a"])
+        #expect(try store.tasks(priority: .low).map(\.title) == ["b"])
+        #expect(try store.tasks(tag: "report").map(\.title) == ["a"])
+        #expect(try store.tasks(dueBefore: now.addingTimeInterval(86400)).map(\.title) == ["a"])
+        #expect(try store.tasks(dueAfter: now.addingTimeInterval(86400)).map(\.title) == ["b"])
+    }
+
+    @Test func theSchemaRefusesAnEmptyTitle() throws {
+        let store = try TaskStore()
+        #expect(throws: StoreError.self) { try store.add(TodoTask(title: "   ")) }
+        #expect(try store.count() == 0)
+    }
+
+    @Test func aFiveMegabyteDescriptionIsKeptWhole() throws {
+        let store = try TaskStore()
+        let description = String(repeating: "Meeting notes, paragraph after paragraph. ", count: 5_000_000 / 42)
+        let t = try store.add(TodoTask(title: "Notes", description: description))
+        #expect(try store.task(id: t.id!).description == description)
+    }
+
+    @Test func persistsAcrossOpens() throws {
+        let url = Self.scratchDB()
+        let first = try TaskStore(url: url)
+        let t = try first.add(TodoTask(title: "Survives reopening", tags: ["a", "b"], due: Date(timeIntervalSince1970: 1_800_000_000)))
+        let reopened = try TaskStore(url: url)
+        #expect(try reopened.task(id: t.id!) == t)
+    }
+
+    /// Writers on separate connections (as separate `todo` processes are) never lose a task.
+    @Test func parallelWritersLoseNothing() async throws {
+        let url = Self.scratchDB()
+        _ = try TaskStore(url: url)
+        let writers = 8, each = 40
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    let store = try TaskStore(url: url)  // its own pool, like another process
+                    for i in 0..<each { _ = try store.add(TodoTask(title: "writer \(w) task \(i)")) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let tasks = try TaskStore(url: url).tasks()
+        #expect(tasks.count == writers * each)
+        #expect(Set(tasks.map(\.id)).count == writers * each)
+        #expect(Set(tasks.map(\.title)).count == writers * each)
+    }
+
+    @Test func corruptAndReadOnlyFilesGiveClearErrors() throws {
+        let corrupt = Self.scratchDB()
+        try FileManager.default.createDirectory(at: corrupt.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(repeating: 0x41, count: 8192).write(to: corrupt)
+        #expect(throws: StoreError.corrupt(path: corrupt.path)) { try TaskStore(url: corrupt) }
+        #expect(try Data(contentsOf: corrupt) == Data(repeating: 0x41, count: 8192))  // untouched
+
+        guard getuid() != 0 else { return }  // root ignores file permissions
+        let readOnly = Self.scratchDB()
+        _ = try TaskStore(url: readOnly).add(TodoTask(title: "x"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: readOnly.path)
+        #expect(throws: StoreError.self) { try TaskStore(url: readOnly).add(TodoTask(title: "y")) }
+    }
+}
+
+@Suite struct DueDateParserTests {
+    var parser: DueDateParser {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return DueDateParser(calendar: calendar)
+    }
+    // Thursday 2026-11-26 10:00 UTC.
+    let now = Date(timeIntervalSince1970: 1_795_687_200)
+
+    func day(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: d)
+    }
+
+    @Test func forms() throws {
+        #expect(day(try parser.parse("2026-12-01", now: now)) == "2026-12-01 23:59")
+        #expect(day(try parser.parse("2026-12-01 17:30", now: now)) == "2026-12-01 17:30")
+        #expect(day(try parser.parse("2026-12-01T08:05", now: now)) == "2026-12-01 08:05")
+        #expect(day(try parser.parse("today", now: now)) == "2026-11-26 23:59")
+        #expect(day(try parser.parse("Tomorrow", now: now)) == "2026-11-27 23:59")
+        #expect(day(try parser.parse("friday", now: now)) == "2026-11-27 23:59")
+        #expect(day(try parser.parse("thursday", now: now)) == "2026-12-03 23:59")  // never today
+        #expect(day(try parser.parse("mon", now: now)) == "2026-11-30 23:59")
+        #expect(day(try parser.parse("in 3 days", now: now)) == "2026-11-29 23:59")
+        #expect(day(try parser.parse("+2w", now: now)) == "2026-12-10 23:59")
+        #expect(day(try parser.parse("+1m", now: now)) == "2026-12-26 23:59")
+    }
+
+    @Test(arguments: ["", "next blue moon", "2026-02-30", "2026-13-01", "12/01/2026", "+", "in x days", "2026-12-01 25:00"])
+    func refusesWhatItCannotRead(_ text: String) {
+        #expect(throws: DueDateParser.Failure(input: text)) { try parser.parse(text, now: now) }
+    }
+}
