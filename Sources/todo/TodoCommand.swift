@@ -7,10 +7,14 @@ struct Todo: AsyncParsableCommand {
         abstract: "Smart TODO: a to-do manager whose AI runs on its own offline transformer engine.",
         discussion: """
         Examples:
-          todo tokenize "Renew passport before the trip"
+          todo add "Renew passport" --due friday --tag travel
+          todo list
+          todo done 1
+          todo embed "Renew passport before the trip"
+          todo classify "Pay the electricity bill" --labels work,finance,health
           todo tokenize "Is this urgent?" --pair "This example is work." --json
-          todo tokenize --batch inputs.jsonl --json
         """,
-        subcommands: [TokenizeCommand.self, EmbedCommand.self, ClassifyCommand.self, ModelsCommand.self, BenchCommand.self]
+        subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, DeleteCommand.self,
+                      EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

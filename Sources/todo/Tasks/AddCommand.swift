@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a task. It is stored at once; nothing you give is ever changed by the AI.",
+        discussion: """
+        Dates: 2026-12-01, "2026-12-01 17:00", today, tomorrow, friday (the next one),
+        "in 3 days", +2w, +1m. The date as understood is printed back.
+
+        Examples:
+          todo add "Renew passport" --due friday --priority high --tag travel
+          todo add "Quarterly review notes" --description - < notes.txt
+          todo add "Pay rent" --due +3d --category Finance --json
+        """
+    )
+
+    @Argument(help: "The task's title.")
+    var title: String
+
+    @Option(help: "Longer text; - reads it from standard input (never truncated).")
+    var description: String?
+
+    @Option(help: "Due date (see above).")
+    var due: String?
+
+    @Option(help: "Category, e.g. Work, Personal, Learning, Health, Shopping, Finance.")
+    var category: String?
+
+    @Option(help: "high, medium or low.")
+    var priority: String?
+
+    @Option(name: .customLong("tag"), help: "A tag (repeat for more).")
+    var tags: [String] = []
+
+    @Flag(help: "Print the stored task as JSON.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("The title is empty; give the task a title, e.g. todo add \"Buy milk\".")
+        }
+        if let priority, TodoTask.Priority(rawValue: priority.lowercased()) == nil {
+            throw ValidationError("Unknown priority '\(priority)'; use high, medium or low.")
+        }
+        if tags.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("A --tag is empty.") }
+    }
+
+    func run() throws {
+        let dueDate: Date?
+        do { dueDate = try due.map { try DueDateParser().parse($0) } } catch let failure as DueDateParser.Failure {
+            throw CommandFailure(failure.description)
+        }
+        let text = try description.map(readDescription) ?? ""
+        let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
+                            category: category, priority: priority.flatMap { TodoTask.Priority(rawValue: $0.lowercased()) },
+                            tags: tags.map { $0.trimmingCharacters(in: .whitespaces) }, due: dueDate)
+        let stored = try storeCall { try store.open().add(task) }
+        if json {
+            print(try JSONOutput.line(TaskOutput(stored)))
+        } else {
+            print("Added task \(stored.id ?? 0): \(stored.title)" + (stored.due.map { " — due \(TaskText.dueText($0))" } ?? ""))
+        }
+    }
+
+    private func readDescription(_ value: String) throws -> String {
+        guard value == "-" else { return value }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw CommandFailure("The description on standard input is not valid UTF-8; nothing was stored.")
+        }
+        return text
+    }
+}

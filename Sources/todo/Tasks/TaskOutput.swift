@@ -1,0 +1,98 @@
+import Foundation
+import TaskService
+
+/// The `--json` shape of a task, shared by every command.
+struct TaskOutput: Encodable {
+    var id: Int64
+    var uuid: String
+    var title: String
+    var description: String
+    var category: String?
+    var priority: String?
+    var tags: [String]
+    var due: String?
+    var status: String
+    var created: String
+    var updated: String
+    var completed: String?
+    var provenance: [String: ProvenanceOutput]
+
+    struct ProvenanceOutput: Encodable {
+        var model: String
+        var score: Double?
+        var at: String
+    }
+
+    init(_ t: TodoTask) {
+        id = t.id ?? 0
+        uuid = t.uuid.uuidString.lowercased()
+        title = t.title
+        description = t.description
+        category = t.category
+        priority = t.priority?.rawValue
+        tags = t.tags
+        due = t.due.map(Self.iso)
+        status = t.status.rawValue
+        created = Self.iso(t.created)
+        updated = Self.iso(t.updated)
+        completed = t.completed.map(Self.iso)
+        provenance = t.provenance.mapValues { ProvenanceOutput(model: $0.model, score: $0.score, at: Self.iso($0.at)) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, uuid, title, description, category, priority, tags, due, status, created, updated, completed, provenance
+    }
+
+    /// Every field is always present; absent values are null (the synthesized encoder would drop them).
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(uuid, forKey: .uuid)
+        try c.encode(title, forKey: .title)
+        try c.encode(description, forKey: .description)
+        try c.encode(category, forKey: .category)
+        try c.encode(priority, forKey: .priority)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(due, forKey: .due)
+        try c.encode(status, forKey: .status)
+        try c.encode(created, forKey: .created)
+        try c.encode(updated, forKey: .updated)
+        try c.encode(completed, forKey: .completed)
+        try c.encode(provenance, forKey: .provenance)
+    }
+
+    static func iso(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+}
+
+/// Human-readable task lines.
+enum TaskText {
+    static func dueText(_ date: Date, now: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "EEE yyyy-MM-dd HH:mm"
+        let text = f.string(from: date)
+        return date < now ? "\(text), overdue" : text
+    }
+
+    static func line(_ t: TodoTask) -> String {
+        var parts = ["\(t.id ?? 0)".padding(toLength: 5, withPad: " ", startingAt: 0), t.status == .done ? "✔" : " ",
+                     (t.priority?.rawValue ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0), t.title]
+        if let due = t.due { parts.append("(due \(dueText(due)))") }
+        if let c = t.category { parts.append("[\(c)]") }
+        if !t.tags.isEmpty { parts.append(t.tags.map { "#\($0)" }.joined(separator: " ")) }
+        return parts.joined(separator: " ")
+    }
+
+    static func details(_ t: TodoTask) -> String {
+        var lines = ["Task \(t.id ?? 0): \(t.title)", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
+        lines.append("  priority  \(t.priority?.rawValue ?? "-")\(t.provenance["priority"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  category  \(t.category ?? "-")\(t.provenance["category"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.joined(separator: ", "))")
+        lines.append("  due       \(t.due.map { dueText($0) } ?? "-")")
+        lines.append("  created   \(TaskOutput.iso(t.created))   updated \(TaskOutput.iso(t.updated))")
+        if let c = t.completed { lines.append("  completed \(TaskOutput.iso(c))") }
+        if !t.description.isEmpty { lines += ["", t.description] }
+        return lines.joined(separator: "\n")
+    }
+}
