@@ -7,7 +7,23 @@ bash Tools/install-system-deps.sh
 swift build -c release 2>&1 | grep -E "error|Build complete" | tail -3
 CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh
 todo=.build/release/todo
+export SMART_TODO_DB="$(mktemp -d)/demo-tasks.sqlite"   # a fresh database for the demo; your own lives in ~/.local/share/smart-todo
 
+echo "== Tasks (stored in SQLite first, always)"
+$todo add "Renew passport before the Zürich trip" --due friday --priority high --tag travel
+$todo add "Buy milk and eggs" --tag groceries
+$todo add "Quarterly planning notes" --due "in 3 days" --description - <<'NOTES'
+Budget: travel is 12% over plan; freeze new vendor contracts until Q2.
+
+Hiring: two backend roles approved, interviews start next week. Ask Jürgen for the
+updated headcount sheet before Friday.
+
+Office: the lease renewal needs a signature from legal; book a room for the all-hands.
+NOTES
+$todo list
+$todo show 3
+$todo done 2
+$todo list --status all --json
 echo
 echo "== Tokenizing a task with the all-MiniLM-L6-v2 tokenizer (offsets are code points of the input)"
 $todo tokenize "Renew passport before the Zürich trip — ASAP! 🛂"
