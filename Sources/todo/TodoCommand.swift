@@ -9,12 +9,13 @@ struct Todo: AsyncParsableCommand {
         Examples:
           todo add "Renew passport" --due friday --tag travel
           todo list
+          todo search "passport renewal"
           todo done 1
           todo embed "Renew passport before the trip"
           todo classify "Pay the electricity bill" --labels work,finance,health
           todo tokenize "Is this urgent?" --pair "This example is work." --json
         """,
-        subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, DeleteCommand.self,
+        subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, DeleteCommand.self, SearchCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

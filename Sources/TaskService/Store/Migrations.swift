@@ -23,6 +23,17 @@ enum Migrations {
             }
             try db.create(index: "task_status_due", on: "task", columns: ["status", "due"])
         }
+        migrator.registerMigration("v2 task embeddings") { db in
+            // One vector per task and model: a new model version never reuses old vectors.
+            try db.create(table: "task_embedding") { t in
+                t.column("task_id", .integer).notNull().references("task", onDelete: .cascade)
+                t.column("model", .text).notNull()       // bundle fingerprint
+                t.column("content", .text).notNull()     // sha256 of the embedded text: stale when the task changes
+                t.column("vector", .blob).notNull()      // float32, little-endian
+                t.column("windows", .integer).notNull()
+                t.primaryKey(["task_id", "model"])
+            }
+        }
         return migrator
     }
 }

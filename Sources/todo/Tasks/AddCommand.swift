@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 import TaskService
 
 struct AddCommand: ParsableCommand {
@@ -59,11 +60,28 @@ struct AddCommand: ParsableCommand {
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
                             category: category, priority: priority.flatMap { TodoTask.Priority(rawValue: $0.lowercased()) },
                             tags: tags.map { $0.trimmingCharacters(in: .whitespaces) }, due: dueDate)
-        let stored = try storeCall { try store.open().add(task) }
+        let taskStore = try store.open()
+        let stored = try storeCall { try taskStore.add(task) }
+        embedForSearch(taskStore)
         if json {
             print(try JSONOutput.line(TaskOutput(stored)))
         } else {
             print("Added task \(stored.id ?? 0): \(stored.title)" + (stored.due.map { " — due \(TaskText.dueText($0))" } ?? ""))
+        }
+    }
+
+    /// The task is already stored; its embedding is a bonus computed now when the model is
+    /// installed (search would compute it later anyway), and never a reason to fail.
+    private func embedForSearch(_ taskStore: TaskStore) {
+        let bundle = DefaultPaths.defaultEmbeddingModel
+        guard FileManager.default.fileExists(atPath: bundle.appendingPathComponent("config.json").path) else {
+            printError("note: no embedding model installed, so search will embed this task later; install it with `bash Tools/fetch-weights.sh`")
+            return
+        }
+        do {
+            try TaskEmbeddings(store: taskStore, embedder: SentenceEmbedder(bundle: ModelBundle(directory: bundle))).refresh()
+        } catch {
+            printError("note: the task is stored, but embedding it failed (\(error)); search will retry")
         }
     }
 

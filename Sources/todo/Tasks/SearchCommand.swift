@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Inference
+import TaskService
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find tasks by meaning and by words.",
+        discussion: """
+        Ranks tasks by the cosine similarity of their all-MiniLM-L6-v2 embeddings to the
+        query, plus a bonus for the query's words found in the task (case-insensitive):
+        a query needs no word in common with a task to find it. Tasks without a current
+        embedding are embedded first (once; results are stored in the database).
+
+        Examples:
+          todo search "passport renewal"
+          todo search "getting reimbursed" --limit 5 --json
+          todo search "newborn" --all        (done tasks too)
+        """
+    )
+
+    @Argument(help: "What to look for.")
+    var query: String
+
+    @Option(help: "How many results.")
+    var limit: Int = 10
+
+    @Flag(help: "Include done tasks.")
+    var all = false
+
+    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, task}.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be 1 or more.") }
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("The query is empty.") }
+    }
+
+    struct HitOutput: Encodable {
+        var score: Float
+        var similarity: Float
+        var keyword_share: Float
+        var task: TaskOutput
+    }
+
+    func run() throws {
+        _ = try engine.applyThreads()
+        let tasks = try store.open()
+        let embedder = try SentenceEmbedder(bundle: openEmbeddingBundle(nil))
+        let hits = try storeCall { try TaskSearch(embeddings: TaskEmbeddings(store: tasks, embedder: embedder)).search(query, limit: limit, includeDone: all) }
+        if json {
+            print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, task: TaskOutput($0.task)) }))
+        } else if hits.isEmpty {
+            print("No tasks to search.")
+        } else {
+            for h in hits { print(String(format: "%5.2f  ", h.score) + TaskText.line(h.task)) }
+        }
+    }
+}

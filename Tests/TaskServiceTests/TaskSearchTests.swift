@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import Inference
+import Testing
+@testable import TaskService
+
+/// Embeddings stored with tasks, and hybrid search, on the real all-MiniLM-L6-v2 bundle.
+@Suite struct TaskSearchTests {
+    static let embedder: Result<SentenceEmbedder, Error> = Result {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try SentenceEmbedder(bundle: ModelBundle(directory: root.appendingPathComponent("Weights/all-MiniLM-L6-v2")))
+    }
+
+    func setUp(_ titles: [String]) throws -> (TaskStore, TaskSearch) {
+        let store = try TaskStore()
+        for t in titles { _ = try store.add(TodoTask(title: t)) }
+        return (store, TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try Self.embedder.get())))
+    }
+
+    @Test func findsByMeaningWithoutSharedWords() throws {
+        let (_, search) = try setUp(["Buy diapers and baby formula", "Submit expense receipts to accounting", "Book a dentist appointment",
+                                     "Fix the leaking kitchen tap", "Renew passport before the trip"])
+        #expect(try search.search("newborn", limit: 1).first?.task.title == "Buy diapers and baby formula")
+        #expect(try search.search("getting my money back", limit: 1).first?.task.title == "Submit expense receipts to accounting")
+        #expect(try search.search("plumbing", limit: 1).first?.task.title == "Fix the leaking kitchen tap")
+        #expect(try search.search("travel documents", limit: 1).first?.task.title == "Renew passport before the trip")
+    }
+
+    @Test func exactWordsGetABonus() throws {
+        let (_, search) = try setUp(["Pay invoice INV-2291 from the printer vendor", "Pay the electricity bill", "Pay rent"])
+        let hits = try search.search("INV-2291")
+        #expect(hits.first?.task.title.contains("INV-2291") == true)
+        #expect(hits.first!.keywordShare == 1 && hits.first!.score > hits.first!.similarity)
+    }
+
+    @Test func vectorsAreStoredOnceAndRecomputedWhenTheTextChanges() throws {
+        let (store, search) = try setUp(["Call mom", "Water the plants"])
+        #expect(try search.embeddings.refresh() == 2)
+        #expect(try search.embeddings.refresh() == 0)
+        var t = try store.task(id: 1)
+        t.description = "about the birthday party on Sunday"
+        _ = try store.update(t)
+        #expect(try search.embeddings.refresh() == 1)
+    }
+
+    @Test func longDescriptionsAreWindowedNotCut() throws {
+        let store = try TaskStore()
+        let notes = String(repeating: "Quarterly planning: budget, hiring, vendor contracts and the office lease. ", count: 80)
+        _ = try store.add(TodoTask(title: "Planning notes", description: notes + "Remember to book the flights to Lisbon."))
+        let embeddings = TaskEmbeddings(store: store, embedder: try Self.embedder.get())
+        try embeddings.refresh()
+        let windows = try store.writer.read { try Int.fetchOne($0, sql: "SELECT windows FROM task_embedding") }
+        #expect((windows ?? 0) > 1)
+    }
+
+    @Test func doneAndDeletedTasksAreLeftOutUnlessAsked() throws {
+        let (store, search) = try setUp(["Buy running shoes", "Buy a birthday gift", "Buy groceries"])
+        _ = try store.markDone(id: 1)
+        _ = try store.delete(id: 2)
+        #expect(try search.search("shopping").map { $0.task.id } == [3])
+        #expect(Set(try search.search("shopping", includeDone: true).map { $0.task.id }) == [1, 3])
+        #expect(throws: StoreError.self) { try search.search("   ") }
+    }
+}
