@@ -20,8 +20,15 @@ updated headcount sheet before Friday.
 
 Office: the lease renewal needs a signature from legal; book a room for the all-hands.
 NOTES
+$todo add "Book a dentist appointment for the kids"
+$todo add "Submit expense receipts to accounting" --due +2w
 $todo list
 $todo show 3
+echo
+echo "== Search by meaning (no shared words needed) and by words"
+$todo search "dental checkup for the children" --limit 2
+$todo search "travel documents" --limit 2
+$todo search "headcount" --limit 2
 $todo done 2
 $todo list --status all --json
 echo
