@@ -126,16 +126,6 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     private func readInputs(_ path: String) throws -> [Input] {
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
-        guard let data else { throw CommandFailure("Cannot read \(path): no such file, or not readable.") }
-        var out: [Input] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            guard String(validating: line, as: UTF8.self) != nil else { throw CommandFailure("\(path):\(i + 1): not valid UTF-8") }
-            do { out.append(try JSONDecoder().decode(Input.self, from: Data(line))) } catch {
-                throw CommandFailure("\(path):\(i + 1): expected {\"text\": …, \"labels\": […], \"template\": …, \"multi_label\": …}")
-            }
-        }
-        return out
+        try JSONLines.read(path, as: Input.self, expected: "{\"text\": …, \"labels\": […], \"template\": …, \"multi_label\": …}").map(\.value)
     }
 }

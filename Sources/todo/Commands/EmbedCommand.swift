@@ -60,17 +60,7 @@ struct EmbedCommand: ParsableCommand {
 
     private func readBatch(_ path: String) throws -> [String] {
         struct Line: Decodable { var text: String }
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
-        guard let data else { throw CommandFailure("Cannot read \(path): no such file, or not readable.") }
-        var out: [String] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            guard String(validating: line, as: UTF8.self) != nil else { throw CommandFailure("\(path):\(i + 1): not valid UTF-8") }
-            do { out.append(try JSONDecoder().decode(Line.self, from: Data(line)).text) } catch {
-                throw CommandFailure("\(path):\(i + 1): expected a JSON object {\"text\": …}")
-            }
-        }
-        return out
+        return try JSONLines.read(path, as: Line.self, expected: "{\"text\": …}").map(\.value.text)
     }
 }
 

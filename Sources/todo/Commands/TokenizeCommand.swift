@@ -86,18 +86,7 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     private func runBatch(_ tok: Tokenizer, path: String) throws {
-        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readFile(path)
-        var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            guard String(validating: line, as: UTF8.self) != nil else { throw CommandFailure("\(path):\(lineNumber): not valid UTF-8") }
-            let input: BatchInput
-            do {
-                input = try JSONDecoder().decode(BatchInput.self, from: Data(line))
-            } catch {
-                throw CommandFailure("\(path):\(lineNumber): expected a JSON object {\"text\": …, \"pair\": …}: \(error.localizedDescription)")
-            }
+        for (lineNumber, input) in try JSONLines.read(path, as: BatchInput.self, expected: "{\"text\": …, \"pair\": …}") {
             let encoding = try tok.encode(input.text, pair: input.pair, addSpecialTokens: !noSpecialTokens)
             if json {
                 print(try JSONOutput.line(TokenizedOutput(encoding)))
@@ -106,13 +95,6 @@ struct TokenizeCommand: ParsableCommand {
                 printTable(encoding)
             }
         }
-    }
-
-    private func readFile(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure("Cannot read \(path): no such file, or not readable.")
-        }
-        return data
     }
 
     private func printTable(_ e: Encoding) {
