@@ -50,6 +50,9 @@ final class BytePairEncoding: TokenModel {
         self.ignoreMerges = ignoreMerges
     }
 
+    /// Words currently cached (never more than `WordCache.capacity`).
+    var cachedWordCount: Int { cache.withLock { $0.entries.count } }
+
     func tokenize(_ word: ArraySlice<TextUnit>, into tokens: inout [WordToken]) {
         guard !word.isEmpty else { return }
         let key = word.count <= WordCache.maxWordLength ? word.map(\.scalar) : nil

@@ -62,7 +62,7 @@ struct AddCommand: ParsableCommand {
                             tags: tags.map { $0.trimmingCharacters(in: .whitespaces) }, due: dueDate)
         let taskStore = try store.open()
         let stored = try storeCall { try taskStore.add(task) }
-        embedForSearch(taskStore)
+        embedForSearch(taskStore, textLength: stored.title.count + stored.description.count)
         if json {
             print(try JSONOutput.line(TaskOutput(stored)))
         } else {
@@ -70,9 +70,17 @@ struct AddCommand: ParsableCommand {
         }
     }
 
+    /// Longest text embedded inline (about 30 windows, ~1.5 s); longer ones wait for the next search.
+    static let inlineEmbeddingBudget = 20_000
+
     /// The task is already stored; its embedding is a bonus computed now when the model is
-    /// installed (search would compute it later anyway), and never a reason to fail.
-    private func embedForSearch(_ taskStore: TaskStore) {
+    /// installed and the text is within budget (search computes it later otherwise), and
+    /// never a reason to fail.
+    private func embedForSearch(_ taskStore: TaskStore, textLength: Int) {
+        guard textLength <= Self.inlineEmbeddingBudget else {
+            printError("note: the description is long; it will be embedded (whole, in windows) at the next `todo search`")
+            return
+        }
         let bundle = DefaultPaths.defaultEmbeddingModel
         guard FileManager.default.fileExists(atPath: bundle.appendingPathComponent("config.json").path) else {
             printError("note: no embedding model installed, so search will embed this task later; install it with `bash Tools/fetch-weights.sh`")
