@@ -13,7 +13,9 @@ import Testing
         return URL(fileURLWithPath: "/nonexistent/todo")
     }()
 
-    let db = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)/tasks.sqlite").path
+    var dbOverride: String? = nil
+    let defaultDB = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)/tasks.sqlite").path
+    var db: String { dbOverride ?? defaultDB }
 
     struct Run {
         var status: Int32
@@ -87,5 +89,65 @@ import Testing
         let r = try todo(["list"])
         #expect(r.status == 1 && r.err.contains("not a valid task database"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == Data(repeating: 0x5A, count: 4096))
+    }
+}
+
+@Suite struct ExportImportTests {
+    let cli = CommandLineTests()
+
+    func run(_ args: [String], db: String, stdin: Data? = nil) throws -> CommandLineTests.Run {
+        var other = CommandLineTests()
+        other.dbOverride = db
+        return try other.todo(args, stdin: stdin)
+    }
+
+    @Test func exportImportExportIsIdentical() throws {
+        let a = FileManager.default.temporaryDirectory.appendingPathComponent("a-\(UUID().uuidString).sqlite").path
+        let b = FileManager.default.temporaryDirectory.appendingPathComponent("b-\(UUID().uuidString).sqlite").path
+        _ = try run(["add", "Renew passport", "--due", "2030-01-15 09:30", "--priority", "high", "--tag", "travel", "--category", "Personal"], db: a)
+        _ = try run(["add", "Notes", "--description", "-"], db: a, stdin: Data("line one\nline two ünï\n".utf8))
+        _ = try run(["add", "Gone"], db: a)
+        _ = try run(["done", "2"], db: a)
+        _ = try run(["delete", "3"], db: a)
+        let first = try run(["export"], db: a)
+        #expect(first.status == 0 && first.out.split(separator: "\n").count == 3)
+        let imported = try run(["import", "-", "--json"], db: b, stdin: Data(first.out.utf8))
+        #expect(imported.out.contains("\"added\":3"), "\(imported.err)")
+        #expect(try run(["export"], db: b).out == first.out)
+        // Importing again skips every task: same uuids.
+        #expect(try run(["import", "-", "--json"], db: b, stdin: Data(first.out.utf8)).out.contains("\"skipped\":3"))
+    }
+
+    @Test func importsTaskwarriorExport() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("tw-\(UUID().uuidString).sqlite").path
+        let tw = """
+            [{"id":1,"description":"Fix bike","entry":"20261120T080000Z","modified":"20261121T090000Z","status":"pending",
+              "uuid":"11111111-2222-3333-4444-555555555555","project":"Home","priority":"H","tags":["bike","repair"],"due":"20261201T170000Z",
+              "annotations":[{"entry":"20261120T081000Z","description":"rear brake squeaks"}]},
+             {"id":0,"description":"File taxes","entry":"20261101T080000Z","status":"completed","end":"20261110T120000Z",
+              "uuid":"66666666-7777-8888-9999-000000000000"}]
+            """
+        let r = try run(["import", "-"], db: db, stdin: Data(tw.utf8))
+        #expect(r.status == 0 && r.out.contains("Imported 2 tasks"), "\(r.err)")
+        let shown = try JSONSerialization.jsonObject(with: Data(try run(["show", "1", "--json"], db: db).out.utf8)) as! [String: Any]
+        #expect(shown["title"] as? String == "Fix bike" && shown["priority"] as? String == "high" && shown["category"] as? String == "Home")
+        #expect(shown["description"] as? String == "rear brake squeaks")
+        #expect((shown["due"] as? String)?.hasPrefix("2026-12-01T17:00:00") == true)
+        #expect(shown["uuid"] as? String == "11111111-2222-3333-4444-555555555555")
+        let done = try JSONSerialization.jsonObject(with: Data(try run(["show", "2", "--json"], db: db).out.utf8)) as! [String: Any]
+        #expect(done["status"] as? String == "done")
+    }
+
+    @Test func aBadLineImportsNothing() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).sqlite").path
+        let good = try run(["export"], db: db)  // empty database: nothing
+        #expect(good.out.isEmpty)
+        let lines = """
+            {"id": 5, "uuid": "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "title": "ok", "created": "2026-11-20T10:00:00.000Z"}
+            {"id": 6, "uuid": "not-a-uuid", "title": "bad", "created": "2026-11-20T10:00:00.000Z"}
+            """
+        let r = try run(["import", "-"], db: db, stdin: Data(lines.utf8))
+        #expect(r.status == 1 && r.err.contains(":2:") && r.err.contains("not a uuid"))
+        #expect(try run(["list", "--json", "--status", "all"], db: db).out.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 }

@@ -127,3 +127,22 @@ import Testing
         #expect(throws: DueDateParser.Failure(input: text)) { try parser.parse(text, now: now) }
     }
 }
+
+@Suite struct StoredDatesTests {
+    /// Every millisecond value survives a store round trip exactly (it once came back 1 ms early).
+    @Test func everyMillisecondRoundTrips() throws {
+        let store = try TaskStore()
+        let base = 1_795_687_200.0
+        var expected: [Int64: Date] = [:]
+        for ms in stride(from: 0, to: 1000, by: 7) {
+            let due = Date(timeIntervalSince1970: base + Double(ms) / 1000)
+            let t = try store.add(TodoTask(title: "t\(ms)", due: due, now: due))
+            expected[t.id!] = t.due
+        }
+        for (id, due) in expected {
+            let back = try store.task(id: id)
+            #expect(back.due == due && back.created == due)
+        }
+        #expect(try store.tasks(dueBefore: Date(timeIntervalSince1970: base + 0.5)).count == 72)
+    }
+}

@@ -65,12 +65,18 @@ extension TodoTask: FetchableRecord, MutablePersistableRecord {
         static let created = Column(CodingKeys.created)
     }
 
+    /// Dates are stored as seconds since 1970 (REAL): exact, so a task reads back equal to
+    /// what was written. (GRDB's default text format truncates to milliseconds, and a
+    /// Double a hair below .560 came back as .559.) Query arguments use the same encoding.
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { .timeIntervalSince1970 }
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { .timeIntervalSince1970 }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
 }
 
 extension Date {
-    /// This date at the database's precision (milliseconds), so a stored task reads back equal.
+    /// This date at milliseconds, the precision of exported JSON, so export and import round-trip exactly.
     var storedPrecision: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000) }
 }

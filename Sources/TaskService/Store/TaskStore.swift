@@ -80,8 +80,8 @@ public final class TaskStore: Sendable {
             if let status { request = request.filter(TodoTask.Columns.status == status.rawValue) }
             if let category { request = request.filter(TodoTask.Columns.category.collating(.nocase) == category) }
             if let priority { request = request.filter(TodoTask.Columns.priority == priority.rawValue) }
-            if let dueBefore { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due < dueBefore) }
-            if let dueAfter { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due > dueAfter) }
+            if let dueBefore { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due < dueBefore.timeIntervalSince1970) }
+            if let dueAfter { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due > dueAfter.timeIntervalSince1970) }
             let tasks = try request.order(TodoTask.Columns.id).fetchAll(db)
             guard let tag = tag?.lowercased() else { return tasks }
             return tasks.filter { $0.tags.contains { $0.lowercased() == tag } }

@@ -6,6 +6,10 @@ enum JSONLines {
     static func read<T: Decodable>(_ path: String, as type: T.Type, expected shape: String) throws -> [(line: Int, value: T)] {
         let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
         guard let data else { throw CommandFailure("Cannot read \(path): no such file, or not readable.") }
+        return try read(path, data: data, as: type, expected: shape)
+    }
+
+    static func read<T: Decodable>(_ path: String, data: Data, as type: T.Type, expected shape: String) throws -> [(line: Int, value: T)] {
         var out: [(Int, T)] = []
         let decoder = JSONDecoder()
         for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {

@@ -61,8 +61,20 @@ struct TaskOutput: Encodable {
         try c.encode(provenance, forKey: .provenance)
     }
 
+    /// ISO 8601 in UTC with milliseconds: the store's precision, so export and import are lossless.
+    /// Milliseconds are rounded here: the formatter truncates, and a parsed ".560" is a hair
+    /// below 0.56 as a Double, which would print as ".559" and break the round trip.
     static func iso(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let whole = Date(timeIntervalSince1970: seconds)
+            .formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+        return String(whole.dropLast()) + String(format: ".%03dZ", Int(milliseconds - seconds * 1000))
+    }
+
+    /// Reads what `iso` writes, and the same without fractional seconds.
+    static func parseISO(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601))
     }
 }
 
