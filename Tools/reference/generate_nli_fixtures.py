@@ -49,21 +49,27 @@ def bert_model():
     return BertForSequenceClassification(config), tok, [TOKENIZER_FIXTURES / "minilm" / f for f in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")]
 
 
+BYTE_LEVEL_FILES = [TOKENIZER_FIXTURES / "roberta-style-bpe" / f for f in ("tokenizer.json", "vocab.json", "merges.txt")]
+
+
+def byte_level_tokenizer():
+    """The trained RoBERTa-style tokenizer of the tokenizers fixtures, as RoBERTa and BART use it."""
+    return PreTrainedTokenizerFast(tokenizer_file=str(TOKENIZER_FIXTURES / "roberta-style-bpe/tokenizer.json"),
+                                   bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>", unk_token="<unk>",
+                                   pad_token="<pad>", mask_token="<mask>")
+
+
 def roberta_model():
-    tok = PreTrainedTokenizerFast(tokenizer_file=str(TOKENIZER_FIXTURES / "roberta-style-bpe/tokenizer.json"),
-                                  bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>", unk_token="<unk>",
-                                  pad_token="<pad>", mask_token="<mask>")
+    tok = byte_level_tokenizer()
     labels = LABEL_ORDERS["roberta"]
     config = RobertaConfig(vocab_size=tok.backend_tokenizer.get_vocab_size(), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
                            intermediate_size=64, max_position_embeddings=514, type_vocab_size=1, pad_token_id=1, bos_token_id=0, initializer_range=0.4,
                            eos_token_id=2, hidden_act="gelu", id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
-    return RobertaForSequenceClassification(config), tok, [TOKENIZER_FIXTURES / "roberta-style-bpe" / f for f in ("tokenizer.json", "vocab.json", "merges.txt")]
+    return RobertaForSequenceClassification(config), tok, BYTE_LEVEL_FILES
 
 
 def bart_model():
-    tok = PreTrainedTokenizerFast(tokenizer_file=str(TOKENIZER_FIXTURES / "roberta-style-bpe/tokenizer.json"),
-                                  bos_token="<s>", eos_token="</s>", sep_token="</s>", cls_token="<s>", unk_token="<unk>",
-                                  pad_token="<pad>", mask_token="<mask>")
+    tok = byte_level_tokenizer()
     labels = LABEL_ORDERS["bart"]
     # scale_embedding on (bart-large-mnli has it off) so that path is exercised too.
     config = BartConfig(vocab_size=tok.backend_tokenizer.get_vocab_size(), d_model=32, encoder_layers=2, decoder_layers=2,
@@ -71,7 +77,7 @@ def bart_model():
                         max_position_embeddings=512, scale_embedding=True, init_std=0.25, activation_function="gelu",
                         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=2,
                         id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
-    return BartForSequenceClassification(config), tok, [TOKENIZER_FIXTURES / "roberta-style-bpe" / f for f in ("tokenizer.json", "vocab.json", "merges.txt")]
+    return BartForSequenceClassification(config), tok, BYTE_LEVEL_FILES
 
 
 def scale_head(model):
