@@ -41,7 +41,7 @@ def main():
     byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
 
     classes = {k: [] for k in ("bertDropped", "bertSpace", "bertSplitSpace", "bertPunctuation",
-                               "accentMark", "regexLetter", "regexNumber", "regexSpace")}
+                               "accentMark", "regexLetter", "regexNumber", "regexSpace", "combiningMark")}
     decompositions = []
     for c in code_points():
         ch = chr(c)
@@ -56,6 +56,10 @@ def main():
         elif pieces == 3:
             classes["bertPunctuation"].append(c)
         decomposed = nfd.normalize_str(ch)
+        # Nonzero canonical combining class as the reference's NFD knows it: a mark of class
+        # 1..229 moves before U+0301 (class 230); one of class 230+ moves after U+0334 (class 1).
+        if decomposed == ch and (nfd.normalize_str("\u0301" + ch)[0] == ch or nfd.normalize_str(ch + "\u0334")[0] == "\u0334"):
+            classes["combiningMark"].append(c)
         if decomposed == ch and strip.normalize_str(ch) == "":
             classes["accentMark"].append(c)
         if decomposed != ch and c not in HANGUL:
@@ -91,6 +95,7 @@ def main():
         "regexLetter": "`\\p{L}` in the GPT-2 split pattern.",
         "regexNumber": "`\\p{N}` in the GPT-2 split pattern.",
         "regexSpace": "`\\s` in the GPT-2 split pattern.",
+        "combiningMark": "Characters with a nonzero canonical combining class in the reference's NFD (newer marks are starters there).",
     }
     for name, cps in classes.items():
         rs = ranges(cps)

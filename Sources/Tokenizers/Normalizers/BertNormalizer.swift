@@ -19,16 +19,14 @@ struct BertNormalizer: Normalizer {
             }
             if handleChineseChars && CharacterClasses.isCJKIdeograph(unit.scalar) {
                 // The inserted spaces share the ideograph's alignment; they never reach a token.
-                // Compatibility ideographs still decompose (NFD runs after this step in HF).
                 out.append(TextUnit(scalar: 0x20, start: unit.start, end: unit.end))
-                if strip { CanonicalDecomposition.appendDecomposed(unit, to: &out) } else { out.append(unit) }
+                out.append(unit)
                 out.append(TextUnit(scalar: 0x20, start: unit.start, end: unit.end))
-            } else if strip {
-                CanonicalDecomposition.appendDecomposed(unit, to: &out)
             } else {
                 out.append(unit)
             }
         }
+        if strip { out = CanonicalDecomposition.decompose(out) }
         // Marks go after decomposition and reordering of the whole text, as in HF.
         if strip { out.removeAll { $0.scalar >= 0x300 && CharacterClasses.accentMark.contains($0.scalar) } }
         if lowercase { lowercaseInPlace(&out) }

@@ -9,6 +9,7 @@ enum CharacterClasses {
     static let regexLetter = CodePointSet(flatRanges: ReferenceUnicodeTables.regexLetter)
     static let regexNumber = CodePointSet(flatRanges: ReferenceUnicodeTables.regexNumber)
     static let regexSpace = CodePointSet(flatRanges: ReferenceUnicodeTables.regexSpace)
+    static let combiningMark = CodePointSet(flatRanges: ReferenceUnicodeTables.combiningMark)
 
     /// CJK ideographs that BertNormalizer surrounds with spaces; the ranges of
     /// `is_chinese_char` in tokenizers' normalizers/bert.rs (checked against it).
