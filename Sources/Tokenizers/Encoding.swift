@@ -25,14 +25,13 @@ public struct Encoding: Sendable, Equatable {
     public var sequenceIds: [Int?] = []
     /// What truncation cut off, as further encodings (Hugging Face's `overflowing`).
     public var overflowing: [Encoding] = []
+    /// Number of content tokens dropped by truncation, over all overflowing parts
+    /// (parts overlap by the truncation stride, which is not counted twice).
+    public var truncatedTokenCount: Int = 0
 
     public init() {}
 
     public var count: Int { ids.count }
-
-    /// Number of content tokens dropped by truncation, over all overflowing parts
-    /// (parts overlap by the truncation stride, which is not counted twice).
-    public var truncatedTokenCount: Int = 0
 
     mutating func append(id: Int, token: String, typeId: Int, offset: TokenOffset, special: Bool, sequence: Int?) {
         ids.append(id)

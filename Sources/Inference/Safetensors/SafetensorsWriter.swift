@@ -19,7 +19,7 @@ public enum SafetensorsWriter {
         var headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while (8 + headerData.count) % 8 != 0 { headerData.append(UInt8(ascii: " ")) }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)  // failure surfaces as the FileHandle check below
         guard let handle = FileHandle(forWritingAtPath: temporary.path) else {
             throw SafetensorsError.cannotOpen(path: temporary.path, reason: "cannot create")
         }

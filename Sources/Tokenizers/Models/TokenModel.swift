@@ -18,7 +18,7 @@ public struct Vocabulary: Sendable {
     public let tokens: [String]
     public let ids: [String: Int]
 
-    /// - Throws: nothing; duplicate detection is the loader's job (it knows the line).
+    /// Duplicate tokens are refused by the loaders, which know the file and line.
     init(ids: [String: Int]) {
         var tokens = [String](repeating: "", count: (ids.values.max() ?? -1) + 1)
         for (token, id) in ids { tokens[id] = token }

@@ -45,20 +45,15 @@ struct AddCommand: ParsableCommand {
         guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("The title is empty; give the task a title, e.g. todo add \"Buy milk\".")
         }
-        if let priority, TodoTask.Priority(rawValue: priority.lowercased()) == nil {
-            throw ValidationError("Unknown priority '\(priority)'; use high, medium or low.")
-        }
+        _ = try TaskArguments.priority(priority)
         if tags.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("A --tag is empty.") }
     }
 
     func run() throws {
-        let dueDate: Date?
-        do { dueDate = try due.map { try DueDateParser().parse($0) } } catch let failure as DueDateParser.Failure {
-            throw CommandFailure(failure.description)
-        }
+        let dueDate = try TaskArguments.date(due)
         let text = try description.map(readDescription) ?? ""
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
-                            category: category, priority: priority.flatMap { TodoTask.Priority(rawValue: $0.lowercased()) },
+                            category: category, priority: try TaskArguments.priority(priority),
                             tags: tags.map { $0.trimmingCharacters(in: .whitespaces) }, due: dueDate)
         let taskStore = try store.open()
         let stored = try storeCall { try taskStore.add(task) }

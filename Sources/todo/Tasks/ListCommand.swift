@@ -42,23 +42,14 @@ struct ListCommand: ParsableCommand {
 
     func validate() throws {
         guard ["pending", "done", "all"].contains(status) else { throw ValidationError("--status is pending, done or all.") }
-        if let priority, TodoTask.Priority(rawValue: priority.lowercased()) == nil {
-            throw ValidationError("Unknown priority '\(priority)'; use high, medium or low.")
-        }
+        _ = try TaskArguments.priority(priority)
     }
 
     func run() throws {
-        let parser = DueDateParser()
-        let before: Date?, after: Date?
-        do {
-            before = try dueBefore.map { try parser.parse($0) }
-            after = try dueAfter.map { try parser.parse($0) }
-        } catch let failure as DueDateParser.Failure {
-            throw CommandFailure(failure.description)
-        }
+        let before = try TaskArguments.date(dueBefore), after = try TaskArguments.date(dueAfter)
         let tasks = try storeCall {
             try store.open().tasks(status: status == "all" ? nil : TodoTask.Status(rawValue: status), category: category,
-                                   priority: priority.flatMap { TodoTask.Priority(rawValue: $0.lowercased()) },
+                                   priority: try TaskArguments.priority(priority),
                                    tag: tag, dueBefore: before, dueAfter: after)
         }
         let rank: [TodoTask.Priority?: Int] = [.high: 0, .medium: 1, .low: 2, nil: 3]

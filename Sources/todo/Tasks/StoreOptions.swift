@@ -17,3 +17,22 @@ struct StoreOptions: ParsableArguments {
 func storeCall<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as StoreError { throw CommandFailure(error.description) }
 }
+
+/// The task options `add` and `list` share, read the same way by both.
+enum TaskArguments {
+    /// `--priority`, any case; nil when absent. Used from `validate()`, so a bad value is a usage error.
+    static func priority(_ value: String?) throws -> TodoTask.Priority? {
+        guard let value else { return nil }
+        guard let p = TodoTask.Priority(rawValue: value.lowercased()) else {
+            throw ValidationError("Unknown priority '\(value)'; use high, medium or low.")
+        }
+        return p
+    }
+
+    /// A date option; nil when absent, a command failure naming the accepted forms when unreadable.
+    static func date(_ value: String?, parser: DueDateParser = DueDateParser()) throws -> Date? {
+        do { return try value.map { try parser.parse($0) } } catch let failure as DueDateParser.Failure {
+            throw CommandFailure(failure.description)
+        }
+    }
+}
