@@ -16,7 +16,7 @@ struct Todo: AsyncParsableCommand {
           todo tokenize "Is this urgent?" --pair "This example is work." --json
         """,
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, DeleteCommand.self, SearchCommand.self,
-                      ExportCommand.self, ImportCommand.self,
+                      ExportCommand.self, ImportCommand.self, EvalCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

@@ -21,6 +21,11 @@ public final class SentenceEmbedder: Sendable {
         public var vector: [Float]
         /// How many windows the text needed (1 unless it was longer than one window).
         public var windows: Int
+
+        public init(vector: [Float], windows: Int) {
+            self.vector = vector
+            self.windows = windows
+        }
     }
 
     public init(bundle: ModelBundle, maxBatchTokens: Int = 8192) throws {

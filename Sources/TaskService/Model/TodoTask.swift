@@ -34,6 +34,13 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
     public var completed: Date?
     /// Field name (`category`, `priority`, `tags`) → provenance, for AI-set values only.
     public var provenance: [String: Provenance]
+    /// Tags the user removed from an AI suggestion: enrichment never adds them back.
+    public var removedTags: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, uuid, title, description, category, priority, tags, due, status, created, updated, completed, provenance
+        case removedTags = "removed_tags"
+    }
 
     public init(title: String, description: String = "", category: String? = nil, priority: Priority? = nil,
                 tags: [String] = [], due: Date? = nil, now: Date = Date()) {
@@ -50,6 +57,18 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
         self.updated = now.storedPrecision
         self.completed = nil
         self.provenance = [:]
+        self.removedTags = []
+    }
+
+    /// Whether the user set this field (it has a value the AI did not put there): enrichment leaves it alone.
+    public func isUserSet(_ field: String) -> Bool {
+        guard provenance[field] == nil else { return false }
+        switch field {
+        case "category": return category != nil
+        case "priority": return priority != nil
+        case "tags": return !tags.isEmpty
+        default: return false
+        }
     }
 }
 

@@ -3,8 +3,9 @@ import Inference
 
 /// Hybrid search: meaning (cosine of MiniLM embeddings) plus words.
 ///
-/// score = cosine(query, task) + keywordWeight × (share of the query's words found
-/// in the task's title or description, case-insensitive). Meaning finds tasks that
+/// score = max(cosine(query, whole task), cosine(query, title)) + keywordWeight × (share
+/// of the query's words found in the task's title, description or tags, case-insensitive).
+/// The title alone matches short queries better; the whole text carries the details. Meaning finds tasks that
 /// share no word with the query; the keyword term lifts exact mentions (names,
 /// codes) that embeddings blur.
 public struct TaskSearch: Sendable {
@@ -27,13 +28,12 @@ public struct TaskSearch: Sendable {
         let words = Self.words(query)
         let tasks = Dictionary(uniqueKeysWithValues: try embeddings.store.tasks(status: includeDone ? nil : .pending).map { ($0.id!, $0) })
         var hits: [Hit] = []
-        for (id, v) in try embeddings.vectors() {
+        for (id, v, title) in try embeddings.vectors() {
             guard let task = tasks[id] else { continue }
-            var dot: Float = 0
-            for i in 0..<min(q.count, v.count) { dot += q[i] * v[i] }
-            let haystack = (task.title + " " + task.description).lowercased()
+            let similarity = max(dot(q, v), dot(q, title))
+            let haystack = (task.title + " " + task.description + " " + task.tags.joined(separator: " ")).lowercased()
             let share = words.isEmpty ? 0 : Float(words.filter { haystack.contains($0) }.count) / Float(words.count)
-            hits.append(Hit(task: task, score: dot + keywordWeight * share, similarity: dot, keywordShare: share))
+            hits.append(Hit(task: task, score: similarity + keywordWeight * share, similarity: similarity, keywordShare: share))
         }
         return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.task.id ?? 0) < ($1.task.id ?? 0) }.prefix(limit))
     }

@@ -34,6 +34,39 @@ enum Migrations {
                 t.primaryKey(["task_id", "model"])
             }
         }
+        migrator.registerMigration("v3 enrichment, cache, jobs, undo") { db in
+            // Tags the user removed: enrichment never adds them back.
+            try db.alter(table: "task") { t in t.add(column: "removed_tags", .text).notNull().defaults(to: "[]") }
+            // The title alone, next to the whole text: short queries match titles best.
+            try db.alter(table: "task_embedding") { t in t.add(column: "title_vector", .blob) }
+            // Results keyed by sha256(model fingerprint, operation, parameters, normalised text).
+            try db.create(table: "result_cache") { t in
+                t.primaryKey("key", .text)
+                t.column("operation", .text).notNull()
+                t.column("value", .blob).notNull()
+                t.column("created", .double).notNull()
+                t.column("hits", .integer).notNull().defaults(to: 0)
+            }
+            // The durable queue: a job is written in the same transaction as its task.
+            try db.create(table: "enrichment_job") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("task_id", .integer).notNull().references("task", onDelete: .cascade)
+                t.column("state", .text).notNull().defaults(to: "pending").check { ["pending", "done", "failed"].contains($0) }
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("not_before", .double).notNull()   // backoff: not retried before this time
+                t.column("last_error", .text)
+                t.column("created", .double).notNull()
+                t.column("updated", .double).notNull()
+            }
+            try db.create(index: "enrichment_job_state", on: "enrichment_job", columns: ["state", "not_before"])
+            // One entry per mutating command: the tasks as they were before it.
+            try db.create(table: "undo_entry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("command", .text).notNull()
+                t.column("snapshot", .blob).notNull()   // JSON: [{"id": n, "before": task or null}]
+                t.column("created", .double).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -90,7 +90,7 @@ public final class TaskStore: Sendable {
 
     public func count() throws -> Int { try writer.read { try TodoTask.fetchCount($0) } }
 
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         do { return try writer.write(body) } catch let error as DatabaseError {
             throw StoreError.from(error, path: location?.path ?? ":memory:")
         }

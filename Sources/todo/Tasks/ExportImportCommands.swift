@@ -83,6 +83,7 @@ struct ExportedTask: Decodable {
     var updated: String?
     var completed: String?
     var provenance: [String: Provenance]?
+    var removed_tags: [String]?
 
     struct Provenance: Decodable {
         var model: String
@@ -113,6 +114,7 @@ struct ExportedTask: Decodable {
         t.provenance = try (provenance ?? [:]).mapValues {
             TodoTask.Provenance(model: $0.model, score: $0.score, at: try date($0.at, "provenance date") ?? created)
         }
+        t.removedTags = removed_tags ?? []
         return t
     }
 }

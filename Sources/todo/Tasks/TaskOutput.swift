@@ -16,6 +16,7 @@ struct TaskOutput: Encodable {
     var updated: String
     var completed: String?
     var provenance: [String: ProvenanceOutput]
+    var removedTags: [String]
 
     struct ProvenanceOutput: Encodable {
         var model: String
@@ -37,10 +38,12 @@ struct TaskOutput: Encodable {
         updated = Self.iso(t.updated)
         completed = t.completed.map(Self.iso)
         provenance = t.provenance.mapValues { ProvenanceOutput(model: $0.model, score: $0.score, at: Self.iso($0.at)) }
+        removedTags = t.removedTags
     }
 
     enum CodingKeys: String, CodingKey {
         case id, uuid, title, description, category, priority, tags, due, status, created, updated, completed, provenance
+        case removedTags = "removed_tags"
     }
 
     /// Every field is always present; absent values are null (the synthesized encoder would drop them).
@@ -59,6 +62,7 @@ struct TaskOutput: Encodable {
         try c.encode(updated, forKey: .updated)
         try c.encode(completed, forKey: .completed)
         try c.encode(provenance, forKey: .provenance)
+        try c.encode(removedTags, forKey: .removedTags)
     }
 
     /// ISO 8601 in UTC with milliseconds: the store's precision, so export and import are lossless.

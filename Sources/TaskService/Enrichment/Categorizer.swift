@@ -1,0 +1,45 @@
+import Foundation
+
+/// Chooses a category by meaning, without an NLI model: the task's nearest example
+/// tasks per category (the built-in bank plus the user's own categorized tasks, so
+/// it adapts to how this user files things), a little of the category description,
+/// and cue words. Abstains below a threshold.
+struct Categorizer: Sendable {
+    struct Bank: Sendable {
+        var names: [String]
+        /// Per category: example vectors (built-in and the user's).
+        var examples: [[[Float]]]
+        var descriptions: [[Float]]
+        var cues: [[String]]
+    }
+
+    struct Choice: Sendable, Equatable {
+        /// nil when abstaining.
+        var category: String?
+        var score: Double
+        var scores: [String: Double]
+    }
+
+    let settings: EnrichmentSettings
+
+    func choose(taskVector: [Float], title: String, description: String, bank: Bank) -> Choice {
+        let titleWords = Set(TextFeatures.words(title))
+        let descriptionWords = Set(TextFeatures.words(String(description.prefix(600))))
+        var scores: [String: Double] = [:]
+        var neighbourScores: [String: Double] = [:]
+        for (i, name) in bank.names.enumerated() {
+            let sims = bank.examples[i].map { Double(dot(taskVector, $0)) }.sorted(by: >).prefix(settings.categoryNeighbours)
+            let neighbours = sims.isEmpty ? 0 : sims.reduce(0, +) / Double(sims.count)
+            let description = bank.descriptions[i].isEmpty ? 0 : Double(dot(taskVector, bank.descriptions[i]))
+            let cueCount = bank.cues[i].reduce(0.0) { sum, cue in
+                sum + (titleWords.contains(cue) ? 1 : descriptionWords.contains(cue) ? 0.3 : 0)
+            }
+            neighbourScores[name] = neighbours
+            scores[name] = neighbours + settings.descriptionWeight * description + settings.cueWeight * min(cueCount, 2)
+        }
+        let best = bank.names.max { scores[$0]! < scores[$1]! }!
+        // Abstain on the evidence of meaning alone: cue words cannot make a category for an unrelated text.
+        guard neighbourScores[best]! >= settings.categoryThreshold else { return Choice(category: nil, score: scores[best]!, scores: scores) }
+        return Choice(category: best, score: scores[best]!, scores: scores)
+    }
+}

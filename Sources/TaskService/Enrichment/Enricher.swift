@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import Inference
+
+/// Fills the AI fields of tasks — embedding, category, priority, tags — for fields
+/// the user did not set, recording provenance. Every model output goes through the
+/// result cache, so the model is loaded only when something new must be computed.
+public final class Enricher: Sendable {
+    public let store: TaskStore
+    public let settings: EnrichmentSettings
+    public let models: ModelRegistry
+    let cache: ResultCache
+
+    public init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
+        self.store = store
+        self.settings = settings
+        self.models = models
+        self.cache = ResultCache(store: store)
+    }
+
+    /// Enriches `ids` (skipping deleted or missing ones) and returns the stored tasks.
+    /// `progress(done, total)` is called after each chunk.
+    @discardableResult
+    public func enrich(ids: [Int64], now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
+        let model = try fingerprint()
+        let context = try Context(enricher: self, model: model)
+        var out: [TodoTask] = []
+        for start in stride(from: 0, to: ids.count, by: 32) {
+            let chunk = try ids[start..<min(start + 32, ids.count)].compactMap { id in try? store.task(id: id) }
+            out += try enrich(chunk, context: context, now: now)
+            progress?(min(start + 32, ids.count), ids.count)
+        }
+        return out
+    }
+
+    /// The priority breakdown of a task as it stands now (computed even when the user set the priority).
+    public func explainPriority(_ task: TodoTask, now: Date = Date()) throws -> PriorityExplanation {
+        let model = try fingerprint()
+        let context = try Context(enricher: self, model: model)
+        let features = try TaskFeatures.compute([task], context: context)[0]
+        return Prioritizer(coefficients: settings.priority).explain(signals: features.prioritySignals(context), due: task.due, created: task.created, now: now)
+    }
+
+    func fingerprint() throws -> String {
+        guard let model = try models.embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: models.embeddingDirectory.path) }
+        return model
+    }
+
+    func vectors(_ texts: [String], model: String) throws -> [SentenceEmbedder.Embedding] {
+        try cache.vectors(model: model, texts: texts) { try models.embedder().embed($0) }
+    }
+
+    private func enrich(_ tasks: [TodoTask], context: Context, now: Date) throws -> [TodoTask] {
+        guard !tasks.isEmpty else { return [] }
+        let features = try TaskFeatures.compute(tasks, context: context)
+        try TaskEmbeddings.save(tasks.indices.map { (tasks[$0].id!, TaskEmbeddings.contentKey(TaskEmbeddings.text(of: tasks[$0])),
+                                                     features[$0].full, features[$0].titleVector) }, model: context.model, store: store)
+        var results: [(id: Int64, fields: AIFields)] = []
+        for (task, f) in zip(tasks, features) {
+            var fields = AIFields()
+            if !task.isUserSet("category") { fields.category = try category(for: task, features: f, context: context) }
+            if !task.isUserSet("priority") {
+                let e = Prioritizer(coefficients: settings.priority).explain(signals: f.prioritySignals(context), due: task.due, created: task.created, now: now)
+                fields.priority = (e.priority, e.score)
+            }
+            if !task.isUserSet("tags") {
+                let picked = f.tags(context: context, removed: Set(task.removedTags.map(TextFeatures.tagKey)))
+                fields.tags = (picked.map(\.tag), picked.isEmpty ? 0 : picked.map(\.score).reduce(0, +) / Double(picked.count))
+            }
+            results.append((task.id!, fields))
+        }
+        let model = context.model
+        let computed = results
+        return try store.write { db in
+            try computed.compactMap { id, fields in
+                // Re-read inside the transaction: a user edit made meanwhile wins.
+                guard var t = try TodoTask.fetchOne(db, key: id), t.status != .deleted else { return nil }
+                fields.apply(to: &t, model: model, now: now)
+                try t.update(db)
+                return t
+            }
+        }
+    }
+
+    private func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String) {
+        if let zeroShot = context.zeroShot {
+            let labels = settings.categories.map(\.name)
+            let key = ResultCache.key(model: zeroShot.fingerprint, operation: "zero-shot", parameters: labels.joined(separator: "\u{1E}") + "\u{1F}" + settings.zeroShotTemplate, text: f.text)
+            var scores: [Float]
+            if let data = try cache.values([key])[key], let cached = try? JSONDecoder().decode([Float].self, from: data), cached.count == labels.count {
+                scores = cached
+            } else {
+                let result = try zeroShot.classifier().classify(f.text, labels: labels, template: settings.zeroShotTemplate)
+                scores = labels.map { result.scores[result.labels.firstIndex(of: $0)!] }
+                try cache.store([(key, "zero-shot", try JSONEncoder().encode(scores))])
+            }
+            let best = scores.indices.max { scores[$0] < scores[$1] }!
+            // Single-label softmax: abstain unless the winner clearly beats a uniform guess.
+            let threshold = min(0.9, 2.0 / Double(labels.count))
+            return (Double(scores[best]) >= threshold ? labels[best] : nil, Double(scores[best]), zeroShot.fingerprint)
+        }
+        let choice = Categorizer(settings: settings).choose(taskVector: f.combined, title: task.title, description: task.description, bank: context.categoryBank)
+        return (choice.category, choice.score, context.model)
+    }
+
+    /// What one pass needs besides the tasks: the vectors of the built-in banks (cached after the
+    /// first run), the user's own categorized tasks and tags, and the NLI model if installed.
+    final class Context: Sendable {
+        let model: String
+        let enricher: Enricher
+        let categoryBank: Categorizer.Bank
+        let urgent, lead, minor, consequential: [[Float]]
+        let lexicon: [(String, [Float])]
+        let knownTags: [(String, [Float])]
+        let zeroShot: ZeroShotSource?
+
+        struct ZeroShotSource: Sendable {
+            let fingerprint: String
+            let classifier: @Sendable () throws -> ZeroShotClassifier
+        }
+
+        init(enricher: Enricher, model: String) throws {
+            self.model = model
+            self.enricher = enricher
+            let settings = enricher.settings
+            let store = enricher.store
+            let userTags = try store.userTags()
+            var texts: [String] = []
+            var ranges: [Range<Int>] = []
+            func add(_ group: [String]) { ranges.append(texts.count..<(texts.count + group.count)); texts += group }
+            for c in settings.categories { add(c.examples) }
+            add(settings.categories.map(\.description))
+            add(Prioritizer.urgentPhrasings)
+            add(Prioritizer.leadTimePhrasings)
+            add(Prioritizer.minorTasks)
+            add(Prioritizer.consequentialTasks)
+            add(Tagger.lexicon)
+            add(userTags)
+            let v = try enricher.vectors(texts, model: model).map(\.vector)
+            func group(_ i: Int) -> [[Float]] { Array(v[ranges[i]]) }
+            let n = settings.categories.count
+            // The user's own categorized tasks join the examples: the categorizer learns how this user files things.
+            var examples = (0..<n).map(group)
+            for (category, vector) in try store.userCategorizedVectors(model: model) {
+                if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(category) == .orderedSame }) { examples[i].append(vector) }
+            }
+            categoryBank = Categorizer.Bank(names: settings.categories.map(\.name), examples: examples,
+                                            descriptions: settings.categories.enumerated().map { $0.element.description.isEmpty ? [] : group(n)[$0.offset] },
+                                            cues: settings.categories.map { $0.cues.map { $0.lowercased() } })
+            urgent = group(n + 1)
+            lead = group(n + 2)
+            minor = group(n + 3)
+            consequential = group(n + 4)
+            lexicon = Array(zip(Tagger.lexicon, group(n + 5)))
+            knownTags = Array(zip(userTags, group(n + 6)))
+            if let directory = enricher.models.zeroShotDirectory(), let config = try ModelRegistry.config(directory) {
+                let models = enricher.models
+                zeroShot = ZeroShotSource(fingerprint: config.fingerprint) { try models.zeroShot()! }
+            } else {
+                zeroShot = nil
+            }
+        }
+    }
+}
+
+/// The AI values computed for one task, applied only where the user has not set a value.
+struct AIFields: Sendable {
+    var category: (String?, Double, String)?
+    var priority: (TodoTask.Priority, Double)?
+    var tags: ([String], Double)?
+
+    func apply(to t: inout TodoTask, model: String, now: Date) {
+        let at = now.storedPrecision
+        if let (value, score, source) = category, !t.isUserSet("category") {
+            t.category = value ?? Enricher.uncategorized
+            t.provenance["category"] = .init(model: source, score: score, at: at)
+        }
+        if let (value, score) = priority, !t.isUserSet("priority") {
+            t.priority = value
+            t.provenance["priority"] = .init(model: model, score: score, at: at)
+        }
+        if let (value, score) = tags, !t.isUserSet("tags") {
+            let removed = Set(t.removedTags.map(TextFeatures.tagKey))
+            t.tags = value.filter { !removed.contains(TextFeatures.tagKey($0)) }
+            t.provenance["tags"] = .init(model: model, score: score, at: at)
+        }
+    }
+}
+
+extension Enricher {
+    /// The category given when no category is close enough.
+    public static let uncategorized = "Uncategorized"
+}

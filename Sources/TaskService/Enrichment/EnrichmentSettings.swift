@@ -1,0 +1,140 @@
+import Foundation
+import Inference
+
+/// A category the categorizer can choose: what it means, in words and in examples.
+public struct CategoryDefinition: Codable, Sendable, Equatable {
+    public var name: String
+    /// A sentence of what belongs here; compared with the task by meaning.
+    public var description: String
+    /// Example tasks; the task's nearest examples vote.
+    public var examples: [String]
+    /// Words that name the category's typical action or object ("buy", "invoice").
+    public var cues: [String]
+
+    public init(name: String, description: String, examples: [String], cues: [String] = []) {
+        self.name = name
+        self.description = description
+        self.examples = examples
+        self.cues = cues
+    }
+}
+
+/// Everything that shapes enrichment, with documented defaults. Loaded from a JSON
+/// file (`config.json` in the XDG config directory, or `SMART_TODO_CONFIG`); any
+/// field left out keeps its default. Its digest is part of every cache key, so a
+/// changed setting never returns an old answer.
+public struct EnrichmentSettings: Codable, Sendable, Equatable {
+    public var categories: [CategoryDefinition] = CategoryDefinition.defaults
+    /// Below this best-category score the categorizer abstains ("Uncategorized").
+    public var categoryThreshold: Double = 0.15
+    /// How many nearest examples per category are averaged.
+    public var categoryNeighbours: Int = 5
+    /// Weight of the category description next to the examples.
+    public var descriptionWeight: Double = 0.1
+    /// Bonus per cue word in the title (a cue in the description counts 0.3 of it), at most 2 cues.
+    public var cueWeight: Double = 0.05
+    /// Template for zero-shot categories with an NLI model.
+    public var zeroShotTemplate: String = "This task is about {}."
+    public var priority: PriorityCoefficients = PriorityCoefficients()
+    public var tags: TagSettings = TagSettings()
+
+    public init() {}
+
+    func validate() throws {
+        guard !categories.isEmpty else { throw SettingsError.invalid("categories is empty") }
+        var seen = Set<String>()
+        for category in categories {
+            let name = category.name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw SettingsError.invalid("a category has an empty name") }
+            guard seen.insert(name.lowercased()).inserted else { throw SettingsError.invalid("category \(name) appears twice") }
+            guard !category.examples.isEmpty || !category.description.isEmpty else {
+                throw SettingsError.invalid("category \(name) needs a description or examples")
+            }
+        }
+        guard categoryNeighbours >= 1 else { throw SettingsError.invalid("categoryNeighbours must be at least 1") }
+        guard zeroShotTemplate.contains("{}") else { throw SettingsError.invalid("zeroShotTemplate must contain {}") }
+        guard (1...8).contains(tags.count) else { throw SettingsError.invalid("tags.count must be 1 to 8") }
+    }
+
+    /// sha256 of the settings as canonical JSON: the "parameters" part of cache keys.
+    public var digest: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hex(String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self))
+    }
+
+    /// The settings file: `SMART_TODO_CONFIG`, else `$XDG_CONFIG_HOME/smart-todo/config.json`, else `~/.config/smart-todo/config.json`.
+    public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let path = environment["SMART_TODO_CONFIG"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+        return base.appendingPathComponent("smart-todo/config.json")
+    }
+
+    /// Reads `file`; a missing file means the defaults, a bad one is an error naming the file.
+    public static func load(from file: URL = defaultFile()) throws -> EnrichmentSettings {
+        guard FileManager.default.fileExists(atPath: file.path) else { return EnrichmentSettings() }
+        do {
+            return try overriding(with: Data(contentsOf: file))
+        } catch let error as SettingsError {
+            throw SettingsError.badFile(path: file.path, detail: error.description)
+        } catch {
+            throw SettingsError.badFile(path: file.path, detail: "\(error)")
+        }
+    }
+
+    /// The defaults with the fields `json` names replaced (nested objects merge field by
+    /// field). An unknown field is an error, so a typo never silently does nothing.
+    public static func overriding(with json: Data) throws -> EnrichmentSettings {
+        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(EnrichmentSettings()))
+        let user = try JSONSerialization.jsonObject(with: json)
+        let merged = try merge(user, into: defaults, path: "")
+        let settings = try JSONDecoder().decode(EnrichmentSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+        try settings.validate()
+        return settings
+    }
+
+    private static func merge(_ user: Any, into base: Any, path: String) throws -> Any {
+        guard let baseObject = base as? [String: Any] else { return user }
+        guard let userObject = user as? [String: Any] else { throw SettingsError.invalid("\(path.isEmpty ? "the file" : path) must be a JSON object") }
+        var out = baseObject
+        for (key, value) in userObject {
+            let keyPath = path.isEmpty ? key : path + "." + key
+            guard let existing = baseObject[key] else {
+                throw SettingsError.invalid("unknown setting '\(keyPath)' (known: \(baseObject.keys.sorted().joined(separator: ", ")))")
+            }
+            out[key] = try merge(value, into: existing, path: keyPath)
+        }
+        return out
+    }
+}
+
+/// Settings for the tagger.
+public struct TagSettings: Codable, Sendable, Equatable {
+    /// How many tags to suggest (the issue asks for 2–4).
+    public var count: Int = 4
+    /// Relevance against diversity in the maximal-marginal-relevance pick (1 = relevance only).
+    public var relevanceWeight: Double = 0.8
+    /// Bonus for a phrase from the title (titles name the task; descriptions add detail).
+    public var titleBonus: Double = 0.15
+    /// Penalty per extra word, so "printer ink" beats "printer ink cartridges".
+    public var lengthPenalty: Double = 0.05
+    /// Bonus for a tag the user already uses on other tasks.
+    public var knownTagBonus: Double = 0.1
+    /// Cosine above which two tags mean the same and are merged.
+    public var duplicateSimilarity: Double = 0.85
+
+    public init() {}
+}
+
+public enum SettingsError: Error, CustomStringConvertible, Equatable {
+    case invalid(String)
+    case badFile(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let detail): return detail
+        case .badFile(let path, let detail): return "the settings file \(path) is not usable: \(detail). Fix it, or move it away to use the defaults."
+        }
+    }
+}

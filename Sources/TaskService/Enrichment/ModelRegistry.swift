@@ -1,0 +1,71 @@
+import Foundation
+import Inference
+import Synchronization
+
+/// The installed models, each loaded at most once per process and only when a
+/// result is not already cached: a cache hit reads config.json and nothing else.
+public final class ModelRegistry: Sendable {
+    public let weightsDirectory: URL
+    private let embedderState = Mutex<SentenceEmbedder?>(nil)
+    private let classifierState = Mutex<ZeroShotClassifier?>(nil)
+
+    public init(weightsDirectory: URL) { self.weightsDirectory = weightsDirectory }
+
+    public static let embeddingBundleName = "all-MiniLM-L6-v2"
+
+    public var embeddingDirectory: URL { weightsDirectory.appendingPathComponent(Self.embeddingBundleName) }
+
+    /// The embedding model's fingerprint from its config.json; nil when it is not installed.
+    public func embeddingFingerprint() throws -> String? {
+        try Self.config(embeddingDirectory)?.fingerprint
+    }
+
+    public func embedder() throws -> SentenceEmbedder {
+        try embedderState.withLock { state in
+            if let e = state { return e }
+            guard FileManager.default.fileExists(atPath: embeddingDirectory.appendingPathComponent(BundleConfig.fileName).path) else {
+                throw EnrichmentError.modelMissing(path: embeddingDirectory.path)
+            }
+            let e = try SentenceEmbedder(bundle: ModelBundle(directory: embeddingDirectory))
+            state = e
+            return e
+        }
+    }
+
+    /// The first installed sequence-classification (NLI) bundle, by directory name.
+    public func zeroShotDirectory() -> URL? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: weightsDirectory.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
+        return names.map { weightsDirectory.appendingPathComponent($0) }.first { (try? Self.config($0))??.task == "sequence-classification" }
+    }
+
+    public func zeroShot() throws -> ZeroShotClassifier? {
+        guard let directory = zeroShotDirectory() else { return nil }
+        return try classifierState.withLock { state in
+            if let c = state { return c }
+            let c = try ZeroShotClassifier(bundle: ModelBundle(directory: directory))
+            state = c
+            return c
+        }
+    }
+
+    static func config(_ directory: URL) throws -> BundleConfig? {
+        let url = directory.appendingPathComponent(BundleConfig.fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try JSONDecoder().decode(BundleConfig.self, from: Data(contentsOf: url))
+        } catch {
+            throw BundleError.badConfig(path: url.path, detail: "\(error)")
+        }
+    }
+}
+
+public enum EnrichmentError: Error, CustomStringConvertible, Equatable {
+    case modelMissing(path: String)
+
+    public var description: String {
+        switch self {
+        case .modelMissing(let path):
+            return "no embedding model at \(path); install it with `bash Tools/fetch-weights.sh` (the task is kept and its AI fields stay queued)"
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+
+/// Coefficients of the urgency score. Priority = high when the sum of
+/// coefficient × term reaches `highAt`, medium from `mediumAt`, else low.
+/// Every default is documented in the README ("Priority").
+public struct PriorityCoefficients: Codable, Sendable, Equatable {
+    public var overdue: Double = 2.5
+    public var dueWithin2Days: Double = 2.0
+    public var dueWithinWeek: Double = 1.0
+    public var dueWithin2Weeks: Double = 0.3
+    /// Urgency said in the text: a cue word ("urgent", "ASAP", "!!") or a clause close in meaning to urgent phrasing.
+    public var urgencyInText: Double = 2.0
+    /// Cosine of a clause with the urgent phrasings above which the text counts as urgent.
+    public var urgencyMeaningThreshold: Double = 0.6
+    /// A minor task (nearer minor chores than consequential ones) loses this much when a date makes it pressing.
+    public var minorTask: Double = -1.0
+    /// "stakes" (consequential minus minor similarity) below which a task counts as minor.
+    public var minorThreshold: Double = -0.12
+    /// Lead time said in the text ("slots fill up weeks ahead", "rate lock") lifts an otherwise low task.
+    public var leadTime: Double = 1.0
+    public var leadTimeThreshold: Double = 0.6
+    /// "someday", "no rush", "low priority".
+    public var explicitLow: Double = -1.0
+    /// Per day a task has been open, up to `ageCap`.
+    public var agePerDay: Double = 0.02
+    public var ageCap: Double = 0.5
+    public var highAt: Double = 2.0
+    public var mediumAt: Double = 1.0
+
+    public init() {}
+}
+
+/// What the text says about urgency, measured once per text (and cached); the date terms are computed at use.
+public struct PrioritySignals: Codable, Sendable, Equatable {
+    /// An urgency cue word found, if any.
+    public var urgencyCue: String?
+    /// Highest cosine of a clause with the urgent phrasings.
+    public var urgencyMeaning: Double
+    /// Consequential minus minor: positive when the task resembles things with consequences.
+    public var stakes: Double
+    /// Highest cosine of a clause with lead-time phrasings.
+    public var leadTime: Double
+    /// A "no rush" cue found, if any.
+    public var lowCue: String?
+}
+
+/// One term of the sum, for `todo explain`.
+public struct PriorityTerm: Codable, Sendable, Equatable {
+    public var name: String
+    public var coefficient: Double
+    public var value: Double
+    public var why: String
+    public var contribution: Double { coefficient * value }
+}
+
+public struct PriorityExplanation: Codable, Sendable, Equatable {
+    public var terms: [PriorityTerm]
+    public var score: Double
+    public var priority: TodoTask.Priority
+}
+
+/// Priority as an explainable urgency score: a sum of coefficient × term.
+public struct Prioritizer: Sendable {
+    public var coefficients: PriorityCoefficients
+
+    public init(coefficients: PriorityCoefficients) { self.coefficients = coefficients }
+
+    /// Urgency cue patterns (case-insensitive regular expressions, whole words).
+    static let urgencyCues = [#"\burgent(ly)?\b"#, #"\basap\b"#, #"\bimmediately\b"#, #"\bright away\b"#, #"\bcritical\b"#,
+                              #"\bemergency\b"#, #"\bblock(ing|er)\b"#, #"\b(top|high) priority\b"#, "!!",
+                              #"\bbefore the ([\w-]+ ){0,3}audit\b"#, #"\bdeadline (is )?today\b"#]
+    static let lowCues = [#"\bsomeday\b"#, #"\bno rush\b"#, #"\bwhenever\b"#, #"\blow priority\b"#, #"\bnot urgent\b"#,
+                          #"\bnice to have\b"#, #"\beventually\b"#]
+    private static let urgencyPatterns = urgencyCues.map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+    private static let lowPatterns = lowCues.map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
+    /// The first text matched by any of `patterns`.
+    static func firstMatch(_ patterns: [NSRegularExpression], in text: String) -> String? {
+        let range = NSRange(text.startIndex..., in: text)
+        for p in patterns {
+            if let m = p.firstMatch(in: text, range: range), let r = Range(m.range, in: text) { return String(text[r]) }
+        }
+        return nil
+    }
+    /// Cues are looked for in the title and the start of the description: a word deep in
+    /// pasted meeting notes ("emergency contact") says nothing about this task's urgency.
+    static let cueWindow = 300
+
+    static let urgentPhrasings = ["This is urgent", "Has to happen right away", "Blocking the release", "Must be done before the audit",
+                                  "Do it immediately", "Emergency", "We lose it if nobody acts now", "Leaked credentials, act now",
+                                  "Last chance, the deadline is today", "Critical security issue"]
+    static let leadTimePhrasings = ["Book early, slots fill up weeks in advance", "Can only be backdated a few months",
+                                    "Lock the rate before it goes up", "Registration closes soon", "Needs weeks of lead time",
+                                    "Appointments are booked out for weeks", "Use it or lose it", "Offer ends soon"]
+    static let minorTasks = ["Water the plants", "Send the routine weekly update", "Take out the trash", "Tidy the desk",
+                             "Reply to a friend's message", "Buy a new toothbrush", "Write up meeting notes", "Start drinking more water",
+                             "Return the borrowed book to a neighbour", "Buy a new mug", "Attend an optional webinar", "Go for a jog",
+                             "Try a new recipe", "Update my profile picture", "Clean the car", "Read an article", "Start taking vitamins",
+                             "Sort the photos", "Mow the lawn", "Buy a doormat", "Reply to the group chat about dinner", "Practise guitar",
+                             "Order more coffee beans", "Bake cookies", "Watch a tutorial", "Organise the bookshelf",
+                             "Call a friend to catch up", "Try a new running route", "Buy a plant for the balcony", "Clean out the inbox",
+                             "Stretch for ten minutes", "Pick up a parcel for the neighbour", "Write notes from the call",
+                             "Rearrange the furniture", "Start a journal"]
+    static let consequentialTasks = ["Pay the overdue bill", "Pick up my child from the airport", "See a doctor about chest pain",
+                                     "Renew the expiring passport", "Pay the rent", "Submit the tax return", "Fix the production outage",
+                                     "Sign the contract before it expires", "Take the prescribed antibiotics",
+                                     "Submit the final assignment for grading", "Send money to family who need it",
+                                     "Get the vaccination before the trip", "Renew the visa", "Respond to the landlord about the lease",
+                                     "Rotate the leaked password", "Return the item before the return window closes",
+                                     "Register before registration closes", "Pay the fine", "Book the flight before prices rise",
+                                     "Finish the client deliverable", "Call the bank about fraud on my card",
+                                     "Get the car through its safety inspection", "File the insurance claim before the deadline",
+                                     "Collect the medication the doctor prescribed today", "Apply for the residence permit renewal",
+                                     "Sign the lease extension", "Submit the grant application", "Pay the school fees before the deadline",
+                                     "Fix the broken heating in winter", "Transfer the deposit for the new flat",
+                                     "Take my mother to the hospital appointment", "Send the signed documents to the notary",
+                                     "Patch the vulnerable server", "Cancel the contract before it renews", "Renew the domain before it expires"]
+
+    /// The text-only part: cue words here, meaning from vectors the caller computed.
+    static func signals(title: String, description: String, clauseVectors: [[Float]], titleVector: [Float],
+                        urgent: [[Float]], lead: [[Float]], minor: [[Float]], consequential: [[Float]]) -> PrioritySignals {
+        let head = (title + " " + String(description.prefix(cueWindow))).lowercased()
+        let cue = firstMatch(urgencyPatterns, in: head)
+        let low = firstMatch(lowPatterns, in: head)
+        func best(_ bank: [[Float]]) -> Double { clauseVectors.map { v in bank.map { Double(dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
+        func meanTop(_ bank: [[Float]], _ k: Int) -> Double {
+            let s = bank.map { Double(dot(titleVector, $0)) }.sorted(by: >).prefix(k)
+            return s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)
+        }
+        return PrioritySignals(urgencyCue: cue, urgencyMeaning: best(urgent), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
+                               leadTime: best(lead), lowCue: low)
+    }
+
+    public func explain(signals s: PrioritySignals, due: Date?, created: Date, now: Date = Date()) -> PriorityExplanation {
+        let c = coefficients
+        var terms: [PriorityTerm] = []
+        var dueTermActive = false
+        if let due {
+            // A minute's slack: "in 2 days" stored at millisecond precision is still 2 days.
+            let days = due.timeIntervalSince(now) / 86_400 - 60.0 / 86_400
+            let shown = Int(days.rounded(.up))
+            if days < -2.0 / 24 {
+                terms.append(PriorityTerm(name: "overdue", coefficient: c.overdue, value: 1, why: "was due \(Self.dayText(max(1, -Int(days.rounded(.towardZero))))) ago"))
+            } else if days <= 2 {
+                terms.append(PriorityTerm(name: "due within 2 days", coefficient: c.dueWithin2Days, value: 1, why: shown <= 0 ? "due today" : "due in \(Self.dayText(shown))"))
+            } else if days <= 7 {
+                terms.append(PriorityTerm(name: "due within a week", coefficient: c.dueWithinWeek, value: 1, why: "due in \(Self.dayText(shown))"))
+            } else if days <= 14 {
+                terms.append(PriorityTerm(name: "due within 2 weeks", coefficient: c.dueWithin2Weeks, value: 1, why: "due in \(Self.dayText(shown))"))
+            }
+            dueTermActive = days <= 7
+        }
+        if let cue = s.urgencyCue {
+            terms.append(PriorityTerm(name: "urgency in the text", coefficient: c.urgencyInText, value: 1, why: "says \"\(cue)\""))
+        } else if s.urgencyMeaning >= c.urgencyMeaningThreshold {
+            terms.append(PriorityTerm(name: "urgency in the text", coefficient: c.urgencyInText, value: 1,
+                                      why: String(format: "reads as urgent (similarity %.2f)", s.urgencyMeaning)))
+        }
+        if dueTermActive && s.stakes < c.minorThreshold {
+            terms.append(PriorityTerm(name: "minor task", coefficient: c.minorTask, value: 1,
+                                      why: String(format: "resembles small chores more than consequential tasks (stakes %.2f)", s.stakes)))
+        }
+        if let cue = s.lowCue {
+            terms.append(PriorityTerm(name: "no rush", coefficient: c.explicitLow, value: 1, why: "says \"\(cue)\""))
+        }
+        let age = max(0, now.timeIntervalSince(created) / 86_400)
+        if c.agePerDay > 0 && age >= 1 {
+            let value = min(age, c.ageCap / c.agePerDay)
+            terms.append(PriorityTerm(name: "age", coefficient: c.agePerDay, value: value, why: "open for \(Self.dayText(Int(age)))"))
+        }
+        var score = terms.reduce(0) { $0 + $1.contribution }
+        if score < c.mediumAt && s.leadTime >= c.leadTimeThreshold {
+            terms.append(PriorityTerm(name: "lead time", coefficient: c.leadTime, value: 1,
+                                      why: String(format: "needs acting ahead (similarity %.2f)", s.leadTime)))
+            score += c.leadTime
+        }
+        let priority: TodoTask.Priority = score >= c.highAt ? .high : score >= c.mediumAt ? .medium : .low
+        return PriorityExplanation(terms: terms, score: score, priority: priority)
+    }
+
+    /// The date part alone, for sorting lists by urgency without any model: due terms plus the stored priority.
+    public func urgency(of task: TodoTask, now: Date = Date()) -> Double {
+        let base: Double = switch task.priority { case .high: coefficients.highAt; case .medium: coefficients.mediumAt; case .low, nil: 0 }
+        guard let due = task.due else { return base }
+        let days = due.timeIntervalSince(now) / 86_400 - 60.0 / 86_400
+        let dueTerm = days < 0 ? coefficients.overdue : days <= 2 ? coefficients.dueWithin2Days : days <= 7 ? coefficients.dueWithinWeek
+            : days <= 14 ? coefficients.dueWithin2Weeks : 0
+        return base + dueTerm - max(0, days) * 1e-4  // sooner first among equals
+    }
+
+    static func dayText(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+}
+
+func dot(_ a: [Float], _ b: [Float]) -> Float {
+    var s: Float = 0
+    for i in 0..<min(a.count, b.count) { s += a[i] * b[i] }
+    return s
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Inference
+
+/// Model results stored in the task database, so separate `todo` runs share them.
+/// The key is sha256 over the model fingerprint, the operation, its parameters and
+/// the normalised input: a new model or a changed parameter is a different key, so
+/// an old answer is never returned for a new question.
+public struct ResultCache: Sendable {
+    let store: TaskStore
+
+    public init(store: TaskStore) { self.store = store }
+
+    public static func key(model: String, operation: String, parameters: String, text: String) -> String {
+        SHA256.hex([model, operation, parameters, normalise(text)].joined(separator: "\u{1F}"))
+    }
+
+    /// Whitespace runs collapse and the ends are trimmed: "Buy  milk " and "Buy milk" are one question.
+    static func normalise(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Values for the keys present; counts the hits.
+    public func values(_ keys: [String]) throws -> [String: Data] {
+        guard !keys.isEmpty else { return [:] }
+        return try store.write { db in
+            var found: [String: Data] = [:]
+            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM result_cache WHERE key IN (\(marks))", arguments: StatementArguments(chunk)) {
+                    found[row["key"]] = row["value"]
+                }
+                try db.execute(sql: "UPDATE result_cache SET hits = hits + 1 WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
+            }
+            return found
+        }
+    }
+
+    public func store(_ entries: [(key: String, operation: String, value: Data)], now: Date = Date()) throws {
+        guard !entries.isEmpty else { return }
+        try store.write { db in
+            for e in entries {
+                try db.execute(sql: "INSERT OR REPLACE INTO result_cache (key, operation, value, created, hits) VALUES (?, ?, ?, ?, 0)",
+                               arguments: [e.key, e.operation, e.value, now.timeIntervalSince1970])
+            }
+        }
+    }
+
+    public struct Statistics: Sendable, Equatable, Codable {
+        public var entries: Int
+        public var bytes: Int
+        public var hits: Int
+        public var byOperation: [String: Int]
+    }
+
+    public func statistics() throws -> Statistics {
+        try store.writer.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, coalesce(sum(length(value)), 0) AS b, coalesce(sum(hits), 0) AS h FROM result_cache")!
+            var by: [String: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT operation, count(*) AS n FROM result_cache GROUP BY operation") { by[r["operation"]] = r["n"] }
+            return Statistics(entries: row["n"], bytes: row["b"], hits: row["h"], byOperation: by)
+        }
+    }
+
+    /// Empties the cache; returns how many entries were removed. Tasks are untouched.
+    @discardableResult
+    public func clear() throws -> Int {
+        try store.write { db in
+            try db.execute(sql: "DELETE FROM result_cache")
+            return db.changesCount
+        }
+    }
+}
+
+extension ResultCache {
+    /// Vectors for `texts` from the cache, computing the missing ones in one batch and storing them.
+    /// `compute` runs only when something is missing, so a full hit needs no model at all.
+    func vectors(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [SentenceEmbedder.Embedding] {
+        let keys = texts.map { Self.key(model: model, operation: "embedding", parameters: "", text: $0) }
+        let cached = try values(Array(Set(keys)))
+        var out = [SentenceEmbedder.Embedding?](repeating: nil, count: texts.count)
+        var missing: [Int] = []
+        for (i, key) in keys.enumerated() {
+            if let data = cached[key], let e = Self.decodeEmbedding(data) { out[i] = e } else { missing.append(i) }
+        }
+        if !missing.isEmpty {
+            // Compute each distinct missing text once.
+            var unique: [String] = []
+            var index: [String: Int] = [:]
+            for i in missing where index[texts[i]] == nil { index[texts[i]] = unique.count; unique.append(texts[i]) }
+            let computed = try compute(unique)
+            for i in missing { out[i] = computed[index[texts[i]]!] }
+            try store(unique.enumerated().map { (Self.key(model: model, operation: "embedding", parameters: "", text: $0.element), "embedding", Self.encodeEmbedding(computed[$0.offset])) })
+        }
+        return out.map { $0! }
+    }
+
+    static func encodeEmbedding(_ e: SentenceEmbedder.Embedding) -> Data {
+        var data = withUnsafeBytes(of: Int32(e.windows).littleEndian) { Data($0) }
+        e.vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
+        return data
+    }
+
+    static func decodeEmbedding(_ data: Data) -> SentenceEmbedder.Embedding? {
+        guard data.count >= 4, (data.count - 4) % 4 == 0 else { return nil }
+        return data.withUnsafeBytes { raw in
+            let windows = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)))
+            let vector = (0..<((data.count - 4) / 4)).map { raw.loadUnaligned(fromByteOffset: 4 + $0 * 4, as: Float.self) }
+            return SentenceEmbedder.Embedding(vector: vector, windows: windows)
+        }
+    }
+}

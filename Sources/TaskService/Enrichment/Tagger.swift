@@ -1,0 +1,93 @@
+import Foundation
+
+/// Suggests 2–4 keyphrases: candidate phrases from the text (and a lexicon of common
+/// tags, and the user's own tags) ranked by similarity to the whole task, picked with
+/// maximal marginal relevance so they say different things, near-duplicates merged.
+struct Tagger: Sendable {
+    let settings: TagSettings
+
+    /// Words that never start or end a tag: function words and the verbs tasks start with.
+    static let stopWords: Set<String> = Set("""
+        a an the and or of for to in on at by with from up out off my our your his her their its this that these those is are was be been \
+        it i me we you he she they them us before after about into over under new old via vs per re w just also some any all more most other \
+        than then so not no yes can will would should could must one two three first last next week weekly today tomorrow day days month \
+        am pm it's i'm don't has have had get got him whole rest again still very really there here what when where which who how
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+    static let leadingVerbs: Set<String> = Set("""
+        buy order make do go need want pay book call email send get fix renew submit request prep prepare write read sign check compare \
+        apply add keep start try finish complete attend follow set update review plan organise organize pick drop return bring take put \
+        clean hang watch practice practise learn study revise reply answer approve load rotate upgrade close see quit reseal back mow swim \
+        ask find install register schedule cancel move help visit tell meet arrange collect research translate
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+    /// Common tags a task may deserve without saying them ("family", "payment").
+    static let lexicon = """
+        family friends kids school birthday gift payment bill invoice refund insurance tax savings budget loan bank travel trip flight \
+        hotel vacation appointment doctor dentist pharmacy medication prescription exercise fitness running cycling swimming workout diet \
+        sleep habit health checkup vaccination work meeting report presentation client customer manager team security deployment database \
+        release deadline course exam study reading book language practice tutorial homework repair diy home garden cleaning moving \
+        apartment landlord lease pets cat dog car bike commute groceries clothes electronics kitchen furniture shopping subscription email \
+        call paperwork application registration documents backup phone computer music sports hobby wedding party baby parenting events \
+        concert recovery errand declutter donation
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+
+    struct Candidate: Sendable {
+        var phrase: String
+        var bonus: Double
+    }
+
+    /// Phrases of one or two words from the title and the start of the description.
+    static func candidates(title: String, description: String) -> [Candidate] {
+        var order: [String] = []
+        var bonus: [String: Double] = [:]
+        for (text, b) in [(title, 1.0), (String(description.prefix(300)), 0.0)] {
+            let words = TextFeatures.words(text)
+            for n in 1...2 where words.count >= n {
+                for i in 0...(words.count - n) {
+                    let gram = Array(words[i..<(i + n)])
+                    if gram.contains(where: { stopWords.contains($0) || $0.count < 2 || $0.contains(where: \.isNumber) }) { continue }
+                    if leadingVerbs.contains(gram[0]) { continue }
+                    if n == 1 && (gram[0].hasSuffix("'s") || gram[0].hasSuffix("’s")) { continue }
+                    let phrase = gram.joined(separator: " ")
+                    if bonus[phrase] == nil { order.append(phrase) }
+                    bonus[phrase] = max(bonus[phrase] ?? 0, b)
+                }
+            }
+        }
+        return order.map { Candidate(phrase: $0, bonus: bonus[$0]!) }
+    }
+
+    /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
+    func pick(taskVector: [Float], pool: [(phrase: String, bonus: Double, words: Int)], vectors: [[Float]],
+              knownTags: Set<String>, removed: Set<String>) -> [(tag: String, score: Double)] {
+        let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var relevance: [Double] = []
+        for (i, entry) in pool.enumerated() {
+            var r = Double(dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
+            if known[TextFeatures.tagKey(entry.phrase)] != nil { r += settings.knownTagBonus }
+            relevance.append(r)
+        }
+        var chosen: [Int] = []
+        var chosenKeys: [String] = []
+        let λ = settings.relevanceWeight
+        while chosen.count < settings.count {
+            var best: Int?
+            var bestScore = -Double.infinity
+            for i in pool.indices where !chosen.contains(i) {
+                let key = TextFeatures.tagKey(pool[i].phrase)
+                if removed.contains(key) || key.isEmpty { continue }
+                // Same words (plural forms, one inside the other) or the same meaning: a duplicate.
+                let keyWords = Set(key.split(separator: " "))
+                if chosenKeys.contains(where: { $0 == key || keyWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: keyWords) }) { continue }
+                let redundancy = chosen.map { Double(dot(vectors[i], vectors[$0])) }.max() ?? 0
+                if redundancy >= settings.duplicateSimilarity { continue }
+                let s = λ * relevance[i] - (1 - λ) * redundancy
+                if s > bestScore { bestScore = s; best = i }
+            }
+            guard let b = best else { break }
+            chosen.append(b)
+            chosenKeys.append(TextFeatures.tagKey(pool[b].phrase))
+        }
+        // The user's spelling of a tag they already use.
+        return chosen.map { (known[TextFeatures.tagKey(pool[$0].phrase)] ?? pool[$0].phrase, relevance[$0]) }
+    }
+}

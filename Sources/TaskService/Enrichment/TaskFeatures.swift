@@ -1,0 +1,71 @@
+import Foundation
+import Inference
+
+/// The vectors one task's enrichment needs, computed for a chunk of tasks in one
+/// batch (through the cache): the whole text (windowed, never cut), the title, its
+/// clauses and its candidate tag phrases.
+struct TaskFeatures {
+    var text: String
+    var title: String
+    var description: String
+    var full: SentenceEmbedder.Embedding
+    var titleVector: [Float]
+    var clauses: [[Float]]
+    var candidates: [Tagger.Candidate]
+    var candidateVectors: [[Float]]
+
+    /// Whole text and title together: the title says what the task is, the description adds evidence.
+    var combined: [Float] { normalized(zip(full.vector, titleVector).map { $0 + $1 }) }
+
+    static func compute(_ tasks: [TodoTask], context: Enricher.Context) throws -> [TaskFeatures] {
+        var texts: [String] = []
+        var layout: [(full: Int, title: Int, clauses: Range<Int>, candidates: Range<Int>, cands: [Tagger.Candidate])] = []
+        for t in tasks {
+            let full = texts.count
+            texts.append(TaskEmbeddings.text(of: t))
+            let title = texts.count
+            texts.append(t.title)
+            let clauseTexts = TextFeatures.clauses(t.title + "\n" + t.description)
+            let c0 = texts.count
+            texts += clauseTexts
+            let cands = Tagger.candidates(title: t.title, description: t.description)
+            let k0 = texts.count
+            texts += cands.map(\.phrase)
+            layout.append((full, title, c0..<(c0 + clauseTexts.count), k0..<(k0 + cands.count), cands))
+        }
+        let e = try context.enricher.vectors(texts, model: context.model)
+        return zip(tasks, layout).map { t, l in
+            TaskFeatures(text: texts[l.full], title: t.title, description: t.description, full: e[l.full], titleVector: e[l.title].vector,
+                         clauses: e[l.clauses].map(\.vector), candidates: l.cands, candidateVectors: e[l.candidates].map(\.vector))
+        }
+    }
+
+    func prioritySignals(_ context: Enricher.Context) -> PrioritySignals {
+        Prioritizer.signals(title: title, description: description, clauseVectors: clauses.isEmpty ? [titleVector] : clauses,
+                            titleVector: titleVector, urgent: context.urgent, lead: context.lead, minor: context.minor,
+                            consequential: context.consequential)
+    }
+
+    func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double)] {
+        let settings = context.enricher.settings.tags
+        let task = combined
+        var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count) }
+        var vectors = candidateVectors
+        var present = Set(pool.map { TextFeatures.tagKey($0.phrase) })
+        // A few lexicon tags and the user's own tags closest to the task join the candidates.
+        for source in [context.lexicon, context.knownTags] {
+            let ranked = source.map { ($0.0, $0.1, Double(dot(task, $0.1))) }.sorted { $0.2 > $1.2 }.prefix(3)
+            for (phrase, vector, _) in ranked where present.insert(TextFeatures.tagKey(phrase)).inserted {
+                pool.append((phrase, 0, 1))
+                vectors.append(vector)
+            }
+        }
+        return Tagger(settings: settings).pick(taskVector: task, pool: pool, vectors: vectors,
+                                               knownTags: Set(context.knownTags.map(\.0)), removed: removed)
+    }
+}
+
+func normalized(_ v: [Float]) -> [Float] {
+    let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return n > 0 ? v.map { $0 / n } : v
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Word-level views of task text shared by the enrichers: words, singular forms,
+/// clauses and candidate phrases. Plain rules on purpose: they run before any model.
+enum TextFeatures {
+    /// Lowercased words (letters, digits, inner ' - . kept: "e-bike", "smartlist.io").
+    static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        func flush() {
+            let trimmed = current.trimmingCharacters(in: CharacterSet(charactersIn: "'’.-"))
+            if !trimmed.isEmpty { out.append(trimmed) }
+            current = ""
+        }
+        for ch in text.lowercased() {
+            if ch.isLetter || ch.isNumber || (!current.isEmpty && "'’.-".contains(ch)) { current.append(ch) } else { flush() }
+        }
+        flush()
+        return out
+    }
+
+    /// English singular by the common rules ("batteries" → "battery", "boots" → "boot"); other words unchanged.
+    static func singular(_ word: String) -> String {
+        guard word.count > 3, word.allSatisfy({ $0.isLetter }) else { return word }
+        if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if word.hasSuffix("sses") || word.hasSuffix("shes") || word.hasSuffix("ches") || word.hasSuffix("xes") { return String(word.dropLast(2)) }
+        if word.hasSuffix("ss") || word.hasSuffix("us") || word.hasSuffix("is") { return word }
+        if word.hasSuffix("s") { return String(word.dropLast()) }
+        return word
+    }
+
+    /// A tag's comparison form: lowercased, single-spaced, each word singular.
+    static func tagKey(_ tag: String) -> String {
+        words(tag).map(singular).joined(separator: " ")
+    }
+
+    /// Sentences and clauses of a text, for signals that live in one phrase ("registration closes tomorrow").
+    static func clauses(_ text: String, limit: Int = 12) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        for ch in text {
+            if ".!?;\n—–:".contains(ch) {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        parts.append(current)
+        return Array(parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 3 }.prefix(limit))
+    }
+
+    /// Does `text` (lowercased) contain `phrase` as whole words?
+    static func containsPhrase(_ text: String, _ phrase: String) -> Bool {
+        var search = text.startIndex..<text.endIndex
+        while let r = text.range(of: phrase, range: search) {
+            let beforeOK = r.lowerBound == text.startIndex || !isWordCharacter(text[text.index(before: r.lowerBound)])
+            let afterOK = r.upperBound == text.endIndex || !isWordCharacter(text[r.upperBound])
+            if beforeOK && afterOK { return true }
+            search = r.upperBound..<text.endIndex
+        }
+        return false
+    }
+
+    private static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure the AI against labelled tasks: category, priority, tags and search.",
+        discussion: """
+        Imports the tasks into a temporary database using only title, description and
+        due_in_days (days from now), enriches them, and compares with the labels. Your
+        own task database is not touched.
+
+        TASKS.jsonl lines: {"id", "title", "description", "due_in_days", "category", "priority", "tags"}
+        QUERIES.jsonl lines: {"query", "relevant": [task ids]}
+
+        Measures: category and priority accuracy (exact label), tag overlap (share of
+        tasks with at least one expected tag among ours, lowercased and singular),
+        search recall@5 (mean of |top 5 ∩ relevant| / min(5, |relevant|)).
+
+        Examples:
+          todo eval ../shared/data/tasks_dev.jsonl --search ../shared/data/search_dev.jsonl
+          todo eval tasks.jsonl --json --misses
+        """
+    )
+
+    @Argument(help: "Labelled tasks, JSON Lines.") var tasks: String
+    @Option(help: "Search queries with relevant task ids, JSON Lines.") var search: String?
+    @Flag(help: "List every wrong answer.") var misses = false
+    @Flag(help: "Print progress lines, then one JSON object as the last line.") var json = false
+    @OptionGroup var engine: EngineOptions
+    @OptionGroup var settings: SettingsOptions
+
+    func run() throws {
+        _ = try engine.applyThreads()
+        let labelled = try JSONLines.read(tasks, as: Evaluation.LabelledTask.self,
+                                          expected: "{\"id\", \"title\", \"description\", \"due_in_days\", \"category\", \"priority\", \"tags\"}").map(\.value)
+        guard !labelled.isEmpty else { throw CommandFailure("\(tasks) holds no tasks.") }
+        let queries = try search.map { try JSONLines.read($0, as: Evaluation.Query.self, expected: "{\"query\", \"relevant\": [ids]}").map(\.value) } ?? []
+        let evaluation = Evaluation(settings: try settings.load(), models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory))
+        var lastShown = Date.distantPast
+        let (report, wrong) = try enrichmentCall {
+            try evaluation.run(tasks: labelled, queries: queries) { stage, done, total in
+                if Date().timeIntervalSince(lastShown) > 1 || done == total {
+                    printError("\(stage): \(done)/\(total)")
+                    lastShown = Date()
+                }
+            }
+        }
+        if misses {
+            for m in wrong { print("\(m.id)  \(m.field): expected \(m.expected), got \(m.got)  — \(m.title)") }
+        }
+        if json {
+            print(try JSONOutput.line(report))
+        } else {
+            func pct(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
+            print("tasks \(report.tasks), queries \(report.queries), \(String(format: "%.1f", report.seconds)) s")
+            print("category accuracy   \(pct(report.category_accuracy))")
+            print("priority accuracy   \(pct(report.priority_accuracy))")
+            print("tag overlap         \(pct(report.tag_overlap))")
+            print("search recall@5     \(pct(report.search_recall_at_5))")
+        }
+    }
+}
