@@ -26,7 +26,7 @@ public final class Enricher: Sendable {
         let context = try Context(enricher: self, model: model)
         var out: [TodoTask] = []
         for start in stride(from: 0, to: ids.count, by: 32) {
-            let chunk = try ids[start..<min(start + 32, ids.count)].compactMap { id in try? store.task(id: id) }
+            let chunk = ids[start..<min(start + 32, ids.count)].compactMap { id in try? store.task(id: id) }
             out += try enrich(chunk, context: context, now: now)
             progress?(min(start + 32, ids.count), ids.count)
         }
@@ -53,8 +53,6 @@ public final class Enricher: Sendable {
     private func enrich(_ tasks: [TodoTask], context: Context, now: Date) throws -> [TodoTask] {
         guard !tasks.isEmpty else { return [] }
         let features = try TaskFeatures.compute(tasks, context: context)
-        try TaskEmbeddings.save(tasks.indices.map { (tasks[$0].id!, TaskEmbeddings.contentKey(TaskEmbeddings.text(of: tasks[$0])),
-                                                     features[$0].full, features[$0].titleVector) }, model: context.model, store: store)
         var results: [(id: Int64, fields: AIFields)] = []
         for (task, f) in zip(tasks, features) {
             var fields = AIFields()
@@ -71,8 +69,8 @@ public final class Enricher: Sendable {
         }
         let model = context.model
         let computed = results
-        return try store.write { db in
-            try computed.compactMap { id, fields in
+        let stored = try store.write { db in
+            try computed.compactMap { id, fields -> TodoTask? in
                 // Re-read inside the transaction: a user edit made meanwhile wins.
                 guard var t = try TodoTask.fetchOne(db, key: id), t.status != .deleted else { return nil }
                 fields.apply(to: &t, model: model, now: now)
@@ -80,6 +78,15 @@ public final class Enricher: Sendable {
                 return t
             }
         }
+        // Search vectors: every text was embedded above, so these come from the cache.
+        try embeddings(model: model).refresh(ids: stored.map { $0.id! })
+        return stored
+    }
+
+    /// Task vectors for search, embedding through the cache and loading the model only if needed.
+    public func embeddings(model: String) -> TaskEmbeddings {
+        let models = self.models
+        return TaskEmbeddings(store: store, model: model) { try models.embedder().embed($0) }
     }
 
     private func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String) {

@@ -116,7 +116,7 @@ public struct TagSettings: Codable, Sendable, Equatable {
     /// Relevance against diversity in the maximal-marginal-relevance pick (1 = relevance only).
     public var relevanceWeight: Double = 0.8
     /// Bonus for a phrase from the title (titles name the task; descriptions add detail).
-    public var titleBonus: Double = 0.15
+    public var titleBonus: Double = 0.2
     /// Penalty per extra word, so "printer ink" beats "printer ink cartridges".
     public var lengthPenalty: Double = 0.05
     /// Bonus for a tag the user already uses on other tasks.

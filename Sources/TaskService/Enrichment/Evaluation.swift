@@ -86,7 +86,7 @@ public struct Evaluation: Sendable {
         }
         var recall: Double?
         if !queries.isEmpty {
-            let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try models.embedder()))
+            let search = TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()))
             let dataID = Dictionary(uniqueKeysWithValues: idOf.map { ($1, $0) })
             var sum = 0.0
             for (i, q) in queries.enumerated() {

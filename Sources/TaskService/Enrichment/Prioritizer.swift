@@ -15,7 +15,7 @@ public struct PriorityCoefficients: Codable, Sendable, Equatable {
     /// A minor task (nearer minor chores than consequential ones) loses this much when a date makes it pressing.
     public var minorTask: Double = -1.0
     /// "stakes" (consequential minus minor similarity) below which a task counts as minor.
-    public var minorThreshold: Double = -0.12
+    public var minorThreshold: Double = -0.13
     /// Lead time said in the text ("slots fill up weeks ahead", "rate lock") lifts an otherwise low task.
     public var leadTime: Double = 1.0
     public var leadTimeThreshold: Double = 0.6
@@ -89,8 +89,7 @@ public struct Prioritizer: Sendable {
     static let urgentPhrasings = ["This is urgent", "Has to happen right away", "Blocking the release", "Must be done before the audit",
                                   "Do it immediately", "Emergency", "We lose it if nobody acts now", "Leaked credentials, act now",
                                   "Last chance, the deadline is today", "Critical security issue"]
-    static let leadTimePhrasings = ["Book early, slots fill up weeks in advance", "Can only be backdated a few months",
-                                    "Lock the rate before it goes up", "Registration closes soon", "Needs weeks of lead time",
+    static let leadTimePhrasings = ["Book early, slots fill up weeks in advance", "Lock the rate before it goes up", "Registration closes soon", "Needs weeks of lead time",
                                     "Appointments are booked out for weeks", "Use it or lose it", "Offer ends soon"]
     static let minorTasks = ["Water the plants", "Send the routine weekly update", "Take out the trash", "Tidy the desk",
                              "Reply to a friend's message", "Buy a new toothbrush", "Write up meeting notes", "Start drinking more water",
@@ -100,7 +99,11 @@ public struct Prioritizer: Sendable {
                              "Order more coffee beans", "Bake cookies", "Watch a tutorial", "Organise the bookshelf",
                              "Call a friend to catch up", "Try a new running route", "Buy a plant for the balcony", "Clean out the inbox",
                              "Stretch for ten minutes", "Pick up a parcel for the neighbour", "Write notes from the call",
-                             "Rearrange the furniture", "Start a journal"]
+                             "Rearrange the furniture", "Start a journal", "Buy new socks", "Start eating breakfast", "Walk to work this week",
+                             "Drink less coffee", "Listen to the new podcast episode", "Clean the keyboard", "Buy a spare phone charger",
+                             "Text Anna back about the film", "Give back the board game", "Post the holiday photos", "Try the new café",
+                             "Floss every day", "Do the weekly team newsletter", "Tidy the garage shelf", "Buy new kitchen towels",
+                             "Polish my shoes", "Note down ideas for the blog", "Start meditating", "Go to bed earlier", "Join the book club chat"]
     static let consequentialTasks = ["Pay the overdue bill", "Pick up my child from the airport", "See a doctor about chest pain",
                                      "Renew the expiring passport", "Pay the rent", "Submit the tax return", "Fix the production outage",
                                      "Sign the contract before it expires", "Take the prescribed antibiotics",
@@ -114,7 +117,15 @@ public struct Prioritizer: Sendable {
                                      "Sign the lease extension", "Submit the grant application", "Pay the school fees before the deadline",
                                      "Fix the broken heating in winter", "Transfer the deposit for the new flat",
                                      "Take my mother to the hospital appointment", "Send the signed documents to the notary",
-                                     "Patch the vulnerable server", "Cancel the contract before it renews", "Renew the domain before it expires"]
+                                     "Patch the vulnerable server", "Cancel the contract before it renews", "Renew the domain before it expires",
+                                     "Pick up grandma from the station", "Pay the electricity bill before they cut the power",
+                                     "Get the sick cat to the vet", "Hand in the dissertation", "Appeal the parking fine before the deadline",
+                                     "Sign the mortgage papers", "Restore the backup after the server crash", "Get the broken tooth treated",
+                                     "Book the exam retake before registration closes", "Reply to the job offer before it lapses",
+                                     "Send the contract to the client for signature", "Feed the pets while the neighbours are away",
+                                     "Take the kids to their vaccination", "Call the insurer about the car accident", "Buy food, the fridge is empty",
+                                     "Present the results to the board", "Renew the expired driving licence", "Collect the keys for the new flat",
+                                     "Ship the order the customer paid for", "Call mum on her birthday"]
 
     /// The text-only part: cue words here, meaning from vectors the caller computed.
     static func signals(title: String, description: String, clauseVectors: [[Float]], titleVector: [Float],

@@ -75,11 +75,15 @@ struct Tagger: Sendable {
             for i in pool.indices where !chosen.contains(i) {
                 let key = TextFeatures.tagKey(pool[i].phrase)
                 if removed.contains(key) || key.isEmpty { continue }
-                // Same words (plural forms, one inside the other) or the same meaning: a duplicate.
-                let keyWords = Set(key.split(separator: " "))
-                if chosenKeys.contains(where: { $0 == key || keyWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: keyWords) }) { continue }
-                let redundancy = chosen.map { Double(dot(vectors[i], vectors[$0])) }.max() ?? 0
+                // The same words in another form ("boots" after "boot") or the same meaning: a duplicate.
+                if chosenKeys.contains(key) { continue }
+                var redundancy = chosen.map { Double(dot(vectors[i], vectors[$0])) }.max() ?? 0
                 if redundancy >= settings.duplicateSimilarity { continue }
+                // One inside the other ("ink" and "printer ink") may both be useful, but only if clearly relevant.
+                let keyWords = Set(key.split(separator: " "))
+                if chosenKeys.contains(where: { keyWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: keyWords) }) {
+                    redundancy = 1
+                }
                 let s = λ * relevance[i] - (1 - λ) * redundancy
                 if s > bestScore { bestScore = s; best = i }
             }

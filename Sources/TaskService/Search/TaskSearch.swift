@@ -3,9 +3,10 @@ import Inference
 
 /// Hybrid search: meaning (cosine of MiniLM embeddings) plus words.
 ///
-/// score = max(cosine(query, whole task), cosine(query, title)) + keywordWeight × (share
-/// of the query's words found in the task's title, description or tags, case-insensitive).
-/// The title alone matches short queries better; the whole text carries the details. Meaning finds tasks that
+/// score = max(cosine(query, whole task), cosine(query, title), cosine(query, tags))
+/// + keywordWeight × (share of the query's words found in the task's title, description
+/// or tags, case-insensitive, word stems). The title and the tags match short queries
+/// better; the whole text carries the details. Meaning finds tasks that
 /// share no word with the query; the keyword term lifts exact mentions (names,
 /// codes) that embeddings blur.
 public struct TaskSearch: Sendable {
@@ -24,13 +25,13 @@ public struct TaskSearch: Sendable {
     public func search(_ query: String, limit: Int = 10, includeDone: Bool = false) throws -> [Hit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalid("the search query is empty") }
         try embeddings.refresh()
-        let q = try embeddings.embedder.embed(query).vector
+        let q = try embeddings.vector(of: query)
         let words = Self.words(query)
         let tasks = Dictionary(uniqueKeysWithValues: try embeddings.store.tasks(status: includeDone ? nil : .pending).map { ($0.id!, $0) })
         var hits: [Hit] = []
-        for (id, v, title) in try embeddings.vectors() {
-            guard let task = tasks[id] else { continue }
-            let similarity = max(dot(q, v), dot(q, title))
+        for v in try embeddings.vectors() {
+            guard let task = tasks[v.id] else { continue }
+            let similarity = max(dot(q, v.full), dot(q, v.title), v.tags.map { dot(q, $0) } ?? -1)
             let haystack = (task.title + " " + task.description + " " + task.tags.joined(separator: " ")).lowercased()
             let share = words.isEmpty ? 0 : Float(words.filter { haystack.contains($0) }.count) / Float(words.count)
             hits.append(Hit(task: task, score: similarity + keywordWeight * share, similarity: similarity, keywordShare: share))
@@ -38,8 +39,16 @@ public struct TaskSearch: Sendable {
         return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.task.id ?? 0) < ($1.task.id ?? 0) }.prefix(limit))
     }
 
-    /// Lowercased words of at least 3 characters.
+    /// Stems of the query's words of at least 3 characters ("decluttering" → "declutter"), lowercased.
     static func words(_ text: String) -> [String] {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }.map(stem)
+    }
+
+    /// Drops a common English ending when enough of the word remains, so the stem matches other forms by substring.
+    static func stem(_ word: String) -> String {
+        for suffix in ["ations", "ation", "ings", "ing", "ers", "ies", "ed", "es", "er", "s"] where word.hasSuffix(suffix) && word.count - suffix.count >= 4 {
+            return String(word.dropLast(suffix.count))
+        }
+        return word
     }
 }

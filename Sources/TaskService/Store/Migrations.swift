@@ -37,8 +37,11 @@ enum Migrations {
         migrator.registerMigration("v3 enrichment, cache, jobs, undo") { db in
             // Tags the user removed: enrichment never adds them back.
             try db.alter(table: "task") { t in t.add(column: "removed_tags", .text).notNull().defaults(to: "[]") }
-            // The title alone, next to the whole text: short queries match titles best.
-            try db.alter(table: "task_embedding") { t in t.add(column: "title_vector", .blob) }
+            // The title alone and the tags, next to the whole text: short queries match titles and tags best.
+            try db.alter(table: "task_embedding") { t in
+                t.add(column: "title_vector", .blob)
+                t.add(column: "tags_vector", .blob)
+            }
             // Results keyed by sha256(model fingerprint, operation, parameters, normalised text).
             try db.create(table: "result_cache") { t in
                 t.primaryKey("key", .text)
