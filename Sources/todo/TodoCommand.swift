@@ -16,7 +16,8 @@ struct Todo: AsyncParsableCommand {
           todo tokenize "Is this urgent?" --pair "This example is work." --json
         """,
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, DeleteCommand.self, SearchCommand.self,
-                      ExportCommand.self, ImportCommand.self, EvalCommand.self,
+                      EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
+                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, EvalCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

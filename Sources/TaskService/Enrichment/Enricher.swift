@@ -19,15 +19,15 @@ public final class Enricher: Sendable {
     }
 
     /// Enriches `ids` (skipping deleted or missing ones) and returns the stored tasks.
-    /// `progress(done, total)` is called after each chunk.
+    /// `progress(done, total)` is called after each chunk; `undo` names the command for `todo undo`.
     @discardableResult
-    public func enrich(ids: [Int64], now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
+    public func enrich(ids: [Int64], undo: String? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
         let model = try fingerprint()
         let context = try Context(enricher: self, model: model)
         var out: [TodoTask] = []
         for start in stride(from: 0, to: ids.count, by: 32) {
             let chunk = ids[start..<min(start + 32, ids.count)].compactMap { id in try? store.task(id: id) }
-            out += try enrich(chunk, context: context, now: now)
+            out += try enrich(chunk, context: context, undo: undo, now: now)
             progress?(min(start + 32, ids.count), ids.count)
         }
         return out
@@ -41,7 +41,8 @@ public final class Enricher: Sendable {
         return Prioritizer(coefficients: settings.priority).explain(signals: features.prioritySignals(context), due: task.due, created: task.created, now: now)
     }
 
-    func fingerprint() throws -> String {
+    /// The embedding model's fingerprint; a clear error when it is not installed.
+    public func fingerprint() throws -> String {
         guard let model = try models.embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: models.embeddingDirectory.path) }
         return model
     }
@@ -50,7 +51,7 @@ public final class Enricher: Sendable {
         try cache.vectors(model: model, texts: texts) { try models.embedder().embed($0) }
     }
 
-    private func enrich(_ tasks: [TodoTask], context: Context, now: Date) throws -> [TodoTask] {
+    private func enrich(_ tasks: [TodoTask], context: Context, undo: String?, now: Date) throws -> [TodoTask] {
         guard !tasks.isEmpty else { return [] }
         let features = try TaskFeatures.compute(tasks, context: context)
         var results: [(id: Int64, fields: AIFields)] = []
@@ -70,13 +71,17 @@ public final class Enricher: Sendable {
         let model = context.model
         let computed = results
         let stored = try store.write { db in
-            try computed.compactMap { id, fields -> TodoTask? in
+            var snapshots: [UndoLog.Snapshot] = []
+            let stored = try computed.compactMap { id, fields -> TodoTask? in
                 // Re-read inside the transaction: a user edit made meanwhile wins.
                 guard var t = try TodoTask.fetchOne(db, key: id), t.status != .deleted else { return nil }
+                snapshots.append(.init(id: id, before: t))
                 fields.apply(to: &t, model: model, now: now)
                 try t.update(db)
                 return t
             }
+            if let undo { try UndoLog.record(db, command: undo, snapshots: snapshots, now: now) }
+            return stored
         }
         // Search vectors: every text was embedded above, so these come from the cache.
         try embeddings(model: model).refresh(ids: stored.map { $0.id! })

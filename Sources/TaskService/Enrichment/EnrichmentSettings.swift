@@ -123,6 +123,10 @@ public struct TagSettings: Codable, Sendable, Equatable {
     public var knownTagBonus: Double = 0.1
     /// Cosine above which two tags mean the same and are merged.
     public var duplicateSimilarity: Double = 0.85
+    /// How many tag pairs may nest ("printer ink" and "ink"): useful once, noise after.
+    public var nestedPairs: Int = 1
+    /// Beyond the first two tags, a tag needs at least this relevance (similarity plus bonuses).
+    public var minimumRelevance: Double = 0.4
 
     public init() {}
 }

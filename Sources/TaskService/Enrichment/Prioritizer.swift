@@ -149,11 +149,12 @@ public struct Prioritizer: Sendable {
         if let due {
             // A minute's slack: "in 2 days" stored at millisecond precision is still 2 days.
             let days = due.timeIntervalSince(now) / 86_400 - 60.0 / 86_400
-            let shown = Int(days.rounded(.up))
+            let calendar = Calendar.current
+            let shown = calendar.dateComponents([.day], from: calendar.startOfDay(for: now), to: calendar.startOfDay(for: due)).day ?? Int(days.rounded(.up))
             if days < -2.0 / 24 {
                 terms.append(PriorityTerm(name: "overdue", coefficient: c.overdue, value: 1, why: "was due \(Self.dayText(max(1, -Int(days.rounded(.towardZero))))) ago"))
             } else if days <= 2 {
-                terms.append(PriorityTerm(name: "due within 2 days", coefficient: c.dueWithin2Days, value: 1, why: shown <= 0 ? "due today" : "due in \(Self.dayText(shown))"))
+                terms.append(PriorityTerm(name: "due within 2 days", coefficient: c.dueWithin2Days, value: 1, why: shown <= 0 ? "due today" : shown == 1 ? "due tomorrow" : "due in \(Self.dayText(shown))"))
             } else if days <= 7 {
                 terms.append(PriorityTerm(name: "due within a week", coefficient: c.dueWithinWeek, value: 1, why: "due in \(Self.dayText(shown))"))
             } else if days <= 14 {

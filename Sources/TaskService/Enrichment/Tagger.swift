@@ -68,6 +68,8 @@ struct Tagger: Sendable {
         }
         var chosen: [Int] = []
         var chosenKeys: [String] = []
+        var nestedPairs = 0
+        let maxNested = settings.nestedPairs, minimumRelevance = settings.minimumRelevance, minimumCount = min(2, settings.count)
         let λ = settings.relevanceWeight
         while chosen.count < settings.count {
             var best: Int?
@@ -79,15 +81,20 @@ struct Tagger: Sendable {
                 if chosenKeys.contains(key) { continue }
                 var redundancy = chosen.map { Double(dot(vectors[i], vectors[$0])) }.max() ?? 0
                 if redundancy >= settings.duplicateSimilarity { continue }
-                // One inside the other ("ink" and "printer ink") may both be useful, but only if clearly relevant.
+                // One inside the other ("ink" and "printer ink"): both may be useful, once per task and only if clearly relevant.
                 let keyWords = Set(key.split(separator: " "))
                 if chosenKeys.contains(where: { keyWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: keyWords) }) {
+                    if nestedPairs >= maxNested { continue }
                     redundancy = 1
                 }
+                // Weak candidates only fill up to the minimum count.
+                if chosen.count >= minimumCount && relevance[i] < minimumRelevance { continue }
                 let s = λ * relevance[i] - (1 - λ) * redundancy
                 if s > bestScore { bestScore = s; best = i }
             }
             guard let b = best else { break }
+            let bWords = Set(TextFeatures.tagKey(pool[b].phrase).split(separator: " "))
+            if chosenKeys.contains(where: { bWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: bWords) }) { nestedPairs += 1 }
             chosen.append(b)
             chosenKeys.append(TextFeatures.tagKey(pool[b].phrase))
         }

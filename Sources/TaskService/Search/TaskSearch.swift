@@ -51,4 +51,20 @@ public struct TaskSearch: Sendable {
         }
         return word
     }
+
+    /// Tasks most like task `id` (near-duplicates first): cosine of whole texts or of titles, whichever is higher.
+    public func similar(to id: Int64, limit: Int = 5, minimum: Float = 0.5, includeDone: Bool = false) throws -> [Hit] {
+        let target = try embeddings.store.task(id: id)
+        try embeddings.refresh()
+        let vectors = try embeddings.vectors()
+        guard let mine = vectors.first(where: { $0.id == id }) else { return [] }
+        let tasks = Dictionary(uniqueKeysWithValues: try embeddings.store.tasks(status: includeDone ? nil : .pending).map { ($0.id!, $0) })
+        var hits: [Hit] = []
+        for v in vectors where v.id != target.id {
+            guard let task = tasks[v.id] else { continue }
+            let similarity = max(dot(mine.full, v.full), dot(mine.title, v.title))
+            if similarity >= minimum { hits.append(Hit(task: task, score: similarity, similarity: similarity, keywordShare: 0)) }
+        }
+        return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.task.id! < $1.task.id! }.prefix(limit))
+    }
 }

@@ -66,6 +66,7 @@ enum Migrations {
             try db.create(table: "undo_entry") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("command", .text).notNull()
+                t.column("batch", .text).notNull()      // one per process: undo reverts a whole command
                 t.column("snapshot", .blob).notNull()   // JSON: [{"id": n, "before": task or null}]
                 t.column("created", .double).notNull()
             }

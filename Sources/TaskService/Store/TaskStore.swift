@@ -33,11 +33,15 @@ public final class TaskStore: Sendable {
         try Migrations.migrator.migrate(writer)
     }
 
+    /// Stores a new task; with `enqueue`, its enrichment job is written in the same transaction,
+    /// so the task never exists without its job. `undo` names the command for `todo undo`.
     @discardableResult
-    public func add(_ task: TodoTask) throws -> TodoTask {
+    public func add(_ task: TodoTask, enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
         try write { db in
             var t = task
             try t.insert(db)
+            if enqueue { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
+            if let undo { try UndoLog.record(db, command: undo, snapshots: [.init(id: t.id!, before: nil)], now: now) }
             return t
         }
     }
@@ -47,29 +51,34 @@ public final class TaskStore: Sendable {
         return t
     }
 
-    public func update(_ task: TodoTask, now: Date = Date()) throws -> TodoTask {
+    /// Stores a changed task. With `reenrich`, a job recomputes its AI fields (text changed);
+    /// `undo` names the command for `todo undo`.
+    public func update(_ task: TodoTask, reenrich: Bool = false, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
         try write { db in
             var t = task
+            guard let before = try TodoTask.fetchOne(db, key: t.id) else { throw StoreError.unknownTask(id: t.id ?? 0) }
             t.updated = now.storedPrecision
             t.due = t.due?.storedPrecision
             t.completed = t.completed?.storedPrecision
             try t.update(db)
+            if reenrich { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
+            if let undo { try UndoLog.record(db, command: undo, snapshots: [.init(id: t.id!, before: before)], now: now) }
             return t
         }
     }
 
-    public func markDone(id: Int64, now: Date = Date()) throws -> TodoTask {
+    public func markDone(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
         var t = try task(id: id)
         t.status = .done
         t.completed = now
-        return try update(t, now: now)
+        return try update(t, undo: undo, now: now)
     }
 
     /// Soft delete: the row stays (ids never shift), hidden from every listing.
-    public func delete(id: Int64, now: Date = Date()) throws -> TodoTask {
+    public func delete(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
         var t = try task(id: id)
         t.status = .deleted
-        return try update(t, now: now)
+        return try update(t, undo: undo, now: now)
     }
 
     /// Tasks that are not deleted, filtered, in id order (callers sort by urgency).

@@ -8,6 +8,10 @@ struct AddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add a task. It is stored at once; nothing you give is ever changed by the AI.",
         discussion: """
+        Fields you leave out (category, priority, tags) are filled by the AI right away
+        when the model is installed (a few tens of milliseconds), else queued for
+        `todo enrich`. Results are cached by content, so a repeated task costs nothing.
+
         Dates: 2026-12-01, "2026-12-01 17:00", today, tomorrow, friday (the next one),
         "in 3 days", +2w, +1m. The date as understood is printed back.
 
@@ -36,10 +40,15 @@ struct AddCommand: ParsableCommand {
     @Option(name: .customLong("tag"), help: "A tag (repeat for more).")
     var tags: [String] = []
 
+    @Flag(help: "Store the task and queue its AI fields for `todo enrich` instead of computing them now.")
+    var async = false
+
     @Flag(help: "Print the stored task as JSON.")
     var json = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -51,49 +60,47 @@ struct AddCommand: ParsableCommand {
 
     func run() throws {
         let dueDate = try TaskArguments.date(due)
-        let text = try description.map(readDescription) ?? ""
+        let text = try TaskArguments.description(description, action: "nothing was stored") ?? ""
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
                             category: category, priority: try TaskArguments.priority(priority),
                             tags: tags.map { $0.trimmingCharacters(in: .whitespaces) }, due: dueDate)
-        let taskStore = try store.open()
-        let stored = try storeCall { try taskStore.add(task) }
-        embedForSearch(taskStore, textLength: stored.title.count + stored.description.count)
+        let session = try EnrichmentSession(store: store, settings: settings)
+        // Stored first, with its enrichment job, in one transaction: nothing after this can lose it.
+        var stored = try storeCall { try session.store.add(task, enqueue: true, undo: commandLineForUndo) }
+        if let enriched = enrichInline(stored, session: session) { stored = enriched }
         if json {
             print(try JSONOutput.line(TaskOutput(stored)))
         } else {
             print("Added task \(stored.id ?? 0): \(stored.title)" + (stored.due.map { " — due \(TaskText.dueText($0))" } ?? ""))
+            if let summary = TaskText.aiSummary(stored) { print("  " + summary) }
         }
     }
 
-    /// Longest text embedded inline (about 30 windows, ~1.5 s); longer ones wait for the next search.
-    static let inlineEmbeddingBudget = 20_000
+    /// Longest text enriched inline (about 30 windows, ~1.5 s); longer ones wait for `todo enrich`.
+    static let inlineBudget = 20_000
 
-    /// The task is already stored; its embedding is a bonus computed now when the model is
-    /// installed and the text is within budget (search computes it later otherwise), and
-    /// never a reason to fail.
-    private func embedForSearch(_ taskStore: TaskStore, textLength: Int) {
-        guard textLength <= Self.inlineEmbeddingBudget else {
-            printError("note: the description is long; it will be embedded (whole, in windows) at the next `todo search`")
-            return
+    /// The task is already stored with a pending job; enrichment now is a bonus and never a reason to fail.
+    private func enrichInline(_ task: TodoTask, session: EnrichmentSession) -> TodoTask? {
+        if async {
+            printError("note: AI fields queued; run `todo enrich` to fill them")
+            return nil
         }
-        let bundle = DefaultPaths.defaultEmbeddingModel
-        guard FileManager.default.fileExists(atPath: bundle.appendingPathComponent("config.json").path) else {
-            printError("note: no embedding model installed, so search will embed this task later; install it with `bash Tools/fetch-weights.sh`")
-            return
+        guard task.title.count + task.description.count <= Self.inlineBudget else {
+            printError("note: the description is long, so its AI fields are queued (whole, never cut); run `todo enrich`")
+            return nil
+        }
+        guard session.modelInstalled else {
+            printError("note: no embedding model installed, so AI fields are queued; \(EnrichmentSession.fetchHint)")
+            return nil
         }
         do {
-            try TaskEmbeddings(store: taskStore, embedder: SentenceEmbedder(bundle: ModelBundle(directory: bundle))).refresh()
+            _ = try engine.applyThreads()
+            let report = try session.runPending(taskID: task.id!, quiet: true)
+            if let error = report.errors.first { printError("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
+            return try session.store.task(id: task.id!)
         } catch {
-            printError("note: the task is stored, but embedding it failed (\(error)); search will retry")
+            printError("note: the task is stored, but enriching it failed (\(error)); it stays queued for `todo enrich`")
+            return nil
         }
-    }
-
-    private func readDescription(_ value: String) throws -> String {
-        guard value == "-" else { return value }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw CommandFailure("The description on standard input is not valid UTF-8; nothing was stored.")
-        }
-        return text
     }
 }

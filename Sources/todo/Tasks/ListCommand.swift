@@ -5,10 +5,11 @@ import TaskService
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List tasks, soonest due first.",
+        abstract: "List tasks, most urgent first.",
         discussion: """
-        Order: due date (overdue and soonest first; no date last), then priority, then id.
-        (Explainable urgency scoring will replace this order.)
+        Order: urgency = the priority's weight (high 2, medium 1, low 0) plus the due-date
+        terms of the priority score (overdue 2.5, within 2 days 2, within a week 1, within
+        two weeks 0.3; see `todo explain ID`), sooner first among equals, then id.
 
         Examples:
           todo list
@@ -39,6 +40,7 @@ struct ListCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
         guard ["pending", "done", "all"].contains(status) else { throw ValidationError("--status is pending, done or all.") }
@@ -52,15 +54,10 @@ struct ListCommand: ParsableCommand {
                                    priority: try TaskArguments.priority(priority),
                                    tag: tag, dueBefore: before, dueAfter: after)
         }
-        let rank: [TodoTask.Priority?: Int] = [.high: 0, .medium: 1, .low: 2, nil: 3]
-        let sorted = tasks.sorted {
-            switch ($0.due, $1.due) {
-            case let (a?, b?) where a != b: return a < b
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: return (rank[$0.priority] ?? 3, $0.id ?? 0) < (rank[$1.priority] ?? 3, $1.id ?? 0)
-            }
-        }
+        let prioritizer = Prioritizer(coefficients: (try? settings.load())?.priority ?? PriorityCoefficients())
+        let now = Date()
+        let urgency = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id!, prioritizer.urgency(of: $0, now: now)) })
+        let sorted = tasks.sorted { urgency[$0.id!]! != urgency[$1.id!]! ? urgency[$0.id!]! > urgency[$1.id!]! : $0.id! < $1.id! }
         if json {
             print(try JSONOutput.line(sorted.map(TaskOutput.init)))
         } else if sorted.isEmpty {

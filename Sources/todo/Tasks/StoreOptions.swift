@@ -35,4 +35,14 @@ enum TaskArguments {
             throw CommandFailure(failure.description)
         }
     }
+
+    /// A `--description` value; `-` reads standard input, which must be UTF-8. `action` says what was not done.
+    static func description(_ value: String?, action: String) throws -> String? {
+        guard let value else { return nil }
+        guard value == "-" else { return value }
+        guard let text = String(validating: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) else {
+            throw CommandFailure("The description on standard input is not valid UTF-8; \(action).")
+        }
+        return text
+    }
 }

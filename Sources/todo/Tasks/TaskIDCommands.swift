@@ -24,7 +24,7 @@ struct DoneCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let t = try storeCall { try store.open().markDone(id: id) }
+        let t = try storeCall { try store.open().markDone(id: id, undo: commandLineForUndo) }
         print(json ? try JSONOutput.line(TaskOutput(t)) : "Done: \(t.id ?? 0) \(t.title)")
     }
 }
@@ -37,7 +37,7 @@ struct DeleteCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let t = try storeCall { try store.open().delete(id: id) }
+        let t = try storeCall { try store.open().delete(id: id, undo: commandLineForUndo) }
         print(json ? try JSONOutput.line(TaskOutput(t)) : "Deleted: \(t.id ?? 0) \(t.title)")
     }
 }

@@ -100,11 +100,20 @@ enum TaskText {
         return parts.joined(separator: " ")
     }
 
+    /// "AI: Finance · high · #refund #flight" for the fields the AI set, nil when none.
+    static func aiSummary(_ t: TodoTask) -> String? {
+        var parts: [String] = []
+        if t.provenance["category"] != nil, let c = t.category { parts.append(c) }
+        if t.provenance["priority"] != nil, let p = t.priority { parts.append(p.rawValue) }
+        if t.provenance["tags"] != nil, !t.tags.isEmpty { parts.append(t.tags.map { "#\($0)" }.joined(separator: " ")) }
+        return parts.isEmpty ? nil : "AI: " + parts.joined(separator: " · ")
+    }
+
     static func details(_ t: TodoTask) -> String {
         var lines = ["Task \(t.id ?? 0): \(t.title)", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
         lines.append("  priority  \(t.priority?.rawValue ?? "-")\(t.provenance["priority"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
         lines.append("  category  \(t.category ?? "-")\(t.provenance["category"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.joined(separator: ", "))")
+        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.joined(separator: ", "))\(t.provenance["tags"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
         lines.append("  due       \(t.due.map { dueText($0) } ?? "-")")
         lines.append("  created   \(TaskOutput.iso(t.created))   updated \(TaskOutput.iso(t.updated))")
         if let c = t.completed { lines.append("  completed \(TaskOutput.iso(c))") }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct EnrichCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrich",
+        abstract: "Fill AI fields: finish queued jobs, or re-run one task or all of them.",
+        discussion: """
+        Without arguments: runs every pending job (tasks added with --async, without a
+        model, with a long description, or interrupted). A failed job is retried with
+        backoff (30 s, 1 min, 2 min, …) and given up after 5 attempts; --retry runs
+        waiting and given-up jobs now. Only fields you did not set are filled; a tag you
+        removed is never added back. `todo undo` reverts a whole run.
+
+        Examples:
+          todo enrich
+          todo enrich 12
+          todo enrich --all --json
+        """
+    )
+
+    @Argument(help: "Re-enrich this task.") var id: Int64?
+    @Flag(help: "Re-enrich every pending task.") var all = false
+    @Flag(help: "Also run jobs waiting for their retry time, and given-up ones.") var retry = false
+    @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts.") var json = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if id != nil && all { throw ValidationError("Give a task id or --all, not both.") }
+    }
+
+    struct Output: Encodable {
+        var enriched: Int
+        var failed: Int
+        var errors: [String]
+        var queue: EnrichmentQueue.Counts
+    }
+
+    func run() throws {
+        _ = try engine.applyThreads()
+        let session = try EnrichmentSession(store: store, settings: settings)
+        guard session.modelInstalled else {
+            let pending = try session.queue.counts().pending
+            throw CommandFailure("No embedding model installed; \(pending) job(s) stay queued. Install it with `bash Tools/fetch-weights.sh`, then run `todo enrich` again.")
+        }
+        var report = EnrichmentQueue.RunReport()
+        if let id {
+            _ = try storeCall { try session.store.task(id: id) }  // unknown id: a clear error first
+            let enriched = try enrichmentCall { try session.enricher.enrich(ids: [id], undo: commandLineForUndo) }
+            try session.queue.markDone(try session.queue.pending(includeWaiting: true, taskID: id).map(\.id))
+            report.enriched = enriched.count
+            if !json, let t = enriched.first { print("Enriched \(id): \(t.title)\n  " + (TaskText.aiSummary(t) ?? "every AI field is set by you; nothing to fill")) }
+        } else {
+            if all { try session.queue.enqueue(try storeCall { try session.store.tasks(status: .pending) }.map { $0.id! }) }
+            if retry { try session.queue.retryFailed() }
+            report = try session.runPending(includeWaiting: retry || all, undo: commandLineForUndo)
+            if !json {
+                print(report.enriched == 0 && report.failed == 0 ? "Nothing to enrich." : "Enriched \(report.enriched) task(s).")
+                for e in report.errors { print("failed (will retry): \(e)") }
+            }
+        }
+        let counts = try session.queue.counts()
+        if json {
+            print(try JSONOutput.line(Output(enriched: report.enriched, failed: report.failed, errors: report.errors, queue: counts)))
+        } else if counts.failed > 0 {
+            print("\(counts.failed) job(s) gave up after repeated failures; `todo enrich --retry` tries them again.")
+        }
+        if report.failed > 0 { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct EditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Change a task. What you set is yours: the AI never overwrites it.",
+        discussion: """
+        A changed title or description queues the AI fields you did not set for a fresh
+        look (run now unless --async). A tag you remove is never suggested again for
+        this task. `todo undo` reverts the edit.
+
+        Examples:
+          todo edit 3 --title "Renew passport and ID card" --due +2w
+          todo edit 3 --priority high --category Personal
+          todo edit 3 --remove-tag errand --add-tag travel
+          todo edit 3 --description - < notes.txt
+          todo edit 3 --no-due --clear-priority      (let the AI decide again)
+        """
+    )
+
+    @Argument(help: "The task's id (from todo list).") var id: Int64
+    @Option(help: "New title.") var title: String?
+    @Option(help: "New description; - reads it from standard input.") var description: String?
+    @Option(help: "New due date (same forms as add).") var due: String?
+    @Flag(help: "Remove the due date.") var noDue = false
+    @Option(help: "Set the category.") var category: String?
+    @Flag(help: "Clear the category so the AI chooses it.") var clearCategory = false
+    @Option(help: "Set the priority: high, medium or low.") var priority: String?
+    @Flag(help: "Clear the priority so the AI scores it.") var clearPriority = false
+    @Option(name: .customLong("tag"), help: "Replace all tags (repeat for more).") var tags: [String] = []
+    @Option(name: .customLong("add-tag"), help: "Add a tag.") var addTags: [String] = []
+    @Option(name: .customLong("remove-tag"), help: "Remove a tag (it will not be suggested again).") var removeTags: [String] = []
+    @Flag(help: "Queue the AI's fresh look for `todo enrich` instead of running it now.") var async = false
+    @Flag(help: "Print the task as JSON.") var json = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        if let title, title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("The new title is empty.") }
+        if due != nil && noDue { throw ValidationError("Give --due or --no-due, not both.") }
+        if category != nil && clearCategory { throw ValidationError("Give --category or --clear-category, not both.") }
+        if priority != nil && clearPriority { throw ValidationError("Give --priority or --clear-priority, not both.") }
+        _ = try TaskArguments.priority(priority)
+        if (tags + addTags + removeTags).contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("A tag is empty.") }
+        let anything = title != nil || description != nil || due != nil || noDue || category != nil || clearCategory || priority != nil
+            || clearPriority || !tags.isEmpty || !addTags.isEmpty || !removeTags.isEmpty
+        if !anything { throw ValidationError("Nothing to change: give at least one option (see todo edit --help).") }
+    }
+
+    func run() throws {
+        let session = try EnrichmentSession(store: store, settings: settings)
+        var t = try storeCall { try session.store.task(id: id) }
+        let newDue = noDue ? nil : try TaskArguments.date(due) ?? t.due
+        var textChanged = false
+        if let title {
+            let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+            textChanged = textChanged || trimmed != t.title
+            t.title = trimmed
+        }
+        if let text = try TaskArguments.description(description, action: "nothing was changed") {
+            textChanged = textChanged || text != t.description
+            t.description = text
+        }
+        t.due = newDue
+        if let category { t.category = category; t.provenance["category"] = nil }
+        if clearCategory { t.category = nil; t.provenance["category"] = nil }
+        if let p = try TaskArguments.priority(priority) { t.priority = p; t.provenance["priority"] = nil }
+        if clearPriority { t.priority = nil; t.provenance["priority"] = nil }
+        if !tags.isEmpty || !addTags.isEmpty {
+            if !tags.isEmpty { t.tags = [] }
+            for tag in tags + addTags where !t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) {
+                t.tags.append(tag.trimmingCharacters(in: .whitespaces))
+            }
+            t.provenance["tags"] = nil  // the tag list is now the user's
+            t.removedTags.removeAll { removed in (tags + addTags).contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
+        }
+        for tag in removeTags {
+            guard t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) else {
+                throw CommandFailure("Task \(id) has no tag '\(tag)' (its tags: \(t.tags.isEmpty ? "none" : t.tags.joined(separator: ", "))). Nothing was changed.")
+            }
+            t.tags.removeAll { $0.caseInsensitiveCompare(tag) == .orderedSame }
+            t.removedTags.append(tag)
+        }
+        // Cleared fields and changed text need the AI; so does a due date change (priority).
+        let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue) && !t.isUserSet("priority")
+        let edited = t
+        var stored = try storeCall { try session.store.update(edited, reenrich: reenrich, undo: commandLineForUndo) }
+        if reenrich && !async && session.modelInstalled {
+            _ = try engine.applyThreads()
+            _ = try session.runPending(taskID: id, quiet: true)
+            stored = try storeCall { try session.store.task(id: id) }
+        } else if reenrich && !session.modelInstalled {
+            printError("note: the AI fields are queued; \(EnrichmentSession.fetchHint)")
+        }
+        print(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Inference
+import TaskService
+
+/// What every enriching command opens: the store, the settings, the models (loaded
+/// lazily, once) and the queue.
+struct EnrichmentSession {
+    let store: TaskStore
+    let enricher: Enricher
+    let queue: EnrichmentQueue
+
+    init(store: StoreOptions, settings: SettingsOptions) throws {
+        let taskStore = try store.open()
+        self.store = taskStore
+        enricher = Enricher(store: taskStore, settings: try settings.load(), models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory))
+        queue = EnrichmentQueue(store: taskStore)
+    }
+
+    /// Whether the embedding model is installed (reads its config.json only).
+    var modelInstalled: Bool { (try? enricher.models.embeddingFingerprint()) != nil }
+
+    static let fetchHint = "install the model with `bash Tools/fetch-weights.sh`, then run `todo enrich`"
+
+    /// Runs the pending jobs (of one task, or all due ones); progress on standard error for long runs.
+    func runPending(taskID: Int64? = nil, includeWaiting: Bool = false, undo: String? = nil, quiet: Bool = false) throws -> EnrichmentQueue.RunReport {
+        let jobs = try queue.pending(includeWaiting: includeWaiting, taskID: taskID)
+        guard !jobs.isEmpty else { return EnrichmentQueue.RunReport() }
+        var lastShown = Date()
+        return try enrichmentCall {
+            try queue.run(enricher, jobs: jobs, undo: undo) { done, total in
+                if !quiet && (Date().timeIntervalSince(lastShown) > 1 || (done == total && total > 16)) {
+                    printError("enriching: \(done)/\(total)")
+                    lastShown = Date()
+                }
+            }
+        }
+    }
+}
+
+/// The command line as typed, naming an entry of `todo undo`.
+var commandLineForUndo: String {
+    (["todo"] + CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " ")
+}

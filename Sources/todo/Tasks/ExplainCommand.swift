@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Why a task has its priority: the urgency score, term by term.",
+        discussion: """
+        priority = high when the sum reaches 2, medium from 1, else low. Terms: due date
+        (overdue 2.5, within 2 days 2, within a week 1, within 2 weeks 0.3), urgency in
+        the text (+2: a cue word or an urgent-sounding clause), minor task (−1 for a
+        pressing but small chore), no rush (−1), age (0.02 per day, up to 0.5), lead
+        time (+1 when the text says to act ahead). Coefficients live in the settings
+        file (see README, "Priority").
+
+        Examples:
+          todo explain 12
+          todo explain 12 --json
+        """
+    )
+
+    @Argument(help: "The task's id.") var id: Int64
+    @Flag(help: "Print {terms, score, priority, stored_priority, set_by} as JSON.") var json = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var engine: EngineOptions
+
+    struct Output: Encodable {
+        var terms: [Term]
+        var score: Double
+        var priority: String
+        var stored_priority: String?
+        var set_by: String
+
+        struct Term: Encodable {
+            var name: String
+            var coefficient: Double
+            var value: Double
+            var contribution: Double
+            var why: String
+        }
+    }
+
+    func run() throws {
+        _ = try engine.applyThreads()
+        let session = try EnrichmentSession(store: store, settings: settings)
+        let task = try storeCall { try session.store.task(id: id) }
+        let e = try enrichmentCall { try session.enricher.explainPriority(task) }
+        let setBy = task.priority == nil ? "nobody yet" : task.isUserSet("priority") ? "you" : "AI"
+        if json {
+            print(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
+                                             score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: setBy)))
+            return
+        }
+        print("Task \(id): \(task.title)")
+        if e.terms.isEmpty { print("  no term applies (no date, nothing urgent in the text)") }
+        for term in e.terms {
+            let value = term.value == 1 ? "" : String(format: " × %.2f", term.value)
+            print(String(format: "  %+6.2f  ", term.contribution) + "\(term.name)\(value)  — \(term.why)")
+        }
+        print(String(format: "  ------\n  %+6.2f  → %@", e.score, e.priority.rawValue))
+        switch setBy {
+        case "you" where task.priority != e.priority: print("  (you set it to \(task.priority!.rawValue); yours is kept)")
+        case "AI" where task.priority != e.priority: print("  (stored: \(task.priority!.rawValue), scored earlier; `todo enrich \(id)` updates it)")
+        default: break
+        }
+    }
+}

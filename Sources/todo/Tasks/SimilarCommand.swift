@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct SimilarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "similar",
+        abstract: "Tasks like this one: near-duplicates first.",
+        discussion: """
+        Cosine similarity of the tasks' embeddings (whole text, or title to title,
+        whichever is higher). Above 0.85 is usually the same task written twice.
+
+        Examples:
+          todo similar 12
+          todo similar 12 --min 0.8 --json
+        """
+    )
+
+    @Argument(help: "The task's id.") var id: Int64
+    @Option(help: "How many.") var limit = 5
+    @Option(help: "Lowest similarity shown (0–1).") var min: Float = 0.5
+    @Flag(help: "Include done tasks.") var all = false
+    @Flag(help: "Print a JSON array of {similarity, task}.") var json = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be 1 or more.") }
+        guard (0...1).contains(min) else { throw ValidationError("--min is between 0 and 1.") }
+    }
+
+    struct Output: Encodable {
+        var similarity: Float
+        var task: TaskOutput
+    }
+
+    func run() throws {
+        _ = try engine.applyThreads()
+        let session = try EnrichmentSession(store: store, settings: settings)
+        let hits = try enrichmentCall {
+            let model = try session.enricher.fingerprint()
+            return try TaskSearch(embeddings: session.enricher.embeddings(model: model)).similar(to: id, limit: limit, minimum: min, includeDone: all)
+        }
+        if json {
+            print(try JSONOutput.line(hits.map { Output(similarity: $0.similarity, task: TaskOutput($0.task)) }))
+        } else if hits.isEmpty {
+            print("No task is similar to \(id) above \(min).")
+        } else {
+            for h in hits { print(String(format: "%5.2f  ", h.similarity) + TaskText.line(h.task) + (h.similarity >= 0.85 ? "  (near-duplicate)" : "")) }
+        }
+    }
+}

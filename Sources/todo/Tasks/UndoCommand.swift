@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct UndoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo",
+        abstract: "Revert the last command that changed tasks, as a whole.",
+        discussion: """
+        add, edit, done, delete, import and enrich can be undone; repeat to go further
+        back (the last 100 commands are kept). An undone add deletes the task (its id
+        is not reused).
+
+        Examples:
+          todo undo
+          todo undo --json
+        """
+    )
+
+    @Flag(help: "Print {command, tasks} as JSON.") var json = false
+    @OptionGroup var store: StoreOptions
+
+    struct Output: Encodable {
+        var command: String
+        var tasks: [TaskOutput]
+    }
+
+    func run() throws {
+        guard let undone = try storeCall({ try UndoLog(store: store.open()).undo() }) else {
+            throw CommandFailure("Nothing to undo.")
+        }
+        if json {
+            print(try JSONOutput.line(Output(command: undone.command, tasks: undone.tasks.map(TaskOutput.init))))
+        } else {
+            print("Undid: \(undone.command)")
+            undone.tasks.forEach { print("  " + TaskText.line($0) + ($0.status == .deleted ? "  (removed)" : "")) }
+        }
+    }
+}
