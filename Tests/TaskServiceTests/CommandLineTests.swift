@@ -23,13 +23,15 @@ import Testing
         var err: String
     }
 
-    func todo(_ args: [String], stdin: Data? = nil) throws -> Run {
+    /// Runs `todo args --db <this test's database>` (`eval` has no database of its own).
+    func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build the todo executable first (swift build --build-tests)"])
         }
         let p = Process()
         p.executableURL = Self.binary
-        p.arguments = args + ["--db", db]
+        p.arguments = args.first == "eval" ? args : args + ["--db", db]
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -45,16 +47,16 @@ import Testing
     func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
 
     @Test func addListShowDoneDeleteAsJSON() throws {
-        let added = try todo(["add", "Renew passport", "--due", "2030-01-15", "--priority", "high", "--tag", "travel", "--json"])
+        let added = try todo(["add", "Renew passport", "--due", "2030-01-15", "--priority", "high", "--tag", "travel", "--json", "--async"])
         #expect(added.status == 0, "\(added.err)")
         let task = try json(added.out) as! [String: Any]
-        let fields = ["id", "uuid", "title", "description", "category", "priority", "tags", "due", "status", "created", "updated", "completed", "provenance"]
+        let fields = ["id", "uuid", "title", "description", "category", "priority", "tags", "due", "status", "created", "updated", "completed", "provenance", "removed_tags"]
         #expect(Set(task.keys) == Set(fields))
         #expect(task["category"] is NSNull && task["completed"] is NSNull)
         #expect((task["due"] as? String)?.hasPrefix("2030-01-15") == true)
-        _ = try todo(["add", "Buy milk"])
+        _ = try todo(["add", "Buy milk", "--async"])
         let list = try json(try todo(["list", "--json"]).out) as! [[String: Any]]
-        #expect(list.map { $0["title"] as! String } == ["Renew passport", "Buy milk"])  // dated first
+        #expect(list.map { $0["title"] as! String } == ["Renew passport", "Buy milk"])  // high and dated first
         #expect(try todo(["done", "2"]).status == 0)
         #expect((try json(try todo(["list", "--json"]).out) as! [[String: Any]]).count == 1)
         #expect((try json(try todo(["show", "2", "--json"]).out) as! [String: Any])["status"] as? String == "done")

@@ -20,6 +20,9 @@ public final class ModelRegistry: Sendable {
         try Self.config(embeddingDirectory)?.fingerprint
     }
 
+    /// Whether the embedding model has been loaded by this registry (a cache hit does not load it).
+    public var embedderLoaded: Bool { embedderState.withLock { $0 != nil } }
+
     public func embedder() throws -> SentenceEmbedder {
         try embedderState.withLock { state in
             if let e = state { return e }

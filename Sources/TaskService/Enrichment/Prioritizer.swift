@@ -130,7 +130,7 @@ public struct Prioritizer: Sendable {
     /// The text-only part: cue words here, meaning from vectors the caller computed.
     static func signals(title: String, description: String, clauseVectors: [[Float]], titleVector: [Float],
                         urgent: [[Float]], lead: [[Float]], minor: [[Float]], consequential: [[Float]]) -> PrioritySignals {
-        let head = (title + " " + String(description.prefix(cueWindow))).lowercased()
+        let head = title + " " + String(description.prefix(cueWindow))
         let cue = firstMatch(urgencyPatterns, in: head)
         let low = firstMatch(lowPatterns, in: head)
         func best(_ bank: [[Float]]) -> Double { clauseVectors.map { v in bank.map { Double(dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }

@@ -17,14 +17,14 @@ public struct UndoLog: Sendable {
     /// Keeps the most recent entries only; older ones cannot be undone.
     static let keep = 100
 
-    /// Everything one process records is one command for `undo`, however many transactions it took.
-    static let batch = UUID().uuidString
+    /// Everything one process records for one command is one step for `undo`, however many transactions it took.
+    static let process = UUID().uuidString
 
     static func record(_ db: Database, command: String, snapshots: [Snapshot], now: Date) throws {
         guard !snapshots.isEmpty else { return }
         let data = try JSONEncoder().encode(snapshots)
         try db.execute(sql: "INSERT INTO undo_entry (command, batch, snapshot, created) VALUES (?, ?, ?, ?)",
-                       arguments: [command, batch, data, now.timeIntervalSince1970])
+                       arguments: [command, process + " " + command, data, now.timeIntervalSince1970])
         try db.execute(sql: "DELETE FROM undo_entry WHERE id <= (SELECT max(id) FROM undo_entry) - ?", arguments: [keep])
     }
 

@@ -59,11 +59,13 @@ struct ImportCommand: ParsableCommand {
             tasks = try JSONLines.read(file == "-" ? "-" : file, data: data, as: ExportedTask.self,
                                        expected: "exported by `todo export`").map { try $0.value.task(line: $0.line, file: file) }
         }
-        let report = try storeCall { try store.open().importTasks(tasks) }
+        // Imported tasks missing AI fields are queued; `todo enrich` fills them (never touching imported values).
+        let report = try storeCall { try store.open().importTasks(tasks, enqueue: true, undo: commandLineForUndo) }
         if json {
             print(try JSONOutput.line(["added": report.added, "skipped": report.skipped]))
         } else {
             print("Imported \(report.added) task\(report.added == 1 ? "" : "s")" + (report.skipped > 0 ? "; skipped \(report.skipped) already here (same uuid)" : "") + ".")
+            if report.added > 0 { print("Run `todo enrich` to fill the AI fields they lack.") }
         }
     }
 }

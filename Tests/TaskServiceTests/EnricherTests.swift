@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Inference
+import Testing
+@testable import TaskService
+
+/// Enrichment on the real all-MiniLM-L6-v2 bundle (installed by Tools/fetch-weights.sh).
+@Suite struct EnricherTests {
+    static let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Weights")
+    let now = Date()
+
+    func enricher(_ store: TaskStore, settings: EnrichmentSettings = EnrichmentSettings()) -> Enricher {
+        Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: Self.weights))
+    }
+
+    @Test func fillsCategoryPriorityAndTagsWithProvenance() throws {
+        let store = try TaskStore()
+        let ids = try [("Pay the electricity bill", 1.0), ("Book a dentist appointment for my toothache", nil), ("Buy new running shoes", nil)]
+            .map { try store.add(TodoTask(title: $0.0, due: $0.1.map { now.addingTimeInterval($0 * 86_400) })).id! }
+        let e = enricher(store)
+        let out = try e.enrich(ids: ids, now: now)
+        #expect(out.map(\.category) == ["Finance", "Health", "Shopping"])
+        #expect(out[0].priority == .high && out[2].priority == .low)
+        let fingerprint = try e.fingerprint()
+        for t in out {
+            #expect((2...4).contains(t.tags.count), "\(t.tags)")
+            #expect(Set(t.provenance.keys) == ["category", "priority", "tags"])
+            #expect(t.provenance.values.allSatisfy { $0.model == fingerprint && $0.score != nil })
+        }
+        #expect(out[2].tags.contains { $0.contains("shoe") })
+        // Search vectors were stored from the same (cached) vectors.
+        #expect(try TaskSearch(embeddings: e.embeddings(model: fingerprint)).search("dentist", limit: 1).first?.task.id == ids[1])
+    }
+
+    @Test func theUserWinsAndRemovedTagsStayRemoved() throws {
+        let store = try TaskStore()
+        let mine = try store.add(TodoTask(title: "Pay the electricity bill", category: "Work", priority: .low))
+        let e = enricher(store)
+        var t = try e.enrich(ids: [mine.id!], now: now)[0]
+        #expect(t.category == "Work" && t.priority == .low)
+        #expect(t.provenance["category"] == nil && t.provenance["priority"] == nil && t.provenance["tags"] != nil)
+        let removed = t.tags[0]
+        t.tags.removeFirst()
+        t.removedTags.append(removed.uppercased())
+        _ = try store.update(t)
+        let again = try e.enrich(ids: [mine.id!], now: now)[0]
+        #expect(!again.tags.contains { TextFeatures.tagKey($0) == TextFeatures.tagKey(removed) }, "\(again.tags)")
+        // Tags the user gave are the user's: not replaced.
+        let tagged = try store.add(TodoTask(title: "Buy new running shoes", tags: ["sport"]))
+        #expect(try e.enrich(ids: [tagged.id!], now: now)[0].tags == ["sport"])
+    }
+
+    @Test func aCacheHitNeedsNoModelAcrossProcesses() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hit-\(UUID().uuidString).sqlite")
+        let first = try TaskStore(url: file)
+        let a = try first.add(TodoTask(title: "Renew the car insurance", description: "quote from two companies"))
+        let warm = enricher(first)
+        _ = try warm.enrich(ids: [a.id!], now: now)
+        #expect(warm.models.embedderLoaded)
+        // A new "process": same database, fresh registry; the same text again.
+        let second = try TaskStore(url: file)
+        let b = try second.add(TodoTask(title: "Renew the car insurance", description: "quote  from two companies "))
+        let cold = enricher(second)
+        let out = try cold.enrich(ids: [b.id!], now: now)[0]
+        #expect(!cold.models.embedderLoaded)
+        let firstResult = try first.task(id: a.id!)
+        #expect(out.category == firstResult.category && out.tags == firstResult.tags && out.priority == firstResult.priority)
+    }
+
+    @Test func categoriesAreConfigurableAndLearnFromTheUsersTasks() throws {
+        var settings = EnrichmentSettings()
+        settings.categories = [CategoryDefinition(name: "Alpha", description: "", examples: ["Buy milk"]),
+                               CategoryDefinition(name: "Beta", description: "", examples: ["Call the bank"])]
+        settings.categoryThreshold = -1
+        func categorize(userTasks: [String]) throws -> TodoTask {
+            let store = try TaskStore()
+            let e = enricher(store, settings: settings)
+            let mine = try userTasks.map { try store.add(TodoTask(title: $0, category: "Beta")).id! }
+            try e.embeddings(model: e.fingerprint()).refresh(ids: mine)
+            let t = try store.add(TodoTask(title: "Rake the leaves in the garden"))
+            return try e.enrich(ids: [t.id!], now: now)[0]
+        }
+        let alone = try categorize(userTasks: [])
+        #expect(["Alpha", "Beta"].contains(alone.category))
+        let learned = try categorize(userTasks: ["Prune the roses", "Mow the lawn", "Plant tulip bulbs in the flower bed"])
+        #expect(learned.category == "Beta")
+        if alone.category == "Beta" { #expect(learned.provenance["category"]!.score! > alone.provenance["category"]!.score!) }
+    }
+
+    @Test func abstainsWhenNothingFits() throws {
+        var settings = EnrichmentSettings()
+        settings.categoryThreshold = 0.99
+        let store = try TaskStore()
+        let t = try store.add(TodoTask(title: "Pay the electricity bill"))
+        #expect(try enricher(store, settings: settings).enrich(ids: [t.id!], now: now)[0].category == Enricher.uncategorized)
+    }
+
+    @Test func longDescriptionsAreEmbeddedWholeInWindows() throws {
+        let store = try TaskStore()
+        let notes = (1...400).map { "Item \($0): discuss the migration plan with the team and agree on owners." }.joined(separator: " ")
+        let t = try store.add(TodoTask(title: "Meeting notes", description: notes))
+        let e = enricher(store)
+        _ = try e.enrich(ids: [t.id!], now: now)
+        let windows = try store.writer.read { try Int.fetchOne($0, sql: "SELECT windows FROM task_embedding WHERE task_id = ?", arguments: [t.id!]) }
+        #expect((windows ?? 0) > 10)
+    }
+
+    @Test func explainsPriorityTermByTerm() throws {
+        let store = try TaskStore()
+        let t = try store.add(TodoTask(title: "URGENT: rotate the leaked API key", due: now.addingTimeInterval(-86_400)))
+        let e = try enricher(store).explainPriority(t, now: now)
+        #expect(e.priority == .high)
+        #expect(e.terms.map(\.name).prefix(2) == ["overdue", "urgency in the text"])
+        #expect(abs(e.score - e.terms.reduce(0) { $0 + $1.contribution }) < 1e-9)
+    }
+
+    @Test func missingModelIsAClearError() throws {
+        let store = try TaskStore()
+        let t = try store.add(TodoTask(title: "x"))
+        let e = Enricher(store: store, settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: URL(fileURLWithPath: "/nonexistent")))
+        #expect(throws: EnrichmentError.modelMissing(path: "/nonexistent/all-MiniLM-L6-v2")) { try e.enrich(ids: [t.id!]) }
+        #expect(try store.task(id: t.id!).category == nil)
+    }
+}

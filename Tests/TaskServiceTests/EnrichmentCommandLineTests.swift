@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import TaskService
+
+/// `todo` end to end with the AI: inline enrichment, the queue under `kill -9`,
+/// missing weights, edit/undo/explain/similar/stats/cache.
+@Suite struct EnrichmentCommandLineTests {
+    let cli = CommandLineTests()
+    func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CommandLineTests.Run {
+        try cli.todo(args, stdin: stdin, environment: environment)
+    }
+    func json(_ r: CommandLineTests.Run) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+    }
+    var weights: String { EnricherTests.weights.path }
+
+    @Test func addEnrichesInlineAndNeverOverridesTheUser() throws {
+        let r = try todo(["add", "Pay the electricity bill", "--due", "tomorrow", "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
+        #expect(r.status == 0, "\(r.err)")
+        let t = try json(r)
+        #expect(t["category"] as? String == "Finance" && t["priority"] as? String == "high")
+        #expect(Set((t["provenance"] as! [String: Any]).keys) == ["category", "priority", "tags"])
+        let mine = try json(try todo(["add", "Pay the electricity bill", "--category", "Home", "--priority", "low", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]))
+        #expect(mine["category"] as? String == "Home" && mine["priority"] as? String == "low")
+        #expect((mine["provenance"] as! [String: Any]).keys.sorted() == ["tags"])
+        let explained = try json(try todo(["explain", "1", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]))
+        #expect(explained["priority"] as? String == "high" && explained["set_by"] as? String == "AI")
+        #expect((explained["terms"] as! [[String: Any]]).first?["name"] as? String == "due within 2 days")
+        let similar = try JSONSerialization.jsonObject(with: Data(try todo(["similar", "1", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]).out.utf8)) as! [[String: Any]]
+        #expect(((similar.first?["task"] as? [String: Any])?["id"] as? Int) == 2)
+        let cache = try json(try todo(["cache", "stats", "--json"]))
+        #expect((cache["entries"] as? Int ?? 0) > 0)
+        #expect(try todo(["cache", "clear"]).status == 0)
+        #expect(try json(try todo(["cache", "stats", "--json"]))["entries"] as? Int == 0)
+        #expect(try todo(["cache", "flush"]).status == 64)
+    }
+
+    @Test func editRemovesTagsForGoodAndUndoRevertsIt() throws {
+        let env = ["SMART_TODO_WEIGHTS": weights]
+        let t = try json(try todo(["add", "Buy new running shoes for the marathon", "--json"], environment: env))
+        let tags = t["tags"] as! [String]
+        #expect(!tags.isEmpty)
+        let edited = try json(try todo(["edit", "1", "--remove-tag", tags[0], "--json"], environment: env))
+        #expect(!(edited["tags"] as! [String]).contains(tags[0]) && (edited["removed_tags"] as! [String]) == [tags[0]])
+        // Re-enriching (text change, or `enrich --all`) never brings it back.
+        _ = try todo(["edit", "1", "--title", "Buy new running shoes for the city marathon"], environment: env)
+        _ = try todo(["enrich", "--all"], environment: env)
+        let after = try json(try todo(["show", "1", "--json"]))
+        #expect(!(after["tags"] as! [String]).map(TextFeatures.tagKey).contains(TextFeatures.tagKey(tags[0])))
+        // undo: the enrich run, then the title edit, then the tag removal.
+        #expect(try todo(["undo"]).out.contains("todo enrich --all"))
+        #expect(try todo(["undo"]).out.contains("--title"))
+        #expect(try todo(["undo"]).status == 0)
+        let back = try json(try todo(["show", "1", "--json"]))
+        #expect(back["tags"] as! [String] == tags && (back["removed_tags"] as! [String]).isEmpty)
+        #expect(try todo(["undo"]).status == 0)  // the add
+        #expect(try todo(["show", "1"]).status == 1)
+        let nothing = try todo(["undo"])
+        #expect(nothing.status == 1 && nothing.err.contains("Nothing to undo"))
+        let bad = try todo(["edit", "77", "--title", "x"])
+        #expect(bad.status == 1 && bad.err.contains("no task 77"))
+        #expect(try todo(["edit", "1"]).status == 64)  // nothing to change
+    }
+
+    @Test func withoutWeightsTasksAreStoredAndQueued() throws {
+        let env = ["SMART_TODO_WEIGHTS": "/nonexistent-weights"]
+        let r = try todo(["add", "Call the plumber", "--json"], environment: env)
+        #expect(r.status == 0 && r.err.contains("no embedding model installed") && r.err.contains("fetch-weights"))
+        #expect(try json(r)["category"] is NSNull)
+        #expect(try todo(["list"], environment: env).out.contains("Call the plumber"))
+        let enrich = try todo(["enrich"], environment: env)
+        #expect(enrich.status == 1 && enrich.err.contains("1 job(s) stay queued"))
+        let stats = try json(try todo(["stats", "--json"], environment: env))
+        #expect((stats["queue"] as! [String: Any])["pending"] as? Int == 1)
+        // With the model back, the queued job finishes.
+        let done = try json(try todo(["enrich", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]))
+        #expect(done["enriched"] as? Int == 1 && (done["queue"] as! [String: Any])["pending"] as? Int == 0)
+        #expect(try json(try todo(["show", "1", "--json"]))["category"] as? String != nil)
+    }
+
+    @Test func aHugeDescriptionIsStoredWholeAndQueued() throws {
+        let text = String(repeating: "Weekly notes: ünïcödé, 東京, emoji 🎉, code `x += 1`.\n", count: 90_000)  // ≈ 5 MB
+        let r = try todo(["add", "Quarterly notes", "--description", "-", "--json"], stdin: Data(text.utf8), environment: ["SMART_TODO_WEIGHTS": weights])
+        #expect(r.status == 0 && r.err.contains("queued"), "\(r.err)")
+        #expect(try json(try todo(["show", "1", "--json"]))["description"] as? String == text)
+        #expect((try json(try todo(["stats", "--json"]))["queue"] as! [String: Any])["pending"] as? Int == 1)
+    }
+
+    @Test func killDuringEnrichmentLosesNeitherTasksNorJobs() throws {
+        // Enough distinct work that `todo enrich` is still running when it is killed.
+        let lines = (1..<121).map { i -> String in
+            let text = (1...25).map { "Point \($0) of plan \(i): check supplier \(i * 7 + $0) and note the outcome." }.joined(separator: " ")
+            return #"{"uuid": "\#(UUID().uuidString)", "title": "Plan \#(i): follow up with supplier \#(i)", "description": "\#(text)", "created": "2026-11-20T10:00:00.000Z"}"#
+        }.joined(separator: "\n")
+        #expect(try todo(["import", "-"], stdin: Data(lines.utf8)).status == 0)
+        let store = try TaskStore(url: URL(fileURLWithPath: cli.db))
+        let queue = EnrichmentQueue(store: store)
+        #expect(try queue.counts().pending == 120)
+
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = ["enrich", "--db", cli.db]
+        p.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": weights]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(600)
+        while try queue.counts().done == 0 && p.isRunning && Date() < deadline { usleep(20_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal, "enrich finished before it could be killed; give it more work")
+
+        let killed = try queue.counts()
+        #expect(killed.done > 0 && killed.pending > 0 && killed.done + killed.pending == 120)
+        #expect(try store.tasks().count == 120)
+        let r = try todo(["enrich", "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try queue.counts() == EnrichmentQueue.Counts(pending: 0, done: 120, failed: 0))
+        #expect(try store.tasks().allSatisfy { $0.category != nil && $0.priority != nil && !$0.tags.isEmpty })
+    }
+
+    @Test func evalReportsEveryMeasure() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let r = try todo(["eval", fixtures.appendingPathComponent("eval_tasks.jsonl").path,
+                          "--search", fixtures.appendingPathComponent("eval_queries.jsonl").path, "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("enriching: 10/10"))  // progress
+        let last = try JSONSerialization.jsonObject(with: Data(r.out.split(separator: "\n").last!.utf8)) as! [String: Any]
+        for key in ["category_accuracy", "priority_accuracy", "tag_overlap", "search_recall_at_5"] {
+            #expect((last[key] as? Double ?? 0) >= 0.7, "\(key): \(last[key] ?? "missing")")
+        }
+        #expect(last["tasks"] as? Int == 10 && last["queries"] as? Int == 3)
+        // The user's own database is not touched.
+        #expect((try JSONSerialization.jsonObject(with: Data(try todo(["list", "--json"]).out.utf8)) as! [Any]).isEmpty)
+        let missing = try todo(["eval", "/nonexistent.jsonl"])
+        #expect(missing.status == 1 && missing.err.contains("Cannot read /nonexistent.jsonl"))
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import TaskService
+
+/// The enrichers' rules on hand-made vectors and signals: no model needed.
+@Suite struct EnrichmentRulesTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let calm = PrioritySignals(urgencyCue: nil, urgencyMeaning: 0.2, stakes: 0.05, leadTime: 0.2, lowCue: nil)
+
+    func explain(_ s: PrioritySignals, dueInDays: Double?, ageDays: Double = 0) -> PriorityExplanation {
+        Prioritizer(coefficients: PriorityCoefficients())
+            .explain(signals: s, due: dueInDays.map { now.addingTimeInterval($0 * 86_400) }, created: now.addingTimeInterval(-ageDays * 86_400), now: now)
+    }
+
+    @Test func priorityIsTheSumOfItsTerms() {
+        #expect(explain(calm, dueInDays: nil).priority == .low)
+        #expect(explain(calm, dueInDays: nil).terms.isEmpty)
+        #expect(explain(calm, dueInDays: 1).priority == .high)
+        #expect(explain(calm, dueInDays: 2).priority == .high)
+        #expect(explain(calm, dueInDays: 5).priority == .medium)
+        #expect(explain(calm, dueInDays: 10).priority == .low)
+        #expect(explain(calm, dueInDays: -3).priority == .high)
+        #expect(explain(calm, dueInDays: -3).terms.map(\.name) == ["overdue"])
+        let e = explain(calm, dueInDays: 5, ageDays: 10)
+        #expect(abs(e.score - e.terms.reduce(0) { $0 + $1.contribution }) < 1e-9)
+        #expect(abs(e.score - (1.0 + 0.2)) < 1e-9)  // within a week + 10 days × 0.02
+    }
+
+    @Test func urgencyMinorTasksLeadTimeAndNoRush() {
+        var urgent = calm
+        urgent.urgencyCue = "ASAP"
+        #expect(explain(urgent, dueInDays: nil).priority == .high)
+        var meaning = calm
+        meaning.urgencyMeaning = 0.7  // an urgent-sounding clause without a cue word
+        #expect(explain(meaning, dueInDays: nil).priority == .high)
+        var minor = calm
+        minor.stakes = -0.3
+        #expect(explain(minor, dueInDays: 1).priority == .medium)  // pressing but small: one step down
+        #expect(explain(minor, dueInDays: 5).priority == .low)
+        #expect(explain(minor, dueInDays: nil).priority == .low)   // no date: nothing to step down
+        var lead = calm
+        lead.leadTime = 0.7
+        #expect(explain(lead, dueInDays: nil).priority == .medium)
+        #expect(explain(lead, dueInDays: nil).terms.last?.name == "lead time")
+        var relaxed = calm
+        relaxed.lowCue = "no rush"
+        #expect(explain(relaxed, dueInDays: 5).priority == .low)
+    }
+
+    @Test func cueWordsAreWholeWordsNearTheStart() {
+        let bank: [[Float]] = [[1, 0]]
+        func cue(_ title: String, _ description: String = "") -> String? {
+            Prioritizer.signals(title: title, description: description, clauseVectors: [[0, 1]], titleVector: [0, 1],
+                                urgent: bank, lead: bank, minor: bank, consequential: bank).urgencyCue
+        }
+        #expect(cue("URGENT: call the bank") == "URGENT")
+        #expect(cue("Fix it", "must be enabled before the SOC 2 audit") == "before the SOC 2 audit")
+        #expect(cue("Resurgent interest in chess") == nil)
+        #expect(cue("Camping trip", String(repeating: "packing list and route notes. ", count: 20) + "emergency contact: Ravi") == nil)
+    }
+
+    @Test func coefficientsComeFromTheSettingsFile() throws {
+        let s = try EnrichmentSettings.overriding(with: Data(#"{"priority": {"dueWithinWeek": 2.0}, "tags": {"count": 3}}"#.utf8))
+        #expect(s.priority.dueWithinWeek == 2.0)
+        #expect(s.priority.overdue == PriorityCoefficients().overdue)  // untouched fields keep their defaults
+        #expect(s.tags.count == 3)
+        #expect(s.categories == CategoryDefinition.defaults)
+        #expect(s.digest != EnrichmentSettings().digest)
+        #expect(Prioritizer(coefficients: s.priority).explain(signals: calm, due: now.addingTimeInterval(5 * 86_400), created: now, now: now).priority == .high)
+    }
+
+    @Test func badSettingsAreNamed() throws {
+        #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"priorty": {}}"#.utf8)) }
+        do {
+            _ = try EnrichmentSettings.overriding(with: Data(#"{"priority": {"overdu": 1}}"#.utf8))
+            Issue.record("accepted a misspelt setting")
+        } catch let e as SettingsError {
+            #expect(e.description.contains("priority.overdu"))
+        }
+        #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"categories": []}"#.utf8)) }
+        #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"zeroShotTemplate": "no placeholder"}"#.utf8)) }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString).json")
+        try Data("{not json".utf8).write(to: file)
+        do {
+            _ = try EnrichmentSettings.load(from: file)
+            Issue.record("accepted a broken file")
+        } catch let e as SettingsError {
+            #expect(e.description.contains(file.path))
+        }
+        #expect(try EnrichmentSettings.load(from: file.appendingPathExtension("missing")) == EnrichmentSettings())
+    }
+
+    @Test func categorizerVotesByNearestExamplesAndAbstains() {
+        let bank = Categorizer.Bank(names: ["A", "B"], examples: [[[1, 0, 0], [0.9, 0.1, 0]], [[0, 1, 0], [0.1, 0.9, 0]]],
+                                    descriptions: [[], []], cues: [["alpha"], ["beta"]])
+        var settings = EnrichmentSettings()
+        settings.categoryNeighbours = 1
+        let c = Categorizer(settings: settings)
+        #expect(c.choose(taskVector: [1, 0, 0], title: "x", description: "", bank: bank).category == "A")
+        #expect(c.choose(taskVector: [0, 1, 0], title: "x", description: "", bank: bank).category == "B")
+        // Halfway: the cue word decides.
+        let half: [Float] = [0.7071, 0.7071, 0]
+        #expect(c.choose(taskVector: half, title: "the beta plan", description: "", bank: bank).category == "B")
+        // Unrelated to every example: abstain, whatever the cue words say.
+        #expect(c.choose(taskVector: [0, 0, 1], title: "alpha", description: "", bank: bank).category == nil)
+    }
+
+    @Test func tagCandidatesSkipFunctionWordsAndLeadingVerbs() {
+        let phrases = Tagger.candidates(title: "Buy new rain jacket for the trip", description: "").map(\.phrase)
+        #expect(phrases.contains("rain jacket") && phrases.contains("jacket") && phrases.contains("trip"))
+        #expect(!phrases.contains("buy") && !phrases.contains("for the") && !phrases.contains("new rain"))
+        #expect(Tagger.candidates(title: "", description: "").isEmpty)
+    }
+
+    @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {
+        let pool: [(phrase: String, bonus: Double, words: Int)] = [("boots", 1, 1), ("boot", 1, 1), ("hiking", 1, 1), ("outdoor gear", 0, 2), ("return", 0, 1)]
+        let vectors: [[Float]] = [[1, 0, 0], [0.99, 0.14, 0], [0.6, 0.8, 0], [0.6, 0, 0.8], [0, 0, 1]]
+        var settings = TagSettings()
+        settings.count = 3
+        settings.minimumRelevance = -1
+        let tagger = Tagger(settings: settings)
+        let picked = tagger.pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], removed: []).map(\.tag)
+        #expect(picked.first == "boots" && !picked.contains("boot"))  // plural forms are one tag
+        #expect(picked.count == 3)
+        let without = tagger.pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], removed: ["boot"]).map(\.tag)
+        #expect(!without.contains("boots") && !without.contains("boot"))
+        // The user's spelling of a tag they already use.
+        #expect(tagger.pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: ["Boot"], removed: []).map(\.tag).first == "Boot")
+    }
+
+    @Test func textFeatures() {
+        #expect(TextFeatures.tagKey("Hiking  Boots") == "hiking boot")
+        #expect(TextFeatures.tagKey("batteries") == "battery" && TextFeatures.tagKey("glass") == "glass" && TextFeatures.tagKey("bus") == "bus")
+        #expect(TextFeatures.words("E-bike: research (smartlist.io)!") == ["e-bike", "research", "smartlist.io"])
+        #expect(TextFeatures.clauses("Call GP. Rash spreading; itchy at night\nbook soon") == ["Call GP", "Rash spreading", "itchy at night", "book soon"])
+        #expect(TaskSearch.stem("decluttering") == "declutter" && TaskSearch.stem("gear") == "gear")
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import Inference
+import Synchronization
+import Testing
+@testable import TaskService
+
+/// The durable queue, the undo log and the result cache, on the store alone.
+@Suite struct QueueUndoCacheTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aTaskIsStoredWithItsJobInOneTransaction() throws {
+        let store = try TaskStore()
+        let queue = EnrichmentQueue(store: store)
+        let t = try store.add(TodoTask(title: "Pay rent"), enqueue: true, now: now)
+        #expect(try queue.pending(now: now).map(\.taskID) == [t.id!])
+        try queue.enqueue([t.id!], now: now)  // one pending job per task is enough
+        #expect(try queue.pending(now: now).count == 1)
+        // A failing insert stores neither the task nor its job.
+        #expect(throws: StoreError.self) { try store.add(TodoTask(title: "   "), enqueue: true, now: now) }
+        #expect(try queue.counts() == EnrichmentQueue.Counts(pending: 1, done: 0, failed: 0))
+    }
+
+    @Test func failuresBackOffAndAreRecorded() throws {
+        let store = try TaskStore()
+        var queue = EnrichmentQueue(store: store)
+        queue.maxAttempts = 3
+        let t = try store.add(TodoTask(title: "x"), enqueue: true, now: now)
+        let job = try queue.pending(now: now)[0]
+        try queue.markFailed([job.id], error: "model crashed", now: now)
+        #expect(try queue.pending(now: now).isEmpty)                                        // waiting 30 s
+        #expect(try queue.pending(now: now.addingTimeInterval(31)).first?.lastError == "model crashed")
+        try queue.markFailed([job.id], error: "again", now: now.addingTimeInterval(31))
+        #expect(try queue.pending(now: now.addingTimeInterval(31 + 59)).isEmpty)            // then 60 s
+        #expect(try queue.pending(now: now.addingTimeInterval(31 + 61)).first?.attempts == 2)
+        try queue.markFailed([job.id], error: "third", now: now.addingTimeInterval(100))
+        #expect(try queue.failed().map(\.taskID) == [t.id!])                                 // given up
+        #expect(try queue.pending(now: now.addingTimeInterval(1e6), includeWaiting: true).isEmpty)
+        try queue.retryFailed(now: now)
+        #expect(try queue.pending(now: now).first?.attempts == 0)
+    }
+
+    @Test func withoutAModelJobsStayPendingUntouched() throws {
+        let store = try TaskStore()
+        let queue = EnrichmentQueue(store: store)
+        _ = try store.add(TodoTask(title: "Book dentist"), enqueue: true, now: now)
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-weights-\(UUID().uuidString)")
+        let enricher = Enricher(store: store, settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: empty))
+        #expect(throws: EnrichmentError.self) { try queue.run(enricher, jobs: try queue.pending(now: now)) }
+        let job = try queue.pending(now: now)[0]
+        #expect(job.attempts == 0 && job.lastError == nil)
+    }
+
+    @Test func undoRevertsWholeCommands() throws {
+        let store = try TaskStore()
+        let log = UndoLog(store: store)
+        let a = try store.add(TodoTask(title: "Pay rent"), undo: "todo add", now: now)
+        var edited = a
+        edited.title = "Pay rent and deposit"
+        edited.priority = .high
+        _ = try store.update(edited, undo: "todo edit", now: now)
+        _ = try store.markDone(id: a.id!, undo: "todo done", now: now)
+        #expect(try log.last() == "todo done")
+        #expect(try log.undo(now: now)?.command == "todo done")
+        #expect(try store.task(id: a.id!).status == .pending)
+        #expect(try log.undo(now: now)?.command == "todo edit")
+        let back = try store.task(id: a.id!)
+        #expect(back.title == "Pay rent" && back.priority == nil)
+        #expect(try log.undo(now: now)?.command == "todo add")
+        #expect(throws: StoreError.self) { try store.task(id: a.id!) }  // an undone add is deleted
+        #expect(try log.undo(now: now) == nil)
+    }
+
+    @Test func undoOfAnImportRemovesEveryImportedTask() throws {
+        let store = try TaskStore()
+        _ = try store.importTasks([TodoTask(title: "a"), TodoTask(title: "b"), TodoTask(title: "c")], undo: "todo import", now: now)
+        #expect(try store.tasks().count == 3)
+        #expect(try UndoLog(store: store).undo(now: now)?.tasks.count == 3)
+        #expect(try store.tasks().isEmpty)
+    }
+
+    @Test func cacheKeysChangeWithModelOperationParametersAndText() {
+        let k = ResultCache.key(model: "m1", operation: "zero-shot", parameters: "Work,Home", text: "Buy milk")
+        #expect(k == ResultCache.key(model: "m1", operation: "zero-shot", parameters: "Work,Home", text: "  Buy \n milk "))  // normalised
+        #expect(k != ResultCache.key(model: "m2", operation: "zero-shot", parameters: "Work,Home", text: "Buy milk"))
+        #expect(k != ResultCache.key(model: "m1", operation: "embedding", parameters: "Work,Home", text: "Buy milk"))
+        #expect(k != ResultCache.key(model: "m1", operation: "zero-shot", parameters: "Work,Home,Health", text: "Buy milk"))
+        #expect(k != ResultCache.key(model: "m1", operation: "zero-shot", parameters: "Work,Home", text: "buy milk"))
+        // Fields cannot run into each other.
+        #expect(ResultCache.key(model: "ab", operation: "c", parameters: "", text: "x") != ResultCache.key(model: "a", operation: "bc", parameters: "", text: "x"))
+    }
+
+    @Test func cachedVectorsAreComputedOnceAcrossRunsAndPerModel() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
+        let calls = Mutex(0)
+        func fake(_ texts: [String]) -> [SentenceEmbedder.Embedding] {
+            calls.withLock { $0 += texts.count }
+            return texts.map { SentenceEmbedder.Embedding(vector: [Float($0.count), 1], windows: 1) }
+        }
+        let first = ResultCache(store: try TaskStore(url: file))
+        let a = try first.vectors(model: "m", texts: ["one", "three", "one"], compute: fake)
+        #expect(calls.withLock { $0 } == 2 && a[0] == a[2] && a[1].vector == [5, 1])
+        // Another process (a new store on the same file) reuses them.
+        let second = ResultCache(store: try TaskStore(url: file))
+        #expect(try second.vectors(model: "m", texts: ["three"], compute: fake)[0].vector == [5, 1])
+        #expect(calls.withLock { $0 } == 2)
+        _ = try second.vectors(model: "other model", texts: ["three"], compute: fake)
+        #expect(calls.withLock { $0 } == 3)
+        let stats = try second.statistics()
+        #expect(stats.entries == 3 && stats.hits >= 1 && stats.byOperation == ["embedding": 3])
+        #expect(try second.clear() == 3 && second.statistics().entries == 0)
+    }
+}
