@@ -147,8 +147,10 @@ public final class Enricher: Sendable {
             add(Prioritizer.minorTasks)
             add(Prioritizer.consequentialTasks)
             add(Tagger.lexicon)
+            // The built-in banks are one cache entry; the user's tags change, so they are looked up one by one.
+            let bank = try enricher.cache.vectorSet(model: model, texts: texts) { try enricher.models.embedder().embed($0) }
             add(userTags)
-            let v = try enricher.vectors(texts, model: model).map(\.vector)
+            let v = try bank + enricher.vectors(Array(texts[bank.count...]), model: model).map(\.vector)
             func group(_ i: Int) -> [[Float]] { Array(v[ranges[i]]) }
             let n = settings.categories.count
             // The user's own categorized tasks join the examples: the categorizer learns how this user files things.

@@ -21,8 +21,15 @@ public struct ResultCache: Sendable {
     }
 
     /// Values for the keys present; counts the hits.
-    public func values(_ keys: [String]) throws -> [String: Data] {
+    public func values(_ keys: [String], countHits: Bool = true) throws -> [String: Data] {
         guard !keys.isEmpty else { return [:] }
+        guard countHits else {
+            return try store.writer.read { db in
+                let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
+                return Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM result_cache WHERE key IN (\(marks))", arguments: StatementArguments(keys))
+                    .map { ($0["key"], $0["value"]) }, uniquingKeysWith: { a, _ in a })
+            }
+        }
         return try store.write { db in
             var found: [String: Data] = [:]
             for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
@@ -30,7 +37,9 @@ public struct ResultCache: Sendable {
                 for row in try Row.fetchAll(db, sql: "SELECT key, value FROM result_cache WHERE key IN (\(marks))", arguments: StatementArguments(chunk)) {
                     found[row["key"]] = row["value"]
                 }
-                try db.execute(sql: "UPDATE result_cache SET hits = hits + 1 WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
+                if countHits && !found.isEmpty {
+                    try db.execute(sql: "UPDATE result_cache SET hits = hits + 1 WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
+                }
             }
             return found
         }
@@ -95,6 +104,20 @@ extension ResultCache {
         return out.map { $0! }
     }
 
+    /// Vectors of a fixed list of texts (the built-in banks) as one entry: one read instead of hundreds.
+    func vectorSet(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
+        // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
+        let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
+        if let data = try values([key], countHits: false)[key], let e = Self.decodeEmbedding(data), e.windows == texts.count,
+           texts.isEmpty || e.vector.count % texts.count == 0 {
+            let width = texts.isEmpty ? 0 : e.vector.count / texts.count
+            return (0..<texts.count).map { Array(e.vector[($0 * width)..<(($0 + 1) * width)]) }
+        }
+        let vectors = try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
+        try store([(key, "embedding-set", Self.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count)))])
+        return vectors
+    }
+
     static func encodeEmbedding(_ e: SentenceEmbedder.Embedding) -> Data {
         var data = withUnsafeBytes(of: Int32(e.windows).littleEndian) { Data($0) }
         e.vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
@@ -105,7 +128,11 @@ extension ResultCache {
         guard data.count >= 4, (data.count - 4) % 4 == 0 else { return nil }
         return data.withUnsafeBytes { raw in
             let windows = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)))
-            let vector = (0..<((data.count - 4) / 4)).map { raw.loadUnaligned(fromByteOffset: 4 + $0 * 4, as: Float.self) }
+            // One copy of the bytes (the banks are ~200,000 floats; element-wise loads cost milliseconds).
+            let vector = [Float](unsafeUninitializedCapacity: (data.count - 4) / 4) { buffer, count in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[4...]))
+                count = (data.count - 4) / 4
+            }
             return SentenceEmbedder.Embedding(vector: vector, windows: windows)
         }
     }

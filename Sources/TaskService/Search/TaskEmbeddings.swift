@@ -86,7 +86,12 @@ public struct TaskEmbeddings: Sendable {
     static func blob(_ v: [Float]) -> Data { v.withUnsafeBufferPointer { Data(buffer: $0) } }
 
     static func floats(_ data: Data) -> [Float] {
-        data.withUnsafeBytes { raw in (0..<(data.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+        data.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: data.count / 4) { buffer, count in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[..<(data.count / 4 * 4)]))
+                count = data.count / 4
+            }
+        }
     }
 
     struct Stored {
