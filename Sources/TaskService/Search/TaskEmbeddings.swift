@@ -3,10 +3,11 @@ import GRDB
 import Inference
 
 /// Embeddings of tasks, stored per model fingerprint and content hash, so they are
-/// computed once and never served for changed text or another model version. Three
-/// vectors per task: the whole text (long descriptions windowed, never cut), the
-/// title alone, and the mean of its tags. Vectors come through the result cache, so
-/// texts embedded during enrichment are not embedded again.
+/// computed once and never served for changed text or another model version. Per task:
+/// the whole text (long descriptions windowed, never cut), the title alone, and the
+/// search vector = mean of those two and of the tags' mean (the title when untagged).
+/// Vectors come through the result cache, so texts embedded during enrichment are not
+/// embedded again.
 public struct TaskEmbeddings: Sendable {
     let store: TaskStore
     let model: String
@@ -54,8 +55,10 @@ public struct TaskEmbeddings: Sendable {
             for (i, task) in chunk.enumerated() {
                 let tagVectors = e[tagStart..<(tagStart + task.tags.count)].map(\.vector)
                 tagStart += task.tags.count
-                let tags = tagVectors.isEmpty ? nil : normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
-                rows.append(Row(id: task.id!, content: Self.contentKey(task), full: e[i], title: e[chunk.count + i].vector, tags: tags))
+                let title = e[chunk.count + i].vector
+                let tags = tagVectors.isEmpty ? title : normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
+                let search = (0..<title.count).map { (e[i].vector[$0] + title[$0] + tags[$0]) / 3 }
+                rows.append(Row(id: task.id!, content: Self.contentKey(task), full: e[i], title: title, search: search))
             }
             try save(rows)
             start += batchSize
@@ -68,17 +71,25 @@ public struct TaskEmbeddings: Sendable {
         var content: String
         var full: SentenceEmbedder.Embedding
         var title: [Float]
-        var tags: [Float]?
+        var search: [Float]
+    }
+
+    /// Stores precomputed vectors (an import of vectors, or a benchmark's synthetic ones) as current for each task.
+    public func saveVectors(_ rows: [(id: Int64, full: [Float], title: [Float], search: [Float])]) throws {
+        let tasks = Dictionary(uniqueKeysWithValues: try store.tasks(status: nil).map { ($0.id!, $0) })
+        try save(rows.compactMap { r in
+            tasks[r.id].map { Row(id: r.id, content: Self.contentKey($0), full: .init(vector: r.full, windows: 1), title: r.title, search: r.search) }
+        })
     }
 
     private func save(_ rows: [Row]) throws {
         try store.write { db in
             for r in rows {
                 try db.execute(sql: """
-                    INSERT INTO task_embedding (task_id, model, content, vector, windows, title_vector, tags_vector) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO task_embedding (task_id, model, content, vector, windows, title_vector, search_vector) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(task_id, model) DO UPDATE SET content = excluded.content, vector = excluded.vector,
-                        windows = excluded.windows, title_vector = excluded.title_vector, tags_vector = excluded.tags_vector
-                    """, arguments: [r.id, model, r.content, Self.blob(r.full.vector), r.full.windows, Self.blob(r.title), r.tags.map(Self.blob)])
+                        windows = excluded.windows, title_vector = excluded.title_vector, search_vector = excluded.search_vector
+                    """, arguments: [r.id, model, r.content, Self.blob(r.full.vector), r.full.windows, Self.blob(r.title), Self.blob(r.search)])
             }
         }
     }
@@ -98,21 +109,32 @@ public struct TaskEmbeddings: Sendable {
         var id: Int64
         var full: [Float]
         var title: [Float]
-        var tags: [Float]?
     }
 
-    /// Stored vectors of live tasks for this model.
+    /// Stored whole-text and title vectors of live tasks for this model.
     func vectors() throws -> [Stored] {
         try store.writer.read { db in
             try GRDB.Row.fetchAll(db, sql: """
-                SELECT e.task_id, e.vector, e.title_vector, e.tags_vector FROM task_embedding e JOIN task t ON t.id = e.task_id
+                SELECT e.task_id, e.vector, e.title_vector FROM task_embedding e JOIN task t ON t.id = e.task_id
                 WHERE e.model = ? AND t.status != 'deleted'
                 """, arguments: [model]).map { row in
                 let full = Self.floats(row["vector"])
                 let title: Data? = row["title_vector"]
-                let tags: Data? = row["tags_vector"]
-                return Stored(id: row["task_id"], full: full, title: title.map(Self.floats) ?? full, tags: tags.map(Self.floats))
+                return Stored(id: row["task_id"], full: full, title: title.map(Self.floats) ?? full)
             }
+        }
+    }
+
+    /// The search index of live tasks for this model.
+    public func index() throws -> SearchIndex {
+        try store.writer.read { db in
+            SearchIndex(entries: try GRDB.Row.fetchAll(db, sql: """
+                SELECT e.task_id, t.status, e.search_vector, t.title, t.description, t.tags FROM task_embedding e JOIN task t ON t.id = e.task_id
+                WHERE e.model = ? AND t.status != 'deleted' AND e.search_vector IS NOT NULL
+                """, arguments: [model]).map { row in
+                SearchIndex.Entry(id: row["task_id"], done: (row["status"] as String) == "done", vector: Self.floats(row["search_vector"]),
+                                  text: [row["title"], row["description"], row["tags"]].compactMap { $0 as String? }.joined(separator: " "))
+            })
         }
     }
 

@@ -4,8 +4,8 @@ import Inference
 /// Hybrid search: meaning (cosine of MiniLM embeddings) plus words.
 ///
 /// score = mean of cosine(query, whole task), cosine(query, title) and cosine(query, tags)
-/// + keywordWeight × (share of the query's words found in the task's title, description
-/// or tags, case-insensitive, word stems). The title and the tags match short queries
+/// + keywordWeight × (share of the query's word stems that start a word of the task's
+/// title, description or tags, case-insensitive). The title and the tags match short queries
 /// better; the whole text carries the details. (On the dev set: whole text alone 0.62
 /// recall@5, max of whole and title 0.72, this mean 0.76.) Meaning finds tasks that
 /// share no word with the query; the keyword term lifts exact mentions (names,
@@ -26,18 +26,17 @@ public struct TaskSearch: Sendable {
     public func search(_ query: String, limit: Int = 10, includeDone: Bool = false) throws -> [Hit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalid("the search query is empty") }
         try embeddings.refresh()
+        return try search(query, in: embeddings.index(), limit: limit, includeDone: includeDone)
+    }
+
+    /// Searches a loaded index (a long-running process keeps one; the CLI loads it per query).
+    public func search(_ query: String, in index: SearchIndex, limit: Int = 10, includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
-        let words = Self.words(query)
-        let tasks = Dictionary(uniqueKeysWithValues: try embeddings.store.tasks(status: includeDone ? nil : .pending).map { ($0.id!, $0) })
-        var hits: [Hit] = []
-        for v in try embeddings.vectors() {
-            guard let task = tasks[v.id] else { continue }
-            let similarity = (dot(q, v.full) + dot(q, v.title) + dot(q, v.tags ?? v.title)) / 3
-            let haystack = (task.title + " " + task.description + " " + task.tags.joined(separator: " ")).lowercased()
-            let share = words.isEmpty ? 0 : Float(words.filter { haystack.contains($0) }.count) / Float(words.count)
-            hits.append(Hit(task: task, score: similarity + keywordWeight * share, similarity: similarity, keywordShare: share))
+        let matches = index.top(q, stems: Self.words(query), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
+        return try matches.compactMap { m in
+            guard let task = try? embeddings.store.task(id: m.id) else { return nil }
+            return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare, similarity: m.similarity, keywordShare: m.keywordShare)
         }
-        return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : ($0.task.id ?? 0) < ($1.task.id ?? 0) }.prefix(limit))
     }
 
     /// Stems of the query's words of at least 3 characters ("decluttering" → "declutter"), lowercased.
@@ -63,7 +62,7 @@ public struct TaskSearch: Sendable {
         var hits: [Hit] = []
         for v in vectors where v.id != target.id {
             guard let task = tasks[v.id] else { continue }
-            let similarity = max(dot(mine.full, v.full), dot(mine.title, v.title))
+            let similarity = max(dot(mine.full, v.full), dot(mine.title, v.title))  // near-duplicates: same text or same title
             if similarity >= minimum { hits.append(Hit(task: task, score: similarity, similarity: similarity, keywordShare: 0)) }
         }
         return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.task.id! < $1.task.id! }.prefix(limit))

@@ -37,10 +37,11 @@ enum Migrations {
         migrator.registerMigration("v3 enrichment, cache, jobs, undo") { db in
             // Tags the user removed: enrichment never adds them back.
             try db.alter(table: "task") { t in t.add(column: "removed_tags", .text).notNull().defaults(to: "[]") }
-            // The title alone and the tags, next to the whole text: short queries match titles and tags best.
+            // The title alone, next to the whole text; and the search vector, the mean of the
+            // whole-text, title and tag vectors (so the mean of three cosines is one dot product).
             try db.alter(table: "task_embedding") { t in
                 t.add(column: "title_vector", .blob)
-                t.add(column: "tags_vector", .blob)
+                t.add(column: "search_vector", .blob)
             }
             // Results keyed by sha256(model fingerprint, operation, parameters, normalised text).
             try db.create(table: "result_cache") { t in

@@ -21,6 +21,11 @@ struct BenchCommand: ParsableCommand {
         runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and
         thread count (Tools/bench/embedding_reference.py).
 
+        Search: 100,000 synthetic tasks; a new query each time (embedded, then one
+        matrix–vector product and the keyword re-rank); also the index load a fresh
+        `todo search` process pays. Add: `todo add` as fresh processes, new text (model
+        load + inline enrichment) and cached text, against `todo list` as the baseline.
+
         Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on random-weight
         models of cross-encoder/nli-distilroberta-base's shape (RoBERTa, 6 layers, 768
         wide) and facebook/bart-large-mnli's (12+12 layers, 1024 wide; 1.6 GB written to
@@ -48,7 +53,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Embedding model bundle (default: Weights/all-MiniLM-L6-v2).")
     var model: String?
 
-    @Option(help: "Only these sections: tokenizer, embed, nli (comma-separated).")
+    @Option(help: "Only these sections: tokenizer, embed, search, add, nli (comma-separated).")
     var only: String?
 
     @OptionGroup var engine: EngineOptions
@@ -59,7 +64,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let threads = try engine.applyThreads()
-        let sections = Set((only ?? "tokenizer,embed,nli").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let sections = Set((only ?? "tokenizer,embed,search,add,nli").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         var report = BenchReport()
         let reference = ReferenceRunner.locate(explicit: python, packageRoot: DefaultPaths.packageRoot)
         if reference == nil {
@@ -69,6 +74,8 @@ struct BenchCommand: ParsableCommand {
         if sections.contains("embed") { try benchEmbeddings(&report, reference: reference, threads: threads) }
         // Before the zero-shot section, whose synthetic 330 MB model would dominate it.
         report.add("peak_rss_mb", peakResidentMegabytes(), "peak RSS (tokenizer and embeddings)", unit: "MiB")
+        if sections.contains("search") { try benchSearch(&report) }
+        if sections.contains("add") { try benchAdd(&report) }
         if sections.contains("nli") { try benchZeroShot(&report, reference: reference, threads: threads) }
         report.print(json: json)
     }

@@ -1,0 +1,110 @@
+import Foundation
+import Inference
+
+/// Every task's search vector in one contiguous matrix, so a query is one
+/// matrix–vector product (both cores) instead of a loop over rows; and a word index
+/// (sorted words → rows), so the keyword bonus is a few binary searches instead of
+/// a scan of every task's text.
+public struct SearchIndex: Sendable {
+    public let ids: [Int64]
+    let done: [Bool]
+    let matrix: [Float]
+    public let dimension: Int
+    /// Distinct words of all tasks, sorted, with the rows holding each.
+    let words: [String]
+    let rowsOfWord: [[Int32]]
+
+    public struct Entry: Sendable {
+        public var id: Int64
+        public var done: Bool
+        public var vector: [Float]
+        /// Title, description and tags: the words the keyword bonus looks for.
+        public var text: String
+
+        public init(id: Int64, done: Bool, vector: [Float], text: String) {
+            self.id = id
+            self.done = done
+            self.vector = vector
+            self.text = text
+        }
+    }
+
+    public init(entries: [Entry]) {
+        ids = entries.map(\.id)
+        done = entries.map(\.done)
+        dimension = entries.first?.vector.count ?? 0
+        var m = [Float]()
+        m.reserveCapacity(entries.count * dimension)
+        for e in entries where e.vector.count == dimension { m += e.vector }
+        precondition(m.count == entries.count * dimension, "search vectors of different lengths")
+        matrix = m
+        var rows: [String: [Int32]] = [:]
+        for (row, e) in entries.enumerated() {
+            for word in Set(Self.words(e.text)) { rows[word, default: []].append(Int32(row)) }
+        }
+        words = rows.keys.sorted()
+        rowsOfWord = words.map { rows[$0]! }
+    }
+
+    public var count: Int { ids.count }
+
+    /// Lowercased words of a text (letters and digits).
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+    }
+
+    /// Similarity of `query` with every task (the stored vectors are means of unit vectors).
+    public func similarities(_ query: [Float]) -> [Float] {
+        guard count > 0 else { return [] }
+        precondition(query.count == dimension, "query vector of the wrong length")
+        var out = [Float](repeating: 0, count: count)
+        query.withUnsafeBufferPointer { q in
+            matrix.withUnsafeBufferPointer { m in
+                out.withUnsafeMutableBufferPointer { o in
+                    Gemm.parallelMultiplyTransposed(q.baseAddress!, m.baseAddress!, into: o.baseAddress!, m: 1, n: count, k: dimension)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per row, how many of `stems` start one of its words.
+    func keywordCounts(_ stems: [String]) -> [Int32: Int] {
+        var counts: [Int32: Int] = [:]
+        for stem in Set(stems) {
+            var rows = Set<Int32>()
+            // The words starting with `stem` are one contiguous run of the sorted list.
+            var lo = 0, hi = words.count
+            while lo < hi { let mid = (lo + hi) / 2; if words[mid] < stem { lo = mid + 1 } else { hi = mid } }
+            var i = lo
+            while i < words.count && words[i].hasPrefix(stem) { rows.formUnion(rowsOfWord[i]); i += 1 }
+            for r in rows { counts[r, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    public struct Match: Sendable, Equatable {
+        public var id: Int64
+        public var similarity: Float
+        /// Share of the query's stems found at the start of the task's words.
+        public var keywordShare: Float
+    }
+
+    /// The `limit` best tasks by similarity + keywordWeight × keyword share.
+    public func top(_ query: [Float], stems: [String], keywordWeight: Float, limit: Int, includeDone: Bool) -> [Match] {
+        let sims = similarities(query)
+        let counts = stems.isEmpty ? [:] : keywordCounts(stems)
+        let n = Float(max(1, Set(stems).count))
+        func score(_ i: Int) -> Float { sims[i] + keywordWeight * Float(counts[Int32(i)] ?? 0) / n }
+        // One pass keeping the best `limit` in order (limit is small).
+        var best: [(index: Int, score: Float)] = []
+        for i in 0..<count where includeDone || !done[i] {
+            let s = score(i)
+            if best.count == limit, let last = best.last, s < last.score || (s == last.score && ids[i] > ids[last.index]) { continue }
+            let at = best.firstIndex { s > $0.score || (s == $0.score && ids[i] < ids[$0.index]) } ?? best.count
+            best.insert((i, s), at: at)
+            if best.count > limit { best.removeLast() }
+        }
+        return best.map { Match(id: ids[$0.index], similarity: sims[$0.index], keywordShare: Float(counts[Int32($0.index)] ?? 0) / n) }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import Tokenizers
+@testable import TaskService
+
+/// The in-memory search index against a brute-force reference.
+@Suite struct SearchIndexTests {
+    @Test func topMatchesBruteForce() {
+        var rng = SeededGenerator(seed: 11)
+        let words = ["invoice", "dentist", "passport", "groceries", "declutter", "garage"]
+        let entries = (0..<2_000).map { i in
+            SearchIndex.Entry(id: Int64(i + 1), done: i % 9 == 0, vector: (0..<16).map { _ in Float.random(in: -1...1, using: &rng) },
+                              text: "Task \(i) \(words[i % words.count]) \(i % 5 == 0 ? "decluttering" : "")")
+        }
+        let index = SearchIndex(entries: entries)
+        for trial in 0..<20 {
+            let q = (0..<16).map { _ in Float.random(in: -1...1, using: &rng) }
+            let stems = trial % 2 == 0 ? ["declutter", "garag"] : []
+            let includeDone = trial % 3 == 0
+            let got = index.top(q, stems: stems, keywordWeight: 0.5, limit: 7, includeDone: includeDone)
+            var expected: [(id: Int64, score: Float)] = []
+            for e in entries where includeDone || !e.done {
+                let ws = SearchIndex.words(e.text)
+                let found = stems.filter { s in ws.contains { $0.hasPrefix(s) } }.count
+                let share: Float = stems.isEmpty ? 0 : Float(found) / Float(stems.count)
+                var dot: Float = 0
+                for k in 0..<16 { dot += q[k] * e.vector[k] }
+                expected.append((e.id, dot + 0.5 * share))
+            }
+            expected.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+            expected = Array(expected.prefix(7))
+            #expect(got.map(\.id) == expected.map(\.id))
+            for (g, e) in zip(got, expected) { #expect(abs(g.similarity + 0.5 * g.keywordShare - e.score) < 1e-4) }
+        }
+    }
+
+    @Test func emptyIndexAndPrefixWords() {
+        #expect(SearchIndex(entries: []).top([], stems: ["x"], keywordWeight: 0.1, limit: 5, includeDone: true).isEmpty)
+        let index = SearchIndex(entries: [.init(id: 1, done: false, vector: [1, 0], text: "Decluttering the GARAGE"),
+                                          .init(id: 2, done: false, vector: [1, 0], text: "vacation photos")])
+        #expect(index.keywordCounts(["declutter", "garag"]) == [0: 2])
+        #expect(index.keywordCounts(["cat"]).isEmpty)  // word starts only: "vacation" does not match
+    }
+}
