@@ -9,9 +9,10 @@ CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh
 todo=.build/release/todo
 export SMART_TODO_DB="$(mktemp -d)/demo-tasks.sqlite"   # a fresh database for the demo; your own lives in ~/.local/share/smart-todo
 
-echo "== Tasks (stored in SQLite first, always)"
+echo "== Tasks: stored in SQLite first, then the AI fills what you left out (category, priority, tags)"
 $todo add "Renew passport before the Zürich trip" --due friday --priority high --tag travel
-$todo add "Buy milk and eggs" --tag groceries
+$todo add "Pay the electricity bill" --due tomorrow
+$todo add "Buy running shoes for the half marathon"
 $todo add "Quarterly planning notes" --due "in 3 days" --description - <<'NOTES'
 Budget: travel is 12% over plan; freeze new vendor contracts until Q2.
 
@@ -20,16 +21,31 @@ updated headcount sheet before Friday.
 
 Office: the lease renewal needs a signature from legal; book a room for the all-hands.
 NOTES
-$todo add "Book a dentist appointment for the kids"
+$todo add "Book a dentist appointment for the kids" --async
+$todo add "URGENT: rotate the leaked API key"
 $todo add "Submit expense receipts to accounting" --due +2w
+echo
+echo "== The queued task (--async) is enriched by the next \`todo enrich\`"
+$todo enrich
 $todo list
-$todo show 3
+$todo show 4
 echo
 echo "== Search by meaning (no shared words needed) and by words"
 $todo search "dental checkup for the children" --limit 2
 $todo search "travel documents" --limit 2
 $todo search "headcount" --limit 2
+echo
+echo "== Why a priority: the urgency score term by term"
+$todo explain 2
+$todo explain 6
+echo
+echo "== Near-duplicates, edits that stick, undo"
+$todo add "Pay electricity bill"
+$todo similar 2
+$todo edit 3 --remove-tag "$($todo show 3 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["tags"][0])')"
+$todo undo
 $todo done 2
+$todo stats
 $todo list --status all --json
 echo
 echo "== Tokenizing a task with the all-MiniLM-L6-v2 tokenizer (offsets are code points of the input)"

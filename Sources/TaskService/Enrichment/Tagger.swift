@@ -11,7 +11,8 @@ struct Tagger: Sendable {
         a an the and or of for to in on at by with from up out off my our your his her their its this that these those is are was be been \
         it i me we you he she they them us before after about into over under new old via vs per re w just also some any all more most other \
         than then so not no yes can will would should could must one two three first last next week weekly today tomorrow day days month \
-        am pm it's i'm don't has have had get got him whole rest again still very really there here what when where which who how
+        am pm it's i'm don't has have had get got him whole rest again still very really there here what when where which who how \
+        urgent urgently asap important quick quickly soon
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
     static let leadingVerbs: Set<String> = Set("""
         buy order make do go need want pay book call email send get fix renew submit request prep prepare write read sign check compare \

@@ -8,9 +8,10 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Find tasks by meaning and by words.",
         discussion: """
-        Ranks tasks by the cosine similarity of their all-MiniLM-L6-v2 embeddings to the
-        query, plus a bonus for the query's words found in the task (case-insensitive):
-        a query needs no word in common with a task to find it. Tasks without a current
+        Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2
+        embedding with the task's whole text, title and tags, plus 0.15 × the share of
+        the query's word stems that start a word of the task (case-insensitive): a query
+        needs no word in common with a task to find it. Tasks without a current
         embedding are embedded first (once; results are stored in the database).
 
         Examples:
@@ -33,6 +34,7 @@ struct SearchCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
@@ -49,9 +51,11 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         _ = try engine.applyThreads()
-        let tasks = try store.open()
-        let embedder = try SentenceEmbedder(bundle: openEmbeddingBundle(nil))
-        let hits = try storeCall { try TaskSearch(embeddings: TaskEmbeddings(store: tasks, embedder: embedder)).search(query, limit: limit, includeDone: all) }
+        let session = try EnrichmentSession(store: store, settings: settings)
+        // The model loads only if something is not cached yet (a new task's text, a new query).
+        let hits = try enrichmentCall {
+            try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint())).search(query, limit: limit, includeDone: all)
+        }
         if json {
             print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, task: TaskOutput($0.task)) }))
         } else if hits.isEmpty {
