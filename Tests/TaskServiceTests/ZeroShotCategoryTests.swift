@@ -1,0 +1,34 @@
+import Foundation
+import Inference
+import Testing
+@testable import TaskService
+
+/// With an NLI bundle installed, categories come from zero-shot classification (here the
+/// small random-weight BERT NLI fixture: the numbers are arbitrary, the plumbing is not).
+@Suite struct ZeroShotCategoryTests {
+    @Test func categoriesComeFromTheNLIModelAndItsCache() throws {
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: weights, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: weights.appendingPathComponent(ModelRegistry.embeddingBundleName),
+                                                   withDestinationURL: EnricherTests.weights.appendingPathComponent(ModelRegistry.embeddingBundleName))
+        let checkpoint = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("InferenceTests/Fixtures/nli/bert/checkpoint")
+        _ = try CheckpointConverter(input: checkpoint, output: weights.appendingPathComponent("nli-bert")).convert(name: "nli-bert")
+        let nli = try ZeroShotClassifier(bundle: ModelBundle(directory: weights.appendingPathComponent("nli-bert")))
+
+        let store = try TaskStore()
+        let settings = EnrichmentSettings()
+        let task = try store.add(TodoTask(title: "Pay the electricity bill", description: "before Friday"))
+        let enriched = try Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: weights)).enrich(ids: [task.id!])[0]
+
+        let labels = settings.categories.map(\.name)
+        let direct = try nli.classify("Pay the electricity bill\nbefore Friday", labels: labels, template: settings.zeroShotTemplate)
+        let expected = Double(direct.scores[0]) >= 2.0 / Double(labels.count) ? direct.labels[0] : Enricher.uncategorized
+        #expect(enriched.category == expected)
+        #expect(enriched.provenance["category"]?.model == nli.bundle.config.fingerprint)
+        #expect(abs((enriched.provenance["category"]?.score ?? 0) - Double(direct.scores[0])) < 1e-6)
+        #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
+        // Priority and tags still come from the embedding model.
+        #expect(enriched.provenance["tags"]?.model != nli.bundle.config.fingerprint)
+    }
+}
