@@ -13,16 +13,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
-        // OpenBLAS through its C header; apt package libopenblas-dev.
-        .systemLibrary(
-            name: "CBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
+        // OpenBLAS's sgemm, loaded on first use (apt package libopenblas-dev; see Sources/BLAS/blas.c).
+        .target(name: "BLAS", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .target(name: "Tokenizers"),
         .target(
             name: "Inference",
-            dependencies: ["CBLAS", "Tokenizers"],
+            dependencies: ["BLAS", "Tokenizers"],
             // AVX2 + FMA (haswell, i.e. x86-64-v3): without it Swift emits SSE only and the kernels run at a quarter speed.
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]
         ),

@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// How many threads the engine uses: one setting for the whole process.
@@ -23,9 +22,8 @@ public enum ThreadSetting {
     }
 
     /// Applies `threads` to the engine's own parallel loops; OpenBLAS itself runs
-    /// single-threaded inside each of them (see `Gemm`).
+    /// single-threaded inside each of them (it is loaded that way: Sources/BLAS/blas.c).
     public static func apply(_ threads: Int) {
-        openblas_set_num_threads(1)
         EngineThreads.set(threads)
     }
 }

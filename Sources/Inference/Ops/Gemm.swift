@@ -1,9 +1,9 @@
-import CBLAS
+import BLAS
 import Foundation
 
 /// The one place the engine calls BLAS. Weights are stored as Hugging Face
 /// stores them, `[out, in]` row-major, so a linear layer is `X · Wᵀ` in a single
-/// `cblas_sgemm` (row-major, no-trans × trans) over all batch·sequence rows.
+/// `cblas_sgemm` (row-major, no-trans × trans; OpenBLAS, loaded on first use) over all batch·sequence rows.
 /// Leading dimensions let attention address one head's columns in place.
 ///
 /// Threads: OpenBLAS stays single-threaded (its spinning pool was slower than one
@@ -68,7 +68,7 @@ public enum Gemm {
     ) {
         guard m > 0, n > 0 else { return }
         precondition((lda ?? k) >= k && (ldb ?? k) >= k && (ldc ?? n) >= n, "leading dimensions shorter than rows")
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+        smart_todo_sgemm(SmartTodoBLASNoTrans, SmartTodoBLASTrans,
                     /* m= */ Int32(m), /* n= */ Int32(n), /* k= */ Int32(k),
                     /* alpha= */ alpha, a, /* lda= */ Int32(lda ?? k), b, /* ldb= */ Int32(ldb ?? k),
                     /* beta= */ beta, c, /* ldc= */ Int32(ldc ?? n))
@@ -81,7 +81,7 @@ public enum Gemm {
     ) {
         guard m > 0, n > 0 else { return }
         precondition((lda ?? k) >= k && (ldb ?? n) >= n && (ldc ?? n) >= n, "leading dimensions shorter than rows")
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+        smart_todo_sgemm(SmartTodoBLASNoTrans, SmartTodoBLASNoTrans,
                     /* m= */ Int32(m), /* n= */ Int32(n), /* k= */ Int32(k),
                     /* alpha= */ alpha, a, /* lda= */ Int32(lda ?? k), b, /* ldb= */ Int32(ldb ?? n),
                     /* beta= */ beta, c, /* ldc= */ Int32(ldc ?? n))

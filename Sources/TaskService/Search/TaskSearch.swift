@@ -33,7 +33,7 @@ public struct TaskSearch: Sendable {
     public func search(_ query: String, in index: SearchIndex, limit: Int = 10, includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
         let matches = index.top(q, stems: Self.words(query), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
-        return try matches.compactMap { m in
+        return matches.compactMap { m in
             guard let task = try? embeddings.store.task(id: m.id) else { return nil }
             return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare, similarity: m.similarity, keywordShare: m.keywordShare)
         }

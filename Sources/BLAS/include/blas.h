@@ -1,0 +1,13 @@
+// OpenBLAS's sgemm, loaded on first use (see blas.c for why not at link time).
+#ifndef SMART_TODO_BLAS_H
+#define SMART_TODO_BLAS_H
+
+enum SmartTodoBLASLayout { SmartTodoBLASRowMajor = 101 };
+enum SmartTodoBLASTranspose { SmartTodoBLASNoTrans = 111, SmartTodoBLASTrans = 112 };
+
+/// cblas_sgemm with the row-major layout: C = alpha · op(A) · op(B) + beta · C.
+void smart_todo_sgemm(enum SmartTodoBLASTranspose transA, enum SmartTodoBLASTranspose transB,
+                      int m, int n, int k, float alpha, const float *a, int lda,
+                      const float *b, int ldb, float beta, float *c, int ldc);
+
+#endif
