@@ -20,7 +20,8 @@ public final class TaskStore: Sendable {
         config.busyMode = .timeout(10)  // other processes writing: wait rather than fail
         do {
             writer = try DatabasePool(path: url.path, configuration: config)
-            try Migrations.migrator.migrate(writer)
+            // Checking is a read; only a database that needs a migration takes the write lock.
+            if try !writer.read(Migrations.migrator.hasCompletedMigrations) { try Migrations.migrator.migrate(writer) }
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: url.path)
         }
