@@ -73,9 +73,12 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws -> JSONValue {
         i += 1
-        var result: [String: JSONValue] = [:]
+        // Pairs first, then one dictionary of the right size: a vocabulary object has 30,000+
+        // keys, and growing a dictionary to that size rehashes it many times.
+        var pairs: [(String, JSONValue)] = []
+        func result() -> [String: JSONValue] { Dictionary(pairs, uniquingKeysWith: { _, last in last }) }
         skipSpace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object(result) }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object([:]) }
         while true {
             skipSpace()
             guard i < bytes.count else { throw endOfFile }
@@ -85,10 +88,10 @@ public struct JSONParser {
             guard i < bytes.count else { throw endOfFile }
             guard bytes[i] == UInt8(ascii: ":") else { throw Failure(offset: i, message: "expected ':' after the key") }
             i += 1
-            result[key] = try value(depth: depth + 1)
+            pairs.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard i < bytes.count else { throw endOfFile }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(result) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(result()) }
             guard bytes[i] == UInt8(ascii: ",") else { throw Failure(offset: i, message: "expected ',' or '}'") }
             i += 1
         }
