@@ -40,6 +40,16 @@ import Testing
         #expect(try queue.pending(now: now).first?.attempts == 0)
     }
 
+    @Test func staleJobsAreTheOldDueOnes() throws {
+        let store = try TaskStore()
+        let queue = EnrichmentQueue(store: store)
+        let old = try store.add(TodoTask(title: "left by a killed run"), enqueue: true, now: now)
+        _ = try store.add(TodoTask(title: "just added"), enqueue: true, now: now.addingTimeInterval(50))
+        #expect(try queue.stale(olderThan: 60, limit: 8, now: now.addingTimeInterval(70)).map(\.taskID) == [old.id!])
+        try queue.markFailed([try queue.pending(now: now)[0].id], error: "x", now: now.addingTimeInterval(70))  // waiting for its retry
+        #expect(try queue.stale(olderThan: 60, limit: 8, now: now.addingTimeInterval(80)).isEmpty)
+    }
+
     @Test func withoutAModelJobsStayPendingUntouched() throws {
         let store = try TaskStore()
         let queue = EnrichmentQueue(store: store)

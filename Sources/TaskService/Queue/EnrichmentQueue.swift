@@ -54,6 +54,14 @@ public struct EnrichmentQueue: Sendable {
         }
     }
 
+    /// Due pending jobs older than `age` (left by an interrupted run, or queued with --async), oldest first.
+    public func stale(olderThan age: TimeInterval, limit: Int, now: Date = Date()) throws -> [Job] {
+        try store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM enrichment_job WHERE state = 'pending' AND not_before <= ? AND created <= ? ORDER BY id LIMIT ?",
+                             arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970 - age, limit]).map(Self.job)
+        }
+    }
+
     public func failed() throws -> [Job] {
         try store.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM enrichment_job WHERE state = 'failed' ORDER BY id").map(Self.job) }
     }

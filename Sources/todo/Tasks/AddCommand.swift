@@ -97,7 +97,9 @@ struct AddCommand: ParsableCommand {
             _ = try engine.applyThreads()
             let report = try session.runPending(taskID: task.id!, quiet: true)
             if let error = report.errors.first { printError("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
-            return try session.store.task(id: task.id!)
+            let enriched = try session.store.task(id: task.id!)
+            session.finishLeftovers(maxTextLength: Self.inlineBudget)
+            return enriched
         } catch {
             printError("note: the task is stored, but enriching it failed (\(error)); it stays queued for `todo enrich`")
             return nil

@@ -37,6 +37,21 @@ struct EnrichmentSession {
     }
 }
 
+extension EnrichmentSession {
+    /// A command that enriches also finishes a few jobs left behind (an interrupted run,
+    /// --async adds) once they are a minute old; never a reason to fail the command.
+    func finishLeftovers(maxTextLength: Int) {
+        let jobs = ((try? queue.stale(olderThan: 60, limit: 8)) ?? []).filter { job in
+            guard let t = try? store.task(id: job.taskID) else { return false }
+            return t.title.count + t.description.count <= maxTextLength  // long ones wait for `todo enrich`
+        }
+        guard !jobs.isEmpty else { return }
+        if let report = try? queue.run(enricher, jobs: jobs), report.enriched > 0 {
+            printError("note: also finished \(report.enriched) queued task(s)")
+        }
+    }
+}
+
 /// The command line as typed, naming an entry of `todo undo`.
 var commandLineForUndo: String {
     (["todo"] + CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " ")
