@@ -110,6 +110,10 @@ import Testing
         #expect(phrases.contains("rain jacket") && phrases.contains("jacket") && phrases.contains("trip"))
         #expect(!phrases.contains("buy") && !phrases.contains("for the") && !phrases.contains("new rain"))
         #expect(Tagger.candidates(title: "", description: "").isEmpty)
+        // Phrases never span punctuation; dotted names stay whole.
+        let boots = Tagger.candidates(title: "Order football boots for Jonas (size 34)", description: "renew smartlist.io. Then relax").map(\.phrase)
+        #expect(boots.contains("football boots") && boots.contains("jonas") && !boots.contains("jonas size"))
+        #expect(boots.contains("smartlist.io") && !boots.contains("smartlist.io then"))
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {

@@ -40,8 +40,12 @@ struct Tagger: Sendable {
     static func candidates(title: String, description: String) -> [Candidate] {
         var order: [String] = []
         var bonus: [String: Double] = [:]
-        for (text, b) in [(title, 1.0), (String(description.prefix(300)), 0.0)] {
-            let words = TextFeatures.words(text)
+        // Phrases never span punctuation: "Jonas (size 34)" gives "jonas", not "jonas size".
+        let segments = { (text: String) in
+            text.replacingOccurrences(of: ". ", with: "\n").split { ",;:()[]{}!?\"/|+&—–\n".contains($0) }.map(String.init)
+        }
+        for (segment, b) in segments(title).map({ ($0, 1.0) }) + segments(String(description.prefix(300))).map({ ($0, 0.0) }) {
+            let words = TextFeatures.words(segment)
             for n in 1...2 where words.count >= n {
                 for i in 0...(words.count - n) {
                     let gram = Array(words[i..<(i + n)])
