@@ -49,17 +49,19 @@ enum VocabularyFiles {
     }
 
     static func jsonVocabulary(_ object: [String: JSONValue], path: String, field: String) throws -> Vocabulary {
-        var ids: [String: Int] = [:]
-        ids.reserveCapacity(object.count)
-        var seen = Set<Int>(minimumCapacity: object.count)
-        for (token, value) in object {
-            guard let n = value.int, n >= 0 else {
-                throw TokenizerError.missingField(path: path, field: field.isEmpty ? token : "\(field).\(token)")
-            }
-            if !seen.insert(n).inserted {
+        // mapValues keeps the dictionary's hash table: no token is hashed again.
+        let ids = try object.mapValues { value -> Int in
+            guard let n = value.int, n >= 0 else { return -1 }
+            return n
+        }
+        var seen = [Bool](repeating: false, count: ids.count)
+        for (token, n) in ids {
+            guard n >= 0 else { throw TokenizerError.missingField(path: path, field: field.isEmpty ? token : "\(field).\(token)") }
+            if n >= seen.count { seen += [Bool](repeating: false, count: n - seen.count + 1) }
+            if seen[n] {
                 throw TokenizerError.unsupported(path: path, component: "vocabulary", detail: "id \(n) is given to two tokens, one of them '\(token)'")
             }
-            ids[token] = n
+            seen[n] = true
         }
         return Vocabulary(ids: ids)
     }
