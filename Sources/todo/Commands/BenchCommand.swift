@@ -120,7 +120,6 @@ struct BenchCommand: ParsableCommand {
     private func benchEmbeddings(_ report: inout BenchReport, reference: ReferenceRunner?, threads: Int) throws {
         let directory = model.map { URL(fileURLWithPath: $0) } ?? DefaultPaths.defaultEmbeddingModel
         let load = try Timing.measure(iterations: 20, warmup: 1) { _ = try SentenceEmbedder(bundle: ModelBundle(directory: directory)) }
-        let tokenizerLoad = try Timing.measure(iterations: 20, warmup: 1) { _ = try Tokenizer.load(from: directory.appendingPathComponent("tokenizer.json").path) }
         let embedder = try SentenceEmbedder(bundle: ModelBundle(directory: directory))
         let tok = embedder.bundle.tokenizer
         let long256 = EmbeddingWorkloads.text(tokens: 254, tokenizer: tok)   // 256 with [CLS] and [SEP]
@@ -140,7 +139,6 @@ struct BenchCommand: ParsableCommand {
             report.add(w.key.replacingOccurrences(of: "_ms", with: "_p95_ms"), t.p95, "\(w.label) (ours, p95)", unit: "ms")
         }
         report.add("load_ms", load.median, "bundle load (ours, median)", unit: "ms")
-        report.add("load_tokenizer_ms", tokenizerLoad.median, "of which the tokenizer (ours, median)", unit: "ms")
         guard let reference else { return }
         let inputs = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-embed-\(getpid()).json")
         defer { try? FileManager.default.removeItem(at: inputs) }
