@@ -120,4 +120,18 @@ import Testing
         #expect(stats.entries == 3 && stats.hits >= 1 && stats.byOperation == ["embedding": 3])
         #expect(try second.clear() == 3 && second.statistics().entries == 0)
     }
+
+    @Test func refreshingSomeTasksEmbedsOnlyThose() throws {
+        let store = try TaskStore()
+        let ids = try ["Pay rent", "Book dentist", "Buy milk"].map { try store.add(TodoTask(title: $0)).id! }
+        let seen = Mutex<[String]>([])
+        let embeddings = TaskEmbeddings(store: store, model: "fake") { texts in
+            seen.withLock { $0 += texts }
+            return texts.map { _ in SentenceEmbedder.Embedding(vector: [1, 0], windows: 1) }
+        }
+        #expect(try embeddings.refresh(ids: [ids[1]]) == 1)
+        #expect(seen.withLock { $0 } == ["Book dentist"])
+        #expect(try embeddings.refresh(ids: [ids[1]]) == 0)   // current: nothing to do
+        #expect(try embeddings.refresh() == 2)                // the other two
+    }
 }

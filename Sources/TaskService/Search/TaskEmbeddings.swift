@@ -37,10 +37,23 @@ public struct TaskEmbeddings: Sendable {
     /// Embeds every live task (or only `ids`) whose vectors are missing or stale; returns how many were embedded.
     @discardableResult
     public func refresh(ids: [Int64]? = nil, batchSize: Int = 64) throws -> Int {
-        var tasks = try store.tasks(status: nil)
-        if let ids { let wanted = Set(ids); tasks = tasks.filter { wanted.contains($0.id!) } }
+        // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
+        let tasks = try ids.map { ids in
+            try store.writer.read { db in try TodoTask.fetchAll(db, keys: ids).filter { $0.status != .deleted } }
+        } ?? store.tasks(status: nil)
         let current: [Int64: String] = try store.writer.read { db in
-            let rows = try GRDB.Row.fetchAll(db, sql: "SELECT task_id, content FROM task_embedding WHERE model = ?", arguments: [model])
+            let sql = "SELECT task_id, content FROM task_embedding WHERE model = ?"
+            let rows: [GRDB.Row]
+            if let ids {
+                // In chunks: SQLite limits the number of bound values per statement.
+                rows = try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [GRDB.Row] in
+                    let chunk = ids[start..<min(start + 500, ids.count)]
+                    return try GRDB.Row.fetchAll(db, sql: sql + " AND task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
+                                                 arguments: StatementArguments([model as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible }))
+                }
+            } else {
+                rows = try GRDB.Row.fetchAll(db, sql: sql, arguments: [model])
+            }
             return Dictionary(uniqueKeysWithValues: rows.map { ($0["task_id"] as Int64, $0["content"] as String) })
         }
         let stale = tasks.filter { current[$0.id!] != Self.contentKey($0) }
