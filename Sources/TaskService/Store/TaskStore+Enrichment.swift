@@ -19,11 +19,13 @@ extension TaskStore {
     }
 
     /// (category, combined vector) of live tasks whose category the user chose: examples of how this user files things.
+    /// The most recent 2,000 at most, so enriching stays cheap in a large database.
     func userCategorizedVectors(model: String) throws -> [(String, [Float])] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.category, e.vector, e.title_vector FROM task t JOIN task_embedding e ON e.task_id = t.id AND e.model = ?
                 WHERE t.status != 'deleted' AND t.category IS NOT NULL AND json_extract(t.provenance, '$.category') IS NULL
+                ORDER BY t.id DESC LIMIT 2000
                 """, arguments: [model]).map { row in
                 let full = TaskEmbeddings.floats(row["vector"])
                 let title: Data? = row["title_vector"]
