@@ -68,6 +68,28 @@ import Testing
         #expect(out.category == firstResult.category && out.tags == firstResult.tags && out.priority == firstResult.priority)
     }
 
+    @Test func decisionsAreCachedPerUserStateAndSettings() throws {
+        let store = try TaskStore()
+        let e = enricher(store)
+        let a = try store.add(TodoTask(title: "Water the tomato plants"))
+        _ = try e.enrich(ids: [a.id!], now: now)
+        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 1)
+        let same = try store.add(TodoTask(title: "Water the tomato plants"))
+        _ = try e.enrich(ids: [same.id!], now: now)
+        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 1)  // reused
+        // The user files a task themselves: what decisions learn from changes, so a new decision is made.
+        let mine = try store.add(TodoTask(title: "Repot the basil", category: "Personal"))
+        try e.embeddings(model: e.fingerprint()).refresh(ids: [mine.id!])
+        _ = try e.enrich(ids: [same.id!], now: now)
+        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 2)
+        // Other settings: another decision too.
+        var settings = EnrichmentSettings()
+        settings.tags.count = 2
+        let other = try enricher(store, settings: settings).enrich(ids: [same.id!], now: now)[0]
+        #expect(other.tags.count <= 2)
+        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 3)
+    }
+
     @Test func categoriesAreConfigurableAndLearnFromTheUsersTasks() throws {
         var settings = EnrichmentSettings()
         settings.categories = [CategoryDefinition(name: "Alpha", description: "", examples: ["Buy milk"]),

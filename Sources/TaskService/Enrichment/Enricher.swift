@@ -22,12 +22,11 @@ public final class Enricher: Sendable {
     /// `progress(done, total)` is called after each chunk; `undo` names the command for `todo undo`.
     @discardableResult
     public func enrich(ids: [Int64], undo: String? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
-        let model = try fingerprint()
-        let context = try Context(enricher: self, model: model)
+        let decider = try Decider(enricher: self, model: try fingerprint())
         var out: [TodoTask] = []
         for start in stride(from: 0, to: ids.count, by: 32) {
             let chunk = ids[start..<min(start + 32, ids.count)].compactMap { id in try? store.task(id: id) }
-            out += try enrich(chunk, context: context, undo: undo, now: now)
+            out += try enrich(chunk, decider: decider, undo: undo, now: now)
             progress?(min(start + 32, ids.count), ids.count)
         }
         return out
@@ -35,10 +34,8 @@ public final class Enricher: Sendable {
 
     /// The priority breakdown of a task as it stands now (computed even when the user set the priority).
     public func explainPriority(_ task: TodoTask, now: Date = Date()) throws -> PriorityExplanation {
-        let model = try fingerprint()
-        let context = try Context(enricher: self, model: model)
-        let features = try TaskFeatures.compute([task], context: context)[0]
-        return Prioritizer(coefficients: settings.priority).explain(signals: features.prioritySignals(context), due: task.due, created: task.created, now: now)
+        let signals = try Decider(enricher: self, model: try fingerprint()).decisions([task])[0].signals
+        return Prioritizer(coefficients: settings.priority).explain(signals: signals, due: task.due, created: task.created, now: now)
     }
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
@@ -51,24 +48,20 @@ public final class Enricher: Sendable {
         try cache.vectors(model: model, texts: texts) { try models.embedder().embed($0) }
     }
 
-    private func enrich(_ tasks: [TodoTask], context: Context, undo: String?, now: Date) throws -> [TodoTask] {
+    private func enrich(_ tasks: [TodoTask], decider: Decider, undo: String?, now: Date) throws -> [TodoTask] {
         guard !tasks.isEmpty else { return [] }
-        let features = try TaskFeatures.compute(tasks, context: context)
         var results: [(id: Int64, fields: AIFields)] = []
-        for (task, f) in zip(tasks, features) {
+        for (task, d) in zip(tasks, try decider.decisions(tasks)) {
             var fields = AIFields()
-            if !task.isUserSet("category") { fields.category = try category(for: task, features: f, context: context) }
+            if !task.isUserSet("category") { fields.category = (d.category, d.categoryScore, d.categorySource) }
             if !task.isUserSet("priority") {
-                let e = Prioritizer(coefficients: settings.priority).explain(signals: f.prioritySignals(context), due: task.due, created: task.created, now: now)
+                let e = Prioritizer(coefficients: settings.priority).explain(signals: d.signals, due: task.due, created: task.created, now: now)
                 fields.priority = (e.priority, e.score)
             }
-            if !task.isUserSet("tags") {
-                let picked = f.tags(context: context, removed: Set(task.removedTags.map(TextFeatures.tagKey)))
-                fields.tags = (picked.map(\.tag), picked.isEmpty ? 0 : picked.map(\.score).reduce(0, +) / Double(picked.count))
-            }
+            if !task.isUserSet("tags") { fields.tags = (d.tags, d.tagScore) }
             results.append((task.id!, fields))
         }
-        let model = context.model
+        let model = decider.model
         let computed = results
         let stored = try store.write { db in
             var snapshots: [UndoLog.Snapshot] = []
@@ -94,7 +87,7 @@ public final class Enricher: Sendable {
         return TaskEmbeddings(store: store, model: model) { try models.embedder().embed($0) }
     }
 
-    private func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String) {
+    func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String) {
         if let zeroShot = context.zeroShot {
             let labels = settings.categories.map(\.name)
             let key = ResultCache.key(model: zeroShot.fingerprint, operation: "zero-shot", parameters: labels.joined(separator: "\u{1E}") + "\u{1F}" + settings.zeroShotTemplate, text: f.text)
@@ -174,6 +167,80 @@ public final class Enricher: Sendable {
                 zeroShot = nil
             }
         }
+    }
+}
+
+/// What enrichment concluded from a task's text, the settings and the user's own tags and
+/// filing: cached whole, so a repeated task needs neither the model nor the example banks.
+/// Priority keeps only its text signals; the date terms are computed when applied.
+struct Decision: Codable, Sendable {
+    var category: String?
+    var categoryScore: Double
+    var categorySource: String
+    var signals: PrioritySignals
+    var tags: [String]
+    var tagScore: Double
+}
+
+/// Makes decisions through the cache; builds the enrichment context (banks, user examples)
+/// only when some decision is missing.
+final class Decider {
+    let enricher: Enricher
+    let model: String
+    /// Settings, the user's tags and filing, and the NLI model: what a decision depends on besides the text.
+    let parameters: String
+    private var loaded: Enricher.Context?
+
+    init(enricher: Enricher, model: String) throws {
+        self.enricher = enricher
+        self.model = model
+        let nli = try enricher.models.zeroShotDirectory().flatMap { try ModelRegistry.config($0)?.fingerprint } ?? ""
+        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(model: model), nli].joined(separator: "\u{1F}")
+    }
+
+    private func context() throws -> Enricher.Context {
+        if let c = loaded { return c }
+        let c = try Enricher.Context(enricher: enricher, model: model)
+        loaded = c
+        return c
+    }
+
+    func decisions(_ tasks: [TodoTask]) throws -> [Decision] {
+        let keys = tasks.map { ResultCache.key(model: model, operation: "decision", parameters: parameters, text: TaskEmbeddings.text(of: $0)) }
+        let cached = try enricher.cache.values(keys)
+        func removed(_ t: TodoTask) -> Set<String> { Set(t.removedTags.map(TextFeatures.tagKey)) }
+        var out = [Decision?](repeating: nil, count: tasks.count)
+        var misses: [Int] = []
+        for (i, t) in tasks.enumerated() {
+            if let d = cached[keys[i]].flatMap({ try? JSONDecoder().decode(Decision.self, from: $0) }),
+               !d.tags.contains(where: { removed(t).contains(TextFeatures.tagKey($0)) }) {
+                out[i] = d
+            } else {
+                misses.append(i)
+            }
+        }
+        guard !misses.isEmpty else { return out.map { $0! } }
+        let context = try context()
+        let features = try TaskFeatures.compute(misses.map { tasks[$0] }, context: context)
+        var entries: [(key: String, operation: String, value: Data)] = []
+        for (f, i) in zip(features, misses) {
+            let t = tasks[i]
+            let (category, score, source) = try enricher.category(for: t, features: f, context: context)
+            let tags = f.tags(context: context, removed: removed(t))
+            let d = Decision(category: category, categoryScore: score, categorySource: source, signals: f.prioritySignals(context),
+                             tags: tags.map(\.tag), tagScore: tags.isEmpty ? 0 : tags.map(\.score).reduce(0, +) / Double(tags.count))
+            out[i] = d
+            // A decision shaped by this task's removed tags is not the text's answer: not cached.
+            if t.removedTags.isEmpty { entries.append((keys[i], "decision", try JSONEncoder().encode(d))) }
+            // Each tag's own vector, for search (a lexicon tag's came from the bank entry).
+            for tag in tags {
+                guard let vector = tag.vector else { continue }
+                entries.append((ResultCache.key(model: model, operation: "embedding", parameters: "", text: tag.tag), "embedding",
+                                ResultCache.encodeEmbedding(.init(vector: vector, windows: 1))))
+            }
+        }
+        try enricher.cache.store(entries)
+        return out.map { $0! }
     }
 }
 

@@ -63,7 +63,7 @@ struct Tagger: Sendable {
 
     /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
     func pick(taskVector: [Float], pool: [(phrase: String, bonus: Double, words: Int)], vectors: [[Float]],
-              knownTags: Set<String>, removed: Set<String>) -> [(tag: String, score: Double)] {
+              knownTags: Set<String>, removed: Set<String>) -> [(tag: String, score: Double, index: Int)] {
         let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
         var relevance: [Double] = []
         for (i, entry) in pool.enumerated() {
@@ -104,6 +104,6 @@ struct Tagger: Sendable {
             chosenKeys.append(TextFeatures.tagKey(pool[b].phrase))
         }
         // The user's spelling of a tag they already use.
-        return chosen.map { (known[TextFeatures.tagKey(pool[$0].phrase)] ?? pool[$0].phrase, relevance[$0]) }
+        return chosen.map { (known[TextFeatures.tagKey(pool[$0].phrase)] ?? pool[$0].phrase, relevance[$0], $0) }
     }
 }

@@ -46,7 +46,9 @@ struct TaskFeatures {
                             consequential: context.consequential)
     }
 
-    func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double)] {
+    /// The picked tags with their scores and, when the tag is the phrase itself (not the user's
+    /// spelling of it), its vector: cached under the tag's text, so search needs no model.
+    func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double, vector: [Float]?)] {
         let settings = context.enricher.settings.tags
         let task = combined
         var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count) }
@@ -61,7 +63,7 @@ struct TaskFeatures {
             }
         }
         return Tagger(settings: settings).pick(taskVector: task, pool: pool, vectors: vectors,
-                                               knownTags: Set(context.knownTags.map(\.0)), removed: removed)
+                                               knownTags: Set(context.knownTags.map(\.0)), removed: removed).map { ($0.tag, $0.score, $0.tag == pool[$0.index].phrase ? vectors[$0.index] : nil) }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Inference
 
 extension TaskStore {
     /// Tags the user set themselves on live tasks (not AI suggestions), most used first.
@@ -32,5 +33,18 @@ extension TaskStore {
                 return (row["category"], normalized(zip(full, title.map(TaskEmbeddings.floats) ?? full).map { $0 + $1 }))
             }
         }
+    }
+
+    /// A digest of what decisions learn from the user — their tags and which tasks they filed
+    /// where — without reading any vector: part of the decision cache key.
+    func userStateDigest(model: String) throws -> String {
+        let filed: [String] = try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.id, t.category, e.content FROM task t LEFT JOIN task_embedding e ON e.task_id = t.id AND e.model = ?
+                WHERE t.status != 'deleted' AND t.category IS NOT NULL AND json_extract(t.provenance, '$.category') IS NULL
+                ORDER BY t.id DESC LIMIT 2000
+                """, arguments: [model]).map { "\($0["id"] as Int64) \($0["category"] as String) \(($0["content"] as String?) ?? "-")" }
+        }
+        return SHA256.hex((try userTags() + ["\u{1E}"] + filed).joined(separator: "\u{1F}"))
     }
 }
