@@ -25,7 +25,7 @@ public struct CategoryDefinition: Codable, Sendable, Equatable {
 /// changed setting never returns an old answer.
 public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public var categories: [CategoryDefinition] = CategoryDefinition.defaults
-    /// Below this best-category score the categorizer abstains ("Uncategorized").
+    /// Below this similarity of the best category's nearest examples the categorizer abstains ("Uncategorized").
     public var categoryThreshold: Double = 0.15
     /// How many nearest examples per category are averaged.
     public var categoryNeighbours: Int = 5
