@@ -68,7 +68,7 @@ public enum EnrichmentError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .modelMissing(let path):
-            return "no embedding model at \(path); install it with `bash Tools/fetch-weights.sh` (the task is kept and its AI fields stay queued)"
+            return "no embedding model at \(path); install it with `bash Tools/fetch-weights.sh`. Tasks are never lost: AI fields wait in the queue until then"
         }
     }
 }
