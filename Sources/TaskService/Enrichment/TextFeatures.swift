@@ -49,18 +49,4 @@ enum TextFeatures {
         parts.append(current)
         return Array(parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 3 }.prefix(limit))
     }
-
-    /// Does `text` (lowercased) contain `phrase` as whole words?
-    static func containsPhrase(_ text: String, _ phrase: String) -> Bool {
-        var search = text.startIndex..<text.endIndex
-        while let r = text.range(of: phrase, range: search) {
-            let beforeOK = r.lowerBound == text.startIndex || !isWordCharacter(text[text.index(before: r.lowerBound)])
-            let afterOK = r.upperBound == text.endIndex || !isWordCharacter(text[r.upperBound])
-            if beforeOK && afterOK { return true }
-            search = r.upperBound..<text.endIndex
-        }
-        return false
-    }
-
-    private static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
 }
