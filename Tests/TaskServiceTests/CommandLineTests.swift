@@ -23,14 +23,14 @@ import Testing
         var err: String
     }
 
-    /// Runs `todo args --db <this test's database>` (`eval` has no database of its own).
+    /// Runs `todo args --db <this test's database>`, without --db for the commands that have no database.
     func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build the todo executable first (swift build --build-tests)"])
         }
         let p = Process()
         p.executableURL = Self.binary
-        p.arguments = args.first == "eval" ? args : args + ["--db", db]
+        p.arguments = ["eval", "classify", "embed", "tokenize", "models"].contains(args.first ?? "") ? args : args + ["--db", db]
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
         p.standardOutput = out

@@ -6,7 +6,8 @@ import Testing
 /// With an NLI bundle installed, categories come from zero-shot classification (here the
 /// small random-weight BERT NLI fixture: the numbers are arbitrary, the plumbing is not).
 @Suite struct ZeroShotCategoryTests {
-    @Test func categoriesComeFromTheNLIModelAndItsCache() throws {
+    /// A weights directory holding the real MiniLM bundle (linked) and the converted BERT NLI fixture.
+    static func weightsWithNLI() throws -> URL {
         let weights = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: weights, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: weights.appendingPathComponent(ModelRegistry.embeddingBundleName),
@@ -14,6 +15,11 @@ import Testing
         let checkpoint = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("InferenceTests/Fixtures/nli/bert/checkpoint")
         _ = try CheckpointConverter(input: checkpoint, output: weights.appendingPathComponent("nli-bert")).convert(name: "nli-bert")
+        return weights
+    }
+
+    @Test func categoriesComeFromTheNLIModelAndItsCache() throws {
+        let weights = try Self.weightsWithNLI()
         let nli = try ZeroShotClassifier(bundle: ModelBundle(directory: weights.appendingPathComponent("nli-bert")))
 
         let store = try TaskStore()
@@ -30,5 +36,16 @@ import Testing
         #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
         // Priority and tags still come from the embedding model.
         #expect(enriched.provenance["tags"]?.model != nli.bundle.config.fingerprint)
+    }
+
+    @Test func classifyFindsTheInstalledNLIBundleOrSaysHowToInstallOne() throws {
+        let cli = CommandLineTests()
+        let missing = try cli.todo(["classify", "Pay the bill", "--labels", "finance,work"], environment: ["SMART_TODO_WEIGHTS": "/nonexistent-weights"])
+        #expect(missing.status == 1 && missing.err.contains("No NLI model installed") && missing.err.contains("convert-weights"))
+        let found = try cli.todo(["classify", "Pay the bill", "--labels", "finance,work", "--json"],
+                                 environment: ["SMART_TODO_WEIGHTS": try Self.weightsWithNLI().path])
+        #expect(found.status == 0, "\(found.err)")
+        let result = try JSONSerialization.jsonObject(with: Data(found.out.utf8)) as! [String: Any]
+        #expect(Set(result["labels"] as! [String]) == ["finance", "work"])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import TaskService
 
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -101,16 +102,8 @@ struct ClassifyCommand: ParsableCommand {
 
     private func openClassifier() throws -> ZeroShotClassifier {
         let weights = DefaultPaths.weightsDirectory
-        var candidates: [URL] = []
-        if let model {
-            candidates = [URL(fileURLWithPath: model)]
-        } else {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: weights.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
-            candidates = names.map { weights.appendingPathComponent($0) }.filter {
-                (try? ModelBundle(directory: $0))?.config.task == "sequence-classification"
-            }
-        }
-        guard let directory = candidates.first else {
+        // The same discovery enrichment uses: the first classification bundle by name, read from config.json alone.
+        guard let directory = model.map({ URL(fileURLWithPath: $0) }) ?? ModelRegistry(weightsDirectory: weights).zeroShotDirectory() else {
             throw CommandFailure("""
                 No NLI model installed in \(weights.path).
                 Convert a Hugging Face NLI checkpoint (BERT or RoBERTa *ForSequenceClassification, safetensors) with

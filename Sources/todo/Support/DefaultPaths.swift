@@ -1,4 +1,5 @@
 import Foundation
+import TaskService
 
 /// Where the CLI finds installed model bundles: `SMART_TODO_WEIGHTS`, else the
 /// `Weights/` directory next to the working directory or the executable's package.
@@ -23,7 +24,7 @@ enum DefaultPaths {
     }
 
     /// The embedding model's bundle.
-    static var defaultEmbeddingModel: URL { weightsDirectory.appendingPathComponent("all-MiniLM-L6-v2") }
+    static var defaultEmbeddingModel: URL { weightsDirectory.appendingPathComponent(ModelRegistry.embeddingBundleName) }
 
     /// The default tokenizer is the embedding model's.
     static var defaultTokenizer: URL { defaultEmbeddingModel }
