@@ -23,25 +23,32 @@ public struct ResultCache: Sendable {
     /// Values for the keys present; counts the hits.
     public func values(_ keys: [String], countHits: Bool = true) throws -> [String: Data] {
         guard !keys.isEmpty else { return [:] }
-        guard countHits else {
-            return try store.writer.read { db in
-                let marks = Array(repeating: "?", count: keys.count).joined(separator: ",")
-                return Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM result_cache WHERE key IN (\(marks))", arguments: StatementArguments(keys))
-                    .map { ($0["key"], $0["value"]) }, uniquingKeysWith: { a, _ in a })
-            }
-        }
+        // Reading alone needs no write lock; counting hits does.
+        guard countHits else { return try store.writer.read { try Self.fetch(db: $0, keys) } }
         return try store.write { db in
-            var found: [String: Data] = [:]
-            for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM result_cache WHERE key IN (\(marks))", arguments: StatementArguments(chunk)) {
-                    found[row["key"]] = row["value"]
-                }
-                if countHits && !found.isEmpty {
-                    try db.execute(sql: "UPDATE result_cache SET hits = hits + 1 WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
-                }
+            let found = try Self.fetch(db: db, keys)
+            try Self.chunked(Array(found.keys)) { marks, chunk in
+                try db.execute(sql: "UPDATE result_cache SET hits = hits + 1 WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
             }
             return found
+        }
+    }
+
+    private static func fetch(db: Database, _ keys: [String]) throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        try chunked(keys) { marks, chunk in
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM result_cache WHERE key IN (\(marks))", arguments: StatementArguments(chunk)) {
+                found[row["key"]] = row["value"]
+            }
+        }
+        return found
+    }
+
+    /// Runs `body` per chunk of 500 keys with its "?,?,…" placeholders: SQLite bounds the values per statement.
+    private static func chunked(_ keys: [String], _ body: (String, [String]) throws -> Void) rethrows {
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let chunk = Array(keys[start..<min(start + 500, keys.count)])
+            try body(Array(repeating: "?", count: chunk.count).joined(separator: ","), chunk)
         }
     }
 
