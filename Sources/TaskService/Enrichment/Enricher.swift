@@ -124,12 +124,12 @@ public final class Enricher: Sendable {
             let classifier: @Sendable () throws -> ZeroShotClassifier
         }
 
-        init(enricher: Enricher, model: String) throws {
+        /// `userTags` and `nliFingerprint` come from the `Decider`, which has read them already.
+        init(enricher: Enricher, model: String, userTags: [String], nliFingerprint: String?) throws {
             self.model = model
             self.enricher = enricher
             let settings = enricher.settings
             let store = enricher.store
-            let userTags = try store.userTags()
             var texts: [String] = []
             var ranges: [Range<Int>] = []
             func add(_ group: [String]) { ranges.append(texts.count..<(texts.count + group.count)); texts += group }
@@ -160,12 +160,8 @@ public final class Enricher: Sendable {
             consequential = group(n + 4)
             lexicon = Array(zip(Tagger.lexicon, group(n + 5)))
             knownTags = Array(zip(userTags, group(n + 6)))
-            if let directory = enricher.models.zeroShotDirectory(), let config = try ModelRegistry.config(directory) {
-                let models = enricher.models
-                zeroShot = ZeroShotSource(fingerprint: config.fingerprint) { try models.zeroShot()! }
-            } else {
-                zeroShot = nil
-            }
+            let models = enricher.models
+            zeroShot = nliFingerprint.map { ZeroShotSource(fingerprint: $0) { try models.zeroShot()! } }
         }
     }
 }
@@ -189,18 +185,22 @@ final class Decider {
     let model: String
     /// Settings, the user's tags and filing, and the NLI model: what a decision depends on besides the text.
     let parameters: String
+    private let userTags: [String]
+    private let nliFingerprint: String?
     private var loaded: Enricher.Context?
 
     init(enricher: Enricher, model: String) throws {
         self.enricher = enricher
         self.model = model
-        let nli = try enricher.models.zeroShotDirectory().flatMap { try ModelRegistry.config($0)?.fingerprint } ?? ""
-        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(model: model), nli].joined(separator: "\u{1F}")
+        userTags = try enricher.store.userTags()
+        nliFingerprint = try enricher.models.zeroShotDirectory().flatMap { try ModelRegistry.config($0)?.fingerprint }
+        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(model: model, userTags: userTags), nliFingerprint ?? ""]
+            .joined(separator: "\u{1F}")
     }
 
     private func context() throws -> Enricher.Context {
         if let c = loaded { return c }
-        let c = try Enricher.Context(enricher: enricher, model: model)
+        let c = try Enricher.Context(enricher: enricher, model: model, userTags: userTags, nliFingerprint: nliFingerprint)
         loaded = c
         return c
     }

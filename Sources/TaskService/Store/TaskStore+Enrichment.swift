@@ -37,7 +37,7 @@ extension TaskStore {
 
     /// A digest of what decisions learn from the user — their tags and which tasks they filed
     /// where — without reading any vector: part of the decision cache key.
-    func userStateDigest(model: String) throws -> String {
+    func userStateDigest(model: String, userTags: [String]) throws -> String {
         let filed: [String] = try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.id, t.category, e.content FROM task t LEFT JOIN task_embedding e ON e.task_id = t.id AND e.model = ?
@@ -45,6 +45,6 @@ extension TaskStore {
                 ORDER BY t.id DESC LIMIT 2000
                 """, arguments: [model]).map { "\($0["id"] as Int64) \($0["category"] as String) \(($0["content"] as String?) ?? "-")" }
         }
-        return SHA256.hex((try userTags() + ["\u{1E}"] + filed).joined(separator: "\u{1F}"))
+        return SHA256.hex((userTags + ["\u{1E}"] + filed).joined(separator: "\u{1F}"))
     }
 }
