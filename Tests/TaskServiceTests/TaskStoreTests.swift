@@ -57,6 +57,24 @@ import Testing
         #expect(try reopened.task(id: t.id!) == t)
     }
 
+    /// The WAL file outlives the last connection, so the next process opens without writing
+    /// (GRDB would otherwise create and drop a table to recreate it, with two fsyncs).
+    @Test func theWriteAheadLogIsKeptBetweenOpens() throws {
+        let url = Self.scratchDB()
+        let wal = URL(fileURLWithPath: url.path + "-wal")
+        do {
+            let store = try TaskStore(url: url)
+            _ = try store.add(TodoTask(title: "Written through the log"))
+        }
+        #expect(FileManager.default.fileExists(atPath: wal.path))
+        let size = try FileManager.default.attributesOfItem(atPath: wal.path)[.size] as? Int ?? 0
+        #expect(size > 0)
+        let modified = try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date
+        Thread.sleep(forTimeInterval: 0.02)
+        do { #expect(try TaskStore(url: url).tasks().map(\.title) == ["Written through the log"]) }
+        #expect(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date == modified)
+    }
+
     /// Writers on separate connections (as separate `todo` processes are) never lose a task.
     @Test func parallelWritersLoseNothing() async throws {
         let url = Self.scratchDB()
