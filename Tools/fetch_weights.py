@@ -24,6 +24,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 WEIGHTS = ROOT / "Weights"
 
 
+# BundleConfig.currentFormatVersion in Sources/Inference/Bundle/BundleConfig.swift.
+BUNDLE_FORMAT_VERSION = 2
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -39,6 +43,10 @@ def verified_bundle(bundle, source):
     except (OSError, ValueError):
         return False
     if config.get("format") != "smart-todo-bundle" or (config.get("source") or {}).get("wheel_sha256") != source["wheel_sha256"]:
+        return False
+    # Older bundle formats still load, but lack what newer converters add (format 2: the
+    # tokenizer cache that makes every AI command ~15 ms faster): convert again.
+    if config.get("format_version", 1) < BUNDLE_FORMAT_VERSION:
         return False
     files = config.get("files") or {}
     return bool(files) and all((bundle / n).is_file() and sha256(bundle / n) == d for n, d in files.items())

@@ -100,6 +100,14 @@ import Tokenizers
         #expect(f32.config.files["model.safetensors"] == f16.config.files["model.safetensors"])
         #expect(f32.config.files["model.safetensors"] == bf16.config.files["model.safetensors"])
         #expect(f32.config.fingerprint == f16.config.fingerprint)
+        // The WordPiece tokenizer's cache is part of the bundle (checksummed), the same every
+        // time, and left out of the fingerprint: it changes load time, not results.
+        #expect(f32.config.formatVersion == 2)
+        let cache = try #require(f32.config.files["tokenizer.json.cache"])
+        #expect(cache == f16.config.files["tokenizer.json.cache"])
+        var withoutCache = f32.config
+        withoutCache.files["tokenizer.json.cache"] = nil
+        #expect(try withoutCache.computedFingerprint() == f32.config.fingerprint)
         #expect(f32.config.maxLength == 32 && f32.config.pooling == Pooling(mode: .mean, normalize: true))
         let text = "Renew passport before the Zürich trip"
         #expect(try a.embed(text) == b.embed(text))

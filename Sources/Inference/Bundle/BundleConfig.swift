@@ -8,7 +8,9 @@ public struct BundleConfig: Codable, Sendable {
     public static let formatName = "smart-todo-bundle"
 
     public var format = BundleConfig.formatName
-    public var formatVersion = 1
+    /// 2 adds `tokenizer.json.cache` (a WordPiece tokenizer ready to load); 1 lacks it and still loads.
+    public static let currentFormatVersion = 2
+    public var formatVersion = BundleConfig.currentFormatVersion
     public var name: String
     /// `bert` so far.
     public var architecture: String
@@ -24,7 +26,8 @@ public struct BundleConfig: Codable, Sendable {
     public var tokenizerFile: String
     /// File name → sha256 of every file of the bundle except this one.
     public var files: [String: String]
-    /// sha256 over architecture, task, model config, pooling, max length and `files`: names the exact model.
+    /// sha256 over architecture, task, model config, pooling, max length and `files` (derived caches
+    /// left out: they change how fast the model loads, not what it computes): names the exact model.
     public var fingerprint: String
     /// Where the weights came from (package, version, origin), as the fetch step recorded it.
     public var source: JSONValue?
@@ -72,7 +75,7 @@ public struct BundleConfig: Codable, Sendable {
         h.update("\(architecture)\n\(task)\n\(maxLength)\n")
         h.update(Array(try encoder.encode(model)))
         if let pooling { h.update(Array(try encoder.encode(pooling))) }
-        for (name, digest) in files.sorted(by: { $0.key < $1.key }) { h.update("\(name) \(digest)\n") }
+        for (name, digest) in files.sorted(by: { $0.key < $1.key }) where !Tokenizer.isCacheFile(name) { h.update("\(name) \(digest)\n") }
         return h.finalize()
     }
 }

@@ -99,6 +99,9 @@ public struct CheckpointConverter {
             files[name] = try SHA256.hex(ofFile: destination.path)
         }
         let tokenizerFile = files["tokenizer.json"] != nil ? "tokenizer.json" : (files["vocab.txt"] != nil ? "vocab.txt" : "vocab.json")
+        if tokenizerFile == "tokenizer.json", let cache = try Tokenizer.writeCache(for: output.appendingPathComponent(tokenizerFile)) {
+            files[cache.lastPathComponent] = try SHA256.hex(ofFile: cache.path)
+        }
 
         let hasPooling = FileManager.default.fileExists(atPath: input.appendingPathComponent("1_Pooling/config.json").path)
         let pooling = hasPooling ? try Pooling(sentenceTransformersDirectory: input) : nil

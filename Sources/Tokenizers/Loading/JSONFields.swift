@@ -13,11 +13,11 @@ struct JSONFields {
         self.field = field
     }
 
-    static func parse(_ data: Data, path: String) throws -> JSONFields {
+    static func parse(_ data: Data, path: String, skipping: [String] = []) throws -> JSONFields {
         guard !data.isEmpty else { throw TokenizerError.malformedJSON(path: path, detail: "the file is empty") }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(data)
+            value = try JSONParser.parse(data, skipping: skipping)
         } catch let problem as JSONParser.Problem {
             throw TokenizerError.malformedJSON(path: path, detail: problem.description)
         }

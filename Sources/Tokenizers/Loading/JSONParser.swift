@@ -17,13 +17,17 @@ public struct JSONParser {
 
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
+    /// Object keys leading to a value that is scanned for well-formedness but not built (it reads as null).
+    private let skipping: [String]
     private static let maxDepth = 512
 
-    public static func parse(_ data: Data) throws -> JSONValue {
+    /// - Parameter skipping: keys from the top-level object down to one value not to build, e.g.
+    ///   `["model", "vocab"]` when a tokenizer's vocabulary comes from its cache.
+    public static func parse(_ data: Data, skipping: [String] = []) throws -> JSONValue {
         try data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw)
+            var parser = JSONParser(bytes: raw, skipping: skipping)
             do {
-                let value = try parser.value(depth: 0)
+                let value = try parser.value(depth: 0, onSkipPath: skipping.isEmpty ? nil : 0)
                 parser.skipSpace()
                 if parser.i < raw.count { throw Failure(offset: parser.i, message: "unexpected text after the JSON value") }
                 return value
@@ -33,7 +37,10 @@ public struct JSONParser {
         }
     }
 
-    private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    private init(bytes: UnsafeRawBufferPointer, skipping: [String]) {
+        self.bytes = bytes
+        self.skipping = skipping
+    }
 
     private struct Failure: Error { var offset: Int; var message: String }
 
@@ -55,12 +62,13 @@ public struct JSONParser {
         }
     }
 
-    private mutating func value(depth: Int) throws -> JSONValue {
+    /// `onSkipPath`: how many keys of `skipping` lead here (nil when off that path).
+    private mutating func value(depth: Int, onSkipPath: Int? = nil) throws -> JSONValue {
         guard depth < Self.maxDepth else { throw Failure(offset: i, message: "nested more than \(Self.maxDepth) levels deep") }
         skipSpace()
         guard i < bytes.count else { throw endOfFile }
         switch bytes[i] {
-        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "{"): return try object(depth: depth, onSkipPath: onSkipPath)
         case UInt8(ascii: "["): return try array(depth: depth)
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
@@ -71,7 +79,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func object(depth: Int) throws -> JSONValue {
+    private mutating func object(depth: Int, onSkipPath: Int?) throws -> JSONValue {
         i += 1
         // Pairs first, then one dictionary of the right size: a vocabulary object has 30,000+
         // keys, and growing a dictionary to that size rehashes it many times.
@@ -88,13 +96,56 @@ public struct JSONParser {
             guard i < bytes.count else { throw endOfFile }
             guard bytes[i] == UInt8(ascii: ":") else { throw Failure(offset: i, message: "expected ':' after the key") }
             i += 1
-            pairs.append((key, try value(depth: depth + 1)))
+            if let matched = onSkipPath, key == skipping[matched] {
+                if matched + 1 == skipping.count {
+                    try skipValue(depth: depth + 1)
+                    pairs.append((key, .null))
+                } else {
+                    pairs.append((key, try value(depth: depth + 1, onSkipPath: matched + 1)))
+                }
+            } else {
+                pairs.append((key, try value(depth: depth + 1)))
+            }
             skipSpace()
             guard i < bytes.count else { throw endOfFile }
             if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(result()) }
             guard bytes[i] == UInt8(ascii: ",") else { throw Failure(offset: i, message: "expected ',' or '}'") }
             i += 1
         }
+    }
+
+    /// Moves past one value, checking its brackets, strings and literals, without building it.
+    private mutating func skipValue(depth: Int) throws {
+        skipSpace()
+        guard i < bytes.count else { throw endOfFile }
+        var closers: [UInt8] = []
+        repeat {
+            guard depth + closers.count < Self.maxDepth else { throw Failure(offset: i, message: "nested more than \(Self.maxDepth) levels deep") }
+            guard i < bytes.count else { throw endOfFile }
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "{"): closers.append(UInt8(ascii: "}")); i += 1
+            case UInt8(ascii: "["): closers.append(UInt8(ascii: "]")); i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard closers.last == b else { throw Failure(offset: i, message: "unbalanced '\(Character(Unicode.Scalar(b)))'") }
+                closers.removeLast(); i += 1
+            case UInt8(ascii: "\""):
+                i += 1
+                while true {
+                    guard i < bytes.count else { throw endOfFile }
+                    let c = bytes[i]
+                    if c == UInt8(ascii: "\"") { i += 1; break }
+                    if c < 0x20 { throw Failure(offset: i, message: "control character inside a string") }
+                    i += c == UInt8(ascii: "\\") ? 2 : 1
+                }
+            case UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09: i += 1
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try number()
+            default: throw Failure(offset: i, message: "expected a value")
+            }
+        } while !closers.isEmpty
     }
 
     private mutating func array(depth: Int) throws -> JSONValue {

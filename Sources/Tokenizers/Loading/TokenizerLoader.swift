@@ -74,16 +74,19 @@ extension Tokenizer {
                          decoder: ByteLevelDecoder())
     }
 
-    /// Hugging Face's `tokenizer.json`.
+    /// Hugging Face's `tokenizer.json`; a WordPiece model comes from `tokenizer.json.cache`
+    /// instead when that cache was made from this very file (see `WordPieceCache`).
     static func tokenizerJSON(_ url: URL) throws -> Tokenizer {
-        let json = try JSONFields.parse(try VocabularyFiles.read(url), path: url.path)
+        let data = try VocabularyFiles.read(url)
+        let cached = WordPieceCache.load(WordPieceCache.url(for: url), source: data)
+        let json = try JSONFields.parse(data, path: url.path, skipping: cached == nil ? [] : ["model", "vocab"])
         let path = url.path
         let added = try (json.has("added_tokens") ? json.objects("added_tokens") : []).map { t in
             AddedToken(content: try t.string("content"), id: try t.int("id"), special: try t.bool("special", default: false),
                        singleWord: try t.bool("single_word", default: false), lstrip: try t.bool("lstrip", default: false),
                        rstrip: try t.bool("rstrip", default: false), normalized: try t.bool("normalized", default: false))
         }
-        let model = try TokenizerJSONComponents.model(try json.object("model"), path: path)
+        let model = try cached.map { WordPiece(cached: $0) } ?? TokenizerJSONComponents.model(try json.object("model"), path: path)
         var tokenizer = Tokenizer(
             addedTokens: added,
             normalizer: try json.optionalObject("normalizer").map { try TokenizerJSONComponents.normalizer($0) },
@@ -112,6 +115,24 @@ extension Tokenizer {
         }
         return tokenizer
     }
+}
+
+extension Tokenizer {
+    /// Writes `tokenizer.json.cache` beside `tokenizerJSON` (atomically) when its model is
+    /// WordPiece; returns the cache's URL, or nil for models the cache does not cover.
+    public static func writeCache(for tokenizerJSON: URL) throws -> URL? {
+        let data = try VocabularyFiles.read(tokenizerJSON)
+        let json = try JSONFields.parse(data, path: tokenizerJSON.path)
+        guard let wordPiece = try TokenizerJSONComponents.model(try json.object("model"), path: tokenizerJSON.path) as? WordPiece,
+              wordPiece.vocabulary.count == wordPiece.vocabulary.tokens.count  // ids without gaps
+        else { return nil }
+        let url = WordPieceCache.url(for: tokenizerJSON)
+        try WordPieceCache.encode(wordPiece.cacheContents, source: data).write(to: url, options: .atomic)
+        return url
+    }
+
+    /// Whether a bundle file name is a tokenizer cache (derived from another file of the bundle).
+    public static func isCacheFile(_ name: String) -> Bool { name.hasSuffix(".json" + WordPieceCache.suffix) }
 }
 
 /// The pre-tokenizer used when a tokenizer.json declares none: the whole text is one word.

@@ -5,6 +5,8 @@ import Synchronization
 /// until none applies, in O(n log n) with a heap and a linked list of symbols.
 final class BytePairEncoding: TokenModel {
     let vocabulary: Vocabulary
+    /// `vocabulary.ids`, held directly: encoding looks words up in it.
+    private let ids: [String: Int]
     /// (left id, right id) → (rank, merged id), keyed `left << 32 | right`.
     private let merges: [UInt64: (rank: Int32, id: Int32)]
     private let idOfCharacter: [UInt32: Int32]
@@ -23,25 +25,27 @@ final class BytePairEncoding: TokenModel {
     init(vocabulary: Vocabulary, merges: [(String, String)], unknownToken: String?, fuseUnknown: Bool,
          ignoreMerges: Bool, source: String, mergeLineNumbers: [Int]? = nil) throws {
         self.vocabulary = vocabulary
+        let ids = vocabulary.ids
+        self.ids = ids
         var table: [UInt64: (rank: Int32, id: Int32)] = [:]
         table.reserveCapacity(merges.count)
         for (rank, (a, b)) in merges.enumerated() {
             let line = mergeLineNumbers?[rank] ?? rank + 1
-            guard let left = vocabulary.ids[a] else { throw TokenizerError.mergeTokenNotInVocabulary(path: source, line: line, token: a) }
-            guard let right = vocabulary.ids[b] else { throw TokenizerError.mergeTokenNotInVocabulary(path: source, line: line, token: b) }
-            guard let merged = vocabulary.ids[a + b] else { throw TokenizerError.mergeResultNotInVocabulary(path: source, line: line, token: a + b) }
+            guard let left = ids[a] else { throw TokenizerError.mergeTokenNotInVocabulary(path: source, line: line, token: a) }
+            guard let right = ids[b] else { throw TokenizerError.mergeTokenNotInVocabulary(path: source, line: line, token: b) }
+            guard let merged = ids[a + b] else { throw TokenizerError.mergeResultNotInVocabulary(path: source, line: line, token: a + b) }
             let key = UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))
             if table[key] == nil { table[key] = (Int32(rank), Int32(merged)) }
         }
         self.merges = table
         var chars: [UInt32: Int32] = [:]
-        for (token, id) in vocabulary.ids {
+        for (token, id) in ids {
             let scalars = token.unicodeScalars
             if scalars.count == 1, let c = scalars.first { chars[c.value] = Int32(id) }
         }
         self.idOfCharacter = chars
         if let unk = unknownToken {
-            guard let id = vocabulary.ids[unk] else { throw TokenizerError.unknownTokenNotInVocabulary(path: source, token: unk) }
+            guard let id = ids[unk] else { throw TokenizerError.unknownTokenNotInVocabulary(path: source, token: unk) }
             self.unknownId = Int32(id)
         } else {
             self.unknownId = nil
@@ -80,7 +84,7 @@ final class BytePairEncoding: TokenModel {
     private func encodeWord(_ word: ArraySlice<TextUnit>) -> [WordToken] {
         if ignoreMerges {
             let text = String(String.UnicodeScalarView(word.compactMap { Unicode.Scalar($0.scalar) }))
-            if let id = vocabulary.ids[text] { return [WordToken(id: Int32(id), start: 0, end: Int32(word.count))] }
+            if let id = ids[text] { return [WordToken(id: Int32(id), start: 0, end: Int32(word.count))] }
         }
         // Initial symbols, one per character; unknown characters become (possibly fused) unknown tokens.
         var symbols: [Symbol] = []

@@ -13,6 +13,34 @@ struct ScalarTrie: Sendable {
         terminal.reserveCapacity(edges + 1)
     }
 
+    /// The arrays a trie is made of, for `WordPieceCache`.
+    struct Storage: Equatable {
+        var asciiRoot: [Int32]
+        var terminal: [Int32]
+        var edgeKeys: [UInt64]
+        var edgeValues: [Int32]
+        var edgeCount: Int
+    }
+
+    var storage: Storage {
+        Storage(asciiRoot: asciiRoot, terminal: terminal, edgeKeys: children.keys, edgeValues: children.values, edgeCount: children.count)
+    }
+
+    /// A trie from stored arrays, checked so that no stored index can point outside them
+    /// (a damaged cache must not crash tokenization): nil when they do not fit together.
+    init?(_ s: Storage, tokenCount: Int) {
+        let nodes = Int32(s.terminal.count)
+        guard s.asciiRoot.count == 128, nodes >= 1, s.edgeKeys.count == s.edgeValues.count,
+              s.edgeKeys.count >= 16, s.edgeKeys.count & (s.edgeKeys.count - 1) == 0, s.edgeCount * 2 <= s.edgeKeys.count,
+              s.asciiRoot.allSatisfy({ $0 >= -1 && $0 < nodes }), s.edgeValues.allSatisfy({ $0 >= -1 && $0 < nodes }),
+              s.terminal.allSatisfy({ $0 >= -1 && $0 < Int32(clamping: tokenCount) })
+        else { return nil }
+        asciiRoot = s.asciiRoot
+        terminal = s.terminal
+        guard let table = EdgeTable(keys: s.edgeKeys, values: s.edgeValues, count: s.edgeCount) else { return nil }
+        children = table
+    }
+
     mutating func insert<S: Sequence>(_ scalars: S, id: Int) where S.Element == UInt32 {
         var node: Int32 = 0
         for c in scalars {
@@ -58,9 +86,18 @@ struct ScalarTrie: Sendable {
 /// went to SipHash, which a trie keyed by small integers does not need.
 struct EdgeTable: Sendable {
     private static let empty = UInt64.max
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private var count = 0
+    private(set) var keys: [UInt64]
+    private(set) var values: [Int32]
+    private(set) var count = 0
+
+    /// A table from stored arrays; nil unless its size is a power of two and the count matches the keys.
+    init?(keys: [UInt64], values: [Int32], count: Int) {
+        guard keys.count == values.count, keys.count >= 16, keys.count & (keys.count - 1) == 0,
+              keys.lazy.filter({ $0 != Self.empty }).count == count else { return nil }
+        self.keys = keys
+        self.values = values
+        self.count = count
+    }
 
     init(reserving capacity: Int = 0) {
         var size = 16

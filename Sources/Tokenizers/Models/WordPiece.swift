@@ -23,7 +23,11 @@ struct WordPiece: TokenModel {
         let edges = vocabulary.count * 5 / 2
         var starts = ScalarTrie(reservingEdges: edges), continuations = ScalarTrie(reservingEdges: edges / 2)
         let prefix = Array(continuingSubwordPrefix.unicodeScalars.map(\.value))
-        for (token, id) in vocabulary.ids {
+        // In id order, so the tries (and the cache written from them) come out the same every time.
+        let entries = vocabulary.count == vocabulary.tokens.count
+            ? Array(zip(vocabulary.tokens, vocabulary.tokens.indices))
+            : vocabulary.ids.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
+        for (token, id) in entries {
             let scalars = token.unicodeScalars.lazy.map(\.value)
             starts.insert(scalars, id: id)
             if !prefix.isEmpty, scalars.starts(with: prefix), token.unicodeScalars.count > prefix.count {
@@ -32,6 +36,22 @@ struct WordPiece: TokenModel {
         }
         self.wordStarts = starts
         self.continuations = continuations
+    }
+
+    /// A WordPiece rebuilt from its cache (`WordPieceCache`): no vocabulary parsing, no trie building.
+    init(cached c: WordPieceCache.Contents) {
+        vocabulary = Vocabulary(tokens: c.tokens)
+        unknownId = Int32(c.unknownId)
+        continuingSubwordPrefix = c.continuingSubwordPrefix
+        maxInputCharsPerWord = c.maxInputCharsPerWord
+        wordStarts = c.wordStarts
+        continuations = c.continuations
+    }
+
+    /// What `WordPieceCache` stores: everything this model is made of.
+    var cacheContents: WordPieceCache.Contents {
+        WordPieceCache.Contents(tokens: vocabulary.tokens, unknownId: Int(unknownId), continuingSubwordPrefix: continuingSubwordPrefix,
+                                maxInputCharsPerWord: maxInputCharsPerWord, wordStarts: wordStarts, continuations: continuations)
     }
 
     func tokenize(_ word: ArraySlice<TextUnit>, into tokens: inout [WordToken]) {
