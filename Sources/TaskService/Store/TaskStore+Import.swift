@@ -16,29 +16,25 @@ extension TaskStore {
     /// Adds `tasks` in one transaction (all or nothing). A task keeps its id when that id
     /// is free, else gets a new one; a uuid already present is skipped, never overwritten.
     public func importTasks(_ tasks: [TodoTask], enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> ImportReport {
-        do {
-            return try writer.write { db in
-                var report = ImportReport()
-                var created: [UndoLog.Snapshot] = []
-                for var task in tasks {
-                    if try TodoTask.filter(Column("uuid") == task.uuid).fetchCount(db) > 0 {
-                        report.skipped += 1
-                        continue
-                    }
-                    if let id = task.id, try TodoTask.exists(db, key: id) { task.id = nil }
-                    try task.insert(db)
-                    report.added += 1
-                    created.append(.init(id: task.id!, before: nil))
-                    // Tasks that arrive without AI fields get them from the queue.
-                    if enqueue && (task.category == nil || task.priority == nil || task.tags.isEmpty) {
-                        try EnrichmentQueue.enqueue(db, taskID: task.id!, now: now)
-                    }
+        try write { db in
+            var report = ImportReport()
+            var created: [UndoLog.Snapshot] = []
+            for var task in tasks {
+                if try TodoTask.filter(Column("uuid") == task.uuid).fetchCount(db) > 0 {
+                    report.skipped += 1
+                    continue
                 }
-                if let undo { try UndoLog.record(db, command: undo, snapshots: created, now: now) }
-                return report
+                if let id = task.id, try TodoTask.exists(db, key: id) { task.id = nil }
+                try task.insert(db)
+                report.added += 1
+                created.append(.init(id: task.id!, before: nil))
+                // Tasks that arrive without AI fields get them from the queue.
+                if enqueue && (task.category == nil || task.priority == nil || task.tags.isEmpty) {
+                    try EnrichmentQueue.enqueue(db, taskID: task.id!, now: now)
+                }
             }
-        } catch let error as DatabaseError {
-            throw StoreError.from(error, path: location?.path ?? ":memory:")
+            if let undo { try UndoLog.record(db, command: undo, snapshots: created, now: now) }
+            return report
         }
     }
 }

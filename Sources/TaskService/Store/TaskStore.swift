@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SQLiteTuning
+import Synchronization
 
 /// The task database: SQLite in WAL mode through a GRDB pool, so many `todo`
 /// processes can read and write at once; writes are serialized by SQLite and
@@ -8,6 +9,8 @@ import SQLiteTuning
 public final class TaskStore: Sendable {
     public let location: URL?
     let writer: any DatabaseWriter
+    /// Set by every write: the write-ahead log holds commits not yet on disk (see `syncLog`).
+    private let unsynced = Atomic<Bool>(false)
 
     /// Opens (creating if needed) the database at `url` and migrates it.
     public init(url: URL) throws {
@@ -23,20 +26,34 @@ public final class TaskStore: Sendable {
             // Every `todo` is a short process. Closing the last connection used to checkpoint and
             // delete the WAL (a database write and two fsyncs), and the next open made GRDB write
             // and sync a throwaway table to recreate it: ~5 ms on every command, even `list`.
-            // The WAL now stays; SQLite checkpoints it when it grows (1,000 pages), and commits
-            // are synced instead (synchronous = FULL, below), so a finished command survives power loss.
+            // The WAL now stays; SQLite checkpoints it when it grows (1,000 pages), and the store
+            // syncs it once when released after writing (`syncLog`), so a finished command
+            // survives power loss without an fsync per transaction (an `add` makes several).
             let rc = smart_todo_keep_wal_on_close(db.sqliteConnection)
             if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot keep the write-ahead log") }
         }
         do {
             writer = try DatabasePool(path: url.path, configuration: config)
-            // GRDB sets NORMAL (commits unsynced until a checkpoint); with no checkpoint on close, FULL.
-            try writer.barrierWriteWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             // Checking is a read; only a database that needs a migration takes the write lock.
-            if try !writer.read(Migrations.migrator.hasCompletedMigrations) { try Migrations.migrator.migrate(writer) }
+            if try !writer.read(Migrations.migrator.hasCompletedMigrations) {
+                unsynced.store(true, ordering: .relaxed)
+                try Migrations.migrator.migrate(writer)
+            }
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: url.path)
         }
+    }
+
+    deinit { syncLog() }
+
+    /// Puts the write-ahead log's commits on disk (one fdatasync) if anything was written since
+    /// the last sync. SQLite's NORMAL mode (GRDB's default in WAL) syncs only at checkpoints.
+    public func syncLog() {
+        guard let location, unsynced.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        let fd = open(location.path + "-wal", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fdatasync(fd)
+        close(fd)
     }
 
     /// An in-memory store, for tests.
@@ -113,6 +130,7 @@ public final class TaskStore: Sendable {
     public func count() throws -> Int { try writer.read { try TodoTask.fetchCount($0) } }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        unsynced.store(true, ordering: .relaxed)
         do { return try writer.write(body) } catch let error as DatabaseError {
             throw StoreError.from(error, path: location?.path ?? ":memory:")
         }
