@@ -22,8 +22,11 @@ struct ScalarTrie: Sendable {
         var edgeCount: Int
     }
 
+    /// The arrays, with the edge table rehashed to the smallest size that keeps it at most half
+    /// full (building reserves room for a vocabulary's worth of edges; most of it stays empty).
     var storage: Storage {
-        Storage(asciiRoot: asciiRoot, terminal: terminal, edgeKeys: children.keys, edgeValues: children.values, edgeCount: children.count)
+        let table = children.compacted()
+        return Storage(asciiRoot: asciiRoot, terminal: terminal, edgeKeys: table.keys, edgeValues: table.values, edgeCount: table.count)
     }
 
     /// A trie from stored arrays, checked so that no stored index can point outside them
@@ -132,6 +135,12 @@ struct EdgeTable: Sendable {
         if keys[i] == Self.empty { count += 1 }
         keys[i] = key
         values[i] = value
+    }
+
+    func compacted() -> EdgeTable {
+        var table = EdgeTable(reserving: count)
+        for (k, v) in zip(keys, values) where k != Self.empty { table.insert(k, v) }
+        return table
     }
 
     private mutating func grow() {
