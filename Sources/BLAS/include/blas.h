@@ -2,6 +2,8 @@
 #ifndef SMART_TODO_BLAS_H
 #define SMART_TODO_BLAS_H
 
+#include "few_rows.h"  // this header is the module's umbrella
+
 enum SmartTodoBLASLayout { SmartTodoBLASRowMajor = 101 };
 enum SmartTodoBLASTranspose { SmartTodoBLASNoTrans = 111, SmartTodoBLASTrans = 112 };
 
