@@ -34,6 +34,40 @@ import Testing
         #expect(plain == naive)
         #expect(transposed == naive)
     }
+
+    /// The few-rows kernel on every remainder it handles: rows not a multiple of 3, weight rows
+    /// not a multiple of 4, depths not a multiple of 8, column ranges split as threads split
+    /// them, overwrite and accumulate. Integer-valued inputs, so sums are exact.
+    @Test func fewRowsKernelMatchesTheDefinitionOnEveryRemainder() {
+        var failures: [String] = []
+        for m in [1, 2, 3, 4, 5, 7, 11, 24] {
+            for n in [1, 3, 4, 5, 9, 13] {
+                for k in [1, 7, 8, 9, 17, 40] {
+                    let a = (0..<(m * k)).map { Float(($0 * 37 + m) % 11) - 5 }
+                    let w = (0..<(n * k)).map { Float(($0 * 17 + n) % 13) - 6 }  // [n×k]
+                    let start = (0..<(m * n)).map { Float($0 % 5) }
+                    for accumulate in [false, true] {
+                        var c = start
+                        let split = n / 2
+                        a.withUnsafeBufferPointer { ap in w.withUnsafeBufferPointer { wp in c.withUnsafeMutableBufferPointer { cp in
+                            for columns in [0..<split, split..<n] where !columns.isEmpty {
+                                FewRowsKernel.multiplyTransposed(ap.baseAddress!, wp.baseAddress!, into: cp.baseAddress!, m: m, n: n, k: k,
+                                                                 columns: columns, accumulate: accumulate)
+                            }
+                        } } }
+                        for i in 0..<m {
+                            for j in 0..<n {
+                                let dot = (0..<k).reduce(Float(0)) { $0 + a[i * k + $1] * w[j * k + $1] }
+                                let expected = (accumulate ? start[i * n + j] : 0) + dot
+                                if c[i * n + j] != expected { failures.append("m \(m) n \(n) k \(k) acc \(accumulate) [\(i),\(j)]: \(c[i * n + j]) ≠ \(expected)") }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) wrong; first: \(failures.prefix(3))")
+    }
 }
 
 @Suite struct ThreadSettingTests {
