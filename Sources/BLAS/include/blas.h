@@ -3,6 +3,7 @@
 #define SMART_TODO_BLAS_H
 
 #include "few_rows.h"  // this header is the module's umbrella
+#include "thread_pool.h"
 
 enum SmartTodoBLASLayout { SmartTodoBLASRowMajor = 101 };
 enum SmartTodoBLASTranspose { SmartTodoBLASNoTrans = 111, SmartTodoBLASTrans = 112 };

@@ -41,12 +41,8 @@ enum MultiHeadAttention {
                                 item += lanes
                             }
                         }
-                        if lanes <= 1 {
-                            lane(0)
-                        } else {
-                            // Each lane's GEMMs are small: OpenBLAS runs them on the calling thread.
-                            DispatchQueue.concurrentPerform(iterations: lanes) { lane($0) }
-                        }
+                        // Each lane's GEMMs are small: OpenBLAS runs them on the calling thread.
+                        EngineThreads.parallel(lanes, lanes: lanes, lane)
                     }
                 }
             }

@@ -32,7 +32,7 @@ public enum Gemm {
                 FewRowsKernel.multiplyTransposed(operands.a, operands.b, into: operands.c, m: m, n: n, k: k,
                                                  columns: start..<end, accumulate: beta == 1)
             }
-            if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+            EngineThreads.parallel(parts, lanes: parts, run)
             return
         }
         guard lanes > 1, m * n * k >= parallelThreshold else {
@@ -41,14 +41,14 @@ public enum Gemm {
         }
         if m >= 8 * lanes {
             let rows = (m + lanes - 1) / lanes
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            EngineThreads.parallel(lanes, lanes: lanes) { lane in
                 let start = lane * rows, count = min(rows, m - start)
                 guard count > 0 else { return }
                 multiplyTransposed(operands.a + start * k, operands.b, into: operands.c + start * n, m: count, n: n, k: k, beta: beta)
             }
         } else {
             let columns = ((n + lanes - 1) / lanes + 15) / 16 * 16
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            EngineThreads.parallel(lanes, lanes: lanes) { lane in
                 let start = lane * columns, count = min(columns, n - start)
                 guard count > 0 else { return }
                 multiplyTransposed(operands.a, operands.b + start * k, into: operands.c + start, m: m, n: count, k: k, ldc: n, beta: beta)
