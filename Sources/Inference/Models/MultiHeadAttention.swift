@@ -13,7 +13,7 @@ enum MultiHeadAttention {
     static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>], causal: Bool = false) -> Matrix {
         let width = q.columns, headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
-        var context = Matrix(rows: q.rows, columns: width)
+        var context = Matrix.uninitialized(rows: q.rows, columns: width)  // every (sequence, head) block is written
         let work = sequences.filter { !$0.isEmpty }.flatMap { s in (0..<heads).map { (s, $0) } }
         let lanes = min(EngineThreads.count, work.count)
         let longest = sequences.map(\.count).max() ?? 0

@@ -59,7 +59,8 @@ func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
     var maxVector = SIMD8<Float>(repeating: -.infinity)
     var i = 0
     while i < wide {
-        maxVector = pointwiseMax(maxVector, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        maxVector.replace(with: v, where: v .> maxVector)
         i += 8
     }
     var maxValue = maxVector.max()
@@ -88,7 +89,10 @@ func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
 /// scale by 2^n through the exponent bits); within 2 ulp of expf, 0 below -87.
 @inline(__always)
 func exp8(_ value: SIMD8<Float>) -> SIMD8<Float> {
-    let x = value.clamped(lowerBound: SIMD8(repeating: -87.33), upperBound: SIMD8(repeating: 88.37))
+    // Clamped with masks: the generic `clamped`/`pointwiseMin` are not inlined, and cost a call per vector.
+    var x = value
+    x.replace(with: SIMD8(repeating: -87.33), where: x .< -87.33)
+    x.replace(with: SIMD8(repeating: 88.37), where: x .> 88.37)
     // Round x·log2(e) to an integer by adding 1.5·2²³ (the add rounds); its low bits are then n.
     // (Swift's generic SIMD float→int conversion is not specialized and costs more than the exp.)
     let magic = SIMD8<Float>(repeating: 12582912)

@@ -39,7 +39,8 @@ public enum Gemm {
             multiplyTransposed(a, b, into: c, m: m, n: n, k: k, beta: beta)
             return
         }
-        if m >= 8 * lanes {
+        // Each lane packs the operand it does not split: split the longer side, so the shorter is packed twice.
+        if m >= 8 * lanes && m >= n {
             let rows = (m + lanes - 1) / lanes
             EngineThreads.parallel(lanes, lanes: lanes) { lane in
                 let start = lane * rows, count = min(rows, m - start)

@@ -15,7 +15,7 @@ public struct Linear: Sendable {
     /// is written first and accumulated into (beta = 1).
     public func forward(_ x: Matrix) -> Matrix {
         precondition(x.columns == inFeatures, "Linear expects \(inFeatures) columns, got \(x.columns)")
-        var y = Matrix(rows: x.rows, columns: outFeatures)
+        var y = Matrix.uninitialized(rows: x.rows, columns: outFeatures)  // bias or the product overwrites it
         y.values.withUnsafeMutableBufferPointer { out in
             if let bias {
                 for r in 0..<x.rows { (out.baseAddress! + r * outFeatures).update(from: bias.pointer, count: outFeatures) }

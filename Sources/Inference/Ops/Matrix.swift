@@ -12,5 +12,12 @@ public struct Matrix: Sendable, Equatable {
         self.values = values ?? [Float](repeating: 0, count: rows * columns)
     }
 
+    /// A matrix whose every value the caller is about to write (a GEMM output): skips zero-filling,
+    /// which for a 256-token layer was ~8 % of the time (memset and fresh-page faults).
+    static func uninitialized(rows: Int, columns: Int) -> Matrix {
+        let count = rows * columns
+        return Matrix(rows: rows, columns: columns, values: [Float](unsafeUninitializedCapacity: count) { _, n in n = count })
+    }
+
     public func row(_ r: Int) -> ArraySlice<Float> { values[(r * columns)..<((r + 1) * columns)] }
 }
