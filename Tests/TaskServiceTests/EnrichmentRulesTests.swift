@@ -114,6 +114,10 @@ import Testing
         let boots = Tagger.candidates(title: "Order football boots for Jonas (size 34)", description: "renew smartlist.io. Then relax").map(\.phrase)
         #expect(boots.contains("football boots") && boots.contains("jonas") && !boots.contains("jonas size"))
         #expect(boots.contains("smartlist.io") && !boots.contains("smartlist.io then"))
+        // Dates and times are the due date's business, not tags.
+        let sync = Tagger.candidates(title: "Team sync every Monday morning about the roadmap", description: "from March, weekly, before EOD friday").map(\.phrase)
+        #expect(sync.contains("team sync") && sync.contains("roadmap"))
+        #expect(!sync.contains { ["monday", "morning", "sync every", "march", "friday", "eod"].contains($0) || $0.contains("monday") })
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {
