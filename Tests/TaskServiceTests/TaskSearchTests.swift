@@ -43,6 +43,29 @@ import Testing
         #expect(try search.embeddings.refresh() == 1)
     }
 
+    /// Whatever changes a task's text or tags — an edit, an undo, another program's SQL — its
+    /// vectors are dropped in the same transaction, so search re-embeds exactly that task;
+    /// other changes (done, priority) keep them.
+    @Test func everyPathThatChangesTheTextMakesTheVectorsStale() throws {
+        let (store, search) = try setUp(["Call mom", "Water the plants", "Pay rent"])
+        #expect(try search.embeddings.refresh() == 3)
+        var t = try store.task(id: 1)
+        t.title = "Call mom about the party"
+        _ = try store.update(t, undo: "edit 1")
+        #expect(try search.embeddings.refresh() == 1)
+        _ = try UndoLog(store: store).undo()
+        #expect(try store.task(id: 1).title == "Call mom")
+        #expect(try search.embeddings.refresh() == 1)
+        try store.writer.write { try $0.execute(sql: #"UPDATE task SET tags = '["garden"]' WHERE id = 2"#) }
+        #expect(try search.embeddings.refresh() == 1)
+        _ = try store.markDone(id: 3)
+        var p = try store.task(id: 2)
+        p.priority = .high
+        _ = try store.update(p)
+        #expect(try search.embeddings.refresh() == 0)
+        #expect(try search.search("watering the garden", limit: 1).first?.task.id == 2)
+    }
+
     @Test func longDescriptionsAreWindowedNotCut() throws {
         let store = try TaskStore()
         let notes = String(repeating: "Quarterly planning: budget, hiring, vendor contracts and the office lease. ", count: 80)

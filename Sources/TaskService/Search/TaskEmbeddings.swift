@@ -35,27 +35,33 @@ public struct TaskEmbeddings: Sendable {
     }
 
     /// Embeds every live task (or only `ids`) whose vectors are missing or stale; returns how many were embedded.
+    ///
+    /// A task's vectors are deleted by the database when its text or tags change (migration v4),
+    /// so for all tasks it is enough to fetch those without vectors; `ids` are also checked by hash.
     @discardableResult
     public func refresh(ids: [Int64]? = nil, batchSize: Int = 64) throws -> Int {
         // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
-        let tasks = try ids.map { ids in
-            try store.writer.read { db in try TodoTask.fetchAll(db, keys: ids).filter { $0.status != .deleted } }
-        } ?? store.tasks(status: nil)
-        let current: [Int64: String] = try store.writer.read { db in
-            let sql = "SELECT task_id, content FROM task_embedding WHERE model = ?"
-            let rows: [GRDB.Row]
-            if let ids {
+        let tasks = try store.writer.read { db in
+            if let ids { return try TodoTask.fetchAll(db, keys: ids).filter { $0.status != .deleted } }
+            return try TodoTask.fetchAll(db, sql: """
+                SELECT * FROM task t WHERE t.status != 'deleted'
+                AND NOT EXISTS (SELECT 1 FROM task_embedding e WHERE e.task_id = t.id AND e.model = ?)
+                ORDER BY t.id
+                """, arguments: [model])
+        }
+        // Tasks without vectors are stale by definition; asked-for ids are also compared by hash.
+        let current: [Int64: String] = try ids.map { ids in
+            try store.writer.read { db in
+                let sql = "SELECT task_id, content FROM task_embedding WHERE model = ?"
                 // In chunks: SQLite limits the number of bound values per statement.
-                rows = try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [GRDB.Row] in
+                let rows = try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [GRDB.Row] in
                     let chunk = ids[start..<min(start + 500, ids.count)]
                     return try GRDB.Row.fetchAll(db, sql: sql + " AND task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
                                                  arguments: StatementArguments([model as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible }))
                 }
-            } else {
-                rows = try GRDB.Row.fetchAll(db, sql: sql, arguments: [model])
+                return Dictionary(uniqueKeysWithValues: rows.map { ($0["task_id"] as Int64, $0["content"] as String) })
             }
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["task_id"] as Int64, $0["content"] as String) })
-        }
+        } ?? [:]
         let stale = tasks.filter { current[$0.id!] != Self.contentKey($0) }
         let cache = ResultCache(store: store)
         var start = 0

@@ -72,6 +72,21 @@ enum Migrations {
                 t.column("created", .double).notNull()
             }
         }
+        migrator.registerMigration("v4 stored vectors go stale in the database") { db in
+            // A task's vectors are dropped the moment its text or tags change, whoever changes
+            // them (edit, enrichment, undo, import, another program): `todo search` then finds
+            // what to re-embed with one indexed query instead of decoding every task to compare
+            // content hashes (~1 s at 100,000 tasks, on every search).
+            try db.execute(sql: """
+                CREATE TRIGGER task_text_changed AFTER UPDATE OF title, description, tags ON task
+                WHEN OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description OR OLD.tags IS NOT NEW.tags
+                BEGIN DELETE FROM task_embedding WHERE task_id = NEW.id; END
+                """)
+            // Vectors stored before were checked by hash on every search, so some may be stale (a
+            // task edited since), and SQL cannot tell which: all are rebuilt once, from the result
+            // cache (the texts were embedded before; only missing ones need the model).
+            try db.execute(sql: "DELETE FROM task_embedding")
+        }
         return migrator
     }
 }
