@@ -41,4 +41,16 @@ import Tokenizers
         #expect(index.keywordCounts(["declutter", "garag"]) == [0: 2])
         #expect(index.keywordCounts(["cat"]).isEmpty)  // word starts only: "vacation" does not match
     }
+
+    /// The byte-level path for ASCII text cuts exactly the words the Character-level one does.
+    @Test func asciiWordsMatchTheGeneralSplit() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019 _-'.,:/()#@!?\t\nQq")
+        for _ in 0..<2000 {
+            let text = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let general = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+            #expect(SearchIndex.words(text) == general, "\(String(reflecting: text))")
+        }
+        #expect(SearchIndex.words("Zürich — Café TODO") == ["zürich", "café", "todo"])
+    }
 }

@@ -30,17 +30,24 @@ public struct SearchIndex: Sendable {
     }
 
     public init(entries: [Entry]) {
-        ids = entries.map(\.id)
-        done = entries.map(\.done)
-        dimension = entries.first?.vector.count ?? 0
-        var m = [Float]()
-        m.reserveCapacity(entries.count * dimension)
-        for e in entries where e.vector.count == dimension { m += e.vector }
-        precondition(m.count == entries.count * dimension, "search vectors of different lengths")
-        matrix = m
+        let dimension = entries.first?.vector.count ?? 0
+        precondition(entries.allSatisfy { $0.vector.count == dimension }, "search vectors of different lengths")
+        self.init(ids: entries.map(\.id), done: entries.map(\.done), matrix: entries.flatMap(\.vector), dimension: dimension,
+                  texts: entries.map(\.text))
+    }
+
+    /// Rows already laid out: `matrix` holds `ids.count` vectors of `dimension` floats, row by row.
+    init(ids: [Int64], done: [Bool], matrix: [Float], dimension: Int, texts: [String]) {
+        precondition(matrix.count == ids.count * dimension && done.count == ids.count && texts.count == ids.count, "index parts disagree")
+        self.ids = ids
+        self.done = done
+        self.matrix = matrix
+        self.dimension = dimension
         var rows: [String: [Int32]] = [:]
-        for (row, e) in entries.enumerated() {
-            for word in Set(Self.words(e.text)) { rows[word, default: []].append(Int32(row)) }
+        for (row, text) in texts.enumerated() {
+            let r = Int32(row)
+            // A word repeated in one task is listed once: rows are appended in order, so the last is enough to check.
+            for word in Self.words(text) where rows[word]?.last != r { rows[word, default: []].append(r) }
         }
         words = rows.keys.sorted()
         rowsOfWord = words.map { rows[$0]! }
@@ -50,7 +57,21 @@ public struct SearchIndex: Sendable {
 
     /// Lowercased words of a text (letters and digits).
     static func words(_ text: String) -> [String] {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        var utf8 = Array(text.utf8)
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init) }
+        // ASCII (most tasks): the same words, cut from the bytes without Character processing.
+        var out: [String] = []
+        var start = -1
+        for i in 0...utf8.count {
+            var b: UInt8 = i < utf8.count ? utf8[i] : 0x20
+            if b >= 0x41 && b <= 0x5A { b += 0x20; utf8[i] = b }
+            let wordByte = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
+            if wordByte { if start < 0 { start = i } } else if start >= 0 {
+                out.append(String(decoding: utf8[start..<i], as: UTF8.self))
+                start = -1
+            }
+        }
+        return out
     }
 
     /// Similarity of `query` with every task (the stored vectors are means of unit vectors).

@@ -144,16 +144,32 @@ public struct TaskEmbeddings: Sendable {
         }
     }
 
-    /// The search index of live tasks for this model.
+    /// The search index of live tasks for this model. Rows are read through a cursor, each
+    /// vector copied straight from SQLite's buffer: no row copies, no per-task arrays.
     public func index() throws -> SearchIndex {
         try store.writer.read { db in
-            SearchIndex(entries: try GRDB.Row.fetchAll(db, sql: """
+            var ids: [Int64] = [], done: [Bool] = [], texts: [String] = []
+            var matrix: [Float] = []
+            var dimension = 0
+            let rows = try GRDB.Row.fetchCursor(db, sql: """
                 SELECT e.task_id, t.status, e.search_vector, t.title, t.description, t.tags FROM task_embedding e JOIN task t ON t.id = e.task_id
                 WHERE e.model = ? AND t.status != 'deleted' AND e.search_vector IS NOT NULL
-                """, arguments: [model]).map { row in
-                SearchIndex.Entry(id: row["task_id"], done: (row["status"] as String) == "done", vector: Self.floats(row["search_vector"]),
-                                  text: [row["title"], row["description"], row["tags"]].compactMap { $0 as String? }.joined(separator: " "))
-            })
+                """, arguments: [model])
+            while let row = try rows.next() {
+                let floats = try row.withUnsafeData(atIndex: 2) { data -> Int in
+                    guard let data else { return 0 }
+                    let n = data.count / MemoryLayout<Float>.size
+                    if dimension == 0 { dimension = n }
+                    guard n == dimension else { return 0 }
+                    data.withUnsafeBytes { raw in matrix.append(contentsOf: raw.bindMemory(to: Float.self).prefix(n)) }
+                    return n
+                }
+                guard floats > 0 else { continue }  // a vector of another length: left out rather than misread
+                ids.append(row[0])
+                done.append((row[1] as String) == "done")
+                texts.append([row[3], row[4], row[5]].compactMap { $0 as String? }.joined(separator: " "))
+            }
+            return SearchIndex(ids: ids, done: done, matrix: matrix, dimension: dimension, texts: texts)
         }
     }
 
