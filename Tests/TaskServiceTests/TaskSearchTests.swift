@@ -43,6 +43,16 @@ import Testing
         #expect(try search.embeddings.refresh() == 1)
     }
 
+    @Test func refreshReportsProgressPerBatch() throws {
+        let (_, search) = try setUp(["Call mom", "Water the plants", "Pay rent", "Book flights", "Fix the tap"])
+        var seen: [[Int]] = []
+        #expect(try search.embeddings.refresh(batchSize: 2) { seen.append([$0, $1]) } == 5)
+        #expect(seen == [[2, 5], [4, 5], [5, 5]])
+        seen = []
+        #expect(try search.embeddings.refresh(batchSize: 2) { seen.append([$0, $1]) } == 0)
+        #expect(seen.isEmpty)
+    }
+
     /// Whatever changes a task's text or tags — an edit, an undo, another program's SQL — its
     /// vectors are dropped in the same transaction, so search re-embeds exactly that task;
     /// other changes (done, priority) keep them.

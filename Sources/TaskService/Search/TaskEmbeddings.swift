@@ -38,8 +38,10 @@ public struct TaskEmbeddings: Sendable {
     ///
     /// A task's vectors are deleted by the database when its text or tags change (migration v4),
     /// so for all tasks it is enough to fetch those without vectors; `ids` are also checked by hash.
+    /// `progress(done, total)` is called after each batch (a first search after an upgrade, or
+    /// after `todo import`, may embed thousands of tasks).
     @discardableResult
-    public func refresh(ids: [Int64]? = nil, batchSize: Int = 64) throws -> Int {
+    public func refresh(ids: [Int64]? = nil, batchSize: Int = 64, progress: ((Int, Int) -> Void)? = nil) throws -> Int {
         // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
         let tasks = try store.writer.read { db in
             if let ids { return try TodoTask.fetchAll(db, keys: ids).filter { $0.status != .deleted } }
@@ -81,6 +83,7 @@ public struct TaskEmbeddings: Sendable {
             }
             try save(rows)
             start += batchSize
+            progress?(min(start, stale.count), stale.count)
         }
         return stale.count
     }

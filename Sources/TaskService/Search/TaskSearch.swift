@@ -23,9 +23,10 @@ public struct TaskSearch: Sendable {
         public var keywordShare: Float
     }
 
-    public func search(_ query: String, limit: Int = 10, includeDone: Bool = false) throws -> [Hit] {
+    /// `progress(done, total)`: tasks embedded so far, when some had no current vectors.
+    public func search(_ query: String, limit: Int = 10, includeDone: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalid("the search query is empty") }
-        try embeddings.refresh()
+        try embeddings.refresh(progress: progress)
         return try search(query, in: embeddings.index(), limit: limit, includeDone: includeDone)
     }
 
@@ -53,9 +54,10 @@ public struct TaskSearch: Sendable {
     }
 
     /// Tasks most like task `id` (near-duplicates first): cosine of whole texts or of titles, whichever is higher.
-    public func similar(to id: Int64, limit: Int = 5, minimum: Float = 0.5, includeDone: Bool = false) throws -> [Hit] {
+    public func similar(to id: Int64, limit: Int = 5, minimum: Float = 0.5, includeDone: Bool = false,
+                        progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
         let target = try embeddings.store.task(id: id)
-        try embeddings.refresh()
+        try embeddings.refresh(progress: progress)
         let vectors = try embeddings.vectors()
         guard let mine = vectors.first(where: { $0.id == id }) else { return [] }
         let tasks = Dictionary(uniqueKeysWithValues: try embeddings.store.tasks(status: includeDone ? nil : .pending).map { ($0.id!, $0) })

@@ -38,14 +38,9 @@ struct EvalCommand: ParsableCommand {
         guard !labelled.isEmpty else { throw CommandFailure("\(tasks) holds no tasks.") }
         let queries = try search.map { try JSONLines.read($0, as: Evaluation.Query.self, expected: "{\"query\", \"relevant\": [ids]}").map(\.value) } ?? []
         let evaluation = Evaluation(settings: try settings.load(), models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory))
-        var lastShown = Date.distantPast
+        let progress = ProgressLine("evaluating")
         let (report, wrong) = try enrichmentCall {
-            try evaluation.run(tasks: labelled, queries: queries) { stage, done, total in
-                if Date().timeIntervalSince(lastShown) > 1 || done == total {
-                    printError("\(stage): \(done)/\(total)")
-                    lastShown = Date()
-                }
-            }
+            try evaluation.run(tasks: labelled, queries: queries, progress: progress.show)
         }
         if misses {
             for m in wrong { print("\(m.id)  \(m.field): expected \(m.expected), got \(m.got)  — \(m.title)") }

@@ -54,7 +54,8 @@ struct SearchCommand: ParsableCommand {
         let session = try EnrichmentSession(store: store, settings: settings)
         // The model loads only if something is not cached yet (a new task's text, a new query).
         let hits = try enrichmentCall {
-            try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint())).search(query, limit: limit, includeDone: all)
+            try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()))
+                .search(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
         if json {
             print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, task: TaskOutput($0.task)) }))

@@ -40,7 +40,8 @@ struct SimilarCommand: ParsableCommand {
         let session = try EnrichmentSession(store: store, settings: settings)
         let hits = try enrichmentCall {
             let model = try session.enricher.fingerprint()
-            return try TaskSearch(embeddings: session.enricher.embeddings(model: model)).similar(to: id, limit: limit, minimum: min, includeDone: all)
+            return try TaskSearch(embeddings: session.enricher.embeddings(model: model))
+                .similar(to: id, limit: limit, minimum: min, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
         if json {
             print(try JSONOutput.line(hits.map { Output(similarity: $0.similarity, task: TaskOutput($0.task)) }))
