@@ -54,3 +54,18 @@ import Tokenizers
         #expect(SearchIndex.words("Zürich — Café TODO") == ["zürich", "café", "todo"])
     }
 }
+
+/// Tasks given one by one, for tests (the store builds the index from rows directly).
+extension SearchIndex {
+    struct Entry {
+        var id: Int64
+        var done: Bool
+        var vector: [Float]
+        var text: String
+    }
+
+    init(entries: [Entry]) {
+        self.init(ids: entries.map(\.id), done: entries.map(\.done), matrix: entries.flatMap(\.vector),
+                  dimension: entries.first?.vector.count ?? 0, texts: entries.map(\.text))
+    }
+}

@@ -14,28 +14,6 @@ public struct SearchIndex: Sendable {
     let words: [String]
     let rowsOfWord: [[Int32]]
 
-    public struct Entry: Sendable {
-        public var id: Int64
-        public var done: Bool
-        public var vector: [Float]
-        /// Title, description and tags: the words the keyword bonus looks for.
-        public var text: String
-
-        public init(id: Int64, done: Bool, vector: [Float], text: String) {
-            self.id = id
-            self.done = done
-            self.vector = vector
-            self.text = text
-        }
-    }
-
-    public init(entries: [Entry]) {
-        let dimension = entries.first?.vector.count ?? 0
-        precondition(entries.allSatisfy { $0.vector.count == dimension }, "search vectors of different lengths")
-        self.init(ids: entries.map(\.id), done: entries.map(\.done), matrix: entries.flatMap(\.vector), dimension: dimension,
-                  texts: entries.map(\.text))
-    }
-
     /// Rows already laid out: `matrix` holds `ids.count` vectors of `dimension` floats, row by row.
     init(ids: [Int64], done: [Bool], matrix: [Float], dimension: Int, texts: [String]) {
         precondition(matrix.count == ids.count * dimension && done.count == ids.count && texts.count == ids.count, "index parts disagree")

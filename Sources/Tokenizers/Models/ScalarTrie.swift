@@ -33,14 +33,13 @@ struct ScalarTrie: Sendable {
     /// (a damaged cache must not crash tokenization): nil when they do not fit together.
     init?(_ s: Storage, tokenCount: Int) {
         let nodes = Int32(s.terminal.count)
-        guard s.asciiRoot.count == 128, nodes >= 1, s.edgeKeys.count == s.edgeValues.count,
-              s.edgeKeys.count >= 16, s.edgeKeys.count & (s.edgeKeys.count - 1) == 0, s.edgeCount * 2 <= s.edgeKeys.count,
+        // The edge table checks its own shape; here, that every node index stays inside the trie.
+        guard s.asciiRoot.count == 128, nodes >= 1, let table = EdgeTable(keys: s.edgeKeys, values: s.edgeValues, count: s.edgeCount),
               s.asciiRoot.allSatisfy({ $0 >= -1 && $0 < nodes }), s.edgeValues.allSatisfy({ $0 >= -1 && $0 < nodes }),
               s.terminal.allSatisfy({ $0 >= -1 && $0 < Int32(clamping: tokenCount) })
         else { return nil }
         asciiRoot = s.asciiRoot
         terminal = s.terminal
-        guard let table = EdgeTable(keys: s.edgeKeys, values: s.edgeValues, count: s.edgeCount) else { return nil }
         children = table
     }
 
@@ -93,9 +92,10 @@ struct EdgeTable: Sendable {
     private(set) var values: [Int32]
     private(set) var count = 0
 
-    /// A table from stored arrays; nil unless its size is a power of two and the count matches the keys.
+    /// A table from stored arrays; nil unless its size is a power of two, the count matches the keys,
+    /// and it is at most half full (a full table would make a missing key's probe loop forever).
     init?(keys: [UInt64], values: [Int32], count: Int) {
-        guard keys.count == values.count, keys.count >= 16, keys.count & (keys.count - 1) == 0,
+        guard keys.count == values.count, keys.count >= 16, keys.count & (keys.count - 1) == 0, count * 2 <= keys.count,
               keys.lazy.filter({ $0 != Self.empty }).count == count else { return nil }
         self.keys = keys
         self.values = values
