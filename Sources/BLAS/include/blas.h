@@ -2,7 +2,8 @@
 #ifndef SMART_TODO_BLAS_H
 #define SMART_TODO_BLAS_H
 
-#include "few_rows.h"  // this header is the module's umbrella
+#include "activations.h"  // this header is the module's umbrella
+#include "few_rows.h"
 #include "thread_pool.h"
 
 enum SmartTodoBLASLayout { SmartTodoBLASRowMajor = 101 };

@@ -16,19 +16,24 @@ public enum Gemm {
     /// `multiplyTransposed` for contiguous row-major operands, split over the engine's
     /// threads: by rows when there are many, else by output columns (weight rows).
     /// - Parameter lanes: threads to use; default the engine's setting.
+    /// - Parameter bias: `[n]`, added to every row (`beta` must then be 0); each lane writes it
+    ///   into its own block of `c` before accumulating, so the copy is split too.
     public static func parallelMultiplyTransposed(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
-        m: Int, n: Int, k: Int, beta: Float = 0, lanes: Int? = nil
+        m: Int, n: Int, k: Int, beta: Float = 0, bias: UnsafePointer<Float>? = nil, lanes: Int? = nil
     ) {
         precondition(beta == 0 || beta == 1, "beta is 0 (overwrite) or 1 (accumulate)")
+        precondition(bias == nil || beta == 0, "a bias replaces what c held")
         let lanes = lanes ?? EngineThreads.count
-        let operands = Operands(a: a, b: b, c: c)
+        let operands = Operands(a: a, b: b, c: c, bias: bias)
+        let beta: Float = bias == nil ? beta : 1
         if m <= FewRowsKernel.maxRows {
             let parts = m * n * k >= parallelThreshold ? lanes : 1
             let columns = ((n + parts - 1) / parts + 3) / 4 * 4
             let run: @Sendable (Int) -> Void = { lane in
                 let start = lane * columns, end = min(n, start + columns)
                 guard start < end else { return }
+                operands.writeBias(rows: 0..<m, columns: start..<end, n: n)
                 FewRowsKernel.multiplyTransposed(operands.a, operands.b, into: operands.c, m: m, n: n, k: k,
                                                  columns: start..<end, accumulate: beta == 1)
             }
@@ -36,6 +41,7 @@ public enum Gemm {
             return
         }
         guard lanes > 1, m * n * k >= parallelThreshold else {
+            operands.writeBias(rows: 0..<m, columns: 0..<n, n: n)
             multiplyTransposed(a, b, into: c, m: m, n: n, k: k, beta: beta)
             return
         }
@@ -45,6 +51,7 @@ public enum Gemm {
             EngineThreads.parallel(lanes, lanes: lanes) { lane in
                 let start = lane * rows, count = min(rows, m - start)
                 guard count > 0 else { return }
+                operands.writeBias(rows: start..<start + count, columns: 0..<n, n: n)
                 multiplyTransposed(operands.a + start * k, operands.b, into: operands.c + start * n, m: count, n: n, k: k, beta: beta)
             }
         } else {
@@ -52,6 +59,7 @@ public enum Gemm {
             EngineThreads.parallel(lanes, lanes: lanes) { lane in
                 let start = lane * columns, count = min(columns, n - start)
                 guard count > 0 else { return }
+                operands.writeBias(rows: 0..<m, columns: start..<start + count, n: n)
                 multiplyTransposed(operands.a, operands.b + start * k, into: operands.c + start, m: m, n: count, k: k, ldc: n, beta: beta)
             }
         }
@@ -60,6 +68,13 @@ public enum Gemm {
     /// Operand pointers handed to the lanes; each lane writes a disjoint block of `c`.
     private struct Operands: @unchecked Sendable {
         let a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+        let bias: UnsafePointer<Float>?
+
+        /// Copies the bias into the block `rows × columns` of `c` (row length `n`), if there is one.
+        func writeBias(rows: Range<Int>, columns: Range<Int>, n: Int) {
+            guard let bias else { return }
+            for r in rows { (c + r * n + columns.lowerBound).update(from: bias + columns.lowerBound, count: columns.count) }
+        }
     }
 
     /// `c[m×n] = alpha · a[m×k] · bᵀ + beta · c`, with `b` stored `[n×k]`.

@@ -22,15 +22,20 @@ public struct LayerNorm: Sendable {
     }
 
     /// Row by row, two passes (mean, then centred variance), then the output in Float.
-    static func normalize(_ x: inout Matrix, residual: Matrix?, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, epsilon: Float) {
-        let n = x.columns
+    /// Rows are split over the engine's threads when there are many (a long text's hidden states).
+    static func normalize(_ x: inout Matrix, residual: Matrix?, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                          epsilon: Float, lanes: Int? = nil) {
+        let n = x.columns, rows = x.rows
+        let lanes = min(lanes ?? EngineThreads.count, max(1, rows * n / Activation.parallelChunk))
         x.values.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            func run(_ add: UnsafePointer<Float>?) {
-                for r in 0..<x.rows {
+            let base = SendablePointer(buffer.baseAddress!)
+            let gamma = SendableConstant(weight), beta = SendableConstant(bias)
+            @Sendable func run(_ add: SendableConstant?, _ range: Range<Int>) {
+                let base = base.pointer, weight = gamma.pointer, bias = beta.pointer
+                for r in range {
                     let row = base + r * n
                     if let add {
-                        let a = add + r * n
+                        let a = add.pointer + r * n
                         for i in 0..<n { row[i] += a[i] }
                     }
                     // Statistics in Double, four lanes wide: large activations keep their
@@ -54,7 +59,12 @@ public struct LayerNorm: Sendable {
                     for j in 0..<n { row[j] = (row[j] - m) * inv * weight[j] + bias[j] }
                 }
             }
-            if let residual { residual.values.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
+            func split(_ add: SendableConstant?) {
+                guard lanes > 1 else { return run(add, 0..<rows) }
+                let chunk = (rows + lanes - 1) / lanes
+                EngineThreads.parallel(lanes, lanes: lanes) { lane in run(add, lane * chunk..<min(rows, (lane + 1) * chunk)) }
+            }
+            if let residual { residual.values.withUnsafeBufferPointer { split(SendableConstant($0.baseAddress!)) } } else { split(nil) }
         }
     }
 }

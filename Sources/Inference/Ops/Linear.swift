@@ -11,18 +11,15 @@ public struct Linear: Sendable {
         self.bias = bias ? try scope.tensor("bias", shape: [outFeatures]) : nil
     }
 
-    /// `x`: `[tokens, in]` → `[tokens, out]`, one GEMM over all tokens; the bias
-    /// is written first and accumulated into (beta = 1).
+    /// `x`: `[tokens, in]` → `[tokens, out]`, one GEMM over all tokens; each thread writes
+    /// the bias into its block first and accumulates into it (beta = 1).
     public func forward(_ x: Matrix) -> Matrix {
         precondition(x.columns == inFeatures, "Linear expects \(inFeatures) columns, got \(x.columns)")
         var y = Matrix.uninitialized(rows: x.rows, columns: outFeatures)  // bias or the product overwrites it
         y.values.withUnsafeMutableBufferPointer { out in
-            if let bias {
-                for r in 0..<x.rows { (out.baseAddress! + r * outFeatures).update(from: bias.pointer, count: outFeatures) }
-            }
             x.values.withUnsafeBufferPointer { input in
                 Gemm.parallelMultiplyTransposed(input.baseAddress!, weight.pointer, into: out.baseAddress!,
-                                                m: x.rows, n: outFeatures, k: inFeatures, beta: bias == nil ? 0 : 1)
+                                                m: x.rows, n: outFeatures, k: inFeatures, bias: bias?.pointer)
             }
         }
         return y
