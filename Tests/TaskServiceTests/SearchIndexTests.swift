@@ -40,6 +40,21 @@ import Tokenizers
                                           .init(id: 2, done: false, vector: [1, 0], text: "vacation photos")])
         #expect(index.keywordCounts(["declutter", "garag"]) == [0: 2])
         #expect(index.keywordCounts(["cat"]).isEmpty)  // word starts only: "vacation" does not match
+        #expect(index.rows(withWord: "garage") == [0])
+        #expect(index.rows(withWord: "garag").isEmpty)  // names match whole words, not prefixes
+    }
+
+    @Test func boostsReorderAndAreReported() {
+        let index = SearchIndex(entries: [.init(id: 1, done: false, vector: [1, 0], text: "a"),
+                                          .init(id: 2, done: false, vector: [0.9, 0], text: "b"),
+                                          .init(id: 3, done: true, vector: [0.8, 0], text: "c")])
+        var scores = index.scores([1, 0], stems: [])
+        #expect(index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false).map(\.id) == [1, 2])
+        scores.boosts[1] = 0.2
+        scores.boosts[2] = 0.5  // a done task stays out unless asked for
+        let top = index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
+        #expect(top.map(\.id) == [2, 1] && top[0].boost == 0.2 && top[1].boost == 0)
+        #expect(index.top(scores, keywordWeight: 0.1, limit: 1, includeDone: true).map(\.id) == [3])
     }
 
     /// The byte-level path for ASCII text cuts exactly the words the Character-level one does.

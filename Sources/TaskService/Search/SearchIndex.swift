@@ -73,13 +73,24 @@ public struct SearchIndex: Sendable {
         for stem in Set(stems) {
             var rows = Set<Int32>()
             // The words starting with `stem` are one contiguous run of the sorted list.
-            var lo = 0, hi = words.count
-            while lo < hi { let mid = (lo + hi) / 2; if words[mid] < stem { lo = mid + 1 } else { hi = mid } }
-            var i = lo
+            var i = firstWord(notBefore: stem)
             while i < words.count && words[i].hasPrefix(stem) { rows.formUnion(rowsOfWord[i]); i += 1 }
             for r in rows { counts[r, default: 0] += 1 }
         }
         return counts
+    }
+
+    /// The rows whose text has exactly this (lowercased) word.
+    func rows(withWord word: String) -> [Int32] {
+        let i = firstWord(notBefore: word)
+        return i < words.count && words[i] == word ? rowsOfWord[i] : []
+    }
+
+    /// Binary search in the sorted word list.
+    private func firstWord(notBefore word: String) -> Int {
+        var lo = 0, hi = words.count
+        while lo < hi { let mid = (lo + hi) / 2; if words[mid] < word { lo = mid + 1 } else { hi = mid } }
+        return lo
     }
 
     public struct Match: Sendable, Equatable {
@@ -87,14 +98,36 @@ public struct SearchIndex: Sendable {
         public var similarity: Float
         /// Share of the query's stems found at the start of the task's words.
         public var keywordShare: Float
+        /// Added by feedback (a name shared by the best matches; see `TaskSearch`).
+        public var boost: Float = 0
+    }
+
+    /// One query's scores against every row, before ranking: similarity + keywordWeight ×
+    /// keyword share, plus any boosts added afterwards.
+    public struct Scores: Sendable {
+        let similarities: [Float]
+        let keywordShares: [Int32: Float]
+        var boosts: [Int32: Float] = [:]
+    }
+
+    public func scores(_ query: [Float], stems: [String]) -> Scores {
+        let counts = stems.isEmpty ? [:] : keywordCounts(stems)
+        let n = Float(max(1, Set(stems).count))
+        return Scores(similarities: similarities(query), keywordShares: counts.mapValues { Float($0) / n })
     }
 
     /// The `limit` best tasks by similarity + keywordWeight × keyword share.
     public func top(_ query: [Float], stems: [String], keywordWeight: Float, limit: Int, includeDone: Bool) -> [Match] {
-        let sims = similarities(query)
-        let counts = stems.isEmpty ? [:] : keywordCounts(stems)
-        let n = Float(max(1, Set(stems).count))
-        func score(_ i: Int) -> Float { sims[i] + keywordWeight * Float(counts[Int32(i)] ?? 0) / n }
+        top(scores(query, stems: stems), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
+    }
+
+    /// The `limit` best rows of `scores`, ties broken by id.
+    public func top(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [Match] {
+        let sims = scores.similarities
+        func score(_ i: Int) -> Float {
+            let r = Int32(i)
+            return sims[i] + keywordWeight * (scores.keywordShares[r] ?? 0) + (scores.boosts[r] ?? 0)
+        }
         // One pass keeping the best `limit` in order (limit is small).
         var best: [(index: Int, score: Float)] = []
         for i in 0..<count where includeDone || !done[i] {
@@ -104,6 +137,10 @@ public struct SearchIndex: Sendable {
             best.insert((i, s), at: at)
             if best.count > limit { best.removeLast() }
         }
-        return best.map { Match(id: ids[$0.index], similarity: sims[$0.index], keywordShare: Float(counts[Int32($0.index)] ?? 0) / n) }
+        return best.map {
+            let r = Int32($0.index)
+            return Match(id: ids[$0.index], similarity: sims[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
+                         boost: scores.boosts[r] ?? 0)
+        }
     }
 }

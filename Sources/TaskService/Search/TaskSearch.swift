@@ -10,9 +10,18 @@ import Inference
 /// recall@5, max of whole and title 0.72, this mean 0.76.) Meaning finds tasks that
 /// share no word with the query; the keyword term lifts exact mentions (names,
 /// codes) that embeddings blur.
+///
+/// Then feedback by names: when at least two of the three best tasks name the same person
+/// or place (`NamedEntities`), every task naming it gains `nameWeight`. "my son" finds
+/// two of Jonas's tasks by meaning; his other tasks ("Order football boots for Jonas")
+/// share nothing with the query but the name. (Dev set: 0.76 → 0.78; it fires only when
+/// the best tasks agree on a name.)
 public struct TaskSearch: Sendable {
     public let embeddings: TaskEmbeddings
     public var keywordWeight: Float = 0.15
+    public var nameWeight: Float = 0.15
+    /// How many of the best tasks feedback looks at, and how many must share a name.
+    static let feedbackDepth = 3, feedbackAgreement = 2
 
     public init(embeddings: TaskEmbeddings) { self.embeddings = embeddings }
 
@@ -21,6 +30,8 @@ public struct TaskSearch: Sendable {
         public var score: Float
         public var similarity: Float
         public var keywordShare: Float
+        /// From names shared by the best tasks (0 when feedback did not fire or the task lacks the name).
+        public var boost: Float = 0
     }
 
     /// `progress(done, total)`: tasks embedded so far, when some had no current vectors.
@@ -33,11 +44,28 @@ public struct TaskSearch: Sendable {
     /// Searches a loaded index (a long-running process keeps one; the CLI loads it per query).
     public func search(_ query: String, in index: SearchIndex, limit: Int = 10, includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
-        let matches = index.top(q, stems: Self.words(query), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
-        return matches.compactMap { m in
-            guard let task = try? embeddings.store.task(id: m.id) else { return nil }
-            return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare, similarity: m.similarity, keywordShare: m.keywordShare)
+        var scores = index.scores(q, stems: Self.words(query))
+        let lead = index.top(scores, keywordWeight: keywordWeight, limit: max(limit, Self.feedbackDepth), includeDone: includeDone)
+        var tasks: [Int64: TodoTask] = [:]
+        for m in lead { tasks[m.id] = try? embeddings.store.task(id: m.id) }
+        let names = Self.sharedNames(lead.prefix(Self.feedbackDepth).compactMap { tasks[$0.id] })
+        var matches = Array(lead.prefix(limit))
+        if !names.isEmpty {
+            for name in names { for row in index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
+            matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
         }
+        return matches.compactMap { m in
+            guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }
+            return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare + m.boost,
+                       similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost)
+        }
+    }
+
+    /// Names that at least `feedbackAgreement` of these tasks mention.
+    static func sharedNames(_ tasks: [TodoTask]) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for t in tasks { for name in NamedEntities.names(in: t.title + "\n" + t.description) { counts[name, default: 0] += 1 } }
+        return Set(counts.filter { $0.value >= feedbackAgreement }.keys)
     }
 
     /// Stems of the query's words of at least 3 characters ("decluttering" → "declutter"), lowercased.

@@ -11,7 +11,9 @@ struct SearchCommand: ParsableCommand {
         Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2
         embedding with the task's whole text, title and tags, plus 0.15 × the share of
         the query's word stems that start a word of the task (case-insensitive): a query
-        needs no word in common with a task to find it. Tasks without a current
+        needs no word in common with a task to find it. When two of the three best
+        tasks name the same person or place, every task naming it gains 0.15, so
+        "my son" also brings the tasks that only say his name. Tasks without a current
         embedding are embedded first (once; results are stored in the database).
 
         Examples:
@@ -30,7 +32,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Include done tasks.")
     var all = false
 
-    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, task}.")
+    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, name_boost, task}.")
     var json = false
 
     @OptionGroup var store: StoreOptions
@@ -46,6 +48,7 @@ struct SearchCommand: ParsableCommand {
         var score: Float
         var similarity: Float
         var keyword_share: Float
+        var name_boost: Float
         var task: TaskOutput
     }
 
@@ -58,7 +61,7 @@ struct SearchCommand: ParsableCommand {
                 .search(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
         if json {
-            print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, task: TaskOutput($0.task)) }))
+            print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, name_boost: $0.boost, task: TaskOutput($0.task)) }))
         } else if hits.isEmpty {
             print("No tasks to search.")
         } else {
