@@ -35,6 +35,19 @@ import Testing
         #expect(try todo(["cache", "flush"]).status == 64)
     }
 
+    @Test func searchSaysWhichNameBroughtATask() throws {
+        let env = ["SMART_TODO_WEIGHTS": weights]
+        for title in ["Pick up Mia from ballet class", "Book Mia's vaccination at the paediatrician", "Order a winter coat for Mia",
+                      "Order a winter coat for the hiking trip", "Renew the car insurance", "Water the plants"] {
+            #expect(try todo(["add", title], environment: env).status == 0)
+        }
+        let text = try todo(["search", "my daughter", "--limit", "3"], environment: env)
+        let coat = text.out.split(separator: "\n").first { $0.contains("Order a winter coat for Mia") }
+        #expect(text.status == 0 && coat?.hasSuffix("  (names Mia, like the best matches)") == true, "\(text.out)")
+        let hits = try JSONSerialization.jsonObject(with: Data(try todo(["search", "my daughter", "--limit", "3", "--json"], environment: env).out.utf8)) as! [[String: Any]]
+        #expect(hits.count == 3 && hits.allSatisfy { ($0["names"] as? [String]) == ["mia"] && ($0["name_boost"] as? Double ?? 0) > 0 })
+    }
+
     @Test func editRemovesTagsForGoodAndUndoRevertsIt() throws {
         let env = ["SMART_TODO_WEIGHTS": weights]
         let t = try json(try todo(["add", "Buy new running shoes for the marathon", "--json"], environment: env))

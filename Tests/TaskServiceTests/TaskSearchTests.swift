@@ -40,6 +40,7 @@ import Testing
         let after = try plain.search("my daughter", limit: 3)
         #expect(Set(after.map(\.task.title)) == mia)
         #expect(after.contains { $0.boost == plain.nameWeight && $0.score > $0.similarity + plain.keywordWeight * $0.keywordShare })
+        #expect(after.allSatisfy { $0.boost == 0 ? $0.names.isEmpty : $0.names == ["mia"] })
         // No name shared among the best tasks: nothing is boosted.
         #expect(try plain.search("plumbing repairs", limit: 5).allSatisfy { $0.boost == 0 })
     }

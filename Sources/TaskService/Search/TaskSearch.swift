@@ -32,6 +32,8 @@ public struct TaskSearch: Sendable {
         public var keywordShare: Float
         /// From names shared by the best tasks (0 when feedback did not fire or the task lacks the name).
         public var boost: Float = 0
+        /// The shared names this task mentions (lowercased), when it was boosted.
+        public var names: [String] = []
     }
 
     /// `progress(done, total)`: tasks embedded so far, when some had no current vectors.
@@ -56,8 +58,9 @@ public struct TaskSearch: Sendable {
         }
         return matches.compactMap { m in
             guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }
+            let mentioned = m.boost > 0 ? NamedEntities.names(in: task.title + "\n" + task.description).intersection(names).sorted() : []
             return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare + m.boost,
-                       similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost)
+                       similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost, names: mentioned)
         }
     }
 

@@ -32,7 +32,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Include done tasks.")
     var all = false
 
-    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, name_boost, task}.")
+    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, name_boost, names, task}.")
     var json = false
 
     @OptionGroup var store: StoreOptions
@@ -49,6 +49,7 @@ struct SearchCommand: ParsableCommand {
         var similarity: Float
         var keyword_share: Float
         var name_boost: Float
+        var names: [String]
         var task: TaskOutput
     }
 
@@ -61,11 +62,15 @@ struct SearchCommand: ParsableCommand {
                 .search(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
         if json {
-            print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, name_boost: $0.boost, task: TaskOutput($0.task)) }))
+            print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, name_boost: $0.boost, names: $0.names, task: TaskOutput($0.task)) }))
         } else if hits.isEmpty {
             print("No tasks to search.")
         } else {
-            for h in hits { print(String(format: "%5.2f  ", h.score) + TaskText.line(h.task)) }
+            for h in hits {
+                // Say why a task that may share no word with the query is here.
+                let via = h.names.isEmpty ? "" : "  (names " + h.names.map(\.capitalized).joined(separator: ", ") + ", like the best matches)"
+                print(String(format: "%5.2f  ", h.score) + TaskText.line(h.task) + via)
+            }
         }
     }
 }
