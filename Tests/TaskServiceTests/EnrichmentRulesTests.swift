@@ -118,6 +118,10 @@ import Testing
         let sync = Tagger.candidates(title: "Team sync every Monday morning about the roadmap", description: "from March, weekly, before EOD friday").map(\.phrase)
         #expect(sync.contains("team sync") && sync.contains("roadmap"))
         #expect(!sync.contains { ["monday", "morning", "sync every", "march", "friday", "eod"].contains($0) || $0.contains("monday") })
+        // A possessive ends a phrase and loses its 's.
+        let ladder = Tagger.candidates(title: "Return Uncle Ahmed's ladder", description: "after Tuesday’s storm").map(\.phrase)
+        #expect(ladder.contains("uncle ahmed") && ladder.contains("ahmed") && ladder.contains("ladder") && ladder.contains("storm"))
+        #expect(!ladder.contains { $0.contains("'") || $0.contains("’") || $0.contains("tuesday") || $0 == "ahmed ladder" })
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {
