@@ -88,6 +88,13 @@ import Testing
         let other = try enricher(store, settings: settings).enrich(ids: [same.id!], now: now)[0]
         #expect(other.tags.count <= 2)
         #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 3)
+        // Decisions cached by older rules (an earlier release of the tagger, say) are made again.
+        let older = Enricher(store: store, settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: Self.weights),
+                             rules: Enricher.currentRules - 1)
+        _ = try older.enrich(ids: [same.id!], now: now)
+        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 4)
+        _ = try e.enrich(ids: [same.id!], now: now)
+        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 4)  // the current rules' one is still there
     }
 
     @Test func categoriesAreConfigurableAndLearnFromTheUsersTasks() throws {

@@ -10,12 +10,24 @@ public final class Enricher: Sendable {
     public let settings: EnrichmentSettings
     public let models: ModelRegistry
     let cache: ResultCache
+    /// The version of the rules that turn a text into a decision (part of its cache key).
+    let rules: Int
 
-    public init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
+    /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
+    /// decisions cached by older rules are then made again, as after a settings change.
+    /// (3: possessives end tag phrases.)
+    public static let currentRules = 3
+
+    public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
+        self.init(store: store, settings: settings, models: models, rules: Self.currentRules)
+    }
+
+    init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, rules: Int) {
         self.store = store
         self.settings = settings
         self.models = models
         self.cache = ResultCache(store: store)
+        self.rules = rules
     }
 
     /// Enriches `ids` (skipping deleted or missing ones) and returns the stored tasks.
@@ -183,7 +195,7 @@ struct Decision: Codable, Sendable {
 final class Decider {
     let enricher: Enricher
     let model: String
-    /// Settings, the user's tags and filing, and the NLI model: what a decision depends on besides the text.
+    /// Settings, the user's tags and filing, the NLI model and the rules' version: what a decision depends on besides the text.
     let parameters: String
     private let userTags: [String]
     private let nliFingerprint: String?
@@ -194,8 +206,8 @@ final class Decider {
         self.model = model
         userTags = try enricher.store.userTags()
         nliFingerprint = try enricher.models.zeroShotDirectory().flatMap { try ModelRegistry.config($0)?.fingerprint }
-        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(model: model, userTags: userTags), nliFingerprint ?? ""]
-            .joined(separator: "\u{1F}")
+        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(model: model, userTags: userTags), nliFingerprint ?? "",
+                      "rules \(enricher.rules)"].joined(separator: "\u{1F}")
     }
 
     private func context() throws -> Enricher.Context {
