@@ -34,6 +34,11 @@ echo "== Search by meaning (no shared words needed) and by words"
 $todo search "dental checkup for the children" --limit 2
 $todo search "travel documents" --limit 2
 $todo search "headcount" --limit 2
+echo "== ... and by the names the best matches share: the coat task says nothing about a daughter"
+$todo add "Pick up Mia from ballet class"
+$todo add "Book Mia's vaccination at the paediatrician"
+$todo add "Order a winter coat for Mia"
+$todo search "my daughter" --limit 3
 echo
 echo "== Why a priority: the urgency score term by term"
 $todo explain 2
