@@ -65,6 +65,17 @@ import Testing
         #expect(gone.status == 1 && gone.err.contains("no task 1"))
     }
 
+    @Test func aDeadlineInTheTitleSetsTheDueDateUnlessOneIsGiven() throws {
+        let stated = try todo(["add", "Pay the plumber by 2030-03-04", "--async"])
+        #expect(stated.status == 0 && stated.out.contains("due") && stated.out.contains("(from “by 2030-03-04” in the title)"), "\(stated.out)")
+        #expect((try json(try todo(["show", "1", "--json"]).out) as! [String: Any])["due"].flatMap { $0 as? String }?.hasPrefix("2030-03-04") == true)
+        // --due wins over the title; a title without a stated deadline gets none.
+        let given = try json(try todo(["add", "Pay the plumber by 2030-03-04", "--due", "2030-01-02", "--async", "--json"]).out) as! [String: Any]
+        #expect((given["due"] as? String)?.hasPrefix("2030-01-02") == true)
+        let none = try json(try todo(["add", "Plan the Friday party", "--async", "--json"]).out) as! [String: Any]
+        #expect(none["due"] is NSNull)
+    }
+
     @Test func longDescriptionFromStandardInputIsKeptWhole() throws {
         let text = String(repeating: "Paragraph of meeting notes with ünïcödé and 東京.\n\n", count: 20_000)
         let added = try todo(["add", "Notes", "--description", "-", "--json"], stdin: Data(text.utf8))

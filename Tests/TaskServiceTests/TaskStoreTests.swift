@@ -164,3 +164,30 @@ import Testing
         #expect(try store.tasks(dueBefore: Date(timeIntervalSince1970: base + 0.5)).count == 72)
     }
 }
+
+@Suite struct TitleDeadlineTests {
+    let dates = DueDateParserTests()
+
+    func due(_ title: String) -> String? {
+        TitleDeadline.find(in: title, parser: dates.parser, now: dates.now).map { "\($0.phrase) → \(dates.day($0.date))" }
+    }
+
+    @Test func explicitDeadlines() {
+        // Now is Thursday 2026-11-26.
+        #expect(due("Pay the bill by friday") == "by friday → 2026-11-27 23:59")
+        #expect(due("Submit the report before 2026-12-01.") == "before 2026-12-01 → 2026-12-01 23:59")
+        #expect(due("Call mom tomorrow") == "tomorrow → 2026-11-27 23:59")
+        #expect(due("Review pull request 482 today!") == "today → 2026-11-26 23:59")
+        #expect(due("Finish tomorrow's slides") == "tomorrow's → 2026-11-27 23:59")
+        #expect(due("Renew the lease due in 3 days") == "due in 3 days → 2026-11-29 23:59")
+        #expect(due("Dentist on Mon, bring the forms") == "on Mon → 2026-11-30 23:59")
+        #expect(due("Book the venue by 2026-12-10 17:00") == "by 2026-12-10 17:00 → 2026-12-10 17:00")
+        #expect(due("Answer Ana (by +2w)") == "by +2w → 2026-12-10 23:59")
+    }
+
+    @Test(arguments: ["Team sync Monday", "Plan the Friday party", "Put on sunscreen", "Send by satellite phone",
+                      "Read Tuesdays with Morrie", "Sign up by the end of the month", "Pay rent", "", "by", "on"])
+    func noDeadline(_ title: String) {
+        #expect(due(title) == nil)
+    }
+}

@@ -13,12 +13,15 @@ struct AddCommand: ParsableCommand {
         `todo enrich`. Results are cached by content, so a repeated task costs nothing.
 
         Dates: 2026-12-01, "2026-12-01 17:00", today, tomorrow, friday (the next one),
-        "in 3 days", +2w, +1m. The date as understood is printed back.
+        "in 3 days", +2w, +1m. The date as understood is printed back. Without --due, a
+        deadline the title states ("by friday", "before 2026-12-01", "due in 3 days",
+        "tomorrow") sets it, and the output says so; `todo edit ID --no-due` removes it.
 
         Examples:
           todo add "Renew passport" --due friday --priority high --tag travel
           todo add "Quarterly review notes" --description - < notes.txt
           todo add "Pay rent" --due +3d --category Finance --json
+          todo add "Send the invoice to Acme by friday"
         """
     )
 
@@ -59,7 +62,9 @@ struct AddCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dueDate = try TaskArguments.date(due)
+        var dueDate = try TaskArguments.date(due)
+        let stated = due == nil ? TitleDeadline.find(in: title) : nil
+        if let stated { dueDate = stated.date }
         let text = try TaskArguments.description(description, action: "nothing was stored") ?? ""
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
                             category: category, priority: try TaskArguments.priority(priority),
@@ -71,7 +76,8 @@ struct AddCommand: ParsableCommand {
         if json {
             print(try JSONOutput.line(TaskOutput(stored)))
         } else {
-            print("Added task \(stored.id ?? 0): \(stored.title)" + (stored.due.map { " — due \(TaskText.dueText($0))" } ?? ""))
+            let source = stated.map { " (from “\($0.phrase)” in the title)" } ?? ""
+            print("Added task \(stored.id ?? 0): \(stored.title)" + (stored.due.map { " — due \(TaskText.dueText($0))" + source } ?? ""))
             if let summary = TaskText.aiSummary(stored) { print("  " + summary) }
         }
     }
