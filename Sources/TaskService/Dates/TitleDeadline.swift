@@ -20,9 +20,8 @@ public struct TitleDeadline: Sendable, Equatable {
         let punctuation = CharacterSet(charactersIn: ",.;:!?()[]\"“”'‘’")
         func said(_ words: ArraySlice<String>) -> String { words.joined(separator: " ").trimmingCharacters(in: punctuation) }
         let words = raw.map { word -> String in
-            var w = word.lowercased().trimmingCharacters(in: punctuation)
-            for suffix in ["'s", "’s"] where w.hasSuffix(suffix) { w.removeLast(2) }
-            return w
+            let w = word.lowercased().trimmingCharacters(in: punctuation)
+            return TextFeatures.withoutPossessive(w) ?? w
         }
         for (i, word) in words.enumerated() {
             if prepositions.contains(word) {

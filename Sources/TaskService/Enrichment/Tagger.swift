@@ -55,8 +55,8 @@ struct Tagger: Sendable {
                     var gram = Array(words[i..<(i + n)])
                     // A possessive ends a phrase and drops its 's: "Uncle Ahmed's ladder" gives "uncle ahmed"
                     // and "ladder", not "ahmed's ladder"; "Tuesday's outage" gives no "tuesday".
-                    if gram.dropLast().contains(where: Self.isPossessive) { continue }
-                    if let last = gram.last, Self.isPossessive(last) { gram[gram.count - 1] = String(last.dropLast(2)) }
+                    if gram.dropLast().contains(where: { TextFeatures.withoutPossessive($0) != nil }) { continue }
+                    if let base = TextFeatures.withoutPossessive(gram[gram.count - 1]) { gram[gram.count - 1] = base }
                     if gram.contains(where: { stopWords.contains($0) || $0.count < 2 || $0.contains(where: \.isNumber) }) { continue }
                     if leadingVerbs.contains(gram[0]) { continue }
                     let phrase = gram.joined(separator: " ")
@@ -67,8 +67,6 @@ struct Tagger: Sendable {
         }
         return order.map { Candidate(phrase: $0, bonus: bonus[$0]!) }
     }
-
-    static func isPossessive(_ word: String) -> Bool { word.hasSuffix("'s") || word.hasSuffix("’s") }
 
     /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
     func pick(taskVector: [Float], pool: [(phrase: String, bonus: Double, words: Int)], vectors: [[Float]],

@@ -19,6 +19,11 @@ enum TextFeatures {
         return out
     }
 
+    /// The word without a possessive 's ("Jonas's" → "Jonas", "tomorrow’s" → "tomorrow"), if it has one.
+    static func withoutPossessive(_ word: String) -> String? {
+        word.hasSuffix("'s") || word.hasSuffix("’s") ? String(word.dropLast(2)) : nil
+    }
+
     /// English singular by the common rules ("batteries" → "battery", "boots" → "boot"); other words unchanged.
     static func singular(_ word: String) -> String {
         guard word.count > 3, word.allSatisfy({ $0.isLetter }) else { return word }

@@ -7,6 +7,9 @@ import Foundation
 /// Search uses them for feedback: a query about someone ("my son") finds some of that
 /// person's tasks by meaning, and the name those tasks share brings the others.
 enum NamedEntities {
+    /// Names in the title and the description.
+    static func names(of task: TodoTask) -> Set<String> { names(in: task.title + "\n" + task.description) }
+
     static func names(in text: String) -> Set<String> {
         var out: Set<String> = []
         for line in text.split(whereSeparator: \.isNewline) {
@@ -17,8 +20,7 @@ enum NamedEntities {
                 guard !word.isEmpty else { return }
                 let starts = sentenceStart
                 sentenceStart = false
-                var name = word
-                for suffix in ["'s", "’s"] where name.hasSuffix(suffix) { name = String(name.dropLast(2)) }
+                let name = TextFeatures.withoutPossessive(word) ?? word
                 guard !starts, name.count >= 3, let first = name.first, first.isUppercase,
                       name.contains(where: \.isLowercase) else { return }
                 let key = name.lowercased()

@@ -58,7 +58,7 @@ public struct TaskSearch: Sendable {
         }
         return matches.compactMap { m in
             guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }
-            let mentioned = m.boost > 0 ? NamedEntities.names(in: task.title + "\n" + task.description).intersection(names).sorted() : []
+            let mentioned = m.boost > 0 ? NamedEntities.names(of: task).intersection(names).sorted() : []
             return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare + m.boost,
                        similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost, names: mentioned)
         }
@@ -67,7 +67,7 @@ public struct TaskSearch: Sendable {
     /// Names that at least `feedbackAgreement` of these tasks mention.
     static func sharedNames(_ tasks: [TodoTask]) -> Set<String> {
         var counts: [String: Int] = [:]
-        for t in tasks { for name in NamedEntities.names(in: t.title + "\n" + t.description) { counts[name, default: 0] += 1 } }
+        for t in tasks { for name in NamedEntities.names(of: t) { counts[name, default: 0] += 1 } }
         return Set(counts.filter { $0.value >= feedbackAgreement }.keys)
     }
 
