@@ -9,6 +9,15 @@ enum EngineThreads {
 
     static func set(_ n: Int) { value.store(max(1, n), ordering: .relaxed) }
 
+    /// Element-wise loops (GELU, layer norm) split only when every lane gets at least this
+    /// many values: below it, waking a lane costs more than it saves.
+    static let elementsPerLane = 1 << 15
+
+    /// Lanes for an element-wise loop over `count` values: at most `limit` (default the setting).
+    static func lanes(forElements count: Int, at limit: Int? = nil) -> Int {
+        min(limit ?? self.count, max(1, count / elementsPerLane))
+    }
+
     /// Runs `body(i)` for every `i` in `0..<iterations` on the engine's threads (the caller
     /// included; Sources/BLAS/thread_pool.c) and returns when all have run.
     static func parallel(_ iterations: Int, lanes: Int? = nil, _ body: (Int) -> Void) {

@@ -29,7 +29,7 @@ import Tokenizers
     }
 
     @Test func layerNormSplitOverThreadsEqualsOneThread() {
-        let rows = 3 * Activation.parallelChunk / 64 + 1, n = 64
+        let rows = 3 * EngineThreads.elementsPerLane / 64 + 1, n = 64
         let input = Matrix(rows: rows, columns: n, values: (0..<rows * n).map { Float($0 % 389) / 7 - 20 })
         let residual = Matrix(rows: rows, columns: n, values: (0..<rows * n).map { Float($0 % 13) })
         let gamma = (0..<n).map { 1 + Float($0) / 64 }, beta = (0..<n).map { Float($0) / 32 }
@@ -50,7 +50,7 @@ import Tokenizers
 
     @Test func geluSplitOverThreadsEqualsOneThread() {
         // Three lanes and a tail that is not a whole vector: every value gets the same function.
-        let n = 3 * Activation.parallelChunk + 5
+        let n = 3 * EngineThreads.elementsPerLane + 5
         let input = (0..<n).map { Float($0 % 997) / 83 - 6 }
         var one = input, split = input
         one.withUnsafeMutableBufferPointer { Activation.geluErf($0.baseAddress!, count: n, lanes: 1) }

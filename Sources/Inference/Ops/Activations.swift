@@ -27,14 +27,11 @@ public enum Activation: String, Sendable, Codable {
         }
     }
 
-    /// Values per lane below which GELU stays on the calling thread.
-    static let parallelChunk = 1 << 15
-
     /// The erf GELU (C kernel: erf as Eigen's rational function on [-4, 4], within a few
     /// ulp of erff), split over the engine's threads for an FFN's worth of values.
     /// - Parameter lanes: threads to use at most; default the engine's setting.
     static func geluErf(_ p: UnsafeMutablePointer<Float>, count n: Int, lanes: Int? = nil) {
-        let lanes = min(lanes ?? EngineThreads.count, max(1, n / parallelChunk))
+        let lanes = EngineThreads.lanes(forElements: n, at: lanes)
         guard lanes > 1 else { return smart_todo_gelu_erf(p, n) }
         let chunk = (n / lanes + 7) / 8 * 8
         let values = SendablePointer(p)

@@ -26,7 +26,7 @@ public struct LayerNorm: Sendable {
     static func normalize(_ x: inout Matrix, residual: Matrix?, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                           epsilon: Float, lanes: Int? = nil) {
         let n = x.columns, rows = x.rows
-        let lanes = min(lanes ?? EngineThreads.count, max(1, rows * n / Activation.parallelChunk))
+        let lanes = EngineThreads.lanes(forElements: rows * n, at: lanes)
         x.values.withUnsafeMutableBufferPointer { buffer in
             let base = SendablePointer(buffer.baseAddress!)
             let gamma = SendableConstant(weight), beta = SendableConstant(bias)
