@@ -122,6 +122,9 @@ import Testing
         let ladder = Tagger.candidates(title: "Return Uncle Ahmed's ladder", description: "after Tuesday’s storm").map(\.phrase)
         #expect(ladder.contains("uncle ahmed") && ladder.contains("ahmed") && ladder.contains("ladder") && ladder.contains("storm"))
         #expect(!ladder.contains { $0.contains("'") || $0.contains("’") || $0.contains("tuesday") || $0 == "ahmed ladder" })
+        // "first" names things ("first aid"); "weekdays" is a when, like the weekday names.
+        let aid = Tagger.candidates(title: "Sign up for first aid course", description: "evenings on weekdays").map(\.phrase)
+        #expect(aid.contains("first aid") && !aid.contains { $0.contains("weekday") })
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {
