@@ -74,6 +74,12 @@ import Testing
         #expect((given["due"] as? String)?.hasPrefix("2030-01-02") == true)
         let none = try json(try todo(["add", "Plan the Friday party", "--async", "--json"]).out) as! [String: Any]
         #expect(none["due"] is NSNull)
+        // An edited title states one: set when the task had none; an existing due date is kept.
+        let edited = try todo(["edit", "3", "--title", "Plan the Friday party by 2030-05-06", "--async"])
+        #expect(edited.status == 0 && edited.out.contains("(from “by 2030-05-06” in the title)"), "\(edited.out)")
+        #expect((try json(try todo(["show", "3", "--json"]).out) as! [String: Any])["due"].flatMap { $0 as? String }?.hasPrefix("2030-05-06") == true)
+        _ = try todo(["edit", "2", "--title", "Pay the plumber by 2031-01-01", "--async"])
+        #expect((try json(try todo(["show", "2", "--json"]).out) as! [String: Any])["due"].flatMap { $0 as? String }?.hasPrefix("2030-01-02") == true)
     }
 
     @Test func longDescriptionFromStandardInputIsKeptWhole() throws {

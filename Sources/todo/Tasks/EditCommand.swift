@@ -9,7 +9,9 @@ struct EditCommand: ParsableCommand {
         discussion: """
         A changed title or description queues the AI fields you did not set for a fresh
         look (run now unless --async). A tag you remove is never suggested again for
-        this task. `todo undo` reverts the edit.
+        this task. A new title that states a deadline ("... by friday") sets the due
+        date when the task has none and no --due/--no-due is given, as `add` does.
+        `todo undo` reverts the edit.
 
         Examples:
           todo edit 3 --title "Renew passport and ID card" --due +2w
@@ -53,7 +55,12 @@ struct EditCommand: ParsableCommand {
     func run() throws {
         let session = try EnrichmentSession(store: store, settings: settings)
         var t = try storeCall { try session.store.task(id: id) }
-        let newDue = noDue ? nil : try TaskArguments.date(due) ?? t.due
+        var newDue = noDue ? nil : try TaskArguments.date(due) ?? t.due
+        var stated: TitleDeadline?
+        if let title, due == nil, !noDue, t.due == nil, let deadline = TitleDeadline.find(in: title) {
+            stated = deadline
+            newDue = deadline.date
+        }
         var textChanged = false
         if let title {
             let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -85,7 +92,7 @@ struct EditCommand: ParsableCommand {
             t.removedTags.append(tag)
         }
         // Cleared fields and changed text need the AI; so does a due date change (priority).
-        let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue) && !t.isUserSet("priority")
+        let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue || stated != nil) && !t.isUserSet("priority")
         let edited = t
         var stored = try storeCall { try session.store.update(edited, reenrich: reenrich, undo: commandLineForUndo) }
         if reenrich && !async && session.modelInstalled {
@@ -95,6 +102,7 @@ struct EditCommand: ParsableCommand {
         } else if reenrich && !session.modelInstalled {
             printError("note: the AI fields are queued; \(EnrichmentSession.fetchHint)")
         }
+        if let stated, !json { print("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
         print(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))
     }
 }
