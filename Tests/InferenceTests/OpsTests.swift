@@ -100,16 +100,36 @@ import Tokenizers
         #expect(far == [Float](repeating: 0, count: 8))
     }
 
-    @Test func attentionByHand() {
+    @Test func shortSequencesWithoutBLASMatchTheBLASPath() {
+        var rng = SeededGenerator(seed: 5)
+        for (heads, headSize) in [(4, 12), (2, 32)] {  // 12: a tail after the 8-wide lanes
+            let width = heads * headSize, sequences = [0..<5, 5..<45, 45..<46]
+            func random() -> Matrix {
+                Matrix(rows: 46, columns: width, values: (0..<(46 * width)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 250 })
+            }
+            let q = random(), k = random(), v = random()
+            for causal in [false, true] {
+                let plain = MultiHeadAttention.forward(q: q, k: k, v: v, heads: heads, sequences: sequences, causal: causal, plainUpTo: 64)
+                let blas = MultiHeadAttention.forward(q: q, k: k, v: v, heads: heads, sequences: sequences, causal: causal, plainUpTo: 0)
+                #expect(maxAbsDifference(plain.values, blas.values) < 1e-4, "heads \(heads)×\(headSize), causal \(causal)")
+            }
+        }
+    }
+
+    /// Both paths: plain loops (short sequences) and BLAS.
+    @Test(arguments: [MultiHeadAttention.shortSequence, 0]) func attentionByHand(plainUpTo: Int) {
         // One head of width 2, two tokens. q = k = [[1, 0], [0, 1]] → scores/√2 = [[1, 0], [0, 1]]/√2.
         let q = Matrix(rows: 2, columns: 2, values: [1, 0, 0, 1])
         let v = Matrix(rows: 2, columns: 2, values: [10, 0, 0, 20])
-        let context = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<2])
+        let context = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<2], plainUpTo: plainUpTo)
         let p = 1 / (1 + expf(-1 / Float(2).squareRoot()))  // weight on the matching token
         let expected: [Float] = [10 * p, 20 * (1 - p), 10 * (1 - p), 20 * p]
         for (a, b) in zip(context.values, expected) { #expect(abs(a - b) < 1e-5) }
+        // Causal: the first token sees only itself.
+        let causal = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<2], causal: true, plainUpTo: plainUpTo)
+        #expect(Array(causal.values.prefix(2)) == [10, 0])
         // Packed sequences never attend to each other: two one-token sequences return their own values.
-        let separate = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<1, 1..<2])
+        let separate = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<1, 1..<2], plainUpTo: plainUpTo)
         #expect(separate.values == [10, 0, 0, 20])
     }
 

@@ -3,6 +3,7 @@
 #define SMART_TODO_BLAS_H
 
 #include "activations.h"  // this header is the module's umbrella
+#include "attention.h"
 #include "few_rows.h"
 #include "thread_pool.h"
 

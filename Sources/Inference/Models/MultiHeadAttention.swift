@@ -1,3 +1,4 @@
+import BLAS
 import Foundation
 
 /// Scaled dot-product attention of every head over each packed sequence:
@@ -6,11 +7,17 @@ import Foundation
 /// no padding mask is needed. (sequence, head) pairs are independent and are
 /// spread over the engine's threads.
 enum MultiHeadAttention {
+    /// Sequences up to this long are attended in plain loops (Sources/BLAS/attention.c): a
+    /// title or a query then never loads OpenBLAS, whose dynamic linking costs ~3 ms a process.
+    static let shortSequence = 64
+
     /// `q`, `k`, `v`: `[tokens, heads·headSize]` → context `[tokens, heads·headSize]`.
     /// `causal`: token i attends to tokens ≤ i only (a decoder's self-attention); masked
     /// scores are a large finite negative, so no row can become NaN.
     /// Cross-attention passes the encoder's `k`, `v`: packed the same way, sequence by sequence.
-    static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>], causal: Bool = false) -> Matrix {
+    /// `plainUpTo`: the longest sequence attended without BLAS (tests compare both paths).
+    static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>], causal: Bool = false,
+                        plainUpTo: Int = shortSequence) -> Matrix {
         let width = q.columns, headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
         var context = Matrix.uninitialized(rows: q.rows, columns: width)  // every (sequence, head) block is written
@@ -31,6 +38,12 @@ enum MultiHeadAttention {
                                 let (sequence, h) = work[item]
                                 let n = sequence.count
                                 let offset = sequence.lowerBound * width + h * headSize
+                                item += lanes
+                                if n <= plainUpTo {
+                                    smart_todo_attention_head(b.q + offset, b.k + offset, b.v + offset, b.context + offset, Int32(n),
+                                                              Int32(headSize), Int32(width), scale, causal ? 1 : 0, scores)
+                                    continue
+                                }
                                 Gemm.multiplyTransposed(b.q + offset, b.k + offset, into: scores,
                                                         m: n, n: n, k: headSize, lda: width, ldb: width, ldc: n, alpha: scale)
                                 if causal {
@@ -38,7 +51,6 @@ enum MultiHeadAttention {
                                 }
                                 for r in 0..<n { softmaxRow(scores + r * n, count: n) }
                                 Gemm.multiply(scores, b.v + offset, into: b.context + offset, m: n, n: headSize, k: n, lda: n, ldb: width, ldc: width)
-                                item += lanes
                             }
                         }
                         // Each lane's GEMMs are small: OpenBLAS runs them on the calling thread.

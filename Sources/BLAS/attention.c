@@ -1,0 +1,42 @@
+// Attention of one head over a short sequence, in plain loops. For the few tokens of a task
+// title or a search query the two products are tiny, and calling BLAS for them would load
+// OpenBLAS (~3 ms of dynamic linking per process) for nothing else.
+#include "attention.h"
+#include "activations.h"
+
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma"))) static inline float dot(const float *a, const float *b, int n) {
+    __m256 s = _mm256_setzero_ps();
+    int t = 0;
+    for (; t + 8 <= n; t += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + t), _mm256_loadu_ps(b + t), s);
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    float sum = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
+    for (; t < n; t++) sum += a[t] * b[t];
+    return sum;
+}
+
+__attribute__((target("avx2,fma")))
+void smart_todo_attention_head(const float *q, const float *k, const float *v, float *out, int n, int head_size,
+                               int stride, float scale, int causal, float *scores) {
+    for (int i = 0; i < n; i++) {
+        float *row = scores + (long)i * n;
+        const float *qi = q + (long)i * stride;
+        // Masked scores are a large finite negative, as in the BLAS path: no row can become NaN.
+        for (int j = 0; j < n; j++) row[j] = causal && j > i ? -1e30f : scale * dot(qi, k + (long)j * stride, head_size);
+        smart_todo_softmax_row(row, n);
+        float *oi = out + (long)i * stride;
+        int t = 0;
+        for (; t + 8 <= head_size; t += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int j = 0; j < n; j++) acc = _mm256_fmadd_ps(_mm256_set1_ps(row[j]), _mm256_loadu_ps(v + (long)j * stride + t), acc);
+            _mm256_storeu_ps(oi + t, acc);
+        }
+        for (; t < head_size; t++) {
+            float acc = 0;
+            for (int j = 0; j < n; j++) acc += row[j] * v[(long)j * stride + t];
+            oi[t] = acc;
+        }
+    }
+}

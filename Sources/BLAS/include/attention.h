@@ -1,0 +1,10 @@
+// One attention head over a short sequence without BLAS: see attention.c.
+#ifndef SMART_TODO_ATTENTION_H
+#define SMART_TODO_ATTENTION_H
+
+/// out[i] = Σ_j softmax_j(scale · q[i]·k[j]) · v[j] for i, j < n; rows of q, k, v and out are
+/// `stride` floats apart and `head_size` long. `causal`: j ≤ i only. `scores`: n·n floats of scratch.
+void smart_todo_attention_head(const float *q, const float *k, const float *v, float *out, int n, int head_size,
+                               int stride, float scale, int causal, float *scores);
+
+#endif
