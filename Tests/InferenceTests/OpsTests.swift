@@ -152,8 +152,8 @@ import Tokenizers
 
     @Test func parallelGemmEqualsSerial() {
         var rng = SeededGenerator(seed: 9)
-        // Split by rows, by columns, by columns of the few-rows kernel, and too small to split.
-        for (m, n, k) in [(300, 96, 64), (16, 1536, 384), (40, 384, 1536), (3, 8, 8)] {
+        // Split by rows, by columns, by columns of the few-rows kernel (up to its 128 rows), and too small to split.
+        for (m, n, k) in [(300, 96, 64), (16, 1536, 384), (40, 384, 1536), (128, 384, 384), (200, 384, 96), (3, 8, 8)] {
             let a = (0..<(m * k)).map { _ in Float(Int(rng.next() % 201) - 100) / 100 }
             let b = (0..<(n * k)).map { _ in Float(Int(rng.next() % 201) - 100) / 100 }
             let bias = (0..<n).map { Float($0 % 7) - 3 }
