@@ -1,5 +1,6 @@
 // Softmax and erf GELU, 8 lanes at a time: see activations.h.
 #include "activations.h"
+#include "lanes.h"
 
 #include <immintrin.h>
 #include <math.h>
@@ -28,12 +29,6 @@ __attribute__((target("avx2,fma"))) void smart_todo_exp8(const float *in, float 
     _mm256_storeu_ps(out, exp8(_mm256_loadu_ps(in)));
 }
 
-__attribute__((target("avx2,fma"))) static inline float sum8(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
-}
-
 __attribute__((target("avx2,fma"))) void smart_todo_softmax_row(float *row, int count) {
     const int wide = count & ~7;
     __m256 m8 = _mm256_set1_ps(-INFINITY);
@@ -51,7 +46,7 @@ __attribute__((target("avx2,fma"))) void smart_todo_softmax_row(float *row, int 
         _mm256_storeu_ps(row + i, e);
         s8 = _mm256_add_ps(s8, e);
     }
-    float sum = sum8(s8);
+    float sum = smart_todo_sum8(s8);
     for (; i < count; i++) { row[i] = expf(row[i] - max); sum += row[i]; }
 
     const float inv = 1 / sum;

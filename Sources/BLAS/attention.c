@@ -3,6 +3,7 @@
 // OpenBLAS (~3 ms of dynamic linking per process) for nothing else.
 #include "attention.h"
 #include "activations.h"
+#include "lanes.h"
 
 #include <immintrin.h>
 
@@ -10,9 +11,7 @@ __attribute__((target("avx2,fma"))) static inline float dot(const float *a, cons
     __m256 s = _mm256_setzero_ps();
     int t = 0;
     for (; t + 8 <= n; t += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + t), _mm256_loadu_ps(b + t), s);
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-    float sum = _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
+    float sum = smart_todo_sum8(s);
     for (; t < n; t++) sum += a[t] * b[t];
     return sum;
 }
