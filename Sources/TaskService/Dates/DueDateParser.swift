@@ -8,6 +8,9 @@ public struct DueDateParser: Sendable {
 
     public init(calendar: Calendar = .current) { self.calendar = calendar }
 
+    /// In `Calendar`'s order (Sunday first), so an index is a weekday number minus one.
+    static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public var input: String
         public var description: String {
@@ -24,8 +27,7 @@ public struct DueDateParser: Sendable {
         case "tomorrow": return endOfDay(calendar.date(byAdding: .day, value: 1, to: today)!)
         default: break
         }
-        let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
-        if let index = weekdays.firstIndex(where: { $0 == s || ($0.hasPrefix(s) && s.count >= 3) }) {
+        if let index = Self.weekdays.firstIndex(where: { $0 == s || ($0.hasPrefix(s) && s.count >= 3) }) {
             let current = calendar.component(.weekday, from: today) - 1
             var ahead = (index - current + 7) % 7
             if ahead == 0 { ahead = 7 }

@@ -41,8 +41,7 @@ public struct TitleDeadline: Sendable, Equatable {
     /// The parser also reads weekday prefixes ("thur"); in running text only whole names and
     /// their usual abbreviations count, so "on sunscreen" or "by satellite" are not dates.
     private static func isDateForm(_ s: String) -> Bool {
-        let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-        if weekdays.contains(s) || ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].contains(s) { return true }
+        if DueDateParser.weekdays.contains(s) || ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].contains(s) { return true }
         if let first = s.first, first.isNumber || first == "+" { return true }  // ISO dates, +2w
         return s.hasPrefix("in ") || s == "today" || s == "tomorrow"
     }
