@@ -100,6 +100,8 @@ public struct SearchIndex: Sendable {
         public var keywordShare: Float
         /// Added by feedback (a name shared by the best matches; see `TaskSearch`).
         public var boost: Float = 0
+        /// What the match was ranked by: similarity + keywordWeight × keyword share + boost.
+        public var score: Float = 0
     }
 
     /// One query's scores against every row, before ranking: similarity + keywordWeight ×
@@ -140,7 +142,7 @@ public struct SearchIndex: Sendable {
         return best.map {
             let r = Int32($0.index)
             return Match(id: ids[$0.index], similarity: sims[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
-                         boost: scores.boosts[r] ?? 0)
+                         boost: scores.boosts[r] ?? 0, score: $0.score)
         }
     }
 }

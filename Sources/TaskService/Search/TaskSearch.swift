@@ -59,7 +59,7 @@ public struct TaskSearch: Sendable {
         return matches.compactMap { m in
             guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }
             let mentioned = m.boost > 0 ? NamedEntities.names(of: task).intersection(names).sorted() : []
-            return Hit(task: task, score: m.similarity + keywordWeight * m.keywordShare + m.boost,
+            return Hit(task: task, score: m.score,
                        similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost, names: mentioned)
         }
     }
