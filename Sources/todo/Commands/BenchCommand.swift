@@ -8,28 +8,28 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure Smart TODO's speed side by side with the Hugging Face reference.",
         discussion: """
-        Build in release mode first (swift build -c release). The reference side runs in
-        the venv that Tools/bench/setup.sh creates (.venv-bench), or the Python given by
+        Build in release mode first (swift build -c release). The reference side runs in \
+        the venv that Tools/bench/setup.sh creates (.venv-bench), or the Python given by \
         --python / SMART_TODO_BENCH_PYTHON; without one, only our figures are printed.
 
-        Tokenizer: the same corpus of to-do texts, encoded one text at a time on one
+        Tokenizer: the same corpus of to-do texts, encoded one text at a time on one \
         thread by ours and by Hugging Face `tokenizers`; throughputs and their ratio.
 
-        Embeddings (all-MiniLM-L6-v2): 1 short sentence, 32 short sentences, 1 text
-        of 256 tokens, 1 text of 2,000 tokens (windowed); bundle load time; peak
-        RSS. Median and p95 in milliseconds, with --threads threads; the reference
-        runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and
+        Embeddings (all-MiniLM-L6-v2): 1 short sentence, 32 short sentences, 1 text \
+        of 256 tokens, 1 text of 2,000 tokens (windowed); bundle load time; peak \
+        RSS. Median and p95 in milliseconds, with --threads threads; the reference \
+        runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and \
         thread count (Tools/bench/embedding_reference.py).
 
-        Search: 100,000 synthetic tasks; a new query each time (embedded, then one
-        matrix–vector product and the keyword re-rank); also the index load a fresh
-        `todo search` process pays. Add: `todo add` as fresh processes, new text (model
+        Search: 100,000 synthetic tasks; a new query each time (embedded, then one \
+        matrix–vector product and the keyword re-rank); also the index load a fresh \
+        `todo search` process pays. Add: `todo add` as fresh processes, new text (model \
         load + inline enrichment) and cached text, against `todo list` as the baseline.
 
-        Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on random-weight
-        models of cross-encoder/nli-distilroberta-base's shape (RoBERTa, 6 layers, 768
-        wide) and facebook/bart-large-mnli's (12+12 layers, 1024 wide; 1.6 GB written to
-        a temporary directory); the reference is transformers' ZeroShotClassificationPipeline
+        Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on random-weight \
+        models of cross-encoder/nli-distilroberta-base's shape (RoBERTa, 6 layers, 768 \
+        wide) and facebook/bart-large-mnli's (12+12 layers, 1024 wide; 1.6 GB written to \
+        a temporary directory); the reference is transformers' ZeroShotClassificationPipeline \
         on the same shapes, tokenizer, inputs and threads (Tools/bench/nli_reference.py).
 
         Examples:

@@ -8,12 +8,12 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Zero-shot classification of a text into labels of your choice, with an NLI model.",
         discussion: """
-        Each label fills the hypothesis template ("This example is {}." by default) and an
-        NLI cross-encoder scores whether the text entails it. Single-label scores sum to 1;
-        with --multi-label each label is scored on its own. Long texts are never cut: they
+        Each label fills the hypothesis template ("This example is {}." by default) and an \
+        NLI cross-encoder scores whether the text entails it. Single-label scores sum to 1; \
+        with --multi-label each label is scored on its own. Long texts are never cut: they \
         are read in overlapping windows, and the output says how many.
 
-        Needs an NLI bundle (BERT or RoBERTa *ForSequenceClassification with entailment and
+        Needs an NLI bundle (BERT or RoBERTa *ForSequenceClassification with entailment and \
         contradiction labels), converted from a Hugging Face checkpoint:
           convert-weights ~/checkpoints/nli-distilroberta-base Weights/nli-distilroberta-base
 

@@ -7,8 +7,8 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Turn texts into 384-dimensional unit vectors (all-MiniLM-L6-v2).",
         discussion: """
-        Long texts are never truncated: beyond the model's 256-token window they are
-        split into overlapping windows whose vectors are averaged (weighted by their
+        Long texts are never truncated: beyond the model's 256-token window they are \
+        split into overlapping windows whose vectors are averaged (weighted by their \
         token counts); the output says how many windows a text used.
 
         Examples:

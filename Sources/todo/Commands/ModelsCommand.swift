@@ -8,7 +8,7 @@ struct ModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "List installed model bundles: size, fingerprint, and where they came from.",
         discussion: """
-        Bundles live in Weights/ (or $SMART_TODO_WEIGHTS). Install the default one with
+        Bundles live in Weights/ (or $SMART_TODO_WEIGHTS). Install the default one with \
         `bash Tools/fetch-weights.sh`; convert your own with `convert-weights IN_DIR OUT_DIR`.
 
         Examples:

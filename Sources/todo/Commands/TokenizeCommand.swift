@@ -7,8 +7,8 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize",
         abstract: "Show how a text (or a pair of texts) is split into tokens.",
         discussion: """
-        Prints each token with its id, type id and offsets (in Unicode code points of
-        the input, as Hugging Face's Python API reports them). Nothing is truncated
+        Prints each token with its id, type id and offsets (in Unicode code points of \
+        the input, as Hugging Face's Python API reports them). Nothing is truncated \
         unless you pass --max-length; what truncation drops is reported.
 
         Examples:

@@ -8,13 +8,13 @@ struct AddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add a task. It is stored at once; nothing you give is ever changed by the AI.",
         discussion: """
-        Fields you leave out (category, priority, tags) are filled by the AI right away
-        when the model is installed (a few tens of milliseconds), else queued for
+        Fields you leave out (category, priority, tags) are filled by the AI right away \
+        when the model is installed (a few tens of milliseconds), else queued for \
         `todo enrich`. Results are cached by content, so a repeated task costs nothing.
 
-        Dates: 2026-12-01, "2026-12-01 17:00", today, tomorrow, friday (the next one),
-        "in 3 days", +2w, +1m. The date as understood is printed back. Without --due, a
-        deadline the title states ("by friday", "before 2026-12-01", "due in 3 days",
+        Dates: 2026-12-01, "2026-12-01 17:00", today, tomorrow, friday (the next one), \
+        "in 3 days", +2w, +1m. The date as understood is printed back. Without --due, a \
+        deadline the title states ("by friday", "before 2026-12-01", "due in 3 days", \
         "tomorrow") sets it, and the output says so; `todo edit ID --no-due` removes it.
 
         Examples:

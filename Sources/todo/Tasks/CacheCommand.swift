@@ -7,8 +7,8 @@ struct CacheCommand: ParsableCommand {
         commandName: "cache",
         abstract: "The AI result cache in the task database: stats or clear.",
         discussion: """
-        Results are keyed by sha256 over the model's fingerprint, the operation, its
-        parameters and the normalised text, so a new model or setting never sees an old
+        Results are keyed by sha256 over the model's fingerprint, the operation, its \
+        parameters and the normalised text, so a new model or setting never sees an old \
         answer. Clearing only costs recomputation; tasks are untouched.
 
         Examples:

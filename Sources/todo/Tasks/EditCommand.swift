@@ -7,10 +7,10 @@ struct EditCommand: ParsableCommand {
         commandName: "edit",
         abstract: "Change a task. What you set is yours: the AI never overwrites it.",
         discussion: """
-        A changed title or description queues the AI fields you did not set for a fresh
-        look (run now unless --async). A tag you remove is never suggested again for
-        this task. A new title that states a deadline ("... by friday") sets the due
-        date when the task has none and no --due/--no-due is given, as `add` does.
+        A changed title or description queues the AI fields you did not set for a fresh \
+        look (run now unless --async). A tag you remove is never suggested again for \
+        this task. A new title that states a deadline ("... by friday") sets the due \
+        date when the task has none and no --due/--no-due is given, as `add` does. \
         `todo undo` reverts the edit.
 
         Examples:

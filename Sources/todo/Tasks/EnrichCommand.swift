@@ -7,10 +7,10 @@ struct EnrichCommand: ParsableCommand {
         commandName: "enrich",
         abstract: "Fill AI fields: finish queued jobs, or re-run one task or all of them.",
         discussion: """
-        Without arguments: runs every pending job (tasks added with --async, without a
-        model, with a long description, or interrupted). A failed job is retried with
-        backoff (30 s, 1 min, 2 min, …) and given up after 5 attempts; --retry runs
-        waiting and given-up jobs now. Only fields you did not set are filled; a tag you
+        Without arguments: runs every pending job (tasks added with --async, without a \
+        model, with a long description, or interrupted). A failed job is retried with \
+        backoff (30 s, 1 min, 2 min, …) and given up after 5 attempts; --retry runs \
+        waiting and given-up jobs now. Only fields you did not set are filled; a tag you \
         removed is never added back. `todo undo` reverts a whole run.
 
         Examples:

@@ -7,15 +7,16 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Measure the AI against labelled tasks: category, priority, tags and search.",
         discussion: """
-        Imports the tasks into a temporary database using only title, description and
-        due_in_days (days from now), enriches them, and compares with the labels. Your
+        Imports the tasks into a temporary database using only title, description and \
+        due_in_days (days from now), enriches them, and compares with the labels. Your \
         own task database is not touched.
 
-        TASKS.jsonl lines: {"id", "title", "description", "due_in_days", "category", "priority", "tags"}
-        QUERIES.jsonl lines: {"query", "relevant": [task ids]}
+        Lines of the files:
+          TASKS.jsonl    {"id", "title", "description", "due_in_days", "category", "priority", "tags"}
+          QUERIES.jsonl  {"query", "relevant": [task ids]}
 
-        Measures: category and priority accuracy (exact label), tag overlap (share of
-        tasks with at least one expected tag among ours, lowercased and singular),
+        Measures: category and priority accuracy (exact label), tag overlap (share of \
+        tasks with at least one expected tag among ours, lowercased and singular), \
         search recall@5 (mean of |top 5 ∩ relevant| / min(5, |relevant|)).
 
         Examples:

@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write every task as JSON Lines: one task object per line, lossless.",
         discussion: """
-        Ids, uuids, timestamps, AI provenance and deleted tasks are all kept, so
+        Ids, uuids, timestamps, AI provenance and deleted tasks are all kept, so \
         `todo import` restores the same tasks.
 
         Examples:
@@ -28,7 +28,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Add tasks from `todo export` JSON Lines, or from Taskwarrior's `task export`.",
         discussion: """
-        All or nothing: one bad line imports nothing and names the line. A task whose uuid
+        All or nothing: one bad line imports nothing and names the line. A task whose uuid \
         is already here is skipped, never overwritten; ids are kept when free.
 
         Examples:

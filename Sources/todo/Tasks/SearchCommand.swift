@@ -8,12 +8,12 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Find tasks by meaning and by words.",
         discussion: """
-        Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2
-        embedding with the task's whole text, title and tags, plus 0.15 × the share of
-        the query's word stems that start a word of the task (case-insensitive): a query
-        needs no word in common with a task to find it. When two of the three best
-        tasks name the same person or place, every task naming it gains 0.15, so
-        "my son" also brings the tasks that only say his name. Tasks without a current
+        Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2 \
+        embedding with the task's whole text, title and tags, plus 0.15 × the share of \
+        the query's word stems that start a word of the task (case-insensitive): a query \
+        needs no word in common with a task to find it. When two of the three best \
+        tasks name the same person or place, every task naming it gains 0.15, so \
+        "my son" also brings the tasks that only say his name. Tasks without a current \
         embedding are embedded first (once; results are stored in the database).
 
         Examples:

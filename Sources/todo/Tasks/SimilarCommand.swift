@@ -7,7 +7,7 @@ struct SimilarCommand: ParsableCommand {
         commandName: "similar",
         abstract: "Tasks like this one: near-duplicates first.",
         discussion: """
-        Cosine similarity of the tasks' embeddings (whole text, or title to title,
+        Cosine similarity of the tasks' embeddings (whole text, or title to title, \
         whichever is higher). Above 0.85 is usually the same task written twice.
 
         Examples:
