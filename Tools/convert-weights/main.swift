@@ -9,19 +9,19 @@ struct ConvertWeights: ParsableCommand {
         commandName: "convert-weights",
         abstract: "Convert a Hugging Face checkpoint directory into a Smart TODO model bundle.",
         discussion: """
-        IN_DIR holds config.json; model.safetensors, sharded safetensors with
-        model.safetensors.index.json, or pytorch_model.bin (float32, float16 or
-        bfloat16; read without executing its pickle); the tokenizer
-        files; and, for sentence-transformers models, 1_Pooling/config.json,
+        IN_DIR holds config.json; model.safetensors, sharded safetensors with \
+        model.safetensors.index.json, or pytorch_model.bin (float32, float16 or \
+        bfloat16; read without executing its pickle); the tokenizer \
+        files; and, for sentence-transformers models, 1_Pooling/config.json, \
         modules.json and sentence_bert_config.json.
 
-        Supported: BERT sentence-embedding models (BertModel, e.g. all-MiniLM-L6-v2) and
-        NLI cross-encoders (Bert-, Roberta- and BartForSequenceClassification);
+        Supported: BERT sentence-embedding models (BertModel, e.g. all-MiniLM-L6-v2) and \
+        NLI cross-encoders (Bert-, Roberta- and BartForSequenceClassification); \
         class names come from id2label.
 
-        OUT_DIR receives one float32 model.safetensors with Hugging Face tensor names,
-        our own config.json (architecture, dimensions, pooling, max length, sha256 of
-        every file and a fingerprint) and the tokenizer files. The result is loaded
+        OUT_DIR receives one float32 model.safetensors with Hugging Face tensor names, \
+        our own config.json (architecture, dimensions, pooling, max length, sha256 of \
+        every file and a fingerprint) and the tokenizer files. The result is loaded \
         back strictly before the command succeeds.
 
         Example:
