@@ -140,7 +140,32 @@ import Testing
         #expect(day(try parser.parse("+1m", now: now)) == "2026-12-26 23:59")
     }
 
-    @Test(arguments: ["", "next blue moon", "2026-02-30", "2026-13-01", "12/01/2026", "+", "in x days", "2026-12-01 25:00"])
+    @Test func monthNamesNextWeekdaysAndTimes() throws {
+        // Now is Thursday 2026-11-26 10:00.
+        #expect(day(try parser.parse("dec 1", now: now)) == "2026-12-01 23:59")
+        #expect(day(try parser.parse("1 December", now: now)) == "2026-12-01 23:59")
+        #expect(day(try parser.parse("Dec 1st, 2027", now: now)) == "2027-12-01 23:59")
+        #expect(day(try parser.parse("3rd of march", now: now)) == "2027-03-03 23:59")  // this year's has passed
+        #expect(day(try parser.parse("nov 26", now: now)) == "2026-11-26 23:59")  // today has not
+        #expect(day(try parser.parse("sept 9", now: now)) == "2027-09-09 23:59")
+        #expect(day(try parser.parse("next friday", now: now)) == "2026-12-04 23:59")  // next week's, not tomorrow
+        #expect(day(try parser.parse("next monday", now: now)) == "2026-11-30 23:59")
+        #expect(day(try parser.parse("eom", now: now)) == "2026-11-30 23:59")
+        #expect(day(try parser.parse("end of month", now: now)) == "2026-11-30 23:59")
+        #expect(day(try parser.parse("tomorrow 9am", now: now)) == "2026-11-27 09:00")
+        #expect(day(try parser.parse("friday at 5:30pm", now: now)) == "2026-11-27 17:30")
+        #expect(day(try parser.parse("next friday 17:00", now: now)) == "2026-12-04 17:00")
+        #expect(day(try parser.parse("dec 1 2026 8 am", now: now)) == "2026-12-01 08:00")
+        #expect(day(try parser.parse("today noon", now: now)) == "2026-11-26 12:00")
+        #expect(day(try parser.parse("12am", now: now)) == "2026-11-27 00:00")  // midnight has passed today
+        #expect(day(try parser.parse("5pm", now: now)) == "2026-11-26 17:00")  // still ahead today
+        #expect(day(try parser.parse("9:15", now: now)) == "2026-11-27 09:15")  // passed: tomorrow's
+        #expect(day(try parser.parse("tonight", now: now)) == "2026-11-26 23:59")
+    }
+
+    @Test(arguments: ["", "next blue moon", "2026-02-30", "2026-13-01", "12/01/2026", "+", "in x days", "2026-12-01 25:00",
+                      "feb 30", "dec 32", "dec", "1 2", "next", "next week", "13pm", "0am", "5", "at 5pm on", "dec 1 2026 5",
+                      "+1:00", "2026-+1-01", "friday 9:60", "12:30:61", "dec ١"])
     func refusesWhatItCannotRead(_ text: String) {
         #expect(throws: DueDateParser.Failure(input: text)) { try parser.parse(text, now: now) }
     }
@@ -183,10 +208,19 @@ import Testing
         #expect(due("Dentist on Mon, bring the forms") == "on Mon → 2026-11-30 23:59")
         #expect(due("Book the venue by 2026-12-10 17:00") == "by 2026-12-10 17:00 → 2026-12-10 17:00")
         #expect(due("Answer Ana (by +2w)") == "by +2w → 2026-12-10 23:59")
+        #expect(due("Pay rent by dec 1") == "by dec 1 → 2026-12-01 23:59")
+        #expect(due("Send the deck by 5pm") == "by 5pm → 2026-11-26 17:00")
+        #expect(due("Call mom tomorrow at 9am, she's free then") == "tomorrow at 9am → 2026-11-27 09:00")
+        #expect(due("Dentist on Mon 14:30") == "on Mon 14:30 → 2026-11-30 14:30")
+        #expect(due("Finish the essay before next friday") == "before next friday → 2026-12-04 23:59")
+        #expect(due("Renew the lease by 1 March 2027 noon") == "by 1 March 2027 noon → 2027-03-01 12:00")
+        #expect(due("Tax return due end of month") == "due end of month → 2026-11-30 23:59")
+        #expect(due("Call mom tomorrow 2 times") == "tomorrow → 2026-11-27 23:59")
     }
 
     @Test(arguments: ["Team sync Monday", "Plan the Friday party", "Put on sunscreen", "Send by satellite phone",
-                      "Read Tuesdays with Morrie", "Sign up by the end of the month", "Pay rent", "", "by", "on"])
+                      "Read Tuesdays with Morrie", "Sign up by the end of the month", "Pay rent", "", "by", "on",
+                      "Meet Ana by 10", "Buy 2 apples", "Read chapter 5 on the train", "Vote on mars colony", "Work on next steps"])
     func noDeadline(_ title: String) {
         #expect(due(title) == nil)
     }

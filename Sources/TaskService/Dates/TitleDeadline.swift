@@ -3,8 +3,8 @@ import Foundation
 /// A deadline the title states outright — "Pay the bill by friday", "Submit the report
 /// before 2026-12-01", "Call mom tomorrow", "Renew the lease due in 3 days" — so `add`
 /// sets the due date the user already wrote. Only explicit forms count: by, before,
-/// until, till, due or on followed by a date `DueDateParser` reads, or today, tonight or
-/// tomorrow on their own. A weekday alone ("Team sync Monday") may be a habit, not a
+/// until, till, due or on followed by a date `DueDateParser` reads ("by dec 1", "on friday
+/// 5pm", "by 17:00"), or today, tonight or tomorrow, with a time if one follows. A weekday alone ("Team sync Monday") may be a habit, not a
 /// deadline, and dates in the description are often about something else
 /// ("the practical is thursday"), so neither is read.
 public struct TitleDeadline: Sendable, Equatable {
@@ -23,26 +23,31 @@ public struct TitleDeadline: Sendable, Equatable {
             let w = word.lowercased().trimmingCharacters(in: punctuation)
             return TextFeatures.withoutPossessive(w) ?? w
         }
+        // The longest date starting at `start`: "dec 1 2026 17:00" (4 words), "in 3 days" (3), "friday" (1).
+        func longestDate(from start: Int) -> (length: Int, date: Date)? {
+            for length in stride(from: 4, through: 1, by: -1) where start + length <= words.count {
+                let candidate = words[start..<(start + length)].joined(separator: " ")
+                if isDateForm(words[start]), let date = try? parser.parse(candidate, now: now) { return (length, date) }
+            }
+            return nil
+        }
         for (i, word) in words.enumerated() {
-            if prepositions.contains(word) {
-                // The longest date after it: "in 3 days" (3 words), "2026-12-01 17:00" (2), "friday" (1).
-                for length in stride(from: 3, through: 1, by: -1) where i + length < words.count {
-                    let candidate = words[(i + 1)...(i + length)].joined(separator: " ")
-                    guard isDateForm(candidate), let date = try? parser.parse(candidate, now: now) else { continue }
-                    return TitleDeadline(phrase: said(raw[i...(i + length)]), date: date)
-                }
-            } else if ["today", "tonight", "tomorrow"].contains(word), let date = try? parser.parse(word == "tonight" ? "today" : word, now: now) {
-                return TitleDeadline(phrase: said(raw[i...i]), date: date)
+            if prepositions.contains(word), let (length, date) = longestDate(from: i + 1) {
+                return TitleDeadline(phrase: said(raw[i...(i + length)]), date: date)
+            } else if ["today", "tonight", "tomorrow"].contains(word), let (length, date) = longestDate(from: i) {
+                return TitleDeadline(phrase: said(raw[i..<(i + length)]), date: date)
             }
         }
         return nil
     }
 
-    /// The parser also reads weekday prefixes ("thur"); in running text only whole names and
-    /// their usual abbreviations count, so "on sunscreen" or "by satellite" are not dates.
-    private static func isDateForm(_ s: String) -> Bool {
-        if DueDateParser.weekdays.contains(s) || ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"].contains(s) { return true }
-        if let first = s.first, first.isNumber || first == "+" { return true }  // ISO dates, +2w
-        return s.hasPrefix("in ") || s == "today" || s == "tomorrow"
+    /// The parser also reads weekday and month prefixes ("thur", "decem"); in running text a date
+    /// must start with a whole name or its usual abbreviation, so "on sunscreen", "by satellite" or
+    /// "on mars" are not dates.
+    private static func isDateForm(_ first: String) -> Bool {
+        let names = DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
+            + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
+        if names.contains(first) || ["today", "tonight", "tomorrow", "next", "in", "eom", "end", "noon"].contains(first) { return true }
+        return first.first.map { $0.isNumber || $0 == "+" } ?? false  // ISO dates, "1 dec", 5pm, +2w
     }
 }

@@ -12,10 +12,13 @@ struct AddCommand: ParsableCommand {
         when the model is installed (a few tens of milliseconds), else queued for \
         `todo enrich`. Results are cached by content, so a repeated task costs nothing.
 
-        Dates: 2026-12-01, "2026-12-01 17:00", today, tomorrow, friday (the next one), \
-        "in 3 days", +2w, +1m. The date as understood is printed back. Without --due, a \
-        deadline the title states ("by friday", "before 2026-12-01", "due in 3 days", \
-        "tomorrow") sets it, and the output says so; `todo edit ID --no-due` removes it.
+        Dates: 2026-12-01, "dec 1", "1 December 2027", today, tomorrow, friday (the next \
+        one), "next friday" (next week's), "in 3 days", +2w, +1m, eom (end of the month); \
+        any of them may end with a time: "2026-12-01 17:00", "tomorrow 9am", "friday at \
+        5:30pm". A time alone ("5pm") is its next occurrence; without a time, a date is due \
+        at the end of its day. The date as understood is printed back. Without --due, a \
+        deadline the title states ("by friday", "before dec 1", "due in 3 days", "tomorrow \
+        at 9am", "by 5pm") sets it, and the output says so; `todo edit ID --no-due` removes it.
 
         Examples:
           todo add "Renew passport" --due friday --priority high --tag travel
