@@ -90,6 +90,21 @@ import Testing
         #expect(shown["description"] as? String == text)
     }
 
+    /// A pasted title with line breaks, or an imported one with a terminal escape, is stored as
+    /// given but shown on one line and harmless.
+    @Test func titlesAreShownOnOneLineWithoutControlCharacters() throws {
+        let title = "Line one\nline two\tand \u{1B}[2Jcleared"
+        let added = try todo(["add", title, "--tag", "a\u{1B}b", "--description", "keep\nthese\tlines\u{7}", "--async"])
+        #expect(added.out.hasPrefix("Added task 1: Line one line two and \u{FFFD}[2Jcleared\n"), "\(added.out)")
+        let list = try todo(["list"]).out
+        #expect(list.split(separator: "\n").count == 1 && !list.contains("\u{1B}") && list.contains("#a\u{FFFD}b"), "\(list)")
+        let shown = try todo(["show", "1"]).out
+        #expect(shown.contains("Task 1: Line one line two and \u{FFFD}[2Jcleared") && shown.contains("keep\nthese\tlines\u{FFFD}"))
+        #expect(!shown.contains("\u{1B}") && !shown.contains("\u{7}"))
+        let stored = try json(try todo(["show", "1", "--json"]).out) as! [String: Any]
+        #expect(stored["title"] as? String == title && stored["tags"] as? [String] == ["a\u{1B}b"])
+    }
+
     @Test func badInputIsExplainedAndStoresNothing() throws {
         let empty = try todo(["add", "  "])
         #expect(empty.status == 64 && empty.err.contains("title is empty"))

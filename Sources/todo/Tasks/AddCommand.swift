@@ -80,7 +80,7 @@ struct AddCommand: ParsableCommand {
             print(try JSONOutput.line(TaskOutput(stored)))
         } else {
             let source = stated.map { " (from “\($0.phrase)” in the title)" } ?? ""
-            print("Added task \(stored.id ?? 0): \(stored.title)" + (stored.due.map { " — due \(TaskText.dueText($0))" + source } ?? ""))
+            print("Added task \(stored.id ?? 0): \(TaskText.oneLine(stored.title))" + (stored.due.map { " — due \(TaskText.dueText($0))" + source } ?? ""))
             if let summary = TaskText.aiSummary(stored) { print("  " + summary) }
         }
     }

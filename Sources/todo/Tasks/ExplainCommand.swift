@@ -53,7 +53,7 @@ struct ExplainCommand: ParsableCommand {
                                              score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: setBy)))
             return
         }
-        print("Task \(id): \(task.title)")
+        print("Task \(id): \(TaskText.oneLine(task.title))")
         if e.terms.isEmpty { print("  no term applies (no date, nothing urgent in the text)") }
         for term in e.terms {
             let value = term.value == 1 ? "" : String(format: " × %.2f", term.value)

@@ -84,6 +84,30 @@ struct TaskOutput: Encodable {
 
 /// Human-readable task lines.
 enum TaskText {
+    /// A title, tag or category on one line: line breaks and tabs (a pasted title, an imported
+    /// task) become spaces, and other control characters become U+FFFD, so a stored escape
+    /// sequence cannot restyle or clear the terminal. The stored text is unchanged.
+    static func oneLine(_ text: String) -> String {
+        shown(text) { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : nil }
+    }
+
+    /// A description as typed, its lines and tabs kept, other control characters made visible.
+    static func printable(_ text: String) -> String {
+        shown(text) { $0 == "\n" || $0 == "\t" ? $0 : nil }
+    }
+
+    private static func shown(_ text: String, whitespace: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                out.append(whitespace(scalar) ?? "\u{FFFD}")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     static func dueText(_ date: Date, now: Date = Date()) -> String {
         let f = DateFormatter()
         f.dateFormat = "EEE yyyy-MM-dd HH:mm"
@@ -93,31 +117,31 @@ enum TaskText {
 
     static func line(_ t: TodoTask) -> String {
         var parts = ["\(t.id ?? 0)".padding(toLength: 5, withPad: " ", startingAt: 0), t.status == .done ? "✔" : " ",
-                     (t.priority?.rawValue ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0), t.title]
+                     (t.priority?.rawValue ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0), oneLine(t.title)]
         if let due = t.due { parts.append("(due \(dueText(due)))") }
-        if let c = t.category { parts.append("[\(c)]") }
-        if !t.tags.isEmpty { parts.append(t.tags.map { "#\($0)" }.joined(separator: " ")) }
+        if let c = t.category { parts.append("[\(oneLine(c))]") }
+        if !t.tags.isEmpty { parts.append(t.tags.map { "#\(oneLine($0))" }.joined(separator: " ")) }
         return parts.joined(separator: " ")
     }
 
     /// "AI: Finance · high · #refund #flight" for the fields the AI set, nil when none.
     static func aiSummary(_ t: TodoTask) -> String? {
         var parts: [String] = []
-        if t.provenance["category"] != nil, let c = t.category { parts.append(c) }
+        if t.provenance["category"] != nil, let c = t.category { parts.append(oneLine(c)) }
         if t.provenance["priority"] != nil, let p = t.priority { parts.append(p.rawValue) }
-        if t.provenance["tags"] != nil, !t.tags.isEmpty { parts.append(t.tags.map { "#\($0)" }.joined(separator: " ")) }
+        if t.provenance["tags"] != nil, !t.tags.isEmpty { parts.append(t.tags.map { "#\(oneLine($0))" }.joined(separator: " ")) }
         return parts.isEmpty ? nil : "AI: " + parts.joined(separator: " · ")
     }
 
     static func details(_ t: TodoTask) -> String {
-        var lines = ["Task \(t.id ?? 0): \(t.title)", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
+        var lines = ["Task \(t.id ?? 0): \(oneLine(t.title))", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
         lines.append("  priority  \(t.priority?.rawValue ?? "-")\(t.provenance["priority"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  category  \(t.category ?? "-")\(t.provenance["category"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.joined(separator: ", "))\(t.provenance["tags"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  category  \(t.category.map(oneLine) ?? "-")\(t.provenance["category"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.map(oneLine).joined(separator: ", "))\(t.provenance["tags"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
         lines.append("  due       \(t.due.map { dueText($0) } ?? "-")")
         lines.append("  created   \(TaskOutput.iso(t.created))   updated \(TaskOutput.iso(t.updated))")
         if let c = t.completed { lines.append("  completed \(TaskOutput.iso(c))") }
-        if !t.description.isEmpty { lines += ["", t.description] }
+        if !t.description.isEmpty { lines += ["", printable(t.description)] }
         return lines.joined(separator: "\n")
     }
 }
