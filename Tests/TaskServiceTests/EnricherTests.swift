@@ -125,6 +125,18 @@ import Testing
         #expect(try enricher(store, settings: settings).enrich(ids: [t.id!], now: now)[0].category == Enricher.uncategorized)
     }
 
+    /// A text without words gets no category and no tags rather than the nearest guess; a short
+    /// real title gets its one good tag, not a weak lexicon word to make two.
+    @Test func noGuessesForTextsWithoutWords() throws {
+        let store = try TaskStore()
+        let ids = try ["🎉🎉", "???", "x", "Renew passport"].map { try store.add(TodoTask(title: $0)).id! }
+        let out = try enricher(store).enrich(ids: ids, now: now)
+        for t in out.prefix(3) {
+            #expect(t.category == Enricher.uncategorized && t.tags.isEmpty, "\(t.title): \(t.category ?? "-") \(t.tags)")
+        }
+        #expect(out[3].category != Enricher.uncategorized && out[3].tags == ["passport"])
+    }
+
     @Test func longDescriptionsAreEmbeddedWholeInWindows() throws {
         let store = try TaskStore()
         let notes = (1...400).map { "Item \($0): discuss the migration plan with the team and agree on owners." }.joined(separator: " ")

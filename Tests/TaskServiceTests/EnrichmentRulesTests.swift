@@ -96,8 +96,10 @@ import Testing
         var settings = EnrichmentSettings()
         settings.categoryNeighbours = 1
         let c = Categorizer(settings: settings)
-        #expect(c.choose(taskVector: [1, 0, 0], title: "x", description: "", bank: bank).category == "A")
-        #expect(c.choose(taskVector: [0, 1, 0], title: "x", description: "", bank: bank).category == "B")
+        #expect(c.choose(taskVector: [1, 0, 0], title: "some task", description: "", bank: bank).category == "A")
+        #expect(c.choose(taskVector: [0, 1, 0], title: "some task", description: "", bank: bank).category == "B")
+        // No word in the text: no guess, however close the vector.
+        #expect(c.choose(taskVector: [1, 0, 0], title: "🎉 !!", description: "x", bank: bank).category == nil)
         // Halfway: the cue word decides.
         let half: [Float] = [0.7071, 0.7071, 0]
         #expect(c.choose(taskVector: half, title: "the beta plan", description: "", bank: bank).category == "B")
@@ -128,7 +130,8 @@ import Testing
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {
-        let pool: [(phrase: String, bonus: Double, words: Int)] = [("boots", 1, 1), ("boot", 1, 1), ("hiking", 1, 1), ("outdoor gear", 0, 2), ("return", 0, 1)]
+        let pool: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("boots", 1, 1, true), ("boot", 1, 1, true), ("hiking", 1, 1, true),
+                                                                        ("outdoor gear", 0, 2, false), ("return", 0, 1, true)]
         let vectors: [[Float]] = [[1, 0, 0], [0.99, 0.14, 0], [0.6, 0.8, 0], [0.6, 0, 0.8], [0, 0, 1]]
         var settings = TagSettings()
         settings.count = 3
@@ -141,6 +144,16 @@ import Testing
         #expect(!without.contains("boots") && !without.contains("boot"))
         // The user's spelling of a tag they already use.
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: ["Boot"], removed: []).map(\.tag).first == "Boot")
+    }
+
+    @Test func weakLexiconTagsNeverFillUp() {
+        // One good phrase from the text; a weak phrase of the text may make the second tag, a weak lexicon tag may not.
+        let vectors: [[Float]] = [[1, 0, 0], [0.3, 0.95, 0], [0.35, 0, 0.94]]
+        let tagger = Tagger(settings: TagSettings())
+        let lexiconOnly: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("passport", 1, 1, true), ("refund", 0, 1, false)]
+        #expect(tagger.pick(taskVector: [1, 0, 0], pool: lexiconOnly, vectors: Array(vectors.prefix(2)), knownTags: [], removed: []).map(\.tag) == ["passport"])
+        let withText: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("passport", 1, 1, true), ("refund", 0, 1, false), ("office", 0, 1, true)]
+        #expect(tagger.pick(taskVector: [1, 0, 0], pool: withText, vectors: vectors, knownTags: [], removed: []).map(\.tag) == ["passport", "office"])
     }
 
     @Test func textFeatures() {

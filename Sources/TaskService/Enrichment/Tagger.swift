@@ -69,7 +69,7 @@ struct Tagger: Sendable {
     }
 
     /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
-    func pick(taskVector: [Float], pool: [(phrase: String, bonus: Double, words: Int)], vectors: [[Float]],
+    func pick(taskVector: [Float], pool: [(phrase: String, bonus: Double, words: Int, fromText: Bool)], vectors: [[Float]],
               knownTags: Set<String>, removed: Set<String>) -> [(tag: String, score: Double, index: Int)] {
         let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
         var relevance: [Double] = []
@@ -99,8 +99,9 @@ struct Tagger: Sendable {
                     if nestedPairs >= maxNested { continue }
                     redundancy = 1
                 }
-                // Weak candidates only fill up to the minimum count.
-                if chosen.count >= minimumCount && relevance[i] < minimumRelevance { continue }
+                // Weak phrases of the text only fill up to the minimum count; a weak lexicon or user tag
+                // never does ("Renew passport" is better with one tag than with #refund).
+                if relevance[i] < minimumRelevance && (chosen.count >= minimumCount || !pool[i].fromText) { continue }
                 let s = λ * relevance[i] - (1 - λ) * redundancy
                 if s > bestScore { bestScore = s; best = i }
             }

@@ -49,16 +49,18 @@ struct TaskFeatures {
     /// The picked tags with their scores and, when the tag is the phrase itself (not the user's
     /// spelling of it), its vector: cached under the tag's text, so search needs no model.
     func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double, vector: [Float]?)] {
+        // Tags name what the text says; a text without a phrase ("x", "🎉🎉") gets none, not the nearest lexicon word.
+        guard !candidates.isEmpty else { return [] }
         let settings = context.enricher.settings.tags
         let task = combined
-        var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count) }
+        var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count, fromText: true) }
         var vectors = candidateVectors
         var present = Set(pool.map { TextFeatures.tagKey($0.phrase) })
         // A few lexicon tags and the user's own tags closest to the task join the candidates.
         for source in [context.lexicon, context.knownTags] {
             let ranked = source.map { ($0.0, $0.1, Double(dot(task, $0.1))) }.sorted { $0.2 > $1.2 }.prefix(3)
             for (phrase, vector, _) in ranked where present.insert(TextFeatures.tagKey(phrase)).inserted {
-                pool.append((phrase, 0, 1))
+                pool.append((phrase, 0, 1, false))
                 vectors.append(vector)
             }
         }
