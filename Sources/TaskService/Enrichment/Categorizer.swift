@@ -25,8 +25,7 @@ struct Categorizer: Sendable {
     func choose(taskVector: [Float], title: String, description: String, bank: Bank) -> Choice {
         let titleWords = Set(TextFeatures.words(title))
         let descriptionWords = Set(TextFeatures.words(String(description.prefix(600))))
-        // "🎉🎉" or "???" says nothing: any category would be a guess from the vector of noise.
-        guard titleWords.union(descriptionWords).contains(where: { $0.count(where: \.isLetter) >= 2 }) else {
+        guard TextFeatures.hasWords(title + " " + description.prefix(600)) else {
             return Choice(category: nil, score: 0, scores: [:])
         }
         var scores: [String: Double] = [:]

@@ -49,8 +49,7 @@ struct TaskFeatures {
     /// The picked tags with their scores and, when the tag is the phrase itself (not the user's
     /// spelling of it), its vector: cached under the tag's text, so search needs no model.
     func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double, vector: [Float]?)] {
-        // Tags name what the text says; a text without a phrase ("x", "🎉🎉") gets none, not the nearest lexicon word.
-        guard !candidates.isEmpty else { return [] }
+        guard TextFeatures.hasWords(title + " " + description.prefix(600)) else { return [] }
         let settings = context.enricher.settings.tags
         let task = combined
         var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count, fromText: true) }

@@ -3,6 +3,12 @@ import Foundation
 /// Word-level views of task text shared by the enrichers: words, singular forms,
 /// clauses and candidate phrases. Plain rules on purpose: they run before any model.
 enum TextFeatures {
+    /// Whether a text has a word to go on (two letters or more): "🎉🎉", "???" or "x" do not, and
+    /// any category or tag for them would be a guess from the vector of noise.
+    static func hasWords(_ text: String) -> Bool {
+        words(text).contains { $0.count(where: \.isLetter) >= 2 }
+    }
+
     /// Lowercased words (letters, digits, inner ' - . kept: "e-bike", "smartlist.io").
     static func words(_ text: String) -> [String] {
         var out: [String] = []
