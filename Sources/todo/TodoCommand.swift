@@ -15,7 +15,7 @@ struct Todo: AsyncParsableCommand {
           todo classify "Pay the electricity bill" --labels work,finance,health
           todo tokenize "Is this urgent?" --pair "This example is work." --json
         """,
-        subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, DeleteCommand.self, SearchCommand.self,
+        subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
                       StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, EvalCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]

@@ -90,6 +90,22 @@ import Testing
         #expect(shown["description"] as? String == text)
     }
 
+    @Test func doneTwiceKeepsTheFirstTimeAndReopenUndoes() throws {
+        _ = try todo(["add", "Buy milk", "--async"])
+        let done = try json(try todo(["done", "1", "--json"]).out) as! [String: Any]
+        let again = try todo(["done", "1"])
+        #expect(again.status == 0 && again.out.hasPrefix("Already done: 1 Buy milk (since "), "\(again.out)")
+        #expect((try json(try todo(["show", "1", "--json"]).out) as! [String: Any])["completed"] as? String == done["completed"] as? String)
+        let reopened = try todo(["reopen", "1"])
+        #expect(reopened.status == 0 && reopened.out == "Reopened: 1 Buy milk\n")
+        let shown = try json(try todo(["show", "1", "--json"]).out) as! [String: Any]
+        #expect(shown["status"] as? String == "pending" && shown["completed"] is NSNull)
+        #expect(try todo(["reopen", "1"]).out.hasPrefix("Not done, nothing to reopen"))
+        #expect(try todo(["undo"]).out.hasPrefix("Undid: todo reopen 1"))
+        #expect((try json(try todo(["show", "1", "--json"]).out) as! [String: Any])["status"] as? String == "done")
+        #expect(try todo(["reopen", "42"]).err.contains("no task 42"))
+    }
+
     /// A pasted title with line breaks, or an imported one with a terminal escape, is stored as
     /// given but shown on one line and harmless.
     @Test func titlesAreShownOnOneLineWithoutControlCharacters() throws {

@@ -6,7 +6,7 @@ import Testing
 /// wider than the source, so paragraphs are single logical lines that ArgumentParser wraps.
 /// The same holds for Tools/convert-weights, built beside `todo`.
 @Suite struct HelpTextTests {
-    static let commands = ["", "add", "list", "show", "edit", "done", "undo", "delete", "search", "similar", "explain",
+    static let commands = ["", "add", "list", "show", "edit", "done", "reopen", "undo", "delete", "search", "similar", "explain",
                            "import", "export", "enrich", "stats", "cache", "models", "embed", "classify", "tokenize", "bench", "eval", converter]
     static let converter = "convert-weights"
 

@@ -23,6 +23,21 @@ import Testing
         #expect(throws: StoreError.unknownTask(id: 99)) { try store.task(id: 99) }
     }
 
+    @Test func doneKeepsItsFirstCompletionAndReopenClearsIt() throws {
+        let store = try TaskStore()
+        let first = Date(timeIntervalSince1970: 1_795_687_200)
+        _ = try store.add(TodoTask(title: "Buy milk"))
+        let done = try store.markDone(id: 1, now: first)
+        let again = try store.markDone(id: 1, now: first.addingTimeInterval(86_400))
+        #expect(again.completed == done.completed && again.updated == done.updated)
+        let reopened = try store.reopen(id: 1, now: first.addingTimeInterval(100))
+        #expect(reopened.status == .pending && reopened.completed == nil)
+        #expect(try store.task(id: 1).status == .pending)
+        // A pending task is left as it is.
+        #expect(try store.reopen(id: 1, now: first.addingTimeInterval(200)).updated == reopened.updated)
+        #expect(throws: StoreError.unknownTask(id: 9)) { try store.reopen(id: 9) }
+    }
+
     @Test func filters() throws {
         let store = try TaskStore()
         let now = Date()

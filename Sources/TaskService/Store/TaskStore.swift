@@ -97,10 +97,21 @@ public final class TaskStore: Sendable {
         }
     }
 
+    /// A task already done stays as it was: its completion time is when it was first done.
     public func markDone(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
         var t = try task(id: id)
+        guard t.status != .done else { return t }
         t.status = .done
         t.completed = now
+        return try update(t, undo: undo, now: now)
+    }
+
+    /// A done task becomes pending again (its completion time cleared); any other is returned as it is.
+    public func reopen(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
+        var t = try task(id: id)
+        guard t.status == .done else { return t }
+        t.status = .pending
+        t.completed = nil
         return try update(t, undo: undo, now: now)
     }
 

@@ -7,7 +7,7 @@ struct UndoCommand: ParsableCommand {
         commandName: "undo",
         abstract: "Revert the last command that changed tasks, as a whole.",
         discussion: """
-        add, edit, done, delete, import and enrich can be undone; repeat to go further \
+        add, edit, done, reopen, delete, import and enrich can be undone; repeat to go further \
         back (the last 100 commands are kept). An undone add deletes the task (its id \
         is not reused).
 
