@@ -106,6 +106,21 @@ import Testing
         #expect(try todo(["reopen", "42"]).err.contains("no task 42"))
     }
 
+    @Test func severalIdsChangeTogetherOrNotAtAll() throws {
+        for title in ["a", "b", "c"] { _ = try todo(["add", title, "--async"]) }
+        let unknown = try todo(["done", "1", "99", "2"])
+        #expect(unknown.status == 1 && unknown.err.contains("no task 99"))
+        #expect(try todo(["list", "--status", "done", "--json"]).out.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        let done = try todo(["done", "1", "3", "1", "--json"])
+        let lines = done.out.split(separator: "\n").map { try! json(String($0)) as! [String: Any] }
+        #expect(lines.map { $0["id"] as? Int } == [1, 3] && lines.allSatisfy { $0["status"] as? String == "done" })
+        #expect(try todo(["delete", "2", "3"]).out == "Deleted: 2 b\nDeleted: 3 c\n")
+        #expect(try todo(["undo"]).out.hasPrefix("Undid: todo delete 2 3"))
+        #expect(try todo(["undo"]).out.hasPrefix("Undid: todo done 1 3 1"))
+        let all = try json(try todo(["list", "--status", "all", "--json"]).out) as! [[String: Any]]
+        #expect(all.map { $0["status"] as? String } == ["pending", "pending", "pending"])
+    }
+
     /// A pasted title with line breaks, or an imported one with a terminal escape, is stored as
     /// given but shown on one line and harmless.
     @Test func titlesAreShownOnOneLineWithoutControlCharacters() throws {

@@ -99,27 +99,66 @@ public final class TaskStore: Sendable {
 
     /// A task already done stays as it was: its completion time is when it was first done.
     public func markDone(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        var t = try task(id: id)
-        guard t.status != .done else { return t }
-        t.status = .done
-        t.completed = now
-        return try update(t, undo: undo, now: now)
+        try markDone(ids: [id], undo: undo, now: now)[0]
+    }
+
+    public func markDone(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
+        try change(ids: ids, undo: undo, now: now) { t in
+            guard t.status != .done else { return false }
+            t.status = .done
+            t.completed = now
+            return true
+        }
     }
 
     /// A done task becomes pending again (its completion time cleared); any other is returned as it is.
     public func reopen(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        var t = try task(id: id)
-        guard t.status == .done else { return t }
-        t.status = .pending
-        t.completed = nil
-        return try update(t, undo: undo, now: now)
+        try reopen(ids: [id], undo: undo, now: now)[0]
+    }
+
+    public func reopen(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
+        try change(ids: ids, undo: undo, now: now) { t in
+            guard t.status == .done else { return false }
+            t.status = .pending
+            t.completed = nil
+            return true
+        }
     }
 
     /// Soft delete: the row stays (ids never shift), hidden from every listing.
     public func delete(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        var t = try task(id: id)
-        t.status = .deleted
-        return try update(t, undo: undo, now: now)
+        try delete(ids: [id], undo: undo, now: now)[0]
+    }
+
+    public func delete(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
+        try change(ids: ids, undo: undo, now: now) { t in
+            t.status = .deleted
+            return true
+        }
+    }
+
+    /// Applies `body` to each task (ids repeated count once) in one transaction: all or none, so
+    /// an unknown id changes nothing; one undo entry covers every task `body` changed.
+    private func change(ids: [Int64], undo: String?, now: Date, _ body: @escaping @Sendable (inout TodoTask) -> Bool) throws -> [TodoTask] {
+        var seen = Set<Int64>()
+        let ids = ids.filter { seen.insert($0).inserted }
+        return try write { db in
+            var out: [TodoTask] = []
+            var snapshots: [UndoLog.Snapshot] = []
+            for id in ids {
+                guard let before = try TodoTask.fetchOne(db, key: id), before.status != .deleted else { throw StoreError.unknownTask(id: id) }
+                var t = before
+                if body(&t) {
+                    t.updated = now.storedPrecision
+                    t.completed = t.completed?.storedPrecision
+                    try t.update(db)
+                    snapshots.append(.init(id: id, before: before))
+                }
+                out.append(t)
+            }
+            if let undo, !snapshots.isEmpty { try UndoLog.record(db, command: undo, snapshots: snapshots, now: now) }
+            return out
+        }
     }
 
     /// Tasks that are not deleted, filtered, in id order (callers sort by urgency).

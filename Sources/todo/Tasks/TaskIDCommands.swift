@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TaskService
 
-/// `show`, `done`, `reopen` and `delete`: one task by id.
+/// `show`: one task by id.
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one task in full.",
                                                     discussion: "Examples:\n  todo show 3\n  todo show 3 --json")
@@ -16,48 +16,65 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
+/// `done`, `reopen` and `delete` take several ids: all change or none does (an unknown id
+/// changes nothing), and `todo undo` reverts them together. With --json, one task per line.
 struct DoneCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a task done.",
-                                                    discussion: "Examples:\n  todo done 3")
-    @Argument(help: "The task's id (from todo list).") var id: Int64
-    @Flag(help: "Print the task as JSON.") var json = false
+    static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark tasks done.",
+                                                    discussion: "Examples:\n  todo done 3\n  todo done 3 4 7")
+    @Argument(help: "The tasks' ids (from todo list).") var ids: [Int64]
+    @Flag(help: "Print each task as JSON, one per line.") var json = false
     @OptionGroup var store: StoreOptions
+
+    func validate() throws { guard !ids.isEmpty else { throw ValidationError("Give the id of at least one task (see `todo list`).") } }
 
     func run() throws {
         let tasks = try store.open()
-        let wasDone = try storeCall { try tasks.task(id: id).status == .done }
-        let t = try storeCall { try tasks.markDone(id: id, undo: commandLineForUndo) }
-        if json { return print(try JSONOutput.line(TaskOutput(t))) }
-        print((wasDone ? "Already done: " : "Done: ") + "\(t.id ?? 0) \(TaskText.oneLine(t.title))"
-              + (wasDone ? t.completed.map { " (since \(TaskText.dueText($0).replacingOccurrences(of: ", overdue", with: "")))" } ?? "" : ""))
+        let before = try storeCall { try tasks.tasks(status: .done).map(\.id) }
+        let changed = try storeCall { try tasks.markDone(ids: ids, undo: commandLineForUndo) }
+        try report(changed, json: json) { t in
+            before.contains(t.id) ? "Already done: " + TaskIDText.title(t) + (t.completed.map { " (since \(TaskIDText.when($0)))" } ?? "")
+                                  : "Done: " + TaskIDText.title(t)
+        }
     }
 }
 
 struct ReopenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Make a done task pending again.",
+    static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Make done tasks pending again.",
                                                     discussion: "Examples:\n  todo reopen 3\n  todo list --status done")
-    @Argument(help: "The task's id (from todo list --status done).") var id: Int64
-    @Flag(help: "Print the task as JSON.") var json = false
+    @Argument(help: "The tasks' ids (from todo list --status done).") var ids: [Int64]
+    @Flag(help: "Print each task as JSON, one per line.") var json = false
     @OptionGroup var store: StoreOptions
+
+    func validate() throws { guard !ids.isEmpty else { throw ValidationError("Give the id of at least one task (see `todo list --status done`).") } }
 
     func run() throws {
         let tasks = try store.open()
-        let wasDone = try storeCall { try tasks.task(id: id).status == .done }
-        let t = try storeCall { try tasks.reopen(id: id, undo: commandLineForUndo) }
-        if json { return print(try JSONOutput.line(TaskOutput(t))) }
-        print((wasDone ? "Reopened: " : "Not done, nothing to reopen: ") + "\(t.id ?? 0) \(TaskText.oneLine(t.title))")
+        let done = try storeCall { try tasks.tasks(status: .done).map(\.id) }
+        let changed = try storeCall { try tasks.reopen(ids: ids, undo: commandLineForUndo) }
+        try report(changed, json: json) { t in (done.contains(t.id) ? "Reopened: " : "Not done, nothing to reopen: ") + TaskIDText.title(t) }
     }
 }
 
 struct DeleteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a task (its id is never reused).",
-                                                    discussion: "Examples:\n  todo delete 3")
-    @Argument(help: "The task's id (from todo list).") var id: Int64
-    @Flag(help: "Print the deleted task as JSON.") var json = false
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete tasks (ids are never reused).",
+                                                    discussion: "Examples:\n  todo delete 3\n  todo delete 3 4 && todo undo")
+    @Argument(help: "The tasks' ids (from todo list).") var ids: [Int64]
+    @Flag(help: "Print each deleted task as JSON, one per line.") var json = false
     @OptionGroup var store: StoreOptions
 
+    func validate() throws { guard !ids.isEmpty else { throw ValidationError("Give the id of at least one task (see `todo list`).") } }
+
     func run() throws {
-        let t = try storeCall { try store.open().delete(id: id, undo: commandLineForUndo) }
-        print(json ? try JSONOutput.line(TaskOutput(t)) : "Deleted: \(t.id ?? 0) \(TaskText.oneLine(t.title))")
+        let changed = try storeCall { try store.open().delete(ids: ids, undo: commandLineForUndo) }
+        try report(changed, json: json) { "Deleted: " + TaskIDText.title($0) }
     }
+}
+
+private func report(_ tasks: [TodoTask], json: Bool, line: (TodoTask) -> String) throws {
+    for t in tasks { print(json ? try JSONOutput.line(TaskOutput(t)) : line(t)) }
+}
+
+private enum TaskIDText {
+    static func title(_ t: TodoTask) -> String { "\(t.id ?? 0) \(TaskText.oneLine(t.title))" }
+    static func when(_ date: Date) -> String { TaskText.dueText(date, now: .distantPast) }
 }
