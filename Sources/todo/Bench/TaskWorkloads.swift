@@ -58,7 +58,9 @@ extension BenchCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("tasks.sqlite").path
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        // posix_spawn and waitpid directly: Foundation's Process adds ~10 ms of its own to every run.
+        // posix_spawn and wait4 directly: Foundation's Process adds ~10 ms of its own to every run.
+        // wait4 also reports the child's peak resident memory.
+        var peakKiB = 0
         func run(_ args: [String]) throws -> Double {
             let argv = ([binary.path] + args + ["--db", db]).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
@@ -71,8 +73,10 @@ extension BenchCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw CommandFailure("bench: cannot start \(binary.path)") }
             var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            var usage = rusage()
+            wait4(pid, &status, 0, &usage)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if args.first == "add" { peakKiB = max(peakKiB, usage.ru_maxrss) }
             guard status == 0 else { throw CommandFailure("bench: `todo \(args.joined(separator: " "))` failed") }
             return elapsed
         }
@@ -85,6 +89,7 @@ extension BenchCommand {
         report.add("add_cache_hit_ms", hit.median, "todo add, cached text (process, median)", unit: "ms")
         report.add("process_baseline_ms", baseline.median, "todo list (process start + open database)", unit: "ms")
         report.add("add_cache_hit_work_ms", hit.median - baseline.median, "cache hit work (add − baseline)", unit: "ms")
+        report.add("add_peak_rss_mb", Double(peakKiB) / 1024, "todo add, peak RSS of the largest process", unit: "MiB")
     }
 }
 
