@@ -156,6 +156,17 @@ import Testing
         #expect(abs(e.score - e.terms.reduce(0) { $0 + $1.contribution }) < 1e-9)
     }
 
+    /// Lead time by meaning: a notice period or a waiting list lifts a dateless task to medium; a plain errand stays low.
+    @Test func leadTimeLiftsADatelessTask() throws {
+        let store = try TaskStore()
+        let cancel = try store.add(TodoTask(title: "Cancel the old broadband contract", description: "the notice period is one month"))
+        let kettle = try store.add(TodoTask(title: "Buy a new kettle"))
+        let e = enricher(store)
+        let lifted = try e.explainPriority(cancel, now: now)
+        #expect(lifted.priority == .medium && lifted.terms.map(\.name) == ["lead time"], "\(lifted.terms)")
+        #expect(try e.explainPriority(kettle, now: now).priority == .low)
+    }
+
     @Test func missingModelIsAClearError() throws {
         let store = try TaskStore()
         let t = try store.add(TodoTask(title: "x"))

@@ -127,6 +127,8 @@ import Testing
         // "first" names things ("first aid"); "weekdays" is a when, like the weekday names.
         let aid = Tagger.candidates(title: "Sign up for first aid course", description: "evenings on weekdays").map(\.phrase)
         #expect(aid.contains("first aid") && !aid.contains { $0.contains("weekday") })
+        // Units of time and distance are not what a task is about: no "min run".
+        #expect(Tagger.candidates(title: "Go for a 30 min run", description: "5 km, easy pace").map(\.phrase) == ["run", "easy", "pace", "easy pace"])
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {

@@ -16,7 +16,7 @@ public final class Enricher: Sendable {
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change.
     /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not.)
-    public static let currentRules = 5
+    public static let currentRules = 6
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules)

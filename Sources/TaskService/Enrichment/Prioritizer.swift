@@ -90,7 +90,10 @@ public struct Prioritizer: Sendable {
                                   "Do it immediately", "Emergency", "We lose it if nobody acts now", "Leaked credentials, act now",
                                   "Last chance, the deadline is today", "Critical security issue"]
     static let leadTimePhrasings = ["Book early, slots fill up weeks in advance", "Lock the rate before it goes up", "Registration closes soon", "Needs weeks of lead time",
-                                    "Appointments are booked out for weeks", "Use it or lose it", "Offer ends soon"]
+                                    "Appointments are booked out for weeks", "Use it or lose it", "Offer ends soon",
+                                    "Reservations open weeks ahead and sell out fast", "Tickets sell out quickly", "Places are limited, sign up early",
+                                    "The notice period is one month", "Processing takes several weeks", "Delivery takes a few weeks",
+                                    "There is a long waiting list", "The early-bird price ends soon", "Prices go up next month"]
     static let minorTasks = ["Water the plants", "Send the routine weekly update", "Take out the trash", "Tidy the desk",
                              "Reply to a friend's message", "Buy a new toothbrush", "Write up meeting notes", "Start drinking more water",
                              "Return the borrowed book to a neighbour", "Buy a new mug", "Attend an optional webinar", "Go for a jog",

@@ -16,7 +16,8 @@ struct Tagger: Sendable {
         urgent urgently asap important quick quickly soon \
         monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun weekend weekends weekday weekdays \
         january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec \
-        tonight morning afternoon evening noon midnight yesterday hour hours minute minutes year years daily monthly eod eow every each
+        tonight morning afternoon evening noon midnight yesterday hour hours minute minutes year years daily monthly eod eow every each \
+        min mins sec secs hr hrs km kms kg
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
     static let leadingVerbs: Set<String> = Set("""
         buy order make do go need want pay book call email send get fix renew submit request prep prepare write read sign check compare \
