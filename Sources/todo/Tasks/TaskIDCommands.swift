@@ -29,10 +29,10 @@ struct DoneCommand: ParsableCommand {
 
     func run() throws {
         let tasks = try store.open()
-        let before = try storeCall { try tasks.tasks(status: .done).map(\.id) }
+        let before = doneAlready(ids, in: tasks)
         let changed = try storeCall { try tasks.markDone(ids: ids, undo: commandLineForUndo) }
         try report(changed, json: json) { t in
-            before.contains(t.id) ? "Already done: " + TaskIDText.title(t) + (t.completed.map { " (since \(TaskIDText.when($0)))" } ?? "")
+            before.contains(t.id ?? 0) ? "Already done: " + TaskIDText.title(t) + (t.completed.map { " (since \(TaskIDText.when($0)))" } ?? "")
                                   : "Done: " + TaskIDText.title(t)
         }
     }
@@ -49,9 +49,9 @@ struct ReopenCommand: ParsableCommand {
 
     func run() throws {
         let tasks = try store.open()
-        let done = try storeCall { try tasks.tasks(status: .done).map(\.id) }
+        let done = doneAlready(ids, in: tasks)
         let changed = try storeCall { try tasks.reopen(ids: ids, undo: commandLineForUndo) }
-        try report(changed, json: json) { t in (done.contains(t.id) ? "Reopened: " : "Not done, nothing to reopen: ") + TaskIDText.title(t) }
+        try report(changed, json: json) { t in (done.contains(t.id ?? 0) ? "Reopened: " : "Not done, nothing to reopen: ") + TaskIDText.title(t) }
     }
 }
 
@@ -68,6 +68,11 @@ struct DeleteCommand: ParsableCommand {
         let changed = try storeCall { try store.open().delete(ids: ids, undo: commandLineForUndo) }
         try report(changed, json: json) { "Deleted: " + TaskIDText.title($0) }
     }
+}
+
+/// Which of these tasks are done now, for the message only (the change itself checks again in its transaction).
+private func doneAlready(_ ids: [Int64], in tasks: TaskStore) -> Set<Int64> {
+    Set(ids.filter { (try? tasks.task(id: $0).status) == .done })
 }
 
 private func report(_ tasks: [TodoTask], json: Bool, line: (TodoTask) -> String) throws {
