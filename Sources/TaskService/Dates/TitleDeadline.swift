@@ -4,9 +4,9 @@ import Foundation
 /// before 2026-12-01", "Call mom tomorrow", "Renew the lease due in 3 days" — so `add`
 /// sets the due date the user already wrote. Only explicit forms count: by, before,
 /// until, till, due or on followed by a date `DueDateParser` reads ("by dec 1", "on friday
-/// 5pm", "by 17:00"), or today, tonight or tomorrow, with a time if one follows. A weekday alone ("Team sync Monday") may be a habit, not a
-/// deadline, and dates in the description are often about something else
-/// ("the practical is thursday"), so neither is read.
+/// 5pm", "by 17:00"), or today, tonight or tomorrow, with a time if one follows. A weekday
+/// alone ("Team sync Monday") may be a habit, not a deadline, and dates in the description
+/// are often about something else ("the practical is thursday"), so neither is read.
 public struct TitleDeadline: Sendable, Equatable {
     /// The words that said it, as typed ("by friday").
     public var phrase: String
@@ -25,9 +25,11 @@ public struct TitleDeadline: Sendable, Equatable {
         }
         // The longest date starting at `start`: "dec 1 2026 17:00" (4 words), "in 3 days" (3), "friday" (1).
         func longestDate(from start: Int) -> (length: Int, date: Date)? {
+            guard start < words.count, dateStarts.contains(words[start]) || words[start].first.map({ $0.isNumber || $0 == "+" }) == true
+            else { return nil }  // numbers: ISO dates, "1 dec", 5pm, +2w
             for length in stride(from: 4, through: 1, by: -1) where start + length <= words.count {
                 let candidate = words[start..<(start + length)].joined(separator: " ")
-                if isDateForm(words[start]), let date = try? parser.parse(candidate, now: now) { return (length, date) }
+                if let date = try? parser.parse(candidate, now: now) { return (length, date) }
             }
             return nil
         }
@@ -41,13 +43,10 @@ public struct TitleDeadline: Sendable, Equatable {
         return nil
     }
 
-    /// The parser also reads weekday and month prefixes ("thur", "decem"); in running text a date
-    /// must start with a whole name or its usual abbreviation, so "on sunscreen", "by satellite" or
-    /// "on mars" are not dates.
-    private static func isDateForm(_ first: String) -> Bool {
-        let names = DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
-            + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
-        if names.contains(first) || ["today", "tonight", "tomorrow", "next", "in", "eom", "end", "noon"].contains(first) { return true }
-        return first.first.map { $0.isNumber || $0 == "+" } ?? false  // ISO dates, "1 dec", 5pm, +2w
-    }
+    /// Words a date may start with. The parser also reads weekday and month prefixes ("thur",
+    /// "decem"); in running text only whole names and their usual abbreviations count, so "on
+    /// sunscreen", "by satellite" or "on mars" are not dates.
+    static let dateStarts: Set<String> = Set(DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
+        + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
+        + ["today", "tonight", "tomorrow", "next", "in", "eom", "end", "noon"])
 }
