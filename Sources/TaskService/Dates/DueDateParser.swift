@@ -141,7 +141,7 @@ public struct DueDateParser: Sendable {
             rest.removeLast()
         }
         func month(_ w: String) -> Int? {
-            Self.months.firstIndex { $0 == w || ($0.hasPrefix(w) && w.count >= 3) || (w == "sept" && $0 == "september") }.map { $0 + 1 }
+            Self.months.firstIndex { $0 == w || ($0.hasPrefix(w) && w.count >= 3) }.map { $0 + 1 }
         }
         func dayNumber(_ w: String) -> Int? {
             var digits = Substring(w)
