@@ -50,7 +50,7 @@ enum VocabularyFiles {
 
     static func jsonVocabulary(_ object: [String: JSONValue], path: String, field: String) throws -> Vocabulary {
         // mapValues keeps the dictionary's hash table: no token is hashed again.
-        let ids = try object.mapValues { value -> Int in
+        let ids = object.mapValues { value -> Int in
             guard let n = value.int, n >= 0 else { return -1 }
             return n
         }
