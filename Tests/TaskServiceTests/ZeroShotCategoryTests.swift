@@ -36,6 +36,11 @@ import Testing
         #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
         // Priority and tags still come from the embedding model.
         #expect(enriched.provenance["tags"]?.model != nli.bundle.config.fingerprint)
+        // A text without words is not sent to the NLI model either.
+        let noise = try store.add(TodoTask(title: "🎉🎉 ???"))
+        #expect(try Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: weights)).enrich(ids: [noise.id!])[0].category
+                == Enricher.uncategorized)
+        #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
     }
 
     @Test func classifyFindsTheInstalledNLIBundleOrSaysHowToInstallOne() throws {

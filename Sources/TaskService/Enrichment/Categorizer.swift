@@ -25,9 +25,6 @@ struct Categorizer: Sendable {
     func choose(taskVector: [Float], title: String, description: String, bank: Bank) -> Choice {
         let titleWords = Set(TextFeatures.words(title))
         let descriptionWords = Set(TextFeatures.words(String(description.prefix(600))))
-        guard TextFeatures.hasWords(title + " " + description.prefix(600)) else {
-            return Choice(category: nil, score: 0, scores: [:])
-        }
         var scores: [String: Double] = [:]
         var neighbourScores: [String: Double] = [:]
         for (i, name) in bank.names.enumerated() {

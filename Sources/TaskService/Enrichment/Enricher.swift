@@ -100,6 +100,7 @@ public final class Enricher: Sendable {
     }
 
     func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String) {
+        guard f.hasWords else { return (nil, 0, context.zeroShot?.fingerprint ?? context.model) }
         if let zeroShot = context.zeroShot {
             let labels = settings.categories.map(\.name)
             let key = ResultCache.key(model: zeroShot.fingerprint, operation: "zero-shot", parameters: labels.joined(separator: "\u{1E}") + "\u{1F}" + settings.zeroShotTemplate, text: f.text)

@@ -46,10 +46,14 @@ struct TaskFeatures {
                             consequential: context.consequential)
     }
 
+    /// Whether the text has a word to go on; without one ("🎉🎉", "???") the task gets no
+    /// category and no tags, whichever model would be asked.
+    var hasWords: Bool { TextFeatures.hasWords(title + " " + description.prefix(600)) }
+
     /// The picked tags with their scores and, when the tag is the phrase itself (not the user's
     /// spelling of it), its vector: cached under the tag's text, so search needs no model.
     func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double, vector: [Float]?)] {
-        guard TextFeatures.hasWords(title + " " + description.prefix(600)) else { return [] }
+        guard hasWords else { return [] }
         let settings = context.enricher.settings.tags
         let task = combined
         var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count, fromText: true) }
