@@ -87,10 +87,7 @@ public final class TaskStore: Sendable {
         try write { db in
             var t = task
             guard let before = try TodoTask.fetchOne(db, key: t.id) else { throw StoreError.unknownTask(id: t.id ?? 0) }
-            t.updated = now.storedPrecision
-            t.due = t.due?.storedPrecision
-            t.completed = t.completed?.storedPrecision
-            try t.update(db)
+            try Self.save(&t, db, now: now)
             if reenrich { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
             if let undo { try UndoLog.record(db, command: undo, snapshots: [.init(id: t.id!, before: before)], now: now) }
             return t
@@ -149,9 +146,7 @@ public final class TaskStore: Sendable {
                 guard let before = try TodoTask.fetchOne(db, key: id), before.status != .deleted else { throw StoreError.unknownTask(id: id) }
                 var t = before
                 if body(&t) {
-                    t.updated = now.storedPrecision
-                    t.completed = t.completed?.storedPrecision
-                    try t.update(db)
+                    try Self.save(&t, db, now: now)
                     snapshots.append(.init(id: id, before: before))
                 }
                 out.append(t)
@@ -159,6 +154,14 @@ public final class TaskStore: Sendable {
             if let undo, !snapshots.isEmpty { try UndoLog.record(db, command: undo, snapshots: snapshots, now: now) }
             return out
         }
+    }
+
+    /// Writes a changed row at the store's time precision, stamped as updated now.
+    private static func save(_ t: inout TodoTask, _ db: Database, now: Date) throws {
+        t.updated = now.storedPrecision
+        t.due = t.due?.storedPrecision
+        t.completed = t.completed?.storedPrecision
+        try t.update(db)
     }
 
     /// Tasks that are not deleted, filtered, in id order (callers sort by urgency).
