@@ -132,6 +132,8 @@ import Testing
         let shown = try todo(["show", "1"]).out
         #expect(shown.contains("Task 1: Line one line two and \u{FFFD}[2Jcleared") && shown.contains("keep\nthese\tlines\u{FFFD}"))
         #expect(!shown.contains("\u{1B}") && !shown.contains("\u{7}"))
+        _ = try todo(["add", "Pasted from Windows", "--description", "first line\r\nsecond line\rthird", "--async"])
+        #expect(try todo(["show", "2"]).out.hasSuffix("\n\nfirst line\nsecond line\nthird\n"))
         let stored = try json(try todo(["show", "1", "--json"]).out) as! [String: Any]
         #expect(stored["title"] as? String == title && stored["tags"] as? [String] == ["a\u{1B}b"])
     }

@@ -91,9 +91,15 @@ enum TaskText {
         shown(text) { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : nil }
     }
 
-    /// A description as typed, its lines and tabs kept, other control characters made visible.
+    /// A description as typed, its lines (also Windows' \r\n) and tabs kept, other control
+    /// characters made visible.
     static func printable(_ text: String) -> String {
-        shown(text) { $0 == "\n" || $0 == "\t" ? $0 : nil }
+        shown(text.replacingOccurrences(of: "\r\n", with: "\n")) { $0 == "\n" || $0 == "\t" ? $0 : $0 == "\r" ? "\n" : nil }
+    }
+
+    /// "#tag #other tag", each on one line.
+    static func hashtags(_ tags: [String]) -> String {
+        tags.map { "#\(oneLine($0))" }.joined(separator: " ")
     }
 
     private static func shown(_ text: String, whitespace: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
@@ -120,7 +126,7 @@ enum TaskText {
                      (t.priority?.rawValue ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0), oneLine(t.title)]
         if let due = t.due { parts.append("(due \(dueText(due)))") }
         if let c = t.category { parts.append("[\(oneLine(c))]") }
-        if !t.tags.isEmpty { parts.append(t.tags.map { "#\(oneLine($0))" }.joined(separator: " ")) }
+        if !t.tags.isEmpty { parts.append(hashtags(t.tags)) }
         return parts.joined(separator: " ")
     }
 
@@ -129,7 +135,7 @@ enum TaskText {
         var parts: [String] = []
         if t.provenance["category"] != nil, let c = t.category { parts.append(oneLine(c)) }
         if t.provenance["priority"] != nil, let p = t.priority { parts.append(p.rawValue) }
-        if t.provenance["tags"] != nil, !t.tags.isEmpty { parts.append(t.tags.map { "#\(oneLine($0))" }.joined(separator: " ")) }
+        if t.provenance["tags"] != nil, !t.tags.isEmpty { parts.append(hashtags(t.tags)) }
         return parts.isEmpty ? nil : "AI: " + parts.joined(separator: " · ")
     }
 
