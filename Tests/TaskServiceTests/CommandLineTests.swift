@@ -106,7 +106,20 @@ import Testing
         #expect(try todo(["reopen", "42"]).err.contains("no task 42"))
     }
 
-    @Test func severalIdsChangeTogetherOrNotAtAll() throws {
+    @Test func explainShowsPriorityTermsAndCategoryScores() throws {
+        _ = try todo(["add", "Pay the electricity bill", "--category", "Personal", "--due", "tomorrow"])
+        let text = try todo(["explain", "1"])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("Priority (urgency score, term by term):\n") && text.out.contains("due within 2 days"))
+        #expect(text.out.contains("Category: Finance (by nearest example tasks") && text.out.contains("(you set it to Personal; yours is kept)"))
+        let json = try json(try todo(["explain", "1", "--json"]).out) as! [String: Any]
+        let category = json["category"] as! [String: Any]
+        #expect(category["category"] as? String == "Finance" && category["stored_category"] as? String == "Personal")
+        #expect(category["set_by"] as? String == "you" && category["method"] as? String == "examples")
+        #expect((category["scores"] as! [[String: Any]]).count == 6 && json["priority"] as? String == "high")
+    }
+
+        @Test func severalIdsChangeTogetherOrNotAtAll() throws {
         for title in ["a", "b", "c"] { _ = try todo(["add", title, "--async"]) }
         let unknown = try todo(["done", "1", "99", "2"])
         #expect(unknown.status == 1 && unknown.err.contains("no task 99"))

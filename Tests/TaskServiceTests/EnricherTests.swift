@@ -156,6 +156,22 @@ import Testing
         #expect(abs(e.score - e.terms.reduce(0) { $0 + $1.contribution }) < 1e-9)
     }
 
+    /// `explain` gives the category the AI stored and every category's score, best first; a text
+    /// without words has no scores.
+    @Test func explainsTheCategoryWithEveryScore() throws {
+        let store = try TaskStore()
+        let ids = try ["Pay the electricity bill", "🎉"].map { try store.add(TodoTask(title: $0)).id! }
+        let e = enricher(store)
+        let stored = try e.enrich(ids: ids, now: now)
+        let bill = try e.explain(stored[0], now: now).category
+        #expect(bill.category == stored[0].category && bill.category == "Finance" && !bill.byZeroShot)
+        #expect(Set(bill.scores.map(\.name)) == Set(e.settings.categories.map(\.name)))
+        #expect(bill.scores.first?.name == "Finance" && zip(bill.scores, bill.scores.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(abs((bill.scores.first?.score ?? 0) - (stored[0].provenance["category"]?.score ?? -1)) < 1e-9)
+        let noise = try e.explain(stored[1], now: now).category
+        #expect(noise.category == nil && noise.scores.isEmpty)
+    }
+
     /// Lead time by meaning: a notice period or a waiting list lifts a dateless task to medium; a plain errand stays low.
     @Test func leadTimeLiftsADatelessTask() throws {
         let store = try TaskStore()

@@ -36,6 +36,10 @@ import Testing
         #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
         // Priority and tags still come from the embedding model.
         #expect(enriched.provenance["tags"]?.model != nli.bundle.config.fingerprint)
+        // explain shows the NLI model's probabilities for every label (single-label: they sum to 1).
+        let explained = try Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: weights)).explain(enriched).category
+        #expect(explained.byZeroShot && explained.category == (expected == Enricher.uncategorized ? nil : expected))
+        #expect(abs(explained.scores.map(\.score).reduce(0, +) - 1) < 1e-4 && explained.scores.count == labels.count)
         // A text without words is not sent to the NLI model either.
         let noise = try store.add(TodoTask(title: "🎉🎉 ???"))
         #expect(try Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: weights)).enrich(ids: [noise.id!])[0].category

@@ -43,3 +43,17 @@ struct Categorizer: Sendable {
         return Choice(category: best, score: scores[best]!, scores: scores)
     }
 }
+
+/// Why a task would get its category: every category's score, best first, and whether the
+/// NLI model (zero-shot: entailment probabilities) or the embedding categorizer (nearest
+/// examples, description, cue words) scored them. `category` nil: it abstains.
+public struct CategoryExplanation: Sendable, Equatable {
+    public struct Score: Sendable, Equatable {
+        public var name: String
+        public var score: Double
+    }
+
+    public var category: String?
+    public var byZeroShot: Bool
+    public var scores: [Score]
+}

@@ -15,8 +15,9 @@ public final class Enricher: Sendable {
 
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change.
-    /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not.)
-    public static let currentRules = 6
+    /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not;
+    /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score.)
+    public static let currentRules = 7
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules)
@@ -46,8 +47,18 @@ public final class Enricher: Sendable {
 
     /// The priority breakdown of a task as it stands now (computed even when the user set the priority).
     public func explainPriority(_ task: TodoTask, now: Date = Date()) throws -> PriorityExplanation {
-        let signals = try Decider(enricher: self, model: try fingerprint()).decisions([task])[0].signals
-        return Prioritizer(coefficients: settings.priority).explain(signals: signals, due: task.due, created: task.created, now: now)
+        try explain(task, now: now).priority
+    }
+
+    /// Why the AI would give a task its priority and its category, from one decision
+    /// (computed even where the user set the field).
+    public func explain(_ task: TodoTask, now: Date = Date()) throws -> (priority: PriorityExplanation, category: CategoryExplanation) {
+        let model = try fingerprint()
+        let d = try Decider(enricher: self, model: model).decisions([task])[0]
+        let priority = Prioritizer(coefficients: settings.priority).explain(signals: d.signals, due: task.due, created: task.created, now: now)
+        let scores = (d.categoryScores ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return (priority, CategoryExplanation(category: d.category, byZeroShot: d.categorySource != model,
+                                              scores: scores.map { .init(name: $0.key, score: $0.value) }))
     }
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
@@ -99,8 +110,9 @@ public final class Enricher: Sendable {
         return TaskEmbeddings(store: store, model: model) { try models.embedder().embed($0) }
     }
 
-    func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String) {
-        guard f.hasWords else { return (nil, 0, context.zeroShot?.fingerprint ?? context.model) }
+    /// The category (nil: abstain), the winner's score, the model that decided, and every category's score.
+    func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String, [String: Double]) {
+        guard f.hasWords else { return (nil, 0, context.zeroShot?.fingerprint ?? context.model, [:]) }
         if let zeroShot = context.zeroShot {
             let labels = settings.categories.map(\.name)
             let key = ResultCache.key(model: zeroShot.fingerprint, operation: "zero-shot", parameters: labels.joined(separator: "\u{1E}") + "\u{1F}" + settings.zeroShotTemplate, text: f.text)
@@ -115,10 +127,11 @@ public final class Enricher: Sendable {
             let best = scores.indices.max { scores[$0] < scores[$1] }!
             // Single-label softmax: abstain unless the winner clearly beats a uniform guess.
             let threshold = min(0.9, 2.0 / Double(labels.count))
-            return (Double(scores[best]) >= threshold ? labels[best] : nil, Double(scores[best]), zeroShot.fingerprint)
+            return (Double(scores[best]) >= threshold ? labels[best] : nil, Double(scores[best]), zeroShot.fingerprint,
+                    Dictionary(zip(labels, scores.map(Double.init)), uniquingKeysWith: max))
         }
         let choice = Categorizer(settings: settings).choose(taskVector: f.combined, title: task.title, description: task.description, bank: context.categoryBank)
-        return (choice.category, choice.score, context.model)
+        return (choice.category, choice.score, context.model, choice.scores)
     }
 
     /// What one pass needs besides the tasks: the vectors of the built-in banks (cached after the
@@ -186,6 +199,8 @@ struct Decision: Codable, Sendable {
     var category: String?
     var categoryScore: Double
     var categorySource: String
+    /// Every category's score, for `todo explain`.
+    var categoryScores: [String: Double]?
     var signals: PrioritySignals
     var tags: [String]
     var tagScore: Double
@@ -238,9 +253,9 @@ final class Decider {
         var entries: [(key: String, operation: String, value: Data)] = []
         for (f, i) in zip(features, misses) {
             let t = tasks[i]
-            let (category, score, source) = try enricher.category(for: t, features: f, context: context)
+            let (category, score, source, scores) = try enricher.category(for: t, features: f, context: context)
             let tags = f.tags(context: context, removed: removed(t))
-            let d = Decision(category: category, categoryScore: score, categorySource: source, signals: f.prioritySignals(context),
+            let d = Decision(category: category, categoryScore: score, categorySource: source, categoryScores: scores, signals: f.prioritySignals(context),
                              tags: tags.map(\.tag), tagScore: tags.isEmpty ? 0 : tags.map(\.score).reduce(0, +) / Double(tags.count))
             out[i] = d
             // A decision shaped by this task's removed tags is not the text's answer: not cached.

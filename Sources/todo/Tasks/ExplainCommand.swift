@@ -5,7 +5,7 @@ import TaskService
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Why a task has its priority: the urgency score, term by term.",
+        abstract: "Why a task has its priority (the urgency score, term by term) and its category.",
         discussion: """
         priority = high when the sum reaches 2, medium from 1, else low. Terms: due date \
         (overdue 2.5, within 2 days 2, within a week 1, within 2 weeks 0.3), urgency in \
@@ -14,6 +14,11 @@ struct ExplainCommand: ParsableCommand {
         time (+1 when the text says to act ahead). Coefficients live in the settings \
         file (see README, "Priority").
 
+        Category: every category's score, best first — by nearest example tasks, the \
+        category's description and cue words, or by the NLI model's entailment when one \
+        is installed. Set a category yourself and the task becomes an example for the \
+        next ones.
+
         Examples:
           todo explain 12
           todo explain 12 --json
@@ -21,7 +26,8 @@ struct ExplainCommand: ParsableCommand {
     )
 
     @Argument(help: "The task's id.") var id: Int64
-    @Flag(help: "Print {terms, score, priority, stored_priority, set_by} as JSON.") var json = false
+    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}} as JSON.")
+    var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
@@ -32,6 +38,20 @@ struct ExplainCommand: ParsableCommand {
         var priority: String
         var stored_priority: String?
         var set_by: String
+        var category: Category
+
+        struct Category: Encodable {
+            var category: String?
+            var stored_category: String?
+            var set_by: String
+            var method: String
+            var scores: [Score]
+        }
+
+        struct Score: Encodable {
+            var name: String
+            var score: Double
+        }
 
         struct Term: Encodable {
             var name: String
@@ -46,14 +66,20 @@ struct ExplainCommand: ParsableCommand {
         _ = try engine.applyThreads()
         let session = try EnrichmentSession(store: store, settings: settings)
         let task = try storeCall { try session.store.task(id: id) }
-        let e = try enrichmentCall { try session.enricher.explainPriority(task) }
+        let (e, c) = try enrichmentCall { try session.enricher.explain(task) }
         let setBy = task.priority == nil ? "nobody yet" : task.isUserSet("priority") ? "you" : "AI"
+        let categorySetBy = task.category == nil ? "nobody yet" : task.isUserSet("category") ? "you" : "AI"
+        let method = c.byZeroShot ? "zero-shot" : "examples"
         if json {
+            let category = Output.Category(category: c.category, stored_category: task.category, set_by: categorySetBy, method: method,
+                                           scores: c.scores.map { .init(name: $0.name, score: $0.score) })
             print(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
-                                             score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: setBy)))
+                                             score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: setBy,
+                                             category: category)))
             return
         }
         print("Task \(id): \(TaskText.oneLine(task.title))")
+        print("Priority (urgency score, term by term):")
         if e.terms.isEmpty { print("  no term applies (no date, nothing urgent in the text)") }
         for term in e.terms {
             let value = term.value == 1 ? "" : String(format: " × %.2f", term.value)
@@ -64,6 +90,23 @@ struct ExplainCommand: ParsableCommand {
         case "you" where task.priority != e.priority: print("  (you set it to \(task.priority!.rawValue); yours is kept)")
         case "AI" where task.priority != e.priority: print("  (stored: \(task.priority!.rawValue), scored earlier; `todo enrich \(id)` updates it)")
         default: break
+        }
+        printCategory(c, task: task, setBy: categorySetBy)
+    }
+
+    private func printCategory(_ c: CategoryExplanation, task: TodoTask, setBy: String) {
+        let how = c.byZeroShot ? "by the NLI model's entailment" : "by nearest example tasks, description and cue words"
+        print("Category: \(c.category ?? Enricher.uncategorized) (\(how))")
+        if c.scores.isEmpty {
+            print("  no word to go on: no category is guessed")
+        } else {
+            print("  " + c.scores.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: " · "))
+        }
+        let stored = task.category.map(TaskText.oneLine) ?? "-"
+        if setBy == "you" {
+            if stored != (c.category ?? Enricher.uncategorized) { print("  (you set it to \(stored); yours is kept)") }
+        } else {
+            print("  (`todo edit \(id) --category NAME` sets it; your categorized tasks become examples for the next ones)")
         }
     }
 }
