@@ -106,7 +106,19 @@ import Testing
         #expect(try todo(["reopen", "42"]).err.contains("no task 42"))
     }
 
-    @Test func explainShowsPriorityTermsAndCategoryScores() throws {
+    @Test func listLimitShowsTheMostUrgentAndCountsTheRest() throws {
+        for (title, due) in [("later", "+3w"), ("soon", "tomorrow"), ("whenever", nil), ("this week", "+5d")] {
+            _ = try todo(["add", title, "--async"] + (due.map { ["--due", $0] } ?? []))
+        }
+        let lines = try todo(["list", "--limit", "2"]).out.split(separator: "\n")
+        #expect(lines.count == 3 && lines[0].contains(" soon (due") && lines[1].contains(" this week (due"))
+        let two = try json(try todo(["list", "--limit", "2", "--json"]).out) as! [[String: Any]]
+        #expect(two.map { $0["title"] as? String } == ["soon", "this week"])
+        #expect(try todo(["list", "--limit", "2"]).out.hasSuffix("… and 2 more (without --limit: all)\n"))
+        #expect(try todo(["list", "--limit", "0"]).status == 64)
+    }
+
+        @Test func explainShowsPriorityTermsAndCategoryScores() throws {
         _ = try todo(["add", "Pay the electricity bill", "--category", "Personal", "--due", "tomorrow"])
         let text = try todo(["explain", "1"])
         #expect(text.status == 0, "\(text.err)")

@@ -14,6 +14,7 @@ struct ListCommand: ParsableCommand {
         Examples:
           todo list
           todo list --status done
+          todo list --limit 5
           todo list --category work --tag report --due-before friday --json
         """
     )
@@ -36,6 +37,9 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only tasks due after this date.")
     var dueAfter: String?
 
+    @Option(help: "Show only the N most urgent (the text output says how many more match).")
+    var limit: Int?
+
     @Flag(help: "Print one JSON array of tasks.")
     var json = false
 
@@ -45,6 +49,7 @@ struct ListCommand: ParsableCommand {
     func validate() throws {
         guard ["pending", "done", "all"].contains(status) else { throw ValidationError("--status is pending, done or all.") }
         _ = try TaskArguments.priority(priority)
+        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more.") }
     }
 
     func run() throws {
@@ -58,12 +63,14 @@ struct ListCommand: ParsableCommand {
         let now = Date()
         let urgency = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id!, prioritizer.urgency(of: $0, now: now)) })
         let sorted = tasks.sorted { urgency[$0.id!]! != urgency[$1.id!]! ? urgency[$0.id!]! > urgency[$1.id!]! : $0.id! < $1.id! }
+        let shown = sorted.prefix(limit ?? sorted.count)
         if json {
-            print(try JSONOutput.line(sorted.map(TaskOutput.init)))
+            print(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if sorted.isEmpty {
             print("No tasks\(status == "pending" ? " to do" : ""). Add one with: todo add \"…\"")
         } else {
-            sorted.forEach { print(TaskText.line($0)) }
+            shown.forEach { print(TaskText.line($0)) }
+            if shown.count < sorted.count { print("… and \(sorted.count - shown.count) more (without --limit: all)") }
         }
     }
 }
