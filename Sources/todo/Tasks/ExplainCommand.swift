@@ -67,14 +67,16 @@ struct ExplainCommand: ParsableCommand {
         let session = try EnrichmentSession(store: store, settings: settings)
         let task = try storeCall { try session.store.task(id: id) }
         let (e, c) = try enrichmentCall { try session.enricher.explain(task) }
-        let setBy = task.priority == nil ? "nobody yet" : task.isUserSet("priority") ? "you" : "AI"
-        let categorySetBy = task.category == nil ? "nobody yet" : task.isUserSet("category") ? "you" : "AI"
+        // Who set a field: nobody yet, the user (kept whatever the AI says) or the AI.
+        func setBy(_ field: String, present: Bool) -> String { !present ? "nobody yet" : task.isUserSet(field) ? "you" : "AI" }
+        let prioritySetBy = setBy("priority", present: task.priority != nil)
+        let categorySetBy = setBy("category", present: task.category != nil)
         let method = c.byZeroShot ? "zero-shot" : "examples"
         if json {
             let category = Output.Category(category: c.category, stored_category: task.category, set_by: categorySetBy, method: method,
                                            scores: c.scores.map { .init(name: $0.name, score: $0.score) })
             print(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
-                                             score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: setBy,
+                                             score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: prioritySetBy,
                                              category: category)))
             return
         }
@@ -86,7 +88,7 @@ struct ExplainCommand: ParsableCommand {
             print(String(format: "  %+6.2f  ", term.contribution) + "\(term.name)\(value)  — \(term.why)")
         }
         print(String(format: "  ------\n  %+6.2f  → %@", e.score, e.priority.rawValue))
-        switch setBy {
+        switch prioritySetBy {
         case "you" where task.priority != e.priority: print("  (you set it to \(task.priority!.rawValue); yours is kept)")
         case "AI" where task.priority != e.priority: print("  (stored: \(task.priority!.rawValue), scored earlier; `todo enrich \(id)` updates it)")
         default: break
