@@ -17,9 +17,9 @@ __attribute__((target("avx2,fma"))) static inline float dot(const float *a, cons
 }
 
 __attribute__((target("avx2,fma")))
-void smart_todo_attention_head(const float *q, const float *k, const float *v, float *out, int n, int head_size,
-                               int stride, float scale, int causal, float *scores) {
-    for (int i = 0; i < n; i++) {
+void smart_todo_attention_head(const float *q, const float *k, const float *v, float *out, int queries, int n,
+                               int head_size, int stride, float scale, int causal, float *scores) {
+    for (int i = 0; i < queries; i++) {
         float *row = scores + (long)i * n;
         const float *qi = q + (long)i * stride;
         // Masked scores are a large finite negative, as in the BLAS path: no row can become NaN.

@@ -116,6 +116,26 @@ import Tokenizers
         }
     }
 
+    /// A classifier's last layer asks for one query row per sequence: it must get exactly that
+    /// row of the full attention; a causal row sees its sequence up to itself.
+    @Test(arguments: [MultiHeadAttention.shortSequence, 0]) func oneQueryRowEqualsItsRowOfTheFullAttention(plainUpTo: Int) {
+        var rng = SeededGenerator(seed: 11)
+        let heads = 3, width = 3 * 8, sequences = [0..<7, 7..<30, 30..<31]
+        func random() -> Matrix {
+            Matrix(rows: 31, columns: width, values: (0..<(31 * width)).map { _ in Float(Int(rng.next() % 2001) - 1000) / 250 })
+        }
+        let q = random(), k = random(), v = random()
+        let picked = [3, 29, 30]  // one row of each sequence; 29 is its sequence's last
+        let single = picked.indices.map { $0..<($0 + 1) }
+        for causal in [false, true] {
+            let full = MultiHeadAttention.forward(q: q, k: k, v: v, heads: heads, sequences: sequences, causal: causal, plainUpTo: plainUpTo)
+            let keys = causal ? zip(sequences, picked).map { $0.lowerBound..<($1 + 1) } : sequences
+            let some = MultiHeadAttention.forward(q: q.rows(picked), k: k, v: v, heads: heads, sequences: single, keySequences: keys,
+                                                  plainUpTo: plainUpTo)
+            #expect(maxAbsDifference(some.values, full.rows(picked).values) < 1e-5, "causal \(causal)")
+        }
+    }
+
     /// Both paths: plain loops (short sequences) and BLAS.
     @Test(arguments: [MultiHeadAttention.shortSequence, 0]) func attentionByHand(plainUpTo: Int) {
         // One head of width 2, two tokens. q = k = [[1, 0], [0, 1]] → scores/√2 = [[1, 0], [0, 1]]/√2.

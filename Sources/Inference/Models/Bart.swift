@@ -16,11 +16,11 @@ struct BartAttention: Sendable {
         self.heads = heads
     }
 
-    /// Self-attention when `memory` is nil, cross-attention over `memory` otherwise.
-    func forward(_ x: Matrix, memory: Matrix? = nil, sequences: [Range<Int>], causal: Bool) -> Matrix {
-        let source = memory ?? x
-        let context = MultiHeadAttention.forward(q: q.forward(x), k: k.forward(source), v: v.forward(source),
-                                                 heads: heads, sequences: sequences, causal: causal)
+    /// `queries` attend to `source` (the same rows for self-attention, the encoder's output for
+    /// cross-attention); see `MultiHeadAttention.forward` for the ranges.
+    func forward(_ queries: Matrix, source: Matrix, sequences: [Range<Int>], keySequences: [Range<Int>], causal: Bool) -> Matrix {
+        let context = MultiHeadAttention.forward(q: q.forward(queries), k: k.forward(source), v: v.forward(source),
+                                                 heads: heads, sequences: sequences, keySequences: keySequences, causal: causal)
         return out.forward(context)
     }
 }
@@ -47,11 +47,18 @@ struct BartLayer: Sendable {
         self.activation = activation
     }
 
-    func forward(_ x: Matrix, memory: Matrix?, sequences: [Range<Int>]) -> Matrix {
-        var h = selfAttention.forward(x, sequences: sequences, causal: crossAttention != nil)
-        selfAttentionNorm.forward(&h, adding: x)
+    /// `only`: one row per sequence, the only ones computed past the keys and values (the
+    /// classifier's last decoder layer); a decoder row then attends to its sequence up to
+    /// itself, which is what the causal mask gives it.
+    func forward(_ x: Matrix, memory: Matrix?, sequences: [Range<Int>], only: [Int]? = nil) -> Matrix {
+        let decoder = crossAttention != nil
+        let queries = only.map { x.rows($0) } ?? x
+        let querySequences = only.map { $0.indices.map { $0..<($0 + 1) } } ?? sequences
+        let selfKeys = only.map { rows in zip(sequences, rows).map { s, r in decoder ? s.lowerBound..<(r + 1) : s } } ?? sequences
+        var h = selfAttention.forward(queries, source: x, sequences: querySequences, keySequences: selfKeys, causal: decoder && only == nil)
+        selfAttentionNorm.forward(&h, adding: queries)
         if let crossAttention, let crossAttentionNorm, let memory {
-            var c = crossAttention.forward(h, memory: memory, sequences: sequences, causal: false)
+            var c = crossAttention.forward(h, source: memory, sequences: querySequences, keySequences: sequences, causal: false)
             crossAttentionNorm.forward(&c, adding: h)
             h = c
         }
@@ -120,7 +127,10 @@ public struct BartModel: Sendable {
         return ids
     }
 
-    public func forward(_ batch: PackedBatch, tap: TensorTap? = nil) throws -> Matrix {
+    /// `only`: rows of the decoder's last hidden state wanted, one per sequence (the
+    /// classifier's last `</s>`); its last layer then computes just those.
+    public func forward(_ batch: PackedBatch, only: [Int]? = nil, tap: TensorTap? = nil) throws -> Matrix {
+        precondition(only == nil || only!.count == batch.sequences.count, "one row per sequence")
         var memory = try embed(batch.ids, batch, positions: encoderPositions, norm: encoderEmbeddingNorm)
         for (i, layer) in encoderLayers.enumerated() {
             memory = layer.forward(memory, memory: nil, sequences: batch.sequences)
@@ -128,9 +138,10 @@ public struct BartModel: Sendable {
         }
         var h = try embed(decoderInput(batch), batch, positions: decoderPositions, norm: decoderEmbeddingNorm)
         for (i, layer) in decoderLayers.enumerated() {
-            h = layer.forward(h, memory: memory, sequences: batch.sequences)
+            h = layer.forward(h, memory: memory, sequences: batch.sequences, only: i == decoderLayers.count - 1 ? only : nil)
             tap?("decoder.layer.\(i)", h)
         }
+        if decoderLayers.isEmpty, let only { return h.rows(only) }
         return h
     }
 }

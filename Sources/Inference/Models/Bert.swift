@@ -71,10 +71,15 @@ struct BertAttention: Sendable {
         heads = c.numAttentionHeads
     }
 
-    func forward(_ x: Matrix, sequences: [Range<Int>]) -> Matrix {
-        let context = MultiHeadAttention.forward(q: query.forward(x), k: key.forward(x), v: value.forward(x), heads: heads, sequences: sequences)
+    /// `only`: one row per sequence, the only ones computed past the keys and values
+    /// (a classifier's last layer: its head reads one token); nil computes every row.
+    func forward(_ x: Matrix, sequences: [Range<Int>], only: [Int]? = nil) -> Matrix {
+        let queries = only.map { x.rows($0) } ?? x
+        let context = MultiHeadAttention.forward(q: query.forward(queries), k: key.forward(x), v: value.forward(x), heads: heads,
+                                                 sequences: only.map { $0.indices.map { $0..<($0 + 1) } } ?? sequences,
+                                                 keySequences: sequences)
         var out = outputDense.forward(context)
-        outputLayerNorm.forward(&out, adding: x)
+        outputLayerNorm.forward(&out, adding: queries)
         return out
     }
 }
@@ -95,8 +100,8 @@ struct BertLayer: Sendable {
         activation = c.hiddenAct
     }
 
-    func forward(_ x: Matrix, sequences: [Range<Int>], tap: TensorTap?, name: String) -> Matrix {
-        let attended = attention.forward(x, sequences: sequences)
+    func forward(_ x: Matrix, sequences: [Range<Int>], only: [Int]? = nil, tap: TensorTap?, name: String) -> Matrix {
+        let attended = attention.forward(x, sequences: sequences, only: only)
         tap?("\(name).attention", attended)
         var hidden = intermediate.forward(attended)
         activation.apply(&hidden)
@@ -124,12 +129,17 @@ public struct BertModel: Sendable {
         layers = try (0..<config.numHiddenLayers).map { try BertLayer(scope("encoder")("layer")($0), config) }
     }
 
-    public func forward(_ batch: PackedBatch, tap: TensorTap? = nil) throws -> Matrix {
+    /// `only`: rows of the last hidden state wanted, one per sequence (a classifier's `[CLS]`);
+    /// the last layer then computes just those, and the result has one row per entry.
+    /// Every other row of the last layer feeds nothing but itself, so the values are unchanged.
+    public func forward(_ batch: PackedBatch, only: [Int]? = nil, tap: TensorTap? = nil) throws -> Matrix {
+        precondition(only == nil || only!.count == batch.sequences.count, "one row per sequence")
         var x = try embeddings.forward(batch)
         tap?("embeddings", x)
         for (i, layer) in layers.enumerated() {
-            x = layer.forward(x, sequences: batch.sequences, tap: tap, name: "layer.\(i)")
+            x = layer.forward(x, sequences: batch.sequences, only: i == layers.count - 1 ? only : nil, tap: tap, name: "layer.\(i)")
         }
+        if layers.isEmpty, let only { return x.rows(only) }
         return x
     }
 }

@@ -15,15 +15,21 @@ enum MultiHeadAttention {
     /// `causal`: token i attends to tokens ≤ i only (a decoder's self-attention); masked
     /// scores are a large finite negative, so no row can become NaN.
     /// Cross-attention passes the encoder's `k`, `v`: packed the same way, sequence by sequence.
+    /// `keySequences`: where each sequence's keys and values are, when `q` holds only some of
+    /// its rows (a classifier's last layer computes only the token its head reads); by
+    /// default the same ranges as the queries.
     /// `plainUpTo`: the longest sequence attended without BLAS (tests compare both paths).
-    static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>], causal: Bool = false,
-                        plainUpTo: Int = shortSequence) -> Matrix {
+    static func forward(q: Matrix, k: Matrix, v: Matrix, heads: Int, sequences: [Range<Int>], keySequences: [Range<Int>]? = nil,
+                        causal: Bool = false, plainUpTo: Int = shortSequence) -> Matrix {
+        let keySequences = keySequences ?? sequences
+        precondition(keySequences.count == sequences.count, "one key range per query range")
+        precondition(!causal || zip(sequences, keySequences).allSatisfy { $0.count == $1.count }, "causal attention needs every query")
         let width = q.columns, headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
         var context = Matrix.uninitialized(rows: q.rows, columns: width)  // every (sequence, head) block is written
-        let work = sequences.filter { !$0.isEmpty }.flatMap { s in (0..<heads).map { (s, $0) } }
+        let work = zip(sequences, keySequences).filter { !$0.0.isEmpty }.flatMap { pair in (0..<heads).map { (pair.0, pair.1, $0) } }
         let lanes = min(EngineThreads.count, work.count)
-        let longest = sequences.map(\.count).max() ?? 0
+        let scratch = zip(sequences, keySequences).map { $0.count * $1.count }.max() ?? 0
         q.values.withUnsafeBufferPointer { qp in
             k.values.withUnsafeBufferPointer { kp in
                 v.values.withUnsafeBufferPointer { vp in
@@ -31,26 +37,26 @@ enum MultiHeadAttention {
                         let b = Buffers(q: qp.baseAddress!, k: kp.baseAddress!, v: vp.baseAddress!, context: cp.baseAddress!)
                         // Lanes write disjoint (rows, head columns) blocks of the context.
                         let lane: @Sendable (Int) -> Void = { index in
-                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(longest * longest, 1))
+                            let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(scratch, 1))
                             defer { scores.deallocate() }
                             var item = index
                             while item < work.count {
-                                let (sequence, h) = work[item]
-                                let n = sequence.count
-                                let offset = sequence.lowerBound * width + h * headSize
+                                let (queries, keys, h) = work[item]
+                                let m = queries.count, n = keys.count
+                                let offset = queries.lowerBound * width + h * headSize, keyOffset = keys.lowerBound * width + h * headSize
                                 item += lanes
                                 if n <= plainUpTo {
-                                    smart_todo_attention_head(b.q + offset, b.k + offset, b.v + offset, b.context + offset, Int32(n),
+                                    smart_todo_attention_head(b.q + offset, b.k + keyOffset, b.v + keyOffset, b.context + offset, Int32(m), Int32(n),
                                                               Int32(headSize), Int32(width), scale, causal ? 1 : 0, scores)
                                     continue
                                 }
-                                Gemm.multiplyTransposed(b.q + offset, b.k + offset, into: scores,
-                                                        m: n, n: n, k: headSize, lda: width, ldb: width, ldc: n, alpha: scale)
+                                Gemm.multiplyTransposed(b.q + offset, b.k + keyOffset, into: scores,
+                                                        m: m, n: n, k: headSize, lda: width, ldb: width, ldc: n, alpha: scale)
                                 if causal {
-                                    for r in 0..<n { for c in (r + 1)..<max(r + 1, n) { scores[r * n + c] = -1e30 } }
+                                    for r in 0..<m { for c in (r + 1)..<max(r + 1, n) { scores[r * n + c] = -1e30 } }
                                 }
-                                for r in 0..<n { softmaxRow(scores + r * n, count: n) }
-                                Gemm.multiply(scores, b.v + offset, into: b.context + offset, m: n, n: headSize, k: n, lda: n, ldb: width, ldc: width)
+                                for r in 0..<m { softmaxRow(scores + r * n, count: n) }
+                                Gemm.multiply(scores, b.v + keyOffset, into: b.context + offset, m: m, n: headSize, k: n, lda: n, ldb: width, ldc: width)
                             }
                         }
                         // Each lane's GEMMs are small: OpenBLAS runs them on the calling thread.

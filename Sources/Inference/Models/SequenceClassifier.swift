@@ -20,7 +20,6 @@ public struct SequenceClassifier: Sendable {
     public let labels: [String]
     /// Longest sequence the position table allows.
     public let maxSequenceLength: Int
-    let hiddenSize: Int
 
     /// Checkpoint tensors the forward pass does not use.
     public static let ignorableTensors = ["bert.embeddings.position_ids", "roberta.embeddings.position_ids", "roberta.pooler."]
@@ -53,28 +52,23 @@ public struct SequenceClassifier: Sendable {
         guard outputs == labels.count else { throw ClassifierError.labelCountMismatch(labels: labels.count, head: outputs) }
         dense = try Linear(headName.dense, in: width, out: width)
         output = try Linear(headName.out, in: width, out: labels.count)
-        hiddenSize = width
         self.labels = labels
     }
 
     /// Logits `[sequences][labels]` for a packed batch.
     public func logits(_ batch: PackedBatch, tap: TensorTap? = nil) throws -> [[Float]] {
-        let hidden: Matrix
-        var rows: [Int]
+        // The backbone's last layer computes only the token the head reads.
+        let picked: Matrix
         switch backbone {
         case .encoder(let model):
-            hidden = try model.forward(batch, tap: tap)
-            rows = batch.sequences.map(\.lowerBound)
+            picked = try model.forward(batch, only: batch.sequences.map(\.lowerBound), tap: tap)
         case .encoderDecoder(let model):
-            hidden = try model.forward(batch, tap: tap)
-            rows = try batch.sequences.map { s in
+            let rows = try batch.sequences.map { s in
                 guard let last = s.last(where: { batch.ids[$0] == model.config.eosTokenId }) else { throw ClassifierError.noEndOfSequence }
                 return last
             }
+            picked = try model.forward(batch, only: rows, tap: tap)
         }
-        let h = hiddenSize
-        var picked = Matrix(rows: rows.count, columns: h)
-        for (i, t) in rows.enumerated() { picked.values.replaceSubrange((i * h)..<((i + 1) * h), with: hidden.row(t)) }
         var pooled = dense.forward(picked)
         Activation.tanh.apply(&pooled)
         let out = output.forward(pooled)

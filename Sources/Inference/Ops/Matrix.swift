@@ -20,4 +20,11 @@ public struct Matrix: Sendable, Equatable {
     }
 
     public func row(_ r: Int) -> ArraySlice<Float> { values[(r * columns)..<((r + 1) * columns)] }
+
+    /// The given rows, in that order.
+    public func rows(_ indexes: [Int]) -> Matrix {
+        var out = Matrix.uninitialized(rows: indexes.count, columns: columns)
+        for (i, r) in indexes.enumerated() { out.values.replaceSubrange((i * columns)..<((i + 1) * columns), with: row(r)) }
+        return out
+    }
 }
