@@ -240,6 +240,34 @@ import Testing
             """
         let r = try run(["import", "-"], db: db, stdin: Data(lines.utf8))
         #expect(r.status == 1 && r.err.contains(":2:") && r.err.contains("not a uuid"))
+        // Each problem is named by line and field.
+        for (line, problem) in [("{\"description\": \"no title\"}", "(no \"title\")"), ("{\"title\": \"x\", \"tags\": \"a,b\"}", "\"tags\" must be an array"),
+                                ("{\"title\": \"   \"}", "the title is empty"), ("{\"title\": \"x\", \"due\": \"someday\"}", "cannot read 'someday' as a date"),
+                                ("[1, 2", "not valid JSON")] {
+            let bad = try run(["import", "-"], db: db, stdin: Data("{\"title\": \"fine\"}\n\(line)\n".utf8))
+            #expect(bad.status == 1 && bad.err.contains("-:2:") && bad.err.contains(problem), "\(line) → \(bad.err)")
+        }
         #expect(try run(["list", "--json", "--status", "all"], db: db).out.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
+
+    /// Lines written by hand need only a title; what they give is the user's, the AI fills the rest later.
+    @Test func importsMinimalLines() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent("min-\(UUID().uuidString).sqlite").path
+        let lines = """
+            {"title": "Pay rent", "due": "2030-12-01"}
+            {"title": "Call the plumber", "due": "in 3 days", "priority": "high", "tags": ["home"]}
+            """
+        let r = try run(["import", "-", "--json"], db: db, stdin: Data(lines.utf8))
+        #expect(r.status == 0 && r.out.contains("\"added\":2"), "\(r.err)")
+        let first = try JSONSerialization.jsonObject(with: Data(try run(["show", "1", "--json"], db: db).out.utf8)) as! [String: Any]
+        #expect(first["title"] as? String == "Pay rent" && (first["due"] as? String)?.hasPrefix("2030-12-01") == true)
+        #expect(UUID(uuidString: first["uuid"] as? String ?? "") != nil && first["created"] is String)
+        let second = try JSONSerialization.jsonObject(with: Data(try run(["show", "2", "--json"], db: db).out.utf8)) as! [String: Any]
+        let due = try? Date(second["due"] as? String ?? "", strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        #expect(due.map { $0.timeIntervalSinceNow > 2 * 86_400 && $0.timeIntervalSinceNow < 4 * 86_400 } == true)
+        #expect(second["priority"] as? String == "high" && second["tags"] as? [String] == ["home"])
+        // Without uuids, a second import adds them again (nothing to recognise them by).
+        #expect(try run(["import", "-", "--json"], db: db, stdin: Data(lines.utf8)).out.contains("\"added\":2"))
+    }
 }
+

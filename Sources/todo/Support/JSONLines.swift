@@ -16,9 +16,23 @@ enum JSONLines {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             guard String(validating: line, as: UTF8.self) != nil else { throw CommandFailure("\(path):\(i + 1): not valid UTF-8") }
             do { out.append((i + 1, try decoder.decode(T.self, from: Data(line)))) } catch {
-                throw CommandFailure("\(path):\(i + 1): expected a JSON object \(shape)")
+                throw CommandFailure("\(path):\(i + 1): expected a JSON object \(shape)" + (problem(error).map { " (\($0))" } ?? ""))
             }
         }
         return out
+    }
+
+    /// What the decoder found wrong, in the line's own terms: a missing field, a field of the wrong type.
+    static func problem(_ error: Error) -> String? {
+        func field(_ path: [CodingKey]) -> String { path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?: return "no \"\(field(context.codingPath + [key]))\""
+        case .typeMismatch(let type, let context)?, .valueNotFound(let type, let context)?:
+            let expected = type == String.self ? "a string" : type is any Numeric.Type ? "a number" : type == Bool.self ? "true or false"
+                : String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+            return context.codingPath.isEmpty ? "not a JSON object" : "\"\(field(context.codingPath))\" must be \(expected)"
+        case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "not valid JSON" : "\"\(field(context.codingPath))\" is not valid"
+        default: return nil
+        }
     }
 }

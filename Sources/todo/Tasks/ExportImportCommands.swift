@@ -26,13 +26,20 @@ struct ExportCommand: ParsableCommand {
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Add tasks from `todo export` JSON Lines, or from Taskwarrior's `task export`.",
+        abstract: "Add tasks from `todo export` JSON Lines, from lines you write, or from Taskwarrior's `task export`.",
         discussion: """
-        All or nothing: one bad line imports nothing and names the line. A task whose uuid \
-        is already here is skipped, never overwritten; ids are kept when free.
+        All or nothing: one bad line imports nothing and names the line and the field. A task \
+        whose uuid is already here is skipped, never overwritten; ids are kept when free.
+
+        A line needs only a "title"; every other field of `todo export` is optional. \
+        Without a "uuid" a task gets a new one (importing the file twice adds it twice); \
+        without "created" it is created now. "due" takes an ISO date or anything \
+        `todo add --due` takes ("friday", "in 3 days"). A category, priority or tags you \
+        give are yours (AI never overwrites them); the AI fills the rest.
 
         Examples:
           todo import backup.jsonl
+          echo '{"title": "Pay rent", "due": "2026-12-01"}' | todo import -
           task export > tw.json && todo import tw.json      (Taskwarrior's JSON array)
         """
     )
@@ -70,10 +77,10 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// A line of `todo export`, read back.
+/// A line of `todo export` read back, or a line written by hand: only `title` is required.
 struct ExportedTask: Decodable {
     var id: Int64?
-    var uuid: String
+    var uuid: String?
     var title: String
     var description: String?
     var category: String?
@@ -81,7 +88,7 @@ struct ExportedTask: Decodable {
     var tags: [String]?
     var due: String?
     var status: String?
-    var created: String
+    var created: String?
     var updated: String?
     var completed: String?
     var provenance: [String: Provenance]?
@@ -93,20 +100,31 @@ struct ExportedTask: Decodable {
         var at: String
     }
 
-    func task(line: Int, file: String) throws -> TodoTask {
+    func task(line: Int, file: String, now: Date = Date()) throws -> TodoTask {
         func date(_ text: String?, _ field: String) throws -> Date? {
             guard let text else { return nil }
             guard let d = TaskOutput.parseISO(text) else { throw CommandFailure("\(file):\(line): \(field) '\(text)' is not an ISO 8601 date; nothing was imported.") }
             return d
         }
-        guard let uuid = UUID(uuidString: uuid) else { throw CommandFailure("\(file):\(line): '\(self.uuid)' is not a uuid; nothing was imported.") }
-        guard let created = try date(created, "created") else { throw CommandFailure("\(file):\(line): no created date") }
+        guard !title.allSatisfy(\.isWhitespace) else { throw CommandFailure("\(file):\(line): the title is empty; nothing was imported.") }
+        let uuid = try self.uuid.map { text in
+            guard let uuid = UUID(uuidString: text) else { throw CommandFailure("\(file):\(line): '\(text)' is not a uuid; nothing was imported.") }
+            return uuid
+        } ?? UUID()
+        let created = try date(created, "created") ?? now
+        // An exported due date is ISO 8601; one written by hand may be anything `add --due` takes.
+        let due = try self.due.map { text in
+            if let d = TaskOutput.parseISO(text) { return d }
+            do { return try DueDateParser().parse(text, now: now) } catch {
+                throw CommandFailure("\(file):\(line): due: \(error); nothing was imported.")
+            }
+        }
         let p = try priority.map { value -> TodoTask.Priority in
             guard let p = TodoTask.Priority(rawValue: value) else { throw CommandFailure("\(file):\(line): unknown priority '\(value)'; nothing was imported.") }
             return p
         }
         var t = TodoTask(title: title, description: description ?? "", category: category, priority: p, tags: tags ?? [],
-                         due: try date(due, "due"), now: created)
+                         due: due, now: created)
         t.id = id
         t.uuid = uuid
         t.updated = (try date(updated, "updated") ?? created)
