@@ -48,6 +48,21 @@ import Testing
         #expect(hits.count == 3 && hits.allSatisfy { ($0["names"] as? [String]) == ["mia"] && ($0["name_boost"] as? Double ?? 0) > 0 })
     }
 
+    /// Unrelated tasks are left out, and the output says so; --min-score 0 brings them back.
+    @Test func searchLeavesOutWeakResults() throws {
+        let env = ["SMART_TODO_WEIGHTS": weights]
+        for title in ["Renew the car insurance before it lapses", "Buy oat milk and eggs", "Prepare slides for the board meeting"] {
+            #expect(try todo(["add", title], environment: env).status == 0)
+        }
+        let text = try todo(["search", "insurance"], environment: env)
+        #expect(text.status == 0 && text.out.split(separator: "\n").count == 2, "\(text.out)")
+        #expect(text.out.contains("car insurance") && text.out.contains("(2 weaker results below 0.20 left out; --min-score 0 shows them)"))
+        let all = try JSONSerialization.jsonObject(with: Data(try todo(["search", "insurance", "--min-score", "0", "--json"], environment: env).out.utf8)) as! [[String: Any]]
+        #expect(all.count == 3 && (all.last?["score"] as? Double ?? 1) < 0.2)
+        let none = try todo(["search", "quantum chromodynamics"], environment: env)
+        #expect(none.status == 0 && none.out.hasPrefix("No task matches well: the closest scores"), "\(none.out)")
+    }
+
     @Test func editRemovesTagsForGoodAndUndoRevertsIt() throws {
         let env = ["SMART_TODO_WEIGHTS": weights]
         let t = try json(try todo(["add", "Buy new running shoes for the marathon", "--json"], environment: env))

@@ -16,10 +16,15 @@ struct SearchCommand: ParsableCommand {
         "my son" also brings the tasks that only say his name. Tasks without a current \
         embedding are embedded first (once; results are stored in the database).
 
+        Results scoring below --min-score (0.2) are not shown: unrelated tasks score \
+        0–0.15, and on ../shared/data every relevant task in a top 5 scored above 0.2. \
+        The output says how many were left out.
+
         Examples:
           todo search "passport renewal"
           todo search "getting reimbursed" --limit 5 --json
           todo search "newborn" --all        (done tasks too)
+          todo search "taxes" --min-score 0  (the closest tasks, however weak)
         """
     )
 
@@ -32,6 +37,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Include done tasks.")
     var all = false
 
+    @Option(name: .customLong("min-score"), help: "Leave out results scoring below this (0 shows every result).")
+    var minScore: Float = 0.2
+
     @Flag(help: "Print a JSON array of {score, similarity, keyword_share, name_boost, names, task}.")
     var json = false
 
@@ -41,6 +49,7 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be 1 or more.") }
+        guard minScore.isFinite else { throw ValidationError("--min-score must be a number.") }
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("The query is empty.") }
     }
 
@@ -57,20 +66,25 @@ struct SearchCommand: ParsableCommand {
         _ = try engine.applyThreads()
         let session = try EnrichmentSession(store: store, settings: settings)
         // The model loads only if something is not cached yet (a new task's text, a new query).
-        let hits = try enrichmentCall {
+        let ranked = try enrichmentCall {
             try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()))
                 .search(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
+        let hits = ranked.filter { $0.score >= minScore }
         if json {
             print(try JSONOutput.line(hits.map { HitOutput(score: $0.score, similarity: $0.similarity, keyword_share: $0.keywordShare, name_boost: $0.boost, names: $0.names, task: TaskOutput($0.task)) }))
-        } else if hits.isEmpty {
+        } else if ranked.isEmpty {
             print("No tasks to search.")
+        } else if hits.isEmpty {
+            print(String(format: "No task matches well: the closest scores %.2f, below --min-score %.2f (--min-score 0 shows it).", ranked[0].score, minScore))
         } else {
             for h in hits {
                 // Say why a task that may share no word with the query is here.
                 let via = h.names.isEmpty ? "" : "  (names " + h.names.map(\.capitalized).joined(separator: ", ") + ", like the best matches)"
                 print(String(format: "%5.2f  ", h.score) + TaskText.line(h.task) + via)
             }
+            let weaker = ranked.count - hits.count
+            if weaker > 0 { print(String(format: "(%d weaker result%@ below %.2f left out; --min-score 0 shows them)", weaker, weaker == 1 ? "" : "s", minScore)) }
         }
     }
 }
