@@ -172,7 +172,22 @@ import Testing
         #expect(utf8.status == 1 && utf8.err.contains("not valid UTF-8"))
         let unknown = try todo(["done", "77"])
         #expect(unknown.status == 1 && unknown.err.contains("no task 77"))
+        let category = try todo(["add", "x", "--category", " "])
+        #expect(category.status == 64 && category.err.contains("--category is empty"))
+        #expect(try todo(["add", "x", "--tag", "a", "--tag", ""]).status == 64)
         #expect((try json(try todo(["list", "--json", "--status", "all"]).out) as! [Any]).isEmpty)
+    }
+
+    /// A category and tags are stored trimmed, and a tag given twice in another case is one tag.
+    @Test func categoriesAndTagsAreTrimmedAndTagsKeptOnce() throws {
+        let added = try json(try todo(["add", "Book flights", "--category", "  Travel ", "--tag", " Trip ", "--tag", "trip", "--tag", "flights", "--async", "--json"]).out) as! [String: Any]
+        #expect(added["category"] as? String == "Travel" && added["tags"] as? [String] == ["Trip", "flights"])
+        let edited = try json(try todo(["edit", "1", "--add-tag", "FLIGHTS", "--add-tag", " visa", "--json"]).out) as! [String: Any]
+        #expect(edited["tags"] as? [String] == ["Trip", "flights", "visa"])
+        let replaced = try json(try todo(["edit", "1", "--tag", "a", "--tag", "A ", "--json"]).out) as! [String: Any]
+        #expect(replaced["tags"] as? [String] == ["a"])
+        #expect(try todo(["edit", "1", "--category", ""]).status == 64)
+        #expect(try todo(["edit", "1", "--remove-tag", " a "]).status == 0)
     }
 
     @Test func corruptDatabaseIsReportedAndLeftAlone() throws {

@@ -166,6 +166,7 @@ import Testing
         #expect(day(try parser.parse("next friday", now: now)) == "2026-12-04 23:59")  // next week's, not tomorrow
         #expect(day(try parser.parse("next monday", now: now)) == "2026-11-30 23:59")
         #expect(day(try parser.parse("eom", now: now)) == "2026-11-30 23:59")
+        #expect(day(try parser.parse("yesterday 5pm", now: now)) == "2026-11-25 17:00")  // already late, on purpose
         #expect(day(try parser.parse("end of month", now: now)) == "2026-11-30 23:59")
         #expect(day(try parser.parse("tomorrow 9am", now: now)) == "2026-11-27 09:00")
         #expect(day(try parser.parse("friday at 5:30pm", now: now)) == "2026-11-27 17:30")

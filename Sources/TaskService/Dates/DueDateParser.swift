@@ -1,6 +1,7 @@
 import Foundation
 
 /// Due dates as people type them. A day — ISO (2026-12-01), today, tonight, tomorrow,
+/// yesterday (to record something already late),
 /// weekday names (the next such day, never today), "next friday" (the Friday of next week),
 /// a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
 /// "+1m", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
@@ -90,6 +91,7 @@ public struct DueDateParser: Sendable {
         switch s {
         case "today", "tonight": return today
         case "tomorrow": return plus(1)
+        case "yesterday": return plus(-1)
         case "eom", "end of month", "end of the month":
             let month = calendar.dateInterval(of: .month, for: today)!
             return calendar.date(byAdding: .day, value: -1, to: month.end)!

@@ -61,7 +61,8 @@ struct AddCommand: ParsableCommand {
             throw ValidationError("The title is empty; give the task a title, e.g. todo add \"Buy milk\".")
         }
         _ = try TaskArguments.priority(priority)
-        if tags.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("A --tag is empty.") }
+        _ = try TaskArguments.category(category)
+        _ = try TaskArguments.tags(tags)
     }
 
     func run() throws {
@@ -70,8 +71,8 @@ struct AddCommand: ParsableCommand {
         if let stated { dueDate = stated.date }
         let text = try TaskArguments.description(description, action: "nothing was stored") ?? ""
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
-                            category: category, priority: try TaskArguments.priority(priority),
-                            tags: tags.map { $0.trimmingCharacters(in: .whitespaces) }, due: dueDate)
+                            category: try TaskArguments.category(category), priority: try TaskArguments.priority(priority),
+                            tags: try TaskArguments.tags(tags), due: dueDate)
         let session = try EnrichmentSession(store: store, settings: settings)
         // Stored first, with its enrichment job, in one transaction: nothing after this can lose it.
         var stored = try storeCall { try session.store.add(task, enqueue: true, undo: commandLineForUndo) }

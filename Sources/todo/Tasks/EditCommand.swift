@@ -46,7 +46,8 @@ struct EditCommand: ParsableCommand {
         if category != nil && clearCategory { throw ValidationError("Give --category or --clear-category, not both.") }
         if priority != nil && clearPriority { throw ValidationError("Give --priority or --clear-priority, not both.") }
         _ = try TaskArguments.priority(priority)
-        if (tags + addTags + removeTags).contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw ValidationError("A tag is empty.") }
+        _ = try TaskArguments.category(category)
+        _ = try TaskArguments.tags(tags + addTags + removeTags)
         let anything = title != nil || description != nil || due != nil || noDue || category != nil || clearCategory || priority != nil
             || clearPriority || !tags.isEmpty || !addTags.isEmpty || !removeTags.isEmpty
         if !anything { throw ValidationError("Nothing to change: give at least one option (see todo edit --help).") }
@@ -72,19 +73,17 @@ struct EditCommand: ParsableCommand {
             t.description = text
         }
         t.due = newDue
-        if let category { t.category = category; t.provenance["category"] = nil }
+        if let category = try TaskArguments.category(category) { t.category = category; t.provenance["category"] = nil }
         if clearCategory { t.category = nil; t.provenance["category"] = nil }
         if let p = try TaskArguments.priority(priority) { t.priority = p; t.provenance["priority"] = nil }
         if clearPriority { t.priority = nil; t.provenance["priority"] = nil }
         if !tags.isEmpty || !addTags.isEmpty {
-            if !tags.isEmpty { t.tags = [] }
-            for tag in tags + addTags where !t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) {
-                t.tags.append(tag.trimmingCharacters(in: .whitespaces))
-            }
+            let given = try TaskArguments.tags(tags + addTags)
+            t.tags = try TaskArguments.tags(given, adding: tags.isEmpty ? t.tags : [])
             t.provenance["tags"] = nil  // the tag list is now the user's
-            t.removedTags.removeAll { removed in (tags + addTags).contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
+            t.removedTags.removeAll { removed in given.contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
         }
-        for tag in removeTags {
+        for tag in try TaskArguments.tags(removeTags) {
             guard t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) else {
                 throw CommandFailure("Task \(id) has no tag '\(tag)' (its tags: \(t.tags.isEmpty ? "none" : t.tags.joined(separator: ", "))). Nothing was changed.")
             }

@@ -29,6 +29,27 @@ enum TaskArguments {
         return p
     }
 
+    /// `--category`, trimmed; nil when absent. From `validate()`: a blank one is a usage error
+    /// (it would hide the field from the AI and show as an empty category).
+    static func category(_ value: String?) throws -> String? {
+        guard let value else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ValidationError("The --category is empty; give a name, or leave it out for the AI.") }
+        return trimmed
+    }
+
+    /// Tags as typed, trimmed, each once: "Travel" after "travel" is the same tag. From
+    /// `validate()`: a blank tag is a usage error.
+    static func tags(_ values: [String], adding to: [String] = []) throws -> [String] {
+        var out = to
+        for value in values {
+            let tag = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !tag.isEmpty else { throw ValidationError("A tag is empty.") }
+            if !out.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) { out.append(tag) }
+        }
+        return out
+    }
+
     /// A date option; nil when absent, a command failure naming the accepted forms when unreadable.
     static func date(_ value: String?, parser: DueDateParser = DueDateParser()) throws -> Date? {
         do { return try value.map { try parser.parse($0) } } catch let failure as DueDateParser.Failure {
