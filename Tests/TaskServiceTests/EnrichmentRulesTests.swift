@@ -110,6 +110,7 @@ import Testing
         #expect(phrases.contains("rain jacket") && phrases.contains("jacket") && phrases.contains("trip"))
         #expect(!phrases.contains("buy") && !phrases.contains("for the") && !phrases.contains("new rain"))
         #expect(Tagger.candidates(title: "", description: "").isEmpty)
+        #expect(Tagger.candidates(title: "word word word", description: "").map(\.phrase) == ["word"])  // no "word word"
         // Phrases never span punctuation; dotted names stay whole.
         let boots = Tagger.candidates(title: "Order football boots for Jonas (size 34)", description: "renew smartlist.io. Then relax").map(\.phrase)
         #expect(boots.contains("football boots") && boots.contains("jonas") && !boots.contains("jonas size"))

@@ -16,8 +16,9 @@ public final class Enricher: Sendable {
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change.
     /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not;
-    /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score.)
-    public static let currentRules = 7
+    /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score;
+    /// 8: no tag of one word said twice.)
+    public static let currentRules = 8
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules)

@@ -59,7 +59,7 @@ struct Tagger: Sendable {
                     if gram.dropLast().contains(where: { TextFeatures.withoutPossessive($0) != nil }) { continue }
                     if let base = TextFeatures.withoutPossessive(gram[gram.count - 1]) { gram[gram.count - 1] = base }
                     if gram.contains(where: { stopWords.contains($0) || $0.count < 2 || $0.contains(where: \.isNumber) }) { continue }
-                    if leadingVerbs.contains(gram[0]) { continue }
+                    if leadingVerbs.contains(gram[0]) || (n == 2 && gram[0] == gram[1]) { continue }  // no "#word word"
                     let phrase = gram.joined(separator: " ")
                     if bonus[phrase] == nil { order.append(phrase) }
                     bonus[phrase] = max(bonus[phrase] ?? 0, b)
