@@ -53,6 +53,6 @@ let package = Package(
         ),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"]),
-        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers"], exclude: ["Fixtures"]),
     ]
 )

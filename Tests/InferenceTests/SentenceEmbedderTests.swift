@@ -37,6 +37,18 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) of \(golden.count) differ:\n\(failures.prefix(5).joined(separator: "\n"))")
     }
 
+    /// Progress counts windows, batch by batch, up to all of them.
+    @Test func progressCountsWindows() throws {
+        let embedder = try Self.embedder.get()
+        let long = String(repeating: "the quarterly budget review ", count: 600)  // ~2,400 tokens: ~19 windows
+        let seen = Mutex<[(Int, Int)]>([])
+        let out = try embedder.embed(["short", long], progress: { done, total in seen.withLock { $0.append((done, total)) } })
+        let calls = seen.withLock { $0 }
+        let total = out.map(\.windows).reduce(0, +)
+        #expect(total > 10 && calls.last.map { $0 == (total, total) } == true)
+        #expect(calls.allSatisfy { $0.1 == total } && zip(calls, calls.dropFirst()).allSatisfy { $0.0 < $1.0 })
+    }
+
     @Test func aTextGivesTheSameVectorAloneOrInAnyBatch() throws {
         let embedder = try Self.embedder.get()
         let long = String(repeating: "Review the quarterly budget and the vendor contracts. ", count: 60)

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import Synchronization
+import Tokenizers
 import Inference
 import Testing
 @testable import TaskService
@@ -31,6 +33,24 @@ import Testing
         #expect(out[2].tags.contains { $0.contains("shoe") })
         // Search vectors were stored from the same (cached) vectors.
         #expect(try TaskSearch(embeddings: e.embeddings(model: fingerprint)).search("dentist", limit: 1).first?.task.id == ids[1])
+    }
+
+    /// A long description's windows are reported as they are embedded (the CLI shows them), and
+    /// its clauses stay phrases: the windows are the whole text's plus one per short text.
+    @Test func longTextsReportTheirWindows() throws {
+        let store = try TaskStore()
+        let words = (0..<3_000).map { ["budget", "review", "client", "travel", "invoice"][$0 % 5] }.joined(separator: " ")
+        let id = try store.add(TodoTask(title: "Notes", description: words)).id!
+        let calls = Mutex<[(Int, Int)]>([])
+        let e = Enricher(store: store, settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: Self.weights),
+                         windowProgress: WindowProgress { done, total in calls.withLock { $0.append((done, total)) } })
+        _ = try e.enrich(ids: [id], now: now)
+        let seen = calls.withLock { $0 }
+        let total = try #require(seen.map(\.1).max())
+        let counts = seen.filter { $0.1 == total }.map(\.0)  // the call that embedded the long text
+        let textWindows = try TokenWindows.ranges(count: 3_001, width: 254).count  // "Notes" + 3,000 one-token words
+        #expect(counts.last == total && counts == counts.sorted(), "\(seen)")
+        #expect(total >= textWindows && total < textWindows + 30, "windows \(total), the text alone \(textWindows)")  // its clauses add 12, not the text again
     }
 
     @Test func theUserWinsAndRemovedTagsStayRemoved() throws {

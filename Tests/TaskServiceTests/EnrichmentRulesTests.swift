@@ -162,6 +162,11 @@ import Testing
         #expect(TextFeatures.tagKey("batteries") == "battery" && TextFeatures.tagKey("glass") == "glass" && TextFeatures.tagKey("bus") == "bus")
         #expect(TextFeatures.words("E-bike: research (smartlist.io)!") == ["e-bike", "research", "smartlist.io"])
         #expect(TextFeatures.clauses("Call GP. Rash spreading; itchy at night\nbook soon") == ["Call GP", "Rash spreading", "itchy at night", "book soon"])
+        // A text without punctuation is phrases of at most 40 words, the first 12 of them.
+        let log = (0..<100_000).map { "w\($0)" }.joined(separator: " ")
+        let pieces = TextFeatures.clauses(log)
+        #expect(pieces.count == 12 && pieces.allSatisfy { $0.split(separator: " ").count == 40 })
+        #expect(pieces[0].hasPrefix("w0 w1 ") && pieces[1].hasPrefix("w40 w41 ") && pieces[11].hasSuffix(" w479"))
         #expect(TaskSearch.stem("decluttering") == "declutter" && TaskSearch.stem("gear") == "gear")
     }
 }

@@ -12,24 +12,27 @@ public final class Enricher: Sendable {
     let cache: ResultCache
     /// The version of the rules that turn a text into a decision (part of its cache key).
     let rules: Int
+    /// Told of the windows of every text embedded, as they are done (see `WindowProgress`).
+    let windowProgress: WindowProgress?
 
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change.
     /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not;
     /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score;
-    /// 8: no tag of one word said twice.)
+    /// 8: no tag of one word said twice, clauses of at most 40 words.)
     public static let currentRules = 8
 
-    public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry) {
-        self.init(store: store, settings: settings, models: models, rules: Self.currentRules)
+    public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {
+        self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress)
     }
 
-    init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, rules: Int) {
+    init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, rules: Int, windowProgress: WindowProgress? = nil) {
         self.store = store
         self.settings = settings
         self.models = models
         self.cache = ResultCache(store: store)
         self.rules = rules
+        self.windowProgress = windowProgress
     }
 
     /// Enriches `ids` (skipping deleted or missing ones) and returns the stored tasks.
@@ -69,7 +72,7 @@ public final class Enricher: Sendable {
     }
 
     func vectors(_ texts: [String], model: String) throws -> [SentenceEmbedder.Embedding] {
-        try cache.vectors(model: model, texts: texts) { try models.embedder().embed($0) }
+        try cache.vectors(model: model, texts: texts) { try models.embedder().embed($0, progress: windowProgress?.report) }
     }
 
     private func enrich(_ tasks: [TodoTask], decider: Decider, undo: String?, now: Date) throws -> [TodoTask] {

@@ -45,19 +45,34 @@ enum TextFeatures {
         words(tag).map(singular).joined(separator: " ")
     }
 
-    /// Sentences and clauses of a text, for signals that live in one phrase ("registration closes tomorrow").
-    static func clauses(_ text: String, limit: Int = 12) -> [String] {
+    /// The first `limit` sentences and clauses of a text, for signals that live in one phrase
+    /// ("registration closes tomorrow"). A clause longer than `maxWords` words (a pasted log
+    /// without punctuation) is cut into pieces of that many: these signals compare phrases,
+    /// and one clause of a megabyte was embedded whole, window after window. The whole text
+    /// is still embedded, for the category and search.
+    static func clauses(_ text: String, limit: Int = 12, maxWords: Int = 40) -> [String] {
         var parts: [String] = []
         var current = ""
-        for ch in text {
+        var words = 0, inWord = false
+        func flush() {
+            let clause = current.trimmingCharacters(in: .whitespaces)
+            if clause.count > 3 { parts.append(clause) }
+            current = ""
+            words = 0
+            inWord = false
+        }
+        for ch in text where parts.count < limit {
             if ".!?;\n—–:".contains(ch) {
-                parts.append(current)
-                current = ""
+                flush()
+            } else if ch.isWhitespace {
+                if inWord { words += 1; inWord = false }
+                if words == maxWords { flush() } else { current.append(ch) }
             } else {
+                inWord = true
                 current.append(ch)
             }
         }
-        parts.append(current)
-        return Array(parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 3 }.prefix(limit))
+        flush()
+        return Array(parts.prefix(limit))
     }
 }

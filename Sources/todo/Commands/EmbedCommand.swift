@@ -42,11 +42,16 @@ struct EmbedCommand: ParsableCommand {
         _ = try engine.applyThreads()
         let embedder = try SentenceEmbedder(bundle: openEmbeddingBundle(model))
         let inputs = try batch.map(readBatch) ?? texts
-        // Bounded chunks keep memory flat on huge batch files.
+        // Bounded chunks keep memory flat on huge batch files; progress on standard error
+        // for long work (many texts, or a text of many windows).
+        let progress = ProgressLine("embedding", quietFor: 2)
+        let windows = ProgressLine("embedding", unit: "windows", quietFor: 2)
         var start = 0
         while start < inputs.count {
             let end = min(start + 256, inputs.count)
-            for (text, e) in zip(inputs[start..<end], try embedder.embed(Array(inputs[start..<end]))) {
+            let embedded = try embedder.embed(Array(inputs[start..<end]), progress: { done, total in if total >= 64 { windows.update(done, total) } })
+            if inputs.count > 256 { progress.show("embedding", end, inputs.count) }
+            for (text, e) in zip(inputs[start..<end], embedded) {
                 if json {
                     print(try JSONOutput.line(EmbeddingOutput(vector: e.vector, windows: e.windows)))
                 } else {

@@ -4,12 +4,14 @@ import Foundation
 /// second plus the final line; nothing at all for work that ends within `quietFor` seconds.
 final class ProgressLine {
     private let label: String
+    private let unit: String
     private let quietFor: TimeInterval
     private let start = Date()
     private var lastShown = Date.distantPast
 
-    init(_ label: String, quietFor: TimeInterval = 0) {
+    init(_ label: String, unit: String = "", quietFor: TimeInterval = 0) {
         self.label = label
+        self.unit = unit.isEmpty ? "" : " " + unit
         self.quietFor = quietFor
     }
 
@@ -19,7 +21,7 @@ final class ProgressLine {
     func show(_ label: String, _ done: Int, _ total: Int) {
         let now = Date()
         guard now.timeIntervalSince(start) >= quietFor, now.timeIntervalSince(lastShown) > 1 || done == total else { return }
-        printError("\(label): \(done)/\(total)")
+        printError("\(label): \(done)/\(total)\(unit)")
         lastShown = now
     }
 }

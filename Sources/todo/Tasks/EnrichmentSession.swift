@@ -12,8 +12,17 @@ struct EnrichmentSession {
     init(store: StoreOptions, settings: SettingsOptions) throws {
         let taskStore = try store.open()
         self.store = taskStore
-        enricher = Enricher(store: taskStore, settings: try settings.load(), models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory))
+        enricher = Enricher(store: taskStore, settings: try settings.load(), models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory),
+                            windowProgress: Self.longTextProgress())
         queue = EnrichmentQueue(store: taskStore)
+    }
+
+    /// "embedding: 120/470 windows" once a second while texts of many windows (a long
+    /// description: 256 tokens a window) are embedded; silent for the few windows of
+    /// ordinary tasks (~40 ms each) and for work that ends within two seconds.
+    static func longTextProgress() -> WindowProgress {
+        let line = ProgressLine("embedding", unit: "windows", quietFor: 2)
+        return WindowProgress { done, total in if total >= 64 { line.update(done, total) } }
     }
 
     /// Whether the embedding model is installed (reads its config.json only).

@@ -1,0 +1,9 @@
+/// Where the enricher reports the windows of the texts it embeds, as they are done: a
+/// description of megabytes is thousands of windows and minutes of work, and the command
+/// running it should say how far it is rather than sit silent.
+public final class WindowProgress: @unchecked Sendable {
+    // Called from the thread that runs the embedding, one call at a time.
+    let report: (_ done: Int, _ total: Int) -> Void
+
+    public init(_ report: @escaping (_ done: Int, _ total: Int) -> Void) { self.report = report }
+}
