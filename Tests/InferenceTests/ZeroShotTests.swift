@@ -74,7 +74,10 @@ import Tokenizers
         let zeroShot = try ZeroShotClassifier(bundle: bundle)
         let text = String(repeating: "Notes from the weekly planning meeting about office logistics. ", count: 120) + "Doctor appointment about knee pain"
         let labels = ["health", "finance", "travel"]
-        let r = try zeroShot.classify(text, labels: labels, template: "This task is about {}.", multiLabel: multiLabel)
+        var reported: [(Int, Int)] = []
+        let r = try zeroShot.classify(text, labels: labels, template: "This task is about {}.", multiLabel: multiLabel,
+                                      progress: { reported.append(($0, $1)) })
+        #expect(reported.last.map { $0 == (r.windows, r.windows) } == true && reported.allSatisfy { $0.1 == r.windows && $0.0 <= $0.1 })
 
         let tok = bundle.tokenizer
         let hypotheses = labels.map { tok.encodeContent("This task is about \($0).", sequence: 1) }

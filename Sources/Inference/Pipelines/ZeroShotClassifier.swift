@@ -51,8 +51,10 @@ public final class ZeroShotClassifier: Sendable {
         self.maxBatchTokens = max(maxBatchTokens, maxLength)
     }
 
+    /// `progress(windows done, windows in all)` after each packed batch: a long premise is
+    /// many windows, each run once per label.
     public func classify(_ text: String, labels: [String], template: String = ZeroShotClassifier.defaultTemplate,
-                         multiLabel: Bool = false) throws -> Result {
+                         multiLabel: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
         guard !labels.isEmpty else { throw ClassifierError.emptyLabels }
         var seen = Set<String>()
         for label in labels {
@@ -75,11 +77,13 @@ public final class ZeroShotClassifier: Sendable {
                 if batch.tokenCount + pair.count > maxBatchTokens && batch.tokenCount > 0 {
                     logits += try classifier.logits(batch)
                     batch = PackedBatch()
+                    progress?(logits.count / labels.count, windows.count)
                 }
                 batch.append(ids: pair.ids, typeIds: pair.typeIds)
             }
         }
         if batch.tokenCount > 0 { logits += try classifier.logits(batch) }
+        progress?(windows.count, windows.count)
         // logits[w * labels.count + l]
         var scores = [Float](repeating: 0, count: labels.count)
         if multiLabel || labels.count == 1 {

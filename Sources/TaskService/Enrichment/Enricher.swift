@@ -124,7 +124,8 @@ public final class Enricher: Sendable {
             if let data = try cache.values([key])[key], let cached = try? JSONDecoder().decode([Float].self, from: data), cached.count == labels.count {
                 scores = cached
             } else {
-                let result = try zeroShot.classifier().classify(f.text, labels: labels, template: settings.zeroShotTemplate)
+                let result = try zeroShot.classifier().classify(f.text, labels: labels, template: settings.zeroShotTemplate,
+                                                                progress: windowProgress?.report)
                 scores = labels.map { result.scores[result.labels.firstIndex(of: $0)!] }
                 try cache.store([(key, "zero-shot", try JSONEncoder().encode(scores))])
             }

@@ -3,7 +3,7 @@
 /// running it should say how far it is rather than sit silent.
 public final class WindowProgress: @unchecked Sendable {
     // Called from the thread that runs the embedding, one call at a time.
-    let report: (_ done: Int, _ total: Int) -> Void
+    public let report: (_ done: Int, _ total: Int) -> Void
 
     public init(_ report: @escaping (_ done: Int, _ total: Int) -> Void) { self.report = report }
 }

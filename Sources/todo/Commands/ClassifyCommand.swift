@@ -81,11 +81,12 @@ struct ClassifyCommand: ParsableCommand {
             let list = labels!.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             inputs = [Input(text: text!, labels: list, template: template, multi_label: multiLabel)]
         }
+        let windows = EnrichmentSession.longTextProgress("classifying")  // a long premise: windows × labels forward passes
         for (i, input) in inputs.enumerated() {
             let result: ZeroShotClassifier.Result
             do {
                 result = try classifier.classify(input.text, labels: input.labels, template: input.template ?? template,
-                                                 multiLabel: input.multi_label ?? multiLabel)
+                                                 multiLabel: input.multi_label ?? multiLabel, progress: windows.report)
             } catch let error as ClassifierError {
                 throw CommandFailure(batch == nil ? error.description : "\(batch!): input \(i + 1): \(error.description)")
             }

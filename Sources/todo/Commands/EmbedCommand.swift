@@ -45,11 +45,11 @@ struct EmbedCommand: ParsableCommand {
         // Bounded chunks keep memory flat on huge batch files; progress on standard error
         // for long work (many texts, or a text of many windows).
         let progress = ProgressLine("embedding", quietFor: 2)
-        let windows = ProgressLine("embedding", unit: "windows", quietFor: 2)
+        let windows = EnrichmentSession.longTextProgress("embedding")
         var start = 0
         while start < inputs.count {
             let end = min(start + 256, inputs.count)
-            let embedded = try embedder.embed(Array(inputs[start..<end]), progress: { done, total in if total >= 64 { windows.update(done, total) } })
+            let embedded = try embedder.embed(Array(inputs[start..<end]), progress: windows.report)
             if inputs.count > 256 { progress.show("embedding", end, inputs.count) }
             for (text, e) in zip(inputs[start..<end], embedded) {
                 if json {

@@ -17,12 +17,17 @@ struct EnrichmentSession {
         queue = EnrichmentQueue(store: taskStore)
     }
 
-    /// "embedding: 120/470 windows" once a second while texts of many windows (a long
-    /// description: 256 tokens a window) are embedded; silent for the few windows of
-    /// ordinary tasks (~40 ms each) and for work that ends within two seconds.
-    static func longTextProgress() -> WindowProgress {
-        let line = ProgressLine("embedding", unit: "windows", quietFor: 2)
-        return WindowProgress { done, total in if total >= 64 { line.update(done, total) } }
+    /// "long text: 120/470 windows" once a second while one model call over many windows (a
+    /// long description: 256 tokens a window) runs for more than two seconds; silent for the
+    /// hundreds of short texts (titles, clauses, tag phrases) an ordinary chunk of tasks is.
+    static func longTextProgress(_ label: String = "long text") -> WindowProgress {
+        let line = ProgressLine(label, unit: "windows")
+        var callStart = Date(), last = (done: Int.max, total: 0)
+        return WindowProgress { done, total in
+            if done <= last.done || total != last.total { callStart = Date() }  // counts restart: a new call
+            last = (done, total)
+            if Date().timeIntervalSince(callStart) >= 2 { line.update(done, total) }
+        }
     }
 
     /// Whether the embedding model is installed (reads its config.json only).
