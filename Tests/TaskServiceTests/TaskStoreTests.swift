@@ -110,6 +110,19 @@ import Testing
         #expect(Set(tasks.map(\.title)).count == writers * each)
     }
 
+    /// Several `todo` commands opening a database that does not exist yet, at the same moment:
+    /// every one succeeds (they raced to create the tables: "table task already exists").
+    @Test func firstOpensRacingEachOtherAllSucceed() async throws {
+        for _ in 0..<10 {
+            let url = Self.scratchDB()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<6 { group.addTask { _ = try TaskStore(url: url).add(TodoTask(title: "opener \(w)")) } }
+                try await group.waitForAll()
+            }
+            #expect(try TaskStore(url: url).tasks().count == 6)
+        }
+    }
+
     @Test func corruptAndReadOnlyFilesGiveClearErrors() throws {
         let corrupt = Self.scratchDB()
         try FileManager.default.createDirectory(at: corrupt.deletingLastPathComponent(), withIntermediateDirectories: true)

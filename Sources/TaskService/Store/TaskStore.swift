@@ -33,18 +33,39 @@ public final class TaskStore: Sendable {
             if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot keep the write-ahead log") }
         }
         do {
-            writer = try DatabasePool(path: url.path, configuration: config)
-            // Checking is a read; only a database that needs a migration takes the write lock.
-            if try !writer.read(Migrations.migrator.hasCompletedMigrations) {
-                unsynced.store(true, ordering: .relaxed)
-                try Migrations.migrator.migrate(writer)
-            }
+            let (pool, migrated) = try Self.openPool(url.path, config)
+            writer = pool
+            if migrated { unsynced.store(true, ordering: .relaxed) }
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: url.path)
         }
     }
 
     deinit { syncLog() }
+
+    /// Opens the pool and migrates if needed (checking is a read; only a database that needs a
+    /// migration takes the write lock); whether it migrated.
+    ///
+    /// Also when other processes open the same new database at the same moment: GRDB decides
+    /// what to apply before it takes the write lock and runs each migration in its own
+    /// transaction, so two first `todo` commands both set out to create the tables and the
+    /// second failed ("table task already exists") once the first had committed; and while
+    /// one switches a new file to WAL, another's open can get SQLITE_BUSY at once, without
+    /// waiting. Both leave nothing half done (a migration rolls back whole): looking again,
+    /// a moment later, finds only what is left to do.
+    static func openPool(_ path: String, _ config: Configuration, attempts: Int = 10) throws -> (DatabasePool, migrated: Bool) {
+        for attempt in 1... {
+            do {
+                let pool = try DatabasePool(path: path, configuration: config)
+                if try pool.read(Migrations.migrator.hasCompletedMigrations) { return (pool, false) }
+                try Migrations.migrator.migrate(pool)
+                return (pool, true)
+            } catch let error as DatabaseError where attempt < attempts && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
+                usleep(UInt32(10_000 * attempt))
+            }
+        }
+        fatalError("unreachable: the last attempt returns or throws")
+    }
 
     /// Puts the write-ahead log's commits on disk (one fdatasync) if anything was written since
     /// the last sync. SQLite's NORMAL mode (GRDB's default in WAL) syncs only at checkpoints.
