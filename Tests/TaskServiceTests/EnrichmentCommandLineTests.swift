@@ -147,6 +147,37 @@ import Testing
         #expect(try store.tasks().allSatisfy { $0.category != nil && $0.priority != nil && !$0.tags.isEmpty })
     }
 
+    /// `enrich --watch`: a worker with the model loaded once enriches what other processes
+    /// queue, a line per task, until SIGINT; it records no undo entries of its own.
+    @Test func watchEnrichesQueuedTasksUntilStopped() throws {
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = ["enrich", "--watch", "--interval", "0.1", "--db", cli.db]
+        p.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": weights]) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        for args in [["Pay the electricity bill", "--due", "tomorrow"], ["Book a dentist appointment"]] {
+            let added = try todo(["add"] + args + ["--async"])
+            #expect(added.status == 0, "\(added.err)")
+        }
+        let store = try TaskStore(url: URL(fileURLWithPath: cli.db))
+        let deadline = Date().addingTimeInterval(120)
+        while try EnrichmentQueue(store: store).counts().done < 2 && p.isRunning && Date() < deadline { usleep(50_000) }
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains(" enriched 1: Pay the electricity bill  AI: Finance · high") && text.contains(" enriched 2: Book a dentist appointment  AI: Health"), "\(text)")
+        #expect(try store.tasks().allSatisfy { $0.category != nil && $0.priority != nil })
+        // Undo reverts the last add, not a batch of the watcher.
+        #expect(try todo(["undo"]).out.contains("Book a dentist appointment"))
+        #expect(try store.tasks().map(\.title) == ["Pay the electricity bill"])
+        #expect(try todo(["enrich", "--watch", "7"]).status == 64)
+    }
+
     @Test func evalReportsEveryMeasure() throws {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
         let r = try todo(["eval", fixtures.appendingPathComponent("eval_tasks.jsonl").path,

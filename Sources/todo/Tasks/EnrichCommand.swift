@@ -13,23 +13,36 @@ struct EnrichCommand: ParsableCommand {
         waiting and given-up jobs now. Only fields you did not set are filled; a tag you \
         removed is never added back. `todo undo` reverts a whole run.
 
+        --watch keeps running as a background worker: the model is loaded once, and every \
+        job is enriched as it is queued (`todo add --async`, edits, imports, retries when \
+        due), a line per task. Ctrl-C (or SIGTERM) stops it after the batch in hand; a \
+        second Ctrl-C stops at once, which loses nothing either: jobs are marked done only \
+        once their results are stored. Its batches make no `todo undo` entries, so they \
+        never push your own commands out of the undo history.
+
         Examples:
           todo enrich
           todo enrich 12
           todo enrich --all --json
+          todo enrich --watch &           (then: todo add "..." --async returns at once)
+          todo enrich --watch --json      (one task object per line as each is enriched)
         """
     )
 
     @Argument(help: "Re-enrich this task.") var id: Int64?
     @Flag(help: "Re-enrich every pending task.") var all = false
     @Flag(help: "Also run jobs waiting for their retry time, and given-up ones.") var retry = false
-    @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts.") var json = false
+    @Flag(help: "Keep running and enrich jobs as they are queued (see above).") var watch = false
+    @Option(help: "With --watch: seconds between looks at the queue.") var interval: Double = 1
+    @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts (with --watch: a task object per line).") var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
         if id != nil && all { throw ValidationError("Give a task id or --all, not both.") }
+        if watch && (id != nil || all) { throw ValidationError("--watch works through the queue; give no task id or --all with it.") }
+        guard interval.isFinite && interval > 0 && interval <= 3600 else { throw ValidationError("--interval must be between 0 and 3600 seconds.") }
     }
 
     struct Output: Encodable {
@@ -46,6 +59,7 @@ struct EnrichCommand: ParsableCommand {
             let pending = try session.queue.counts().pending
             throw CommandFailure("No embedding model installed; \(pending) job(s) stay queued. Install it with `bash Tools/fetch-weights.sh`, then run `todo enrich` again.")
         }
+        if watch { return try QueueWatcher(session: session, interval: interval, json: json).run() }
         var report = EnrichmentQueue.RunReport()
         if let id {
             _ = try storeCall { try session.store.task(id: id) }  // unknown id: a clear error first

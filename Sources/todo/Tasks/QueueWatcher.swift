@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+import TaskService
+
+/// `todo enrich --watch`: a worker that keeps the model loaded and enriches jobs as
+/// they are queued, until SIGINT or SIGTERM. The queue is the only channel between it
+/// and other `todo` processes; jobs are marked done only once their results are stored,
+/// so stopping at any moment loses nothing.
+struct QueueWatcher {
+    let session: EnrichmentSession
+    let interval: TimeInterval
+    let json: Bool
+
+    /// Set by the first stop signal; the loop finishes the batch in hand, then returns.
+    private static let stopping = Atomic<Bool>(false)
+
+    func run() throws {
+        let sources = Self.handleStopSignals()
+        defer { sources.forEach { $0.cancel() } }
+        printError("watching the queue of \(session.store.location?.path ?? "the database") (Ctrl-C stops)")
+        var enriched = 0, failed = 0
+        while !Self.stopping.load(ordering: .relaxed) {
+            let jobs = try session.queue.pending()
+            if jobs.isEmpty {
+                pause()
+                continue
+            }
+            // Batches of 16 (the queue's chunk): a stop signal is honoured between them.
+            for start in stride(from: 0, to: jobs.count, by: 16) where !Self.stopping.load(ordering: .relaxed) {
+                let batch = Array(jobs[start..<min(start + 16, jobs.count)])
+                let report = try enrichmentCall { try session.queue.run(session.enricher, jobs: batch) }
+                enriched += report.enriched
+                failed += report.failed
+                try show(batch, report)
+            }
+        }
+        printError("stopped: \(enriched) task(s) enriched, \(failed) failed while watching")
+    }
+
+    /// Sleeps up to `interval`, waking early to stop.
+    private func pause() {
+        let end = Date().addingTimeInterval(interval)
+        while !Self.stopping.load(ordering: .relaxed) && Date() < end { usleep(20_000) }
+    }
+
+    private func show(_ jobs: [EnrichmentQueue.Job], _ report: EnrichmentQueue.RunReport) throws {
+        let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false).timeSeparator(.colon))
+        for e in report.errors { printError("\(time) failed (will retry): \(e)") }
+        guard report.enriched > 0 else { return }
+        var seen = Set<Int64>()
+        for job in jobs where seen.insert(job.taskID).inserted {
+            guard let t = try? session.store.task(id: job.taskID), t.status != .deleted else { continue }
+            if json {
+                print(try JSONOutput.line(TaskOutput(t)))
+            } else {
+                print("\(time) enriched \(t.id!): \(TaskText.oneLine(t.title))  " + (TaskText.aiSummary(t) ?? "(every AI field is yours)"))
+            }
+        }
+        fflush(nil)  // all streams: a pipe (a log, a test) sees each line as it happens
+    }
+
+    /// The first SIGINT/SIGTERM asks the loop to stop; a second one exits at once (130).
+    private static func handleStopSignals() -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if stopping.exchange(true, ordering: .relaxed) { exit(130) }
+                printError("stopping after the batch in hand (Ctrl-C again to stop now; nothing is lost either way)")
+            }
+            source.resume()
+            return source
+        }
+    }
+}
