@@ -178,6 +178,22 @@ import Testing
         #expect(try todo(["enrich", "--watch", "7"]).status == 64)
     }
 
+    /// With an NLI model installed, a text of a few windows already costs seconds per window
+    /// and category: `add` queues it; with MiniLM alone the same text is enriched inline.
+    @Test func theInlineBudgetShrinksWithAnNLIModel() throws {
+        let text = String(repeating: "Notes from the planning meeting about the office move. ", count: 60)  // ~3,400 characters
+        let alone = try todo(["add", "Office move", "--description", text, "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
+        let aloneTask = try json(alone)
+        #expect(alone.status == 0 && alone.err.isEmpty && aloneTask["priority"] is String, "\(alone.err)")
+        let withNLI = try ZeroShotCategoryTests.weightsWithNLI()
+        let queued = try todo(["add", "Office move", "--description", text, "--json"], environment: ["SMART_TODO_WEIGHTS": withNLI.path])
+        let queuedTask = try json(queued)
+        #expect(queued.status == 0 && queued.err.contains("long for the installed NLI model") && queuedTask["priority"] is NSNull, "\(queued.err)")
+        let short = try todo(["add", "Pay the electricity bill", "--json"], environment: ["SMART_TODO_WEIGHTS": withNLI.path])
+        let shortTask = try json(short)
+        #expect(short.status == 0 && shortTask["priority"] is String, "\(short.err)")
+    }
+
     @Test func evalReportsEveryMeasure() throws {
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
         let r = try todo(["eval", fixtures.appendingPathComponent("eval_tasks.jsonl").path,

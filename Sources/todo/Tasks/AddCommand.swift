@@ -88,6 +88,9 @@ struct AddCommand: ParsableCommand {
 
     /// Longest text enriched inline (about 30 windows, ~1.5 s); longer ones wait for `todo enrich`.
     static let inlineBudget = 20_000
+    /// The same with an NLI model installed: each window of the text runs once per category
+    /// through it (bart-large-mnli: ~1 s a window), so only about two windows are inline.
+    static let inlineBudgetWithNLI = 2_000
 
     /// The task is already stored with a pending job; enrichment now is a bonus and never a reason to fail.
     private func enrichInline(_ task: TodoTask, session: EnrichmentSession) -> TodoTask? {
@@ -95,8 +98,10 @@ struct AddCommand: ParsableCommand {
             printError("note: AI fields queued; run `todo enrich` to fill them")
             return nil
         }
-        guard task.title.count + task.description.count <= Self.inlineBudget else {
-            printError("note: the description is long, so its AI fields are queued (whole, never cut); run `todo enrich`")
+        let nli = session.enricher.models.zeroShotDirectory() != nil
+        guard task.title.count + task.description.count <= (nli ? Self.inlineBudgetWithNLI : Self.inlineBudget) else {
+            printError("note: the description is long" + (nli ? " for the installed NLI model" : "")
+                       + ", so its AI fields are queued (whole, never cut); run `todo enrich`, or keep `todo enrich --watch` running")
             return nil
         }
         guard session.modelInstalled else {
@@ -108,7 +113,7 @@ struct AddCommand: ParsableCommand {
             let report = try session.runPending(taskID: task.id!, quiet: true)
             if let error = report.errors.first { printError("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
             let enriched = try session.store.task(id: task.id!)
-            session.finishLeftovers(maxTextLength: Self.inlineBudget)
+            session.finishLeftovers(maxTextLength: nli ? Self.inlineBudgetWithNLI : Self.inlineBudget)
             return enriched
         } catch {
             printError("note: the task is stored, but enriching it failed (\(error)); it stays queued for `todo enrich`")
