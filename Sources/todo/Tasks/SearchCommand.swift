@@ -84,7 +84,9 @@ struct SearchCommand: ParsableCommand {
                 print(String(format: "%5.2f  ", h.score) + TaskText.line(h.task) + via)
             }
             let weaker = ranked.count - hits.count
-            if weaker > 0 { print(String(format: "(%d weaker result%@ below %.2f left out; --min-score 0 shows them)", weaker, weaker == 1 ? "" : "s", minScore)) }
+            if weaker > 0 {
+                print(String(format: "(%d weaker result%@ below %.2f left out; --min-score 0 shows %@)", weaker, weaker == 1 ? "" : "s", minScore, weaker == 1 ? "it" : "them"))
+            }
         }
     }
 }
