@@ -54,7 +54,8 @@ public final class TaskStore: Sendable {
     /// waiting. Both leave nothing half done (a migration rolls back whole): looking again,
     /// a moment later, finds only what is left to do.
     static func openPool(_ path: String, _ config: Configuration, attempts: Int = 10) throws -> (DatabasePool, migrated: Bool) {
-        for attempt in 1... {
+        var attempt = 1
+        while true {
             do {
                 let pool = try DatabasePool(path: path, configuration: config)
                 if try pool.read(Migrations.migrator.hasCompletedMigrations) { return (pool, false) }
@@ -62,9 +63,9 @@ public final class TaskStore: Sendable {
                 return (pool, true)
             } catch let error as DatabaseError where attempt < attempts && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
                 usleep(UInt32(10_000 * attempt))
+                attempt += 1
             }
         }
-        fatalError("unreachable: the last attempt returns or throws")
     }
 
     /// Puts the write-ahead log's commits on disk (one fdatasync) if anything was written since

@@ -79,7 +79,7 @@ struct EditCommand: ParsableCommand {
         if clearPriority { t.priority = nil; t.provenance["priority"] = nil }
         if !tags.isEmpty || !addTags.isEmpty {
             let given = try TaskArguments.tags(tags + addTags)
-            t.tags = try TaskArguments.tags(given, adding: tags.isEmpty ? t.tags : [])
+            t.tags = try TaskArguments.tags(given, appendedTo: tags.isEmpty ? t.tags : [])  // --tag replaces, --add-tag appends
             t.provenance["tags"] = nil  // the tag list is now the user's
             t.removedTags.removeAll { removed in given.contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
         }

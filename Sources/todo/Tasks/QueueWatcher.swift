@@ -44,7 +44,7 @@ struct QueueWatcher {
     }
 
     private func show(_ jobs: [EnrichmentQueue.Job], _ report: EnrichmentQueue.RunReport) throws {
-        let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false).timeSeparator(.colon))
+        let time = Date().formatted(Date.ISO8601FormatStyle(timeZone: .current).time(includingFractionalSeconds: false))  // local HH:mm:ss
         for e in report.errors { printError("\(time) failed (will retry): \(e)") }
         guard report.enriched > 0 else { return }
         var seen = Set<Int64>()

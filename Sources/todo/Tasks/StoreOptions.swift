@@ -40,8 +40,8 @@ enum TaskArguments {
 
     /// Tags as typed, trimmed, each once: "Travel" after "travel" is the same tag. From
     /// `validate()`: a blank tag is a usage error.
-    static func tags(_ values: [String], adding to: [String] = []) throws -> [String] {
-        var out = to
+    static func tags(_ values: [String], appendedTo existing: [String] = []) throws -> [String] {
+        var out = existing
         for value in values {
             let tag = value.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !tag.isEmpty else { throw ValidationError("A tag is empty.") }
