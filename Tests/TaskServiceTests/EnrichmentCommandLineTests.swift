@@ -14,6 +14,19 @@ import Testing
     }
     var weights: String { EnricherTests.weights.path }
 
+    /// `todo args --db <this test's database>` with the model, started and left running (to be
+    /// killed or signalled); standard error is discarded.
+    func started(_ args: [String], output: Any) throws -> Process {
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = args + ["--db", cli.db]
+        p.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": weights]) { $1 }
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     @Test func addEnrichesInlineAndNeverOverridesTheUser() throws {
         let r = try todo(["add", "Pay the electricity bill", "--due", "tomorrow", "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
         #expect(r.status == 0, "\(r.err)")
@@ -125,13 +138,7 @@ import Testing
         let queue = EnrichmentQueue(store: store)
         #expect(try queue.counts().pending == 120)
 
-        let p = Process()
-        p.executableURL = CommandLineTests.binary
-        p.arguments = ["enrich", "--db", cli.db]
-        p.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": weights]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try started(["enrich"], output: FileHandle.nullDevice)
         let deadline = Date().addingTimeInterval(600)
         while try queue.counts().done == 0 && p.isRunning && Date() < deadline { usleep(20_000) }
         kill(p.processIdentifier, SIGKILL)
@@ -150,14 +157,8 @@ import Testing
     /// `enrich --watch`: a worker with the model loaded once enriches what other processes
     /// queue, a line per task, until SIGINT; it records no undo entries of its own.
     @Test func watchEnrichesQueuedTasksUntilStopped() throws {
-        let p = Process()
-        p.executableURL = CommandLineTests.binary
-        p.arguments = ["enrich", "--watch", "--interval", "0.1", "--db", cli.db]
-        p.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": weights]) { $1 }
         let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try started(["enrich", "--watch", "--interval", "0.1"], output: out)
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         for args in [["Pay the electricity bill", "--due", "tomorrow"], ["Book a dentist appointment"]] {
             let added = try todo(["add"] + args + ["--async"])
