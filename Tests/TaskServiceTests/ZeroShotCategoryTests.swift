@@ -47,6 +47,30 @@ import Testing
         #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
     }
 
+    /// Beyond `zeroShotMaxWindows` NLI windows (a pasted document: hours of NLI passes), the
+    /// embedding categorizer judges the whole text; shorter texts still go to the NLI model.
+    @Test func longTextsAreCategorizedByEmbeddingsBeyondTheNLIWindowLimit() throws {
+        let weights = try Self.weightsWithNLI()
+        let registry = ModelRegistry(weightsDirectory: weights)
+        var settings = EnrichmentSettings()
+        settings.zeroShotMaxWindows = 2
+        let long = String(repeating: "Quarterly budget review with the finance team and the client. ", count: 80)
+        let windows = try #require(try registry.zeroShot()).windowCount(long, labels: settings.categories.map(\.name), template: settings.zeroShotTemplate)
+        #expect(windows > 2)
+        let store = try TaskStore()
+        let ids = try [TodoTask(title: "Budget notes", description: long), TodoTask(title: "Pay the electricity bill")].map { try store.add($0).id! }
+        let enricher = Enricher(store: store, settings: settings, models: registry)
+        let out = try enricher.enrich(ids: ids)
+        #expect(try !enricher.explain(out[0]).category.byZeroShot && out[0].category == "Finance")
+        #expect(try enricher.explain(out[1]).category.byZeroShot)
+        #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)  // only the short text ran through NLI
+        // 0 lifts the limit.
+        settings.zeroShotMaxWindows = 0
+        let unlimited = Enricher(store: store, settings: settings, models: registry)
+        #expect(try unlimited.explain(try unlimited.enrich(ids: [ids[0]])[0]).category.byZeroShot)
+        #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"zeroShotMaxWindows": -1}"#.utf8)) }
+    }
+
     @Test func classifyFindsTheInstalledNLIBundleOrSaysHowToInstallOne() throws {
         let cli = CommandLineTests()
         let missing = try cli.todo(["classify", "Pay the bill", "--labels", "finance,work"], environment: ["SMART_TODO_WEIGHTS": "/nonexistent-weights"])

@@ -55,19 +55,8 @@ public final class ZeroShotClassifier: Sendable {
     /// many windows, each run once per label.
     public func classify(_ text: String, labels: [String], template: String = ZeroShotClassifier.defaultTemplate,
                          multiLabel: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
-        guard !labels.isEmpty else { throw ClassifierError.emptyLabels }
-        var seen = Set<String>()
-        for label in labels {
-            guard !label.trimmingCharacters(in: .whitespaces).isEmpty else { throw ClassifierError.emptyLabel }
-            guard seen.insert(label).inserted else { throw ClassifierError.duplicateLabel(label) }
-        }
-        guard template.contains("{}") else { throw ClassifierError.templateWithoutPlaceholder(template) }
+        let (premise, hypotheses, windows) = try pairs(text, labels: labels, template: template)
         let tokenizer = bundle.tokenizer
-        let hypotheses = labels.map { tokenizer.encodeContent(template.replacingOccurrences(of: "{}", with: $0), sequence: 1) }
-        let premise = tokenizer.encodeContent(text)
-        let room = maxLength - tokenizer.specialTokenCount(pair: true) - (hypotheses.map(\.count).max() ?? 0)
-        guard room >= 2 else { throw ClassifierError.hypothesisTooLong(maxLength: maxLength) }
-        let windows = try TokenWindows.ranges(count: premise.count, width: room)
         // All (window, label) pairs in packed batches.
         var batch = PackedBatch(), logits: [[Float]] = []
         for window in windows {
@@ -99,6 +88,29 @@ public final class ZeroShotClassifier: Sendable {
         }
         let order = labels.indices.sorted { scores[$0] > scores[$1] }
         return Result(labels: order.map { labels[$0] }, scores: order.map { scores[$0] }, windows: windows.count)
+    }
+
+    /// How many premise windows `text` needs with these labels: the cost of classifying it is
+    /// that many forward passes per label. Checks the labels and the template as `classify` does.
+    public func windowCount(_ text: String, labels: [String], template: String = ZeroShotClassifier.defaultTemplate) throws -> Int {
+        try pairs(text, labels: labels, template: template).windows.count
+    }
+
+    /// The premise's tokens, each label's hypothesis and the premise windows, after checking the input.
+    private func pairs(_ text: String, labels: [String], template: String) throws -> (premise: Encoding, hypotheses: [Encoding], windows: [Range<Int>]) {
+        guard !labels.isEmpty else { throw ClassifierError.emptyLabels }
+        var seen = Set<String>()
+        for label in labels {
+            guard !label.trimmingCharacters(in: .whitespaces).isEmpty else { throw ClassifierError.emptyLabel }
+            guard seen.insert(label).inserted else { throw ClassifierError.duplicateLabel(label) }
+        }
+        guard template.contains("{}") else { throw ClassifierError.templateWithoutPlaceholder(template) }
+        let tokenizer = bundle.tokenizer
+        let hypotheses = labels.map { tokenizer.encodeContent(template.replacingOccurrences(of: "{}", with: $0), sequence: 1) }
+        let premise = tokenizer.encodeContent(text)
+        let room = maxLength - tokenizer.specialTokenCount(pair: true) - (hypotheses.map(\.count).max() ?? 0)
+        guard room >= 2 else { throw ClassifierError.hypothesisTooLong(maxLength: maxLength) }
+        return (premise, hypotheses, try TokenWindows.ranges(count: premise.count, width: room))
     }
 
     /// Softmax in Double, max-subtracted.

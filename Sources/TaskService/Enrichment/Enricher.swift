@@ -117,18 +117,8 @@ public final class Enricher: Sendable {
     /// The category (nil: abstain), the winner's score, the model that decided, and every category's score.
     func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String, [String: Double]) {
         guard f.hasWords else { return (nil, 0, context.zeroShot?.fingerprint ?? context.model, [:]) }
-        if let zeroShot = context.zeroShot {
-            let labels = settings.categories.map(\.name)
-            let key = ResultCache.key(model: zeroShot.fingerprint, operation: "zero-shot", parameters: labels.joined(separator: "\u{1E}") + "\u{1F}" + settings.zeroShotTemplate, text: f.text)
-            var scores: [Float]
-            if let data = try cache.values([key])[key], let cached = try? JSONDecoder().decode([Float].self, from: data), cached.count == labels.count {
-                scores = cached
-            } else {
-                let result = try zeroShot.classifier().classify(f.text, labels: labels, template: settings.zeroShotTemplate,
-                                                                progress: windowProgress?.report)
-                scores = labels.map { result.scores[result.labels.firstIndex(of: $0)!] }
-                try cache.store([(key, "zero-shot", try JSONEncoder().encode(scores))])
-            }
+        let labels = settings.categories.map(\.name)
+        if let zeroShot = context.zeroShot, let scores = try zeroShotScores(f.text, labels: labels, zeroShot) {
             let best = scores.indices.max { scores[$0] < scores[$1] }!
             // Single-label softmax: abstain unless the winner clearly beats a uniform guess.
             let threshold = min(0.9, 2.0 / Double(labels.count))
@@ -137,6 +127,23 @@ public final class Enricher: Sendable {
         }
         let choice = Categorizer(settings: settings).choose(taskVector: f.combined, title: task.title, description: task.description, bank: context.categoryBank)
         return (choice.category, choice.score, context.model, choice.scores)
+    }
+
+    /// The NLI model's score per label (cached), or nil for a text longer than
+    /// `zeroShotMaxWindows` NLI windows: the embedding categorizer judges that one, whole.
+    private func zeroShotScores(_ text: String, labels: [String], _ zeroShot: Context.ZeroShotSource) throws -> [Float]? {
+        let key = ResultCache.key(model: zeroShot.fingerprint, operation: "zero-shot", parameters: labels.joined(separator: "\u{1E}") + "\u{1F}" + settings.zeroShotTemplate, text: text)
+        if let data = try cache.values([key])[key], let cached = try? JSONDecoder().decode([Float].self, from: data), cached.count == labels.count {
+            return cached
+        }
+        let classifier = try zeroShot.classifier()
+        if settings.zeroShotMaxWindows > 0, try classifier.windowCount(text, labels: labels, template: settings.zeroShotTemplate) > settings.zeroShotMaxWindows {
+            return nil
+        }
+        let result = try classifier.classify(text, labels: labels, template: settings.zeroShotTemplate, progress: windowProgress?.report)
+        let scores = labels.map { result.scores[result.labels.firstIndex(of: $0)!] }
+        try cache.store([(key, "zero-shot", try JSONEncoder().encode(scores))])
+        return scores
     }
 
     /// What one pass needs besides the tasks: the vectors of the built-in banks (cached after the

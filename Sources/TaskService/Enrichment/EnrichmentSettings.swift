@@ -35,6 +35,11 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public var cueWeight: Double = 0.05
     /// Template for zero-shot categories with an NLI model.
     public var zeroShotTemplate: String = "This task is about {}."
+    /// Longest text, in NLI windows, that the NLI model categorizes. Each window costs a
+    /// forward pass per category (bart-large-mnli: ~1 s each), so a pasted document would
+    /// take hours; a longer text is categorized by the embedding categorizer, which reads
+    /// all of it, and `todo explain` says so. 0: no limit.
+    public var zeroShotMaxWindows: Int = 8
     public var priority: PriorityCoefficients = PriorityCoefficients()
     public var tags: TagSettings = TagSettings()
 
@@ -53,6 +58,7 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
         }
         guard categoryNeighbours >= 1 else { throw SettingsError.invalid("categoryNeighbours must be at least 1") }
         guard zeroShotTemplate.contains("{}") else { throw SettingsError.invalid("zeroShotTemplate must contain {}") }
+        guard zeroShotMaxWindows >= 0 else { throw SettingsError.invalid("zeroShotMaxWindows must be 0 (no limit) or more") }
         guard (1...8).contains(tags.count) else { throw SettingsError.invalid("tags.count must be 1 to 8") }
     }
 
