@@ -177,6 +177,7 @@ import Testing
         #expect(try todo(["undo"]).out.contains("Book a dentist appointment"))
         #expect(try store.tasks().map(\.title) == ["Pay the electricity bill"])
         #expect(try todo(["enrich", "--watch", "7"]).status == 64)
+        #expect(try todo(["enrich", "--watch", "--interval", "0"]).err.contains("--interval must be more than 0"))
     }
 
     /// With an NLI model installed, a text of a few windows already costs seconds per window

@@ -42,7 +42,7 @@ struct EnrichCommand: ParsableCommand {
     func validate() throws {
         if id != nil && all { throw ValidationError("Give a task id or --all, not both.") }
         if watch && (id != nil || all) { throw ValidationError("--watch works through the queue; give no task id or --all with it.") }
-        guard interval.isFinite && interval > 0 && interval <= 3600 else { throw ValidationError("--interval must be between 0 and 3600 seconds.") }
+        guard interval.isFinite && interval > 0 && interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds.") }
     }
 
     struct Output: Encodable {
