@@ -50,7 +50,7 @@ struct EmbedCommand: ParsableCommand {
         while start < inputs.count {
             let end = min(start + 256, inputs.count)
             let embedded = try embedder.embed(Array(inputs[start..<end]), progress: windows.report)
-            if inputs.count > 256 { progress.show("embedding", end, inputs.count) }
+            if inputs.count > 256 { progress.update(end, inputs.count) }
             for (text, e) in zip(inputs[start..<end], embedded) {
                 if json {
                     print(try JSONOutput.line(EmbeddingOutput(vector: e.vector, windows: e.windows)))

@@ -99,7 +99,8 @@ struct AddCommand: ParsableCommand {
             return nil
         }
         let nli = session.enricher.models.zeroShotDirectory() != nil
-        guard task.title.count + task.description.count <= (nli ? Self.inlineBudgetWithNLI : Self.inlineBudget) else {
+        let budget = nli ? Self.inlineBudgetWithNLI : Self.inlineBudget
+        guard task.title.count + task.description.count <= budget else {
             printError("note: the description is long" + (nli ? " for the installed NLI model" : "")
                        + ", so its AI fields are queued (whole, never cut); run `todo enrich`, or keep `todo enrich --watch` running")
             return nil
@@ -113,7 +114,7 @@ struct AddCommand: ParsableCommand {
             let report = try session.runPending(taskID: task.id!, quiet: true)
             if let error = report.errors.first { printError("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
             let enriched = try session.store.task(id: task.id!)
-            session.finishLeftovers(maxTextLength: nli ? Self.inlineBudgetWithNLI : Self.inlineBudget)
+            session.finishLeftovers(maxTextLength: budget)
             return enriched
         } catch {
             printError("note: the task is stored, but enriching it failed (\(error)); it stays queued for `todo enrich`")
