@@ -53,7 +53,7 @@ struct BartLayer: Sendable {
     func forward(_ x: Matrix, memory: Matrix?, sequences: [Range<Int>], only: [Int]? = nil) -> Matrix {
         let decoder = crossAttention != nil
         let queries = only.map { x.rows($0) } ?? x
-        let querySequences = only.map { $0.indices.map { $0..<($0 + 1) } } ?? sequences
+        let querySequences = only.map(MultiHeadAttention.oneQueryEach) ?? sequences
         let selfKeys = only.map { rows in zip(sequences, rows).map { s, r in decoder ? s.lowerBound..<(r + 1) : s } } ?? sequences
         var h = selfAttention.forward(queries, source: x, sequences: querySequences, keySequences: selfKeys, causal: decoder && only == nil)
         selfAttentionNorm.forward(&h, adding: queries)

@@ -76,7 +76,7 @@ struct BertAttention: Sendable {
     func forward(_ x: Matrix, sequences: [Range<Int>], only: [Int]? = nil) -> Matrix {
         let queries = only.map { x.rows($0) } ?? x
         let context = MultiHeadAttention.forward(q: query.forward(queries), k: key.forward(x), v: value.forward(x), heads: heads,
-                                                 sequences: only.map { $0.indices.map { $0..<($0 + 1) } } ?? sequences,
+                                                 sequences: only.map(MultiHeadAttention.oneQueryEach) ?? sequences,
                                                  keySequences: sequences)
         var out = outputDense.forward(context)
         outputLayerNorm.forward(&out, adding: queries)

@@ -68,6 +68,10 @@ enum MultiHeadAttention {
         return context
     }
 
+    /// Query ranges when `q` holds just one row of each sequence (a classifier's last layer):
+    /// row i is sequence i's only query.
+    static func oneQueryEach(_ rows: [Int]) -> [Range<Int>] { rows.indices.map { $0..<($0 + 1) } }
+
     /// The matrices' storage, shared by the lanes for the duration of one call.
     private struct Buffers: @unchecked Sendable {
         let q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>
