@@ -101,6 +101,10 @@ import Testing
         // Halfway: the cue word decides.
         let half: [Float] = [0.7071, 0.7071, 0]
         #expect(c.choose(taskVector: half, title: "the beta plan", description: "", bank: bank).category == "B")
+        #expect(c.choose(taskVector: half, title: "two betas", description: "", bank: bank).category == "B")  // singular forms match
+        // The title's first word is its action and outweighs a cue later in the title.
+        #expect(c.choose(taskVector: half, title: "alpha the beta plan", description: "", bank: bank).category == "A")
+        #expect(c.choose(taskVector: half, title: "beta the alpha plan", description: "", bank: bank).category == "B")
         // Unrelated to every example: abstain, whatever the cue words say.
         #expect(c.choose(taskVector: [0, 0, 1], title: "alpha", description: "", bank: bank).category == nil)
     }

@@ -66,7 +66,7 @@ extension CategoryDefinition {
                 "Call the client about the project scope", "Book travel for the sales conference", "Benchmark the API latency",
                 "Upgrade the Kubernetes cluster", "Write the job description for the new hire", "Present the roadmap to stakeholders",
             ],
-            cues: ["client", "customer", "manager", "team", "colleague", "boss", "deploy", "production", "prod", "repo", "api", "deck", "board", "pitch", "demo", "meeting", "report", "timesheet", "expense", "expenses", "hire", "onboarding", "release", "launch", "outage", "postmortem", "server", "cluster", "procurement", "sprint", "stakeholder", "cfp", "office"]),
+            cues: ["client", "customer", "manager", "team", "colleague", "boss", "deploy", "production", "prod", "repo", "api", "deck", "board", "pitch", "demo", "meeting", "report", "timesheet", "expense", "expenses", "hire", "onboarding", "release", "launch", "outage", "postmortem", "server", "cluster", "procurement", "sprint", "stakeholder", "cfp", "office", "hotfix", "bug", "db", "database", "staging", "ci", "codebase", "mandatory", "compliance", "hr", "colleague", "coworker", "okr", "jira", "ticket"]),
         CategoryDefinition(
             name: "Learning",
             description: "studying and voluntary skill building: courses, classes, lectures, homework, exams, essays, tutorials, practising an instrument or a language, reading to learn, coding exercises, certifications, university and school work",

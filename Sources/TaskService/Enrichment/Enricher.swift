@@ -19,8 +19,9 @@ public final class Enricher: Sendable {
     /// decisions cached by older rules are then made again, as after a settings change.
     /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not;
     /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score;
-    /// 8: no tag of one word said twice, clauses of at most 40 words.)
-    public static let currentRules = 8
+    /// 8: no tag of one word said twice, clauses of at most 40 words; 9: the title's first word
+    /// counts double as a category cue, cues match singular forms, more work cues.)
+    public static let currentRules = 9
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress)
