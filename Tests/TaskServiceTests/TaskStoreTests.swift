@@ -166,6 +166,10 @@ import Testing
         #expect(day(try parser.parse("in 3 days", now: now)) == "2026-11-29 23:59")
         #expect(day(try parser.parse("+2w", now: now)) == "2026-12-10 23:59")
         #expect(day(try parser.parse("+1m", now: now)) == "2026-12-26 23:59")
+        #expect(day(try parser.parse("3 days ago", now: now)) == "2026-11-23 23:59")  // already late, on purpose
+        #expect(day(try parser.parse("-1w", now: now)) == "2026-11-19 23:59")
+        #expect(throws: DueDateParser.Failure.self) { try parser.parse("ago", now: now) }
+        #expect(throws: DueDateParser.Failure.self) { try parser.parse("-", now: now) }
     }
 
     @Test func monthNamesNextWeekdaysAndTimes() throws {

@@ -4,7 +4,7 @@ import Foundation
 /// yesterday (to record something already late),
 /// weekday names (the next such day, never today), "next friday" (the Friday of next week),
 /// a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
-/// "+1m", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
+/// "+1m", "3 days ago" / "-3d", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
 /// "noon", with or without "at"). A time alone is its next occurrence. Without a time a
 /// date is due at the end of its day.
 public struct DueDateParser: Sendable {
@@ -116,18 +116,21 @@ public struct DueDateParser: Sendable {
         weekdays.firstIndex { $0 == s || ($0.hasPrefix(s) && s.count >= 3) }
     }
 
-    /// "in 3 days", "in 2 weeks", "+2w", "+5d", "+1m".
+    /// "in 3 days", "in 2 weeks", "+2w", "+5d", "+1m"; backwards, for something already late:
+    /// "3 days ago", "-3d".
     static func relativeOffset(_ s: String) -> DateComponents? {
         let units: [String: Calendar.Component] = ["d": .day, "day": .day, "days": .day, "w": .weekOfYear, "week": .weekOfYear,
                                                    "weeks": .weekOfYear, "m": .month, "month": .month, "months": .month]
-        var body = s
-        if body.hasPrefix("in ") { body.removeFirst(3) } else if body.hasPrefix("+") { body.removeFirst() } else { return nil }
+        var body = s, sign = 1
+        if body.hasPrefix("in ") { body.removeFirst(3) } else if body.hasPrefix("+") { body.removeFirst() }
+        else if body.hasPrefix("-") { body.removeFirst(); sign = -1 }
+        else if body.hasSuffix(" ago") { body.removeLast(4); sign = -1 } else { return nil }
         let digits = body.prefix { $0.isNumber }
         guard let n = Int(digits), n <= 3650 else { return nil }
         let unit = body.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         guard let component = units[unit] else { return nil }
         var c = DateComponents()
-        c.setValue(n, for: component)
+        c.setValue(sign * n, for: component)
         return c
     }
 
