@@ -55,6 +55,30 @@ import Tokenizers
         let top = index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
         #expect(top.map(\.id) == [2, 1] && top[0].boost == 0.2 && top[1].boost == 0)
         #expect(index.top(scores, keywordWeight: 0.1, limit: 1, includeDone: true).map(\.id) == [3])
+        // Topic bonuses add on top of name boosts, and are reported apart.
+        scores.topicBonuses[1] = 0.4
+        let withTopic = index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
+        #expect(withTopic.map(\.id) == [2, 1] && withTopic[0].topicBonus == 0.4 && withTopic[0].boost == 0.2)
+        #expect(abs(withTopic[0].score - (0.9 + 0.2 + 0.4)) < 1e-6)
+        #expect(index.topRows(scores, keywordWeight: 0.1, limit: 3, includeDone: true) == [1, 2, 0])
+        #expect(index.vectors(ofRows: [2, 0]) == [0.8, 0, 1, 0])
+    }
+
+    /// A topic distribution from synthetic vectors: sharp for a text in one topic, even for a
+    /// text in none; vectors are normalized before they are compared.
+    @Test func topicDistributions() throws {
+        let vectors: [String: [Float]] = ["tidy": [1, 0, 0], "sort the shed": [1, 0, 0], "give away books": [0.8, 0.6, 0],
+                                          "doctor": [0, 1, 0], "dentist": [0, 1, 0], "GP": [0.6, 0.8, 0]]
+        let bridge = try TopicBridge(topics: [SearchTopic(name: "tidy", examples: ["sort the shed", "give away books"]),
+                                              SearchTopic(name: "doctor", examples: ["dentist", "GP"])]) { texts in texts.map { vectors[$0]! } }
+        let query = bridge.distribution(ofQuery: [1, 0, 0])
+        #expect(abs(query.reduce(0, +) - 1) < 1e-5 && query[0] > 0.99)
+        #expect(bridge.distribution(ofQuery: [0, 0, 1]).isEmpty)  // about none of the topics
+        let tasks = bridge.distributions(of: [0, 3, 0, /* none: */ 0, 0, 2], count: 2)
+        #expect(tasks[0][1] > 0.99)
+        #expect(abs(tasks[1][0] - 0.5) < 1e-5 && abs(tasks[1][1] - 0.5) < 1e-5)
+        #expect(bridge.distributions(of: [1, 0], count: 1) == [[]])  // a vector of the wrong length: no distribution
+        #expect(TopicBridge.softmax([]).isEmpty)
     }
 
     /// The byte-level path for ASCII text cuts exactly the words the Character-level one does.

@@ -45,6 +45,29 @@ import Testing
         #expect(try plain.search("plumbing repairs", limit: 5).allSatisfy { $0.boost == 0 })
     }
 
+    @Test func topicsBringTasksOfTheQuerysKind() throws {
+        let titles = ["Take three bags of toys to the thrift store", "Buy storage boxes for the attic", "Pay the water bill", "Book a haircut",
+                      "Renew the residence permit at the immigration office", "Print the holiday photos", "Buy printer paper"]
+        let (_, search) = try setUp(titles)
+        var plain = search
+        plain.topicWeight = 0
+        // By meaning alone MiniLM ranks a haircut and printer paper first; through the topics
+        // "decluttering" and "paperwork" meet the tasks of their kind.
+        #expect(try plain.search("decluttering", limit: 1).first?.task.title == "Book a haircut")
+        #expect(try plain.search("paperwork", limit: 1).first?.task.title == "Buy printer paper")
+        let declutter = try #require(try search.search("decluttering", limit: 1).first)
+        #expect(declutter.task.title == titles[0])
+        #expect(declutter.topic == "decluttering, tidying up and giving things away" && declutter.topicBonus >= 0.1)
+        #expect(abs(declutter.score - (declutter.similarity + search.keywordWeight * declutter.keywordShare + declutter.topicBonus)) < 1e-5)
+        #expect(try search.search("paperwork", limit: 1).first?.task.title == titles[4])
+        // The bonus never exceeds its weight, and a task of another kind gets next to nothing.
+        let all = try search.search("decluttering", limit: titles.count)
+        #expect(all.allSatisfy { $0.topicBonus >= 0 && $0.topicBonus <= search.topicWeight + 1e-6 })
+        #expect(all.first { $0.task.title == "Pay the water bill" }!.topicBonus < 0.01)
+        // A query about none of the topics gets no topic term at all.
+        #expect(try search.search("xyzzy", limit: titles.count).allSatisfy { $0.topicBonus == 0 && $0.topic == nil })
+    }
+
     @Test func namesAreCapitalisedWordsInsideSentences() {
         #expect(NamedEntities.names(in: "Pay music school tuition for Jonas") == ["jonas"])
         #expect(NamedEntities.names(in: "Follow-ups from Jonas's parent-teacher conference") == ["jonas"])

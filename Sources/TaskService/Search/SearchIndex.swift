@@ -100,16 +100,19 @@ public struct SearchIndex: Sendable {
         public var keywordShare: Float
         /// Added by feedback (a name shared by the best matches; see `TaskSearch`).
         public var boost: Float = 0
-        /// What the match was ranked by: similarity + keywordWeight × keyword share + boost.
+        /// Added for a topic the query and the task share (see `TopicBridge`).
+        public var topicBonus: Float = 0
+        /// What the match was ranked by: similarity + keywordWeight × keyword share + boost + topic bonus.
         public var score: Float = 0
     }
 
     /// One query's scores against every row, before ranking: similarity + keywordWeight ×
-    /// keyword share, plus any boosts added afterwards.
+    /// keyword share, plus any boosts and topic bonuses added afterwards.
     public struct Scores: Sendable {
         let similarities: [Float]
         let keywordShares: [Int32: Float]
         var boosts: [Int32: Float] = [:]
+        var topicBonuses: [Int32: Float] = [:]
     }
 
     public func scores(_ query: [Float], stems: [String]) -> Scores {
@@ -125,24 +128,39 @@ public struct SearchIndex: Sendable {
 
     /// The `limit` best rows of `scores`, ties broken by id.
     public func top(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [Match] {
-        let sims = scores.similarities
-        func score(_ i: Int) -> Float {
-            let r = Int32(i)
-            return sims[i] + keywordWeight * (scores.keywordShares[r] ?? 0) + (scores.boosts[r] ?? 0)
+        best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone).map {
+            let r = Int32($0.index)
+            return Match(id: ids[$0.index], similarity: scores.similarities[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
+                         boost: scores.boosts[r] ?? 0, topicBonus: scores.topicBonuses[r] ?? 0, score: $0.score)
         }
+    }
+
+    /// The rows of the `limit` best tasks, best first.
+    func topRows(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [Int32] {
+        best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone).map { Int32($0.index) }
+    }
+
+    /// The search vectors of these rows, one after another.
+    func vectors(ofRows rows: [Int32]) -> [Float] {
+        rows.flatMap { matrix[(Int($0) * dimension)..<((Int($0) + 1) * dimension)] }
+    }
+
+    private func best(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [(index: Int, score: Float)] {
+        // The sparse terms are added into a copy of the similarities: one lookup per term, not
+        // three dictionary lookups per row.
+        var total = scores.similarities
+        for (r, share) in scores.keywordShares { total[Int(r)] += keywordWeight * share }
+        for (r, boost) in scores.boosts { total[Int(r)] += boost }
+        for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
         // One pass keeping the best `limit` in order (limit is small).
         var best: [(index: Int, score: Float)] = []
         for i in 0..<count where includeDone || !done[i] {
-            let s = score(i)
+            let s = total[i]
             if best.count == limit, let last = best.last, s < last.score || (s == last.score && ids[i] > ids[last.index]) { continue }
             let at = best.firstIndex { s > $0.score || (s == $0.score && ids[i] < ids[$0.index]) } ?? best.count
             best.insert((i, s), at: at)
             if best.count > limit { best.removeLast() }
         }
-        return best.map {
-            let r = Int32($0.index)
-            return Match(id: ids[$0.index], similarity: sims[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
-                         boost: scores.boosts[r] ?? 0, score: $0.score)
-        }
+        return best
     }
 }

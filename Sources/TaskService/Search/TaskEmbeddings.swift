@@ -180,4 +180,11 @@ public struct TaskEmbeddings: Sendable {
     func vector(of query: String) throws -> [Float] {
         try ResultCache(store: store).vectors(model: model, texts: [query], compute: embed)[0].vector
     }
+
+    /// The topics' vectors for this model (cached like any other text: embedded once per database).
+    public func topicBridge(_ topics: [SearchTopic] = SearchTopic.defaults) throws -> TopicBridge {
+        try TopicBridge(topics: topics) { texts in
+            try ResultCache(store: store).vectors(model: model, texts: texts, compute: embed).map(\.vector)
+        }
+    }
 }

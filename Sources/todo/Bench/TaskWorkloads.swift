@@ -7,7 +7,8 @@ import Tokenizers
 extension BenchCommand {
     /// 100,000 synthetic tasks with random unit vectors (search speed does not depend on the
     /// vectors' content); real query embeddings. Warm = index in memory (a long-running
-    /// process); cold = what each `todo search` process pays to load the index from SQLite.
+    /// process; the topic term included); cold = what each `todo search` process pays to load
+    /// the index from SQLite.
     func benchSearch(_ report: inout BenchReport, taskCount: Int = 100_000) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-search-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -36,12 +37,13 @@ extension BenchCommand {
         let staleness = try Timing.measure(iterations: 3, warmup: 0) { _ = try embeddings.refresh() }
         let cold = try Timing.measure(iterations: 3, warmup: 0) { _ = try embeddings.index() }
         let index = try embeddings.index()
+        let topics = try embeddings.topicBridge()
         let search = TaskSearch(embeddings: embeddings)
         let queries = (0..<60).map { "\(["paying", "doctor visit", "travel papers", "food shopping", "presentation"][$0 % 5]) \($0)" }
         var next = 0
         // Each query is new: its embedding is computed, not cached.
         let warm = try Timing.measure(iterations: 50, warmup: 2) {
-            _ = try search.search(queries[next % queries.count], in: index, limit: 10)
+            _ = try search.search(queries[next % queries.count], in: index, topics: topics, limit: 10)
             next += 1
         }
         report.add("search_100k_ms", warm.median, "search 100,000 tasks (warm index, median)", unit: "ms")
