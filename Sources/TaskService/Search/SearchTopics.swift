@@ -161,5 +161,24 @@ extension SearchTopic {
         SearchTopic(name: "volunteering and community", examples: [
             "Volunteer at the food bank", "Help at the school fair", "Donate blood", "Join the neighbourhood clean-up",
             "Collect signatures for the petition", "Coach the youth football team"]),
+        SearchTopic(name: "home appliances and household items", examples: [
+            "Replace the broken toaster", "Clean the washing machine filter", "Buy a new vacuum cleaner bag",
+            "Get the fridge repaired", "Order a replacement blender jug", "Buy new bed linen"]),
+        SearchTopic(name: "medication, supplements and pharmacy", examples: [
+            "Pick up the prescription at the pharmacy", "Take the allergy pills every morning", "Order more vitamin C",
+            "Refill the pill organiser", "Ask the pharmacist about side effects", "Start taking magnesium"]),
+        SearchTopic(name: "legal matters and contracts", examples: [
+            "Read the contract before signing", "Ask a lawyer about the will", "Send the signed agreement back",
+            "Check the warranty terms", "Cancel the contract in writing", "Get the document notarised"]),
+        SearchTopic(name: "personal admin and documents", examples: [
+            "Scan the important documents", "Update the password manager", "Renew the ID card",
+            "File the paperwork in folders", "Shred old bank statements", "Back up the photos to the cloud"]),
+        SearchTopic(name: "holidays and seasonal events", examples: [
+            "Buy the Christmas tree", "Plan the Easter egg hunt", "Book the New Year's Eve dinner",
+            "Carve pumpkins for Halloween", "Send the holiday cards", "Decorate the house for Christmas"]),
+        SearchTopic(name: "neighbours and community life", examples: [
+            "Water the neighbours' plants while they're away", "Go to the residents' meeting",
+            "Ask the neighbour to collect the parcel", "Sign up for the street party", "Bring the neighbours some cake",
+            "Report the broken street light"]),
     ]
 }

@@ -13,8 +13,8 @@ import Inference
 ///
 /// Then topics: the 300 best tasks so far gain topicWeight × how surely they and the query
 /// are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds a
-/// charity-shop drop-off, "doctor visits" a dermatologist appointment. (Dev set 0.76 → 0.80,
-/// and on two sets of our own written after the topics 0.78 → 0.85, 0.86 → 0.88; re-ranking
+/// charity-shop drop-off, "doctor visits" a dermatologist appointment. (Dev set 0.78 → 0.83,
+/// and on two sets of our own written after the topics 0.78 → 0.85, 0.86 → 0.90; re-ranking
 /// the best 300 keeps a query over 100,000 tasks fast, and is exact below 300 tasks.)
 ///
 /// Then feedback by names: when at least two of the three best tasks name the same person
