@@ -41,6 +41,8 @@ import Testing
         #expect(Set(after.map(\.task.title)) == mia)
         #expect(after.contains { $0.boost == plain.nameWeight && $0.score > $0.similarity + plain.keywordWeight * $0.keywordShare })
         #expect(after.allSatisfy { $0.boost == 0 ? $0.names.isEmpty : $0.names == ["mia"] })
+        // The names say who the query is about: no topic lifts other tasks of its kind.
+        #expect(try plain.search("my daughter", limit: titles.count).allSatisfy { $0.topicBonus == 0 })
         // No name shared among the best tasks: nothing is boosted.
         #expect(try plain.search("plumbing repairs", limit: 5).allSatisfy { $0.boost == 0 })
     }

@@ -11,17 +11,17 @@ import Inference
 /// share no word with the query; the keyword term lifts exact mentions (names,
 /// codes) that embeddings blur.
 ///
-/// Then topics: the 300 best tasks so far gain topicWeight × how surely they and the query
-/// are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds a
-/// charity-shop drop-off, "doctor visits" a dermatologist appointment. (Dev set 0.78 → 0.83,
-/// and on two sets of our own written after the topics 0.78 → 0.85, 0.86 → 0.90; re-ranking
-/// the best 300 keeps a query over 100,000 tasks fast, and is exact below 300 tasks.)
-///
 /// Then feedback by names: when at least two of the three best tasks name the same person
 /// or place (`NamedEntities`), every task naming it gains `nameWeight`. "my son" finds
 /// two of Jonas's tasks by meaning; his other tasks ("Order football boots for Jonas")
 /// share nothing with the query but the name. (Dev set: 0.76 → 0.78; it fires only when
 /// the best tasks agree on a name.)
+///
+/// Otherwise, topics: the 300 best tasks so far gain topicWeight × how surely they and the
+/// query are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds
+/// a charity-shop drop-off, "doctor visits" a dermatologist appointment. (Dev set 0.78 →
+/// 0.85, and on two sets of our own written after the topics 0.78 → 0.85, 0.86 → 0.90;
+/// re-ranking the best 300 keeps a query over 100,000 tasks fast, and is exact below 300.)
 public struct TaskSearch: Sendable {
     public let embeddings: TaskEmbeddings
     public var keywordWeight: Float = 0.15
@@ -63,15 +63,17 @@ public struct TaskSearch: Sendable {
                        includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
         var scores = index.scores(q, stems: Self.words(query))
-        // Names first, from the best tasks by meaning and words alone: a topic would lift
-        // tasks of the query's kind that do not name the person the best ones share.
+        // Names first, from the best tasks by meaning and words alone. When they fire, the
+        // query is about that person or place, and the topic term is left out: it would lift
+        // other tasks of the query's kind ("my son": relatives, other children) over the tasks
+        // that name him.
         let lead = index.top(scores, keywordWeight: keywordWeight, limit: Self.feedbackDepth, includeDone: includeDone)
         var tasks: [Int64: TodoTask] = [:]
         for m in lead { tasks[m.id] = try? embeddings.store.task(id: m.id) }
         let names = Self.sharedNames(lead.compactMap { tasks[$0.id] })
         for name in names { for row in index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
         var topicNames: [Int32: String] = [:]
-        if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
+        if names.isEmpty, let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
             let rows = index.topRows(scores, keywordWeight: keywordWeight, limit: Self.topicDepth, includeDone: includeDone)
             for (row, theirs) in zip(rows, topics.distributions(of: index.vectors(ofRows: rows), count: rows.count)) {
                 let shared = zip(mine, theirs).map { $0 * $1 }

@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
         the query's word stems that start a word of the task (case-insensitive): a query \
         needs no word in common with a task to find it. When two of the three best \
         tasks name the same person or place, every task naming it gains 0.15, so \
-        "my son" also brings the tasks that only say his name. Then the 300 best gain up \
+        "my son" also brings the tasks that only say his name. Otherwise the 300 best gain up \
         to 0.3 when they and the query are about the same life area (51 built-in \
         topics, each a name and a few example tasks), so "decluttering" finds "Drop old \
         books at the charity shop"; the output names the topic when it added 0.1 or \
