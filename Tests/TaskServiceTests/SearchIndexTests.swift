@@ -61,6 +61,10 @@ import Tokenizers
         #expect(withTopic.map(\.id) == [2, 1] && withTopic[0].topicBonus == 0.4 && withTopic[0].boost == 0.2)
         #expect(abs(withTopic[0].score - (0.9 + 0.2 + 0.4)) < 1e-6)
         #expect(index.topRows(scores, keywordWeight: 0.1, limit: 3, includeDone: true) == [1, 2, 0])
+        // Ranked among given rows only, scored the same way.
+        let among = index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: true, among: [2, 0])
+        #expect(among.map(\.id) == [3, 1] && abs(among[0].score - 1.3) < 1e-6 && among[1].score == 1)
+        #expect(index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: false, among: [2, 0]).map(\.id) == [1])
         #expect(index.vectors(ofRows: [2, 0]) == [0.8, 0, 1, 0])
     }
 

@@ -126,9 +126,9 @@ public struct SearchIndex: Sendable {
         top(scores(query, stems: stems), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
     }
 
-    /// The `limit` best rows of `scores`, ties broken by id.
-    public func top(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [Match] {
-        best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone).map {
+    /// The `limit` best rows of `scores` (of `rows` only, when given), ties broken by id.
+    public func top(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool, among rows: [Int32]? = nil) -> [Match] {
+        best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: rows).map {
             let r = Int32($0.index)
             return Match(id: ids[$0.index], similarity: scores.similarities[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
                          boost: scores.boosts[r] ?? 0, topicBonus: scores.topicBonuses[r] ?? 0, score: $0.score)
@@ -137,7 +137,7 @@ public struct SearchIndex: Sendable {
 
     /// The rows of the `limit` best tasks, best first.
     func topRows(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [Int32] {
-        best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone).map { Int32($0.index) }
+        best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: nil).map { Int32($0.index) }
     }
 
     /// The search vectors of these rows, one after another.
@@ -145,22 +145,31 @@ public struct SearchIndex: Sendable {
         rows.flatMap { matrix[(Int($0) * dimension)..<((Int($0) + 1) * dimension)] }
     }
 
-    private func best(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool) -> [(index: Int, score: Float)] {
-        // The sparse terms are added into a copy of the similarities: one lookup per term, not
-        // three dictionary lookups per row.
-        var total = scores.similarities
-        for (r, share) in scores.keywordShares { total[Int(r)] += keywordWeight * share }
-        for (r, boost) in scores.boosts { total[Int(r)] += boost }
-        for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
+    private func best(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool, among rows: [Int32]?) -> [(index: Int, score: Float)] {
         // One pass keeping the best `limit` in order (limit is small).
         var best: [(index: Int, score: Float)] = []
-        for i in 0..<count where includeDone || !done[i] {
-            let s = total[i]
-            if best.count == limit, let last = best.last, s < last.score || (s == last.score && ids[i] > ids[last.index]) { continue }
+        func consider(_ i: Int, _ s: Float) {
+            guard includeDone || !done[i] else { return }
+            if best.count == limit, let last = best.last, s < last.score || (s == last.score && ids[i] > ids[last.index]) { return }
             let at = best.firstIndex { s > $0.score || (s == $0.score && ids[i] < ids[$0.index]) } ?? best.count
             best.insert((i, s), at: at)
             if best.count > limit { best.removeLast() }
         }
+        if let rows {
+            for r in rows {
+                let i = Int(r)
+                consider(i, scores.similarities[i] + keywordWeight * (scores.keywordShares[r] ?? 0) + (scores.boosts[r] ?? 0)
+                         + (scores.topicBonuses[r] ?? 0))
+            }
+            return best
+        }
+        // Every row: the sparse terms are added into a copy of the similarities, one lookup
+        // per term rather than three dictionary lookups per row.
+        var total = scores.similarities
+        for (r, share) in scores.keywordShares { total[Int(r)] += keywordWeight * share }
+        for (r, boost) in scores.boosts { total[Int(r)] += boost }
+        for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
+        for i in 0..<count { consider(i, total[i]) }
         return best
     }
 }

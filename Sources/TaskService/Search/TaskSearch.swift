@@ -63,26 +63,32 @@ public struct TaskSearch: Sendable {
                        includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
         var scores = index.scores(q, stems: Self.words(query))
-        // Names first, from the best tasks by meaning and words alone. When they fire, the
-        // query is about that person or place, and the topic term is left out: it would lift
-        // other tasks of the query's kind ("my son": relatives, other children) over the tasks
-        // that name him.
-        let lead = index.top(scores, keywordWeight: keywordWeight, limit: Self.feedbackDepth, includeDone: includeDone)
+        // One pass over every task: the best by meaning and words, deep enough for the topics.
+        let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)
+        // Names first, from the best three. When they fire, the query is about that person or
+        // place, and the topic term is left out: it would lift other tasks of the query's kind
+        // ("my son": relatives, other children) over the tasks that name him.
         var tasks: [Int64: TodoTask] = [:]
-        for m in lead { tasks[m.id] = try? embeddings.store.task(id: m.id) }
-        let names = Self.sharedNames(lead.compactMap { tasks[$0.id] })
-        for name in names { for row in index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
+        for r in shortlist.prefix(Self.feedbackDepth) { tasks[index.ids[Int(r)]] = try? embeddings.store.task(id: index.ids[Int(r)]) }
+        let names = Self.sharedNames(Array(tasks.values))
         var topicNames: [Int32: String] = [:]
-        if names.isEmpty, let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
-            let rows = index.topRows(scores, keywordWeight: keywordWeight, limit: Self.topicDepth, includeDone: includeDone)
-            for (row, theirs) in zip(rows, topics.distributions(of: index.vectors(ofRows: rows), count: rows.count)) {
-                let shared = zip(mine, theirs).map { $0 * $1 }
-                guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
-                scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
-                if scores.topicBonuses[row]! >= 0.1 { topicNames[row] = topics.names[best] }
+        let matches: [SearchIndex.Match]
+        if !names.isEmpty {
+            for name in names { for row in index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
+            matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
+        } else {
+            if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
+                let rows = Array(shortlist.prefix(Self.topicDepth))
+                for (row, theirs) in zip(rows, topics.distributions(of: index.vectors(ofRows: rows), count: rows.count)) {
+                    let shared = zip(mine, theirs).map { $0 * $1 }
+                    guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
+                    scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
+                    if scores.topicBonuses[row]! >= 0.1 { topicNames[row] = topics.names[best] }
+                }
             }
+            // Bonuses only raise the shortlist, which already held the best of the rest: the result is among it.
+            matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: shortlist)
         }
-        let matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
         let rowOfID = Dictionary(uniqueKeysWithValues: topicNames.keys.map { (index.ids[Int($0)], $0) })
         return matches.compactMap { m in
             guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }

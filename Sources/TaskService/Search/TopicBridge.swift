@@ -20,7 +20,6 @@ public struct TopicBridge: Sendable {
     let exampleVectors: [Float]
     let ranges: [Range<Int>]
 
-    static let neighbours = 2
     static let temperature: Float = 0.025
     /// A query whose best affinity is below this is about none of the topics ("xyzzy",
     /// "quantum chromodynamics", a bare name score 0.14–0.29; topic-like queries of our sets
@@ -62,15 +61,21 @@ public struct TopicBridge: Sendable {
         return (0..<count).map { r in
             let row = vectors[(r * dimension)..<((r + 1) * dimension)]
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            let mine = Array(cosines[(r * examples)..<((r + 1) * examples)]).map { norm > 0 ? $0 / norm : 0 }
-            return Self.softmax((0..<names.count).map { affinity(mine, topic: $0) })
+            // Products of an unnormalized vector: dividing the affinity by its norm makes them cosines.
+            return Self.softmax((0..<names.count).map { norm > 0 ? affinity(cosines, topic: $0, offset: r * examples) / norm : 0 })
         }
     }
 
-    /// Mean of the `neighbours` highest cosines with the topic's examples.
-    private func affinity(_ cosines: [Float], topic: Int) -> Float {
-        let best = cosines[ranges[topic]].sorted(by: >).prefix(Self.neighbours)
-        return best.isEmpty ? 0 : best.reduce(0, +) / Float(best.count)
+    /// Mean of the two highest cosines with the topic's examples (`cosines` from `offset` on).
+    private func affinity(_ cosines: [Float], topic: Int, offset: Int = 0) -> Float {
+        let range = ranges[topic]
+        guard !range.isEmpty else { return 0 }
+        var first = -Float.infinity, second = -Float.infinity
+        for i in range {
+            let c = cosines[offset + i]
+            if c > first { second = first; first = c } else if c > second { second = c }
+        }
+        return range.count == 1 ? first : (first + second) / 2
     }
 
     static func softmax(_ a: [Float]) -> [Float] {
