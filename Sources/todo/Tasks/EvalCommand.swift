@@ -49,7 +49,8 @@ struct EvalCommand: ParsableCommand {
         if json {
             print(try JSONOutput.line(report))
         } else {
-            func pct(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
+            // Three decimals: a recall of 0.846 must not read as 0.85.
+            func pct(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
             print("tasks \(report.tasks), queries \(report.queries), \(String(format: "%.1f", report.seconds)) s")
             print("category accuracy   \(pct(report.category_accuracy))")
             print("priority accuracy   \(pct(report.priority_accuracy))")
