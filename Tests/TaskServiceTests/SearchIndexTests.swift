@@ -30,6 +30,9 @@ import Tokenizers
             expected.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
             expected = Array(expected.prefix(7))
             #expect(got.map(\.id) == expected.map(\.id))
+            // A limit beyond the ordered list's: sorted instead, the same order.
+            let many = index.top(q, stems: stems, keywordWeight: 0.5, limit: SearchIndex.insertionLimit + 1, includeDone: includeDone)
+            #expect(Array(many.prefix(7)).map(\.id) == expected.map(\.id) && many.count == SearchIndex.insertionLimit + 1)
             for (g, e) in zip(got, expected) { #expect(abs(g.similarity + 0.5 * g.keywordShare - e.score) < 1e-4 && abs(g.score - e.score) < 1e-4) }
         }
     }

@@ -169,7 +169,15 @@ public struct SearchIndex: Sendable {
         for (r, share) in scores.keywordShares { total[Int(r)] += keywordWeight * share }
         for (r, boost) in scores.boosts { total[Int(r)] += boost }
         for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
+        if limit > Self.insertionLimit {
+            // `--limit 50000`: keeping an ordered list would shift it on every insertion; sort once.
+            let all = (0..<count).filter { includeDone || !done[$0] }.map { (index: $0, score: total[$0]) }
+            return Array(all.sorted { $0.score != $1.score ? $0.score > $1.score : ids[$0.index] < ids[$1.index] }.prefix(limit))
+        }
         for i in 0..<count { consider(i, total[i]) }
         return best
     }
+
+    /// Up to this many results are kept in an ordered list during the one pass; more are sorted.
+    static let insertionLimit = 1_000
 }
