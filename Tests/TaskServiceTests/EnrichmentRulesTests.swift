@@ -59,6 +59,19 @@ import Testing
         #expect(cue("Camping trip", String(repeating: "packing list and route notes. ", count: 20) + "emergency contact: Ravi") == nil)
     }
 
+    /// Lead time is also read in clauses cut at commas; urgency only in whole clauses.
+    @Test func leadTimeIsFoundInAsidesUrgencyIsNot() {
+        let bank: [[Float]] = [[1, 0]]
+        func signals(pieces: [[Float]]) -> PrioritySignals {
+            Prioritizer.signals(title: "x", description: "", clauseVectors: [[0, 1]], pieceVectors: pieces, titleVector: [0, 1],
+                                urgent: bank, lead: bank, minor: bank, consequential: bank)
+        }
+        #expect(signals(pieces: []).leadTime == 0)
+        #expect(signals(pieces: [[1, 0]]).leadTime == 1 && signals(pieces: [[1, 0]]).urgencyMeaning == 0)
+        #expect(TextFeatures.clauses("Receipts: $420 left, use it or lose it") == ["Receipts", "$420 left, use it or lose it"])
+        #expect(TextFeatures.clauses("Receipts: $420 left, use it or lose it", separators: ".!?;\n—–:,") == ["Receipts", "$420 left", "use it or lose it"])
+    }
+
     @Test func coefficientsComeFromTheSettingsFile() throws {
         let s = try EnrichmentSettings.overriding(with: Data(#"{"priority": {"dueWithinWeek": 2.0}, "tags": {"count": 3}}"#.utf8))
         #expect(s.priority.dueWithinWeek == 2.0)

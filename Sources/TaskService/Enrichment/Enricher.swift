@@ -20,8 +20,9 @@ public final class Enricher: Sendable {
     /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not;
     /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score;
     /// 8: no tag of one word said twice, clauses of at most 40 words; 9: the title's first word
-    /// counts double as a category cue, cues match singular forms, more work cues.)
-    public static let currentRules = 9
+    /// counts double as a category cue, cues match singular forms, more work cues; 10: lead time
+    /// also in clauses cut at commas.)
+    public static let currentRules = 10
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress)

@@ -130,19 +130,22 @@ public struct Prioritizer: Sendable {
                                      "Present the results to the board", "Renew the expired driving licence", "Collect the keys for the new flat",
                                      "Ship the order the customer paid for", "Call mum on her birthday"]
 
-    /// The text-only part: cue words here, meaning from vectors the caller computed.
-    static func signals(title: String, description: String, clauseVectors: [[Float]], titleVector: [Float],
+    /// The text-only part: cue words here, meaning from vectors the caller computed. Lead time
+    /// is also looked for in `pieceVectors` (clauses cut at commas too): it is often an aside,
+    /// and a long clause dilutes it. Urgency is not: "so do it before the 1st" alone reads as
+    /// "do it immediately".
+    static func signals(title: String, description: String, clauseVectors: [[Float]], pieceVectors: [[Float]] = [], titleVector: [Float],
                         urgent: [[Float]], lead: [[Float]], minor: [[Float]], consequential: [[Float]]) -> PrioritySignals {
         let head = title + " " + String(description.prefix(cueWindow))
         let cue = firstMatch(urgencyPatterns, in: head)
         let low = firstMatch(lowPatterns, in: head)
-        func best(_ bank: [[Float]]) -> Double { clauseVectors.map { v in bank.map { Double(dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
+        func best(_ bank: [[Float]], in vectors: [[Float]]) -> Double { vectors.map { v in bank.map { Double(dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
         func meanTop(_ bank: [[Float]], _ k: Int) -> Double {
             let s = bank.map { Double(dot(titleVector, $0)) }.sorted(by: >).prefix(k)
             return s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)
         }
-        return PrioritySignals(urgencyCue: cue, urgencyMeaning: best(urgent), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
-                               leadTime: best(lead), lowCue: low)
+        return PrioritySignals(urgencyCue: cue, urgencyMeaning: best(urgent, in: clauseVectors), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
+                               leadTime: best(lead, in: clauseVectors + pieceVectors), lowCue: low)
     }
 
     public func explain(signals s: PrioritySignals, due: Date?, created: Date, now: Date = Date()) -> PriorityExplanation {

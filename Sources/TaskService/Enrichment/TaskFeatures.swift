@@ -11,6 +11,9 @@ struct TaskFeatures {
     var full: SentenceEmbedder.Embedding
     var titleVector: [Float]
     var clauses: [[Float]]
+    /// Pieces of clauses cut at commas too, where there are any: lead time often comes as an
+    /// aside ("$420 left, use it or lose it by Dec 31").
+    var clausePieces: [[Float]]
     var candidates: [Tagger.Candidate]
     var candidateVectors: [[Float]]
 
@@ -19,31 +22,37 @@ struct TaskFeatures {
 
     static func compute(_ tasks: [TodoTask], context: Enricher.Context) throws -> [TaskFeatures] {
         var texts: [String] = []
-        var layout: [(full: Int, title: Int, clauses: Range<Int>, candidates: Range<Int>, cands: [Tagger.Candidate])] = []
+        var layout: [(full: Int, title: Int, clauses: Range<Int>, pieces: Range<Int>, candidates: Range<Int>, cands: [Tagger.Candidate])] = []
         for t in tasks {
             let full = texts.count
             texts.append(TaskEmbeddings.text(of: t))
             let title = texts.count
             texts.append(t.title)
-            let clauseTexts = TextFeatures.clauses(t.title + "\n" + t.description)
+            let text = t.title + "\n" + t.description
+            let clauseTexts = TextFeatures.clauses(text)
             let c0 = texts.count
             texts += clauseTexts
+            // Only pieces no clause already is: a text without commas adds nothing to embed.
+            let pieceTexts = TextFeatures.clauses(text, separators: ".!?;\n—–:,").filter { !clauseTexts.contains($0) }
+            let p0 = texts.count
+            texts += pieceTexts
             let cands = Tagger.candidates(title: t.title, description: t.description)
             let k0 = texts.count
             texts += cands.map(\.phrase)
-            layout.append((full, title, c0..<(c0 + clauseTexts.count), k0..<(k0 + cands.count), cands))
+            layout.append((full, title, c0..<(c0 + clauseTexts.count), p0..<(p0 + pieceTexts.count), k0..<(k0 + cands.count), cands))
         }
         let e = try context.enricher.vectors(texts, model: context.model)
         return zip(tasks, layout).map { t, l in
             TaskFeatures(text: texts[l.full], title: t.title, description: t.description, full: e[l.full], titleVector: e[l.title].vector,
-                         clauses: e[l.clauses].map(\.vector), candidates: l.cands, candidateVectors: e[l.candidates].map(\.vector))
+                         clauses: e[l.clauses].map(\.vector), clausePieces: e[l.pieces].map(\.vector),
+                         candidates: l.cands, candidateVectors: e[l.candidates].map(\.vector))
         }
     }
 
     func prioritySignals(_ context: Enricher.Context) -> PrioritySignals {
         Prioritizer.signals(title: title, description: description, clauseVectors: clauses.isEmpty ? [titleVector] : clauses,
-                            titleVector: titleVector, urgent: context.urgent, lead: context.lead, minor: context.minor,
-                            consequential: context.consequential)
+                            pieceVectors: clausePieces, titleVector: titleVector, urgent: context.urgent, lead: context.lead,
+                            minor: context.minor, consequential: context.consequential)
     }
 
     /// Whether the text has a word to go on; without one ("🎉🎉", "???") the task gets no

@@ -50,7 +50,7 @@ enum TextFeatures {
     /// without punctuation) is cut into pieces of that many: these signals compare phrases,
     /// and one clause of a megabyte was embedded whole, window after window. The whole text
     /// is still embedded, for the category and search.
-    static func clauses(_ text: String, limit: Int = 12, maxWords: Int = 40) -> [String] {
+    static func clauses(_ text: String, limit: Int = 12, maxWords: Int = 40, separators: String = ".!?;\n—–:") -> [String] {
         var parts: [String] = []
         var current = ""
         var words = 0, inWord = false
@@ -62,7 +62,7 @@ enum TextFeatures {
             inWord = false
         }
         for ch in text where parts.count < limit {
-            if ".!?;\n—–:".contains(ch) {
+            if separators.contains(ch) {
                 flush()
             } else if ch.isWhitespace {
                 if inWord { words += 1; inWord = false }
