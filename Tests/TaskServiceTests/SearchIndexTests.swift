@@ -86,6 +86,10 @@ import Tokenizers
         #expect(abs(tasks[1][0] - 0.5) < 1e-5 && abs(tasks[1][1] - 0.5) < 1e-5)
         #expect(bridge.distributions(of: [1, 0], count: 1) == [[]])  // a vector of the wrong length: no distribution
         #expect(TopicBridge.softmax([]).isEmpty)
+        // A topic without examples is scored by its name alone, and never crashes the product.
+        let bare = try TopicBridge(topics: [SearchTopic(name: "tidy", examples: [])]) { texts in texts.map { vectors[$0]! } }
+        #expect(bare.distribution(ofQuery: [1, 0, 0]) == [1])
+        #expect(bare.distributions(of: [1, 0, 0], count: 1) == [[1]])
     }
 
     /// The byte-level path for ASCII text cuts exactly the words the Character-level one does.

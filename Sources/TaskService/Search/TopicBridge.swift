@@ -88,6 +88,7 @@ public struct TopicBridge: Sendable {
     /// `rows × count` dot products of `a` (rows × dimension) with `b` (count × dimension).
     private static func products(_ a: [Float], _ b: [Float], rows: Int, count: Int, dimension: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows * count)
+        guard rows > 0, count > 0, dimension > 0 else { return out }  // empty operands have no base address
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { o in
