@@ -181,10 +181,9 @@ public struct TaskEmbeddings: Sendable {
         try ResultCache(store: store).vectors(model: model, texts: [query], compute: embed)[0].vector
     }
 
-    /// The topics' vectors for this model (cached like any other text: embedded once per database).
+    /// The topics' vectors for this model: embedded once per database, then read back as one
+    /// cache entry (each `todo search` process needs all of them).
     public func topicBridge(_ topics: [SearchTopic] = SearchTopic.defaults) throws -> TopicBridge {
-        try TopicBridge(topics: topics) { texts in
-            try ResultCache(store: store).vectors(model: model, texts: texts, compute: embed).map(\.vector)
-        }
+        try TopicBridge(topics: topics) { texts in try ResultCache(store: store).vectorSet(model: model, texts: texts, compute: embed) }
     }
 }
