@@ -71,7 +71,7 @@ public struct TaskSearch: Sendable {
         var tasks: [Int64: TodoTask] = [:]
         for r in shortlist.prefix(Self.feedbackDepth) { tasks[index.ids[Int(r)]] = try? embeddings.store.task(id: index.ids[Int(r)]) }
         let names = Self.sharedNames(Array(tasks.values))
-        var topicNames: [Int32: String] = [:]
+        var topicNames: [Int64: String] = [:]  // by task id
         let matches: [SearchIndex.Match]
         if !names.isEmpty {
             for name in names { for row in index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
@@ -83,18 +83,17 @@ public struct TaskSearch: Sendable {
                     let shared = zip(mine, theirs).map { $0 * $1 }
                     guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
                     scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
-                    if scores.topicBonuses[row]! >= 0.1 { topicNames[row] = topics.names[best] }
+                    if scores.topicBonuses[row]! >= 0.1 { topicNames[index.ids[Int(row)]] = topics.names[best] }
                 }
             }
             // Bonuses only raise the shortlist, which already held the best of the rest: the result is among it.
             matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: shortlist)
         }
-        let rowOfID = Dictionary(uniqueKeysWithValues: topicNames.keys.map { (index.ids[Int($0)], $0) })
         return matches.compactMap { m in
             guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }
             let mentioned = m.boost > 0 ? NamedEntities.names(of: task).intersection(names).sorted() : []
             return Hit(task: task, score: m.score, similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost,
-                       names: mentioned, topicBonus: m.topicBonus, topic: rowOfID[m.id].flatMap { topicNames[$0] })
+                       names: mentioned, topicBonus: m.topicBonus, topic: topicNames[m.id])
         }
     }
 
