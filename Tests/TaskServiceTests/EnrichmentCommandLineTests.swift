@@ -210,6 +210,8 @@ import Testing
             #expect((last[key] as? Double ?? 0) >= 0.7, "\(key): \(last[key] ?? "missing")")
         }
         #expect(last["tasks"] as? Int == 10 && last["queries"] as? Int == 3)
+        let precision = last["tag_precision"] as? Double ?? -1
+        #expect(precision > 0 && precision <= 1, "tag_precision: \(last["tag_precision"] ?? "missing")")
         // The user's own database is not touched.
         #expect((try JSONSerialization.jsonObject(with: Data(try todo(["list", "--json"]).out.utf8)) as! [Any]).isEmpty)
         let missing = try todo(["eval", "/nonexistent.jsonl"])

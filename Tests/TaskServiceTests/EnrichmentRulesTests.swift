@@ -82,6 +82,31 @@ import Testing
         #expect(Prioritizer(coefficients: s.priority).explain(signals: calm, due: now.addingTimeInterval(5 * 86_400), created: now, now: now).priority == .high)
     }
 
+    @Test func searchTopicsComeFromTheSettingsFileOutsideTheDigest() throws {
+        let added = try EnrichmentSettings.overriding(with: Data(#"{"search": {"addedTopics": [{"name": "lab work", "examples": ["Run PCR"]}]}}"#.utf8))
+        #expect(added.search.allTopics == SearchTopic.defaults + [SearchTopic(name: "lab work", examples: ["Run PCR"])])
+        #expect(added.search.topicWeight == SearchSettings().topicWeight)
+        // Topics shape no enrichment answer: the cached categories, priorities and tags stay valid.
+        #expect(added.digest == EnrichmentSettings().digest)
+        let replaced = try EnrichmentSettings.overriding(with: Data(#"{"search": {"topics": [{"name": "lab work", "examples": ["Run PCR"]}], "topicWeight": 0.5}}"#.utf8))
+        #expect(replaced.search.allTopics.map(\.name) == ["lab work"] && replaced.search.topicWeight == 0.5)
+        for (json, named) in [(#"{"search": {"topicWeight": -1}}"#, "topicWeight"),
+                              (#"{"search": {"addedTopics": [{"name": "Garden and plants", "examples": ["Weed"]}]}}"#, "appears twice"),
+                              (#"{"search": {"addedTopics": [{"name": " ", "examples": ["Weed"]}]}}"#, "empty name"),
+                              (#"{"search": {"addedTopics": [{"name": "lab", "examples": []}]}}"#, "needs at least one example"),
+                              (#"{"search": {"topicWeight": "high"}}"#, "search.topicWeight must be a number"),
+                              (#"{"search": {"addedTopics": [{"name": "lab", "examples": [""]}]}}"#, "empty example"),
+                              (#"{"search": {"addedTopics": [{"name": "lab"}]}}"#, "search.addedTopics[0].examples is missing"),
+                              (#"{"search": {"addedTopics": [{"name": 3, "examples": []}]}}"#, "search.addedTopics[0].name must be a string")] {
+            do {
+                _ = try EnrichmentSettings.overriding(with: Data(json.utf8))
+                Issue.record("accepted \(json)")
+            } catch {
+                #expect("\(error)".contains(named), "\(json): \(error)")
+            }
+        }
+    }
+
     @Test func badSettingsAreNamed() throws {
         #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"priorty": {}}"#.utf8)) }
         do {
@@ -91,6 +116,12 @@ import Testing
             #expect(e.description.contains("priority.overdu"))
         }
         #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"categories": []}"#.utf8)) }
+        // A category may leave out its cues; its name may not be left out.
+        let noCues = try EnrichmentSettings.overriding(with: Data(#"{"categories": [{"name": "Lab", "description": "bench work", "examples": ["Run PCR"]}]}"#.utf8))
+        #expect(noCues.categories == [CategoryDefinition(name: "Lab", description: "bench work", examples: ["Run PCR"])])
+        #expect(throws: SettingsError.invalid("categories[0].name is missing")) {
+            try EnrichmentSettings.overriding(with: Data(#"{"categories": [{"description": "bench work", "examples": ["Run PCR"]}]}"#.utf8))
+        }
         #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"zeroShotTemplate": "no placeholder"}"#.utf8)) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString).json")
         try Data("{not json".utf8).write(to: file)
@@ -172,6 +203,12 @@ import Testing
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: lexiconOnly, vectors: Array(vectors.prefix(2)), knownTags: [], removed: []).map(\.tag) == ["passport"])
         let withText: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("passport", 1, 1, true), ("refund", 0, 1, false), ("office", 0, 1, true)]
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: withText, vectors: vectors, knownTags: [], removed: []).map(\.tag) == ["passport", "office"])
+    }
+
+    @Test func evaluationCountsMatchingTagsOnce() {
+        // Case and plural do not matter; one tag matching twice counts once.
+        #expect(Evaluation.matchingTags(["Hiking Boots", "hiking boot", "trip", "gear"], expected: ["hiking boots", "Trips", "scotland"]) == 2)
+        #expect(Evaluation.matchingTags(["gear"], expected: ["hiking"]) == 0)
     }
 
     @Test func textFeatures() {

@@ -70,6 +70,31 @@ import Testing
         #expect(try search.search("xyzzy", limit: titles.count).allSatisfy { $0.topicBonus == 0 && $0.topic == nil })
     }
 
+    @Test func topicsOfTheUsersOwnDomainComeFromTheSettings() throws {
+        let titles = ["Order pipette tips and falcon tubes", "Run the western blot on the mouse samples", "Pay the water bill",
+                      "Buy milk and eggs", "Call the plumber", "Book a haircut", "Renew car insurance", "Plan the team offsite"]
+        let (store, builtIn) = try setUp(titles)
+        var settings = SearchSettings()
+        settings.addedTopics = [SearchTopic(name: "lab work and experiments", examples: [
+            "Run PCR on the new samples", "Prepare buffer solutions", "Calibrate the pipettes", "Split the cell cultures",
+            "Image the slides", "Restock lab consumables"])]
+        let mine = TaskSearch(embeddings: builtIn.embeddings, settings: settings)
+        // No built-in topic is about lab work: the pipette order stays behind the groceries.
+        let before = try builtIn.search("experiments", limit: titles.count)
+        #expect(before.first { $0.task.title == titles[0] }!.score < before.first { $0.task.title == "Buy milk and eggs" }!.score)
+        let after = try mine.search("experiments", limit: 2)
+        #expect(Set(after.map(\.task.title)) == Set(titles.prefix(2)) && after.allSatisfy { $0.topic == "lab work and experiments" },
+                "\(after.map(\.task.title))")
+        // No topics at all, or weight 0: no topic term.
+        settings.topics = []
+        settings.addedTopics = []
+        #expect(try TaskSearch(embeddings: builtIn.embeddings, settings: settings).search("experiments", limit: titles.count).allSatisfy { $0.topicBonus == 0 })
+        var off = SearchSettings()
+        off.topicWeight = 0
+        #expect(try TaskSearch(embeddings: builtIn.embeddings, settings: off).search("decluttering", limit: titles.count).allSatisfy { $0.topicBonus == 0 })
+        _ = store
+    }
+
     @Test func namesAreCapitalisedWordsInsideSentences() {
         #expect(NamedEntities.names(in: "Pay music school tuition for Jonas") == ["jonas"])
         #expect(NamedEntities.names(in: "Follow-ups from Jonas's parent-teacher conference") == ["jonas"])

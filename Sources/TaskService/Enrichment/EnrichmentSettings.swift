@@ -17,9 +17,16 @@ public struct CategoryDefinition: Codable, Sendable, Equatable {
         self.examples = examples
         self.cues = cues
     }
+
+    /// A category of the settings file may leave out its cues (none).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), description: try c.decode(String.self, forKey: .description),
+                  examples: try c.decode([String].self, forKey: .examples), cues: try c.decodeIfPresent([String].self, forKey: .cues) ?? [])
+    }
 }
 
-/// Everything that shapes enrichment, with documented defaults. Loaded from a JSON
+/// Everything that shapes enrichment (and search's topics), with documented defaults. Loaded from a JSON
 /// file (`config.json` in the XDG config directory, or `SMART_TODO_CONFIG`); any
 /// field left out keeps its default. Its digest is part of every cache key, so a
 /// changed setting never returns an old answer.
@@ -42,6 +49,8 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public var zeroShotMaxWindows: Int = 8
     public var priority: PriorityCoefficients = PriorityCoefficients()
     public var tags: TagSettings = TagSettings()
+    /// Search's topics; in the same file, outside the digest (see `SearchSettings`).
+    public var search: SearchSettings = SearchSettings()
 
     public init() {}
 
@@ -60,13 +69,17 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
         guard zeroShotTemplate.contains("{}") else { throw SettingsError.invalid("zeroShotTemplate must contain {}") }
         guard zeroShotMaxWindows >= 0 else { throw SettingsError.invalid("zeroShotMaxWindows must be 0 (no limit) or more") }
         guard (1...8).contains(tags.count) else { throw SettingsError.invalid("tags.count must be 1 to 8") }
+        try search.validate()
     }
 
-    /// sha256 of the settings as canonical JSON: the "parameters" part of cache keys.
+    /// sha256 of the enrichment settings as canonical JSON: the "parameters" part of cache
+    /// keys. The search section is left at its defaults: it changes no enrichment answer.
     public var digest: String {
+        var enrichment = self
+        enrichment.search = SearchSettings()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return SHA256.hex(String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self))
+        return SHA256.hex(String(decoding: (try? encoder.encode(enrichment)) ?? Data(), as: UTF8.self))
     }
 
     /// The settings file: `SMART_TODO_CONFIG`, else `$XDG_CONFIG_HOME/smart-todo/config.json`, else `~/.config/smart-todo/config.json`.
@@ -95,9 +108,31 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
         let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(EnrichmentSettings()))
         let user = try JSONSerialization.jsonObject(with: json)
         let merged = try merge(user, into: defaults, path: "")
-        let settings = try JSONDecoder().decode(EnrichmentSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+        let settings: EnrichmentSettings
+        do {
+            settings = try JSONDecoder().decode(EnrichmentSettings.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch let error as DecodingError {
+            throw SettingsError.invalid(describe(error))
+        }
         try settings.validate()
         return settings
+    }
+
+    /// A decoding error in the file's own terms: "search.addedTopics[0].name is missing".
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce("") { out, key in key.intValue.map { out + "[\($0)]" } ?? (out.isEmpty ? key.stringValue : out + "." + key.stringValue) }
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
+        case .typeMismatch(let type, let context):
+            let kind = type == String.self ? "a string" : [Double.self, Float.self, Int.self].contains(where: { $0 == type }) ? "a number"
+                : type == Bool.self ? "true or false" : "a \(type)"
+            return "\(path(context.codingPath)) must be \(kind)"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)) must not be null"
+        case .dataCorrupted(let context): return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     private static func merge(_ user: Any, into base: Any, path: String) throws -> Any {

@@ -25,6 +25,9 @@ public struct Evaluation: Sendable {
         public var category_accuracy: Double?
         public var priority_accuracy: Double?
         public var tag_overlap: Double?
+        /// Share of our tags that are among the expected ones: overlap rewards one good tag in
+        /// four, this counts the other three (a good tag the labels lack counts as wrong).
+        public var tag_precision: Double?
         public var search_recall_at_5: Double?
         public var seconds: Double
     }
@@ -61,7 +64,7 @@ public struct Evaluation: Sendable {
         let enriched = try enricher.enrich(ids: tasks.map { idOf[$0.id]! }, now: now) { progress?("enriching", $0, $1) }
         let byID = Dictionary(uniqueKeysWithValues: enriched.map { ($0.id!, $0) })
         var misses: [Miss] = []
-        var category = (right: 0, total: 0), priority = (right: 0, total: 0), tags = (right: 0, total: 0)
+        var category = (right: 0, total: 0), priority = (right: 0, total: 0), tags = (right: 0, total: 0), ourTags = (right: 0, total: 0)
         for t in tasks {
             guard let got = byID[idOf[t.id]!] else { continue }
             if let expected = t.category {
@@ -78,15 +81,17 @@ public struct Evaluation: Sendable {
             }
             if let expected = t.tags, !expected.isEmpty {
                 tags.total += 1
-                let ours = Set(got.tags.map(TextFeatures.tagKey))
-                if expected.contains(where: { ours.contains(TextFeatures.tagKey($0)) }) { tags.right += 1 } else {
+                let matched = Self.matchingTags(got.tags, expected: expected)
+                ourTags.total += Set(got.tags.map(TextFeatures.tagKey)).count
+                ourTags.right += matched
+                if matched > 0 { tags.right += 1 } else {
                     misses.append(Miss(id: t.id, field: "tags", expected: expected.joined(separator: ", "), got: got.tags.joined(separator: ", "), title: t.title))
                 }
             }
         }
         var recall: Double?
         if !queries.isEmpty {
-            let search = TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()))
+            let search = TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()), settings: settings.search)
             let dataID = Dictionary(uniqueKeysWithValues: idOf.map { ($1, $0) })
             var sum = 0.0
             for (i, q) in queries.enumerated() {
@@ -104,7 +109,12 @@ public struct Evaluation: Sendable {
         }
         func share(_ x: (right: Int, total: Int)) -> Double? { x.total == 0 ? nil : Double(x.right) / Double(x.total) }
         let report = Report(tasks: tasks.count, queries: queries.count, category_accuracy: share(category), priority_accuracy: share(priority),
-                            tag_overlap: share(tags), search_recall_at_5: recall, seconds: Date().timeIntervalSince(started))
+                            tag_overlap: share(tags), tag_precision: share(ourTags), search_recall_at_5: recall, seconds: Date().timeIntervalSince(started))
         return (report, misses)
+    }
+
+    /// How many of our (distinct) tags are expected, compared lowercased and singular.
+    static func matchingTags(_ ours: [String], expected: [String]) -> Int {
+        Set(ours.map(TextFeatures.tagKey)).intersection(expected.map(TextFeatures.tagKey)).count
     }
 }

@@ -6,7 +6,7 @@
 ///
 /// Our own, written as a map of everyday life, work and study; none is taken from an
 /// evaluation set (examples close to one were replaced, see README "Quality").
-public struct SearchTopic: Sendable, Equatable {
+public struct SearchTopic: Codable, Sendable, Equatable {
     public var name: String
     public var examples: [String]
 

@@ -27,12 +27,18 @@ public struct TaskSearch: Sendable {
     public var keywordWeight: Float = 0.15
     public var nameWeight: Float = 0.15
     public var topicWeight: Float = 0.3
+    /// The life areas the topic term bridges through (the settings file's `search` section).
+    public var topics: [SearchTopic] = SearchTopic.defaults
     /// How many of the best tasks feedback looks at, and how many must share a name.
     static let feedbackDepth = 3, feedbackAgreement = 2
     /// How many of the best tasks by meaning and words the topic term re-ranks.
     static let topicDepth = 300
 
-    public init(embeddings: TaskEmbeddings) { self.embeddings = embeddings }
+    public init(embeddings: TaskEmbeddings, settings: SearchSettings = SearchSettings()) {
+        self.embeddings = embeddings
+        topicWeight = settings.topicWeight
+        topics = settings.allTopics
+    }
 
     public struct Hit: Sendable, Equatable {
         public var task: TodoTask
@@ -53,7 +59,7 @@ public struct TaskSearch: Sendable {
     public func search(_ query: String, limit: Int = 10, includeDone: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalid("the search query is empty") }
         try embeddings.refresh(progress: progress)
-        return try search(query, in: embeddings.index(), topics: topicWeight > 0 ? embeddings.topicBridge() : nil,
+        return try search(query, in: embeddings.index(), topics: topicWeight > 0 && !topics.isEmpty ? embeddings.topicBridge(topics) : nil,
                           limit: limit, includeDone: includeDone)
     }
 

@@ -55,6 +55,7 @@ struct EvalCommand: ParsableCommand {
             print("category accuracy   \(pct(report.category_accuracy))")
             print("priority accuracy   \(pct(report.priority_accuracy))")
             print("tag overlap         \(pct(report.tag_overlap))")
+            print("tag precision       \(pct(report.tag_precision))")
             print("search recall@5     \(pct(report.search_recall_at_5))")
         }
     }

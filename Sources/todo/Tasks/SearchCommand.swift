@@ -17,8 +17,11 @@ struct SearchCommand: ParsableCommand {
         to 0.3 when they and the query are about the same life area (51 built-in \
         topics, each a name and a few example tasks), so "decluttering" finds "Drop old \
         books at the charity shop"; the output names the topic when it added 0.1 or \
-        more. Tasks without a current embedding are embedded first (once; results are \
-        stored in the database).
+        more. Add topics of your own in the settings file (--config), e.g. \
+        {"search": {"addedTopics": [{"name": "lab work", "examples": ["Run the \
+        western blot", "Order pipette tips"]}]}}; "topics" replaces ours, "topicWeight" \
+        sets the 0.3 (0: no topics). Tasks without a current embedding are embedded \
+        first (once; results are stored in the database).
 
         Results scoring below --min-score (0.15) are not shown: unrelated tasks score \
         about 0–0.15, and on our three evaluation sets every relevant task in a top 10 \
@@ -100,7 +103,7 @@ struct SearchCommand: ParsableCommand {
         let session = try EnrichmentSession(store: store, settings: settings)
         // The model loads only if something is not cached yet (a new task's text, a new query).
         let ranked = try enrichmentCall {
-            try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()))
+            try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()), settings: session.enricher.settings.search)
                 .search(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
         let hits = minScore > 0 ? ranked.filter { $0.score >= minScore } : ranked
