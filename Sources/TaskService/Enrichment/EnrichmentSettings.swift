@@ -77,6 +77,7 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public var digest: String {
         var enrichment = self
         enrichment.search = SearchSettings()
+        enrichment.search.topics = []  // the same constant, without encoding 51 topics on every `todo add`
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return SHA256.hex(String(decoding: (try? encoder.encode(enrichment)) ?? Data(), as: UTF8.self))
