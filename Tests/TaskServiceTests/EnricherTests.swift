@@ -192,6 +192,35 @@ import Testing
         #expect(noise.category == nil && noise.scores.isEmpty)
     }
 
+    /// `explain` gives each AI tag's relevance and where it came from; the sources are checked
+    /// against the text, the lexicon and the user's own tags, and the stored score is their mean.
+    @Test func explainsEachTagsRelevanceAndSource() throws {
+        let store = try TaskStore()
+        _ = try store.add(TodoTask(title: "Stretch after the long run", tags: ["fitness"]))  // tags the user set
+        let ids = try [TodoTask(title: "Pay rent"), TodoTask(title: "Buy running shoes", description: "for the half marathon in spring; budget 120 EUR")]
+            .map { try store.add($0).id! }
+        let e = enricher(store)
+        let stored = try e.enrich(ids: ids, now: now)
+        var sources = Set<TagExplanation.Source>()
+        for task in stored {
+            let tags = try e.explain(task, now: now).tags
+            #expect(tags.map(\.tag) == task.tags && !tags.isEmpty)
+            #expect(abs(tags.map(\.relevance).reduce(0, +) / Double(tags.count) - (task.provenance["tags"]?.score ?? -1)) < 1e-9)
+            let title = task.title.lowercased(), description = task.description.lowercased()
+            for t in tags {
+                sources.insert(t.source)
+                switch t.source {
+                case .title: #expect(title.contains(t.tag), "\(t)")
+                case .description: #expect(description.contains(t.tag) && !title.contains(t.tag), "\(t)")
+                case .lexicon: #expect(Tagger.lexicon.contains(t.tag) && !title.contains(t.tag), "\(t)")
+                case .yours: #expect(t.tag == "fitness", "\(t)")
+                }
+            }
+        }
+        // "Pay rent" gets common tags (landlord, lease…) besides its own word.
+        #expect(sources.contains(.title) && sources.contains(.lexicon), "\(sources)")
+    }
+
     /// Lead time by meaning: a notice period or a waiting list lifts a dateless task to medium; a plain errand stays low.
     @Test func leadTimeLiftsADatelessTask() throws {
         let store = try TaskStore()

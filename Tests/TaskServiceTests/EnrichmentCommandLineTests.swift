@@ -39,6 +39,12 @@ import Testing
         let explained = try json(try todo(["explain", "1", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]))
         #expect(explained["priority"] as? String == "high" && explained["set_by"] as? String == "AI")
         #expect((explained["terms"] as! [[String: Any]]).first?["name"] as? String == "due within 2 days")
+        let tags = explained["tags"] as! [String: Any]
+        let suggested = tags["suggested"] as! [[String: Any]]
+        #expect(tags["set_by"] as? String == "AI" && suggested.map { $0["tag"] as? String } == (t["tags"] as! [String]).map { Optional($0) })
+        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double })
+        let text = try todo(["explain", "1"], environment: ["SMART_TODO_WEIGHTS": weights]).out
+        #expect(text.contains("Tags: #") && text.contains("a phrase of the title (+0.2)") && text.contains("--remove-tag"), "\(text)")
         let similar = try JSONSerialization.jsonObject(with: Data(try todo(["similar", "1", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]).out.utf8)) as! [[String: Any]]
         #expect(((similar.first?["task"] as? [String: Any])?["id"] as? Int) == 2)
         let cache = try json(try todo(["cache", "stats", "--json"]))

@@ -21,8 +21,8 @@ public final class Enricher: Sendable {
     /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score;
     /// 8: no tag of one word said twice, clauses of at most 40 words; 9: the title's first word
     /// counts double as a category cue, cues match singular forms, more work cues; 10: lead time
-    /// also in clauses cut at commas.)
-    public static let currentRules = 10
+    /// also in clauses cut at commas; 11: decisions keep each tag's relevance and source.)
+    public static let currentRules = 11
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress)
@@ -56,15 +56,16 @@ public final class Enricher: Sendable {
         try explain(task, now: now).priority
     }
 
-    /// Why the AI would give a task its priority and its category, from one decision
+    /// Why the AI would give a task its priority, its category and its tags, from one decision
     /// (computed even where the user set the field).
-    public func explain(_ task: TodoTask, now: Date = Date()) throws -> (priority: PriorityExplanation, category: CategoryExplanation) {
+    public func explain(_ task: TodoTask, now: Date = Date()) throws -> (priority: PriorityExplanation, category: CategoryExplanation, tags: [TagExplanation]) {
         let model = try fingerprint()
         let d = try Decider(enricher: self, model: model).decisions([task])[0]
         let priority = Prioritizer(coefficients: settings.priority).explain(signals: d.signals, due: task.due, created: task.created, now: now)
         let scores = (d.categoryScores ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         return (priority, CategoryExplanation(category: d.category, byZeroShot: d.categorySource != model,
-                                              scores: scores.map { .init(name: $0.key, score: $0.value) }))
+                                              scores: scores.map { .init(name: $0.key, score: $0.value) }),
+                d.tagChoices ?? [])
     }
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
@@ -218,6 +219,8 @@ struct Decision: Codable, Sendable {
     var signals: PrioritySignals
     var tags: [String]
     var tagScore: Double
+    /// Each tag's relevance and source, for `todo explain` (absent in decisions of rules < 11).
+    var tagChoices: [TagExplanation]?
 }
 
 /// Makes decisions through the cache; builds the enrichment context (banks, user examples)
@@ -270,14 +273,15 @@ final class Decider {
             let (category, score, source, scores) = try enricher.category(for: t, features: f, context: context)
             let tags = f.tags(context: context, removed: removed(t))
             let d = Decision(category: category, categoryScore: score, categorySource: source, categoryScores: scores, signals: f.prioritySignals(context),
-                             tags: tags.map(\.tag), tagScore: tags.isEmpty ? 0 : tags.map(\.score).reduce(0, +) / Double(tags.count))
+                             tags: tags.map(\.choice.tag), tagScore: tags.isEmpty ? 0 : tags.map(\.choice.relevance).reduce(0, +) / Double(tags.count),
+                             tagChoices: tags.map(\.choice))
             out[i] = d
             // A decision shaped by this task's removed tags is not the text's answer: not cached.
             if t.removedTags.isEmpty { entries.append((keys[i], "decision", try JSONEncoder().encode(d))) }
             // Each tag's own vector, for search (a lexicon tag's came from the bank entry).
             for tag in tags {
                 guard let vector = tag.vector else { continue }
-                entries.append((ResultCache.key(model: model, operation: "embedding", parameters: "", text: tag.tag), "embedding",
+                entries.append((ResultCache.key(model: model, operation: "embedding", parameters: "", text: tag.choice.tag), "embedding",
                                 ResultCache.encodeEmbedding(.init(vector: vector, windows: 1))))
             }
         }

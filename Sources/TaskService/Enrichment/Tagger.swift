@@ -4,6 +4,7 @@ import Foundation
 /// tags, and the user's own tags) ranked by similarity to the whole task, picked with
 /// maximal marginal relevance so they say different things, near-duplicates merged.
 struct Tagger: Sendable {
+
     let settings: TagSettings
 
     /// Words that never start or end a tag: function words, dates and times (the due date says
@@ -115,4 +116,17 @@ struct Tagger: Sendable {
         // The user's spelling of a tag they already use.
         return chosen.map { (known[TextFeatures.tagKey(pool[$0].phrase)] ?? pool[$0].phrase, relevance[$0], $0) }
     }
+}
+
+/// A tag the AI picked, for `todo explain`: its relevance (similarity to the task plus the
+/// title's and the user's bonuses) and where it came from.
+public struct TagExplanation: Codable, Sendable, Equatable {
+    public enum Source: String, Codable, Sendable {
+        /// A phrase of the title, of the description's start, a common tag (the built-in
+        /// lexicon) the text does not say, or a tag the user has on other tasks.
+        case title, description, lexicon, yours
+    }
+    public var tag: String
+    public var relevance: Double
+    public var source: Source
 }

@@ -59,9 +59,9 @@ struct TaskFeatures {
     /// category and no tags, whichever model would be asked.
     var hasWords: Bool { TextFeatures.hasWords(title + " " + description.prefix(600)) }
 
-    /// The picked tags with their scores and, when the tag is the phrase itself (not the user's
-    /// spelling of it), its vector: cached under the tag's text, so search needs no model.
-    func tags(context: Enricher.Context, removed: Set<String>) -> [(tag: String, score: Double, vector: [Float]?)] {
+    /// The picked tags with their scores and sources and, when the tag is the phrase itself (not
+    /// the user's spelling of it), its vector: cached under the tag's text, so search needs no model.
+    func tags(context: Enricher.Context, removed: Set<String>) -> [(choice: TagExplanation, vector: [Float]?)] {
         guard hasWords else { return [] }
         let settings = context.enricher.settings.tags
         let task = combined
@@ -76,8 +76,14 @@ struct TaskFeatures {
                 vectors.append(vector)
             }
         }
+        let known = Set(context.knownTags.map { TextFeatures.tagKey($0.0) })
         return Tagger(settings: settings).pick(taskVector: task, pool: pool, vectors: vectors,
-                                               knownTags: Set(context.knownTags.map(\.0)), removed: removed).map { ($0.tag, $0.score, $0.tag == pool[$0.index].phrase ? vectors[$0.index] : nil) }
+                                               knownTags: Set(context.knownTags.map(\.0)), removed: removed).map { picked in
+            let entry = pool[picked.index]
+            let source: TagExplanation.Source = entry.fromText ? (entry.bonus > 0 ? .title : .description)
+                : known.contains(TextFeatures.tagKey(entry.phrase)) ? .yours : .lexicon
+            return (TagExplanation(tag: picked.tag, relevance: picked.score, source: source), picked.tag == entry.phrase ? vectors[picked.index] : nil)
+        }
     }
 }
 

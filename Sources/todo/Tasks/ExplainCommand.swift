@@ -5,7 +5,7 @@ import TaskService
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Why a task has its priority (the urgency score, term by term) and its category.",
+        abstract: "Why a task has its priority (the urgency score, term by term), its category and its tags.",
         discussion: """
         priority = high when the sum reaches 2, medium from 1, else low. Terms: due date \
         (overdue 2.5, within 2 days 2, within a week 1, within 2 weeks 0.3), urgency in \
@@ -19,6 +19,10 @@ struct ExplainCommand: ParsableCommand {
         is installed. Set a category yourself and the task becomes an example for the \
         next ones.
 
+        Tags: each suggested tag's relevance (similarity to the task, +0.2 for a phrase \
+        of the title, +0.1 for a tag you use on other tasks) and where it came from: \
+        the title, the description, the built-in common tags, or your tags.
+
         Examples:
           todo explain 12
           todo explain 12 --json
@@ -26,7 +30,7 @@ struct ExplainCommand: ParsableCommand {
     )
 
     @Argument(help: "The task's id.") var id: Int64
-    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}} as JSON.")
+    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}, tags: {tags, set_by, suggested: [{tag, relevance, source}]}} as JSON.")
     var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
@@ -39,6 +43,19 @@ struct ExplainCommand: ParsableCommand {
         var stored_priority: String?
         var set_by: String
         var category: Category
+        var tags: Tags
+
+        struct Tags: Encodable {
+            var tags: [String]
+            var set_by: String
+            var suggested: [Suggestion]
+        }
+
+        struct Suggestion: Encodable {
+            var tag: String
+            var relevance: Double
+            var source: String
+        }
 
         struct Category: Encodable {
             var category: String?
@@ -66,18 +83,21 @@ struct ExplainCommand: ParsableCommand {
         _ = try engine.applyThreads()
         let session = try EnrichmentSession(store: store, settings: settings)
         let task = try storeCall { try session.store.task(id: id) }
-        let (e, c) = try enrichmentCall { try session.enricher.explain(task) }
+        let (e, c, tags) = try enrichmentCall { try session.enricher.explain(task) }
         // Who set a field: nobody yet, the user (kept whatever the AI says) or the AI.
         func setBy(_ field: String, present: Bool) -> String { !present ? "nobody yet" : task.isUserSet(field) ? "you" : "AI" }
         let prioritySetBy = setBy("priority", present: task.priority != nil)
         let categorySetBy = setBy("category", present: task.category != nil)
+        let tagsSetBy = task.isUserSet("tags") ? "you" : task.provenance["tags"] != nil ? "AI" : "nobody yet"
         let method = c.byZeroShot ? "zero-shot" : "examples"
         if json {
             let category = Output.Category(category: c.category, stored_category: task.category, set_by: categorySetBy, method: method,
                                            scores: c.scores.map { .init(name: $0.name, score: $0.score) })
             print(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
                                              score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: prioritySetBy,
-                                             category: category)))
+                                             category: category,
+                                             tags: .init(tags: task.tags, set_by: tagsSetBy,
+                                                         suggested: tags.map { .init(tag: $0.tag, relevance: $0.relevance, source: $0.source.rawValue) }))))
             return
         }
         print("Task \(id): \(TaskText.oneLine(task.title))")
@@ -94,6 +114,28 @@ struct ExplainCommand: ParsableCommand {
         default: break
         }
         printCategory(c, task: task, setBy: categorySetBy)
+        printTags(tags, task: task, setBy: tagsSetBy)
+    }
+
+    private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: String) {
+        print("Tags: " + (task.tags.isEmpty ? "none" : task.tags.map { "#" + TaskText.oneLine($0) }.joined(separator: " ")) + " (set by \(setBy))")
+        if suggested.isEmpty { print("  the AI suggests none (no phrase or common tag is close enough)") }
+        if setBy == "you" && !suggested.isEmpty { print("  the AI would suggest (not applied: yours are kept):") }
+        let width = min(24, suggested.map(\.tag.count).max() ?? 0)
+        for t in suggested {
+            let from: String
+            switch t.source {
+            case .title: from = "a phrase of the title (+0.2)"
+            case .description: from = "a phrase of the description"
+            case .lexicon: from = "a common tag the text does not say"
+            case .yours: from = "a tag you use on other tasks (+0.1)"
+            }
+            print(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padding(toLength: max(width, t.tag.count), withPad: " ", startingAt: 0) + "  " + from)
+        }
+        if setBy != "you", let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
+            let quoted = weakest.contains(" ") ? "\"\(weakest)\"" : weakest
+            print("  (`todo edit \(id) --remove-tag \(quoted)` drops one for good; --tag replaces them all)")
+        }
     }
 
     private func printCategory(_ c: CategoryExplanation, task: TodoTask, setBy: String) {
