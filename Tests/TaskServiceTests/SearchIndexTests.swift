@@ -68,7 +68,10 @@ import Tokenizers
         let among = index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: true, among: [2, 0])
         #expect(among.map(\.id) == [3, 1] && abs(among[0].score - 1.3) < 1e-6 && among[1].score == 1)
         #expect(index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: false, among: [2, 0]).map(\.id) == [1])
-        #expect(index.vectors(ofRows: [2, 0]) == [0.8, 0, 1, 0])
+        // Topic vectors: the search vectors unless given apart.
+        #expect(index.topicVectors(ofRows: [2, 0]) == [0.8, 0, 1, 0])
+        let apart = SearchIndex(ids: [1, 2], done: [false, false], matrix: [1, 0, 0, 1], topicMatrix: [0, 1, 1, 0], dimension: 2, texts: ["a", "b"])
+        #expect(apart.topicVectors(ofRows: [1]) == [1, 0] && apart.similarities([1, 0]) == [1, 0])
     }
 
     /// A topic distribution from synthetic vectors: sharp for a text in one topic, even for a
@@ -85,6 +88,7 @@ import Tokenizers
         #expect(tasks[0][1] > 0.99)
         #expect(abs(tasks[1][0] - 0.5) < 1e-5 && abs(tasks[1][1] - 0.5) < 1e-5)
         #expect(bridge.distributions(of: [1, 0], count: 1) == [[]])  // a vector of the wrong length: no distribution
+        #expect(bridge.distributions(of: [0, 0, 0, 1, 0, 0], count: 2) == [[], [1, 0]].map { $0.isEmpty ? [] : bridge.distributions(of: [1, 0, 0], count: 1)[0] })
         #expect(TopicBridge.softmax([]).isEmpty)
         // A topic without examples is scored by its name alone, and never crashes the product.
         let bare = try TopicBridge(topics: [SearchTopic(name: "tidy", examples: [])]) { texts in texts.map { vectors[$0]! } }

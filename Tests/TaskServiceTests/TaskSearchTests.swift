@@ -70,6 +70,25 @@ import Testing
         #expect(try search.search("xyzzy", limit: titles.count).allSatisfy { $0.topicBonus == 0 && $0.topic == nil })
     }
 
+    /// A task's topic is read from its words, not from its tags: the same text with misleading
+    /// tags gets the same topic bonus (the tags still count in the similarity).
+    @Test func topicsComeFromTheTextNotTheTags() throws {
+        let store = try TaskStore()
+        let plain = try store.add(TodoTask(title: "Buy a new kettle", description: "the old one leaks from the bottom"))
+        let tagged = try store.add(TodoTask(title: "Buy a new kettle", description: "the old one leaks from the bottom", tags: ["leaks", "plumbing repair"]))
+        for t in ["Fix the dripping tap", "Book a haircut", "Pay the water bill"] { _ = try store.add(TodoTask(title: t)) }
+        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try Self.embedder.get()))
+        let hits = try search.search("kitchen gadgets", limit: 5)
+        let a = try #require(hits.first { $0.task.id == plain.id }), b = try #require(hits.first { $0.task.id == tagged.id })
+        #expect(a.topicBonus > 0.03 && abs(a.topicBonus - b.topicBonus) < 1e-6 && a.similarity != b.similarity, "\(a.topicBonus) \(b.topicBonus)")
+        // Read from the normalized sum of the whole-text and title vectors, kept in the index.
+        let stored = try search.embeddings.vectors().first { $0.id == plain.id }!
+        let expected = normalized(zip(stored.full, stored.title).map { $0 + $1 })
+        let index = try search.embeddings.index()
+        let got = index.topicVectors(ofRows: [Int32(index.ids.firstIndex(of: plain.id!)!)])
+        #expect(got.count == expected.count && zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+
     @Test func topicsOfTheUsersOwnDomainComeFromTheSettings() throws {
         let titles = ["Order pipette tips and falcon tubes", "Run the western blot on the mouse samples", "Pay the water bill",
                       "Buy milk and eggs", "Call the plumber", "Book a haircut", "Renew car insurance", "Plan the team offsite"]

@@ -9,17 +9,26 @@ public struct SearchIndex: Sendable {
     public let ids: [Int64]
     let done: [Bool]
     let matrix: [Float]
+    /// What each task's topics are read from (`TaskSearch`): its whole text and title, unit
+    /// length, row by row like `matrix`. Not the search vector: that also holds the tags, and
+    /// a suggested tag is one word out of its sentence ("leaks" put a kettle among home
+    /// repairs, "repo" a Dependabot set-up among coding chores); the topic should come from
+    /// what the user wrote.
+    let topicMatrix: [Float]
     public let dimension: Int
     /// Distinct words of all tasks, sorted, with the rows holding each.
     let words: [String]
     let rowsOfWord: [[Int32]]
 
-    /// Rows already laid out: `matrix` holds `ids.count` vectors of `dimension` floats, row by row.
-    init(ids: [Int64], done: [Bool], matrix: [Float], dimension: Int, texts: [String]) {
+    /// Rows already laid out: `matrix` and `topicMatrix` (the search vectors when not given)
+    /// hold `ids.count` vectors of `dimension` floats, row by row.
+    init(ids: [Int64], done: [Bool], matrix: [Float], topicMatrix: [Float]? = nil, dimension: Int, texts: [String]) {
         precondition(matrix.count == ids.count * dimension && done.count == ids.count && texts.count == ids.count, "index parts disagree")
+        precondition(topicMatrix.map { $0.count == matrix.count } ?? true, "topic vectors disagree with the index")
         self.ids = ids
         self.done = done
         self.matrix = matrix
+        self.topicMatrix = topicMatrix ?? matrix
         self.dimension = dimension
         var rows: [String: [Int32]] = [:]
         for (row, text) in texts.enumerated() {
@@ -140,9 +149,12 @@ public struct SearchIndex: Sendable {
         best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: nil).map { Int32($0.index) }
     }
 
-    /// The search vectors of these rows, one after another.
-    func vectors(ofRows rows: [Int32]) -> [Float] {
-        rows.flatMap { matrix[(Int($0) * dimension)..<((Int($0) + 1) * dimension)] }
+    /// The topic vectors of these rows, one after another.
+    func topicVectors(ofRows rows: [Int32]) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(rows.count * dimension)
+        for r in rows { out.append(contentsOf: topicMatrix[(Int(r) * dimension)..<((Int(r) + 1) * dimension)]) }
+        return out
     }
 
     private func best(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool, among rows: [Int32]?) -> [(index: Int, score: Float)] {

@@ -152,10 +152,13 @@ public struct TaskEmbeddings: Sendable {
     public func index() throws -> SearchIndex {
         try store.writer.read { db in
             var ids: [Int64] = [], done: [Bool] = [], texts: [String] = []
-            var matrix: [Float] = []
+            var matrix: [Float] = [], topicMatrix: [Float] = []
             var dimension = 0
+            // SQLite walks a row's columns in order, so the whole-text and title vectors, stored
+            // before the search vector, cost little more to read than to skip.
             let rows = try GRDB.Row.fetchCursor(db, sql: """
-                SELECT e.task_id, t.status, e.search_vector, t.title, t.description, t.tags FROM task_embedding e JOIN task t ON t.id = e.task_id
+                SELECT e.task_id, t.status, e.search_vector, t.title, t.description, t.tags, e.vector, e.title_vector
+                FROM task_embedding e JOIN task t ON t.id = e.task_id
                 WHERE e.model = ? AND t.status != 'deleted' AND e.search_vector IS NOT NULL
                 """, arguments: [model])
             while let row = try rows.next() {
@@ -171,8 +174,26 @@ public struct TaskEmbeddings: Sendable {
                 ids.append(row[0])
                 done.append((row[1] as String) == "done")
                 texts.append([row[3], row[4], row[5]].compactMap { $0 as String? }.joined(separator: " "))
+                // The topic vector: whole text + title, unit length (a missing title vector: the whole text alone).
+                let start = topicMatrix.count
+                topicMatrix.append(contentsOf: repeatElement(0, count: dimension))
+                try topicMatrix.withUnsafeMutableBufferPointer { out in
+                    for column in 6...7 {
+                        try row.withUnsafeData(atIndex: column) { data in
+                            guard let data, data.count == dimension * MemoryLayout<Float>.size else { return }
+                            data.withUnsafeBytes { raw in
+                                let v = raw.bindMemory(to: Float.self)
+                                for i in 0..<dimension { out[start + i] += v[i] }
+                            }
+                        }
+                    }
+                    var norm: Float = 0
+                    for i in 0..<dimension { norm += out[start + i] * out[start + i] }
+                    norm = norm.squareRoot()
+                    if norm > 0 { for i in 0..<dimension { out[start + i] /= norm } }
+                }
             }
-            return SearchIndex(ids: ids, done: done, matrix: matrix, dimension: dimension, texts: texts)
+            return SearchIndex(ids: ids, done: done, matrix: matrix, topicMatrix: topicMatrix, dimension: dimension, texts: texts)
         }
     }
 

@@ -19,9 +19,10 @@ import Inference
 ///
 /// Otherwise, topics: the 300 best tasks so far gain topicWeight × how surely they and the
 /// query are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds
-/// a charity-shop drop-off, "doctor visits" a dermatologist appointment. (Dev set 0.78 →
-/// 0.85, and on two sets of our own written after the topics 0.78 → 0.85, 0.86 → 0.90;
-/// re-ranking the best 300 keeps a query over 100,000 tasks fast, and is exact below 300.)
+/// a charity-shop drop-off, "doctor visits" a dermatologist appointment. A task's topics
+/// are read from its whole text and title, not its tags (`SearchIndex.topicMatrix`). (Dev
+/// set 0.78 → 0.92, and on two sets of our own written after the topics 0.78 → 0.85, 0.86 →
+/// 0.90; re-ranking the best 300 keeps a query over 100,000 tasks fast, and is exact below 300.)
 public struct TaskSearch: Sendable {
     public let embeddings: TaskEmbeddings
     public var keywordWeight: Float = 0.15
@@ -85,7 +86,7 @@ public struct TaskSearch: Sendable {
         } else {
             if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
                 let rows = Array(shortlist.prefix(Self.topicDepth))
-                for (row, theirs) in zip(rows, topics.distributions(of: index.vectors(ofRows: rows), count: rows.count)) {
+                for (row, theirs) in zip(rows, topics.distributions(of: index.topicVectors(ofRows: rows), count: rows.count)) {
                     let shared = zip(mine, theirs).map { $0 * $1 }
                     guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
                     scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)

@@ -53,7 +53,7 @@ public struct TopicBridge: Sendable {
     }
 
     /// The distribution of each of `count` vectors laid out row by row in `vectors`. They need
-    /// not be unit length (a task's search vector is a mean of three): each is normalized first.
+    /// not be unit length: each is normalized first (a zero vector gets none).
     func distributions(of vectors: [Float], count: Int) -> [[Float]] {
         guard !names.isEmpty, count > 0, vectors.count == count * dimension else { return Array(repeating: [], count: count) }
         let examples = ranges.last!.upperBound
@@ -61,8 +61,9 @@ public struct TopicBridge: Sendable {
         return (0..<count).map { r in
             let row = vectors[(r * dimension)..<((r + 1) * dimension)]
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return [] }  // a task without vectors: no topic, rather than all of them a little
             // Products of an unnormalized vector: dividing the affinity by its norm makes them cosines.
-            return Self.softmax((0..<names.count).map { norm > 0 ? affinity(cosines, topic: $0, offset: r * examples) / norm : 0 })
+            return Self.softmax((0..<names.count).map { affinity(cosines, topic: $0, offset: r * examples) / norm })
         }
     }
 
