@@ -40,7 +40,7 @@ $todo add "Book Mia's vaccination at the paediatrician"
 $todo add "Order a winter coat for Mia"
 $todo search "my daughter" --limit 3
 echo
-echo "== Why a priority and a category: the urgency score term by term, every category's score"
+echo "== Why a priority, a category and the tags: the urgency score term by term, every category's score, each tag's source"
 $todo explain 2
 $todo explain 6
 echo
