@@ -4,7 +4,6 @@ import Foundation
 /// tags, and the user's own tags) ranked by similarity to the whole task, picked with
 /// maximal marginal relevance so they say different things, near-duplicates merged.
 struct Tagger: Sendable {
-
     let settings: TagSettings
 
     /// Words that never start or end a tag: function words, dates and times (the due date says
