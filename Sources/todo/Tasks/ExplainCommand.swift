@@ -88,7 +88,8 @@ struct ExplainCommand: ParsableCommand {
         func setBy(_ field: String, present: Bool) -> String { !present ? "nobody yet" : task.isUserSet(field) ? "you" : "AI" }
         let prioritySetBy = setBy("priority", present: task.priority != nil)
         let categorySetBy = setBy("category", present: task.category != nil)
-        let tagsSetBy = task.isUserSet("tags") ? "you" : task.provenance["tags"] != nil ? "AI" : "nobody yet"
+        // The AI may have found no tag: its provenance still says it ran.
+        let tagsSetBy = setBy("tags", present: !task.tags.isEmpty || task.provenance["tags"] != nil)
         let method = c.byZeroShot ? "zero-shot" : "examples"
         if json {
             let category = Output.Category(category: c.category, stored_category: task.category, set_by: categorySetBy, method: method,
