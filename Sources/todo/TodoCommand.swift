@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct Todo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "todo",

@@ -254,13 +254,13 @@ import Testing
             {"id": 6, "uuid": "not-a-uuid", "title": "bad", "created": "2026-11-20T10:00:00.000Z"}
             """
         let r = try run(["import", "-"], db: db, stdin: Data(lines.utf8))
-        #expect(r.status == 1 && r.err.contains(":2:") && r.err.contains("not a uuid"))
+        #expect(r.status == 1 && r.err.contains("standard input:2:") && r.err.contains("not a uuid"))
         // Each problem is named by line and field.
         for (line, problem) in [("{\"description\": \"no title\"}", "(no \"title\")"), ("{\"title\": \"x\", \"tags\": \"a,b\"}", "\"tags\" must be an array"),
                                 ("{\"title\": \"   \"}", "the title is empty"), ("{\"title\": \"x\", \"due\": \"someday\"}", "cannot read 'someday' as a date"),
                                 ("[1, 2", "not valid JSON")] {
             let bad = try run(["import", "-"], db: db, stdin: Data("{\"title\": \"fine\"}\n\(line)\n".utf8))
-            #expect(bad.status == 1 && bad.err.contains("-:2:") && bad.err.contains(problem), "\(line) → \(bad.err)")
+            #expect(bad.status == 1 && bad.err.contains("standard input:2:") && bad.err.contains(problem), "\(line) → \(bad.err)")
         }
         #expect(try run(["list", "--json", "--status", "all"], db: db).out.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }

@@ -196,11 +196,40 @@ import Testing
         #expect(day(try parser.parse("tonight", now: now)) == "2026-11-26 23:59")
     }
 
-    @Test(arguments: ["", "next blue moon", "2026-02-30", "2026-13-01", "12/01/2026", "+", "in x days", "2026-12-01 25:00",
-                      "feb 30", "dec 32", "dec", "1 2", "next", "next week", "13pm", "0am", "5", "at 5pm on", "dec 1 2026 5",
-                      "+1:00", "2026-+1-01", "friday 9:60", "12:30:61", "dec ١"])
+    @Test(arguments: ["", "next blue moon", "12/01/2026", "+", "in x days", "dec", "1 2", "next", "next week", "5", "at 5pm on",
+                      "dec 1 2026 5", "+1:00", "2026-+1-01", "dec ١"])
     func refusesWhatItCannotRead(_ text: String) {
         #expect(throws: DueDateParser.Failure(input: text)) { try parser.parse(text, now: now) }
+    }
+
+    /// A date recognisably meant, with a bad part, is refused with what is wrong, not the generic hint.
+    @Test(arguments: [("2026-02-30", "February has 28 days in 2026"), ("feb 29 2028", nil), ("feb 30 2028", "February has 29 days in 2028"),
+                      ("2026-13-01", "month 13: months are 1 to 12"), ("dec 32", "day 32: a month has 1 to 31 days"),
+                      ("2026-12-01 25:00", "25:00 is not a time of day (hours 0 to 23, minutes 0 to 59)"),
+                      ("yesterday 25:00", "25:00 is not a time of day (hours 0 to 23, minutes 0 to 59)"),
+                      ("friday 9:60", "9:60 is not a time of day (hours 0 to 23, minutes 0 to 59)"),
+                      ("12:30:61", "12:30:61 is not a time of day (hours 0 to 23, minutes 0 to 59)"),
+                      ("13pm", "13pm is not a time of day (1 to 12 before am or pm, minutes 0 to 59)"),
+                      ("0am", "0am is not a time of day (1 to 12 before am or pm, minutes 0 to 59)"),
+                      ("0001-01-01", "year 1 is outside 1970 to 9999"), ("99999-01-01", "year 99999 is outside 1970 to 9999"),
+                      ("1 december 1969", "year 1969 is outside 1970 to 9999"),
+                      ("+4000d", "4000 d is too far: at most 3650 days, 520 weeks or 120 months")] as [(String, String?)])
+    func namesWhatIsWrong(_ text: String, _ reason: String?) {
+        guard let reason else {
+            #expect(throws: Never.self) { try parser.parse(text, now: now) }
+            return
+        }
+        #expect(throws: DueDateParser.Failure(input: text, reason: reason)) { try parser.parse(text, now: now) }
+    }
+
+    /// A time inside a daylight-saving gap does not exist: the calendar moves it, and the parser says so.
+    @Test func saysWhenATimeFallsInADaylightSavingGap() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "America/New_York")!
+        let due = try DueDateParser(calendar: calendar).understand("2027-03-14 02:30", now: now)
+        #expect(due.adjustment?.hasPrefix("02:30 does not exist on 2027-03-14 in America/New_York (the clocks go forward): due 03:") == true, "\(due)")
+        #expect(calendar.component(.hour, from: due.date) == 3)
+        #expect(try DueDateParser(calendar: calendar).understand("2027-03-14 04:30", now: now).adjustment == nil)
     }
 }
 

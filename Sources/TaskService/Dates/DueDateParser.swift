@@ -19,28 +19,65 @@ public struct DueDateParser: Sendable {
 
     public struct Failure: Error, Equatable, CustomStringConvertible {
         public var input: String
+        /// What is wrong, when the input is recognisably a date with a bad part ("February has 28
+        /// days in 2027", "month 13"); nil when it is not a form we read at all.
+        public var reason: String?
+
+        public init(input: String, reason: String? = nil) {
+            self.input = input
+            self.reason = reason
+        }
+
         public var description: String {
-            "cannot read '\(input)' as a date; try 2026-12-01, \"dec 1\", tomorrow, friday, \"next friday 9am\", \"in 3 days\", +2w or eom"
+            if let reason { return "cannot read '\(input)' as a date: \(reason)" }
+            return "cannot read '\(input)' as a date; try 2026-12-01, \"dec 1\", tomorrow, friday, \"next friday 9am\", \"in 3 days\", +2w or eom"
         }
     }
 
-    public func parse(_ text: String, now: Date = Date()) throws -> Date {
-        var words = Self.words(text)
-        let time = Self.takeTime(from: &words)
-        let today = calendar.startOfDay(for: now)
-        let day: Date
-        if words.isEmpty {
-            // "5pm": today's, or tomorrow's once today's has passed.
-            guard let time, let at = at(time, on: today) else { throw Failure(input: text) }
-            if at >= now { return at }
-            day = calendar.date(byAdding: .day, value: 1, to: today)!
-        } else {
-            guard let found = self.day(words, today: today) else { throw Failure(input: text) }
-            day = found
-        }
-        guard let due = at(time ?? (23, 59, 59), on: day) else { throw Failure(input: text) }
-        return due
+    /// A date as understood, and what was changed to make it one.
+    public struct DueDate: Sendable, Equatable {
+        public var date: Date
+        /// Set when the time asked for does not exist that day (a daylight-saving gap) and the
+        /// date holds the time the calendar moved it to, e.g. "02:30 does not exist on
+        /// 2027-03-14 in America/New_York (the clocks go forward): due 03:30".
+        public var adjustment: String?
     }
+
+    /// Years a due date may have: the dates people plan by (a year such as 1 or 99999 is a typo).
+    public static let years = 1970...9999
+
+    public func parse(_ text: String, now: Date = Date()) throws -> Date {
+        try understand(text, now: now).date
+    }
+
+    /// The date `text` names, and any adjustment made to it; a `Failure` naming what is wrong otherwise.
+    public func understand(_ text: String, now: Date = Date()) throws -> DueDate {
+        do {
+            var words = Self.words(text)
+            let time = try Self.takeTime(from: &words)
+            let today = calendar.startOfDay(for: now)
+            let day: Date
+            if words.isEmpty {
+                // "5pm": today's, or tomorrow's once today's has passed.
+                guard let time else { throw Failure(input: text) }
+                let at = try self.at(time, on: today)
+                if at.date >= now { return at }
+                day = calendar.date(byAdding: .day, value: 1, to: today)!
+            } else {
+                guard let found = try self.day(words, today: today) else { throw Failure(input: text) }
+                day = found
+            }
+            let due = try at(time ?? (23, 59, 59), on: day)
+            let year = calendar.component(.year, from: due.date)
+            guard Self.years.contains(year) else { throw Reason(text: "year \(year) is outside \(Self.years.lowerBound) to \(Self.years.upperBound)") }
+            return due
+        } catch let reason as Reason {
+            throw Failure(input: text, reason: reason.text)
+        }
+    }
+
+    /// What is wrong with something recognisably meant as a date or a time.
+    struct Reason: Error { var text: String }
 
     /// Lowercased words; commas dropped ("Dec 1, 2026"), "2026-12-01T17:00" split at the T.
     static func words(_ text: String) -> [String] {
@@ -51,15 +88,30 @@ public struct DueDateParser: Sendable {
         return s.split(whereSeparator: \.isWhitespace).map(String.init)
     }
 
-    /// Removes a trailing time of day ("17:00", "5pm", "5 pm", "9:30am", "noon", after an optional "at").
-    static func takeTime(from words: inout [String]) -> (Int, Int, Int)? {
+    /// Removes a trailing time of day ("17:00", "5pm", "5 pm", "9:30am", "noon", after an optional
+    /// "at"). A last word shaped like a time that is none ("25:00", "13pm") is an error, not a date word.
+    static func takeTime(from words: inout [String]) throws -> (Int, Int, Int)? {
         guard let last = words.last else { return nil }
         var spoken = last, used = 1
         if (last == "am" || last == "pm"), words.count >= 2 { spoken = words[words.count - 2] + last; used = 2 }
-        guard let time = timeOfDay(spoken) else { return nil }
+        guard let time = timeOfDay(spoken) else {
+            guard looksLikeTime(spoken) else { return nil }
+            throw Reason(text: spoken.hasSuffix("am") || spoken.hasSuffix("pm")
+                         ? "\(spoken) is not a time of day (1 to 12 before am or pm, minutes 0 to 59)"
+                         : "\(spoken) is not a time of day (hours 0 to 23, minutes 0 to 59)")
+        }
         words.removeLast(used)
         if words.last == "at" { words.removeLast() }
         return time
+    }
+
+    /// "25:00", "9:75", "13pm": digits with a colon or before am/pm, the shape of a time.
+    static func looksLikeTime(_ s: String) -> Bool {
+        var body = Substring(s)
+        let meridiem = s.hasSuffix("am") || s.hasSuffix("pm")
+        if meridiem { body = body.dropLast(2) }
+        guard let first = body.first, first.isASCIIDigit, body.allSatisfy({ $0.isASCIIDigit || $0 == ":" }) else { return false }
+        return meridiem || body.contains(":")
     }
 
     static func timeOfDay(_ s: String) -> (Int, Int, Int)? {
@@ -80,12 +132,21 @@ public struct DueDateParser: Sendable {
         return (hour, minute, second)
     }
 
-    private func at(_ time: (Int, Int, Int), on day: Date) -> Date? {
-        calendar.date(bySettingHour: time.0, minute: time.1, second: time.2, of: day)
+    /// `time` on `day`. In a daylight-saving gap ("02:30" the night the clocks go forward) the
+    /// calendar gives a later time; the result says so rather than moving the task silently.
+    private func at(_ time: (Int, Int, Int), on day: Date) throws -> DueDate {
+        guard let date = calendar.date(bySettingHour: time.0, minute: time.1, second: time.2, of: day) else { throw Reason(text: "no such time that day") }
+        let got = calendar.dateComponents([.day, .hour, .minute, .second], from: date)
+        let asked = calendar.dateComponents([.year, .month, .day], from: day)
+        guard got.hour != time.0 || got.minute != time.1 || got.second != time.2 || got.day != asked.day else { return DueDate(date: date) }
+        func clock(_ h: Int?, _ m: Int?) -> String { String(format: "%02d:%02d", h ?? 0, m ?? 0) }
+        let dayText = String(format: "%04d-%02d-%02d", asked.year ?? 0, asked.month ?? 0, asked.day ?? 0)
+        return DueDate(date: date, adjustment: "\(clock(time.0, time.1)) does not exist on \(dayText) in \(calendar.timeZone.identifier) "
+                       + "(the clocks go forward): due \(clock(got.hour, got.minute))")
     }
 
     /// The start of the day the words name, or nil.
-    private func day(_ words: [String], today: Date) -> Date? {
+    private func day(_ words: [String], today: Date) throws -> Date? {
         let s = words.joined(separator: " ")
         func plus(_ days: Int) -> Date { calendar.date(byAdding: .day, value: days, to: today)! }
         switch s {
@@ -107,8 +168,8 @@ public struct DueDateParser: Sendable {
             let sinceMonday = (current + 6) % 7, targetSinceMonday = (index + 6) % 7
             return plus(7 - sinceMonday + targetSinceMonday)
         }
-        if let offset = Self.relativeOffset(s) { return calendar.date(byAdding: offset, to: today)! }
-        return monthAndDay(words, today: today) ?? iso(s)
+        if let offset = try Self.relativeOffset(s) { return calendar.date(byAdding: offset, to: today)! }
+        return try monthAndDay(words, today: today) ?? iso(s)
     }
 
     /// A weekday's index for its name or a prefix of at least three letters ("thur").
@@ -118,7 +179,7 @@ public struct DueDateParser: Sendable {
 
     /// "in 3 days", "in 2 weeks", "+2w", "+5d", "+1m"; backwards, for something already late:
     /// "3 days ago", "-3d".
-    static func relativeOffset(_ s: String) -> DateComponents? {
+    static func relativeOffset(_ s: String) throws -> DateComponents? {
         let units: [String: Calendar.Component] = ["d": .day, "day": .day, "days": .day, "w": .weekOfYear, "week": .weekOfYear,
                                                    "weeks": .weekOfYear, "m": .month, "month": .month, "months": .month]
         var body = s, sign = 1
@@ -126,9 +187,10 @@ public struct DueDateParser: Sendable {
         else if body.hasPrefix("-") { body.removeFirst(); sign = -1 }
         else if body.hasSuffix(" ago") { body.removeLast(4); sign = -1 } else { return nil }
         let digits = body.prefix { $0.isNumber }
-        guard let n = Int(digits), n <= 3650 else { return nil }
         let unit = body.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
-        guard let component = units[unit] else { return nil }
+        guard let n = Int(digits), let component = units[unit] else { return nil }
+        let limits: [Calendar.Component: Int] = [.day: 3650, .weekOfYear: 520, .month: 120]
+        guard n <= limits[component]! else { throw Reason(text: "\(n) \(unit) is too far: at most 3650 days, 520 weeks or 120 months") }
         var c = DateComponents()
         c.setValue(sign * n, for: component)
         return c
@@ -136,12 +198,12 @@ public struct DueDateParser: Sendable {
 
     /// "dec 1", "december 1st", "1 dec", "1st of december", each with an optional year. Without
     /// a year: this year's, or next year's once this year's has passed.
-    private func monthAndDay(_ words: [String], today: Date) -> Date? {
+    private func monthAndDay(_ words: [String], today: Date) throws -> Date? {
         var rest = words.filter { $0 != "of" }
         guard (2...3).contains(rest.count) else { return nil }
         var year: Int?
         if rest.count == 3 {
-            guard let y = Int(rest[2]), (1000...9999).contains(y) else { return nil }
+            guard let y = Int(rest[2]) else { return nil }
             year = y
             rest.removeLast()
         }
@@ -151,29 +213,34 @@ public struct DueDateParser: Sendable {
         func dayNumber(_ w: String) -> Int? {
             var digits = Substring(w)
             for suffix in ["st", "nd", "rd", "th"] where digits.hasSuffix(suffix) { digits = digits.dropLast(2) }
-            guard (1...2).contains(digits.count), digits.allSatisfy(\.isASCIIDigit), let d = Int(digits), (1...31).contains(d) else { return nil }
-            return d
+            guard (1...3).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else { return nil }
+            return Int(digits)
         }
         guard let (m, d) = month(rest[0]).flatMap({ m in dayNumber(rest[1]).map { (m, $0) } })
                 ?? month(rest[1]).flatMap({ m in dayNumber(rest[0]).map { (m, $0) } }) else { return nil }
         let thisYear = calendar.component(.year, from: today)
-        guard let date = validDate(year: year ?? thisYear, month: m, day: d) else { return nil }
-        if year == nil, date < today { return validDate(year: thisYear + 1, month: m, day: d) }
+        let date = try validDate(year: year ?? thisYear, month: m, day: d)
+        if year == nil, date < today { return try validDate(year: thisYear + 1, month: m, day: d) }
         return date
     }
 
-    private func iso(_ s: String) -> Date? {
+    private func iso(_ s: String) throws -> Date? {
         let fields = s.split(separator: "-", omittingEmptySubsequences: false)
         guard fields.count == 3, fields.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
               let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2]) else { return nil }
-        return validDate(year: y, month: m, day: d)
+        return try validDate(year: y, month: m, day: d)
     }
 
-    /// The start of that day, refusing rollovers such as 2026-02-30.
-    private func validDate(year: Int, month: Int, day: Int) -> Date? {
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return nil }
-        let back = calendar.dateComponents([.year, .month, .day], from: date)
-        guard back.year == year, back.month == month, back.day == day else { return nil }
+    /// The start of that day; a day that does not exist says why (no rollover: 2026-02-30 is no date).
+    private func validDate(year: Int, month: Int, day: Int) throws -> Date {
+        guard Self.years.contains(year) else { throw Reason(text: "year \(year) is outside \(Self.years.lowerBound) to \(Self.years.upperBound)") }
+        guard (1...12).contains(month) else { throw Reason(text: "month \(month): months are 1 to 12") }
+        guard let first = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
+              let days = calendar.range(of: .day, in: .month, for: first)?.count else { throw Reason(text: "no such month") }
+        guard (1...days).contains(day) else {
+            throw Reason(text: day > 31 || day < 1 ? "day \(day): a month has 1 to 31 days" : "\(Self.months[month - 1].capitalized) has \(days) days in \(year)")
+        }
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { throw Reason(text: "no such day") }
         return date
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// One task of Taskwarrior's `task export` (JSON), mapped onto ours: description →
-/// title, annotations → description, project → category, H/M/L → priority.
+/// One task of Taskwarrior's `task export` (a JSON array, or one object per line), mapped onto
+/// ours: description → title, annotations → description, project → category, H/M/L →
+/// priority, tags, due, entry/modified/end → created/updated/completed.
 public struct TaskwarriorTask: Decodable, Sendable {
     public var uuid: UUID?
     public var description: String
@@ -14,8 +15,30 @@ public struct TaskwarriorTask: Decodable, Sendable {
     public var priority: String?
     public var tags: [String]?
     public var annotations: [Annotation]?
+    /// Fields Smart TODO has no place for; an import reports how many tasks carried each.
+    public var wait: String?
+    public var scheduled: String?
+    public var until: String?
+    public var depends: Depends?
 
     public struct Annotation: Decodable, Sendable { public var description: String }
+
+    /// Taskwarrior 2.6 writes dependencies as one comma-separated string, 3.x as an array.
+    public enum Depends: Decodable, Sendable {
+        case list([String])
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let text = try? c.decode(String.self) { self = .list(text.split(separator: ",").map(String.init)) } else { self = .list(try c.decode([String].self)) }
+        }
+    }
+
+    /// The template a recurring task's instances are made from: not a task to do itself.
+    public var isRecurringTemplate: Bool { status == "recurring" }
+
+    /// The names of the fields this task carries that an import drops.
+    public var droppedFields: [String] {
+        [("wait", wait != nil), ("scheduled", scheduled != nil), ("until", until != nil), ("depends", depends != nil)].filter(\.1).map(\.0)
+    }
 
     /// Taskwarrior's compact UTC timestamps: 20261201T170000Z.
     static func date(_ text: String?) -> Date? {
@@ -37,7 +60,7 @@ public struct TaskwarriorTask: Decodable, Sendable {
         switch status {
         case "completed": t.status = .done; t.completed = Self.date(end)?.storedPrecision
         case "deleted": t.status = .deleted
-        default: t.status = .pending
+        default: t.status = .pending  // pending, and "waiting" (Taskwarrior 2.x's hidden-until-wait)
         }
         return t
     }

@@ -16,7 +16,13 @@ extension TaskStore {
     /// Adds `tasks` in one transaction (all or nothing). A task keeps its id when that id
     /// is free, else gets a new one; a uuid already present is skipped, never overwritten.
     public func importTasks(_ tasks: [TodoTask], enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> ImportReport {
-        try write { db in
+        for (i, task) in tasks.enumerated() {
+            if let id = task.id, !TaskRules.importableIDs.contains(id) {
+                throw StoreError.invalid("task \(i + 1) of the import: id \(id) is outside \(TaskRules.importableIDs.lowerBound)…\(TaskRules.importableIDs.upperBound)")
+            }
+            if let problem = TaskRules.problem(with: task, now: now) { throw StoreError.invalid("task \(i + 1) of the import: \(problem)") }
+        }
+        return try write { db in
             var report = ImportReport()
             var created: [UndoLog.Snapshot] = []
             for var task in tasks {

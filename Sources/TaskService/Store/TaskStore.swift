@@ -89,7 +89,8 @@ public final class TaskStore: Sendable {
     /// so the task never exists without its job. `undo` names the command for `todo undo`.
     @discardableResult
     public func add(_ task: TodoTask, enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        try write { db in
+        try Self.check(task, now: now)
+        return try write { db in
             var t = task
             try t.insert(db)
             if enqueue { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
@@ -106,7 +107,8 @@ public final class TaskStore: Sendable {
     /// Stores a changed task. With `reenrich`, a job recomputes its AI fields (text changed);
     /// `undo` names the command for `todo undo`.
     public func update(_ task: TodoTask, reenrich: Bool = false, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        try write { db in
+        try Self.check(task, now: now)
+        return try write { db in
             var t = task
             guard let before = try TodoTask.fetchOne(db, key: t.id) else { throw StoreError.unknownTask(id: t.id ?? 0) }
             try Self.save(&t, db, now: now)
@@ -176,6 +178,11 @@ public final class TaskStore: Sendable {
             if let undo, !snapshots.isEmpty { try UndoLog.record(db, command: undo, snapshots: snapshots, now: now) }
             return out
         }
+    }
+
+    /// Refuses a task that breaks one of `TaskRules`, naming the field.
+    static func check(_ task: TodoTask, now: Date) throws {
+        if let problem = TaskRules.problem(with: task, now: now) { throw StoreError.invalid(problem.description) }
     }
 
     /// Writes a changed row at the store's time precision, stamped as updated now.

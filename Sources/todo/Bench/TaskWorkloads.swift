@@ -13,7 +13,7 @@ extension BenchCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-search-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try TaskStore(url: directory.appendingPathComponent("tasks.sqlite"))
-        printError("search: building \(taskCount) synthetic tasks")
+        Console.error("search: building \(taskCount) synthetic tasks")
         let subjects = ["invoice", "dentist", "passport", "groceries", "slides", "lease", "flight", "running", "course", "backup"]
         let verbs = ["Pay", "Book", "Renew", "Buy", "Prepare", "Sign", "Check", "Plan", "Finish", "Review"]
         _ = try store.importTasks((0..<taskCount).map { i in
@@ -82,7 +82,7 @@ extension BenchCommand {
             guard status == 0 else { throw CommandFailure("bench: `todo \(args.joined(separator: " "))` failed") }
             return elapsed
         }
-        printError("add: fresh processes")
+        Console.error("add: fresh processes")
         _ = try run(["add", "Warm the caches of the built-in banks"])  // first run embeds the banks once
         let fresh = Timing(samples: try (0..<15).map { try run(["add", "Call the garage about the winter tyres, case \($0 * 7919)"]) })
         let hit = Timing(samples: try (0..<15).map { _ in try run(["add", "Call the garage about the winter tyres, case 0"]) })

@@ -44,7 +44,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Python of the reference venv.")
     var python: String?
 
-    @Option(help: "Passes over the corpus; the best counts.")
+    @Option(parsing: .unconditional, help: "Passes over the corpus; the best counts.")
     var passes: Int = 3
 
     @Flag(help: "End with one JSON object of all figures.")
@@ -68,7 +68,7 @@ struct BenchCommand: ParsableCommand {
         var report = BenchReport()
         let reference = ReferenceRunner.locate(explicit: python, packageRoot: DefaultPaths.packageRoot)
         if reference == nil {
-            printError("no reference venv: run `bash Tools/bench/setup.sh` to measure Hugging Face, PyTorch and ONNX Runtime side by side")
+            Console.error("no reference venv: run `bash Tools/bench/setup.sh` to measure Hugging Face, PyTorch and ONNX Runtime side by side")
         }
         if sections.contains("tokenizer") { try benchTokenizer(&report, reference: reference) }
         if sections.contains("embed") { try benchEmbeddings(&report, reference: reference, threads: threads) }
@@ -90,7 +90,7 @@ struct BenchCommand: ParsableCommand {
         }
         let texts = BenchCorpus.texts()
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
-        printError("tokenizer: \(texts.count) texts, \(bytes / 1024) KiB, \(passes) passes, 1 thread")
+        Console.error("tokenizer: \(texts.count) texts, \(bytes / 1024) KiB, \(passes) passes, 1 thread")
 
         var ours = Double.infinity, tokens = 0
         for _ in 0..<passes {
@@ -111,7 +111,7 @@ struct BenchCommand: ParsableCommand {
             let result = try reference.run("tokenizer_reference.py", ["--tokenizer", jsonFile, "--corpus", corpus.path, "--passes", String(passes)])
             let theirs = result["seconds"]!.value
             if Int(result["tokens"]!.value) != tokens {
-                printError("warning: token counts differ (ours \(tokens), reference \(Int(result["tokens"]!.value)))")
+                Console.error("warning: token counts differ (ours \(tokens), reference \(Int(result["tokens"]!.value)))")
             }
             report.add("tokenizer_hf_mb_s", Double(bytes) / theirs / 1e6, "tokenizer (HF tokenizers)", unit: "MB/s")
             report.add("tokenizer_hf_tokens_s", Double(tokens) / theirs, "tokenizer (HF tokenizers)", unit: "tokens/s")
@@ -126,7 +126,7 @@ struct BenchCommand: ParsableCommand {
         let tok = embedder.bundle.tokenizer
         let long256 = EmbeddingWorkloads.text(tokens: 254, tokenizer: tok)   // 256 with [CLS] and [SEP]
         let long2000 = EmbeddingWorkloads.text(tokens: 2000, tokenizer: tok)
-        printError("embeddings: \(threads) thread(s)")
+        Console.error("embeddings: \(threads) thread(s)")
         let workloads: [(key: String, label: String, texts: [String], iterations: Int)] = [
             ("embed_short_ms", "embed 1 short sentence", [EmbeddingWorkloads.shortSentence], 200),
             ("embed_batch32_ms", "embed 32 short sentences", EmbeddingWorkloads.shortSentences, 50),
@@ -151,7 +151,7 @@ struct BenchCommand: ParsableCommand {
         do {
             result = try reference.run("embedding_reference.py", ["--model", directory.path, "--inputs", inputs.path, "--threads", String(threads)])
         } catch {
-            printError("warning: the PyTorch/ONNX Runtime reference failed; run `bash Tools/bench/setup.sh`. \(error)")
+            Console.error("warning: the PyTorch/ONNX Runtime reference failed; run `bash Tools/bench/setup.sh`. \(error)")
             return
         }
         for (engine, label) in [("torch", "PyTorch"), ("onnx", "ONNX Runtime")] {
@@ -169,7 +169,7 @@ struct BenchCommand: ParsableCommand {
         for shape in [SyntheticNLIBundle.Shape.distilRoBERTa, .bartLargeMNLI] {
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-\(shape.rawValue)-\(getpid())")
             defer { try? FileManager.default.removeItem(at: scratch) }
-            printError("zero-shot: writing a random-weight \(shape.rawValue)-shaped NLI bundle …")
+            Console.error("zero-shot: writing a random-weight \(shape.rawValue)-shaped NLI bundle …")
             let classifier = try ZeroShotClassifier(bundle: ModelBundle(directory: SyntheticNLIBundle.make(shape, in: scratch, tokenizer: tokenizerFile)))
             let key = shape == .distilRoBERTa ? "nli_roberta" : "nli_bart"
             var workloads: [(key: String, tokens: Int, text: String)] = []
@@ -196,7 +196,7 @@ struct BenchCommand: ParsableCommand {
                     report.add("speedup_vs_torch_\(w.key.replacingOccurrences(of: "_ms", with: ""))", theirs / mine, "  ours faster than PyTorch by", unit: "×")
                 }
             } catch {
-                printError("warning: the PyTorch zero-shot reference failed; run `bash Tools/bench/setup.sh`. \(error)")
+                Console.error("warning: the PyTorch zero-shot reference failed; run `bash Tools/bench/setup.sh`. \(error)")
             }
         }
     }
@@ -223,12 +223,12 @@ struct BenchReport {
 
     func print(json: Bool) {
         for row in rows {
-            Swift.print("\(row.label.padding(toLength: 52, withPad: " ", startingAt: 0)) \(format(row.value)) \(row.unit)")
+            Console.out("\(row.label.padded(to: 52)) \(format(row.value)) \(row.unit)")
         }
         if json {
             var object: [String: Double] = [:]
             for row in rows { object[row.key] = (row.value * 1000).rounded() / 1000 }
-            Swift.print((try? JSONOutput.line(object)) ?? "{}")
+            Console.out((try? JSONOutput.line(object)) ?? "{}")
         }
     }
 

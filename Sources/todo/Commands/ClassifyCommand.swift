@@ -91,12 +91,12 @@ struct ClassifyCommand: ParsableCommand {
                 throw CommandFailure(batch == nil ? error.description : "\(batch!): input \(i + 1): \(error.description)")
             }
             if json {
-                print(try JSONOutput.line(Output(labels: result.labels, scores: result.scores, windows: result.windows)))
+                Console.out(try JSONOutput.line(Output(labels: result.labels, scores: result.scores, windows: result.windows)))
             } else {
                 for (label, score) in zip(result.labels, result.scores) {
-                    print(String(format: "%6.2f%%  ", Double(score) * 100) + label)
+                    Console.out(String(format: "%6.2f%%  ", Double(score) * 100) + label)
                 }
-                if result.windows > 1 { print("(read in \(result.windows) overlapping windows)") }
+                if result.windows > 1 { Console.out("(read in \(result.windows) overlapping windows)") }
             }
         }
     }

@@ -53,10 +53,10 @@ struct EmbedCommand: ParsableCommand {
             if inputs.count > 256 { progress.update(end, inputs.count) }
             for (text, e) in zip(inputs[start..<end], embedded) {
                 if json {
-                    print(try JSONOutput.line(EmbeddingOutput(vector: e.vector, windows: e.windows)))
+                    Console.out(try JSONOutput.line(EmbeddingOutput(vector: e.vector, windows: e.windows)))
                 } else {
                     let head = e.vector.prefix(6).map { String(format: "%+.4f", $0) }.joined(separator: " ")
-                    print("[\(head) …] \(e.vector.count) dims, \(e.windows) window\(e.windows == 1 ? "" : "s")  \(text.prefix(60).debugDescription)")
+                    Console.out("[\(head) …] \(e.vector.count) dims, \(e.windows) window\(e.windows == 1 ? "" : "s")  \(text.prefix(60).debugDescription)")
                 }
             }
             start = end

@@ -63,19 +63,19 @@ struct ModelsCommand: ParsableCommand {
             }
         }
         if json {
-            print(try JSONOutput.line(rows))
+            Console.out(try JSONOutput.line(rows))
             return
         }
         if rows.isEmpty {
-            print("No model bundles in \(weights.path).")
-            print("Install all-MiniLM-L6-v2 with `bash Tools/fetch-weights.sh`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`.")
+            Console.out("No model bundles in \(weights.path).")
+            Console.out("Install all-MiniLM-L6-v2 with `bash Tools/fetch-weights.sh`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`.")
             return
         }
         for r in rows {
             let size = String(format: "%.1f MB", Double(r.size_bytes) / 1_000_000)
             var line = "\(r.name)  \(r.task) (\(r.architecture))  \(size)  fingerprint \(r.fingerprint.prefix(12))  from \(r.source)"
             if let verified = r.verified { line += verified ? "  verified" : "  FAILED: \(r.problem ?? "")" } else if let problem = r.problem { line += "  unusable: \(problem)" }
-            print(line)
+            Console.out(line)
         }
     }
 

@@ -67,7 +67,7 @@ struct TokenizeCommand: ParsableCommand {
         }
         let encoding = try tok.encode(text!, pair: pair, addSpecialTokens: !noSpecialTokens)
         if json {
-            print(try JSONOutput.line(TokenizedOutput(encoding)))
+            Console.out(try JSONOutput.line(TokenizedOutput(encoding)))
         } else {
             printTable(encoding)
         }
@@ -89,23 +89,23 @@ struct TokenizeCommand: ParsableCommand {
         for (lineNumber, input) in try JSONLines.read(path, as: BatchInput.self, expected: "{\"text\": …, \"pair\": …}") {
             let encoding = try tok.encode(input.text, pair: input.pair, addSpecialTokens: !noSpecialTokens)
             if json {
-                print(try JSONOutput.line(TokenizedOutput(encoding)))
+                Console.out(try JSONOutput.line(TokenizedOutput(encoding)))
             } else {
-                print("# line \(lineNumber)")
+                Console.out("# line \(lineNumber)")
                 printTable(encoding)
             }
         }
     }
 
     private func printTable(_ e: Encoding) {
-        print("index  id      type  offsets      token")
+        Console.out("index  id      type  offsets      token")
         for i in 0..<e.count {
             let offset = "\(e.offsets[i].start)..<\(e.offsets[i].end)"
-            print(pad(String(i), 7) + pad(String(e.ids[i]), 8) + pad(String(e.typeIds[i]), 6) + pad(offset, 13) + String(reflecting: e.tokens[i]))
+            Console.out(pad(String(i), 7) + pad(String(e.ids[i]), 8) + pad(String(e.typeIds[i]), 6) + pad(offset, 13) + String(reflecting: e.tokens[i]))
         }
-        print("\(e.count) tokens")
+        Console.out("\(e.count) tokens")
         if e.truncatedTokenCount > 0 {
-            print("truncated: \(e.truncatedTokenCount) tokens dropped, in \(e.overflowing.count) overflowing part(s)")
+            Console.out("truncated: \(e.truncatedTokenCount) tokens dropped, in \(e.overflowing.count) overflowing part(s)")
         }
     }
 

@@ -4,7 +4,7 @@ import Inference
 
 /// Options every model-running command shares.
 struct EngineOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Threads for the engine (default: SMART_TODO_THREADS, else OPENBLAS_NUM_THREADS, else all cores).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads for the engine (default: SMART_TODO_THREADS, else OPENBLAS_NUM_THREADS, else all cores).", valueName: "n"))
     var threads: Int?
 
     /// Applies the thread setting; call before running a model.

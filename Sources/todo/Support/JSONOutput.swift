@@ -1,18 +1,14 @@
 import Foundation
 
 /// JSON output shared by every command: compact, one value per line, keys in a
-/// stable order, non-ASCII left readable.
+/// stable order, non-ASCII left readable except what a terminal must not see raw
+/// (`TerminalText.escapingJSON`).
 enum JSONOutput {
     static func line<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return TerminalText.escapingJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
-}
-
-/// Writes to standard error, for messages that must not mix with `--json` output.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
 /// A failure while running a command (as opposed to a malformed command line):

@@ -21,7 +21,7 @@ final class ProgressLine {
     func show(_ label: String, _ done: Int, _ total: Int) {
         let now = Date()
         guard now.timeIntervalSince(start) >= quietFor, now.timeIntervalSince(lastShown) > 1 || done == total else { return }
-        printError("\(label): \(done)/\(total)\(unit)")
+        Console.error("\(label): \(done)/\(total)\(unit)")
         lastShown = now
     }
 }

@@ -35,7 +35,7 @@ struct AddCommand: ParsableCommand {
     @Option(help: "Longer text; - reads it from standard input (never truncated).")
     var description: String?
 
-    @Option(help: "Due date (see above).")
+    @Option(parsing: .unconditional, help: "Due date (see above).")
     var due: String?
 
     @Option(help: "Category, e.g. Work, Personal, Learning, Health, Shopping, Finance.")
@@ -79,11 +79,11 @@ struct AddCommand: ParsableCommand {
         var stored = try storeCall { try session.store.add(task, enqueue: true, undo: commandLineForUndo) }
         if let enriched = enrichInline(stored, session: session) { stored = enriched }
         if json {
-            print(try JSONOutput.line(TaskOutput(stored)))
+            Console.out(try JSONOutput.line(TaskOutput(stored)))
         } else {
             let source = stated.map { " (from “\($0.phrase)” in the title)" } ?? ""
-            print("Added task \(stored.id ?? 0): \(TaskText.oneLine(stored.title))" + (stored.due.map { " — due \(TaskText.dueText($0))" + source } ?? ""))
-            if let summary = TaskText.aiSummary(stored) { print("  " + summary) }
+            Console.out("Added task \(stored.id ?? 0): \(TaskText.oneLine(stored.title))" + (stored.due.map { " — due \(TaskText.dueText($0))" + source } ?? ""))
+            if let summary = TaskText.aiSummary(stored) { Console.out("  " + summary) }
         }
     }
 
@@ -96,29 +96,29 @@ struct AddCommand: ParsableCommand {
     /// The task is already stored with a pending job; enrichment now is a bonus and never a reason to fail.
     private func enrichInline(_ task: TodoTask, session: EnrichmentSession) -> TodoTask? {
         if async {
-            printError("note: AI fields queued; run `todo enrich` to fill them")
+            Console.error("note: AI fields queued; run `todo enrich` to fill them")
             return nil
         }
         let nli = session.enricher.models.zeroShotDirectory() != nil
         let budget = nli ? Self.inlineBudgetWithNLI : Self.inlineBudget
         guard task.title.count + task.description.count <= budget else {
-            printError("note: the description is long" + (nli ? " for the installed NLI model" : "")
+            Console.error("note: the description is long" + (nli ? " for the installed NLI model" : "")
                        + ", so its AI fields are queued (whole, never cut); run `todo enrich`, or keep `todo enrich --watch` running")
             return nil
         }
         guard session.modelInstalled else {
-            printError("note: no embedding model installed, so AI fields are queued; \(EnrichmentSession.fetchHint)")
+            Console.error("note: no embedding model installed, so AI fields are queued; \(EnrichmentSession.fetchHint)")
             return nil
         }
         do {
             _ = try engine.applyThreads()
             let report = try session.runPending(taskID: task.id!, quiet: true)
-            if let error = report.errors.first { printError("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
+            if let error = report.errors.first { Console.error("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
             let enriched = try session.store.task(id: task.id!)
             session.finishLeftovers(maxTextLength: budget)
             return enriched
         } catch {
-            printError("note: the task is stored, but enriching it failed (\(error)); it stays queued for `todo enrich`")
+            Console.error("note: the task is stored, but enriching it failed (\(error)); it stays queued for `todo enrich`")
             return nil
         }
     }

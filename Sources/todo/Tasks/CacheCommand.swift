@@ -29,12 +29,12 @@ struct CacheCommand: ParsableCommand {
         let cache = ResultCache(store: try store.open())
         if action == "clear" {
             let removed = try storeCall { try cache.clear() }
-            print(json ? try JSONOutput.line(["removed": removed]) : "Removed \(removed) cached result(s).")
+            Console.out(json ? try JSONOutput.line(["removed": removed]) : "Removed \(removed) cached result(s).")
             return
         }
         let s = try storeCall { try cache.statistics() }
-        if json { print(try JSONOutput.line(s)); return }
-        print("\(s.entries) entries, \(s.bytes / 1024) KiB, \(s.hits) hits")
-        for (op, n) in s.byOperation.sorted(by: { $0.key < $1.key }) { print("  \(op): \(n)") }
+        if json { Console.out(try JSONOutput.line(s)); return }
+        Console.out("\(s.entries) entries, \(s.bytes / 1024) KiB, \(s.hits) hits")
+        for (op, n) in s.byOperation.sorted(by: { $0.key < $1.key }) { Console.out("  \(op): \(n)") }
     }
 }

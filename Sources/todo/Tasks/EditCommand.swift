@@ -25,7 +25,7 @@ struct EditCommand: ParsableCommand {
     @Argument(help: "The task's id (from todo list).") var id: Int64
     @Option(help: "New title.") var title: String?
     @Option(help: "New description; - reads it from standard input.") var description: String?
-    @Option(help: "New due date (same forms as add).") var due: String?
+    @Option(parsing: .unconditional, help: "New due date (same forms as add).") var due: String?
     @Flag(help: "Remove the due date.") var noDue = false
     @Option(help: "Set the category.") var category: String?
     @Flag(help: "Clear the category so the AI chooses it.") var clearCategory = false
@@ -99,9 +99,9 @@ struct EditCommand: ParsableCommand {
             _ = try session.runPending(taskID: id, quiet: true)
             stored = try storeCall { try session.store.task(id: id) }
         } else if reenrich && !session.modelInstalled {
-            printError("note: the AI fields are queued; \(EnrichmentSession.fetchHint)")
+            Console.error("note: the AI fields are queued; \(EnrichmentSession.fetchHint)")
         }
-        if let stated, !json { print("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
-        print(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))
+        if let stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
+        Console.out(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))
     }
 }

@@ -33,7 +33,7 @@ struct EnrichCommand: ParsableCommand {
     @Flag(help: "Re-enrich every pending task.") var all = false
     @Flag(help: "Also run jobs waiting for their retry time, and given-up ones.") var retry = false
     @Flag(help: "Keep running and enrich jobs as they are queued (see above).") var watch = false
-    @Option(help: "With --watch: seconds between looks at the queue.") var interval: Double = 1
+    @Option(parsing: .unconditional, help: "With --watch: seconds between looks at the queue.") var interval: Double = 1
     @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts (with --watch: a task object per line).") var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
@@ -66,21 +66,21 @@ struct EnrichCommand: ParsableCommand {
             let enriched = try enrichmentCall { try session.enricher.enrich(ids: [id], undo: commandLineForUndo) }
             try session.queue.markDone(try session.queue.pending(includeWaiting: true, taskID: id).map(\.id))
             report.enriched = enriched.count
-            if !json, let t = enriched.first { print("Enriched \(id): \(t.title)\n  " + (TaskText.aiSummary(t) ?? "every AI field is set by you; nothing to fill")) }
+            if !json, let t = enriched.first { Console.out("Enriched \(id): \(t.title)\n  " + (TaskText.aiSummary(t) ?? "every AI field is set by you; nothing to fill")) }
         } else {
             if all { try session.queue.enqueue(try storeCall { try session.store.tasks(status: .pending) }.map { $0.id! }) }
             if retry { try session.queue.retryFailed() }
             report = try session.runPending(includeWaiting: retry || all, undo: commandLineForUndo)
             if !json {
-                print(report.enriched == 0 && report.failed == 0 ? "Nothing to enrich." : "Enriched \(report.enriched) task(s).")
-                for e in report.errors { print("failed (will retry): \(e)") }
+                Console.out(report.enriched == 0 && report.failed == 0 ? "Nothing to enrich." : "Enriched \(report.enriched) task(s).")
+                for e in report.errors { Console.out("failed (will retry): \(e)") }
             }
         }
         let counts = try session.queue.counts()
         if json {
-            print(try JSONOutput.line(Output(enriched: report.enriched, failed: report.failed, errors: report.errors, queue: counts)))
+            Console.out(try JSONOutput.line(Output(enriched: report.enriched, failed: report.failed, errors: report.errors, queue: counts)))
         } else if counts.failed > 0 {
-            print("\(counts.failed) job(s) gave up after repeated failures; `todo enrich --retry` tries them again.")
+            Console.out("\(counts.failed) job(s) gave up after repeated failures; `todo enrich --retry` tries them again.")
         }
         if report.failed > 0 { throw ExitCode(2) }
     }

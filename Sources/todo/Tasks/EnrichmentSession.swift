@@ -43,7 +43,7 @@ struct EnrichmentSession {
         return try enrichmentCall {
             try queue.run(enricher, jobs: jobs, undo: undo) { done, total in
                 if !quiet && (Date().timeIntervalSince(lastShown) > 1 || (done == total && total > 16)) {
-                    printError("enriching: \(done)/\(total)")
+                    Console.error("enriching: \(done)/\(total)")
                     lastShown = Date()
                 }
             }
@@ -61,7 +61,7 @@ extension EnrichmentSession {
         }
         guard !jobs.isEmpty else { return }
         if let report = try? queue.run(enricher, jobs: jobs), report.enriched > 0 {
-            printError("note: also finished \(report.enriched) queued task(s)")
+            Console.error("note: also finished \(report.enriched) queued task(s)")
         }
     }
 }

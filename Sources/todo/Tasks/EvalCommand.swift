@@ -44,19 +44,19 @@ struct EvalCommand: ParsableCommand {
             try evaluation.run(tasks: labelled, queries: queries, progress: progress.show)
         }
         if misses {
-            for m in wrong { print("\(m.id)  \(m.field): expected \(m.expected), got \(m.got)  — \(m.title)") }
+            for m in wrong { Console.out("\(m.id)  \(m.field): expected \(m.expected), got \(m.got)  — \(m.title)") }
         }
         if json {
-            print(try JSONOutput.line(report))
+            Console.out(try JSONOutput.line(report))
         } else {
             // Three decimals: a recall of 0.846 must not read as 0.85.
             func pct(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
-            print("tasks \(report.tasks), queries \(report.queries), \(String(format: "%.1f", report.seconds)) s")
-            print("category accuracy   \(pct(report.category_accuracy))")
-            print("priority accuracy   \(pct(report.priority_accuracy))")
-            print("tag overlap         \(pct(report.tag_overlap))")
-            print("tag precision       \(pct(report.tag_precision))")
-            print("search recall@5     \(pct(report.search_recall_at_5))")
+            Console.out("tasks \(report.tasks), queries \(report.queries), \(String(format: "%.1f", report.seconds)) s")
+            Console.out("category accuracy   \(pct(report.category_accuracy))")
+            Console.out("priority accuracy   \(pct(report.priority_accuracy))")
+            Console.out("tag overlap         \(pct(report.tag_overlap))")
+            Console.out("tag precision       \(pct(report.tag_precision))")
+            Console.out("search recall@5     \(pct(report.search_recall_at_5))")
         }
     }
 }

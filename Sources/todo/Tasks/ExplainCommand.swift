@@ -94,24 +94,24 @@ struct ExplainCommand: ParsableCommand {
         if json {
             let category = Output.Category(category: c.category, stored_category: task.category, set_by: categorySetBy, method: method,
                                            scores: c.scores.map { .init(name: $0.name, score: $0.score) })
-            print(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
+            Console.out(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
                                              score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: prioritySetBy,
                                              category: category,
                                              tags: .init(tags: task.tags, set_by: tagsSetBy,
                                                          suggested: tags.map { .init(tag: $0.tag, relevance: $0.relevance, source: $0.source.rawValue) }))))
             return
         }
-        print("Task \(id): \(TaskText.oneLine(task.title))")
-        print("Priority (urgency score, term by term):")
-        if e.terms.isEmpty { print("  no term applies (no date, nothing urgent in the text)") }
+        Console.out("Task \(id): \(TaskText.oneLine(task.title))")
+        Console.out("Priority (urgency score, term by term):")
+        if e.terms.isEmpty { Console.out("  no term applies (no date, nothing urgent in the text)") }
         for term in e.terms {
             let value = term.value == 1 ? "" : String(format: " × %.2f", term.value)
-            print(String(format: "  %+6.2f  ", term.contribution) + "\(term.name)\(value)  — \(term.why)")
+            Console.out(String(format: "  %+6.2f  ", term.contribution) + "\(term.name)\(value)  — \(term.why)")
         }
-        print(String(format: "  ------\n  %+6.2f  → %@", e.score, e.priority.rawValue))
+        Console.out(String(format: "  ------\n  %+6.2f  → %@", e.score, e.priority.rawValue))
         switch prioritySetBy {
-        case "you" where task.priority != e.priority: print("  (you set it to \(task.priority!.rawValue); yours is kept)")
-        case "AI" where task.priority != e.priority: print("  (stored: \(task.priority!.rawValue), scored earlier; `todo enrich \(id)` updates it)")
+        case "you" where task.priority != e.priority: Console.out("  (you set it to \(task.priority!.rawValue); yours is kept)")
+        case "AI" where task.priority != e.priority: Console.out("  (stored: \(task.priority!.rawValue), scored earlier; `todo enrich \(id)` updates it)")
         default: break
         }
         printCategory(c, task: task, setBy: categorySetBy)
@@ -119,9 +119,9 @@ struct ExplainCommand: ParsableCommand {
     }
 
     private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: String) {
-        print("Tags: " + (task.tags.isEmpty ? "none" : task.tags.map { "#" + TaskText.oneLine($0) }.joined(separator: " ")) + " (set by \(setBy))")
-        if suggested.isEmpty { print("  the AI suggests none (no phrase or common tag is close enough)") }
-        if setBy == "you" && !suggested.isEmpty { print("  the AI would suggest (not applied: yours are kept):") }
+        Console.out("Tags: " + (task.tags.isEmpty ? "none" : task.tags.map { "#" + TaskText.oneLine($0) }.joined(separator: " ")) + " (set by \(setBy))")
+        if suggested.isEmpty { Console.out("  the AI suggests none (no phrase or common tag is close enough)") }
+        if setBy == "you" && !suggested.isEmpty { Console.out("  the AI would suggest (not applied: yours are kept):") }
         let width = min(24, suggested.map(\.tag.count).max() ?? 0)
         for t in suggested {
             let from: String
@@ -131,27 +131,27 @@ struct ExplainCommand: ParsableCommand {
             case .lexicon: from = "a common tag the text does not say"
             case .yours: from = "a tag you use on other tasks (+0.1)"
             }
-            print(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padding(toLength: max(width, t.tag.count), withPad: " ", startingAt: 0) + "  " + from)
+            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from)
         }
         if setBy != "you", let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
             let quoted = weakest.contains(" ") ? "\"\(weakest)\"" : weakest
-            print("  (`todo edit \(id) --remove-tag \(quoted)` drops one for good; --tag replaces them all)")
+            Console.out("  (`todo edit \(id) --remove-tag \(quoted)` drops one for good; --tag replaces them all)")
         }
     }
 
     private func printCategory(_ c: CategoryExplanation, task: TodoTask, setBy: String) {
         let how = c.byZeroShot ? "by the NLI model's entailment" : "by nearest example tasks, description and cue words"
-        print("Category: \(c.category ?? Enricher.uncategorized) (\(how))")
+        Console.out("Category: \(c.category ?? Enricher.uncategorized) (\(how))")
         if c.scores.isEmpty {
-            print("  no word to go on: no category is guessed")
+            Console.out("  no word to go on: no category is guessed")
         } else {
-            print("  " + c.scores.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: " · "))
+            Console.out("  " + c.scores.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: " · "))
         }
         let stored = task.category.map(TaskText.oneLine) ?? "-"
         if setBy == "you" {
-            if stored != (c.category ?? Enricher.uncategorized) { print("  (you set it to \(stored); yours is kept)") }
+            if stored != (c.category ?? Enricher.uncategorized) { Console.out("  (you set it to \(stored); yours is kept)") }
         } else {
-            print("  (`todo edit \(id) --category NAME` sets it; your categorized tasks become examples for the next ones)")
+            Console.out("  (`todo edit \(id) --category NAME` sets it; your categorized tasks become examples for the next ones)")
         }
     }
 }

@@ -31,13 +31,13 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only this priority: high, medium or low.")
     var priority: String?
 
-    @Option(help: "Only tasks due before this date.")
+    @Option(parsing: .unconditional, help: "Only tasks due before this date.")
     var dueBefore: String?
 
-    @Option(help: "Only tasks due after this date.")
+    @Option(parsing: .unconditional, help: "Only tasks due after this date.")
     var dueAfter: String?
 
-    @Option(help: "Show only the N most urgent (the text output says how many more match).")
+    @Option(parsing: .unconditional, help: "Show only the N most urgent (the text output says how many more match).")
     var limit: Int?
 
     @Flag(help: "Print one JSON array of tasks.")
@@ -65,12 +65,12 @@ struct ListCommand: ParsableCommand {
         let sorted = tasks.sorted { urgency[$0.id!]! != urgency[$1.id!]! ? urgency[$0.id!]! > urgency[$1.id!]! : $0.id! < $1.id! }
         let shown = sorted.prefix(limit ?? sorted.count)
         if json {
-            print(try JSONOutput.line(shown.map(TaskOutput.init)))
+            Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if sorted.isEmpty {
-            print("No tasks\(status == "pending" ? " to do" : ""). Add one with: todo add \"…\"")
+            Console.out("No tasks\(status == "pending" ? " to do" : ""). Add one with: todo add \"…\"")
         } else {
-            shown.forEach { print(TaskText.line($0)) }
-            if shown.count < sorted.count { print("… and \(sorted.count - shown.count) more (without --limit: all)") }
+            shown.forEach { Console.out(TaskText.line($0)) }
+            if shown.count < sorted.count { Console.out("… and \(sorted.count - shown.count) more (without --limit: all)") }
         }
     }
 }

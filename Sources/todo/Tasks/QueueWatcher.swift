@@ -17,7 +17,7 @@ struct QueueWatcher {
     func run() throws {
         let sources = Self.handleStopSignals()
         defer { sources.forEach { $0.cancel() } }
-        printError("watching the queue of \(session.store.location?.path ?? "the database") (Ctrl-C stops)")
+        Console.error("watching the queue of \(session.store.location?.path ?? "the database") (Ctrl-C stops)")
         var enriched = 0, failed = 0
         while !Self.stopping.load(ordering: .relaxed) {
             let jobs = try session.queue.pending()
@@ -34,7 +34,7 @@ struct QueueWatcher {
                 try show(batch, report)
             }
         }
-        printError("stopped: \(enriched) task(s) enriched, \(failed) failed while watching")
+        Console.error("stopped: \(enriched) task(s) enriched, \(failed) failed while watching")
     }
 
     /// Sleeps up to `interval`, waking early to stop.
@@ -45,15 +45,15 @@ struct QueueWatcher {
 
     private func show(_ jobs: [EnrichmentQueue.Job], _ report: EnrichmentQueue.RunReport) throws {
         let time = Date().formatted(Date.ISO8601FormatStyle(timeZone: .current).time(includingFractionalSeconds: false))  // local HH:mm:ss
-        for e in report.errors { printError("\(time) failed (will retry): \(e)") }
+        for e in report.errors { Console.error("\(time) failed (will retry): \(e)") }
         guard report.enriched > 0 else { return }
         var seen = Set<Int64>()
         for job in jobs where seen.insert(job.taskID).inserted {
             guard let t = try? session.store.task(id: job.taskID), t.status != .deleted else { continue }
             if json {
-                print(try JSONOutput.line(TaskOutput(t)))
+                Console.out(try JSONOutput.line(TaskOutput(t)))
             } else {
-                print("\(time) enriched \(t.id!): \(TaskText.oneLine(t.title))  " + (TaskText.aiSummary(t) ?? "(every AI field is yours)"))
+                Console.out("\(time) enriched \(t.id!): \(TaskText.oneLine(t.title))  " + (TaskText.aiSummary(t) ?? "(every AI field is yours)"))
             }
         }
         fflush(nil)  // all streams: a pipe (a log, a test) sees each line as it happens
@@ -66,7 +66,7 @@ struct QueueWatcher {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if stopping.exchange(true, ordering: .relaxed) { exit(130) }
-                printError("stopping after the batch in hand (Ctrl-C again to stop now; nothing is lost either way)")
+                Console.error("stopping after the batch in hand (Ctrl-C again to stop now; nothing is lost either way)")
             }
             source.resume()
             return source

@@ -39,13 +39,13 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "What to look for.")
     var query: String
 
-    @Option(help: "How many results.")
+    @Option(parsing: .unconditional, help: "How many results.")
     var limit: Int = 10
 
     @Flag(help: "Include done tasks.")
     var all = false
 
-    @Option(name: .customLong("min-score"), help: "Leave out results scoring below this (0 shows every result).")
+    @Option(name: .customLong("min-score"), parsing: .unconditional, help: "Leave out results scoring below this (0 shows every result).")
     var minScore: Float = 0.15
 
     @Flag(help: "Print a JSON array of {score, similarity, keyword_share, name_boost, names, topic_bonus, topic, task}.")
@@ -108,21 +108,21 @@ struct SearchCommand: ParsableCommand {
         }
         let hits = minScore > 0 ? ranked.filter { $0.score >= minScore } : ranked
         if json {
-            print(try JSONOutput.line(hits.map(HitOutput.init)))
+            Console.out(try JSONOutput.line(hits.map(HitOutput.init)))
         } else if ranked.isEmpty {
-            print("No tasks to search.")
+            Console.out("No tasks to search.")
         } else if hits.isEmpty {
-            print(String(format: "No task matches well: the closest scores %.2f, below --min-score %.2f (--min-score 0 shows it).", ranked[0].score, minScore))
+            Console.out(String(format: "No task matches well: the closest scores %.2f, below --min-score %.2f (--min-score 0 shows it).", ranked[0].score, minScore))
         } else {
             for h in hits {
                 // Say why a task that may share no word with the query is here.
                 var via = h.names.isEmpty ? "" : "  (names " + h.names.map(\.capitalized).joined(separator: ", ") + ", like the best matches)"
                 if let topic = h.topic { via += "  (topic: \(topic))" }
-                print(String(format: "%5.2f  ", h.score) + TaskText.line(h.task) + via)
+                Console.out(String(format: "%5.2f  ", h.score) + TaskText.line(h.task) + via)
             }
             let weaker = ranked.count - hits.count
             if weaker > 0 {
-                print(String(format: "(%d weaker result%@ below %.2f left out; --min-score 0 shows %@)", weaker, weaker == 1 ? "" : "s", minScore, weaker == 1 ? "it" : "them"))
+                Console.out(String(format: "(%d weaker result%@ below %.2f left out; --min-score 0 shows %@)", weaker, weaker == 1 ? "" : "s", minScore, weaker == 1 ? "it" : "them"))
             }
         }
     }

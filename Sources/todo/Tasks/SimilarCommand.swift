@@ -17,8 +17,8 @@ struct SimilarCommand: ParsableCommand {
     )
 
     @Argument(help: "The task's id.") var id: Int64
-    @Option(help: "How many.") var limit = 5
-    @Option(help: "Lowest similarity shown (0–1).") var min: Float = 0.5
+    @Option(parsing: .unconditional, help: "How many.") var limit = 5
+    @Option(parsing: .unconditional, help: "Lowest similarity shown (0–1).") var min: Float = 0.5
     @Flag(help: "Include done tasks.") var all = false
     @Flag(help: "Print a JSON array of {similarity, task}.") var json = false
     @OptionGroup var store: StoreOptions
@@ -44,11 +44,11 @@ struct SimilarCommand: ParsableCommand {
                 .similar(to: id, limit: limit, minimum: min, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
         if json {
-            print(try JSONOutput.line(hits.map { Output(similarity: $0.similarity, task: TaskOutput($0.task)) }))
+            Console.out(try JSONOutput.line(hits.map { Output(similarity: $0.similarity, task: TaskOutput($0.task)) }))
         } else if hits.isEmpty {
-            print("No task is similar to \(id) above \(min).")
+            Console.out("No task is similar to \(id) above \(min).")
         } else {
-            for h in hits { print(String(format: "%5.2f  ", h.similarity) + TaskText.line(h.task) + (h.similarity >= 0.85 ? "  (near-duplicate)" : "")) }
+            for h in hits { Console.out(String(format: "%5.2f  ", h.similarity) + TaskText.line(h.task) + (h.similarity >= 0.85 ? "  (near-duplicate)" : "")) }
         }
     }
 }

@@ -38,14 +38,14 @@ struct StatsCommand: ParsableCommand {
             ai_filled: count(pending.flatMap { $0.provenance.keys }),
             queue: try storeCall { try EnrichmentQueue(store: taskStore).counts() },
             cache: try storeCall { try ResultCache(store: taskStore).statistics() })
-        if json { print(try JSONOutput.line(out)); return }
+        if json { Console.out(try JSONOutput.line(out)); return }
         func line(_ d: [String: Int]) -> String { d.isEmpty ? "-" : d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
-        print("tasks       \(line(out.tasks))")
-        print("categories  \(line(out.categories))   (pending)")
-        print("priorities  \(line(out.priorities))")
-        print("overdue     \(out.overdue), due within 7 days \(out.due_this_week)")
-        print("AI-filled   \(line(out.ai_filled))")
-        print("queue       pending \(out.queue.pending), done \(out.queue.done), failed \(out.queue.failed)")
-        print("cache       \(out.cache.entries) entries, \(out.cache.bytes / 1024) KiB, \(out.cache.hits) hits")
+        Console.out("tasks       \(line(out.tasks))")
+        Console.out("categories  \(line(out.categories))   (pending)")
+        Console.out("priorities  \(line(out.priorities))")
+        Console.out("overdue     \(out.overdue), due within 7 days \(out.due_this_week)")
+        Console.out("AI-filled   \(line(out.ai_filled))")
+        Console.out("queue       pending \(out.queue.pending), done \(out.queue.done), failed \(out.queue.failed)")
+        Console.out("cache       \(out.cache.entries) entries, \(out.cache.bytes / 1024) KiB, \(out.cache.hits) hits")
     }
 }

@@ -50,9 +50,15 @@ enum TaskArguments {
         return out
     }
 
-    /// A date option; nil when absent, a command failure naming the accepted forms when unreadable.
+    /// A date option; nil when absent, a command failure saying what is wrong when unreadable.
+    /// A time the calendar had to move (a daylight-saving gap) is said on standard error.
     static func date(_ value: String?, parser: DueDateParser = DueDateParser()) throws -> Date? {
-        do { return try value.map { try parser.parse($0) } } catch let failure as DueDateParser.Failure {
+        guard let value else { return nil }
+        do {
+            let due = try parser.understand(value)
+            if let adjustment = due.adjustment { Console.error("note: " + adjustment) }
+            return due.date
+        } catch let failure as DueDateParser.Failure {
             throw CommandFailure(failure.description)
         }
     }

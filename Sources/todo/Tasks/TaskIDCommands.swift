@@ -12,7 +12,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let t = try storeCall { try store.open().task(id: id) }
-        print(json ? try JSONOutput.line(TaskOutput(t)) : TaskText.details(t))
+        Console.out(json ? try JSONOutput.line(TaskOutput(t)) : TaskText.details(t))
     }
 }
 
@@ -76,7 +76,7 @@ private func doneAlready(_ ids: [Int64], in tasks: TaskStore) -> Set<Int64> {
 }
 
 private func report(_ tasks: [TodoTask], json: Bool, line: (TodoTask) -> String) throws {
-    for t in tasks { print(json ? try JSONOutput.line(TaskOutput(t)) : line(t)) }
+    for t in tasks { Console.out(json ? try JSONOutput.line(TaskOutput(t)) : line(t)) }
 }
 
 private enum TaskIDText {

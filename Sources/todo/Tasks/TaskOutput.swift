@@ -85,33 +85,21 @@ struct TaskOutput: Encodable {
 /// Human-readable task lines.
 enum TaskText {
     /// A title, tag or category on one line: line breaks and tabs (a pasted title, an imported
-    /// task) become spaces, and other control characters become U+FFFD, so a stored escape
-    /// sequence cannot restyle or clear the terminal. The stored text is unchanged.
+    /// task) become spaces. (Other control characters are replaced where every line is
+    /// written, `Console`.) The stored text is unchanged.
     static func oneLine(_ text: String) -> String {
-        shown(text) { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : nil }
+        guard text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }) else { return text }
+        return String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" ? " " : $0 })
     }
 
-    /// A description as typed, its lines (also Windows' \r\n) and tabs kept, other control
-    /// characters made visible.
+    /// A description as typed, its lines (also Windows' \r\n and old Macs' \r) and tabs kept.
     static func printable(_ text: String) -> String {
-        shown(text.replacingOccurrences(of: "\r\n", with: "\n")) { $0 == "\n" || $0 == "\t" ? $0 : $0 == "\r" ? "\n" : nil }
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
     /// "#tag #other tag", each on one line.
     static func hashtags(_ tags: [String]) -> String {
         tags.map { "#\(oneLine($0))" }.joined(separator: " ")
-    }
-
-    private static func shown(_ text: String, whitespace: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar.properties.generalCategory == .control {
-                out.append(whitespace(scalar) ?? "\u{FFFD}")
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
     }
 
     static func dueText(_ date: Date, now: Date = Date()) -> String {
@@ -122,8 +110,8 @@ enum TaskText {
     }
 
     static func line(_ t: TodoTask) -> String {
-        var parts = ["\(t.id ?? 0)".padding(toLength: 5, withPad: " ", startingAt: 0), t.status == .done ? "✔" : " ",
-                     (t.priority?.rawValue ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0), oneLine(t.title)]
+        var parts = ["\(t.id ?? 0)".padded(to: 5), t.status == .done ? "✔" : " ",
+                     (t.priority?.rawValue ?? "-").padded(to: 7), oneLine(t.title)]
         if let due = t.due { parts.append("(due \(dueText(due)))") }
         if let c = t.category { parts.append("[\(oneLine(c))]") }
         if !t.tags.isEmpty { parts.append(hashtags(t.tags)) }

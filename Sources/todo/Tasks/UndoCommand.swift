@@ -30,10 +30,10 @@ struct UndoCommand: ParsableCommand {
             throw CommandFailure("Nothing to undo.")
         }
         if json {
-            print(try JSONOutput.line(Output(command: undone.command, tasks: undone.tasks.map(TaskOutput.init))))
+            Console.out(try JSONOutput.line(Output(command: undone.command, tasks: undone.tasks.map(TaskOutput.init))))
         } else {
-            print("Undid: \(undone.command)")
-            undone.tasks.forEach { print("  " + TaskText.line($0) + ($0.status == .deleted ? "  (removed)" : "")) }
+            Console.out("Undid: \(undone.command)")
+            undone.tasks.forEach { Console.out("  " + TaskText.line($0) + ($0.status == .deleted ? "  (removed)" : "")) }
         }
     }
 }

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add tasks from `todo export` JSON Lines, from lines you write, or from Taskwarrior's `task export`.",
+        discussion: """
+        All or nothing: one bad line imports nothing and names the line and the field. A task \
+        whose uuid is already here is skipped, never overwritten; ids are kept when free.
+
+        A line needs only a "title"; every other field of `todo export` is optional. \
+        Without a "uuid" a task gets a new one and a new id (importing the file twice adds \
+        it twice); without "created" it is created now. "due" takes an ISO date or anything \
+        `todo add --due` takes ("friday", "in 3 days"). A category, priority or tags you \
+        give are yours (AI never overwrites them); the AI fills the rest. Ids are 1 to \
+        9,999,999; dates lie in the years 1970 to 9999, "updated" and "completed" not \
+        before "created", and only a done task has "completed".
+
+        Taskwarrior's `task export`, as one JSON array or one object per line: recurring \
+        templates are left out (their instances are tasks), and what Smart TODO has no \
+        field for (wait, scheduled, until, depends) is reported as dropped.
+
+        Examples:
+          todo import backup.jsonl
+          echo '{"title": "Pay rent", "due": "2026-12-01"}' | todo import -
+          task export > tw.json && todo import tw.json
+        """
+    )
+
+    @Argument(help: "File to read; - reads standard input.")
+    var file: String
+
+    @Flag(help: "Print {\"added\", \"skipped\", \"recurring_templates\", \"dropped_fields\"} as JSON.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    struct Output: Encodable {
+        var added: Int
+        var skipped: Int
+        var recurringTemplates: Int
+        var droppedFields: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case added, skipped
+            case recurringTemplates = "recurring_templates"
+            case droppedFields = "dropped_fields"
+        }
+    }
+
+    func run() throws {
+        let batch = try ImportLines.read(file)
+        guard !batch.tasks.isEmpty || batch.recurringTemplates > 0 else {
+            throw CommandFailure("\(file == "-" ? "standard input" : file) holds no tasks (it is empty); nothing was imported.")
+        }
+        // Imported tasks missing AI fields are queued; `todo enrich` fills them (never touching imported values).
+        let report = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
+        if json {
+            Console.out(try JSONOutput.line(Output(added: report.added, skipped: report.skipped, recurringTemplates: batch.recurringTemplates,
+                                                   droppedFields: batch.droppedFields)))
+            return
+        }
+        Console.out("Imported \(report.added) task\(report.added == 1 ? "" : "s")" + (report.skipped > 0 ? "; skipped \(report.skipped) already here (same uuid)" : "") + ".")
+        if batch.recurringTemplates > 0 {
+            Console.out("Left out \(batch.recurringTemplates) recurring template\(batch.recurringTemplates == 1 ? "" : "s") (Taskwarrior makes the tasks from them; those instances are imported).")
+        }
+        if !batch.droppedFields.isEmpty {
+            let fields = batch.droppedFields.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) task\($0.value == 1 ? "" : "s"))" }
+            Console.out("Dropped what Smart TODO has no field for: " + fields.joined(separator: ", ") + ".")
+        }
+        if report.added > 0 { Console.out("Run `todo enrich` to fill the AI fields they lack.") }
+    }
+}
