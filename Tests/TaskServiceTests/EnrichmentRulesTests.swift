@@ -124,14 +124,17 @@ import Testing
         }
         #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"zeroShotTemplate": "no placeholder"}"#.utf8)) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString).json")
-        try Data("{not json".utf8).write(to: file)
-        do {
-            _ = try EnrichmentSettings.load(from: file)
-            Issue.record("accepted a broken file")
-        } catch let e as SettingsError {
-            #expect(e.description.contains(file.path))
+        try Data("{\n  \"tags\": {\"count\": 3},\n  not json".utf8).write(to: file)
+        // Where the JSON breaks, in the file's own lines and columns.
+        #expect(throws: SettingsError.badFile(path: file.path, detail: "not valid JSON at line 3, column 3 (expected a quoted key)")) {
+            try EnrichmentSettings.load(from: .init(file: file, named: true))
         }
-        #expect(try EnrichmentSettings.load(from: file.appendingPathExtension("missing")) == EnrichmentSettings())
+        // A missing file is the defaults only when nobody named it.
+        let missing = file.appendingPathExtension("missing")
+        #expect(try EnrichmentSettings.load(from: .init(file: missing, named: false)) == EnrichmentSettings())
+        #expect(throws: SettingsError.missing(path: missing.path)) { try EnrichmentSettings.load(from: .init(file: missing, named: true)) }
+        #expect(EnrichmentSettings.Source.resolve(explicit: nil, environment: ["SMART_TODO_CONFIG": "/x.json"]) == .init(file: URL(fileURLWithPath: "/x.json"), named: true))
+        #expect(EnrichmentSettings.Source.resolve(explicit: nil, environment: ["XDG_CONFIG_HOME": "/cfg"]) == .init(file: URL(fileURLWithPath: "/cfg/smart-todo/config.json"), named: false))
     }
 
     @Test func categorizerVotesByNearestExamplesAndAbstains() {

@@ -36,7 +36,12 @@ public final class ModelBundle: Sendable {
     }
 
     /// Recomputes every file's sha256 and the fingerprint; nil when all match, else what differs.
+    /// A match is remembered (`BundleSeal`), so later loads need not hash the files again.
     public func verify() throws -> String? {
+        try verifyAndSeal()
+    }
+
+    func verifyFiles() throws -> String? {
         for (name, digest) in config.files.sorted(by: { $0.key < $1.key }) {
             let path = directory.appendingPathComponent(name).path
             guard FileManager.default.fileExists(atPath: path) else { return "\(name) is missing" }
@@ -50,6 +55,7 @@ public enum BundleError: Error, Equatable, LocalizedError {
     case notABundle(path: String)
     case badConfig(path: String, detail: String)
     case wrongTask(path: String, expected: String, actual: String)
+    case corrupt(path: String, problem: String)
 
     public var errorDescription: String? {
         switch self {
@@ -57,6 +63,8 @@ public enum BundleError: Error, Equatable, LocalizedError {
             return "\(path) is not a Smart TODO model bundle (no config.json in bundle format). Install the default one with `bash Tools/fetch-weights.sh`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`."
         case .badConfig(let path, let detail): return "\(path): \(detail)"
         case .wrongTask(let path, let expected, let actual): return "\(path) is a \(actual) model; this needs a \(expected) model"
+        case .corrupt(let path, let problem):
+            return "the model bundle \(path) is damaged: \(problem), so it is not used. Install it again with `bash Tools/fetch-weights.sh` (or `convert-weights` for your own)"
         }
     }
 }

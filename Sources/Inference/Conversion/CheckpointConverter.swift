@@ -124,8 +124,9 @@ public struct CheckpointConverter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(config).write(to: output.appendingPathComponent(BundleConfig.fileName), options: .atomic)
 
-        // The bundle must load strictly: every tensor present with its shape, none unexplained.
-        let bundle = try ModelBundle(directory: output)
+        // The bundle must load strictly: every tensor present with its shape, none unexplained;
+        // its files are checked against the checksums just written, and sealed (`BundleSeal`).
+        let bundle = try ModelBundle.verified(directory: output)
         if classification { _ = try SequenceClassifier(bundle: bundle) } else { _ = try SentenceEmbedder(bundle: bundle) }
         return Summary(config: config, tensorCount: tensors.count)
     }

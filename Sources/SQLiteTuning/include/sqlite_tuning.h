@@ -9,4 +9,8 @@ struct sqlite3;
 /// Returns an SQLite result code.
 int smart_todo_keep_wal_on_close(struct sqlite3 *db);
 
+/// Whether the connection's main database is read-only: SQLite opens a file it may not write
+/// read-only without saying so.
+int smart_todo_is_read_only(struct sqlite3 *db);
+
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import Tokenizers
 
 /// A category the categorizer can choose: what it means, in words and in examples.
 public struct CategoryDefinition: Codable, Sendable, Equatable {
@@ -83,23 +84,49 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
         return SHA256.hex(String(decoding: (try? encoder.encode(enrichment)) ?? Data(), as: UTF8.self))
     }
 
-    /// The settings file: `SMART_TODO_CONFIG`, else `$XDG_CONFIG_HOME/smart-todo/config.json`, else `~/.config/smart-todo/config.json`.
-    public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let path = environment["SMART_TODO_CONFIG"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
-        return base.appendingPathComponent("smart-todo/config.json")
+    /// Where the settings come from: a file named by `--config` or `SMART_TODO_CONFIG` (which must
+    /// exist), else `$XDG_CONFIG_HOME/smart-todo/config.json` or `~/.config/smart-todo/config.json`
+    /// (the defaults when it does not).
+    public struct Source: Sendable, Equatable {
+        public var file: URL
+        /// Named on purpose: a missing file is then an error, not the defaults.
+        public var named: Bool
+
+        public init(file: URL, named: Bool) {
+            self.file = file
+            self.named = named
+        }
+
+        /// `explicit` (`--config`), else `SMART_TODO_CONFIG`, else the XDG default.
+        public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Source {
+            if let explicit, !explicit.isEmpty { return Source(file: URL(fileURLWithPath: explicit), named: true) }
+            if let path = environment["SMART_TODO_CONFIG"], !path.isEmpty { return Source(file: URL(fileURLWithPath: path), named: true) }
+            let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+                ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+            return Source(file: base.appendingPathComponent("smart-todo/config.json"), named: false)
+        }
     }
 
-    /// Reads `file`; a missing file means the defaults, a bad one is an error naming the file.
-    public static func load(from file: URL = defaultFile()) throws -> EnrichmentSettings {
-        guard FileManager.default.fileExists(atPath: file.path) else { return EnrichmentSettings() }
+    /// Reads the settings of `source`; a bad file (or a missing one that was named) is an error naming it.
+    public static func load(from source: Source = .resolve(explicit: nil)) throws -> EnrichmentSettings {
+        let path = source.file.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            if source.named { throw SettingsError.missing(path: path) }
+            return EnrichmentSettings()
+        }
+        if isDirectory.boolValue { throw SettingsError.badFile(path: path, detail: "it is a folder, not a JSON file") }
         do {
-            return try overriding(with: Data(contentsOf: file))
+            let data = try Data(contentsOf: source.file)
+            // Our parser says where the JSON breaks; Foundation's only "around character 12".
+            do { _ = try JSONParser.parse(data) } catch let problem as JSONParser.Problem {
+                throw SettingsError.invalid("not valid JSON at line \(problem.line), column \(problem.column) (\(problem.message))")
+            }
+            return try overriding(with: data)
         } catch let error as SettingsError {
-            throw SettingsError.badFile(path: file.path, detail: error.description)
+            throw SettingsError.badFile(path: path, detail: error.description)
         } catch {
-            throw SettingsError.badFile(path: file.path, detail: "\(error)")
+            throw SettingsError.badFile(path: path, detail: error.localizedDescription)
         }
     }
 
@@ -176,11 +203,13 @@ public struct TagSettings: Codable, Sendable, Equatable {
 public enum SettingsError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
     case badFile(path: String, detail: String)
+    case missing(path: String)
 
     public var description: String {
         switch self {
         case .invalid(let detail): return detail
         case .badFile(let path, let detail): return "the settings file \(path) is not usable: \(detail). Fix it, or move it away to use the defaults."
+        case .missing(let path): return "the settings file \(path) does not exist (named by --config or SMART_TODO_CONFIG); create it, or leave both out to use the defaults."
         }
     }
 }

@@ -29,7 +29,7 @@ public final class ModelRegistry: Sendable {
             guard FileManager.default.fileExists(atPath: embeddingDirectory.appendingPathComponent(BundleConfig.fileName).path) else {
                 throw EnrichmentError.modelMissing(path: embeddingDirectory.path)
             }
-            let e = try SentenceEmbedder(bundle: ModelBundle(directory: embeddingDirectory))
+            let e = try SentenceEmbedder(bundle: ModelBundle.verified(directory: embeddingDirectory))
             state = e
             return e
         }
@@ -45,7 +45,7 @@ public final class ModelRegistry: Sendable {
         guard let directory = zeroShotDirectory() else { return nil }
         return try classifierState.withLock { state in
             if let c = state { return c }
-            let c = try ZeroShotClassifier(bundle: ModelBundle(directory: directory))
+            let c = try ZeroShotClassifier(bundle: ModelBundle.verified(directory: directory))
             state = c
             return c
         }

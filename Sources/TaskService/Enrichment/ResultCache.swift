@@ -23,8 +23,8 @@ public struct ResultCache: Sendable {
     /// Values for the keys present; counts the hits.
     public func values(_ keys: [String], countHits: Bool = true) throws -> [String: Data] {
         guard !keys.isEmpty else { return [:] }
-        // Reading alone needs no write lock; counting hits does.
-        guard countHits else { return try store.writer.read { try Self.fetch(db: $0, keys) } }
+        // Reading alone needs no write lock; counting hits does (and a read-only database counts none).
+        guard countHits, !store.isReadOnly else { return try store.writer.read { try Self.fetch(db: $0, keys) } }
         return try store.write { db in
             let found = try Self.fetch(db: db, keys)
             try Self.chunked(Array(found.keys)) { marks, chunk in
@@ -52,8 +52,9 @@ public struct ResultCache: Sendable {
         }
     }
 
+    /// Keeps `entries`; a read-only database keeps nothing (its results are computed again next time).
     public func store(_ entries: [(key: String, operation: String, value: Data)], now: Date = Date()) throws {
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty, !store.isReadOnly else { return }
         try store.write { db in
             for e in entries {
                 try db.execute(sql: "INSERT OR REPLACE INTO result_cache (key, operation, value, created, hits) VALUES (?, ?, ?, ?, 0)",

@@ -42,6 +42,8 @@ public struct TaskEmbeddings: Sendable {
     /// after `todo import`, may embed thousands of tasks).
     @discardableResult
     public func refresh(ids: [Int64]? = nil, batchSize: Int = 64, progress: ((Int, Int) -> Void)? = nil) throws -> Int {
+        // A read-only database cannot keep vectors: search works with those already stored.
+        guard !store.isReadOnly else { return 0 }
         // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
         let tasks = try store.writer.read { db in
             if let ids { return try TodoTask.fetchAll(db, keys: ids).filter { $0.status != .deleted } }

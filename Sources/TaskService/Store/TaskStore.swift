@@ -9,12 +9,17 @@ import Synchronization
 public final class TaskStore: Sendable {
     public let location: URL?
     let writer: any DatabaseWriter
+    /// The file (or its folder) may not be written: reading commands work, writes are refused
+    /// with `StoreError.readOnly`, and caches are not filled.
+    public let isReadOnly: Bool
     /// Set by every write: the write-ahead log holds commits not yet on disk (see `syncLog`).
     private let unsynced = Atomic<Bool>(false)
 
-    /// Opens (creating if needed) the database at `url` and migrates it.
-    public init(url: URL) throws {
+    /// Opens (creating if needed) the database at `url` and migrates it. `readOnly` opens it
+    /// for reading only, as SQLite does by itself with a file this user may not write.
+    public init(url: URL, readOnly: Bool = false) throws {
         location = url
+        try Self.checkIsFile(url)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
@@ -22,6 +27,7 @@ public final class TaskStore: Sendable {
         }
         var config = Configuration()
         config.busyMode = .timeout(10)  // other processes writing: wait rather than fail
+        config.readonly = readOnly
         config.prepareDatabase { db in
             // Every `todo` is a short process. Closing the last connection used to checkpoint and
             // delete the WAL (a database write and two fsyncs), and the next open made GRDB write
@@ -35,10 +41,23 @@ public final class TaskStore: Sendable {
         do {
             let (pool, migrated) = try Self.openPool(url.path, config)
             writer = pool
+            isReadOnly = pool.writeWithoutTransaction { smart_todo_is_read_only($0.sqliteConnection) != 0 }
             if migrated { unsynced.store(true, ordering: .relaxed) }
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: url.path)
         }
+    }
+
+    /// A database is a regular file (or a path to create one): a folder, a device such as
+    /// /dev/null or a pipe would fail deep inside SQLite ("disk I/O error") and leave a
+    /// journal file beside it.
+    static func checkIsFile(_ url: URL) throws {
+        let path = url.resolvingSymlinksInPath().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue { throw StoreError.notAFile(path: url.path, what: "a folder; give a file in it, e.g. \(url.appendingPathComponent(DatabaseLocation.fileName).path)") }
+        let type = (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType
+        if type != .typeRegular { throw StoreError.notAFile(path: url.path, what: "not a regular file (a device, pipe or socket)") }
     }
 
     deinit { syncLog() }
@@ -81,6 +100,7 @@ public final class TaskStore: Sendable {
     /// An in-memory store, for tests.
     public init() throws {
         location = nil
+        isReadOnly = false
         writer = try DatabaseQueue()
         try Migrations.migrator.migrate(writer)
     }
@@ -212,6 +232,7 @@ public final class TaskStore: Sendable {
     public func count() throws -> Int { try writer.read { try TodoTask.fetchCount($0) } }
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        if isReadOnly { throw StoreError.readOnly(path: location?.path ?? ":memory:") }
         unsynced.store(true, ordering: .relaxed)
         do { return try writer.write(body) } catch let error as DatabaseError {
             throw StoreError.from(error, path: location?.path ?? ":memory:")
@@ -222,15 +243,30 @@ public final class TaskStore: Sendable {
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case readOnly(path: String)
+    /// The folder may not be written, and SQLite must create the write-ahead log and its index there.
+    case readOnlyFolder(folder: String, database: String)
+    case notAFile(path: String, what: String)
     case corrupt(path: String)
     case unknownTask(id: Int64)
     case invalid(String)
 
-    static func from(_ error: DatabaseError, path: String) -> StoreError {
+    /// What the file system says, for `from` (tests give their own: root may write anything).
+    struct FileAccess {
+        var exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+        var isWritable: (String) -> Bool = { FileManager.default.isWritableFile(atPath: $0) }
+    }
+
+    static func from(_ error: DatabaseError, path: String, files: FileAccess = FileAccess()) -> StoreError {
+        let folder = (path as NSString).deletingLastPathComponent
+        // SQLite creates NAME-wal and NAME-shm beside the database: a folder it may not write fails first.
+        let needsFolder = !files.exists(path + "-wal") || !files.exists(path + "-shm") || !files.exists(path)
+        let folderReadOnly = needsFolder && files.exists(folder) && !files.isWritable(folder)
         switch error.resultCode {
+        case .SQLITE_READONLY where folderReadOnly, .SQLITE_CANTOPEN where folderReadOnly:
+            return .readOnlyFolder(folder: folder.isEmpty ? "." : folder, database: path)
         case .SQLITE_READONLY:
             return .readOnly(path: path)
-        case .SQLITE_CANTOPEN where FileManager.default.fileExists(atPath: path) && !FileManager.default.isWritableFile(atPath: path):
+        case .SQLITE_CANTOPEN where files.exists(path) && !files.isWritable(path):
             return .readOnly(path: path)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path)
         case .SQLITE_CONSTRAINT: return .invalid(error.message ?? "a value breaks a rule of the database")
@@ -242,6 +278,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .cannotOpen(let path, let reason): return "cannot open the task database \(path): \(reason)"
         case .readOnly(let path): return "the task database \(path) is read-only: fix its permissions, or point --db / SMART_TODO_DB at a writable file"
+        case .readOnlyFolder(let folder, let database):
+            let name = (database as NSString).lastPathComponent
+            return "the folder \(folder) is read-only, and SQLite keeps \(name)-wal and \(name)-shm beside the database there: make the folder writable, or point --db / SMART_TODO_DB at a database in a writable folder"
+        case .notAFile(let path, let what): return "\(path) is \(what); nothing was opened"
         case .corrupt(let path): return "\(path) is not a valid task database (corrupt, or another kind of file); nothing was changed. Restore it from a backup or choose another --db"
         case .unknownTask(let id): return "no task \(id) (see `todo list`)"
         case .invalid(let message): return "not stored: \(message)"

