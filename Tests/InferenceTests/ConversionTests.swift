@@ -122,9 +122,21 @@ import Tokenizers
         #expect(try embedder.bundle.verify() == nil)
         let weights = input.appendingPathComponent("bundle/model.safetensors")
         var data = try Data(contentsOf: weights)
+        let bundle = input.appendingPathComponent("bundle")
+        #expect(try ModelBundle(directory: bundle).isSealed, "conversion seals what it verified")
         data[data.count - 1] ^= 0xFF
         try data.write(to: weights)
-        #expect(try ModelBundle(directory: input.appendingPathComponent("bundle")).verify() == "model.safetensors does not match its checksum")
+        #expect(try ModelBundle(directory: bundle).verify() == "model.safetensors does not match its checksum")
+        // Loading for use notices the change (a few stat calls) and refuses the damaged weights.
+        #expect(try !ModelBundle(directory: bundle).isSealed)
+        #expect(throws: BundleError.corrupt(path: bundle.path, problem: "model.safetensors does not match its checksum")) {
+            try ModelBundle.verified(directory: bundle)
+        }
+        // Repaired, it is hashed again once and sealed anew.
+        data[data.count - 1] ^= 0xFF
+        try data.write(to: weights)
+        _ = try ModelBundle.verified(directory: bundle)
+        #expect(try ModelBundle(directory: bundle).isSealed)
     }
 
     @Test func refusesWhatItCannotConvert() throws {

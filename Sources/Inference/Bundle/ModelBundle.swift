@@ -51,7 +51,7 @@ public final class ModelBundle: Sendable {
     }
 }
 
-public enum BundleError: Error, Equatable, LocalizedError {
+public enum BundleError: Error, Equatable, LocalizedError, CustomStringConvertible {
     case notABundle(path: String)
     case badConfig(path: String, detail: String)
     case wrongTask(path: String, expected: String, actual: String)
@@ -67,4 +67,6 @@ public enum BundleError: Error, Equatable, LocalizedError {
             return "the model bundle \(path) is damaged: \(problem), so it is not used. Install it again with `bash Tools/fetch-weights.sh` (or `convert-weights` for your own)"
         }
     }
+
+    public var description: String { errorDescription ?? "model bundle error" }
 }
