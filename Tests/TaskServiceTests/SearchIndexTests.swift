@@ -5,7 +5,7 @@ import Tokenizers
 
 /// The in-memory search index against a brute-force reference.
 @Suite struct SearchIndexTests {
-    @Test func topMatchesBruteForce() {
+    @Test func topMatchesBruteForce() throws {
         var rng = SeededGenerator(seed: 11)
         let words = ["invoice", "dentist", "passport", "groceries", "declutter", "garage"]
         let entries = (0..<2_000).map { i in
@@ -17,7 +17,7 @@ import Tokenizers
             let q = (0..<16).map { _ in Float.random(in: -1...1, using: &rng) }
             let stems = trial % 2 == 0 ? ["declutter", "garag"] : []
             let includeDone = trial % 3 == 0
-            let got = index.top(q, stems: stems, keywordWeight: 0.5, limit: 7, includeDone: includeDone)
+            let got = try index.top(q, stems: stems, keywordWeight: 0.5, limit: 7, includeDone: includeDone)
             var expected: [(id: Int64, score: Float)] = []
             for e in entries where includeDone || !e.done {
                 let ws = SearchIndex.words(e.text)
@@ -31,47 +31,47 @@ import Tokenizers
             expected = Array(expected.prefix(7))
             #expect(got.map(\.id) == expected.map(\.id))
             // A limit beyond the ordered list's: sorted instead, the same order.
-            let many = index.top(q, stems: stems, keywordWeight: 0.5, limit: SearchIndex.insertionLimit + 1, includeDone: includeDone)
+            let many = try index.top(q, stems: stems, keywordWeight: 0.5, limit: SearchIndex.insertionLimit + 1, includeDone: includeDone)
             #expect(Array(many.prefix(7)).map(\.id) == expected.map(\.id) && many.count == SearchIndex.insertionLimit + 1)
             for (g, e) in zip(got, expected) { #expect(abs(g.similarity + 0.5 * g.keywordShare - e.score) < 1e-4 && abs(g.score - e.score) < 1e-4) }
         }
     }
 
-    @Test func emptyIndexAndPrefixWords() {
-        #expect(SearchIndex(entries: []).top([], stems: ["x"], keywordWeight: 0.1, limit: 5, includeDone: true).isEmpty)
+    @Test func emptyIndexAndPrefixWords() throws {
+        #expect(try SearchIndex(entries: []).top([], stems: ["x"], keywordWeight: 0.1, limit: 5, includeDone: true).isEmpty)
         let index = SearchIndex(entries: [.init(id: 1, done: false, vector: [1, 0], text: "Decluttering the GARAGE"),
                                           .init(id: 2, done: false, vector: [1, 0], text: "vacation photos")])
-        #expect(index.keywordCounts(["declutter", "garag"]) == [0: 2])
-        #expect(index.keywordCounts(["cat"]).isEmpty)  // word starts only: "vacation" does not match
-        #expect(index.rows(withWord: "garage") == [0])
-        #expect(index.rows(withWord: "garag").isEmpty)  // names match whole words, not prefixes
+        #expect(try index.keywordCounts(["declutter", "garag"]) == [0: 2])
+        #expect(try index.keywordCounts(["cat"]).isEmpty)  // word starts only: "vacation" does not match
+        #expect(try index.rows(withWord: "garage") == [0])
+        #expect(try index.rows(withWord: "garag").isEmpty)  // names match whole words, not prefixes
     }
 
-    @Test func boostsReorderAndAreReported() {
+    @Test func boostsReorderAndAreReported() throws {
         let index = SearchIndex(entries: [.init(id: 1, done: false, vector: [1, 0], text: "a"),
                                           .init(id: 2, done: false, vector: [0.9, 0], text: "b"),
                                           .init(id: 3, done: true, vector: [0.8, 0], text: "c")])
-        var scores = index.scores([1, 0], stems: [])
-        #expect(index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false).map(\.id) == [1, 2])
+        var scores = try index.scores([1, 0], stems: [])
+        #expect(try index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false).map(\.id) == [1, 2])
         scores.boosts[1] = 0.2
         scores.boosts[2] = 0.5  // a done task stays out unless asked for
-        let top = index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
+        let top = try index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
         #expect(top.map(\.id) == [2, 1] && top[0].boost == 0.2 && top[1].boost == 0)
-        #expect(index.top(scores, keywordWeight: 0.1, limit: 1, includeDone: true).map(\.id) == [3])
+        #expect(try index.top(scores, keywordWeight: 0.1, limit: 1, includeDone: true).map(\.id) == [3])
         // Topic bonuses add on top of name boosts, and are reported apart.
         scores.topicBonuses[1] = 0.4
-        let withTopic = index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
+        let withTopic = try index.top(scores, keywordWeight: 0.1, limit: 2, includeDone: false)
         #expect(withTopic.map(\.id) == [2, 1] && withTopic[0].topicBonus == 0.4 && withTopic[0].boost == 0.2)
         #expect(abs(withTopic[0].score - (0.9 + 0.2 + 0.4)) < 1e-6)
         #expect(index.topRows(scores, keywordWeight: 0.1, limit: 3, includeDone: true) == [1, 2, 0])
         // Ranked among given rows only, scored the same way.
-        let among = index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: true, among: [2, 0])
+        let among = try index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: true, among: [2, 0])
         #expect(among.map(\.id) == [3, 1] && abs(among[0].score - 1.3) < 1e-6 && among[1].score == 1)
-        #expect(index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: false, among: [2, 0]).map(\.id) == [1])
+        #expect(try index.top(scores, keywordWeight: 0.1, limit: 5, includeDone: false, among: [2, 0]).map(\.id) == [1])
         // Topic vectors: the search vectors unless given apart.
-        #expect(index.topicVectors(ofRows: [2, 0]) == [0.8, 0, 1, 0])
+        #expect(try index.topicVectors(ofRows: [2, 0]) == [0.8, 0, 1, 0])
         let apart = SearchIndex(ids: [1, 2], done: [false, false], matrix: [1, 0, 0, 1], topicMatrix: [0, 1, 1, 0], dimension: 2, texts: ["a", "b"])
-        #expect(apart.topicVectors(ofRows: [1]) == [1, 0] && apart.similarities([1, 0]) == [1, 0])
+        #expect(try apart.topicVectors(ofRows: [1]) == [1, 0] && apart.similarities([1, 0]) == [1, 0])
     }
 
     /// A topic distribution from synthetic vectors: sharp for a text in one topic, even for a

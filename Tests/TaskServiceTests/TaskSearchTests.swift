@@ -82,10 +82,10 @@ import Testing
         let a = try #require(hits.first { $0.task.id == plain.id }), b = try #require(hits.first { $0.task.id == tagged.id })
         #expect(a.topicBonus > 0.03 && abs(a.topicBonus - b.topicBonus) < 1e-6 && a.similarity != b.similarity, "\(a.topicBonus) \(b.topicBonus)")
         // Read from the normalized sum of the whole-text and title vectors, kept in the index.
-        let stored = try search.embeddings.vectors().first { $0.id == plain.id }!
+        let stored = try search.embeddings.vectors(of: [plain.id!]).first!
         let expected = normalized(zip(stored.full, stored.title).map { $0 + $1 })
         let index = try search.embeddings.index()
-        let got = index.topicVectors(ofRows: [Int32(index.ids.firstIndex(of: plain.id!)!)])
+        let got = try index.topicVectors(ofRows: [Int32(index.ids.firstIndex(of: plain.id!)!)])
         #expect(got.count == expected.count && zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 

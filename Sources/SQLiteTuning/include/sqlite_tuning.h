@@ -13,4 +13,15 @@ int smart_todo_keep_wal_on_close(struct sqlite3 *db);
 /// read-only without saying so.
 int smart_todo_is_read_only(struct sqlite3 *db);
 
+/// Overwrites `count` bytes at `offset` of the blob in (table, column, rowid), in place: only the
+/// pages touched are written, where an UPDATE would rewrite the whole value (the search index's
+/// blocks of vectors are 1.5 MB). Returns an SQLite result code.
+int smart_todo_blob_write(struct sqlite3 *db, const char *table, const char *column, long long rowid,
+                          int offset, const void *bytes, int count);
+
+/// Reads `items` pieces of `count` bytes, piece i at offsets[i] of the blob in (table, column,
+/// rowids[i]), one after another into `out`; one blob handle, moved between rows.
+int smart_todo_blob_read_many(struct sqlite3 *db, const char *table, const char *column, const long long *rowids,
+                              const int *offsets, int items, int count, void *out);
+
 #endif

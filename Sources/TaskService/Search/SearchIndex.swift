@@ -1,46 +1,64 @@
 import Foundation
 import Inference
 
-/// Every task's search vector in one contiguous matrix, so a query is one
-/// matrix–vector product (both cores) instead of a loop over rows; and a word index
-/// (sorted words → rows), so the keyword bonus is a few binary searches instead of
-/// a scan of every task's text.
+/// Every task's search vector in one contiguous matrix, so a query is one matrix–vector
+/// product (both cores) instead of a loop over rows. Words (for the keyword term and names)
+/// and topic vectors come from a `SearchIndex.Lookup`: the database's index for a command,
+/// memory for tests and long-running processes.
 public struct SearchIndex: Sendable {
+    /// The task of each row (0: no task).
     public let ids: [Int64]
-    let done: [Bool]
+    /// Per row, `SearchBlocks.Flag` bits: its vectors are current, the task is done, deleted.
+    let flags: [UInt8]
     let matrix: [Float]
-    /// What each task's topics are read from (`TaskSearch`): its whole text and title, unit
-    /// length, row by row like `matrix`. Not the search vector: that also holds the tags, and
-    /// a suggested tag is one word out of its sentence ("leaks" put a kettle among home
-    /// repairs, "repo" a Dependabot set-up among coding chores); the topic should come from
-    /// what the user wrote.
-    let topicMatrix: [Float]
     public let dimension: Int
-    /// Distinct words of all tasks, sorted, with the rows holding each.
-    let words: [String]
-    let rowsOfWord: [[Int32]]
+    let lookup: any Lookup
 
-    /// Rows already laid out: `matrix` and `topicMatrix` (the search vectors when not given)
-    /// hold `ids.count` vectors of `dimension` floats, row by row.
-    init(ids: [Int64], done: [Bool], matrix: [Float], topicMatrix: [Float]? = nil, dimension: Int, texts: [String]) {
-        precondition(matrix.count == ids.count * dimension && done.count == ids.count && texts.count == ids.count, "index parts disagree")
-        precondition(topicMatrix.map { $0.count == matrix.count } ?? true, "topic vectors disagree with the index")
+    /// Words and topic vectors by row.
+    protocol Lookup: Sendable {
+        /// Rows with a word starting with `stem` (each once).
+        func rows(startingWith stem: String) throws -> [Int32]
+        /// Rows with exactly this (lowercased) word.
+        func rows(withWord word: String) throws -> [Int32]
+        /// What each row's topics are read from (`TaskSearch`): its whole text and title, unit
+        /// length. Not the search vector: that also holds the tags, and a suggested tag is one
+        /// word out of its sentence ("leaks" put a kettle among home repairs); the topic should
+        /// come from what the user wrote. One vector after another.
+        func topicVectors(ofRows rows: [Int32]) throws -> [Float]
+    }
+
+    init(ids: [Int64], flags: [UInt8], matrix: [Float], dimension: Int, lookup: any Lookup) {
+        precondition(matrix.count == ids.count * dimension && flags.count == ids.count, "index parts disagree")
         self.ids = ids
-        self.done = done
+        self.flags = flags
         self.matrix = matrix
-        self.topicMatrix = topicMatrix ?? matrix
         self.dimension = dimension
-        var rows: [String: [Int32]] = [:]
-        for (row, text) in texts.enumerated() {
-            let r = Int32(row)
-            // A word repeated in one task is listed once: rows are appended in order, so the last is enough to check.
-            for word in Self.words(text) where rows[word]?.last != r { rows[word, default: []].append(r) }
-        }
-        words = rows.keys.sorted()
-        rowsOfWord = words.map { rows[$0]! }
+        self.lookup = lookup
+    }
+
+    /// Rows already laid out in memory: `matrix` and `topicMatrix` (the search vectors when not
+    /// given) hold `ids.count` vectors of `dimension` floats, row by row.
+    init(ids: [Int64], done: [Bool], matrix: [Float], topicMatrix: [Float]? = nil, dimension: Int, texts: [String]) {
+        precondition(texts.count == ids.count, "index parts disagree")
+        self.init(ids: ids, flags: done.map { SearchBlocks.Flag.current | ($0 ? SearchBlocks.Flag.done : 0) }, matrix: matrix, dimension: dimension,
+                  lookup: MemoryLookup(texts: texts, topicMatrix: topicMatrix ?? matrix, dimension: dimension))
     }
 
     public var count: Int { ids.count }
+
+    /// Whether row `i` takes part: its vectors are current and its task is live (and not done, unless asked).
+    func eligible(_ i: Int, includeDone: Bool) -> Bool {
+        let f = flags[i]
+        return f & SearchBlocks.Flag.current != 0 && f & SearchBlocks.Flag.deleted == 0 && (includeDone || f & SearchBlocks.Flag.done == 0)
+    }
+
+    /// Ids of live tasks whose row holds no current vectors (their text changed since).
+    var staleIDs: [Int64] {
+        ids.indices.filter { ids[$0] != 0 && flags[$0] & (SearchBlocks.Flag.current | SearchBlocks.Flag.deleted) == 0 }.map { ids[$0] }
+    }
+
+    /// How many live tasks have a row, current or not.
+    var liveRows: Int { ids.indices.filter { ids[$0] != 0 && flags[$0] & SearchBlocks.Flag.deleted == 0 }.count }
 
     /// Lowercased words of a text (letters and digits).
     static func words(_ text: String) -> [String] {
@@ -77,30 +95,16 @@ public struct SearchIndex: Sendable {
     }
 
     /// Per row, how many of `stems` start one of its words.
-    func keywordCounts(_ stems: [String]) -> [Int32: Int] {
+    func keywordCounts(_ stems: [String]) throws -> [Int32: Int] {
         var counts: [Int32: Int] = [:]
         for stem in Set(stems) {
-            var rows = Set<Int32>()
-            // The words starting with `stem` are one contiguous run of the sorted list.
-            var i = firstWord(notBefore: stem)
-            while i < words.count && words[i].hasPrefix(stem) { rows.formUnion(rowsOfWord[i]); i += 1 }
-            for r in rows { counts[r, default: 0] += 1 }
+            for r in try lookup.rows(startingWith: stem) { counts[r, default: 0] += 1 }
         }
         return counts
     }
 
     /// The rows whose text has exactly this (lowercased) word.
-    func rows(withWord word: String) -> [Int32] {
-        let i = firstWord(notBefore: word)
-        return i < words.count && words[i] == word ? rowsOfWord[i] : []
-    }
-
-    /// Binary search in the sorted word list.
-    private func firstWord(notBefore word: String) -> Int {
-        var lo = 0, hi = words.count
-        while lo < hi { let mid = (lo + hi) / 2; if words[mid] < word { lo = mid + 1 } else { hi = mid } }
-        return lo
-    }
+    func rows(withWord word: String) throws -> [Int32] { try lookup.rows(withWord: word) }
 
     public struct Match: Sendable, Equatable {
         public var id: Int64
@@ -124,15 +128,15 @@ public struct SearchIndex: Sendable {
         var topicBonuses: [Int32: Float] = [:]
     }
 
-    public func scores(_ query: [Float], stems: [String]) -> Scores {
-        let counts = stems.isEmpty ? [:] : keywordCounts(stems)
+    public func scores(_ query: [Float], stems: [String]) throws -> Scores {
+        let counts = stems.isEmpty ? [:] : try keywordCounts(stems)
         let n = Float(max(1, Set(stems).count))
         return Scores(similarities: similarities(query), keywordShares: counts.mapValues { Float($0) / n })
     }
 
     /// The `limit` best tasks by similarity + keywordWeight × keyword share.
-    public func top(_ query: [Float], stems: [String], keywordWeight: Float, limit: Int, includeDone: Bool) -> [Match] {
-        top(scores(query, stems: stems), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
+    public func top(_ query: [Float], stems: [String], keywordWeight: Float, limit: Int, includeDone: Bool) throws -> [Match] {
+        top(try scores(query, stems: stems), keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
     }
 
     /// The `limit` best rows of `scores` (of `rows` only, when given), ties broken by id.
@@ -150,18 +154,13 @@ public struct SearchIndex: Sendable {
     }
 
     /// The topic vectors of these rows, one after another.
-    func topicVectors(ofRows rows: [Int32]) -> [Float] {
-        var out: [Float] = []
-        out.reserveCapacity(rows.count * dimension)
-        for r in rows { out.append(contentsOf: topicMatrix[(Int(r) * dimension)..<((Int(r) + 1) * dimension)]) }
-        return out
-    }
+    func topicVectors(ofRows rows: [Int32]) throws -> [Float] { try lookup.topicVectors(ofRows: rows) }
 
     private func best(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool, among rows: [Int32]?) -> [(index: Int, score: Float)] {
         // One pass keeping the best `limit` in order (limit is small).
         var best: [(index: Int, score: Float)] = []
         func consider(_ i: Int, _ s: Float) {
-            guard includeDone || !done[i] else { return }
+            guard eligible(i, includeDone: includeDone) else { return }
             if best.count == limit, let last = best.last, s < last.score || (s == last.score && ids[i] > ids[last.index]) { return }
             let at = best.firstIndex { s > $0.score || (s == $0.score && ids[i] < ids[$0.index]) } ?? best.count
             best.insert((i, s), at: at)
@@ -183,7 +182,7 @@ public struct SearchIndex: Sendable {
         for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
         if limit > Self.insertionLimit {
             // `--limit 50000`: keeping an ordered list would shift it on every insertion; sort once.
-            let all = (0..<count).filter { includeDone || !done[$0] }.map { (index: $0, score: total[$0]) }
+            let all = (0..<count).filter { eligible($0, includeDone: includeDone) }.map { (index: $0, score: total[$0]) }
             return Array(all.sorted { $0.score != $1.score ? $0.score > $1.score : ids[$0.index] < ids[$1.index] }.prefix(limit))
         }
         for i in 0..<count { consider(i, total[i]) }
@@ -192,4 +191,63 @@ public struct SearchIndex: Sendable {
 
     /// Up to this many results are kept in an ordered list during the one pass; more are sorted.
     static let insertionLimit = 1_000
+}
+
+/// Words and topic vectors held in memory, from the tasks' texts.
+struct MemoryLookup: SearchIndex.Lookup {
+    /// Distinct words of all tasks, sorted, with the rows holding each.
+    let words: [String]
+    let rowsOfWord: [[Int32]]
+    let topicMatrix: [Float]
+    let dimension: Int
+
+    init(texts: [String], topicMatrix: [Float], dimension: Int) {
+        var rows: [String: [Int32]] = [:]
+        for (row, text) in texts.enumerated() {
+            let r = Int32(row)
+            // A word repeated in one task is listed once: rows are appended in order, so the last is enough to check.
+            for word in SearchIndex.words(text) where rows[word]?.last != r { rows[word, default: []].append(r) }
+        }
+        words = rows.keys.sorted()
+        rowsOfWord = words.map { rows[$0]! }
+        self.topicMatrix = topicMatrix
+        self.dimension = dimension
+    }
+
+    func rows(startingWith stem: String) -> [Int32] {
+        var rows = Set<Int32>()
+        // The words starting with `stem` are one contiguous run of the sorted list.
+        var i = firstWord(notBefore: stem)
+        while i < words.count && words[i].hasPrefix(stem) { rows.formUnion(rowsOfWord[i]); i += 1 }
+        return Array(rows)
+    }
+
+    func rows(withWord word: String) -> [Int32] {
+        let i = firstWord(notBefore: word)
+        return i < words.count && words[i] == word ? rowsOfWord[i] : []
+    }
+
+    func topicVectors(ofRows rows: [Int32]) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(rows.count * dimension)
+        for r in rows { out.append(contentsOf: topicMatrix[(Int(r) * dimension)..<((Int(r) + 1) * dimension)]) }
+        return out
+    }
+
+    /// Binary search in the sorted word list.
+    private func firstWord(notBefore word: String) -> Int {
+        var lo = 0, hi = words.count
+        while lo < hi { let mid = (lo + hi) / 2; if words[mid] < word { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+}
+
+/// Words and topic vectors from the database's index (`SearchBlocks`): a few indexed lookups per query.
+struct StoredLookup: SearchIndex.Lookup {
+    let store: TaskStore
+    let blocks: SearchBlocks
+
+    func rows(startingWith stem: String) throws -> [Int32] { try store.writer.read { try blocks.slots(startingWith: stem, $0) } }
+    func rows(withWord word: String) throws -> [Int32] { try store.writer.read { try blocks.slots(withWord: word, $0) } }
+    func topicVectors(ofRows rows: [Int32]) throws -> [Float] { try store.writer.read { try blocks.topicVectors($0, slots: rows) } }
 }

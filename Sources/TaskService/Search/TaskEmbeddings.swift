@@ -38,10 +38,10 @@ public struct TaskEmbeddings: Sendable {
     ///
     /// A task's vectors are deleted by the database when its text or tags change (migration v4),
     /// so for all tasks it is enough to fetch those without vectors; `ids` are also checked by hash.
-    /// `progress(done, total)` is called after each batch (a first search after an upgrade, or
-    /// after `todo import`, may embed thousands of tasks).
+    /// `progress(done, total)` is called after each batch. Texts longer than `textLimit`
+    /// characters are left out (see `TaskSearch`: a search embeds only short texts).
     @discardableResult
-    public func refresh(ids: [Int64]? = nil, batchSize: Int = 64, progress: ((Int, Int) -> Void)? = nil) throws -> Int {
+    public func refresh(ids: [Int64]? = nil, textLimit: Int? = nil, batchSize: Int = 64, progress: ((Int, Int) -> Void)? = nil) throws -> Int {
         // A read-only database cannot keep vectors: search works with those already stored.
         guard !store.isReadOnly else { return 0 }
         // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
@@ -52,18 +52,23 @@ public struct TaskEmbeddings: Sendable {
                 AND NOT EXISTS (SELECT 1 FROM task_embedding e WHERE e.task_id = t.id AND e.model = ?)
                 ORDER BY t.id
                 """, arguments: [model])
-        }
-        // Tasks without vectors are stale by definition; asked-for ids are also compared by hash.
+        }.filter { textLimit == nil || $0.title.count + $0.description.count <= textLimit! }
+        // Tasks without vectors are stale by definition; asked-for ids are also compared by hash,
+        // and must be in the search index too (a database from before the index was kept in blocks).
         let current: [Int64: String] = try ids.map { ids in
             try store.writer.read { db in
-                let sql = "SELECT task_id, content FROM task_embedding WHERE model = ?"
+                let sql = """
+                    SELECT e.task_id, e.content FROM task_embedding e JOIN search_model m ON m.fingerprint = e.model
+                    JOIN search_slot s ON s.model_id = m.id AND s.task_id = e.task_id
+                    WHERE e.model = ?
+                    """
                 // In chunks: SQLite limits the number of bound values per statement.
                 let rows = try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [GRDB.Row] in
                     let chunk = ids[start..<min(start + 500, ids.count)]
-                    return try GRDB.Row.fetchAll(db, sql: sql + " AND task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
+                    return try GRDB.Row.fetchAll(db, sql: sql + " AND e.task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
                                                  arguments: StatementArguments([model as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible }))
                 }
-                return Dictionary(uniqueKeysWithValues: rows.map { ($0["task_id"] as Int64, $0["content"] as String) })
+                return Dictionary(rows.map { ($0["task_id"] as Int64, $0["content"] as String) }, uniquingKeysWith: { a, _ in a })
             }
         } ?? [:]
         let stale = tasks.filter { current[$0.id!] != Self.contentKey($0) }
@@ -81,7 +86,7 @@ public struct TaskEmbeddings: Sendable {
                 let title = e[chunk.count + i].vector
                 let tags = tagVectors.isEmpty ? title : normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
                 let search = (0..<title.count).map { (e[i].vector[$0] + title[$0] + tags[$0]) / 3 }
-                rows.append(Row(id: task.id!, content: Self.contentKey(task), full: e[i], title: title, search: search))
+                rows.append(Row(task: task, full: e[i], title: title, search: search))
             }
             try save(rows)
             start += batchSize
@@ -91,31 +96,48 @@ public struct TaskEmbeddings: Sendable {
     }
 
     struct Row {
-        var id: Int64
-        var content: String
+        var task: TodoTask
         var full: SentenceEmbedder.Embedding
         var title: [Float]
         var search: [Float]
     }
 
-    /// Stores precomputed vectors (an import of vectors, or a benchmark's synthetic ones) as current for each task.
+    /// Stores precomputed vectors (a benchmark's synthetic ones) as current for each task.
     public func saveVectors(_ rows: [(id: Int64, full: [Float], title: [Float], search: [Float])]) throws {
-        let tasks = Dictionary(uniqueKeysWithValues: try store.tasks(status: nil).map { ($0.id!, $0) })
+        let tasks = Dictionary(uniqueKeysWithValues: try store.writer.read { try TodoTask.fetchAll($0, keys: rows.map(\.id)) }.map { ($0.id!, $0) })
         try save(rows.compactMap { r in
-            tasks[r.id].map { Row(id: r.id, content: Self.contentKey($0), full: .init(vector: r.full, windows: 1), title: r.title, search: r.search) }
+            tasks[r.id].map { Row(task: $0, full: .init(vector: r.full, windows: 1), title: r.title, search: r.search) }
         })
     }
 
+    /// The whole-text and title vectors, and the search index's slot (vectors, topic vector,
+    /// words), in one transaction.
     private func save(_ rows: [Row]) throws {
+        guard let dimension = rows.first?.search.count else { return }
         try store.write { db in
+            let blocks = try SearchBlocks.registering(db, fingerprint: model, dimension: dimension)
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO task_embedding (task_id, model, content, vector, windows, title_vector, search_vector) VALUES (?, ?, ?, ?, ?, ?, NULL)
+                ON CONFLICT(task_id, model) DO UPDATE SET content = excluded.content, vector = excluded.vector,
+                    windows = excluded.windows, title_vector = excluded.title_vector, search_vector = NULL
+                """)
             for r in rows {
-                try db.execute(sql: """
-                    INSERT INTO task_embedding (task_id, model, content, vector, windows, title_vector, search_vector) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(task_id, model) DO UPDATE SET content = excluded.content, vector = excluded.vector,
-                        windows = excluded.windows, title_vector = excluded.title_vector, search_vector = excluded.search_vector
-                    """, arguments: [r.id, model, r.content, Self.blob(r.full.vector), r.full.windows, Self.blob(r.title), Self.blob(r.search)])
+                let id = r.task.id!
+                try upsert.execute(arguments: [id, model, Self.contentKey(r.task), Self.blob(r.full.vector), r.full.windows, Self.blob(r.title)])
+                try blocks.write(db, taskID: id, search: r.search, topic: Self.topicVector(full: r.full.vector, title: r.title),
+                                 status: r.task.status, words: Set(SearchIndex.words(Self.searchText(of: r.task))))
             }
         }
+    }
+
+    /// What a task's topics are read from: its whole text and title, unit length.
+    static func topicVector(full: [Float], title: [Float]) -> [Float] {
+        normalized(zip(full, title).map { $0 + $1 })
+    }
+
+    /// The words search matches: title, description and tags.
+    static func searchText(of task: TodoTask) -> String {
+        ([task.title, task.description] + task.tags).joined(separator: " ")
     }
 
     static func blob(_ v: [Float]) -> Data { v.withUnsafeBufferPointer { Data(buffer: $0) } }
@@ -135,68 +157,53 @@ public struct TaskEmbeddings: Sendable {
         var title: [Float]
     }
 
-    /// Stored whole-text and title vectors of live tasks for this model.
-    func vectors() throws -> [Stored] {
+    /// Stored whole-text and title vectors of these tasks for this model (deleted ones left out).
+    func vectors(of ids: [Int64]) throws -> [Stored] {
         try store.writer.read { db in
-            try GRDB.Row.fetchAll(db, sql: """
-                SELECT e.task_id, e.vector, e.title_vector FROM task_embedding e JOIN task t ON t.id = e.task_id
-                WHERE e.model = ? AND t.status != 'deleted'
-                """, arguments: [model]).map { row in
-                let full = Self.floats(row["vector"])
-                let title: Data? = row["title_vector"]
-                return Stored(id: row["task_id"], full: full, title: title.map(Self.floats) ?? full)
+            try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [Stored] in
+                let chunk = ids[start..<min(start + 500, ids.count)]
+                return try GRDB.Row.fetchAll(db, sql: """
+                    SELECT e.task_id, e.vector, e.title_vector FROM task_embedding e JOIN task t ON t.id = e.task_id
+                    WHERE e.model = ? AND t.status != 'deleted' AND e.task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
+                    """, arguments: StatementArguments([model as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible })).map { row in
+                    let full = Self.floats(row["vector"])
+                    let title: Data? = row["title_vector"]
+                    return Stored(id: row["task_id"], full: full, title: title.map(Self.floats) ?? full)
+                }
             }
         }
     }
 
-    /// The search index of live tasks for this model. Rows are read through a cursor, each
-    /// vector copied straight from SQLite's buffer: no row copies, no per-task arrays.
+    /// The search index of this model: every slot's task, flags and search vector, read from
+    /// the database's blocks (~100 rows at 100,000 tasks); words and topic vectors are looked up
+    /// when a query needs them.
     public func index() throws -> SearchIndex {
         try store.writer.read { db in
-            var ids: [Int64] = [], done: [Bool] = [], texts: [String] = []
-            var matrix: [Float] = [], topicMatrix: [Float] = []
-            var dimension = 0
-            // The whole-text and title vectors too, for the topic vectors: +0.45 s at 100,000
-            // tasks (README, "Speed"), against ~4 ms per query to fetch them for the best 300.
-            let rows = try GRDB.Row.fetchCursor(db, sql: """
-                SELECT e.task_id, t.status, e.search_vector, t.title, t.description, t.tags, e.vector, e.title_vector
-                FROM task_embedding e JOIN task t ON t.id = e.task_id
-                WHERE e.model = ? AND t.status != 'deleted' AND e.search_vector IS NOT NULL
-                """, arguments: [model])
-            while let row = try rows.next() {
-                let floats = try row.withUnsafeData(atIndex: 2) { data -> Int in
-                    guard let data else { return 0 }
-                    let n = data.count / MemoryLayout<Float>.size
-                    if dimension == 0 { dimension = n }
-                    guard n == dimension else { return 0 }
-                    data.withUnsafeBytes { raw in matrix.append(contentsOf: raw.bindMemory(to: Float.self).prefix(n)) }
-                    return n
-                }
-                guard floats > 0 else { continue }  // a vector of another length: left out rather than misread
-                ids.append(row[0])
-                done.append((row[1] as String) == "done")
-                texts.append([row[3], row[4], row[5]].compactMap { $0 as String? }.joined(separator: " "))
-                // The topic vector: whole text + title, unit length (a missing title vector: the whole text alone).
-                let start = topicMatrix.count
-                topicMatrix.append(contentsOf: repeatElement(0, count: dimension))
-                try topicMatrix.withUnsafeMutableBufferPointer { out in
-                    for column in 6...7 {
-                        try row.withUnsafeData(atIndex: column) { data in
-                            guard let data, data.count == dimension * MemoryLayout<Float>.size else { return }
-                            data.withUnsafeBytes { raw in
-                                let v = raw.bindMemory(to: Float.self)
-                                for i in 0..<dimension { out[start + i] += v[i] }
-                            }
-                        }
-                    }
-                    var norm: Float = 0
-                    for i in 0..<dimension { norm += out[start + i] * out[start + i] }
-                    norm = norm.squareRoot()
-                    if norm > 0 { for i in 0..<dimension { out[start + i] /= norm } }
-                }
+            guard let blocks = try SearchBlocks.existing(db, fingerprint: model) else {
+                return SearchIndex(ids: [], flags: [], matrix: [], dimension: 0, lookup: MemoryLookup(texts: [], topicMatrix: [], dimension: 0))
             }
-            return SearchIndex(ids: ids, done: done, matrix: matrix, topicMatrix: topicMatrix, dimension: dimension, texts: texts)
+            let loaded = try blocks.load(db)
+            return SearchIndex(ids: loaded.ids, flags: loaded.flags, matrix: loaded.matrix, dimension: blocks.dimension,
+                               lookup: StoredLookup(store: store, blocks: blocks))
         }
+    }
+
+    /// Live tasks without a row in the index, newest first (at most `limit`); none when `index`
+    /// has a row for as many live tasks as there are (`liveTasks`).
+    func unindexed(by index: SearchIndex, limit: Int) throws -> [Int64] {
+        guard try store.liveTaskCount() > index.liveRows else { return [] }
+        return try store.writer.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT t.id FROM task t WHERE t.status != 'deleted' AND NOT EXISTS (
+                    SELECT 1 FROM search_slot s JOIN search_model m ON m.id = s.model_id WHERE s.task_id = t.id AND m.fingerprint = ?)
+                ORDER BY t.id DESC LIMIT ?
+                """, arguments: [model, limit])
+        }
+    }
+
+    /// How many live tasks `index` lacks or holds stale vectors for.
+    func notIndexed(by index: SearchIndex) throws -> Int {
+        index.staleIDs.count + max(0, try store.liveTaskCount() - index.liveRows)
     }
 
     /// The query's vector (cached like any other text).

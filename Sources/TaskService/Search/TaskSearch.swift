@@ -56,12 +56,43 @@ public struct TaskSearch: Sendable {
         public var topic: String?
     }
 
+    /// How many tasks a search embeds before it answers (new ones, or edited since), and how long
+    /// their text may be: more, or longer, wait for `todo enrich` — a search answers at once,
+    /// from what is indexed, and says what is not.
+    public static let inlineTasks = 64, inlineTextLength = 2_000
+
+    /// The search index, after embedding the few short texts it lacks (see `inlineTasks`), and
+    /// how many live tasks it still lacks. Those are queued for `todo enrich`.
+    public func currentIndex(progress: ((Int, Int) -> Void)? = nil) throws -> (index: SearchIndex, notIndexed: Int) {
+        var index = try embeddings.index()
+        let missing = Array(Set(index.staleIDs + (try embeddings.unindexed(by: index, limit: Self.inlineTasks)))).sorted(by: >)
+        guard !missing.isEmpty else { return (index, 0) }
+        if !embeddings.store.isReadOnly,
+           try embeddings.refresh(ids: Array(missing.prefix(Self.inlineTasks)), textLimit: Self.inlineTextLength, progress: progress) > 0 {
+            index = try embeddings.index()
+        }
+        let left = try embeddings.notIndexed(by: index)
+        if left > 0 && !embeddings.store.isReadOnly { try EnrichmentQueue(store: embeddings.store).enqueue(missing) }
+        return (index, left)
+    }
+
+    /// The best tasks for `query`, and how many live tasks could not be searched yet.
+    public struct Results: Sendable {
+        public var hits: [Hit]
+        public var notIndexed: Int
+    }
+
     /// `progress(done, total)`: tasks embedded so far, when some had no current vectors.
-    public func search(_ query: String, limit: Int = 10, includeDone: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
+    public func results(_ query: String, limit: Int = 10, includeDone: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> Results {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalid("the search query is empty") }
-        try embeddings.refresh(progress: progress)
-        return try search(query, in: embeddings.index(), topics: topicWeight > 0 && !topics.isEmpty ? embeddings.topicBridge(topics) : nil,
-                          limit: limit, includeDone: includeDone)
+        let (index, notIndexed) = try currentIndex(progress: progress)
+        let hits = try search(query, in: index, topics: topicWeight > 0 && !topics.isEmpty ? embeddings.topicBridge(topics) : nil,
+                              limit: limit, includeDone: includeDone)
+        return Results(hits: hits, notIndexed: notIndexed)
+    }
+
+    public func search(_ query: String, limit: Int = 10, includeDone: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
+        try results(query, limit: limit, includeDone: includeDone, progress: progress).hits
     }
 
     /// Searches a loaded index (a long-running process keeps one, and the topics' vectors;
@@ -69,7 +100,7 @@ public struct TaskSearch: Sendable {
     public func search(_ query: String, in index: SearchIndex, topics: TopicBridge? = nil, limit: Int = 10,
                        includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
-        var scores = index.scores(q, stems: Self.words(query))
+        var scores = try index.scores(q, stems: Self.words(query))
         // One pass over every task: the best by meaning and words, deep enough for the topics.
         let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)
         // Names first, from the best three. When they fire, the query is about that person or
@@ -81,12 +112,12 @@ public struct TaskSearch: Sendable {
         var topicNames: [Int64: String] = [:]  // by task id
         let matches: [SearchIndex.Match]
         if !names.isEmpty {
-            for name in names { for row in index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
+            for name in names { for row in try index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
             matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
         } else {
             if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
                 let rows = Array(shortlist.prefix(Self.topicDepth))
-                for (row, theirs) in zip(rows, topics.distributions(of: index.topicVectors(ofRows: rows), count: rows.count)) {
+                for (row, theirs) in zip(rows, topics.distributions(of: try index.topicVectors(ofRows: rows), count: rows.count)) {
                     let shared = zip(mine, theirs).map { $0 * $1 }
                     guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
                     scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
@@ -124,17 +155,25 @@ public struct TaskSearch: Sendable {
         return word
     }
 
-    /// Tasks most like task `id` (near-duplicates first): cosine of whole texts or of titles, whichever is higher.
+    /// How many of the tasks nearest by search vector `similar` compares exactly.
+    static let similarDepth = 300
+
+    /// Tasks most like task `id` (near-duplicates first): cosine of whole texts or of titles,
+    /// whichever is higher, among the `similarDepth` nearest by search vector (all of them, in a
+    /// smaller database).
     public func similar(to id: Int64, limit: Int = 5, minimum: Float = 0.5, includeDone: Bool = false,
                         progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
         let target = try embeddings.store.task(id: id)
-        try embeddings.refresh(progress: progress)
-        let vectors = try embeddings.vectors()
+        let (index, _) = try currentIndex(progress: progress)
+        guard let row = index.ids.indices.first(where: { index.ids[$0] == id && index.eligible($0, includeDone: true) }) else { return [] }
+        let scores = SearchIndex.Scores(similarities: index.similarities(Array(index.matrix[(row * index.dimension)..<((row + 1) * index.dimension)])),
+                                        keywordShares: [:])
+        let near = index.top(scores, keywordWeight: 0, limit: Self.similarDepth, includeDone: includeDone).map(\.id).filter { $0 != id }
+        let vectors = try embeddings.vectors(of: [id] + near)
         guard let mine = vectors.first(where: { $0.id == id }) else { return [] }
-        let tasks = Dictionary(uniqueKeysWithValues: try embeddings.store.tasks(status: includeDone ? nil : .pending).map { ($0.id!, $0) })
         var hits: [Hit] = []
         for v in vectors where v.id != target.id {
-            guard let task = tasks[v.id] else { continue }
+            guard let task = try? embeddings.store.task(id: v.id), includeDone || task.status != .done else { continue }
             let similarity = max(dot(mine.full, v.full), dot(mine.title, v.title))  // near-duplicates: same text or same title
             if similarity >= minimum { hits.append(Hit(task: task, score: similarity, similarity: similarity, keywordShare: 0)) }
         }

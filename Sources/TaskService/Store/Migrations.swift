@@ -87,6 +87,8 @@ enum Migrations {
             // cache (the texts were embedded before; only missing ones need the model).
             try db.execute(sql: "DELETE FROM task_embedding")
         }
+        BoundedSchema.register(in: &migrator)
+        SearchBlockSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -231,6 +231,11 @@ public final class TaskStore: Sendable {
 
     public func count() throws -> Int { try writer.read { try TodoTask.fetchCount($0) } }
 
+    /// Tasks not deleted, from the counts the database keeps (`BoundedSchema`): no scan.
+    public func liveTaskCount() throws -> Int {
+        try writer.read { try Int.fetchOne($0, sql: "SELECT ifnull(sum(n), 0) FROM task_summary WHERE status != 'deleted'") ?? 0 }
+    }
+
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly(path: location?.path ?? ":memory:") }
         unsynced.store(true, ordering: .relaxed)
