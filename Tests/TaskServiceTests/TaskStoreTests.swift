@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tokenizers
 @testable import TaskService
 
 @Suite struct TaskStoreTests {
@@ -44,11 +45,62 @@ import Testing
         _ = try store.add(TodoTask(title: "a", category: "Work", priority: .high, tags: ["Report"], due: now.addingTimeInterval(3600)))
         _ = try store.add(TodoTask(title: "b", category: "Personal", priority: .low, due: now.addingTimeInterval(86400 * 10)))
         _ = try store.add(TodoTask(title: "c"))
-        #expect(try store.tasks(category: "work").map(\.title) == ["a"])
-        #expect(try store.tasks(priority: .low).map(\.title) == ["b"])
-        #expect(try store.tasks(tag: "report").map(\.title) == ["a"])
-        #expect(try store.tasks(dueBefore: now.addingTimeInterval(86400)).map(\.title) == ["a"])
-        #expect(try store.tasks(dueAfter: now.addingTimeInterval(86400)).map(\.title) == ["b"])
+        _ = try store.add(TodoTask(title: "d", tags: ["Ärzte"]))
+        #expect(try store.tasks(TaskFilter(category: "work")).map(\.title) == ["a"])
+        #expect(try store.tasks(TaskFilter(priority: .low)).map(\.title) == ["b"])
+        #expect(try store.tasks(TaskFilter(tag: "report")).map(\.title) == ["a"])
+        #expect(try store.tasks(TaskFilter(tag: "ärzte")).map(\.title) == ["d"])  // beyond ASCII, any case too
+        #expect(try store.tasks(TaskFilter(dueBefore: now.addingTimeInterval(86400))).map(\.title) == ["a"])
+        #expect(try store.tasks(TaskFilter(dueAfter: now.addingTimeInterval(86400))).map(\.title) == ["b"])
+    }
+
+    /// The urgency order from one indexed query per priority and due bucket is the order of
+    /// sorting every task by `Prioritizer.urgency`, with and without filters and limits.
+    @Test func mostUrgentEqualsSortingEveryTask() throws {
+        let store = try TaskStore()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var rng = SeededGenerator(seed: 5)
+        let offsets: [Double?] = [nil, -86_400 * 3, -3600, -30, 0, 30, 90, 3600, 86_400 * 2, 86_400 * 2 + 60, 86_400 * 2 + 61, 86_400 * 5,
+                                  86_400 * 7 + 60, 86_400 * 9, 86_400 * 14 + 60, 86_400 * 14 + 61, 86_400 * 40]
+        for i in 0..<400 {
+            let offset = offsets[Int.random(in: 0..<offsets.count, using: &rng)]
+            var t = TodoTask(title: "t\(i)", category: ["Work", "Home", nil][i % 3], priority: [.high, .medium, .low, nil][Int.random(in: 0..<4, using: &rng)],
+                             tags: i % 5 == 0 ? ["x"] : [], due: offset.map { now.addingTimeInterval($0) }, now: now)
+            t = try store.add(t, now: now)
+            if i % 7 == 0 { _ = try store.markDone(ids: [t.id!], now: now) }
+            if i % 11 == 0 { _ = try store.delete(ids: [t.id!], now: now) }
+        }
+        let prioritizer = Prioritizer(coefficients: PriorityCoefficients())
+        for filter in [TaskFilter(), TaskFilter(status: nil), TaskFilter(status: .done), TaskFilter(category: "work"), TaskFilter(tag: "X"),
+                       TaskFilter(priority: .medium), TaskFilter(dueBefore: now.addingTimeInterval(86_400 * 3))] {
+            let all = try store.tasks(filter)
+            let urgency = Dictionary(uniqueKeysWithValues: all.map { ($0.id!, prioritizer.urgency(of: $0, now: now)) })
+            let expected = all.sorted { urgency[$0.id!]! != urgency[$1.id!]! ? urgency[$0.id!]! > urgency[$1.id!]! : $0.id! < $1.id! }.map(\.id)
+            for limit in [1, 5, 20, 1000] {
+                let (shown, total) = try store.mostUrgent(filter, limit: limit, prioritizer: prioritizer, now: now)
+                #expect(shown.map(\.id) == Array(expected.prefix(limit)), "\(filter) limit \(limit)")
+                #expect(total == all.count)
+            }
+            #expect(try store.mostUrgent(filter, limit: nil, prioritizer: prioritizer, now: now).tasks.map(\.id) == expected)
+        }
+    }
+
+    /// One rule for where a due date stands: `explain` and `list`'s order agree at every boundary
+    /// (a task due an hour ago was "due within 2 days" in one and overdue in the other).
+    @Test func explainAndListAgreeOnTheDueBucket() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let prioritizer = Prioritizer(coefficients: PriorityCoefficients())
+        let calm = PrioritySignals(urgencyCue: nil, urgencyMeaning: 0, stakes: 0, leadTime: 0, lowCue: nil)
+        let offsets: [TimeInterval] = [-3600, -1, 59, 60, 61, 86_400 * 2 + 60, 86_400 * 2 + 61, 86_400 * 7 + 60, 86_400 * 7 + 61, 86_400 * 14 + 60, 86_400 * 14 + 61]
+        for offset in offsets {
+            let due = now.addingTimeInterval(offset)
+            let explained = prioritizer.explain(signals: calm, due: due, created: now, now: now)
+            let term = explained.terms.first { $0.name.hasPrefix("due") || $0.name == "overdue" }?.contribution ?? 0
+            let task = TodoTask(title: "x", due: due, now: now)
+            #expect(abs(prioritizer.urgency(of: task, now: now) - term) < 0.01, "\(offset): explain \(term), urgency \(prioritizer.urgency(of: task, now: now))")
+        }
+        #expect(prioritizer.explain(signals: calm, due: now.addingTimeInterval(-3600), created: now, now: now).terms.first?.name == "overdue")
+        #expect(prioritizer.explain(signals: calm, due: now.addingTimeInterval(-3600), created: now, now: now).terms.first?.why == "was due 1 hour ago")
     }
 
     @Test func theSchemaRefusesAnEmptyTitle() throws {
@@ -243,7 +295,7 @@ import Testing
             let back = try store.task(id: id)
             #expect(back.due == due && back.created == due)
         }
-        #expect(try store.tasks(dueBefore: Date(timeIntervalSince1970: base + 0.5)).count == 72)
+        #expect(try store.tasks(TaskFilter(status: nil, dueBefore: Date(timeIntervalSince1970: base + 0.5))).count == 72)
     }
 }
 

@@ -165,7 +165,7 @@ public final class Enricher: Sendable {
             let classifier: @Sendable () throws -> ZeroShotClassifier
         }
 
-        /// `userTags` and `nliFingerprint` come from the `Decider`, which has read them already.
+        /// `nliFingerprint` comes from the `Decider`, which has read it already.
         init(enricher: Enricher, model: String, userTags: [String], nliFingerprint: String?) throws {
             self.model = model
             self.enricher = enricher
@@ -230,22 +230,20 @@ final class Decider {
     let model: String
     /// Settings, the user's tags and filing, the NLI model and the rules' version: what a decision depends on besides the text.
     let parameters: String
-    private let userTags: [String]
     private let nliFingerprint: String?
     private var loaded: Enricher.Context?
 
     init(enricher: Enricher, model: String) throws {
         self.enricher = enricher
         self.model = model
-        userTags = try enricher.store.userTags()
         nliFingerprint = try enricher.models.zeroShotDirectory().flatMap { try ModelRegistry.config($0)?.fingerprint }
-        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(model: model, userTags: userTags), nliFingerprint ?? "",
+        parameters = [enricher.settings.digest, try enricher.store.userStateDigest(), nliFingerprint ?? "",
                       "rules \(enricher.rules)"].joined(separator: "\u{1F}")
     }
 
     private func context() throws -> Enricher.Context {
         if let c = loaded { return c }
-        let c = try Enricher.Context(enricher: enricher, model: model, userTags: userTags, nliFingerprint: nliFingerprint)
+        let c = try Enricher.Context(enricher: enricher, model: model, userTags: try enricher.store.userTags(), nliFingerprint: nliFingerprint)
         loaded = c
         return c
     }

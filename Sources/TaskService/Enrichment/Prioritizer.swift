@@ -153,20 +153,18 @@ public struct Prioritizer: Sendable {
         var terms: [PriorityTerm] = []
         var dueTermActive = false
         if let due {
-            // A minute's slack: "in 2 days" stored at millisecond precision is still 2 days.
-            let days = due.timeIntervalSince(now) / 86_400 - 60.0 / 86_400
+            let bucket = DueBucket(due: due, now: now)
             let calendar = Calendar.current
+            let days = due.timeIntervalSince(now) / 86_400
             let shown = calendar.dateComponents([.day], from: calendar.startOfDay(for: now), to: calendar.startOfDay(for: due)).day ?? Int(days.rounded(.up))
-            if days < -2.0 / 24 {
-                terms.append(PriorityTerm(name: "overdue", coefficient: c.overdue, value: 1, why: "was due \(Self.dayText(max(1, -Int(days.rounded(.towardZero))))) ago"))
-            } else if days <= 2 {
-                terms.append(PriorityTerm(name: "due within 2 days", coefficient: c.dueWithin2Days, value: 1, why: shown <= 0 ? "due today" : shown == 1 ? "due tomorrow" : "due in \(Self.dayText(shown))"))
-            } else if days <= 7 {
-                terms.append(PriorityTerm(name: "due within a week", coefficient: c.dueWithinWeek, value: 1, why: "due in \(Self.dayText(shown))"))
-            } else if days <= 14 {
-                terms.append(PriorityTerm(name: "due within 2 weeks", coefficient: c.dueWithin2Weeks, value: 1, why: "due in \(Self.dayText(shown))"))
+            let why: String
+            switch bucket {
+            case .overdue: why = days > -1 ? "was due \(Self.hourText(-days * 24)) ago" : "was due \(Self.dayText(-Int(days.rounded(.towardZero)))) ago"
+            case .within2Days: why = shown <= 0 ? "due today" : shown == 1 ? "due tomorrow" : "due in \(Self.dayText(shown))"
+            case .withinWeek, .within2Weeks, .later: why = "due in \(Self.dayText(shown))"
             }
-            dueTermActive = days <= 7
+            if bucket != .later { terms.append(PriorityTerm(name: bucket.name, coefficient: c.term(bucket), value: 1, why: why)) }
+            dueTermActive = bucket <= .withinWeek
         }
         if let cue = s.urgencyCue {
             terms.append(PriorityTerm(name: "urgency in the text", coefficient: c.urgencyInText, value: 1, why: "says \"\(cue)\""))
@@ -196,17 +194,83 @@ public struct Prioritizer: Sendable {
         return PriorityExplanation(terms: terms, score: score, priority: priority)
     }
 
-    /// The date part alone, for sorting lists by urgency without any model: due terms plus the stored priority.
+    /// The date part alone, for sorting lists by urgency without any model: the stored priority's
+    /// weight plus the due-date term, sooner first among equals. (`TaskStore.mostUrgent` orders
+    /// by the same rule in SQL, one query per priority and `DueBucket`.)
     public func urgency(of task: TodoTask, now: Date = Date()) -> Double {
-        let base: Double = switch task.priority { case .high: coefficients.highAt; case .medium: coefficients.mediumAt; case .low, nil: 0 }
+        let base = weight(of: task.priority)
         guard let due = task.due else { return base }
-        let days = due.timeIntervalSince(now) / 86_400 - 60.0 / 86_400
-        let dueTerm = days < 0 ? coefficients.overdue : days <= 2 ? coefficients.dueWithin2Days : days <= 7 ? coefficients.dueWithinWeek
-            : days <= 14 ? coefficients.dueWithin2Weeks : 0
-        return base + dueTerm - max(0, days) * 1e-4  // sooner first among equals
+        let bucket = DueBucket(due: due, now: now)
+        let days = due.timeIntervalSince(now) / 86_400
+        return base + coefficients.term(bucket) - (bucket == .overdue ? 0 : days * 1e-4)
+    }
+
+    /// A stored priority's weight in `urgency`: high counts as `highAt`, medium as `mediumAt`.
+    public func weight(of priority: TodoTask.Priority?) -> Double {
+        switch priority { case .high: coefficients.highAt; case .medium: coefficients.mediumAt; case .low, nil: 0 }
     }
 
     static func dayText(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+    static func hourText(_ hours: Double) -> String { hours < 1 ? "less than an hour" : hours < 1.5 ? "1 hour" : "\(Int(hours.rounded())) hours" }
+}
+
+/// Where a due date stands for the urgency sum — one rule for `explain`, `list`'s order and its
+/// SQL: overdue once it has passed (a minute's slack: "in 2 days", stored at millisecond
+/// precision, is still 2 days), then within 2 days, a week, 2 weeks, or later.
+public enum DueBucket: Int, CaseIterable, Comparable, Sendable {
+    case overdue, within2Days, withinWeek, within2Weeks, later
+
+    /// Upper ends of the buckets, in days from now (the bucket holds due dates up to and including it; overdue: before it).
+    static let limits: [DueBucket: Double] = [.overdue: 0, .within2Days: 2, .withinWeek: 7, .within2Weeks: 14]
+    static let slack: TimeInterval = 60
+
+    public init(due: Date, now: Date) {
+        let t = due.timeIntervalSince1970
+        if t < Self.boundary(.overdue, now: now) { self = .overdue }
+        else { self = Self.allCases.dropFirst().first { $0 == .later || t <= Self.boundary($0, now: now) } ?? .later }
+    }
+
+    /// The due time (seconds since 1970) where the bucket ends; `later` has no end.
+    static func boundary(_ bucket: DueBucket, now: Date) -> Double {
+        now.timeIntervalSince1970 + slack + (limits[bucket] ?? .infinity) * 86_400
+    }
+
+    /// Due dates in this bucket, in seconds since 1970, as SQL bounds: `lower < due` (or `>=` for
+    /// the first dated bucket after overdue) and `due <= upper` (`<` for overdue).
+    public func sqlCondition(now: Date) -> (sql: String, arguments: [Double]) {
+        switch self {
+        case .overdue: return ("due < ?", [Self.boundary(.overdue, now: now)])
+        case .within2Days: return ("due >= ? AND due <= ?", [Self.boundary(.overdue, now: now), Self.boundary(.within2Days, now: now)])
+        case .withinWeek: return ("due > ? AND due <= ?", [Self.boundary(.within2Days, now: now), Self.boundary(.withinWeek, now: now)])
+        case .within2Weeks: return ("due > ? AND due <= ?", [Self.boundary(.withinWeek, now: now), Self.boundary(.within2Weeks, now: now)])
+        case .later: return ("due > ?", [Self.boundary(.within2Weeks, now: now)])
+        }
+    }
+
+    public static func < (a: DueBucket, b: DueBucket) -> Bool { a.rawValue < b.rawValue }
+
+    var name: String {
+        switch self {
+        case .overdue: "overdue"
+        case .within2Days: "due within 2 days"
+        case .withinWeek: "due within a week"
+        case .within2Weeks: "due within 2 weeks"
+        case .later: "due later"
+        }
+    }
+}
+
+extension PriorityCoefficients {
+    /// The coefficient of a due bucket's term (0 beyond two weeks).
+    public func term(_ bucket: DueBucket) -> Double {
+        switch bucket {
+        case .overdue: overdue
+        case .within2Days: dueWithin2Days
+        case .withinWeek: dueWithinWeek
+        case .within2Weeks: dueWithin2Weeks
+        case .later: 0
+        }
+    }
 }
 
 func dot(_ a: [Float], _ b: [Float]) -> Float {

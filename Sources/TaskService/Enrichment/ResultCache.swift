@@ -57,8 +57,12 @@ public struct ResultCache: Sendable {
         guard !entries.isEmpty, !store.isReadOnly else { return }
         try store.write { db in
             for e in entries {
-                try db.execute(sql: "INSERT OR REPLACE INTO result_cache (key, operation, value, created, hits) VALUES (?, ?, ?, ?, 0)",
-                               arguments: [e.key, e.operation, e.value, now.timeIntervalSince1970])
+                // An upsert, not INSERT OR REPLACE: a replaced row fires no delete trigger, and
+                // `cache_summary` would count it twice.
+                try db.execute(sql: """
+                    INSERT INTO result_cache (key, operation, value, created, hits) VALUES (?, ?, ?, ?, 0)
+                    ON CONFLICT (key) DO UPDATE SET operation = excluded.operation, value = excluded.value, created = excluded.created, hits = 0
+                    """, arguments: [e.key, e.operation, e.value, now.timeIntervalSince1970])
             }
         }
     }
@@ -70,12 +74,16 @@ public struct ResultCache: Sendable {
         public var byOperation: [String: Int]
     }
 
-    public func statistics() throws -> Statistics {
+    /// From the counts the database keeps (`cache_summary`); with `byOperation`, also a count per
+    /// operation (a scan of the cache).
+    public func statistics(byOperation: Bool = true) throws -> Statistics {
         try store.writer.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, coalesce(sum(length(value)), 0) AS b, coalesce(sum(hits), 0) AS h FROM result_cache")!
+            let row = try Row.fetchOne(db, sql: "SELECT entries, bytes, hits FROM cache_summary WHERE id = 1")
             var by: [String: Int] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT operation, count(*) AS n FROM result_cache GROUP BY operation") { by[r["operation"]] = r["n"] }
-            return Statistics(entries: row["n"], bytes: row["b"], hits: row["h"], byOperation: by)
+            if byOperation {
+                for r in try Row.fetchAll(db, sql: "SELECT operation, count(*) AS n FROM result_cache GROUP BY operation") { by[r["operation"]] = r["n"] }
+            }
+            return Statistics(entries: row?["entries"] ?? 0, bytes: row?["bytes"] ?? 0, hits: row?["hits"] ?? 0, byOperation: by)
         }
     }
 

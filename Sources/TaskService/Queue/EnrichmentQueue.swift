@@ -69,7 +69,7 @@ public struct EnrichmentQueue: Sendable {
     public func counts() throws -> Counts {
         try store.writer.read { db in
             var c = Counts()
-            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM enrichment_job GROUP BY state") {
+            for row in try Row.fetchAll(db, sql: "SELECT state, n FROM job_count") {  // kept by triggers: no scan of the jobs
                 switch row["state"] as String {
                 case "pending": c.pending = row["n"]
                 case "done": c.done = row["n"]

@@ -3,17 +3,19 @@ import GRDB
 import Inference
 
 extension TaskStore {
-    /// Tags the user set themselves on live tasks (not AI suggestions), most used first.
+    /// Tags the user set themselves on live tasks (not AI suggestions), most used first: from
+    /// the counts the database keeps (`user_tag`), merged by `TextFeatures.tagKey`.
     func userTags() throws -> [String] {
-        let lists: [String] = try writer.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT tags FROM task WHERE status != 'deleted' AND tags != '[]' AND json_extract(provenance, '$.tags') IS NULL
-                """)
-        }
+        let rows = try writer.read { try Row.fetchAll($0, sql: "SELECT tag, n FROM user_tag") }
         var counts: [String: (spelling: String, n: Int)] = [:]
-        for list in lists {
-            for tag in (try? JSONDecoder().decode([String].self, from: Data(list.utf8))) ?? [] {
-                counts[TextFeatures.tagKey(tag), default: (tag, 0)].n += 1
+        for row in rows {
+            let tag: String = row["tag"], n: Int = row["n"]
+            let key = TextFeatures.tagKey(tag)
+            // The spelling used most (then the first in order) stands for the merged forms.
+            if let existing = counts[key] {
+                counts[key] = (n > existing.n || (n == existing.n && tag < existing.spelling) ? tag : existing.spelling, existing.n + n)
+            } else {
+                counts[key] = (tag, n)
             }
         }
         return counts.values.sorted { $0.n != $1.n ? $0.n > $1.n : $0.spelling < $1.spelling }.prefix(500).map(\.spelling)
@@ -35,16 +37,10 @@ extension TaskStore {
         }
     }
 
-    /// A digest of what decisions learn from the user — their tags and which tasks they filed
-    /// where — without reading any vector: part of the decision cache key.
-    func userStateDigest(model: String, userTags: [String]) throws -> String {
-        let filed: [String] = try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.id, t.category, e.content FROM task t LEFT JOIN task_embedding e ON e.task_id = t.id AND e.model = ?
-                WHERE t.status != 'deleted' AND t.category IS NOT NULL AND json_extract(t.provenance, '$.category') IS NULL
-                ORDER BY t.id DESC LIMIT 2000
-                """, arguments: [model]).map { "\($0["id"] as Int64) \($0["category"] as String) \(($0["content"] as String?) ?? "-")" }
-        }
-        return SHA256.hex((userTags + ["\u{1E}"] + filed).joined(separator: "\u{1F}"))
+    /// What decisions learn from the user — their tags and which tasks they filed where — as a
+    /// number the database changes whenever either does (`BoundedSchema`): part of the decision
+    /// cache key, read without reading any task.
+    func userStateDigest() throws -> String {
+        "habits " + (try writer.read { try String.fetchOne($0, sql: "SELECT CAST(value AS TEXT) FROM store_state WHERE key = 'habits'") } ?? "0")
     }
 }

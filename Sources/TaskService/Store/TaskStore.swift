@@ -37,6 +37,7 @@ public final class TaskStore: Sendable {
             // survives power loss without an fsync per transaction (an `add` makes several).
             let rc = smart_todo_keep_wal_on_close(db.sqliteConnection)
             if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot keep the write-ahead log") }
+            Self.addFunctions(db)
         }
         do {
             let (pool, migrated) = try Self.openPool(url.path, config)
@@ -97,11 +98,21 @@ public final class TaskStore: Sendable {
         close(fd)
     }
 
+    /// SQL functions our queries use (never the schema: other programs must be able to write).
+    static func addFunctions(_ db: Database) {
+        // Unicode lowercase; SQLite's lower() and NOCASE know ASCII only.
+        db.add(function: DatabaseFunction("smart_todo_lower", argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0])?.lowercased()
+        })
+    }
+
     /// An in-memory store, for tests.
     public init() throws {
         location = nil
         isReadOnly = false
-        writer = try DatabaseQueue()
+        var config = Configuration()
+        config.prepareDatabase { Self.addFunctions($0) }
+        writer = try DatabaseQueue(configuration: config)
         try Migrations.migrator.migrate(writer)
     }
 
@@ -211,22 +222,6 @@ public final class TaskStore: Sendable {
         t.due = t.due?.storedPrecision
         t.completed = t.completed?.storedPrecision
         try t.update(db)
-    }
-
-    /// Tasks that are not deleted, filtered, in id order (callers sort by urgency).
-    public func tasks(status: TodoTask.Status? = nil, category: String? = nil, priority: TodoTask.Priority? = nil,
-                      tag: String? = nil, dueBefore: Date? = nil, dueAfter: Date? = nil) throws -> [TodoTask] {
-        try writer.read { db in
-            var request = TodoTask.filter(TodoTask.Columns.status != TodoTask.Status.deleted.rawValue)
-            if let status { request = request.filter(TodoTask.Columns.status == status.rawValue) }
-            if let category { request = request.filter(TodoTask.Columns.category.collating(.nocase) == category) }
-            if let priority { request = request.filter(TodoTask.Columns.priority == priority.rawValue) }
-            if let dueBefore { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due < dueBefore.timeIntervalSince1970) }
-            if let dueAfter { request = request.filter(TodoTask.Columns.due != nil && TodoTask.Columns.due > dueAfter.timeIntervalSince1970) }
-            let tasks = try request.order(TodoTask.Columns.id).fetchAll(db)
-            guard let tag = tag?.lowercased() else { return tasks }
-            return tasks.filter { $0.tags.contains { $0.lowercased() == tag } }
-        }
     }
 
     public func count() throws -> Int { try writer.read { try TodoTask.fetchCount($0) } }

@@ -23,7 +23,7 @@ extension BenchCommand {
         func unit() -> [Float] {
             normalizedVector((0..<384).map { _ in Float.random(in: -1...1, using: &rng) })
         }
-        let ids = try store.tasks(status: nil).map { $0.id! }
+        let ids = try store.tasks(TaskFilter(status: nil)).map { $0.id! }
         let bundle = try openEmbeddingBundle(model)
         let embedder = try SentenceEmbedder(bundle: bundle)
         let embeddings = TaskEmbeddings(store: store, embedder: embedder)

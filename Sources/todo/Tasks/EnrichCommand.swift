@@ -68,7 +68,7 @@ struct EnrichCommand: ParsableCommand {
             report.enriched = enriched.count
             if !json, let t = enriched.first { Console.out("Enriched \(id): \(t.title)\n  " + (TaskText.aiSummary(t) ?? "every AI field is set by you; nothing to fill")) }
         } else {
-            if all { try session.queue.enqueue(try storeCall { try session.store.tasks(status: .pending) }.map { $0.id! }) }
+            if all { try session.queue.enqueue(try storeCall { try session.store.tasks(TaskFilter(status: .pending)) }.map { $0.id! }) }
             if retry { try session.queue.retryFailed() }
             report = try session.runPending(includeWaiting: retry || all, undo: commandLineForUndo)
             if !json {

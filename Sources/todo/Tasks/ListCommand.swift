@@ -53,24 +53,18 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let before = try TaskArguments.date(dueBefore), after = try TaskArguments.date(dueAfter)
-        let tasks = try storeCall {
-            try store.open().tasks(status: status == "all" ? nil : TodoTask.Status(rawValue: status), category: category,
-                                   priority: try TaskArguments.priority(priority),
-                                   tag: tag, dueBefore: before, dueAfter: after)
-        }
+        let filter = TaskFilter(status: status == "all" ? nil : TodoTask.Status(rawValue: status), category: category,
+                                priority: try TaskArguments.priority(priority), tag: tag,
+                                dueBefore: try TaskArguments.date(dueBefore), dueAfter: try TaskArguments.date(dueAfter))
         let prioritizer = Prioritizer(coefficients: try settings.load().priority)
-        let now = Date()
-        let urgency = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id!, prioritizer.urgency(of: $0, now: now)) })
-        let sorted = tasks.sorted { urgency[$0.id!]! != urgency[$1.id!]! ? urgency[$0.id!]! > urgency[$1.id!]! : $0.id! < $1.id! }
-        let shown = sorted.prefix(limit ?? sorted.count)
+        let (shown, total) = try storeCall { try store.open().mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
         if json {
             Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
-        } else if sorted.isEmpty {
+        } else if total == 0 {
             Console.out("No tasks\(status == "pending" ? " to do" : ""). Add one with: todo add \"…\"")
         } else {
             shown.forEach { Console.out(TaskText.line($0)) }
-            if shown.count < sorted.count { Console.out("… and \(sorted.count - shown.count) more (without --limit: all)") }
+            if shown.count < total { Console.out("… and \(total - shown.count) more (without --limit: all)") }
         }
     }
 }
