@@ -16,7 +16,7 @@ struct Todo: AsyncParsableCommand {
         """,
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
-                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, EvalCommand.self,
+                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self, EvalCommand.self,
                       EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
     )
 }

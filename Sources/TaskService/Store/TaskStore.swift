@@ -12,8 +12,10 @@ public final class TaskStore: Sendable {
     /// The file (or its folder) may not be written: reading commands work, writes are refused
     /// with `StoreError.readOnly`, and caches are not filled.
     public let isReadOnly: Bool
-    /// Set by every write: the write-ahead log holds commits not yet on disk (see `syncLog`).
-    private let unsynced = Atomic<Bool>(false)
+    /// What this process has written since the main file last held it all (`MainFile`).
+    let mainFile = Mutex(MainFile.State())
+    /// Said once when the store opens: a database copied without its write-ahead log, say.
+    public let warnings: [String]
 
     /// Opens (creating if needed) the database at `url` and migrates it. `readOnly` opens it
     /// for reading only, as SQLite does by itself with a file this user may not write.
@@ -28,25 +30,27 @@ public final class TaskStore: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(10)  // other processes writing: wait rather than fail
         config.readonly = readOnly
+        let logMissing = MainFile.logIsMissing(url)
         config.prepareDatabase { db in
             // Every `todo` is a short process. Closing the last connection used to checkpoint and
             // delete the WAL (a database write and two fsyncs), and the next open made GRDB write
             // and sync a throwaway table to recreate it: ~5 ms on every command, even `list`.
-            // The WAL now stays; SQLite checkpoints it when it grows (1,000 pages), and the store
-            // syncs it once when released after writing (`syncLog`), so a finished command
-            // survives power loss without an fsync per transaction (an `add` makes several).
+            // The WAL stays; the store checkpoints it when released after writing (`settle`),
+            // so the main file alone holds every finished command.
             let rc = smart_todo_keep_wal_on_close(db.sqliteConnection)
             if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot keep the write-ahead log") }
             Self.addFunctions(db)
         }
+        let pool: DatabasePool, migrated: Bool
         do {
-            let (pool, migrated) = try Self.openPool(url.path, config)
+            (pool, migrated) = try Self.openPool(url.path, config)
             writer = pool
             isReadOnly = pool.writeWithoutTransaction { smart_todo_is_read_only($0.sqliteConnection) != 0 }
-            if migrated { unsynced.store(true, ordering: .relaxed) }
+            warnings = logMissing ? try MainFile.missingLogWarning(pool, url: url) : []
         } catch let error as DatabaseError {
             throw StoreError.from(error, path: url.path)
         }
+        if migrated { mainFile.withLock { $0.written = true } }
     }
 
     /// A database is a regular file (or a path to create one): a folder, a device such as
@@ -61,7 +65,7 @@ public final class TaskStore: Sendable {
         if type != .typeRegular { throw StoreError.notAFile(path: url.path, what: "not a regular file (a device, pipe or socket)") }
     }
 
-    deinit { syncLog() }
+    deinit { settle() }
 
     /// Opens the pool and migrates if needed (checking is a read; only a database that needs a
     /// migration takes the write lock); whether it migrated.
@@ -88,16 +92,6 @@ public final class TaskStore: Sendable {
         }
     }
 
-    /// Puts the write-ahead log's commits on disk (one fdatasync) if anything was written since
-    /// the last sync. SQLite's NORMAL mode (GRDB's default in WAL) syncs only at checkpoints.
-    public func syncLog() {
-        guard let location, unsynced.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        let fd = open(location.path + "-wal", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fdatasync(fd)
-        close(fd)
-    }
-
     /// SQL functions our queries use (never the schema: other programs must be able to write).
     static func addFunctions(_ db: Database) {
         // Unicode lowercase; SQLite's lower() and NOCASE know ASCII only.
@@ -110,6 +104,7 @@ public final class TaskStore: Sendable {
     public init() throws {
         location = nil
         isReadOnly = false
+        warnings = []
         var config = Configuration()
         config.prepareDatabase { Self.addFunctions($0) }
         writer = try DatabaseQueue(configuration: config)
@@ -233,8 +228,10 @@ public final class TaskStore: Sendable {
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly(path: location?.path ?? ":memory:") }
-        unsynced.store(true, ordering: .relaxed)
-        do { return try writer.write(body) } catch let error as DatabaseError {
+        do {
+            try markWriting()
+            return try writer.write(body)
+        } catch let error as DatabaseError {
             throw StoreError.from(error, path: location?.path ?? ":memory:")
         }
     }
@@ -249,6 +246,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case corrupt(path: String)
     case unknownTask(id: Int64)
     case invalid(String)
+    /// An operation on the whole database (backup, restore) that could not be done, said whole.
+    case failed(String)
 
     /// What the file system says, for `from` (tests give their own: root may write anything).
     struct FileAccess {
@@ -285,6 +284,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .corrupt(let path): return "\(path) is not a valid task database (corrupt, or another kind of file); nothing was changed. Restore it from a backup or choose another --db"
         case .unknownTask(let id): return "no task \(id) (see `todo list`)"
         case .invalid(let message): return "not stored: \(message)"
+        case .failed(let message): return message
         }
     }
 }

@@ -59,28 +59,12 @@ extension BenchCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-add-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("tasks.sqlite").path
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        // posix_spawn and wait4 directly: Foundation's Process adds ~10 ms of its own to every run.
-        // wait4 also reports the child's peak resident memory.
+        let timer = ProcessTimer()
         var peakKiB = 0
         func run(_ args: [String]) throws -> Double {
-            let argv = ([binary.path] + args + ["--db", db]).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            var pid: pid_t = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { throw CommandFailure("bench: cannot start \(binary.path)") }
-            var status: Int32 = 0
-            var usage = rusage()
-            wait4(pid, &status, 0, &usage)
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            if args.first == "add" { peakKiB = max(peakKiB, usage.ru_maxrss) }
-            guard status == 0 else { throw CommandFailure("bench: `todo \(args.joined(separator: " "))` failed") }
-            return elapsed
+            let r = try timer.run(args + ["--db", db])
+            if args.first == "add" { peakKiB = max(peakKiB, r.peakKiB) }
+            return r.milliseconds
         }
         Console.error("add: fresh processes")
         _ = try run(["add", "Warm the caches of the built-in banks"])  // first run embeds the banks once

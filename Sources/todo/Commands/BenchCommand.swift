@@ -26,6 +26,12 @@ struct BenchCommand: ParsableCommand {
         `todo search` process pays. Add: `todo add` as fresh processes, new text (model \
         load + inline enrichment) and cached text, against `todo list` as the baseline, and the peak RSS of an add process.
 
+        Scale: databases of 100, 10,000 and 100,000 tasks (imported, a third filed and \
+        tagged by their user, a tenth done, all in the search index); list --limit 20, \
+        show, add (inline AI), stats, search and done as fresh processes, the median of \
+        9 at each size, ending with a table. Commands that touch a few tasks should cost \
+        the same at every size.
+
         Zero-shot (nli): 6 labels, premises of 24 and 200 tokens, on random-weight \
         models of cross-encoder/nli-distilroberta-base's shape (RoBERTa, 6 layers, 768 \
         wide) and facebook/bart-large-mnli's (12+12 layers, 1024 wide; 1.6 GB written to \
@@ -35,6 +41,7 @@ struct BenchCommand: ParsableCommand {
         Examples:
           bash Tools/bench/setup.sh && .build/release/todo bench
           .build/release/todo bench --json | tail -1
+          .build/release/todo bench --only scale
         """
     )
 
@@ -53,7 +60,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Embedding model bundle (default: Weights/all-MiniLM-L6-v2).")
     var model: String?
 
-    @Option(help: "Only these sections: tokenizer, embed, search, add, nli (comma-separated).")
+    @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale (comma-separated; scale is left out unless named).")
     var only: String?
 
     @OptionGroup var engine: EngineOptions
@@ -79,6 +86,7 @@ struct BenchCommand: ParsableCommand {
         if sections.contains("search") { try benchSearch(&report) }
         if sections.contains("add") { try benchAdd(&report) }
         if sections.contains("nli") { try benchZeroShot(&report, reference: reference, threads: threads) }
+        if sections.contains("scale") { try benchScale(&report) }
         report.print(json: json)
     }
 

@@ -22,6 +22,7 @@ struct QueueWatcher {
         while !Self.stopping.load(ordering: .relaxed) {
             let jobs = try session.queue.pending()
             if jobs.isEmpty {
+                session.store.settle()  // idle: the main file catches up (a copy of it alone is whole)
                 pause()
                 continue
             }
@@ -32,6 +33,7 @@ struct QueueWatcher {
                 enriched += report.enriched
                 failed += report.failed
                 try show(batch, report)
+                session.store.settle()
             }
         }
         Console.error("stopped: \(enriched) task(s) enriched, \(failed) failed while watching")

@@ -9,7 +9,13 @@ struct StoreOptions: ParsableArguments {
 
     func open() throws -> TaskStore {
         let url = DatabaseLocation.resolve(explicit: db)
-        do { return try TaskStore(url: url) } catch let error as StoreError { throw CommandFailure(error.description) }
+        do {
+            let store = try TaskStore(url: url)
+            store.warnings.forEach(Console.error)
+            return store
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        }
     }
 }
 

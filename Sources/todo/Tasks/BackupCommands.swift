@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import TaskService
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the task database to a file: consistent, even while other commands or the service write.",
+        discussion: """
+        The copy is one moment's snapshot of everything — tasks, the queue, the AI cache, the \
+        undo history — compacted into a single file that needs nothing beside it. The file \
+        must not exist yet. (Copying tasks.sqlite yourself also works once no command is \
+        running: every command brings that file up to date when it ends; a copy taken while \
+        one writes may lack its newest changes, and says so when opened.)
+
+        Examples:
+          todo backup ~/backups/tasks-$(date +%F).sqlite
+          todo restore ~/backups/tasks-2026-12-01.sqlite
+        """
+    )
+
+    @Argument(help: "The file to write (it must not exist).") var file: String
+    @Flag(help: "Print {path, tasks, bytes} as JSON.") var json = false
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let copy = try storeCall { try store.open().backup(to: URL(fileURLWithPath: file)) }
+        if json { Console.out(try JSONOutput.line(BackupOutput(copy))); return }
+        Console.out("Backed up \(copy.tasks) task\(copy.tasks == 1 ? "" : "s") to \(copy.path) (\(ByteCountFormatter.string(fromByteCount: Int64(copy.bytes), countStyle: .file))).")
+    }
+}
+
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Put a backup back: the database's content becomes the backup's.",
+        discussion: """
+        The database as it was is copied first, next to it (tasks.sqlite.before-restore-…), \
+        so `todo restore` of that copy undoes this. The backup is checked (a Smart TODO \
+        database, undamaged) before anything changes; one from an older version is brought \
+        up to date. Other commands may be running meanwhile: they see the restored tasks \
+        from their next step on.
+
+        Examples:
+          todo restore ~/backups/tasks-2026-12-01.sqlite
+          todo restore old.sqlite --db ~/work-tasks.sqlite --json
+        """
+    )
+
+    @Argument(help: "A backup made by `todo backup` (or any copy of a task database).") var file: String
+    @Flag(help: "Print {restored: {path, tasks, bytes}, kept: {path, tasks, bytes}} as JSON.") var json = false
+    @OptionGroup var store: StoreOptions
+
+    struct Output: Encodable {
+        var restored: BackupOutput
+        var kept: BackupOutput
+    }
+
+    func run() throws {
+        let taskStore = try store.open()
+        guard let location = taskStore.location else { return }
+        let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
+        let keep = URL(fileURLWithPath: location.path + ".before-restore-\(stamp)")
+        let (restored, kept) = try storeCall { try taskStore.restore(from: URL(fileURLWithPath: file), keepingCurrentIn: keep) }
+        if json { Console.out(try JSONOutput.line(Output(restored: BackupOutput(restored), kept: BackupOutput(kept)))); return }
+        Console.out("Restored \(restored.tasks) task\(restored.tasks == 1 ? "" : "s") from \(restored.path).")
+        Console.out("The database as it was (\(kept.tasks) task\(kept.tasks == 1 ? "" : "s")) is kept in \(kept.path); `todo restore` of it undoes this.")
+    }
+}
+
+struct BackupOutput: Encodable {
+    var path: String
+    var tasks: Int
+    var bytes: Int
+
+    init(_ copy: TaskStore.Copy) {
+        path = copy.path
+        tasks = copy.tasks
+        bytes = copy.bytes
+    }
+}
