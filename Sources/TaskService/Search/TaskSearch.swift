@@ -165,7 +165,9 @@ public struct TaskSearch: Sendable {
                         progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
         let target = try embeddings.store.task(id: id)
         let (index, _) = try currentIndex(progress: progress)
-        guard let row = index.ids.indices.first(where: { index.ids[$0] == id && index.eligible($0, includeDone: true) }) else { return [] }
+        guard let row = index.ids.indices.first(where: { index.ids[$0] == id && index.eligible($0, includeDone: true) }) else {
+            throw StoreError.failed("task \(id) is not in the search index yet (a new or long text): `todo enrich` indexes it")
+        }
         let scores = SearchIndex.Scores(similarities: index.similarities(Array(index.matrix[(row * index.dimension)..<((row + 1) * index.dimension)])),
                                         keywordShares: [:])
         let near = index.top(scores, keywordWeight: 0, limit: Self.similarDepth, includeDone: includeDone).map(\.id).filter { $0 != id }

@@ -20,8 +20,10 @@ struct SearchCommand: ParsableCommand {
         more. Add topics of your own in the settings file (--config), e.g. \
         {"search": {"addedTopics": [{"name": "lab work", "examples": ["Run the \
         western blot", "Order pipette tips"]}]}}; "topics" replaces ours, "topicWeight" \
-        sets the 0.3 (0: no topics). Tasks without a current embedding are embedded \
-        first (once; results are stored in the database).
+        sets the 0.3 (0: no topics). A few tasks added or edited since the last search are \
+        embedded first (up to 64, of up to 2,000 characters); more, or longer texts, wait \
+        for `todo enrich` (or a running `todo enrich --watch`), and the search says how \
+        many it could not look at yet.
 
         Results scoring below --min-score (0.15) are not shown: unrelated tasks score \
         about 0–0.15, and on our three evaluation sets every relevant task in a top 10 \
@@ -98,14 +100,23 @@ struct SearchCommand: ParsableCommand {
         enum CodingKeys: String, CodingKey { case score, similarity, keyword_share, name_boost, names, topic_bonus, topic, task }
     }
 
+    /// Said on standard error when some tasks could not be searched yet.
+    static func notIndexedNote(_ count: Int, readOnly: Bool) -> String {
+        let tasks = count == 1 ? "1 task is" : "\(count) tasks are"
+        return readOnly ? "note: \(tasks) not in the search index, and this read-only database cannot take them in"
+            : "note: \(tasks) not searchable yet (new or long texts): `todo enrich`, or a running `todo enrich --watch`, indexes them"
+    }
+
     func run() throws {
         _ = try engine.applyThreads()
         let session = try EnrichmentSession(store: store, settings: settings)
         // The model loads only if something is not cached yet (a new task's text, a new query).
-        let ranked = try enrichmentCall {
+        let results = try enrichmentCall {
             try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()), settings: session.enricher.settings.search)
-                .search(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
+                .results(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
         }
+        let ranked = results.hits
+        if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, readOnly: session.store.isReadOnly)) }
         let hits = minScore > 0 ? ranked.filter { $0.score >= minScore } : ranked
         if json {
             Console.out(try JSONOutput.line(hits.map(HitOutput.init)))
