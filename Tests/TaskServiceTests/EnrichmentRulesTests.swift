@@ -224,6 +224,6 @@ import Testing
         let pieces = TextFeatures.clauses(log)
         #expect(pieces.count == 12 && pieces.allSatisfy { $0.split(separator: " ").count == 40 })
         #expect(pieces[0].hasPrefix("w0 w1 ") && pieces[1].hasPrefix("w40 w41 ") && pieces[11].hasSuffix(" w479"))
-        #expect(TaskSearch.stem("decluttering") == "declutter" && TaskSearch.stem("gear") == "gear")
+        #expect(TextFeatures.searchStem("decluttering") == "declutter" && TextFeatures.searchStem("gear") == "gear")
     }
 }

@@ -20,7 +20,7 @@ import Tokenizers
             let got = try index.top(q, stems: stems, keywordWeight: 0.5, limit: 7, includeDone: includeDone)
             var expected: [(id: Int64, score: Float)] = []
             for e in entries where includeDone || !e.done {
-                let ws = SearchIndex.words(e.text)
+                let ws = TextFeatures.alphanumericWords(e.text)
                 let found = stems.filter { s in ws.contains { $0.hasPrefix(s) } }.count
                 let share: Float = stems.isEmpty ? 0 : Float(found) / Float(stems.count)
                 var dot: Float = 0
@@ -103,9 +103,9 @@ import Tokenizers
         for _ in 0..<2000 {
             let text = String((0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
             let general = text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
-            #expect(SearchIndex.words(text) == general, "\(String(reflecting: text))")
+            #expect(TextFeatures.alphanumericWords(text) == general, "\(String(reflecting: text))")
         }
-        #expect(SearchIndex.words("Zürich — Café TODO") == ["zürich", "café", "todo"])
+        #expect(TextFeatures.alphanumericWords("Zürich — Café TODO") == ["zürich", "café", "todo"])
     }
 }
 

@@ -83,7 +83,7 @@ import Testing
         #expect(a.topicBonus > 0.03 && abs(a.topicBonus - b.topicBonus) < 1e-6 && a.similarity != b.similarity, "\(a.topicBonus) \(b.topicBonus)")
         // Read from the normalized sum of the whole-text and title vectors, kept in the index.
         let stored = try search.embeddings.vectors(of: [plain.id!]).first!
-        let expected = normalized(zip(stored.full, stored.title).map { $0 + $1 })
+        let expected = VectorMath.normalized(zip(stored.full, stored.title).map { $0 + $1 })
         let index = try search.embeddings.index()
         let got = try index.topicVectors(ofRows: [Int32(index.ids.firstIndex(of: plain.id!)!)])
         #expect(got.count == expected.count && zip(got, expected).allSatisfy { abs($0 - $1) < 1e-6 })

@@ -51,14 +51,8 @@ public struct Pooling: Codable, Sendable, Equatable {
                 v = [Float](repeating: -.infinity, count: w)
                 for t in s { for i in 0..<w { v[i] = max(v[i], hidden.values[t * w + i]) } }
             }
-            return normalize ? Pooling.l2Normalized(v) : v
+            return normalize ? VectorMath.normalized(v) : v
         }
-    }
-
-    /// `v / max(‖v‖, 1e-12)`, as torch.nn.functional.normalize.
-    public static func l2Normalized(_ v: [Float]) -> [Float] {
-        let norm = max(v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot(), 1e-12)
-        return v.map { Float(Double($0) / norm) }
     }
 }
 

@@ -91,7 +91,7 @@ public final class SentenceEmbedder: Sendable {
                     let weight = Double(windows[k].weight)
                     for i in sum.indices { sum[i] += weight * Double(vectors[k][i]) }
                 }
-                out.append(Embedding(vector: Pooling.l2Normalized(sum.map { Float($0) }), windows: n))
+                out.append(Embedding(vector: VectorMath.normalized(sum.map { Float($0) }), windows: n))
             }
             w += n
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// Chooses a category by meaning, without an NLI model: the task's nearest example
 /// tasks per category (the built-in bank plus the user's own categorized tasks, so
@@ -30,9 +31,9 @@ struct Categorizer: Sendable {
         var scores: [String: Double] = [:]
         var neighbourScores: [String: Double] = [:]
         for (i, name) in bank.names.enumerated() {
-            let sims = bank.examples[i].map { Double(dot(taskVector, $0)) }.sorted(by: >).prefix(settings.categoryNeighbours)
+            let sims = bank.examples[i].map { Double(VectorMath.dot(taskVector, $0)) }.sorted(by: >).prefix(settings.categoryNeighbours)
             let neighbours = sims.isEmpty ? 0 : sims.reduce(0, +) / Double(sims.count)
-            let description = bank.descriptions[i].isEmpty ? 0 : Double(dot(taskVector, bank.descriptions[i]))
+            let description = bank.descriptions[i].isEmpty ? 0 : Double(VectorMath.dot(taskVector, bank.descriptions[i]))
             let cueCount = bank.cues[i].reduce(0.0) { sum, cue in
                 sum + (cue == leadWord ? Self.leadCue : titleWords.contains(cue) ? 1 : descriptionWords.contains(cue) ? 0.3 : 0)
             }

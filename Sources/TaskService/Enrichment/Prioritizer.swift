@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// Coefficients of the urgency score. Priority = high when the sum of
 /// coefficient × term reaches `highAt`, medium from `mediumAt`, else low.
@@ -139,9 +140,9 @@ public struct Prioritizer: Sendable {
         let head = title + " " + String(description.prefix(cueWindow))
         let cue = firstMatch(urgencyPatterns, in: head)
         let low = firstMatch(lowPatterns, in: head)
-        func best(_ bank: [[Float]], in vectors: [[Float]]) -> Double { vectors.map { v in bank.map { Double(dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
+        func best(_ bank: [[Float]], in vectors: [[Float]]) -> Double { vectors.map { v in bank.map { Double(VectorMath.dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
         func meanTop(_ bank: [[Float]], _ k: Int) -> Double {
-            let s = bank.map { Double(dot(titleVector, $0)) }.sorted(by: >).prefix(k)
+            let s = bank.map { Double(VectorMath.dot(titleVector, $0)) }.sorted(by: >).prefix(k)
             return s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)
         }
         return PrioritySignals(urgencyCue: cue, urgencyMeaning: best(urgent, in: clauseVectors), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
@@ -271,10 +272,4 @@ extension PriorityCoefficients {
         case .later: 0
         }
     }
-}
-
-func dot(_ a: [Float], _ b: [Float]) -> Float {
-    var s: Float = 0
-    for i in 0..<min(a.count, b.count) { s += a[i] * b[i] }
-    return s
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// Suggests 2–4 keyphrases: candidate phrases from the text (and a lexicon of common
 /// tags, and the user's own tags) ranked by similarity to the whole task, picked with
@@ -75,7 +76,7 @@ struct Tagger: Sendable {
         let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
         var relevance: [Double] = []
         for (i, entry) in pool.enumerated() {
-            var r = Double(dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
+            var r = Double(VectorMath.dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
             if known[TextFeatures.tagKey(entry.phrase)] != nil { r += settings.knownTagBonus }
             relevance.append(r)
         }
@@ -92,7 +93,7 @@ struct Tagger: Sendable {
                 if removed.contains(key) || key.isEmpty { continue }
                 // The same words in another form ("boots" after "boot") or the same meaning: a duplicate.
                 if chosenKeys.contains(key) { continue }
-                var redundancy = chosen.map { Double(dot(vectors[i], vectors[$0])) }.max() ?? 0
+                var redundancy = chosen.map { Double(VectorMath.dot(vectors[i], vectors[$0])) }.max() ?? 0
                 if redundancy >= settings.duplicateSimilarity { continue }
                 // One inside the other ("ink" and "printer ink"): both may be useful, once per task and only if clearly relevant.
                 let keyWords = Set(key.split(separator: " "))

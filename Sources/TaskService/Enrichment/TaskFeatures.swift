@@ -18,7 +18,7 @@ struct TaskFeatures {
     var candidateVectors: [[Float]]
 
     /// Whole text and title together: the title says what the task is, the description adds evidence.
-    var combined: [Float] { normalized(zip(full.vector, titleVector).map { $0 + $1 }) }
+    var combined: [Float] { VectorMath.normalized(zip(full.vector, titleVector).map { $0 + $1 }) }
 
     static func compute(_ tasks: [TodoTask], context: Enricher.Context) throws -> [TaskFeatures] {
         var texts: [String] = []
@@ -70,7 +70,7 @@ struct TaskFeatures {
         var present = Set(pool.map { TextFeatures.tagKey($0.phrase) })
         // A few lexicon tags and the user's own tags closest to the task join the candidates.
         for source in [context.lexicon, context.knownTags] {
-            let ranked = source.map { ($0.0, $0.1, Double(dot(task, $0.1))) }.sorted { $0.2 > $1.2 }.prefix(3)
+            let ranked = source.map { ($0.0, $0.1, Double(VectorMath.dot(task, $0.1))) }.sorted { $0.2 > $1.2 }.prefix(3)
             for (phrase, vector, _) in ranked where present.insert(TextFeatures.tagKey(phrase)).inserted {
                 pool.append((phrase, 0, 1, false))
                 vectors.append(vector)
@@ -85,9 +85,4 @@ struct TaskFeatures {
             return (TagExplanation(tag: picked.tag, relevance: picked.score, source: source), picked.tag == entry.phrase ? vectors[picked.index] : nil)
         }
     }
-}
-
-func normalized(_ v: [Float]) -> [Float] {
-    let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    return n > 0 ? v.map { $0 / n } : v
 }

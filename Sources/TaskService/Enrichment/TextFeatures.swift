@@ -25,6 +25,39 @@ enum TextFeatures {
         return out
     }
 
+    /// Lowercased runs of letters and digits: what search matches words by (its index and the
+    /// query's stems), where `words` keeps inner punctuation for tags ("e-bike").
+    static func alphanumericWords(_ text: String) -> [String] {
+        var utf8 = Array(text.utf8)
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init) }
+        // ASCII (most tasks): the same words, cut from the bytes without Character processing.
+        var out: [String] = []
+        var start = -1
+        for i in 0...utf8.count {
+            var b: UInt8 = i < utf8.count ? utf8[i] : 0x20
+            if b >= 0x41 && b <= 0x5A { b += 0x20; utf8[i] = b }
+            let wordByte = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
+            if wordByte { if start < 0 { start = i } } else if start >= 0 {
+                out.append(String(decoding: utf8[start..<i], as: UTF8.self))
+                start = -1
+            }
+        }
+        return out
+    }
+
+    /// Stems of the query's words of at least 3 characters ("decluttering" → "declutter"), lowercased.
+    static func queryStems(_ text: String) -> [String] {
+        alphanumericWords(text).filter { $0.count >= 3 }.map(searchStem)
+    }
+
+    /// Drops a common English ending when enough of the word remains, so the stem matches other forms by substring.
+    static func searchStem(_ word: String) -> String {
+        for suffix in ["ations", "ation", "ings", "ing", "ers", "ies", "ed", "es", "er", "s"] where word.hasSuffix(suffix) && word.count - suffix.count >= 4 {
+            return String(word.dropLast(suffix.count))
+        }
+        return word
+    }
+
     /// The word without a possessive 's ("Jonas's" → "Jonas", "tomorrow’s" → "tomorrow"), if it has one.
     static func withoutPossessive(_ word: String) -> String? {
         word.hasSuffix("'s") || word.hasSuffix("’s") ? String(word.dropLast(2)) : nil

@@ -60,25 +60,6 @@ public struct SearchIndex: Sendable {
     /// How many live tasks have a row, current or not.
     var liveRows: Int { ids.indices.filter { ids[$0] != 0 && flags[$0] & SearchBlocks.Flag.deleted == 0 }.count }
 
-    /// Lowercased words of a text (letters and digits).
-    static func words(_ text: String) -> [String] {
-        var utf8 = Array(text.utf8)
-        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init) }
-        // ASCII (most tasks): the same words, cut from the bytes without Character processing.
-        var out: [String] = []
-        var start = -1
-        for i in 0...utf8.count {
-            var b: UInt8 = i < utf8.count ? utf8[i] : 0x20
-            if b >= 0x41 && b <= 0x5A { b += 0x20; utf8[i] = b }
-            let wordByte = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
-            if wordByte { if start < 0 { start = i } } else if start >= 0 {
-                out.append(String(decoding: utf8[start..<i], as: UTF8.self))
-                start = -1
-            }
-        }
-        return out
-    }
-
     /// Similarity of `query` with every task (the stored vectors are means of unit vectors).
     public func similarities(_ query: [Float]) -> [Float] {
         guard count > 0 else { return [] }
@@ -206,7 +187,7 @@ struct MemoryLookup: SearchIndex.Lookup {
         for (row, text) in texts.enumerated() {
             let r = Int32(row)
             // A word repeated in one task is listed once: rows are appended in order, so the last is enough to check.
-            for word in SearchIndex.words(text) where rows[word]?.last != r { rows[word, default: []].append(r) }
+            for word in TextFeatures.alphanumericWords(text) where rows[word]?.last != r { rows[word, default: []].append(r) }
         }
         words = rows.keys.sorted()
         rowsOfWord = words.map { rows[$0]! }

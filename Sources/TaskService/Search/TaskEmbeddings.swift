@@ -84,7 +84,7 @@ public struct TaskEmbeddings: Sendable {
                 let tagVectors = e[tagStart..<(tagStart + task.tags.count)].map(\.vector)
                 tagStart += task.tags.count
                 let title = e[chunk.count + i].vector
-                let tags = tagVectors.isEmpty ? title : normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
+                let tags = tagVectors.isEmpty ? title : VectorMath.normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
                 let search = (0..<title.count).map { (e[i].vector[$0] + title[$0] + tags[$0]) / 3 }
                 rows.append(Row(task: task, full: e[i], title: title, search: search))
             }
@@ -125,14 +125,14 @@ public struct TaskEmbeddings: Sendable {
                 let id = r.task.id!
                 try upsert.execute(arguments: [id, model, Self.contentKey(r.task), Self.blob(r.full.vector), r.full.windows, Self.blob(r.title)])
                 try blocks.write(db, taskID: id, search: r.search, topic: Self.topicVector(full: r.full.vector, title: r.title),
-                                 status: r.task.status, words: Set(SearchIndex.words(Self.searchText(of: r.task))))
+                                 status: r.task.status, words: Set(TextFeatures.alphanumericWords(Self.searchText(of: r.task))))
             }
         }
     }
 
     /// What a task's topics are read from: its whole text and title, unit length.
     static func topicVector(full: [Float], title: [Float]) -> [Float] {
-        normalized(zip(full, title).map { $0 + $1 })
+        VectorMath.normalized(zip(full, title).map { $0 + $1 })
     }
 
     /// The words search matches: title, description and tags.

@@ -100,7 +100,7 @@ public struct TaskSearch: Sendable {
     public func search(_ query: String, in index: SearchIndex, topics: TopicBridge? = nil, limit: Int = 10,
                        includeDone: Bool = false) throws -> [Hit] {
         let q = try embeddings.vector(of: query)
-        var scores = try index.scores(q, stems: Self.words(query))
+        var scores = try index.scores(q, stems: TextFeatures.queryStems(query))
         // One pass over every task: the best by meaning and words, deep enough for the topics.
         let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)
         // Names first, from the best three. When they fire, the query is about that person or
@@ -142,19 +142,6 @@ public struct TaskSearch: Sendable {
         return Set(counts.filter { $0.value >= feedbackAgreement }.keys)
     }
 
-    /// Stems of the query's words of at least 3 characters ("decluttering" → "declutter"), lowercased.
-    static func words(_ text: String) -> [String] {
-        text.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }.map(stem)
-    }
-
-    /// Drops a common English ending when enough of the word remains, so the stem matches other forms by substring.
-    static func stem(_ word: String) -> String {
-        for suffix in ["ations", "ation", "ings", "ing", "ers", "ies", "ed", "es", "er", "s"] where word.hasSuffix(suffix) && word.count - suffix.count >= 4 {
-            return String(word.dropLast(suffix.count))
-        }
-        return word
-    }
-
     /// How many of the tasks nearest by search vector `similar` compares exactly.
     static let similarDepth = 300
 
@@ -176,7 +163,7 @@ public struct TaskSearch: Sendable {
         var hits: [Hit] = []
         for v in vectors where v.id != target.id {
             guard let task = try? embeddings.store.task(id: v.id), includeDone || task.status != .done else { continue }
-            let similarity = max(dot(mine.full, v.full), dot(mine.title, v.title))  // near-duplicates: same text or same title
+            let similarity = max(VectorMath.dot(mine.full, v.full), VectorMath.dot(mine.title, v.title))  // near-duplicates: same text or same title
             if similarity >= minimum { hits.append(Hit(task: task, score: similarity, similarity: similarity, keywordShare: 0)) }
         }
         return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.task.id! < $1.task.id! }.prefix(limit))

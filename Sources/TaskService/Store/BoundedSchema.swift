@@ -19,6 +19,7 @@ enum BoundedSchema {
                 CREATE TABLE store_state (key TEXT PRIMARY KEY NOT NULL, value NOT NULL);
                 INSERT INTO store_state (key, value) VALUES ('habits', 0);
                 CREATE INDEX enrichment_job_task ON enrichment_job(task_id, state);
+                CREATE INDEX enrichment_job_oldest ON enrichment_job(state, id);
                 CREATE INDEX task_urgency ON task(status, priority, due);
                 CREATE INDEX task_category ON task(status, category COLLATE NOCASE);
                 CREATE INDEX task_user_filed ON task(id) WHERE \(filed("task"));

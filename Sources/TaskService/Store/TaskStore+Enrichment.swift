@@ -32,7 +32,7 @@ extension TaskStore {
                 """, arguments: [model]).map { row in
                 let full = TaskEmbeddings.floats(row["vector"])
                 let title: Data? = row["title_vector"]
-                return (row["category"], normalized(zip(full, title.map(TaskEmbeddings.floats) ?? full).map { $0 + $1 }))
+                return (row["category"], VectorMath.normalized(zip(full, title.map(TaskEmbeddings.floats) ?? full).map { $0 + $1 }))
             }
         }
     }

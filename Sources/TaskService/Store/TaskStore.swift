@@ -40,6 +40,9 @@ public final class TaskStore: Sendable {
             let rc = smart_todo_keep_wal_on_close(db.sqliteConnection)
             if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot keep the write-ahead log") }
             Self.addFunctions(db)
+            // Pages read through a memory map, not a pread each: a search reads ~150 MB of
+            // index blocks at 100,000 tasks, ~37,000 pages.
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
         }
         let pool: DatabasePool, migrated: Bool
         do {
@@ -91,6 +94,9 @@ public final class TaskStore: Sendable {
             }
         }
     }
+
+    /// How much of the database file SQLite reads through a memory map.
+    static let mappedBytes = 1 << 30
 
     /// SQL functions our queries use (never the schema: other programs must be able to write).
     static func addFunctions(_ db: Database) {

@@ -15,7 +15,7 @@ extension BenchCommand {
         var table: [(size: Int, figures: [(key: String, label: String, ms: Double)])] = []
         for size in sizes {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-scale-\(getpid())-\(size)")
-            defer { try? FileManager.default.removeItem(at: directory) }
+            defer { if ProcessInfo.processInfo.environment["XX_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) } }
             let db = directory.appendingPathComponent("tasks.sqlite")
             Console.error("scale: building \(size) tasks")
             try Self.buildScaleDatabase(at: db, size: size, embedder: embedder)
@@ -82,9 +82,8 @@ extension BenchCommand {
         }
     }
 
+    /// A random unit vector: search speed does not depend on the vectors' content.
     static func randomUnit(_ n: Int, _ rng: inout SeededGenerator) -> [Float] {
-        let v = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
-        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return v.map { $0 / norm }
+        VectorMath.normalized((0..<n).map { _ in Float.random(in: -1...1, using: &rng) })
     }
 }

@@ -20,9 +20,7 @@ extension BenchCommand {
             TodoTask(title: "\(verbs[i % 10]) \(subjects[(i / 10) % 10]) \(i)", description: i % 7 == 0 ? "details for item \(i)" : "")
         })
         var rng = SeededGenerator(seed: 7)
-        func unit() -> [Float] {
-            normalizedVector((0..<384).map { _ in Float.random(in: -1...1, using: &rng) })
-        }
+        func unit() -> [Float] { Self.randomUnit(384, &rng) }
         let ids = try store.tasks(TaskFilter(status: nil)).map { $0.id! }
         let bundle = try openEmbeddingBundle(model)
         let embedder = try SentenceEmbedder(bundle: bundle)
@@ -77,9 +75,4 @@ extension BenchCommand {
         report.add("add_cache_hit_work_ms", hit.median - baseline.median, "cache hit work (add − baseline)", unit: "ms")
         report.add("add_peak_rss_mb", Double(peakKiB) / 1024, "todo add, peak RSS of the largest process", unit: "MiB")
     }
-}
-
-private func normalizedVector(_ v: [Float]) -> [Float] {
-    let n = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    return v.map { $0 / n }
 }
