@@ -27,7 +27,7 @@ import Testing
         let fingerprint = try e.fingerprint()
         for t in out {
             #expect((2...4).contains(t.tags.count), "\(t.tags)")
-            #expect(Set(t.provenance.keys) == ["category", "priority", "tags"])
+            #expect(Set(t.provenance.keys) == Set(AIField.allCases))
             #expect(t.provenance.values.allSatisfy { $0.model == fingerprint && $0.score != nil })
         }
         #expect(out[2].tags.contains { $0.contains("shoe") })
@@ -59,7 +59,7 @@ import Testing
         let e = enricher(store)
         var t = try e.enrich(ids: [mine.id!], now: now)[0]
         #expect(t.category == "Work" && t.priority == .low)
-        #expect(t.provenance["category"] == nil && t.provenance["priority"] == nil && t.provenance["tags"] != nil)
+        #expect(t.provenance[.category] == nil && t.provenance[.priority] == nil && t.provenance[.tags] != nil)
         let removed = t.tags[0]
         t.tags.removeFirst()
         t.removedTags.append(removed.uppercased())
@@ -134,7 +134,7 @@ import Testing
         #expect(["Alpha", "Beta"].contains(alone.category))
         let learned = try categorize(userTasks: ["Prune the roses", "Mow the lawn", "Plant tulip bulbs in the flower bed"])
         #expect(learned.category == "Beta")
-        if alone.category == "Beta" { #expect(learned.provenance["category"]!.score! > alone.provenance["category"]!.score!) }
+        if alone.category == "Beta" { #expect(learned.provenance[.category]!.score! > alone.provenance[.category]!.score!) }
     }
 
     @Test func abstainsWhenNothingFits() throws {
@@ -170,7 +170,7 @@ import Testing
     @Test func explainsPriorityTermByTerm() throws {
         let store = try TaskStore()
         let t = try store.add(TodoTask(title: "URGENT: rotate the leaked API key", due: now.addingTimeInterval(-86_400)))
-        let e = try enricher(store).explainPriority(t, now: now)
+        let e = try enricher(store).explain(t, now: now).priority
         #expect(e.priority == .high)
         #expect(e.terms.map(\.name).prefix(2) == ["overdue", "urgency in the text"])
         #expect(abs(e.score - e.terms.reduce(0) { $0 + $1.contribution }) < 1e-9)
@@ -187,7 +187,7 @@ import Testing
         #expect(bill.category == stored[0].category && bill.category == "Finance" && !bill.byZeroShot)
         #expect(Set(bill.scores.map(\.name)) == Set(e.settings.categories.map(\.name)))
         #expect(bill.scores.first?.name == "Finance" && zip(bill.scores, bill.scores.dropFirst()).allSatisfy { $0.score >= $1.score })
-        #expect(abs((bill.scores.first?.score ?? 0) - (stored[0].provenance["category"]?.score ?? -1)) < 1e-9)
+        #expect(abs((bill.scores.first?.score ?? 0) - (stored[0].provenance[.category]?.score ?? -1)) < 1e-9)
         let noise = try e.explain(stored[1], now: now).category
         #expect(noise.category == nil && noise.scores.isEmpty)
     }
@@ -205,7 +205,9 @@ import Testing
         for task in stored {
             let tags = try e.explain(task, now: now).tags
             #expect(tags.map(\.tag) == task.tags && !tags.isEmpty)
-            #expect(abs(tags.map(\.relevance).reduce(0, +) / Double(tags.count) - (task.provenance["tags"]?.score ?? -1)) < 1e-9)
+            let mean = tags.map(\.relevance).reduce(0, +) / Double(tags.count)
+            let stored: Double = task.provenance[.tags]?.score ?? -1
+            #expect(abs(mean - stored) < 1e-9)
             let title = task.title.lowercased(), description = task.description.lowercased()
             for t in tags {
                 sources.insert(t.source)
@@ -227,9 +229,9 @@ import Testing
         let cancel = try store.add(TodoTask(title: "Cancel the old broadband contract", description: "the notice period is one month"))
         let kettle = try store.add(TodoTask(title: "Buy a new kettle"))
         let e = enricher(store)
-        let lifted = try e.explainPriority(cancel, now: now)
+        let lifted = try e.explain(cancel, now: now).priority
         #expect(lifted.priority == .medium && lifted.terms.map(\.name) == ["lead time"], "\(lifted.terms)")
-        #expect(try e.explainPriority(kettle, now: now).priority == .low)
+        #expect(try e.explain(kettle, now: now).priority.priority == .low)
     }
 
     @Test func missingModelIsAClearError() throws {

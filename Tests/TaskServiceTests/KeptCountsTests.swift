@@ -38,7 +38,7 @@ import Tokenizers
         for i in 0..<60 {
             var t = TodoTask(title: "task \(i)", category: i % 3 == 0 ? "Work" : nil, priority: i % 4 == 0 ? .high : nil,
                              tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in tags[Int.random(in: 0..<tags.count, using: &rng)] })
-            if i % 5 == 0 { t.provenance["tags"] = .init(model: "m", score: 0.5, at: Date()) }
+            if i % 5 == 0 { t.provenance[.tags] = .init(model: "m", score: 0.5, at: Date()) }
             ids.append(try store.add(t, enqueue: i % 2 == 0, undo: "add").id!)
         }
         try expectCountsMatch(store, "after adds")
@@ -46,9 +46,9 @@ import Tokenizers
             var t = try store.task(id: id)
             switch n % 6 {
             case 0: t.tags = ["car", "car"]
-            case 1: t.category = "Home"; t.provenance["category"] = nil
-            case 2: t.provenance["category"] = .init(model: "m", score: 0.3, at: Date()); t.category = "Finance"
-            case 3: t.provenance["tags"] = nil
+            case 1: t.category = "Home"; t.provenance[.category] = nil
+            case 2: t.provenance[.category] = .init(model: "m", score: 0.3, at: Date()); t.category = "Finance"
+            case 3: t.provenance[.tags] = nil
             case 4: t.title += " edited"
             default: t.priority = .low
             }
@@ -97,8 +97,8 @@ import Tokenizers
         let plain = try store.add(TodoTask(title: "Buy milk"))
         try changed("a task without the user's category or tags", false)
         var ai = plain
-        ai.category = "Shopping"; ai.provenance["category"] = .init(model: "m", score: 1, at: Date())
-        ai.tags = ["milk"]; ai.provenance["tags"] = .init(model: "m", score: 1, at: Date())
+        ai.category = "Shopping"; ai.provenance[.category] = .init(model: "m", score: 1, at: Date())
+        ai.tags = ["milk"]; ai.provenance[.tags] = .init(model: "m", score: 1, at: Date())
         ai.priority = .low
         _ = try store.update(ai)
         try changed("AI fields", false)

@@ -69,7 +69,7 @@ import Testing
         edited.title = "Pay rent and deposit"
         edited.priority = .high
         _ = try store.update(edited, undo: "todo edit", now: now)
-        _ = try store.markDone(id: a.id!, undo: "todo done", now: now)
+        _ = try store.markDone(ids: [a.id!], undo: "todo done", now: now)
         #expect(try log.last() == "todo done")
         #expect(try log.undo(now: now)?.command == "todo done")
         #expect(try store.task(id: a.id!).status == .pending)

@@ -165,7 +165,7 @@ import Testing
         #expect(try search.embeddings.refresh() == 1)
         try store.writer.write { try $0.execute(sql: #"UPDATE task SET tags = '["garden"]' WHERE id = 2"#) }
         #expect(try search.embeddings.refresh() == 1)
-        _ = try store.markDone(id: 3)
+        _ = try store.markDone(ids: [3])[0]
         var p = try store.task(id: 2)
         p.priority = .high
         _ = try store.update(p)
@@ -185,8 +185,8 @@ import Testing
 
     @Test func doneAndDeletedTasksAreLeftOutUnlessAsked() throws {
         let (store, search) = try setUp(["Buy running shoes", "Buy a birthday gift", "Buy groceries"])
-        _ = try store.markDone(id: 1)
-        _ = try store.delete(id: 2)
+        _ = try store.markDone(ids: [1])[0]
+        _ = try store.delete(ids: [2])[0]
         #expect(try search.search("shopping").map { $0.task.id } == [3])
         #expect(Set(try search.search("shopping", includeDone: true).map { $0.task.id }) == [1, 3])
         #expect(throws: StoreError.self) { try search.search("   ") }

@@ -14,9 +14,9 @@ import Tokenizers
         let b = try store.add(TodoTask(title: "Renew passport", priority: .high))
         #expect(a.id == 1 && b.id == 2)
         #expect(try store.task(id: 2).title == "Renew passport")
-        let done = try store.markDone(id: 1)
+        let done = try store.markDone(ids: [1])[0]
         #expect(done.status == .done && done.completed != nil)
-        _ = try store.delete(id: 1)
+        _ = try store.delete(ids: [1])[0]
         #expect(throws: StoreError.unknownTask(id: 1)) { try store.task(id: 1) }
         // Ids never shift: the next task is 3, not 1 or 2.
         #expect(try store.add(TodoTask(title: "Call mom")).id == 3)
@@ -28,15 +28,15 @@ import Tokenizers
         let store = try TaskStore()
         let first = Date(timeIntervalSince1970: 1_795_687_200)
         _ = try store.add(TodoTask(title: "Buy milk"))
-        let done = try store.markDone(id: 1, now: first)
-        let again = try store.markDone(id: 1, now: first.addingTimeInterval(86_400))
+        let done = try store.markDone(ids: [1], now: first)[0]
+        let again = try store.markDone(ids: [1], now: first.addingTimeInterval(86_400))[0]
         #expect(again.completed == done.completed && again.updated == done.updated)
-        let reopened = try store.reopen(id: 1, now: first.addingTimeInterval(100))
+        let reopened = try store.reopen(ids: [1], now: first.addingTimeInterval(100))[0]
         #expect(reopened.status == .pending && reopened.completed == nil)
         #expect(try store.task(id: 1).status == .pending)
         // A pending task is left as it is.
-        #expect(try store.reopen(id: 1, now: first.addingTimeInterval(200)).updated == reopened.updated)
-        #expect(throws: StoreError.unknownTask(id: 9)) { try store.reopen(id: 9) }
+        #expect(try store.reopen(ids: [1], now: first.addingTimeInterval(200))[0].updated == reopened.updated)
+        #expect(throws: StoreError.unknownTask(id: 9)) { try store.reopen(ids: [9])[0] }
     }
 
     @Test func filters() throws {

@@ -31,11 +31,11 @@ import Testing
         let direct = try nli.classify("Pay the electricity bill\nbefore Friday", labels: labels, template: settings.zeroShotTemplate)
         let expected = Double(direct.scores[0]) >= 2.0 / Double(labels.count) ? direct.labels[0] : Enricher.uncategorized
         #expect(enriched.category == expected)
-        #expect(enriched.provenance["category"]?.model == nli.bundle.config.fingerprint)
-        #expect(abs((enriched.provenance["category"]?.score ?? 0) - Double(direct.scores[0])) < 1e-6)
+        #expect(enriched.provenance[.category]?.model == nli.bundle.config.fingerprint)
+        #expect(abs((enriched.provenance[.category]?.score ?? 0) - Double(direct.scores[0])) < 1e-6)
         #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
         // Priority and tags still come from the embedding model.
-        #expect(enriched.provenance["tags"]?.model != nli.bundle.config.fingerprint)
+        #expect(enriched.provenance[.tags]?.model != nli.bundle.config.fingerprint)
         // explain shows the NLI model's probabilities for every label (single-label: they sum to 1).
         let explained = try Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: weights)).explain(enriched).category
         #expect(explained.byZeroShot && explained.category == (expected == Enricher.uncategorized ? nil : expected))

@@ -62,7 +62,7 @@ struct Categorizer: Sendable {
 /// NLI model (zero-shot: entailment probabilities) or the embedding categorizer (nearest
 /// examples, description, cue words) scored them. `category` nil: it abstains.
 public struct CategoryExplanation: Sendable, Equatable {
-    public struct Score: Sendable, Equatable {
+    public struct Score: Codable, Sendable, Equatable {
         public var name: String
         public var score: Double
     }

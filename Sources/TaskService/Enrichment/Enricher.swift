@@ -51,21 +51,23 @@ public final class Enricher: Sendable {
         return out
     }
 
-    /// The priority breakdown of a task as it stands now (computed even when the user set the priority).
-    public func explainPriority(_ task: TodoTask, now: Date = Date()) throws -> PriorityExplanation {
-        try explain(task, now: now).priority
+    /// Why the AI would give a task its priority, its category and its tags.
+    public struct Explanation: Sendable {
+        public var priority: PriorityExplanation
+        public var category: CategoryExplanation
+        public var tags: [TagExplanation]
     }
 
-    /// Why the AI would give a task its priority, its category and its tags, from one decision
-    /// (computed even where the user set the field).
-    public func explain(_ task: TodoTask, now: Date = Date()) throws -> (priority: PriorityExplanation, category: CategoryExplanation, tags: [TagExplanation]) {
+    /// The explanation of one decision, computed even where the user set the field.
+    public func explain(_ task: TodoTask, now: Date = Date()) throws -> Explanation {
         let model = try fingerprint()
         let d = try Decider(enricher: self, model: model).decisions([task])[0]
         let priority = Prioritizer(coefficients: settings.priority).explain(signals: d.signals, due: task.due, created: task.created, now: now)
         let scores = (d.categoryScores ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return (priority, CategoryExplanation(category: d.category, byZeroShot: d.categorySource != model,
-                                              scores: scores.map { .init(name: $0.key, score: $0.value) }),
-                d.tagChoices ?? [])
+        return Explanation(priority: priority,
+                           category: CategoryExplanation(category: d.category, byZeroShot: d.categorySource != model,
+                                                         scores: scores.map { .init(name: $0.key, score: $0.value) }),
+                           tags: d.tagChoices ?? [])
     }
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
@@ -83,12 +85,13 @@ public final class Enricher: Sendable {
         var results: [(id: Int64, fields: AIFields)] = []
         for (task, d) in zip(tasks, try decider.decisions(tasks)) {
             var fields = AIFields()
-            if !task.isUserSet("category") { fields.category = (d.category, d.categoryScore, d.categorySource) }
-            if !task.isUserSet("priority") {
-                let e = Prioritizer(coefficients: settings.priority).explain(signals: d.signals, due: task.due, created: task.created, now: now)
-                fields.priority = (e.priority, e.score)
+            if !task.isUserSet(.category) {
+                fields.category = CategoryDecision(category: d.category, score: d.categoryScore, source: d.categorySource, scores: d.categoryScores ?? [:])
             }
-            if !task.isUserSet("tags") { fields.tags = (d.tags, d.tagScore) }
+            if !task.isUserSet(.priority) {
+                fields.priority = Prioritizer(coefficients: settings.priority).explain(signals: d.signals, due: task.due, created: task.created, now: now)
+            }
+            if !task.isUserSet(.tags) { fields.tags = AIFields.Tags(tags: d.tags, score: d.tagScore) }
             results.append((task.id!, fields))
         }
         let model = decider.model
@@ -117,19 +120,18 @@ public final class Enricher: Sendable {
         return TaskEmbeddings(store: store, model: model) { try models.embedder().embed($0) }
     }
 
-    /// The category (nil: abstain), the winner's score, the model that decided, and every category's score.
-    func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> (String?, Double, String, [String: Double]) {
-        guard f.hasWords else { return (nil, 0, context.zeroShot?.fingerprint ?? context.model, [:]) }
+    func category(for task: TodoTask, features f: TaskFeatures, context: Context) throws -> CategoryDecision {
+        guard f.hasWords else { return CategoryDecision(category: nil, score: 0, source: context.zeroShot?.fingerprint ?? context.model, scores: [:]) }
         let labels = settings.categories.map(\.name)
         if let zeroShot = context.zeroShot, let scores = try zeroShotScores(f.text, labels: labels, zeroShot) {
             let best = scores.indices.max { scores[$0] < scores[$1] }!
             // Single-label softmax: abstain unless the winner clearly beats a uniform guess.
             let threshold = min(0.9, 2.0 / Double(labels.count))
-            return (Double(scores[best]) >= threshold ? labels[best] : nil, Double(scores[best]), zeroShot.fingerprint,
-                    Dictionary(zip(labels, scores.map(Double.init)), uniquingKeysWith: max))
+            return CategoryDecision(category: Double(scores[best]) >= threshold ? labels[best] : nil, score: Double(scores[best]),
+                                    source: zeroShot.fingerprint, scores: Dictionary(zip(labels, scores.map(Double.init)), uniquingKeysWith: max))
         }
         let choice = Categorizer(settings: settings).choose(taskVector: f.combined, title: task.title, description: task.description, bank: context.categoryBank)
-        return (choice.category, choice.score, context.model, choice.scores)
+        return CategoryDecision(category: choice.category, score: choice.score, source: context.model, scores: choice.scores)
     }
 
     /// The NLI model's score per label (cached), or nil for a text longer than
@@ -170,37 +172,25 @@ public final class Enricher: Sendable {
             self.model = model
             self.enricher = enricher
             let settings = enricher.settings
-            let store = enricher.store
-            var texts: [String] = []
-            var ranges: [Range<Int>] = []
-            func add(_ group: [String]) { ranges.append(texts.count..<(texts.count + group.count)); texts += group }
-            for c in settings.categories { add(c.examples) }
-            add(settings.categories.map(\.description))
-            add(Prioritizer.urgentPhrasings)
-            add(Prioritizer.leadTimePhrasings)
-            add(Prioritizer.minorTasks)
-            add(Prioritizer.consequentialTasks)
-            add(Tagger.lexicon)
+            let banks = ExampleBanks(settings: settings)
             // The built-in banks are one cache entry; the user's tags change, so they are looked up one by one.
-            let bank = try enricher.cache.vectorSet(model: model, texts: texts) { try enricher.models.embedder().embed($0) }
-            add(userTags)
-            let v = try bank + enricher.vectors(Array(texts[bank.count...]), model: model).map(\.vector)
-            func group(_ i: Int) -> [[Float]] { Array(v[ranges[i]]) }
-            let n = settings.categories.count
+            let v = try enricher.cache.vectorSet(model: model, texts: banks.texts) { try enricher.models.embedder().embed($0) }
+            func bank(_ part: ExampleBanks.Part) -> [[Float]] { banks.vectors(part, in: v) }
             // The user's own categorized tasks join the examples: the categorizer learns how this user files things.
-            var examples = (0..<n).map(group)
-            for (category, vector) in try store.userCategorizedVectors(model: model) {
+            var examples = settings.categories.indices.map { bank(.categoryExamples($0)) }
+            for (category, vector) in try enricher.store.userCategorizedVectors(model: model) {
                 if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(category) == .orderedSame }) { examples[i].append(vector) }
             }
+            let descriptions = bank(.categoryDescriptions)
             categoryBank = Categorizer.Bank(names: settings.categories.map(\.name), examples: examples,
-                                            descriptions: settings.categories.enumerated().map { $0.element.description.isEmpty ? [] : group(n)[$0.offset] },
+                                            descriptions: settings.categories.enumerated().map { $0.element.description.isEmpty ? [] : descriptions[$0.offset] },
                                             cues: settings.categories.map { $0.cues.map { $0.lowercased() } })
-            urgent = group(n + 1)
-            lead = group(n + 2)
-            minor = group(n + 3)
-            consequential = group(n + 4)
-            lexicon = Array(zip(Tagger.lexicon, group(n + 5)))
-            knownTags = Array(zip(userTags, group(n + 6)))
+            urgent = bank(.urgent)
+            lead = bank(.leadTime)
+            minor = bank(.minor)
+            consequential = bank(.consequential)
+            lexicon = Array(zip(Tagger.lexicon, bank(.lexicon)))
+            knownTags = Array(zip(userTags, try enricher.vectors(userTags, model: model).map(\.vector)))
             let models = enricher.models
             zeroShot = nliFingerprint.map { ZeroShotSource(fingerprint: $0) { try models.zeroShot()! } }
         }
@@ -268,9 +258,10 @@ final class Decider {
         var entries: [(key: String, operation: String, value: Data)] = []
         for (f, i) in zip(features, misses) {
             let t = tasks[i]
-            let (category, score, source, scores) = try enricher.category(for: t, features: f, context: context)
+            let category = try enricher.category(for: t, features: f, context: context)
             let tags = f.tags(context: context, removed: removed(t))
-            let d = Decision(category: category, categoryScore: score, categorySource: source, categoryScores: scores, signals: f.prioritySignals(context),
+            let d = Decision(category: category.category, categoryScore: category.score, categorySource: category.source, categoryScores: category.scores,
+                             signals: f.prioritySignals(context),
                              tags: tags.map(\.choice.tag), tagScore: tags.isEmpty ? 0 : tags.map(\.choice.relevance).reduce(0, +) / Double(tags.count),
                              tagChoices: tags.map(\.choice))
             out[i] = d
@@ -288,26 +279,41 @@ final class Decider {
     }
 }
 
+/// What the categorizer concluded: the category (nil: abstain), the winner's score, the model
+/// that decided (bundle fingerprint), and every category's score.
+struct CategoryDecision: Sendable, Equatable {
+    var category: String?
+    var score: Double
+    var source: String
+    var scores: [String: Double]
+}
+
 /// The AI values computed for one task, applied only where the user has not set a value.
 struct AIFields: Sendable {
-    var category: (String?, Double, String)?
-    var priority: (TodoTask.Priority, Double)?
-    var tags: ([String], Double)?
+    struct Tags: Sendable {
+        var tags: [String]
+        /// Mean relevance of the tags chosen.
+        var score: Double
+    }
+
+    var category: CategoryDecision?
+    var priority: PriorityExplanation?
+    var tags: Tags?
 
     func apply(to t: inout TodoTask, model: String, now: Date) {
         let at = now.storedPrecision
-        if let (value, score, source) = category, !t.isUserSet("category") {
-            t.category = value ?? Enricher.uncategorized
-            t.provenance["category"] = .init(model: source, score: score, at: at)
+        if let category, !t.isUserSet(.category) {
+            t.category = category.category ?? Enricher.uncategorized
+            t.provenance[.category] = .init(model: category.source, score: category.score, at: at)
         }
-        if let (value, score) = priority, !t.isUserSet("priority") {
-            t.priority = value
-            t.provenance["priority"] = .init(model: model, score: score, at: at)
+        if let priority, !t.isUserSet(.priority) {
+            t.priority = priority.priority
+            t.provenance[.priority] = .init(model: model, score: priority.score, at: at)
         }
-        if let (value, score) = tags, !t.isUserSet("tags") {
+        if let tags, !t.isUserSet(.tags) {
             let removed = Set(t.removedTags.map(TextFeatures.tagKey))
-            t.tags = value.filter { !removed.contains(TextFeatures.tagKey($0)) }
-            t.provenance["tags"] = .init(model: model, score: score, at: at)
+            t.tags = tags.tags.filter { !removed.contains(TextFeatures.tagKey($0)) }
+            t.provenance[.tags] = .init(model: model, score: tags.score, at: at)
         }
     }
 }

@@ -26,7 +26,7 @@ public enum TaskRules {
         }
         for (i, tag) in task.removedTags.enumerated() { if let problem = nulProblem("removed_tags[\(i)]", tag) { return problem } }
         var named: [(String, Date?)] = [("created", task.created), ("updated", task.updated), ("completed", task.completed), ("due", task.due)]
-        named += task.provenance.sorted { $0.key < $1.key }.map { ("provenance.\($0.key).at", $0.value.at) }
+        named += task.provenance.sorted { $0.key.rawValue < $1.key.rawValue }.map { ("provenance.\($0.key.rawValue).at", $0.value.at) }
         for (field, date) in named {
             if let date, !dates.contains(date) { return .init(field: field, "\(iso(date)) is outside the years 1970 to 9999") }
         }

@@ -32,8 +32,8 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
     public var created: Date
     public var updated: Date
     public var completed: Date?
-    /// Field name (`category`, `priority`, `tags`) → provenance, for AI-set values only.
-    public var provenance: [String: Provenance]
+    /// Provenance of the fields the AI set; a field without it is the user's (or empty).
+    public var provenance: [AIField: Provenance]
     /// Tags the user removed from an AI suggestion: enrichment never adds them back.
     public var removedTags: [String]
 
@@ -61,15 +61,29 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// Whether the user set this field (it has a value the AI did not put there): enrichment leaves it alone.
-    public func isUserSet(_ field: String) -> Bool {
-        guard provenance[field] == nil else { return false }
+    public func isUserSet(_ field: AIField) -> Bool {
+        setBy(field) == .user
+    }
+
+    /// Who set a field: nobody yet, the user (kept whatever the AI says) or the AI. An AI that
+    /// found no tag still leaves its provenance: the tags were decided, as none.
+    public func setBy(_ field: AIField) -> SetBy {
+        if provenance[field] != nil { return .ai }
         switch field {
-        case "category": return category != nil
-        case "priority": return priority != nil
-        case "tags": return !tags.isEmpty
-        default: return false
+        case .category: return category == nil ? .nobody : .user
+        case .priority: return priority == nil ? .nobody : .user
+        case .tags: return tags.isEmpty ? .nobody : .user
         }
     }
+
+    public enum SetBy: String, Codable, Sendable {
+        case nobody = "nobody yet", user = "you", ai = "AI"
+    }
+}
+
+/// The fields the AI fills, each only where the user has not set a value.
+public enum AIField: String, Codable, CodingKeyRepresentable, CaseIterable, Sendable {
+    case category, priority, tags
 }
 
 extension TodoTask: FetchableRecord, MutablePersistableRecord {

@@ -151,10 +151,6 @@ public final class TaskStore: Sendable {
     }
 
     /// A task already done stays as it was: its completion time is when it was first done.
-    public func markDone(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        try markDone(ids: [id], undo: undo, now: now)[0]
-    }
-
     public func markDone(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
         try change(ids: ids, undo: undo, now: now) { t in
             guard t.status != .done else { return false }
@@ -165,10 +161,6 @@ public final class TaskStore: Sendable {
     }
 
     /// A done task becomes pending again (its completion time cleared); any other is returned as it is.
-    public func reopen(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        try reopen(ids: [id], undo: undo, now: now)[0]
-    }
-
     public func reopen(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
         try change(ids: ids, undo: undo, now: now) { t in
             guard t.status == .done else { return false }
@@ -179,10 +171,6 @@ public final class TaskStore: Sendable {
     }
 
     /// Soft delete: the row stays (ids never shift), hidden from every listing.
-    public func delete(id: Int64, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
-        try delete(ids: [id], undo: undo, now: now)[0]
-    }
-
     public func delete(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
         try change(ids: ids, undo: undo, now: now) { t in
             t.status = .deleted

@@ -62,7 +62,12 @@ struct ClassifyCommand: ParsableCommand {
         var text: String
         var labels: [String]
         var template: String?
-        var multi_label: Bool?
+        var multiLabel: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case text, labels, template
+            case multiLabel = "multi_label"
+        }
     }
 
     struct Output: Encodable {
@@ -79,14 +84,14 @@ struct ClassifyCommand: ParsableCommand {
             inputs = try readInputs(batch)
         } else {
             let list = labels!.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            inputs = [Input(text: text!, labels: list, template: template, multi_label: multiLabel)]
+            inputs = [Input(text: text!, labels: list, template: template, multiLabel: multiLabel)]
         }
         let windows = EnrichmentSession.longTextProgress("classifying")  // a long premise: windows × labels forward passes
         for (i, input) in inputs.enumerated() {
             let result: ZeroShotClassifier.Result
             do {
                 result = try classifier.classify(input.text, labels: input.labels, template: input.template ?? template,
-                                                 multiLabel: input.multi_label ?? multiLabel, progress: windows.report)
+                                                 multiLabel: input.multiLabel ?? multiLabel, progress: windows.report)
             } catch let error as ClassifierError {
                 throw CommandFailure(batch == nil ? error.description : "\(batch!): input \(i + 1): \(error.description)")
             }

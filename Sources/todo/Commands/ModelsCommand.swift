@@ -29,11 +29,16 @@ struct ModelsCommand: ParsableCommand {
         var path: String
         var task: String
         var architecture: String
-        var size_bytes: Int
+        var sizeBytes: Int
         var fingerprint: String
         var source: String
         var verified: Bool?
         var problem: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, path, task, architecture, fingerprint, source, verified, problem
+            case sizeBytes = "size_bytes"
+        }
     }
 
     func run() throws {
@@ -49,7 +54,7 @@ struct ModelsCommand: ParsableCommand {
                 let size = c.files.keys.reduce(0) { total, file in
                     total + ((try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(file).path)[.size] as? Int) ?? 0)
                 }
-                var row = Row(name: c.name, path: dir.path, task: c.task, architecture: c.architecture, size_bytes: size,
+                var row = Row(name: c.name, path: dir.path, task: c.task, architecture: c.architecture, sizeBytes: size,
                               fingerprint: c.fingerprint, source: Self.describe(c.source), verified: nil, problem: nil)
                 if verify {
                     let problem = try bundle.verify()
@@ -60,7 +65,7 @@ struct ModelsCommand: ParsableCommand {
                 }
                 rows.append(row)
             } catch {
-                rows.append(Row(name: name, path: dir.path, task: "?", architecture: "?", size_bytes: 0, fingerprint: "",
+                rows.append(Row(name: name, path: dir.path, task: "?", architecture: "?", sizeBytes: 0, fingerprint: "",
                                 source: "", verified: false, problem: error.localizedDescription))
             }
         }
@@ -78,7 +83,7 @@ struct ModelsCommand: ParsableCommand {
             return
         }
         for r in rows {
-            let size = String(format: "%.1f MB", Double(r.size_bytes) / 1_000_000)
+            let size = String(format: "%.1f MB", Double(r.sizeBytes) / 1_000_000)
             var line = "\(r.name)  \(r.task) (\(r.architecture))  \(size)  fingerprint \(r.fingerprint.prefix(12))  from \(r.source)"
             if let verified = r.verified { line += verified ? "  verified" : "  FAILED: \(r.problem ?? "")" } else if let problem = r.problem { line += "  (\(problem))" }
             Console.out(line)

@@ -121,15 +121,21 @@ struct BatchInput: Decodable {
 struct TokenizedOutput: Encodable {
     var tokens: [String]
     var ids: [Int]
-    var type_ids: [Int]
+    var typeIds: [Int]
     var offsets: [[Int]]
-    var truncated_tokens: Int?
+    var truncatedTokens: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case tokens, ids, offsets
+        case typeIds = "type_ids"
+        case truncatedTokens = "truncated_tokens"
+    }
 
     init(_ e: Encoding) {
         tokens = e.tokens
         ids = e.ids
-        type_ids = e.typeIds
+        typeIds = e.typeIds
         offsets = e.offsets.map { [$0.start, $0.end] }
-        truncated_tokens = e.truncatedTokenCount > 0 ? e.truncatedTokenCount : nil
+        truncatedTokens = e.truncatedTokenCount > 0 ? e.truncatedTokenCount : nil
     }
 }

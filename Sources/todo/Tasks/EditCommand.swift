@@ -77,14 +77,14 @@ struct EditCommand: ParsableCommand {
             t.description = text
         }
         t.due = newDue
-        if let category = try TaskArguments.category(category) { t.category = category; t.provenance["category"] = nil }
-        if clearCategory { t.category = nil; t.provenance["category"] = nil }
-        if let p = try TaskArguments.priority(priority) { t.priority = p; t.provenance["priority"] = nil }
-        if clearPriority { t.priority = nil; t.provenance["priority"] = nil }
+        if let category = try TaskArguments.category(category) { t.category = category; t.provenance[.category] = nil }
+        if clearCategory { t.category = nil; t.provenance[.category] = nil }
+        if let p = try TaskArguments.priority(priority) { t.priority = p; t.provenance[.priority] = nil }
+        if clearPriority { t.priority = nil; t.provenance[.priority] = nil }
         if !tags.isEmpty || !addTags.isEmpty {
             let given = try TaskArguments.tags(tags + addTags)
             t.tags = try TaskArguments.tags(given, appendedTo: tags.isEmpty ? t.tags : [])  // --tag replaces, --add-tag appends
-            t.provenance["tags"] = nil  // the tag list is now the user's
+            t.provenance[.tags] = nil  // the tag list is now the user's
             t.removedTags.removeAll { removed in given.contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
         }
         for tag in try TaskArguments.tags(removeTags) {
@@ -92,7 +92,7 @@ struct EditCommand: ParsableCommand {
             t.removedTags.append(tag)
         }
         // Cleared fields and changed text need the AI; so does a due date change (priority).
-        let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue || stated != nil) && !t.isUserSet("priority")
+        let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue || stated != nil) && !t.isUserSet(.priority)
         let edited = t
         var stored = try storeCall { try session.store.update(edited, reenrich: reenrich, undo: commandLineForUndo) }
         if reenrich && !async && session.modelInstalled {

@@ -39,35 +39,41 @@ struct ExplainCommand: ParsableCommand {
     struct Output: Encodable {
         var terms: [Term]
         var score: Double
-        var priority: String
-        var stored_priority: String?
-        var set_by: String
+        var priority: TodoTask.Priority
+        var storedPriority: TodoTask.Priority?
+        var setBy: TodoTask.SetBy
         var category: Category
         var tags: Tags
 
-        struct Tags: Encodable {
-            var tags: [String]
-            var set_by: String
-            var suggested: [Suggestion]
+        enum CodingKeys: String, CodingKey {
+            case terms, score, priority, category, tags
+            case storedPriority = "stored_priority"
+            case setBy = "set_by"
         }
 
-        struct Suggestion: Encodable {
-            var tag: String
-            var relevance: Double
-            var source: String
+        struct Tags: Encodable {
+            var tags: [String]
+            var setBy: TodoTask.SetBy
+            var suggested: [TagExplanation]
+
+            enum CodingKeys: String, CodingKey {
+                case tags, suggested
+                case setBy = "set_by"
+            }
         }
 
         struct Category: Encodable {
             var category: String?
-            var stored_category: String?
-            var set_by: String
+            var storedCategory: String?
+            var setBy: TodoTask.SetBy
             var method: String
-            var scores: [Score]
-        }
+            var scores: [CategoryExplanation.Score]
 
-        struct Score: Encodable {
-            var name: String
-            var score: Double
+            enum CodingKeys: String, CodingKey {
+                case category, method, scores
+                case storedCategory = "stored_category"
+                case setBy = "set_by"
+            }
         }
 
         struct Term: Encodable {
@@ -76,6 +82,10 @@ struct ExplainCommand: ParsableCommand {
             var value: Double
             var contribution: Double
             var why: String
+
+            init(_ t: PriorityTerm) {
+                (name, coefficient, value, contribution, why) = (t.name, t.coefficient, t.value, t.contribution, t.why)
+            }
         }
     }
 
@@ -83,22 +93,14 @@ struct ExplainCommand: ParsableCommand {
         _ = try engine.applyThreads()
         let session = try EnrichmentSession(store: store, settings: settings)
         let task = try storeCall { try session.store.task(id: id) }
-        let (e, c, tags) = try enrichmentCall { try session.enricher.explain(task) }
-        // Who set a field: nobody yet, the user (kept whatever the AI says) or the AI.
-        func setBy(_ field: String, present: Bool) -> String { !present ? "nobody yet" : task.isUserSet(field) ? "you" : "AI" }
-        let prioritySetBy = setBy("priority", present: task.priority != nil)
-        let categorySetBy = setBy("category", present: task.category != nil)
-        // The AI may have found no tag: its provenance still says it ran.
-        let tagsSetBy = setBy("tags", present: !task.tags.isEmpty || task.provenance["tags"] != nil)
+        let explanation = try enrichmentCall { try session.enricher.explain(task) }
+        let (e, c, tags) = (explanation.priority, explanation.category, explanation.tags)
         let method = c.byZeroShot ? "zero-shot" : "examples"
         if json {
-            let category = Output.Category(category: c.category, stored_category: task.category, set_by: categorySetBy, method: method,
-                                           scores: c.scores.map { .init(name: $0.name, score: $0.score) })
-            Console.out(try JSONOutput.line(Output(terms: e.terms.map { .init(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) },
-                                             score: e.score, priority: e.priority.rawValue, stored_priority: task.priority?.rawValue, set_by: prioritySetBy,
-                                             category: category,
-                                             tags: .init(tags: task.tags, set_by: tagsSetBy,
-                                                         suggested: tags.map { .init(tag: $0.tag, relevance: $0.relevance, source: $0.source.rawValue) }))))
+            let category = Output.Category(category: c.category, storedCategory: task.category, setBy: task.setBy(.category), method: method, scores: c.scores)
+            Console.out(try JSONOutput.line(Output(terms: e.terms.map(Output.Term.init), score: e.score, priority: e.priority, storedPriority: task.priority,
+                                                   setBy: task.setBy(.priority), category: category,
+                                                   tags: .init(tags: task.tags, setBy: task.setBy(.tags), suggested: tags))))
             return
         }
         Console.out("Task \(id): \(TaskText.oneLine(task.title))")
@@ -109,19 +111,19 @@ struct ExplainCommand: ParsableCommand {
             Console.out(String(format: "  %+6.2f  ", term.contribution) + "\(term.name)\(value)  — \(term.why)")
         }
         Console.out(String(format: "  ------\n  %+6.2f  → %@", e.score, e.priority.rawValue))
-        switch prioritySetBy {
-        case "you" where task.priority != e.priority: Console.out("  (you set it to \(task.priority!.rawValue); yours is kept)")
-        case "AI" where task.priority != e.priority: Console.out("  (stored: \(task.priority!.rawValue), scored earlier; `todo enrich \(id)` updates it)")
+        switch task.setBy(.priority) {
+        case .user where task.priority != e.priority: Console.out("  (you set it to \(task.priority!.rawValue); yours is kept)")
+        case .ai where task.priority != e.priority: Console.out("  (stored: \(task.priority?.rawValue ?? "-"), scored earlier; `todo enrich \(id)` updates it)")
         default: break
         }
-        printCategory(c, task: task, setBy: categorySetBy)
-        printTags(tags, task: task, setBy: tagsSetBy, settings: session.enricher.settings.tags)
+        printCategory(c, task: task, setBy: task.setBy(.category))
+        printTags(tags, task: task, setBy: task.setBy(.tags), settings: session.enricher.settings.tags)
     }
 
-    private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: String, settings: TagSettings) {
-        Console.out("Tags: " + (task.tags.isEmpty ? "none" : task.tags.map { "#" + TaskText.oneLine($0) }.joined(separator: " ")) + " (set by \(setBy))")
+    private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: TodoTask.SetBy, settings: TagSettings) {
+        Console.out("Tags: " + (task.tags.isEmpty ? "none" : task.tags.map { "#" + TaskText.oneLine($0) }.joined(separator: " ")) + " (set by \(setBy.rawValue))")
         if suggested.isEmpty { Console.out("  the AI suggests none (no phrase or common tag is close enough)") }
-        if setBy == "you" && !suggested.isEmpty { Console.out("  the AI would suggest (not applied: yours are kept):") }
+        if setBy == .user && !suggested.isEmpty { Console.out("  the AI would suggest (not applied: yours are kept):") }
         let width = min(24, suggested.map(\.tag.count).max() ?? 0)
         for t in suggested {
             let from: String
@@ -133,13 +135,13 @@ struct ExplainCommand: ParsableCommand {
             }
             Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from)
         }
-        if setBy != "you", let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
+        if setBy != .user, let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
             let quoted = weakest.contains(" ") ? "\"\(weakest)\"" : weakest
             Console.out("  (`todo edit \(id) --remove-tag \(quoted)` drops one for good; --tag replaces them all)")
         }
     }
 
-    private func printCategory(_ c: CategoryExplanation, task: TodoTask, setBy: String) {
+    private func printCategory(_ c: CategoryExplanation, task: TodoTask, setBy: TodoTask.SetBy) {
         let how = c.byZeroShot ? "by the NLI model's entailment" : "by nearest example tasks, description and cue words"
         Console.out("Category: \(c.category ?? Enricher.uncategorized) (\(how))")
         if c.scores.isEmpty {
@@ -148,7 +150,7 @@ struct ExplainCommand: ParsableCommand {
             Console.out("  " + c.scores.map { String(format: "%@ %.2f", $0.name, $0.score) }.joined(separator: " · "))
         }
         let stored = task.category.map(TaskText.oneLine) ?? "-"
-        if setBy == "you" {
+        if setBy == .user {
             if stored != (c.category ?? Enricher.uncategorized) { Console.out("  (you set it to \(stored); yours is kept)") }
         } else {
             Console.out("  (`todo edit \(id) --category NAME` sets it; your categorized tasks become examples for the next ones)")

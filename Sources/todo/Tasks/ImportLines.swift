@@ -150,8 +150,9 @@ struct ExportedTask: Decodable {
         t.completed = try date(completed, "completed")
         guard let s = TodoTask.Status(rawValue: status ?? "pending") else { throw failure("unknown status '\(status ?? "")' (pending, done or deleted)") }
         t.status = s
-        t.provenance = try (provenance ?? [:]).mapValues {
-            TodoTask.Provenance(model: $0.model, score: $0.score, at: try date($0.at, "provenance date") ?? created)
+        for (name, p) in provenance ?? [:] {
+            guard let field = AIField(rawValue: name) else { throw failure("provenance.\(name): no such AI field (category, priority or tags)") }
+            t.provenance[field] = TodoTask.Provenance(model: p.model, score: p.score, at: try date(p.at, "provenance.\(name).at") ?? created)
         }
         t.removedTags = removedTags ?? []
         return t

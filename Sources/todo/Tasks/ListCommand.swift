@@ -19,8 +19,15 @@ struct ListCommand: ParsableCommand {
         """
     )
 
+    /// Which tasks by status.
+    enum StatusChoice: String, ExpressibleByArgument, CaseIterable {
+        case pending, done, all
+
+        var status: TodoTask.Status? { self == .all ? nil : TodoTask.Status(rawValue: rawValue) }
+    }
+
     @Option(help: "pending (default), done, or all.")
-    var status: String = "pending"
+    var status: StatusChoice = .pending
 
     @Option(help: "Only this category (any case).")
     var category: String?
@@ -47,13 +54,12 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
-        guard ["pending", "done", "all"].contains(status) else { throw ValidationError("--status is pending, done or all.") }
         _ = try TaskArguments.priority(priority)
         if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more.") }
     }
 
     func run() throws {
-        let filter = TaskFilter(status: status == "all" ? nil : TodoTask.Status(rawValue: status), category: category,
+        let filter = TaskFilter(status: status.status, category: category,
                                 priority: try TaskArguments.priority(priority), tag: tag,
                                 dueBefore: try TaskArguments.date(dueBefore), dueAfter: try TaskArguments.date(dueAfter))
         let prioritizer = Prioritizer(coefficients: try settings.load().priority)
@@ -61,7 +67,7 @@ struct ListCommand: ParsableCommand {
         if json {
             Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if total == 0 {
-            Console.out("No tasks\(status == "pending" ? " to do" : ""). Add one with: todo add \"…\"")
+            Console.out("No tasks\(status == .pending ? " to do" : ""). Add one with: todo add \"…\"")
         } else {
             shown.forEach { Console.out(TaskText.line($0)) }
             if shown.count < total { Console.out("… and \(total - shown.count) more (without --limit: all)") }

@@ -66,22 +66,29 @@ struct SearchCommand: ParsableCommand {
     struct HitOutput: Encodable {
         var score: Float
         var similarity: Float
-        var keyword_share: Float
-        var name_boost: Float
+        var keywordShare: Float
+        var nameBoost: Float
         var names: [String]
-        var topic_bonus: Float
+        var topicBonus: Float
         var topic: String?
         var task: TaskOutput
 
         init(_ h: TaskSearch.Hit) {
             score = h.score
             similarity = h.similarity
-            keyword_share = h.keywordShare
-            name_boost = h.boost
+            keywordShare = h.keywordShare
+            nameBoost = h.boost
             names = h.names
-            topic_bonus = h.topicBonus
+            topicBonus = h.topicBonus
             topic = h.topic
             task = TaskOutput(h.task)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case score, similarity, names, topic, task
+            case keywordShare = "keyword_share"
+            case nameBoost = "name_boost"
+            case topicBonus = "topic_bonus"
         }
 
         // A hit without a topic still has the key, as null: every object has the same fields.
@@ -89,15 +96,13 @@ struct SearchCommand: ParsableCommand {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(score, forKey: .score)
             try c.encode(similarity, forKey: .similarity)
-            try c.encode(keyword_share, forKey: .keyword_share)
-            try c.encode(name_boost, forKey: .name_boost)
+            try c.encode(keywordShare, forKey: .keywordShare)
+            try c.encode(nameBoost, forKey: .nameBoost)
             try c.encode(names, forKey: .names)
-            try c.encode(topic_bonus, forKey: .topic_bonus)
+            try c.encode(topicBonus, forKey: .topicBonus)
             try c.encode(topic, forKey: .topic)
             try c.encode(task, forKey: .task)
         }
-
-        enum CodingKeys: String, CodingKey { case score, similarity, keyword_share, name_boost, names, topic_bonus, topic, task }
     }
 
     /// Said on standard error when some tasks could not be searched yet.

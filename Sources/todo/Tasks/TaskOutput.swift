@@ -37,7 +37,7 @@ struct TaskOutput: Encodable {
         created = Self.iso(t.created)
         updated = Self.iso(t.updated)
         completed = t.completed.map(Self.iso)
-        provenance = t.provenance.mapValues { ProvenanceOutput(model: $0.model, score: $0.score, at: Self.iso($0.at)) }
+        provenance = Dictionary(uniqueKeysWithValues: t.provenance.map { ($0.key.rawValue, ProvenanceOutput(model: $0.value.model, score: $0.value.score, at: Self.iso($0.value.at))) })
         removedTags = t.removedTags
     }
 
@@ -121,17 +121,17 @@ enum TaskText {
     /// "AI: Finance · high · #refund #flight" for the fields the AI set, nil when none.
     static func aiSummary(_ t: TodoTask) -> String? {
         var parts: [String] = []
-        if t.provenance["category"] != nil, let c = t.category { parts.append(oneLine(c)) }
-        if t.provenance["priority"] != nil, let p = t.priority { parts.append(p.rawValue) }
-        if t.provenance["tags"] != nil, !t.tags.isEmpty { parts.append(hashtags(t.tags)) }
+        if t.provenance[.category] != nil, let c = t.category { parts.append(oneLine(c)) }
+        if t.provenance[.priority] != nil, let p = t.priority { parts.append(p.rawValue) }
+        if t.provenance[.tags] != nil, !t.tags.isEmpty { parts.append(hashtags(t.tags)) }
         return parts.isEmpty ? nil : "AI: " + parts.joined(separator: " · ")
     }
 
     static func details(_ t: TodoTask) -> String {
         var lines = ["Task \(t.id ?? 0): \(oneLine(t.title))", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
-        lines.append("  priority  \(t.priority?.rawValue ?? "-")\(t.provenance["priority"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  category  \(t.category.map(oneLine) ?? "-")\(t.provenance["category"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.map(oneLine).joined(separator: ", "))\(t.provenance["tags"].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  priority  \(t.priority?.rawValue ?? "-")\(t.provenance[.priority].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  category  \(t.category.map(oneLine) ?? "-")\(t.provenance[.category].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.map(oneLine).joined(separator: ", "))\(t.provenance[.tags].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
         lines.append("  due       \(t.due.map { dueText($0) } ?? "-")")
         lines.append("  created   \(TaskOutput.iso(t.created))   updated \(TaskOutput.iso(t.updated))")
         if let c = t.completed { lines.append("  completed \(TaskOutput.iso(c))") }
