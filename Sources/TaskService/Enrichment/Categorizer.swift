@@ -26,7 +26,7 @@ struct Categorizer: Sendable {
     func choose(taskVector: [Float], title: String, description: String, bank: Bank) -> Choice {
         let titleList = TextFeatures.words(title)
         let titleWords = Self.withSingulars(titleList)
-        let descriptionWords = Self.withSingulars(TextFeatures.words(String(description.prefix(600))))
+        let descriptionWords = Self.withSingulars(TextFeatures.words(String(description.prefix(TextFeatures.wordWindow))))
         let leadWord = titleList.first
         var scores: [String: Double] = [:]
         var neighbourScores: [String: Double] = [:]

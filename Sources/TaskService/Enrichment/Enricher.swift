@@ -43,10 +43,10 @@ public final class Enricher: Sendable {
     public func enrich(ids: [Int64], undo: String? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
         let decider = try Decider(enricher: self, model: try fingerprint())
         var out: [TodoTask] = []
-        for start in stride(from: 0, to: ids.count, by: 32) {
-            let chunk = ids[start..<min(start + 32, ids.count)].compactMap { id in try? store.task(id: id) }
+        for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
+            let chunk = ids[start..<min(start + Self.chunkSize, ids.count)].compactMap { id in try? store.task(id: id) }
             out += try enrich(chunk, decider: decider, undo: undo, now: now)
-            progress?(min(start + 32, ids.count), ids.count)
+            progress?(min(start + Self.chunkSize, ids.count), ids.count)
         }
         return out
     }
@@ -319,6 +319,9 @@ struct AIFields: Sendable {
 }
 
 extension Enricher {
+    /// Tasks decided in one batch (their texts embedded together) and stored in one transaction.
+    static let chunkSize = 32
+
     /// The category given when no category is close enough.
     public static let uncategorized = "Uncategorized"
 }

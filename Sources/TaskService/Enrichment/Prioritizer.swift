@@ -83,9 +83,6 @@ public struct Prioritizer: Sendable {
         }
         return nil
     }
-    /// Cues are looked for in the title and the start of the description: a word deep in
-    /// pasted meeting notes ("emergency contact") says nothing about this task's urgency.
-    static let cueWindow = 300
 
     static let urgentPhrasings = ["This is urgent", "Has to happen right away", "Blocking the release", "Must be done before the audit",
                                   "Do it immediately", "Emergency", "We lose it if nobody acts now", "Leaked credentials, act now",
@@ -137,7 +134,8 @@ public struct Prioritizer: Sendable {
     /// "do it immediately".
     static func signals(title: String, description: String, clauseVectors: [[Float]], pieceVectors: [[Float]] = [], titleVector: [Float],
                         urgent: [[Float]], lead: [[Float]], minor: [[Float]], consequential: [[Float]]) -> PrioritySignals {
-        let head = title + " " + String(description.prefix(cueWindow))
+        // In the title and the start of the description only (`TextFeatures.descriptionStart`).
+        let head = title + " " + String(description.prefix(TextFeatures.descriptionStart))
         let cue = firstMatch(urgencyPatterns, in: head)
         let low = firstMatch(lowPatterns, in: head)
         func best(_ bank: [[Float]], in vectors: [[Float]]) -> Double { vectors.map { v in bank.map { Double(VectorMath.dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }

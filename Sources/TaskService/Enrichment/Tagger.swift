@@ -50,7 +50,7 @@ struct Tagger: Sendable {
         let segments = { (text: String) in
             text.replacingOccurrences(of: ". ", with: "\n").split { ",;:()[]{}!?\"/|+&—–\n".contains($0) }.map(String.init)
         }
-        for (segment, b) in segments(title).map({ ($0, 1.0) }) + segments(String(description.prefix(300))).map({ ($0, 0.0) }) {
+        for (segment, b) in segments(title).map({ ($0, 1.0) }) + segments(String(description.prefix(TextFeatures.descriptionStart))).map({ ($0, 0.0) }) {
             let words = TextFeatures.words(segment)
             for n in 1...2 where words.count >= n {
                 for i in 0...(words.count - n) {
@@ -96,8 +96,7 @@ struct Tagger: Sendable {
                 var redundancy = chosen.map { Double(VectorMath.dot(vectors[i], vectors[$0])) }.max() ?? 0
                 if redundancy >= settings.duplicateSimilarity { continue }
                 // One inside the other ("ink" and "printer ink"): both may be useful, once per task and only if clearly relevant.
-                let keyWords = Set(key.split(separator: " "))
-                if chosenKeys.contains(where: { keyWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: keyWords) }) {
+                if Self.nests(key, in: chosenKeys) {
                     if nestedPairs >= maxNested { continue }
                     redundancy = 1
                 }
@@ -108,13 +107,23 @@ struct Tagger: Sendable {
                 if s > bestScore { bestScore = s; best = i }
             }
             guard let b = best else { break }
-            let bWords = Set(TextFeatures.tagKey(pool[b].phrase).split(separator: " "))
-            if chosenKeys.contains(where: { bWords.isSubset(of: Set($0.split(separator: " "))) || Set($0.split(separator: " ")).isSubset(of: bWords) }) { nestedPairs += 1 }
+            if Self.nests(TextFeatures.tagKey(pool[b].phrase), in: chosenKeys) { nestedPairs += 1 }
             chosen.append(b)
             chosenKeys.append(TextFeatures.tagKey(pool[b].phrase))
         }
         // The user's spelling of a tag they already use.
         return chosen.map { (known[TextFeatures.tagKey(pool[$0].phrase)] ?? pool[$0].phrase, relevance[$0], $0) }
+    }
+}
+
+extension Tagger {
+    /// Whether the words of one tag key lie inside another's, either way round ("ink", "printer ink").
+    static func nests(_ key: String, in keys: [String]) -> Bool {
+        let words = Set(key.split(separator: " "))
+        return keys.contains { other in
+            let otherWords = Set(other.split(separator: " "))
+            return words.isSubset(of: otherWords) || otherWords.isSubset(of: words)
+        }
     }
 }
 

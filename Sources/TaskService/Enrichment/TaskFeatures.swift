@@ -57,7 +57,7 @@ struct TaskFeatures {
 
     /// Whether the text has a word to go on; without one ("🎉🎉", "???") the task gets no
     /// category and no tags, whichever model would be asked.
-    var hasWords: Bool { TextFeatures.hasWords(title + " " + description.prefix(600)) }
+    var hasWords: Bool { TextFeatures.hasWords(title + " " + description.prefix(TextFeatures.wordWindow)) }
 
     /// The picked tags with their scores and sources and, when the tag is the phrase itself (not
     /// the user's spelling of it), its vector: cached under the tag's text, so search needs no model.

@@ -3,6 +3,13 @@ import Foundation
 /// Word-level views of task text shared by the enrichers: words, singular forms,
 /// clauses and candidate phrases. Plain rules on purpose: they run before any model.
 enum TextFeatures {
+    /// The start of a description, where its words speak for the task (tag phrases, urgency
+    /// cues): deep in pasted meeting notes, "emergency contact" says nothing about urgency.
+    static let descriptionStart = 300
+    /// How much of a description is read for the words that decide a category's cues, and
+    /// whether a text has words at all.
+    static let wordWindow = 600
+
     /// Whether a text has a word to go on (two letters or more): "🎉🎉", "???" or "x" do not, and
     /// any category or tag for them would be a guess from the vector of noise.
     static func hasWords(_ text: String) -> Bool {

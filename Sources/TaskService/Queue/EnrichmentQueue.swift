@@ -14,6 +14,9 @@ public struct EnrichmentQueue: Sendable {
 
     public init(store: TaskStore) { self.store = store }
 
+    /// Jobs run and marked done together: a failure retries these, a stop waits for them.
+    public static let chunkSize = 16
+
     public struct Job: Sendable, Equatable, Codable {
         public var id: Int64
         public var taskID: Int64
@@ -126,8 +129,8 @@ public struct EnrichmentQueue: Sendable {
     /// Runs due jobs through `enricher`, in chunks, marking each chunk done once its results are stored.
     public func run(_ enricher: Enricher, jobs: [Job], undo: String? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> RunReport {
         var report = RunReport()
-        for start in stride(from: 0, to: jobs.count, by: 16) {
-            let chunk = Array(jobs[start..<min(start + 16, jobs.count)])
+        for start in stride(from: 0, to: jobs.count, by: Self.chunkSize) {
+            let chunk = Array(jobs[start..<min(start + Self.chunkSize, jobs.count)])
             do {
                 try enricher.enrich(ids: chunk.map(\.taskID), undo: undo, now: now)
                 try markDone(chunk.map(\.id))
@@ -139,7 +142,7 @@ public struct EnrichmentQueue: Sendable {
                 report.failed += chunk.count
                 report.errors.append("\(error)")
             }
-            progress?(min(start + 16, jobs.count), jobs.count)
+            progress?(min(start + Self.chunkSize, jobs.count), jobs.count)
         }
         return report
     }

@@ -26,9 +26,10 @@ struct QueueWatcher {
                 pause()
                 continue
             }
-            // Batches of 16 (the queue's chunk): a stop signal is honoured between them.
-            for start in stride(from: 0, to: jobs.count, by: 16) where !Self.stopping.load(ordering: .relaxed) {
-                let batch = Array(jobs[start..<min(start + 16, jobs.count)])
+            // The queue's chunks: a stop signal is honoured between them.
+            let size = EnrichmentQueue.chunkSize
+            for start in stride(from: 0, to: jobs.count, by: size) where !Self.stopping.load(ordering: .relaxed) {
+                let batch = Array(jobs[start..<min(start + size, jobs.count)])
                 let report = try enrichmentCall { try session.queue.run(session.enricher, jobs: batch) }
                 enriched += report.enriched
                 failed += report.failed
