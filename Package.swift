@@ -51,8 +51,13 @@ let package = Package(
             ],
             path: "Tools/convert-weights"
         ),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"], exclude: ["Fixtures"]),
-        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers"], exclude: ["Fixtures"]),
+        // Where the tests find the package's files, and the `todo` binary they run.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport"]),
+        // `todo` itself, run as a process: every command end to end.
+        .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Inference
 
 /// The real all-MiniLM-L6-v2 bundle (installed by Tools/fetch-weights.sh, which the
 /// README's test command runs) and the golden files next to these tests.
 enum ModelFixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let packageRoot = PackagePaths.root
+    static let fixtures = PackagePaths.fixtures("InferenceTests")
 
     static func miniLM() throws -> ModelBundle {
         let dir = packageRoot.appendingPathComponent("Weights/all-MiniLM-L6-v2")

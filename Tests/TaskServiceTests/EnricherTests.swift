@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GRDB
 import Synchronization
 import Tokenizers
@@ -8,8 +9,7 @@ import Testing
 
 /// Enrichment on the real all-MiniLM-L6-v2 bundle (installed by Tools/fetch-weights.sh).
 @Suite struct EnricherTests {
-    static let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Weights")
+    static let weights = PackagePaths.weights
     let now = Date()
 
     func enricher(_ store: TaskStore, settings: EnrichmentSettings = EnrichmentSettings()) -> Enricher {

@@ -11,17 +11,6 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("mainfile-\(UUID().uuidString)/\(name)")
     }
 
-    @Test func aCopyOfTheFileAloneKeepsItsTasks() throws {
-        let cli = CommandLineTests()
-        for i in 1...5 { #expect(try cli.todo(["add", "task \(i)", "--async"]).status == 0) }
-        let copy = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("backup.sqlite")
-        try FileManager.default.copyItem(atPath: cli.db, toPath: copy.path)
-        var other = CommandLineTests()
-        other.dbOverride = copy.path
-        let listed = try other.todo(["list"])
-        #expect(listed.status == 0 && listed.out.split(separator: "\n").count == 5 && listed.err.isEmpty, "\(listed.out)\(listed.err)")
-    }
-
     @Test func aCopyTakenWhileAWriterIsAtWorkSaysSo() throws {
         let url = Self.scratch()
         let copy = url.deletingLastPathComponent().appendingPathComponent("copy.sqlite")
@@ -53,35 +42,6 @@ import Testing
         store.settle()
         let writers = try store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM store_state WHERE key LIKE 'writer %'") }
         #expect(writers == 0)
-    }
-
-    @Test func backupIsConsistentWhileAnotherWriterAdds() throws {
-        let url = Self.scratch()
-        let store = try TaskStore(url: url)
-        for i in 0..<200 { _ = try store.add(TodoTask(title: "before \(i)")) }
-        // Another process at the same time, adding 300 more in small transactions.
-        let cli = CommandLineTests()
-        let lines = (0..<300).map { "{\"title\": \"during \($0)\"}" }.joined(separator: "\n")
-        let file = url.deletingLastPathComponent().appendingPathComponent("more.jsonl")
-        try lines.write(to: file, atomically: true, encoding: .utf8)
-        let writer = Process()
-        writer.executableURL = CommandLineTests.binary
-        writer.arguments = ["import", file.path, "--db", url.path]
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
-        var backups: [TaskStore.Copy] = []
-        for n in 0..<5 { backups.append(try store.backup(to: url.deletingLastPathComponent().appendingPathComponent("b\(n).sqlite"))) }
-        writer.waitUntilExit()
-        for b in backups {
-            let copy = try DatabaseQueue(path: b.path)
-            #expect(try copy.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
-            let count = try copy.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM task") } ?? 0
-            #expect(count == b.tasks && (count == 200 || count == 500), "an import is all or nothing: \(count)")
-            #expect(try copy.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM store_state WHERE key LIKE 'writer %'") } == 0)
-        }
-        #expect(throws: StoreError.failed("\(backups[0].path) already exists; give a new file (nothing was overwritten)")) {
-            try store.backup(to: URL(fileURLWithPath: backups[0].path))
-        }
     }
 
     @Test func restorePutsABackupBackAndKeepsWhatWasThere() throws {
@@ -120,20 +80,5 @@ import Testing
         }
         #expect(throws: StoreError.failed("\(folder.path) is a folder, not a backup; nothing was changed")) { try store.restore(from: folder, keepingCurrentIn: keep) }
         #expect(try store.tasks().map(\.title) == ["kept"] && !FileManager.default.fileExists(atPath: keep.path))
-    }
-
-    @Test func backupAndRestoreFromTheCommandLine() throws {
-        let cli = CommandLineTests()
-        _ = try cli.todo(["add", "Renew passport", "--async"])
-        let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("b.sqlite").path
-        let backup = try cli.todo(["backup", file, "--json"])
-        #expect(backup.status == 0, "\(backup.err)")
-        #expect((try JSONSerialization.jsonObject(with: Data(backup.out.utf8)) as? [String: Any])?["tasks"] as? Int == 1)
-        _ = try cli.todo(["add", "Second", "--async"])
-        let restore = try cli.todo(["restore", file])
-        #expect(restore.status == 0 && restore.out.hasPrefix("Restored 1 task from") && restore.out.contains("before-restore-"), "\(restore.out)\(restore.err)")
-        #expect(try cli.todo(["list"]).out.contains("Renew passport"))
-        let again = try cli.todo(["backup", file])
-        #expect(again.status == 1 && again.err.contains("already exists"))
     }
 }

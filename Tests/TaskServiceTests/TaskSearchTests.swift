@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GRDB
 import Inference
 import Testing
@@ -7,8 +8,7 @@ import Testing
 /// Embeddings stored with tasks, and hybrid search, on the real all-MiniLM-L6-v2 bundle.
 @Suite struct TaskSearchTests {
     static let embedder: Result<SentenceEmbedder, Error> = Result {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try SentenceEmbedder(bundle: ModelBundle(directory: root.appendingPathComponent("Weights/all-MiniLM-L6-v2")))
+        try SentenceEmbedder(bundle: ModelBundle(directory: PackagePaths.weights.appendingPathComponent("all-MiniLM-L6-v2")))
     }
 
     func setUp(_ titles: [String]) throws -> (TaskStore, TaskSearch) {
@@ -190,28 +190,5 @@ import Testing
         #expect(try search.search("shopping").map { $0.task.id } == [3])
         #expect(Set(try search.search("shopping", includeDone: true).map { $0.task.id }) == [1, 3])
         #expect(throws: StoreError.self) { try search.search("   ") }
-    }
-}
-
-/// A search answers at once from what is indexed: a long text waiting in the queue is left to
-/// `todo enrich`, and the search says how many tasks it could not look at.
-@Suite struct SearchAnswersAtOnceTests {
-    @Test func longQueuedTextsWaitAndAreCounted() throws {
-        let cli = CommandLineTests()
-        let env = ["SMART_TODO_WEIGHTS": EnricherTests.weights.path]
-        #expect(try cli.todo(["add", "Renew the passport"], environment: env).status == 0)
-        let long = String(repeating: "The quarterly planning notes go on about budgets and hiring. ", count: 3_500)  // ~210 KB
-        #expect(try cli.todo(["add", "Meeting notes", "--description", "-", "--async"], stdin: Data(long.utf8), environment: env).status == 0)
-        let started = Date()
-        let search = try cli.todo(["search", "travel documents"], environment: env)
-        #expect(Date().timeIntervalSince(started) < 10, "a 200 KB text is not embedded by search")
-        #expect(search.status == 0 && search.out.contains("Renew the passport"), "\(search.out)")
-        #expect(search.err.contains("note: 1 task is not searchable yet"), "\(search.err)")
-        let similar = try cli.todo(["similar", "2"], environment: env)
-        #expect(similar.status == 1 && similar.err.contains("task 2 is not in the search index yet"), "\(similar.err)")
-        // `todo enrich` indexes it (windows of the long text), and then it is found.
-        #expect(try cli.todo(["enrich"], environment: env).status == 0)
-        let after = try cli.todo(["search", "quarterly budget planning"], environment: env)
-        #expect(after.out.contains("Meeting notes") && !after.err.contains("not searchable"), "\(after.out)\(after.err)")
     }
 }

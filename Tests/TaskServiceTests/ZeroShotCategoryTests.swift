@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Inference
 import Testing
 @testable import TaskService
@@ -11,9 +12,8 @@ import Testing
         let weights = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: weights, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: weights.appendingPathComponent(ModelRegistry.embeddingBundleName),
-                                                   withDestinationURL: EnricherTests.weights.appendingPathComponent(ModelRegistry.embeddingBundleName))
-        let checkpoint = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("InferenceTests/Fixtures/nli/bert/checkpoint")
+                                                   withDestinationURL: PackagePaths.weights.appendingPathComponent(ModelRegistry.embeddingBundleName))
+        let checkpoint = PackagePaths.fixtures("InferenceTests").appendingPathComponent("nli/bert/checkpoint")
         _ = try CheckpointConverter(input: checkpoint, output: weights.appendingPathComponent("nli-bert")).convert(name: "nli-bert")
         return weights
     }
@@ -69,16 +69,5 @@ import Testing
         let unlimited = Enricher(store: store, settings: settings, models: registry)
         #expect(try unlimited.explain(try unlimited.enrich(ids: [ids[0]])[0]).category.byZeroShot)
         #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"zeroShotMaxWindows": -1}"#.utf8)) }
-    }
-
-    @Test func classifyFindsTheInstalledNLIBundleOrSaysHowToInstallOne() throws {
-        let cli = CommandLineTests()
-        let missing = try cli.todo(["classify", "Pay the bill", "--labels", "finance,work"], environment: ["SMART_TODO_WEIGHTS": "/nonexistent-weights"])
-        #expect(missing.status == 1 && missing.err.contains("No NLI model installed") && missing.err.contains("convert-weights"))
-        let found = try cli.todo(["classify", "Pay the bill", "--labels", "finance,work", "--json"],
-                                 environment: ["SMART_TODO_WEIGHTS": try Self.weightsWithNLI().path])
-        #expect(found.status == 0, "\(found.err)")
-        let result = try JSONSerialization.jsonObject(with: Data(found.out.utf8)) as! [String: Any]
-        #expect(Set(result["labels"] as! [String]) == ["finance", "work"])
     }
 }

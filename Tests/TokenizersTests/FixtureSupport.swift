@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 @testable import Tokenizers
 
 /// Golden files written by Tools/reference/generate_tokenizer_fixtures.py.
 /// Read with JSONDecoder: JSONSerialization on Linux drops U+FEFF from strings.
 enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let directory = PackagePaths.fixtures("TokenizersTests")
 
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 

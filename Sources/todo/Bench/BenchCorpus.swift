@@ -24,4 +24,18 @@ enum BenchCorpus {
         }
         return out
     }
+
+    /// About `bytes` of the corpus's text, one long document.
+    static func document(bytes: Int) -> String {
+        var out = "", i = 0
+        let texts = Self.texts(count: 2_000)
+        out.reserveCapacity(bytes + 512)
+        while out.utf8.count < bytes { out += texts[i % texts.count] + (i % 7 == 0 ? ".\n" : " "); i += 1 }
+        return out
+    }
+
+    /// About `bytes` of the corpus's text without a space: one word a pre-tokenizer cannot split.
+    static func oneWord(bytes: Int) -> String {
+        String(document(bytes: bytes).unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+    }
 }

@@ -13,7 +13,8 @@ struct BenchCommand: ParsableCommand {
         --python / SMART_TODO_BENCH_PYTHON; without one, only our figures are printed.
 
         Tokenizer: the same corpus of to-do texts, encoded one text at a time on one \
-        thread by ours and by Hugging Face `tokenizers`; throughputs and their ratio.
+        thread by ours and by Hugging Face `tokenizers`; throughputs and their ratio; and \
+        whether time grows linearly with the input (4× the text: 4× the time).
 
         Embeddings (all-MiniLM-L6-v2): 1 short sentence, 32 short sentences, 1 text \
         of 256 tokens, 1 text of 2,000 tokens (windowed); bundle load time; peak \
@@ -110,6 +111,19 @@ struct BenchCommand: ParsableCommand {
         }
         report.add("tokenizer_ours_mb_s", Double(bytes) / ours / 1e6, "tokenizer (ours)", unit: "MB/s")
         report.add("tokenizer_ours_tokens_s", Double(tokens) / ours, "tokenizer (ours)", unit: "tokens/s")
+        // Linear in the length: 4× the input should take 4× the time (a quadratic step, 16×).
+        // Best of three each, in turns, so the same neighbours slow both.
+        for (key, label, make) in [("tokenizer_scaling_text", "tokenizer: time of 10 MB ÷ time of 2.5 MB (text)", BenchCorpus.document),
+                                   ("tokenizer_scaling_one_word", "tokenizer: time of 1 MB ÷ time of 250 KB (no spaces)", BenchCorpus.oneWord)] {
+            let largeBytes = key.hasSuffix("text") ? 10_000_000 : 1_000_000
+            let small = make(largeBytes / 4), large = make(largeBytes)
+            var best = (small: Double.infinity, large: Double.infinity)
+            for _ in 0..<3 {
+                best.small = min(best.small, try Timing.measure(iterations: 1, warmup: 0) { _ = try tok.encode(small) }.median)
+                best.large = min(best.large, try Timing.measure(iterations: 1, warmup: 0) { _ = try tok.encode(large) }.median)
+            }
+            report.add(key, best.large / best.small, label, unit: "×")
+        }
 
         if let reference {
             let jsonFile = try tokenizerJSONPath(tokenizerPath)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TaskService
 
@@ -10,8 +11,8 @@ import Testing
         try FileManager.default.createDirectory(at: weights, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: weights) }
         let bundle = weights.appendingPathComponent(ModelRegistry.embeddingBundleName)
-        try FileManager.default.copyItem(at: EnricherTests.weights.appendingPathComponent(ModelRegistry.embeddingBundleName), to: bundle)
-        let cli = CommandLineTests()
+        try FileManager.default.copyItem(at: PackagePaths.weights.appendingPathComponent(ModelRegistry.embeddingBundleName), to: bundle)
+        let cli = TodoCLI()
         let env = ["SMART_TODO_WEIGHTS": weights.path]
         #expect(try cli.todo(["models", "--verify"], environment: env).status == 0)
 

@@ -1,24 +1,25 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TaskService
 
 /// `todo` end to end with the AI: inline enrichment, the queue under `kill -9`,
 /// missing weights, edit/undo/explain/similar/stats/cache.
 @Suite struct EnrichmentCommandLineTests {
-    let cli = CommandLineTests()
-    func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CommandLineTests.Run {
+    let cli = TodoCLI()
+    func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> TodoCLI.Run {
         try cli.todo(args, stdin: stdin, environment: environment)
     }
-    func json(_ r: CommandLineTests.Run) throws -> [String: Any] {
+    func json(_ r: TodoCLI.Run) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
     }
-    var weights: String { EnricherTests.weights.path }
+    var weights: String { PackagePaths.weights.path }
 
     /// `todo args --db <this test's database>` with the model, started and left running (to be
     /// killed or signalled); standard error is discarded.
     func started(_ args: [String], output: Any) throws -> Process {
         let p = Process()
-        p.executableURL = CommandLineTests.binary
+        p.executableURL = TodoCLI.binary
         p.arguments = args + ["--db", cli.db]
         p.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": weights]) { $1 }
         p.standardOutput = output
@@ -196,7 +197,7 @@ import Testing
         let alone = try todo(["add", "Office move", "--description", text, "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
         let aloneTask = try json(alone)
         #expect(alone.status == 0 && alone.err.isEmpty && aloneTask["priority"] is String, "\(alone.err)")
-        let withNLI = try ZeroShotCategoryTests.weightsWithNLI()
+        let withNLI = try NLIWeights.make()
         let queued = try todo(["add", "Office move", "--description", text, "--json"], environment: ["SMART_TODO_WEIGHTS": withNLI.path])
         let queuedTask = try json(queued)
         #expect(queued.status == 0 && queued.err.contains("long for the installed NLI model") && queuedTask["priority"] is NSNull, "\(queued.err)")
@@ -206,7 +207,7 @@ import Testing
     }
 
     @Test func evalReportsEveryMeasure() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let fixtures = PackagePaths.fixtures("CLITests")
         let r = try todo(["eval", fixtures.appendingPathComponent("eval_tasks.jsonl").path,
                           "--search", fixtures.appendingPathComponent("eval_queries.jsonl").path, "--json"], environment: ["SMART_TODO_WEIGHTS": weights])
         #expect(r.status == 0, "\(r.err)")

@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TaskService
 
 /// What an import, or any write, may not do: cut text at a NUL, take an id that breaks later
 /// adds, or store timestamps that contradict each other. Each is refused by line and field.
 @Suite struct ImportRulesTests {
-    let cli = CommandLineTests()
-    func todo(_ args: [String], stdin: String? = nil) throws -> CommandLineTests.Run { try cli.todo(args, stdin: stdin.map { Data($0.utf8) }) }
+    let cli = TodoCLI()
+    func todo(_ args: [String], stdin: String? = nil) throws -> TodoCLI.Run { try cli.todo(args, stdin: stdin.map { Data($0.utf8) }) }
     func tasks() throws -> [[String: Any]] {
         try JSONSerialization.jsonObject(with: Data(try todo(["list", "--json", "--status", "all"]).out.utf8)) as! [[String: Any]]
     }

@@ -1,50 +1,17 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `todo` executable end to end (built beside the tests by `swift build --build-tests`).
 @Suite struct CommandLineTests {
-    static let binary: URL = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("todo")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: "/nonexistent/todo")
-    }()
+    let cli = TodoCLI()
+    var db: String { cli.db }
 
-    var dbOverride: String? = nil
-    let defaultDB = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)/tasks.sqlite").path
-    var db: String { dbOverride ?? defaultDB }
-
-    struct Run {
-        var status: Int32
-        var out: String
-        var err: String
+    func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> TodoCLI.Run {
+        try cli.todo(args, stdin: stdin, environment: environment)
     }
 
-    /// Runs `todo args --db <this test's database>`, without --db for the commands that have no database.
-    func todo(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build the todo executable first (swift build --build-tests)"])
-        }
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = ["eval", "classify", "embed", "tokenize", "models"].contains(args.first ?? "") ? args : args + ["--db", db]
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-
-    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+    func json(_ text: String) throws -> Any { try cli.json(text) }
 
     @Test func addListShowDoneDeleteAsJSON() throws {
         let added = try todo(["add", "Renew passport", "--due", "2030-01-15", "--priority", "high", "--tag", "travel", "--json", "--async"])
@@ -200,12 +167,8 @@ import Testing
 }
 
 @Suite struct ExportImportTests {
-    let cli = CommandLineTests()
-
-    func run(_ args: [String], db: String, stdin: Data? = nil) throws -> CommandLineTests.Run {
-        var other = CommandLineTests()
-        other.dbOverride = db
-        return try other.todo(args, stdin: stdin)
+    func run(_ args: [String], db: String, stdin: Data? = nil) throws -> TodoCLI.Run {
+        try TodoCLI(db: db).todo(args, stdin: stdin)
     }
 
     @Test func exportImportExportIsIdentical() throws {

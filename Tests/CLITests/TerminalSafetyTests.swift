@@ -1,20 +1,21 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TaskService
 
 /// No text a task holds reaches the terminal raw, from any command: escape sequences, BEL, C1
 /// controls and bidirectional overrides are shown as U+FFFD, and in JSON as \u escapes.
 @Suite struct TerminalSafetyTests {
-    let cli = CommandLineTests()
-    let env = ["SMART_TODO_WEIGHTS": EnricherTests.weights.path]
-    func todo(_ args: [String], stdin: Data? = nil) throws -> CommandLineTests.Run { try cli.todo(args, stdin: stdin, environment: env) }
+    let cli = TodoCLI()
+    let env = ["SMART_TODO_WEIGHTS": PackagePaths.weights.path]
+    func todo(_ args: [String], stdin: Data? = nil) throws -> TodoCLI.Run { try cli.todo(args, stdin: stdin, environment: env) }
 
     /// Each hostile character: ESC (with the sequence that clears the screen), BEL, the C1
     /// control CSI, DEL, right-to-left override and a first-strong isolate.
     static let hostile = ["\u{1B}[2J", "\u{7}", "\u{9B}31m", "\u{7F}", "\u{202E}", "\u{2066}"]
     static let forbidden: [Unicode.Scalar] = ["\u{1B}", "\u{7}", "\u{9B}", "\u{7F}", "\u{202E}", "\u{2066}"]
 
-    func expectClean(_ r: CommandLineTests.Run, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectClean(_ r: TodoCLI.Run, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for scalar in Self.forbidden {
             #expect(!r.out.unicodeScalars.contains(scalar) && !r.err.unicodeScalars.contains(scalar),
                     "\(what) printed U+\(String(scalar.value, radix: 16, uppercase: true))", sourceLocation: sourceLocation)
@@ -65,7 +66,7 @@ import Testing
 
     /// What `todo add` prints back for a title, in a fresh database (the sink is in the executable).
     static func render(_ text: String) -> String {
-        guard let out = try? CommandLineTests().todo(["add", text, "--async"]).out, out.hasPrefix("Added task 1: ") else { return "(failed)" }
+        guard let out = try? TodoCLI().todo(["add", text, "--async"]).out, out.hasPrefix("Added task 1: ") else { return "(failed)" }
         return String(out.dropFirst("Added task 1: ".count).dropLast())
     }
 }

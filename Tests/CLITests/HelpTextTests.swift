@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `todo … --help` reads as prose at any terminal width: a paragraph written with hard line
@@ -13,10 +14,10 @@ import Testing
     func help(_ command: String, columns: Int) throws -> String {
         let p = Process()
         if command == Self.converter {
-            p.executableURL = CommandLineTests.binary.deletingLastPathComponent().appendingPathComponent(command)
+            p.executableURL = TodoCLI.binary.deletingLastPathComponent().appendingPathComponent(command)
             p.arguments = ["--help"]
         } else {
-            p.executableURL = CommandLineTests.binary
+            p.executableURL = TodoCLI.binary
             p.arguments = (command.isEmpty ? [] : [command]) + ["--help"]
         }
         p.environment = ProcessInfo.processInfo.environment.merging(["COLUMNS": String(columns)]) { $1 }

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import TaskService
+import TestSupport
+import Testing
+
+/// The main file as a backup, from the command line: a copy of the file alone keeps every
+/// finished command, `todo backup` is consistent while another process writes, and `todo
+/// restore` puts a backup back.
+@Suite struct BackupCommandLineTests {
+    static func scratch(_ name: String = "tasks.sqlite") -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("backup-cli-\(UUID().uuidString)/\(name)")
+    }
+
+    @Test func aCopyOfTheFileAloneKeepsItsTasks() throws {
+        let cli = TodoCLI()
+        for i in 1...5 { #expect(try cli.todo(["add", "task \(i)", "--async"]).status == 0) }
+        let copy = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("backup.sqlite")
+        try FileManager.default.copyItem(atPath: cli.db, toPath: copy.path)
+        let other = TodoCLI(db: copy.path)
+        let listed = try other.todo(["list"])
+        #expect(listed.status == 0 && listed.out.split(separator: "\n").count == 5 && listed.err.isEmpty, "\(listed.out)\(listed.err)")
+    }
+
+    @Test func backupIsConsistentWhileAnotherWriterAdds() throws {
+        let url = Self.scratch()
+        let store = try TaskStore(url: url)
+        for i in 0..<200 { _ = try store.add(TodoTask(title: "before \(i)")) }
+        // Another process at the same time, adding 300 more in small transactions.
+        let cli = TodoCLI()
+        let lines = (0..<300).map { "{\"title\": \"during \($0)\"}" }.joined(separator: "\n")
+        let file = url.deletingLastPathComponent().appendingPathComponent("more.jsonl")
+        try lines.write(to: file, atomically: true, encoding: .utf8)
+        let writer = Process()
+        writer.executableURL = TodoCLI.binary
+        writer.arguments = ["import", file.path, "--db", url.path]
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        var backups: [TaskStore.Copy] = []
+        for n in 0..<5 { backups.append(try store.backup(to: url.deletingLastPathComponent().appendingPathComponent("b\(n).sqlite"))) }
+        writer.waitUntilExit()
+        for b in backups {
+            let copy = try DatabaseQueue(path: b.path)
+            #expect(try copy.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+            let count = try copy.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM task") } ?? 0
+            #expect(count == b.tasks && (count == 200 || count == 500), "an import is all or nothing: \(count)")
+            #expect(try copy.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM store_state WHERE key LIKE 'writer %'") } == 0)
+        }
+        #expect(throws: StoreError.failed("\(backups[0].path) already exists; give a new file (nothing was overwritten)")) {
+            try store.backup(to: URL(fileURLWithPath: backups[0].path))
+        }
+    }
+
+    @Test func backupAndRestoreFromTheCommandLine() throws {
+        let cli = TodoCLI()
+        _ = try cli.todo(["add", "Renew passport", "--async"])
+        let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("b.sqlite").path
+        let backup = try cli.todo(["backup", file, "--json"])
+        #expect(backup.status == 0, "\(backup.err)")
+        #expect((try JSONSerialization.jsonObject(with: Data(backup.out.utf8)) as? [String: Any])?["tasks"] as? Int == 1)
+        _ = try cli.todo(["add", "Second", "--async"])
+        let restore = try cli.todo(["restore", file])
+        #expect(restore.status == 0 && restore.out.hasPrefix("Restored 1 task from") && restore.out.contains("before-restore-"), "\(restore.out)\(restore.err)")
+        #expect(try cli.todo(["list"]).out.contains("Renew passport"))
+        let again = try cli.todo(["backup", file])
+        #expect(again.status == 1 && again.err.contains("already exists"))
+    }
+}
