@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Inference
 import SQLiteTuning
 
 /// One embedding model's part of the search index in the database (`SearchBlockSchema`):
@@ -79,42 +80,68 @@ struct SearchBlocks: Sendable {
         if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot write the search index (\(table).\(column))") }
     }
 
-    /// Every slot: task ids, flags and search vectors, row r = slot r.
+    /// Every slot's task id and flags, row r = slot r (the vectors stay in the database: `similarities`).
     struct Loaded {
         var ids: [Int64] = []
         var flags: [UInt8] = []
-        var matrix: [Float] = []
     }
 
     func load(_ db: Database) throws -> Loaded {
         let blocks = try Int.fetchOne(db, sql: "SELECT ifnull(max(block) + 1, 0) FROM search_block WHERE model_id = ?", arguments: [modelID]) ?? 0
         let rows = blocks * Self.blockSize
-        var loaded = Loaded(ids: [Int64](repeating: 0, count: rows), flags: [UInt8](repeating: 0, count: rows),
-                            matrix: [Float](repeating: 0, count: rows * dimension))
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT b.block, b.ids, b.vectors, f.flags FROM search_block b JOIN search_flags f ON f.model_id = b.model_id AND f.block = b.block
+        var loaded = Loaded(ids: [Int64](repeating: 0, count: rows), flags: [UInt8](repeating: 0, count: rows))
+        for row in try Row.fetchAll(db, sql: """
+            SELECT b.id, b.block, f.flags FROM search_block b JOIN search_flags f ON f.model_id = b.model_id AND f.block = b.block
             WHERE b.model_id = ?
-            """, arguments: [modelID])
-        let idBytes = Self.blockSize * 8, vectorBytes = Self.blockSize * dimension * 4
-        while let row = try cursor.next() {
-            let base = (row[0] as Int) * Self.blockSize
-            try row.withUnsafeData(atIndex: 1) { data in
-                guard let data, data.count == idBytes else { throw StoreError.corrupt(path: "search_block.ids") }
-                data.withUnsafeBytes { raw in
-                    loaded.ids.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: base * 8).copyMemory(from: raw.baseAddress!, byteCount: idBytes) }
-                }
-            }
-            try row.withUnsafeData(atIndex: 2) { data in
-                guard let data, data.count == vectorBytes else { throw StoreError.corrupt(path: "search_block.vectors") }
-                data.withUnsafeBytes { raw in
-                    loaded.matrix.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: base * dimension * 4).copyMemory(from: raw.baseAddress!, byteCount: vectorBytes) }
-                }
-            }
-            let flags = Array((row[3] as String).utf8)
+            """, arguments: [modelID]) {
+            let base = (row["block"] as Int) * Self.blockSize
+            let flags = Array((row["flags"] as String).utf8)
             guard flags.count == Self.blockSize else { throw StoreError.corrupt(path: "search_flags") }
             for k in 0..<Self.blockSize { loaded.flags[base + k] = flags[k] &- 48 }
+            let rowid: Int64 = row["id"]
+            try loaded.ids.withUnsafeMutableBytes { out in
+                try blobRead(db, "search_block", "ids", rowid, offset: 0, count: Self.blockSize * 8, into: out.baseAddress!.advanced(by: base * 8))
+            }
         }
         return loaded
+    }
+
+    /// `query`'s dot product with the search vector of every slot below `rows`, block by block:
+    /// each block's vectors are read into one reused buffer straight from the pages (incremental
+    /// blob I/O) and multiplied there.
+    func similarities(_ db: Database, query: [Float], rows: Int) throws -> [Float] {
+        var out = [Float](repeating: 0, count: rows)
+        var block = [Float](repeating: 0, count: Self.blockSize * dimension)
+        for row in try Row.fetchAll(db, sql: "SELECT id, block FROM search_block WHERE model_id = ?", arguments: [modelID]) {
+            let base = (row["block"] as Int) * Self.blockSize
+            guard base + Self.blockSize <= rows else { continue }
+            let rowid: Int64 = row["id"]
+            try block.withUnsafeMutableBytes { try blobRead(db, "search_block", "vectors", rowid, offset: 0, count: $0.count, into: $0.baseAddress!) }
+            query.withUnsafeBufferPointer { q in
+                block.withUnsafeBufferPointer { m in
+                    out.withUnsafeMutableBufferPointer { o in
+                        Gemm.parallelMultiplyTransposed(q.baseAddress!, m.baseAddress!, into: o.baseAddress! + base, m: 1, n: Self.blockSize, k: dimension)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// One slot's search vector.
+    func searchVector(_ db: Database, slot: Int) throws -> [Float] {
+        guard let rowid = try Int64.fetchOne(db, sql: "SELECT id FROM search_block WHERE model_id = ? AND block = ?",
+                                             arguments: [modelID, slot / Self.blockSize]) else { throw StoreError.corrupt(path: "search_block") }
+        var v = [Float](repeating: 0, count: dimension)
+        try v.withUnsafeMutableBytes {
+            try blobRead(db, "search_block", "vectors", rowid, offset: slot % Self.blockSize * dimension * 4, count: $0.count, into: $0.baseAddress!)
+        }
+        return v
+    }
+
+    private func blobRead(_ db: Database, _ table: String, _ column: String, _ rowid: Int64, offset: Int, count: Int, into out: UnsafeMutableRawPointer) throws {
+        let rc = smart_todo_blob_read_many(db.sqliteConnection, table, column, [rowid], [Int32(offset)], 1, Int32(count), out)
+        if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot read the search index (\(table).\(column))") }
     }
 
     /// The topic vectors of these slots, one after another.

@@ -1,21 +1,25 @@
 import Foundation
 import Inference
 
-/// Every task's search vector in one contiguous matrix, so a query is one matrix–vector
-/// product (both cores) instead of a loop over rows. Words (for the keyword term and names)
-/// and topic vectors come from a `SearchIndex.Lookup`: the database's index for a command,
-/// memory for tests and long-running processes.
+/// The search index: per row (a task's slot) its task, its flags, and — through a
+/// `SearchIndex.Lookup` — its search vector, words and topic vector. A query's similarities
+/// are one matrix–vector product (both cores) over every row: held in memory (tests,
+/// long-running processes), or streamed block by block from the database (a command, which
+/// needs them once: 150 MB at 100,000 tasks that it need not allocate).
 public struct SearchIndex: Sendable {
     /// The task of each row (0: no task).
     public let ids: [Int64]
     /// Per row, `SearchBlocks.Flag` bits: its vectors are current, the task is done, deleted.
     let flags: [UInt8]
-    let matrix: [Float]
     public let dimension: Int
     let lookup: any Lookup
 
-    /// Words and topic vectors by row.
+    /// Vectors, words and topic vectors by row.
     protocol Lookup: Sendable {
+        /// The dot product of `query` with every row's search vector, `rows` of them.
+        func similarities(_ query: [Float], rows: Int) throws -> [Float]
+        /// One row's search vector.
+        func searchVector(ofRow row: Int) throws -> [Float]
         /// Rows with a word starting with `stem` (each once).
         func rows(startingWith stem: String) throws -> [Int32]
         /// Rows with exactly this (lowercased) word.
@@ -27,11 +31,10 @@ public struct SearchIndex: Sendable {
         func topicVectors(ofRows rows: [Int32]) throws -> [Float]
     }
 
-    init(ids: [Int64], flags: [UInt8], matrix: [Float], dimension: Int, lookup: any Lookup) {
-        precondition(matrix.count == ids.count * dimension && flags.count == ids.count, "index parts disagree")
+    init(ids: [Int64], flags: [UInt8], dimension: Int, lookup: any Lookup) {
+        precondition(flags.count == ids.count, "index parts disagree")
         self.ids = ids
         self.flags = flags
-        self.matrix = matrix
         self.dimension = dimension
         self.lookup = lookup
     }
@@ -39,9 +42,9 @@ public struct SearchIndex: Sendable {
     /// Rows already laid out in memory: `matrix` and `topicMatrix` (the search vectors when not
     /// given) hold `ids.count` vectors of `dimension` floats, row by row.
     init(ids: [Int64], done: [Bool], matrix: [Float], topicMatrix: [Float]? = nil, dimension: Int, texts: [String]) {
-        precondition(texts.count == ids.count, "index parts disagree")
-        self.init(ids: ids, flags: done.map { SearchBlocks.Flag.current | ($0 ? SearchBlocks.Flag.done : 0) }, matrix: matrix, dimension: dimension,
-                  lookup: MemoryLookup(texts: texts, topicMatrix: topicMatrix ?? matrix, dimension: dimension))
+        precondition(texts.count == ids.count && matrix.count == ids.count * dimension, "index parts disagree")
+        self.init(ids: ids, flags: done.map { SearchBlocks.Flag.current | ($0 ? SearchBlocks.Flag.done : 0) }, dimension: dimension,
+                  lookup: MemoryLookup(texts: texts, matrix: matrix, topicMatrix: topicMatrix ?? matrix, dimension: dimension))
     }
 
     public var count: Int { ids.count }
@@ -61,18 +64,10 @@ public struct SearchIndex: Sendable {
     var liveRows: Int { ids.indices.filter { ids[$0] != 0 && flags[$0] & SearchBlocks.Flag.deleted == 0 }.count }
 
     /// Similarity of `query` with every task (the stored vectors are means of unit vectors).
-    public func similarities(_ query: [Float]) -> [Float] {
+    public func similarities(_ query: [Float]) throws -> [Float] {
         guard count > 0 else { return [] }
         precondition(query.count == dimension, "query vector of the wrong length")
-        var out = [Float](repeating: 0, count: count)
-        query.withUnsafeBufferPointer { q in
-            matrix.withUnsafeBufferPointer { m in
-                out.withUnsafeMutableBufferPointer { o in
-                    Gemm.parallelMultiplyTransposed(q.baseAddress!, m.baseAddress!, into: o.baseAddress!, m: 1, n: count, k: dimension)
-                }
-            }
-        }
-        return out
+        return try lookup.similarities(query, rows: count)
     }
 
     /// Per row, how many of `stems` start one of its words.
@@ -112,7 +107,7 @@ public struct SearchIndex: Sendable {
     public func scores(_ query: [Float], stems: [String]) throws -> Scores {
         let counts = stems.isEmpty ? [:] : try keywordCounts(stems)
         let n = Float(max(1, Set(stems).count))
-        return Scores(similarities: similarities(query), keywordShares: counts.mapValues { Float($0) / n })
+        return Scores(similarities: try similarities(query), keywordShares: counts.mapValues { Float($0) / n })
     }
 
     /// The `limit` best tasks by similarity + keywordWeight × keyword share.
@@ -174,15 +169,16 @@ public struct SearchIndex: Sendable {
     static let insertionLimit = 1_000
 }
 
-/// Words and topic vectors held in memory, from the tasks' texts.
+/// Vectors, words and topic vectors held in memory, from the tasks' texts.
 struct MemoryLookup: SearchIndex.Lookup {
     /// Distinct words of all tasks, sorted, with the rows holding each.
     let words: [String]
     let rowsOfWord: [[Int32]]
+    let matrix: [Float]
     let topicMatrix: [Float]
     let dimension: Int
 
-    init(texts: [String], topicMatrix: [Float], dimension: Int) {
+    init(texts: [String], matrix: [Float], topicMatrix: [Float], dimension: Int) {
         var rows: [String: [Int32]] = [:]
         for (row, text) in texts.enumerated() {
             let r = Int32(row)
@@ -191,9 +187,24 @@ struct MemoryLookup: SearchIndex.Lookup {
         }
         words = rows.keys.sorted()
         rowsOfWord = words.map { rows[$0]! }
+        self.matrix = matrix
         self.topicMatrix = topicMatrix
         self.dimension = dimension
     }
+
+    func similarities(_ query: [Float], rows: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows)
+        query.withUnsafeBufferPointer { q in
+            matrix.withUnsafeBufferPointer { m in
+                out.withUnsafeMutableBufferPointer { o in
+                    Gemm.parallelMultiplyTransposed(q.baseAddress!, m.baseAddress!, into: o.baseAddress!, m: 1, n: rows, k: dimension)
+                }
+            }
+        }
+        return out
+    }
+
+    func searchVector(ofRow row: Int) -> [Float] { Array(matrix[(row * dimension)..<((row + 1) * dimension)]) }
 
     func rows(startingWith stem: String) -> [Int32] {
         var rows = Set<Int32>()
@@ -227,6 +238,9 @@ struct MemoryLookup: SearchIndex.Lookup {
 struct StoredLookup: SearchIndex.Lookup {
     let store: TaskStore
     let blocks: SearchBlocks
+
+    func similarities(_ query: [Float], rows: Int) throws -> [Float] { try store.writer.read { try blocks.similarities($0, query: query, rows: rows) } }
+    func searchVector(ofRow row: Int) throws -> [Float] { try store.writer.read { try blocks.searchVector($0, slot: row) } }
 
     func rows(startingWith stem: String) throws -> [Int32] { try store.writer.read { try blocks.slots(startingWith: stem, $0) } }
     func rows(withWord word: String) throws -> [Int32] { try store.writer.read { try blocks.slots(withWord: word, $0) } }

@@ -180,10 +180,10 @@ public struct TaskEmbeddings: Sendable {
     public func index() throws -> SearchIndex {
         try store.writer.read { db in
             guard let blocks = try SearchBlocks.existing(db, fingerprint: model) else {
-                return SearchIndex(ids: [], flags: [], matrix: [], dimension: 0, lookup: MemoryLookup(texts: [], topicMatrix: [], dimension: 0))
+                return SearchIndex(ids: [], flags: [], dimension: 0, lookup: MemoryLookup(texts: [], matrix: [], topicMatrix: [], dimension: 0))
             }
             let loaded = try blocks.load(db)
-            return SearchIndex(ids: loaded.ids, flags: loaded.flags, matrix: loaded.matrix, dimension: blocks.dimension,
+            return SearchIndex(ids: loaded.ids, flags: loaded.flags, dimension: blocks.dimension,
                                lookup: StoredLookup(store: store, blocks: blocks))
         }
     }

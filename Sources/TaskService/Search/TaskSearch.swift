@@ -85,9 +85,13 @@ public struct TaskSearch: Sendable {
     /// `progress(done, total)`: tasks embedded so far, when some had no current vectors.
     public func results(_ query: String, limit: Int = 10, includeDone: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> Results {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StoreError.invalid("the search query is empty") }
+        // The query's vector (a model load and a forward pass when new) while the index is read.
+        let embeddings = self.embeddings
+        let vector = Concurrently { try embeddings.vector(of: query) }
         let (index, notIndexed) = try currentIndex(progress: progress)
-        let hits = try search(query, in: index, topics: topicWeight > 0 && !topics.isEmpty ? embeddings.topicBridge(topics) : nil,
-                              limit: limit, includeDone: includeDone)
+        let bridge = topicWeight > 0 && !topics.isEmpty ? try embeddings.topicBridge(topics) : nil
+        let q = try vector.value()
+        let hits = try search(query, vector: q, in: index, topics: bridge, limit: limit, includeDone: includeDone)
         return Results(hits: hits, notIndexed: notIndexed)
     }
 
@@ -99,7 +103,12 @@ public struct TaskSearch: Sendable {
     /// the CLI loads both per query). Without `topics` there is no topic term.
     public func search(_ query: String, in index: SearchIndex, topics: TopicBridge? = nil, limit: Int = 10,
                        includeDone: Bool = false) throws -> [Hit] {
-        let q = try embeddings.vector(of: query)
+        try search(query, vector: embeddings.vector(of: query), in: index, topics: topics, limit: limit, includeDone: includeDone)
+    }
+
+    /// The same with the query's vector already computed.
+    func search(_ query: String, vector q: [Float], in index: SearchIndex, topics: TopicBridge? = nil, limit: Int = 10,
+                includeDone: Bool = false) throws -> [Hit] {
         var scores = try index.scores(q, stems: TextFeatures.queryStems(query))
         // One pass over every task: the best by meaning and words, deep enough for the topics.
         let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)
@@ -155,8 +164,7 @@ public struct TaskSearch: Sendable {
         guard let row = index.ids.indices.first(where: { index.ids[$0] == id && index.eligible($0, includeDone: true) }) else {
             throw StoreError.failed("task \(id) is not in the search index yet (a new or long text): `todo enrich` indexes it")
         }
-        let scores = SearchIndex.Scores(similarities: index.similarities(Array(index.matrix[(row * index.dimension)..<((row + 1) * index.dimension)])),
-                                        keywordShares: [:])
+        let scores = SearchIndex.Scores(similarities: try index.similarities(index.lookup.searchVector(ofRow: row)), keywordShares: [:])
         let near = index.top(scores, keywordWeight: 0, limit: Self.similarDepth, includeDone: includeDone).map(\.id).filter { $0 != id }
         let vectors = try embeddings.vectors(of: [id] + near)
         guard let mine = vectors.first(where: { $0.id == id }) else { return [] }

@@ -15,7 +15,7 @@ extension BenchCommand {
         var table: [(size: Int, figures: [(key: String, label: String, ms: Double)])] = []
         for size in sizes {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-scale-\(getpid())-\(size)")
-            defer { if ProcessInfo.processInfo.environment["XX_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) } }
+            defer { if keepDatabases { Console.error("scale: kept \(directory.path)") } else { try? FileManager.default.removeItem(at: directory) } }
             let db = directory.appendingPathComponent("tasks.sqlite")
             Console.error("scale: building \(size) tasks")
             try Self.buildScaleDatabase(at: db, size: size, embedder: embedder)

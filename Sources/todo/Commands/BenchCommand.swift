@@ -64,6 +64,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale (comma-separated; scale is left out unless named).")
     var only: String?
 
+    @Flag(name: .customLong("keep"), help: "With scale: leave its databases in the temporary folder, to look into.")
+    var keepDatabases = false
+
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
