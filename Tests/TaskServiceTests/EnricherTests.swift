@@ -137,6 +137,28 @@ import Testing
         if alone.category == "Beta" { #expect(learned.provenance[.category]!.score! > alone.provenance[.category]!.score!) }
     }
 
+    /// The user's filed tasks are read once per change of their habits: one cache entry per
+    /// model, replaced (not added to) when they file another task.
+    @Test func filedExamplesAreKeptUntilTheHabitsChange() throws {
+        let store = try TaskStore()
+        let e = enricher(store)
+        let model = try e.fingerprint()
+        func filed(_ title: String) throws {
+            let id = try store.add(TodoTask(title: title, category: "Work")).id!
+            try e.embeddings(model: model).refresh(ids: [id])
+        }
+        func entries() throws -> Int { try ResultCache(store: store).statistics().byOperation["filed-examples"] ?? 0 }
+        try filed("Prepare the quarterly report")
+        #expect(try store.userCategorizedVectors(model: model).map(\.category) == ["Work"])
+        #expect(try entries() == 1)
+        try filed("Review the pull request")
+        let two = try store.userCategorizedVectors(model: model)
+        #expect(try two.count == 2 && entries() == 1)
+        #expect(try store.userCategorizedVectors(model: model) == two)  // read back from the entry
+        // The vector is the normalized sum of the whole-text and title vectors.
+        #expect(abs(VectorMath.dot(two[0].vector, two[0].vector) - 1) < 1e-5)
+    }
+
     @Test func abstainsWhenNothingFits() throws {
         var settings = EnrichmentSettings()
         settings.categoryThreshold = 0.99

@@ -178,8 +178,10 @@ public final class Enricher: Sendable {
             func bank(_ part: ExampleBanks.Part) -> [[Float]] { banks.vectors(part, in: v) }
             // The user's own categorized tasks join the examples: the categorizer learns how this user files things.
             var examples = settings.categories.indices.map { bank(.categoryExamples($0)) }
-            for (category, vector) in try enricher.store.userCategorizedVectors(model: model) {
-                if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(category) == .orderedSame }) { examples[i].append(vector) }
+            for example in try enricher.store.userCategorizedVectors(model: model) {
+                if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(example.category) == .orderedSame }) {
+                    examples[i].append(example.vector)
+                }
             }
             let descriptions = bank(.categoryDescriptions)
             categoryBank = Categorizer.Bank(names: settings.categories.map(\.name), examples: examples,
