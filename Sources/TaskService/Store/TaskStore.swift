@@ -28,7 +28,7 @@ public final class TaskStore: Sendable {
             throw StoreError.cannotOpen(path: url.path, reason: "cannot create its folder: \(error.localizedDescription)")
         }
         var config = Configuration()
-        config.busyMode = .timeout(10)  // other processes writing: wait rather than fail
+        config.busyMode = .timeout(Self.busyTimeout)  // other processes writing: wait rather than fail
         config.readonly = readOnly
         let logMissing = MainFile.logIsMissing(url)
         config.prepareDatabase { db in
@@ -94,6 +94,9 @@ public final class TaskStore: Sendable {
             }
         }
     }
+
+    /// How long a command waits for another process's write before it fails, in seconds.
+    static let busyTimeout: TimeInterval = 10
 
     /// How much of the database file SQLite reads through a memory map.
     static let mappedBytes = 1 << 30
