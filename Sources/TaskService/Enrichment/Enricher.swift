@@ -16,12 +16,8 @@ public final class Enricher: Sendable {
     let windowProgress: WindowProgress?
 
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
-    /// decisions cached by older rules are then made again, as after a settings change.
-    /// (3: possessives end tag phrases; 4: "first" may start a tag, "weekdays" may not;
-    /// 5–6: no guesses from texts without words, lead-time phrasings; 7: decisions keep every category's score;
-    /// 8: no tag of one word said twice, clauses of at most 40 words; 9: the title's first word
-    /// counts double as a category cue, cues match singular forms, more work cues; 10: lead time
-    /// also in clauses cut at commas; 11: decisions keep each tag's relevance and source.)
+    /// decisions cached by older rules are then made again, as after a settings change. (What
+    /// each version changed: docs/ai-design.md.)
     public static let currentRules = 11
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {

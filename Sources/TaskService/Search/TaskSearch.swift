@@ -6,23 +6,20 @@ import Inference
 /// score = mean of cosine(query, whole task), cosine(query, title) and cosine(query, tags)
 /// + keywordWeight × (share of the query's word stems that start a word of the task's
 /// title, description or tags, case-insensitive). The title and the tags match short queries
-/// better; the whole text carries the details. (On the dev set: whole text alone 0.62
-/// recall@5, max of whole and title 0.72, this mean 0.76.) Meaning finds tasks that
-/// share no word with the query; the keyword term lifts exact mentions (names,
-/// codes) that embeddings blur.
+/// better; the whole text carries the details. Meaning finds tasks that share no word with
+/// the query; the keyword term lifts exact mentions (names, codes) that embeddings blur.
 ///
 /// Then feedback by names: when at least two of the three best tasks name the same person
 /// or place (`NamedEntities`), every task naming it gains `nameWeight`. "my son" finds
 /// two of Jonas's tasks by meaning; his other tasks ("Order football boots for Jonas")
-/// share nothing with the query but the name. (Dev set: 0.76 → 0.78; it fires only when
-/// the best tasks agree on a name.)
+/// share nothing with the query but the name. It fires only when the best tasks agree on a name.
 ///
 /// Otherwise, topics: the 300 best tasks so far gain topicWeight × how surely they and the
 /// query are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds
 /// a charity-shop drop-off, "doctor visits" a dermatologist appointment. A task's topics
-/// are read from its whole text and title, not its tags (`SearchIndex.topicMatrix`). (Dev
-/// set 0.78 → 0.92, and on two sets of our own written after the topics 0.78 → 0.85, 0.86 →
-/// 0.90; re-ranking the best 300 keeps a query over 100,000 tasks fast, and is exact below 300.)
+/// are read from its whole text and title, not its tags (`SearchIndex.Lookup.topicVectors`).
+/// Re-ranking only the best 300 keeps a query over 100,000 tasks fast, and is exact below 300.
+/// (What each part measured on the evaluation sets: docs/evaluation.md.)
 public struct TaskSearch: Sendable {
     public let embeddings: TaskEmbeddings
     public var keywordWeight: Float = 0.15

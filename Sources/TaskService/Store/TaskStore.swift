@@ -32,11 +32,11 @@ public final class TaskStore: Sendable {
         config.readonly = readOnly
         let logMissing = MainFile.logIsMissing(url)
         config.prepareDatabase { db in
-            // Every `todo` is a short process. Closing the last connection used to checkpoint and
-            // delete the WAL (a database write and two fsyncs), and the next open made GRDB write
-            // and sync a throwaway table to recreate it: ~5 ms on every command, even `list`.
-            // The WAL stays; the store checkpoints it when released after writing (`settle`),
-            // so the main file alone holds every finished command.
+            // Every `todo` is a short process: closing the last connection would checkpoint and
+            // delete the WAL (a database write and two fsyncs), and the next open would recreate
+            // it (another write and sync), on every command, even `list`. So the WAL stays; the
+            // store checkpoints it when released after writing (`settle`), so the main file
+            // alone holds every finished command.
             let rc = smart_todo_keep_wal_on_close(db.sqliteConnection)
             if rc != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot keep the write-ahead log") }
             Self.addFunctions(db)

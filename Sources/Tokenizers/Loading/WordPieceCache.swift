@@ -2,8 +2,8 @@ import Foundation
 
 /// A WordPiece model as built from a tokenizer.json — tokens by id and both tries —
 /// stored beside it as `tokenizer.json.cache`, so that loading skips parsing the 30,000
-/// vocabulary entries and building the tries: most of the ~20 ms every `todo` command
-/// that embeds used to spend on its tokenizer.
+/// vocabulary entries and building the tries, which would be most of the time a `todo`
+/// command that embeds spends loading its tokenizer.
 ///
 /// A cache belongs to one tokenizer.json: it records that file's size and a 64-bit hash of
 /// its bytes and is ignored when either differs, when its format is not this one, or when
