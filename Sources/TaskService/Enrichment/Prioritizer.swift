@@ -194,14 +194,15 @@ public struct Prioritizer: Sendable {
     }
 
     /// The date part alone, for sorting lists by urgency without any model: the stored priority's
-    /// weight plus the due-date term, sooner first among equals. (`TaskStore.mostUrgent` orders
-    /// by the same rule in SQL, one query per priority and `DueBucket`.)
+    /// weight plus the due-date term, the earlier due date first among equals (the longest
+    /// overdue first). (`TaskStore.mostUrgent` orders by the same rule in SQL, one indexed
+    /// query per priority and `DueBucket`, each in due-date order.)
     public func urgency(of task: TodoTask, now: Date = Date()) -> Double {
         let base = weight(of: task.priority)
         guard let due = task.due else { return base }
         let bucket = DueBucket(due: due, now: now)
         let days = due.timeIntervalSince(now) / 86_400
-        return base + coefficients.term(bucket) - (bucket == .overdue ? 0 : days * 1e-4)
+        return base + coefficients.term(bucket) - days * 1e-4
     }
 
     /// A stored priority's weight in `urgency`: high counts as `highAt`, medium as `mediumAt`.

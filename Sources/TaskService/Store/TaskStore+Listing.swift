@@ -60,7 +60,7 @@ extension TaskStore {
     ///
     /// With a limit nothing is sorted but what is shown: urgency is the priority's weight plus the
     /// term of the due date's `DueBucket`, so each (status, priority, bucket) is one indexed query
-    /// in urgency order — by due date within a dated bucket, by id otherwise — taking at most
+    /// in urgency order — by due date within a dated bucket, by id without one — taking at most
     /// `limit` rows; the most urgent are among their union.
     public func mostUrgent(_ filter: TaskFilter, limit: Int?, prioritizer: Prioritizer, now: Date = Date()) throws -> (tasks: [TodoTask], total: Int) {
         try writer.read { db in
@@ -82,8 +82,7 @@ extension TaskStore {
                     let classArguments = arguments + [status.rawValue, priority?.rawValue]
                     for bucket in DueBucket.allCases {
                         let (due, bounds) = bucket.sqlCondition(now: now)
-                        let order = bucket == .overdue ? "id" : "due, id"
-                        candidates += try TodoTask.fetchAll(db, sql: "\(base) AND \(due) ORDER BY \(order) LIMIT ?",
+                        candidates += try TodoTask.fetchAll(db, sql: "\(base) AND \(due) ORDER BY due, id LIMIT ?",
                                                             arguments: StatementArguments(classArguments + bounds + [limit]))
                     }
                     candidates += try TodoTask.fetchAll(db, sql: "\(base) AND due IS NULL ORDER BY id LIMIT ?",

@@ -9,7 +9,8 @@ struct ListCommand: ParsableCommand {
         discussion: """
         Order: urgency = the priority's weight (high 2, medium 1, low 0) plus the due-date \
         terms of the priority score (overdue 2.5, within 2 days 2, within a week 1, within \
-        two weeks 0.3; see `todo explain ID`), sooner first among equals, then id.
+        two weeks 0.3; see `todo explain ID`), the earlier due date first among equals (the \
+        longest overdue first), then id.
 
         Examples:
           todo list
