@@ -53,6 +53,12 @@ $todo done 2
 $todo stats
 $todo list --status all --json
 echo
+echo "== A consistent copy while anything may be writing, and putting it back"
+backup="$(dirname "$SMART_TODO_DB")/backup.sqlite"
+$todo backup "$backup"
+$todo add "Water the plants"
+$todo restore "$backup"
+echo
 echo "== Tokenizing a task with the all-MiniLM-L6-v2 tokenizer (offsets are code points of the input)"
 $todo tokenize "Renew passport before the Zürich trip — ASAP! 🛂"
 echo

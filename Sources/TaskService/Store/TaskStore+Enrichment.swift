@@ -54,14 +54,16 @@ extension TaskStore {
         return examples
     }
 
-    /// The examples with the habits they were read under: a JSON header (habits, categories,
-    /// width), then the vectors as raw float32 (as JSON numbers they took longer to decode than
-    /// to read from the tasks).
+    /// The examples with the habits they were read under: a small JSON header (habits, the
+    /// distinct categories, width, count), each example's category as a UInt16 index into
+    /// them, then the vectors as raw float32 (as JSON, 2,000 examples took longer to decode
+    /// than to read from the tasks).
     private struct KeptExamples {
         struct Header: Codable {
             var habits: String
             var categories: [String]
             var width: Int
+            var count: Int
         }
 
         var habits: String
@@ -75,19 +77,38 @@ extension TaskStore {
         init?(_ data: Data) {
             guard data.count >= 4 else { return nil }
             let headerLength = Int(data.prefix(4).withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
-            guard data.count >= 4 + headerLength, let header = try? JSONDecoder().decode(Header.self, from: data.dropFirst(4).prefix(headerLength)) else { return nil }
-            let floats = TaskEmbeddings.floats(Data(data.dropFirst(4 + headerLength)))
-            guard floats.count == header.categories.count * header.width else { return nil }
-            habits = header.habits
-            examples = header.categories.enumerated().map { i, c in
-                FiledExample(category: c, vector: Array(floats[(i * header.width)..<((i + 1) * header.width)]))
+            guard data.count >= 4 + headerLength,
+                  let header = try? JSONDecoder().decode(Header.self, from: data.dropFirst(4).prefix(headerLength)) else { return nil }
+            let indexStart = data.startIndex + 4 + headerLength, vectorStart = indexStart + header.count * 2
+            guard data.endIndex - vectorStart == header.count * header.width * 4 else { return nil }
+            var examples: [FiledExample] = []
+            examples.reserveCapacity(header.count)
+            let ok = data.withUnsafeBytes { raw -> Bool in
+                let base = raw.baseAddress!.advanced(by: indexStart - data.startIndex)
+                for i in 0..<header.count {
+                    let index = Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
+                    guard index < header.categories.count else { return false }
+                    let vector = [Float](unsafeUninitializedCapacity: header.width) { buffer, n in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(
+                            start: base.advanced(by: header.count * 2 + i * header.width * 4), count: header.width * 4))
+                        n = header.width
+                    }
+                    examples.append(FiledExample(category: header.categories[index], vector: vector))
+                }
+                return true
             }
+            guard ok else { return nil }
+            habits = header.habits
+            self.examples = examples
         }
 
         func encoded() throws -> Data {
-            let header = try JSONEncoder().encode(Header(habits: habits, categories: examples.map(\.category), width: examples.first?.vector.count ?? 0))
+            var categories: [String] = [], indexOf: [String: Int] = [:]
+            for e in examples where indexOf[e.category] == nil { indexOf[e.category] = categories.count; categories.append(e.category) }
+            let header = try JSONEncoder().encode(Header(habits: habits, categories: categories, width: examples.first?.vector.count ?? 0, count: examples.count))
             var data = withUnsafeBytes(of: UInt32(header.count).littleEndian) { Data($0) }
             data.append(header)
+            for e in examples { withUnsafeBytes(of: UInt16(indexOf[e.category]!).littleEndian) { data.append(contentsOf: $0) } }
             for e in examples { data.append(TaskEmbeddings.blob(e.vector)) }
             return data
         }
