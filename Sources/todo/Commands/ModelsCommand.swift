@@ -84,7 +84,7 @@ struct ListModelsCommand: ParsableCommand {
         }
         if rows.isEmpty {
             print("No model bundles in \(weights.path).")
-            print("Install all-MiniLM-L6-v2 with `bash Tools/fetch-weights.sh`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`.")
+            print("Install all-MiniLM-L6-v2 with `bash Tools/fetch-weights.sh` or a model of models.json with `todo models install NAME`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`.")
             return
         }
         for r in rows {
