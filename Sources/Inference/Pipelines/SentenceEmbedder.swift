@@ -51,7 +51,7 @@ public final class SentenceEmbedder: Sendable {
         let loader = WeightLoader(file: bundle.weights)
         let positions: Int
         switch bundle.config.architecture {
-        case "bert":
+        case "bert", "roberta":  // BertConfig tells them apart (RoBERTa's positions start after the padding index)
             let config = try bundle.modelConfig(BertConfig.self)
             model = .bert(try BertModel(loader.root, config: config))
             try loader.finish(ignoring: BertModel.ignorableTensors)
@@ -63,7 +63,7 @@ public final class SentenceEmbedder: Sendable {
             positions = config.maxSequenceLength
         case let other:
             throw BundleError.badConfig(path: bundle.directory.appendingPathComponent(BundleConfig.fileName).path,
-                                        detail: "architecture '\(other)' has no sentence-embedding encoder (bert, mpnet)")
+                                        detail: "architecture '\(other)' has no sentence-embedding encoder (bert, roberta, mpnet)")
         }
         pooling = bundle.config.pooling ?? Pooling(mode: .mean, normalize: true)
         let maxLength = min(bundle.config.maxLength, positions)
