@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetch, verify and convert the model bundles of Weights/models.json (idempotent); see
-# Tools/fetch_weights.py. Uses $CONVERTER, else builds convert-weights in release mode.
+# Tools/fetch_weights.py. Without names, the default ones (all-MiniLM-L6-v2); name others to fetch
+# them: `bash Tools/fetch-weights.sh all-mpnet-base-v2`. Uses $CONVERTER, else builds convert-weights
+# in release mode.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 converter="${CONVERTER:-}"

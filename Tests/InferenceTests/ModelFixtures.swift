@@ -22,6 +22,16 @@ enum ModelFixtures {
         var description: String { "no bundle at \(path): run `bash Tools/fetch-weights.sh` (the README's test command does)" }
     }
 
+    /// The all-mpnet-base-v2 bundle: installed on request only (`bash Tools/fetch-weights.sh all-mpnet-base-v2`).
+    static let mpnetDirectory = packageRoot.appendingPathComponent("Weights/all-mpnet-base-v2")
+    static var mpnetInstalled: Bool { FileManager.default.fileExists(atPath: mpnetDirectory.appendingPathComponent("config.json").path) }
+    static let mpnetMissing: Comment = "all-mpnet-base-v2 is not installed: run `bash Tools/fetch-weights.sh all-mpnet-base-v2` to test it"
+
+    static func mpnet() throws -> ModelBundle {
+        guard mpnetInstalled else { throw MissingWeights(path: mpnetDirectory.path) }
+        return try ModelBundle(directory: mpnetDirectory)
+    }
+
     static func lines<T: Decodable>(_ name: String, as: T.Type) throws -> [T] {
         let data = try Data(contentsOf: fixtures.appendingPathComponent(name))
         return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(T.self, from: Data($0)) }

@@ -153,6 +153,43 @@ import Tokenizers
         #expect(separate.values == [10, 0, 0, 20])
     }
 
+    /// An additive bias (MPNet's relative positions) on both paths: plain loops and BLAS agree, and
+    /// every sequence of a packed batch reads the top-left block of the table.
+    @Test func biasedAttentionIsTheSameOnBothPathsAndPerSequence() {
+        var rng = SeededGenerator(seed: 21)
+        let heads = 3, headSize = 12, width = heads * headSize, size = 40
+        let sequences = [0..<5, 5..<45, 45..<46, 46..<86]
+        func random(_ count: Int, _ scale: Float) -> [Float] { (0..<count).map { _ in Float(Int(rng.next() % 2001) - 1000) / 1000 * scale } }
+        let q = Matrix(rows: 86, columns: width, values: random(86 * width, 4))
+        let k = Matrix(rows: 86, columns: width, values: random(86 * width, 4))
+        let v = Matrix(rows: 86, columns: width, values: random(86 * width, 4))
+        let bias = AttentionBias(values: random(heads * size * size, 3), heads: heads, size: size)
+        let plain = MultiHeadAttention.forward(q: q, k: k, v: v, heads: heads, sequences: sequences, bias: bias, plainUpTo: 64)
+        let blas = MultiHeadAttention.forward(q: q, k: k, v: v, heads: heads, sequences: sequences, bias: bias, plainUpTo: 0)
+        #expect(maxAbsDifference(plain.values, blas.values) < 1e-4)
+        let unbiased = MultiHeadAttention.forward(q: q, k: k, v: v, heads: heads, sequences: sequences, plainUpTo: 64)
+        #expect(maxAbsDifference(plain.values, unbiased.values) > 0.1, "the bias changes the result")
+        // A sequence alone, with the table cut to its own length, gives the same rows.
+        for s in sequences {
+            let n = s.count
+            var block = [Float]()
+            for h in 0..<heads { for i in 0..<n { block += bias.values[(h * size + i) * size..<(h * size + i) * size + n] } }
+            let alone = MultiHeadAttention.forward(q: q.rows(Array(s)), k: k.rows(Array(s)), v: v.rows(Array(s)), heads: heads,
+                                                   sequences: [0..<n], bias: AttentionBias(values: block, heads: heads, size: n))
+            #expect(maxAbsDifference(alone.values, plain.rows(Array(s)).values) < 1e-5, "sequence \(s)")
+        }
+    }
+
+    /// Both paths, by hand: a bias of ln 3 on the second key of one head turns equal scores into weights 1/4, 3/4.
+    @Test(arguments: [MultiHeadAttention.shortSequence, 0]) func biasedAttentionByHand(plainUpTo: Int) {
+        let q = Matrix(rows: 2, columns: 2, values: [0, 0, 0, 0])  // every score 0 before the bias
+        let v = Matrix(rows: 2, columns: 2, values: [4, 0, 0, 8])
+        let bias = AttentionBias(values: [0, logf(3), 0, 0], heads: 1, size: 2)  // query 0 favours key 1; query 1 neither
+        let context = MultiHeadAttention.forward(q: q, k: q, v: v, heads: 1, sequences: [0..<2], bias: bias, plainUpTo: plainUpTo)
+        let expected: [Float] = [4 * 0.25, 8 * 0.75, 4 * 0.5, 8 * 0.5]
+        for (a, b) in zip(context.values, expected) { #expect(abs(a - b) < 1e-5) }
+    }
+
     @Test(arguments: [(1, 5, 3), (2, 4, 16), (9, 384, 384), (7, 13, 37), (24, 33, 130)])
     func fewRowsKernelEqualsBLAS(m: Int, n: Int, k: Int) {
         var rng = SeededGenerator(seed: UInt64(m * 1000 + n))

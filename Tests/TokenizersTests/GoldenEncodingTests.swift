@@ -5,7 +5,7 @@ import Testing
 /// Every fixture input encodes to exactly what Hugging Face `tokenizers` produced:
 /// ids, tokens, type ids, attention mask and code-point offsets.
 @Suite struct GoldenEncodingTests {
-    @Test(arguments: ["minilm", "roberta-style-bpe"])
+    @Test(arguments: ["minilm", "mpnet", "roberta-style-bpe"])
     func matchesReference(name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let rows = try Fixtures.lines("\(name).jsonl", as: EncodingFixture.self)

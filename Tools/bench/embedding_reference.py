@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Reference timings for `todo bench` embeddings: sentence-transformers (PyTorch) and ONNX Runtime
-on the same inputs and thread count as ours, with the same window rule for long texts.
+"""Reference timings for `todo bench` embeddings: the bundle's encoder in PyTorch (transformers: BertModel for
+all-MiniLM-L6-v2, MPNetModel for all-mpnet-base-v2) and in ONNX Runtime (exported from it), on the same
+inputs and thread count as ours, with the same window rule for long texts.
 
     python embedding_reference.py --model BUNDLE_DIR --inputs WORKLOADS.json --threads N
 
@@ -22,7 +23,7 @@ import warnings
 warnings.filterwarnings("ignore")
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from transformers import AutoTokenizer, BertModel  # noqa: E402
+from transformers import AutoModel, AutoTokenizer  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "reference"))
 from window_rule import windows  # noqa: E402
@@ -31,16 +32,17 @@ from window_rule import windows  # noqa: E402
 
 
 
-def batch_inputs(tokenizer, texts):
-    """Every window of every text as padded input ids + mask, and the per-text window weights."""
+def batch_inputs(tokenizer, texts, width):
+    """Every window of every text (`width` content tokens at most) as padded input ids + mask, and the
+    per-text window weights. Padding uses the tokenizer's pad id: MPNet numbers positions after it."""
     rows, owners = [], []
     for i, text in enumerate(texts):
         ids = tokenizer(text, add_special_tokens=False)["input_ids"]
-        for a, b in windows(len(ids)):
+        for a, b in windows(len(ids), width):
             rows.append([tokenizer.cls_token_id] + ids[a:b] + [tokenizer.sep_token_id])
             owners.append((i, b - a))
     longest = max(len(r) for r in rows)
-    input_ids = np.zeros((len(rows), longest), dtype=np.int64)
+    input_ids = np.full((len(rows), longest), tokenizer.pad_token_id, dtype=np.int64)
     mask = np.zeros((len(rows), longest), dtype=np.int64)
     for k, r in enumerate(rows):
         input_ids[k, :len(r)] = r
@@ -76,26 +78,28 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     bundle = pathlib.Path(args.model)
+    bundle_config = json.loads((bundle / "config.json").read_text())
+    width = bundle_config["max_length"] - 2  # content tokens per window: the window rule of SentenceEmbedder
     workloads = json.loads(pathlib.Path(args.inputs).read_text())
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
-        (tmp / "config.json").write_text(json.dumps(json.loads((bundle / "config.json").read_text())["model"]))
+        (tmp / "config.json").write_text(json.dumps(bundle_config["model"]))
         os.symlink(bundle / "model.safetensors", tmp / "model.safetensors")
         for name in ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"]:
             if (bundle / name).exists():
                 os.symlink(bundle / name, tmp / name)
         tokenizer = AutoTokenizer.from_pretrained(str(tmp))
-        model = BertModel.from_pretrained(str(tmp), add_pooling_layer=False).eval()
+        model = AutoModel.from_pretrained(str(tmp), add_pooling_layer=False).eval()
 
         import onnxruntime as ort
         onnx_path = tmp / "model.onnx"
         class Encoder(torch.nn.Module):  # keyword arguments: transformers 5 reordered forward's positionals
-            def __init__(self, bert):
+            def __init__(self, encoder):
                 super().__init__()
-                self.bert = bert
+                self.encoder = encoder
 
             def forward(self, input_ids, attention_mask):
-                return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+                return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
         dummy = torch.ones((1, 8), dtype=torch.long)
         torch.onnx.export(Encoder(model), (dummy, dummy), str(onnx_path), input_names=["input_ids", "attention_mask"],
@@ -108,13 +112,13 @@ def main():
         session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
         def run_torch(texts):
-            ids, mask, owners = batch_inputs(tokenizer, texts)
+            ids, mask, owners = batch_inputs(tokenizer, texts, width)
             with torch.inference_mode():
                 hidden = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).last_hidden_state.numpy()
             return combine(hidden, mask, owners, len(texts))
 
         def run_onnx(texts):
-            ids, mask, owners = batch_inputs(tokenizer, texts)
+            ids, mask, owners = batch_inputs(tokenizer, texts, width)
             hidden = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             return combine(hidden, mask, owners, len(texts))
 

@@ -15,9 +15,9 @@ struct ConvertWeights: ParsableCommand {
         files; and, for sentence-transformers models, 1_Pooling/config.json, \
         modules.json and sentence_bert_config.json.
 
-        Supported: BERT sentence-embedding models (BertModel, e.g. all-MiniLM-L6-v2) and \
-        NLI cross-encoders (Bert-, Roberta- and BartForSequenceClassification); \
-        class names come from id2label.
+        Supported: BERT and MPNet sentence-embedding models (e.g. all-MiniLM-L6-v2, \
+        all-mpnet-base-v2) and NLI cross-encoders (Bert-, Roberta- and \
+        BartForSequenceClassification); class names come from id2label.
 
         OUT_DIR receives one float32 model.safetensors with Hugging Face tensor names, \
         our own config.json (architecture, dimensions, pooling, max length, sha256 of \

@@ -3,8 +3,8 @@
 
     python fuzz_tokenizers.py --todo .build/release/todo [--count 5000] [--seed N]
 
-For each tokenizer (all-MiniLM-L6-v2's WordPiece and the RoBERTa-style byte-level BPE, the latter
-also with add_prefix_space on), generates --count strings (random code points from many Unicode
+For each tokenizer (all-MiniLM-L6-v2's WordPiece, all-mpnet-base-v2's WordPiece under RoBERTa's
+post-processor, and the RoBERTa-style byte-level BPE, the latter also with add_prefix_space on), generates --count strings (random code points from many Unicode
 blocks, and random mixtures of the hard cases; about a third encoded as pairs), encodes them with
 both implementations (ours through `todo tokenize --batch --json`), and compares ids, type ids and
 offsets. Any mismatch prints the input and exits 1. The seed is printed so a failure can be replayed.
@@ -28,6 +28,7 @@ FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "Tests/TokenizersTests/
 
 def variants(tmp):
     yield "minilm", FIXTURES / "minilm/tokenizer.json"
+    yield "mpnet", FIXTURES / "mpnet/tokenizer.json"
     yield "roberta-style-bpe", FIXTURES / "roberta-style-bpe/tokenizer.json"
     spec = json.loads((FIXTURES / "roberta-style-bpe/tokenizer.json").read_text())
     spec["pre_tokenizer"]["add_prefix_space"] = True

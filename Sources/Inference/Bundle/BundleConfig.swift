@@ -12,7 +12,7 @@ public struct BundleConfig: Codable, Sendable {
     public static let currentFormatVersion = 2
     public var formatVersion = BundleConfig.currentFormatVersion
     public var name: String
-    /// `bert` so far.
+    /// The Hugging Face `model_type`: `bert` or `mpnet` (sentence embeddings), `bert`, `roberta` or `bart` (classification).
     public var architecture: String
     /// `sentence-embedding` or `sequence-classification`.
     public var task: String

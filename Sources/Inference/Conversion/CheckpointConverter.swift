@@ -47,13 +47,13 @@ public struct CheckpointConverter {
             throw ConversionError.badFile(path: hfConfigURL.path, detail: "not valid JSON")
         }
         let modelType = hfConfig.object?["model_type"]?.string ?? "?"
-        guard ["bert", "roberta", "bart"].contains(modelType) else {
-            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "model_type '\(modelType)'; supported: bert, roberta, bart")
+        guard ["bert", "roberta", "bart", "mpnet"].contains(modelType) else {
+            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "model_type '\(modelType)'; supported: bert, roberta, bart, mpnet")
         }
         let architectures = hfConfig.object?["architectures"]?.array?.compactMap(\.string) ?? []
         let classification = architectures.contains { $0.hasSuffix("ForSequenceClassification") }
-        if !classification && modelType != "bert" {
-            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "\(architectures.first ?? modelType) (sentence embeddings: bert; classification: Bert-, Roberta-, BartForSequenceClassification)")
+        if classification ? modelType == "mpnet" : !["bert", "mpnet"].contains(modelType) {
+            throw ConversionError.unsupported(path: hfConfigURL.path, detail: "\(architectures.first ?? modelType) (sentence embeddings: bert, mpnet; classification: Bert-, Roberta-, BartForSequenceClassification)")
         }
         let labels = classification ? try Self.labels(hfConfig, path: hfConfigURL.path) : nil
 
@@ -107,8 +107,10 @@ public struct CheckpointConverter {
         let pooling = hasPooling ? try Pooling(sentenceTransformersDirectory: input) : nil
         let positions = hfConfig.object?["max_position_embeddings"]?.int ?? 512
         let padding = hfConfig.object?["pad_token_id"]?.int ?? 1
-        // Usable positions: RoBERTa numbers them after the padding index; BART's table already has its 2 extra rows.
-        let maxLength = try sentenceTransformersMaxLength() ?? (modelType == "roberta" ? positions - padding - 1 : positions)
+        // Usable positions: RoBERTa and MPNet number them after the padding index (MPNet's is always 1);
+        // BART's table already has its 2 extra rows.
+        let firstPosition = ["roberta": padding + 1, "mpnet": MPNetEmbeddings.paddingIndex + 1][modelType] ?? 0
+        let maxLength = try sentenceTransformersMaxLength() ?? positions - firstPosition
         let source = FileManager.default.contents(atPath: input.appendingPathComponent("source.json").path)
             .flatMap { try? JSONParser.parse($0) }
 

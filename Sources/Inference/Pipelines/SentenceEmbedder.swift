@@ -1,15 +1,30 @@
 import Foundation
 import Tokenizers
 
-/// Texts → unit vectors with a sentence-transformers BERT bundle (all-MiniLM-L6-v2).
+/// Texts → unit vectors with a sentence-transformers bundle: BERT (all-MiniLM-L6-v2) or
+/// MPNet (all-mpnet-base-v2).
 ///
 /// Never truncates: a text longer than the model's window (max_length minus the
 /// two special tokens: W content tokens) is split by `TokenWindows` (step ⌊W/2⌋);
-/// each window is embedded as `[CLS] window [SEP]`, and the text's vector is the
-/// mean of the window vectors weighted by their content-token counts, L2-normalised.
+/// each window is embedded with its special tokens (`[CLS] window [SEP]`, MPNet's
+/// `<s> window </s>`), and the text's vector is the mean of the window vectors
+/// weighted by their content-token counts, L2-normalised.
 public final class SentenceEmbedder: Sendable {
+    /// The encoder a bundle's architecture names; each returns the last hidden state `[tokens, hidden]`.
+    public enum Encoder: Sendable {
+        case bert(BertModel)
+        case mpnet(MPNetModel)
+
+        func forward(_ batch: PackedBatch, tap: TensorTap?) throws -> Matrix {
+            switch self {
+            case .bert(let model): return try model.forward(batch, tap: tap)
+            case .mpnet(let model): return try model.forward(batch, tap: tap)
+            }
+        }
+    }
+
     public let bundle: ModelBundle
-    public let model: BertModel
+    public let model: Encoder
     public let pooling: Pooling
     /// Content tokens per window.
     public let windowWidth: Int
@@ -33,12 +48,25 @@ public final class SentenceEmbedder: Sendable {
             throw BundleError.wrongTask(path: bundle.directory.path, expected: "sentence-embedding", actual: bundle.config.task)
         }
         self.bundle = bundle
-        let config = try bundle.modelConfig(BertConfig.self)
         let loader = WeightLoader(file: bundle.weights)
-        model = try BertModel(loader.root, config: config)
-        try loader.finish(ignoring: BertModel.ignorableTensors)
+        let positions: Int
+        switch bundle.config.architecture {
+        case "bert", "roberta":  // BertConfig tells them apart (RoBERTa's positions start after the padding index)
+            let config = try bundle.modelConfig(BertConfig.self)
+            model = .bert(try BertModel(loader.root, config: config))
+            try loader.finish(ignoring: BertModel.ignorableTensors)
+            positions = config.maxSequenceLength
+        case "mpnet":
+            let config = try bundle.modelConfig(MPNetConfig.self)
+            model = .mpnet(try MPNetModel(loader.root, config: config))
+            try loader.finish(ignoring: MPNetModel.ignorableTensors)
+            positions = config.maxSequenceLength
+        case let other:
+            throw BundleError.badConfig(path: bundle.directory.appendingPathComponent(BundleConfig.fileName).path,
+                                        detail: "architecture '\(other)' has no sentence-embedding encoder (bert, roberta, mpnet)")
+        }
         pooling = bundle.config.pooling ?? Pooling(mode: .mean, normalize: true)
-        let maxLength = min(bundle.config.maxLength, config.maxPositionEmbeddings)
+        let maxLength = min(bundle.config.maxLength, positions)
         windowWidth = maxLength - bundle.tokenizer.specialTokenCount(pair: false)
         self.maxBatchTokens = max(maxBatchTokens, maxLength)
     }

@@ -16,10 +16,12 @@ struct BenchCommand: ParsableCommand {
         thread by ours and by Hugging Face `tokenizers`; throughputs and their ratio; and \
         whether time grows linearly with the input (4× the text: 4× the time).
 
-        Embeddings (all-MiniLM-L6-v2): 1 short sentence, 32 short sentences, 1 text \
-        of 256 tokens, 1 text of 2,000 tokens (windowed); bundle load time; peak \
-        RSS. Median and p95 in milliseconds, with --threads threads; the reference \
-        runs sentence-transformers (PyTorch) and ONNX Runtime on the same inputs and \
+        Embeddings (all-MiniLM-L6-v2, or the bundle --model names, such as \
+        Weights/all-mpnet-base-v2): 1 short sentence, 32 short sentences, 1 text of \
+        one full window (256 tokens; 384 for all-mpnet-base-v2), 1 text of 2,000 \
+        tokens (windowed); bundle load time; peak RSS. Median and p95 in \
+        milliseconds, with --threads threads; the reference runs the same encoder in \
+        PyTorch (transformers) and ONNX Runtime on the same inputs, window rule and \
         thread count (Tools/bench/embedding_reference.py).
 
         Search: 100,000 synthetic tasks; a new query each time (embedded, then one \
@@ -43,6 +45,7 @@ struct BenchCommand: ParsableCommand {
           bash Tools/bench/setup.sh && .build/release/todo bench
           .build/release/todo bench --json | tail -1
           .build/release/todo bench --only scale
+          .build/release/todo bench --only embed --model Weights/all-mpnet-base-v2
         """
     )
 
@@ -149,13 +152,15 @@ struct BenchCommand: ParsableCommand {
         let load = try Timing.measure(iterations: 20, warmup: 1) { _ = try SentenceEmbedder(bundle: ModelBundle(directory: directory)) }
         let embedder = try SentenceEmbedder(bundle: ModelBundle(directory: directory))
         let tok = embedder.bundle.tokenizer
-        let long256 = EmbeddingWorkloads.text(tokens: 254, tokenizer: tok)   // 256 with [CLS] and [SEP]
+        // One full window: 256 tokens with [CLS] and [SEP] for all-MiniLM-L6-v2, 384 with <s> and </s> for all-mpnet-base-v2.
+        let window = embedder.windowWidth + tok.specialTokenCount(pair: false)
+        let longWindow = EmbeddingWorkloads.text(tokens: embedder.windowWidth, tokenizer: tok)
         let long2000 = EmbeddingWorkloads.text(tokens: 2000, tokenizer: tok)
-        Console.error("embeddings: \(threads) thread(s)")
+        Console.error("embeddings: \(embedder.bundle.config.name), \(threads) thread(s)")
         let workloads: [(key: String, label: String, texts: [String], iterations: Int)] = [
             ("embed_short_ms", "embed 1 short sentence", [EmbeddingWorkloads.shortSentence], 200),
             ("embed_batch32_ms", "embed 32 short sentences", EmbeddingWorkloads.shortSentences, 50),
-            ("embed_long256_ms", "embed 1 text of 256 tokens", [long256], 50),
+            ("embed_long\(window)_ms", "embed 1 text of \(window) tokens", [longWindow], 50),
             ("embed_long2000_ms", "embed 1 text of 2,000 tokens", [long2000], 10),
         ]
         var ours: [String: Double] = [:]

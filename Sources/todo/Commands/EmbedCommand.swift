@@ -5,14 +5,17 @@ import Inference
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
-        abstract: "Turn texts into 384-dimensional unit vectors (all-MiniLM-L6-v2).",
+        abstract: "Turn texts into unit vectors (all-MiniLM-L6-v2: 384 dimensions; all-mpnet-base-v2: 768).",
         discussion: """
-        Long texts are never truncated: beyond the model's 256-token window they are \
-        split into overlapping windows whose vectors are averaged (weighted by their \
-        token counts); the output says how many windows a text used.
+        Long texts are never truncated: beyond the model's window (256 tokens; 384 for \
+        all-mpnet-base-v2) they are split into overlapping windows whose vectors are \
+        averaged (weighted by their token counts); the output says how many windows a \
+        text used. all-mpnet-base-v2 is installed on request: `todo models install \
+        all-mpnet-base-v2`.
 
         Examples:
           todo embed "Renew passport" "Book flights to Lisbon"
+          todo embed --model Weights/all-mpnet-base-v2 "Renew passport"
           todo embed "Pay rent" --json
           todo embed --batch texts.jsonl --json
             (each input line {"text": "…"}; each output line {"vector": […], "windows": n})
@@ -25,7 +28,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: ArgumentHelp("JSON Lines file of {\"text\": …} objects; - reads standard input.", valueName: "file.jsonl"))
     var batch: String?
 
-    @Option(help: "Model bundle directory (default: Weights/all-MiniLM-L6-v2).")
+    @Option(help: "Model bundle directory (default: Weights/all-MiniLM-L6-v2; also Weights/all-mpnet-base-v2).")
     var model: String?
 
     @Flag(help: "Print one JSON object per text: {\"vector\": […], \"windows\": n}.")

