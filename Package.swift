@@ -1,6 +1,12 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Linux on x86-64 only: the kernels are AVX2 + FMA C (immintrin.h) compiled for haswell, the
+// engine loads libopenblas.so.0, and `todo` links the static Foundation of the Linux toolchain.
+#if !(os(Linux) && arch(x86_64))
+fatalError("Smart TODO builds on Linux x86-64 only (AVX2 + FMA kernels, libopenblas.so.0, static Foundation); this host is not one.")
+#endif
+
 // Static Foundation's archives, named because the modules were compiled against the
 // shared SDK (whose autolink entries omit them); order matters: each needs the ones after it.
 let staticFoundation: [LinkerSetting] = ["CoreFoundation", "_FoundationICU", "_FoundationCShims", "_FoundationCollections"]
@@ -8,7 +14,6 @@ let staticFoundation: [LinkerSetting] = ["CoreFoundation", "_FoundationICU", "_F
 
 let package = Package(
     name: "SmartTODO",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "todo", targets: ["todo"]),
         .executable(name: "convert-weights", targets: ["convert-weights"]),
@@ -18,25 +23,28 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
-        // OpenBLAS's sgemm, loaded on first use (apt package libopenblas-dev; see Sources/BLAS/blas.c).
-        .target(name: "BLAS", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
-        .target(name: "Tokenizers"),
+        // The engine's C: attention, activations, the few-rows kernel, the thread pool, and
+        // OpenBLAS's sgemm loaded on first use (apt package libopenblas-dev; see Sources/Kernels/blas.c).
+        .target(name: "Kernels", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // The JSON reader of tokenizer files, safetensors headers, bundle configs and settings.
+        .target(name: "JSONReader"),
+        .target(name: "Tokenizers", dependencies: ["JSONReader"]),
         .target(
             name: "Inference",
-            dependencies: ["BLAS", "Tokenizers"],
+            dependencies: ["Kernels", "JSONReader", "Tokenizers"],
             // AVX2 + FMA (haswell, i.e. x86-64-v3): without it Swift emits SSE only and the kernels run at a quarter speed.
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]
         ),
         .target(
             name: "TaskService",
-            dependencies: ["Inference", "SQLiteTuning", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Inference", "JSONReader", "SQLiteTuning", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // SQLite connection settings that need C (variadic sqlite3_db_config); apt package libsqlite3-dev.
         .target(name: "SQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .executableTarget(
             name: "todo",
             dependencies: [
-                "Tokenizers", "Inference", "TaskService",
+                "JSONReader", "Tokenizers", "Inference", "TaskService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime and Foundation linked in: a `todo` process starts ~8 ms sooner
@@ -53,7 +61,7 @@ let package = Package(
         ),
         // Where the tests find the package's files, and the `todo` binary they run.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["JSONReader", "Tokenizers", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport"]),
         // `todo` itself, run as a process: every command end to end.

@@ -1,4 +1,4 @@
-import BLAS
+import Kernels
 import Synchronization
 
 /// The engine's thread count, set once per process by `ThreadSetting.apply`, and its parallel loop.
@@ -19,7 +19,7 @@ enum EngineThreads {
     }
 
     /// Runs `body(i)` for every `i` in `0..<iterations` on the engine's threads (the caller
-    /// included; Sources/BLAS/thread_pool.c) and returns when all have run.
+    /// included; Sources/Kernels/thread_pool.c) and returns when all have run.
     static func parallel(_ iterations: Int, lanes: Int? = nil, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             let box = Unmanaged.passRetained(Body(body))

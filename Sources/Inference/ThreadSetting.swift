@@ -22,7 +22,7 @@ public enum ThreadSetting {
     }
 
     /// Applies `threads` to the engine's own parallel loops; OpenBLAS itself runs
-    /// single-threaded inside each of them (it is loaded that way: Sources/BLAS/blas.c).
+    /// single-threaded inside each of them (it is loaded that way: Sources/Kernels/blas.c).
     public static func apply(_ threads: Int) {
         EngineThreads.set(threads)
     }

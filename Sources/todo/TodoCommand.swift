@@ -14,9 +14,13 @@ struct Todo: AsyncParsableCommand {
           todo classify "Pay the electricity bill" --labels work,finance,health
           todo tokenize "Is this urgent?" --pair "This example is work." --json
         """,
+        // Tasks first; the engine's own commands (models, measuring) apart, for those who work on it.
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
-                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self, EvalCommand.self,
-                      EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
+                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self],
+        groupedSubcommands: [
+            CommandGroup(name: "Models and measurement", subcommands: [ModelsCommand.self, EvalCommand.self, BenchCommand.self,
+                                                                        EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self]),
+        ]
     )
 }

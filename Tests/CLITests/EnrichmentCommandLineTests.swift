@@ -224,4 +224,39 @@ import Testing
         let missing = try todo(["eval", "/nonexistent.jsonl"])
         #expect(missing.status == 1 && missing.err.contains("Cannot read /nonexistent.jsonl"))
     }
+
+    @Test func evalReportIsOneTableOfEverySetAndModel() throws {
+        let fixtures = PackagePaths.fixtures("CLITests")
+        let sets = FileManager.default.temporaryDirectory.appendingPathComponent("eval-sets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: sets.appendingPathComponent("dev"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sets) }
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("eval_tasks.jsonl"), to: sets.appendingPathComponent("dev/tasks_dev.jsonl"))
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("eval_queries.jsonl"), to: sets.appendingPathComponent("dev/search_dev.jsonl"))
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("eval_tasks.jsonl"), to: sets.appendingPathComponent("tasks_more.jsonl"))
+        let env = ["SMART_TODO_WEIGHTS": weights]
+        let report = try todo(["eval", "--report", "--sets", sets.path, "--model", "all-MiniLM-L6-v2"], environment: env)
+        #expect(report.status == 0, "\(report.err)")
+        let rows = report.out.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(rows.count == 4 && rows[0].first == "set" && rows[0].contains("plain recall@5"), "\(report.out)")
+        // dev first, with its queries; the set without queries has no recall.
+        #expect(rows[2].prefix(4) == ["dev", "all-MiniLM-L6-v2", "10", "3"] && rows[3].prefix(4) == ["more", "all-MiniLM-L6-v2", "10", "0"])
+        #expect(rows[3][8] == "-")
+        // The same figures as one set measured alone.
+        let alone = try todo(["eval", sets.appendingPathComponent("dev/tasks_dev.jsonl").path, "--search",
+                              sets.appendingPathComponent("dev/search_dev.jsonl").path, "--json"], environment: env)
+        let last = try JSONSerialization.jsonObject(with: Data(alone.out.split(separator: "\n").last!.utf8)) as! [String: Any]
+        for (column, key) in [(4, "category_accuracy"), (7, "tag_precision"), (8, "search_recall_at_5"), (9, "plain_recall_at_5")] {
+            #expect(rows[2][column] == String(format: "%.3f", last[key] as? Double ?? -1), "\(key)")
+        }
+        #expect(last["model"] as? String == "all-MiniLM-L6-v2")
+        // The blind set's misses stay unseen: --report lists none.
+        #expect(try todo(["eval", "--report", "--misses", "--sets", sets.path]).err.contains("--report prints no misses"))
+    }
+
+    @Test func aModelThatIsNotInstalledIsNamedWithHowToInstallIt() throws {
+        let r = try todo(["add", "Pay the electricity bill", "--model", "all-mpnet-base-v2"], environment: ["SMART_TODO_WEIGHTS": weights + "/none"])
+        #expect(r.status == 0 && r.err.contains("todo models install all-mpnet-base-v2"), "\(r.err)")
+        let bad = try todo(["add", "x", "--model", "../elsewhere"])
+        #expect(bad.status != 0 && bad.err.contains("model must name a bundle"), "\(bad.err)")
+    }
 }

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import Inference
 
-/// The engine's parallel loop (Sources/BLAS/thread_pool.c): every index runs exactly once,
+/// The engine's parallel loop (Sources/Kernels/thread_pool.c): every index runs exactly once,
 /// loop after loop, and nested or concurrent loops still complete (on the calling thread).
 @Suite struct EngineThreadsTests {
     final class Counts: @unchecked Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Inference
-import BLAS
+import Kernels
 import Tokenizers
 
 /// Ops on hand-computed values and invariants.

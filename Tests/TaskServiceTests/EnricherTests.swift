@@ -260,7 +260,7 @@ import Testing
         let store = try TaskStore()
         let t = try store.add(TodoTask(title: "x"))
         let e = Enricher(store: store, settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: URL(fileURLWithPath: "/nonexistent")))
-        #expect(throws: EnrichmentError.modelMissing(path: "/nonexistent/all-MiniLM-L6-v2")) { try e.enrich(ids: [t.id!]) }
+        #expect(throws: EnrichmentError.modelMissing(path: "/nonexistent/all-MiniLM-L6-v2", name: "all-MiniLM-L6-v2")) { try e.enrich(ids: [t.id!]) }
         #expect(try store.task(id: t.id!).category == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONReader
 import Tokenizers
 
 /// Our own `config.json` of a model bundle, written by convert-weights: what the

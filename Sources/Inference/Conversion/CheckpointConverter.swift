@@ -1,4 +1,5 @@
 import Foundation
+import JSONReader
 import Tokenizers
 
 /// Hugging Face checkpoint directory → Smart TODO bundle (DESIGN.md, Weights):

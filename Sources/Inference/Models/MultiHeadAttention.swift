@@ -1,4 +1,4 @@
-import BLAS
+import Kernels
 import Foundation
 
 /// Scaled dot-product attention of every head over each packed sequence:
@@ -8,7 +8,7 @@ import Foundation
 /// no padding mask is needed. (sequence, head) pairs are independent and are
 /// spread over the engine's threads.
 enum MultiHeadAttention {
-    /// Sequences up to this long are attended in plain loops (Sources/BLAS/attention.c): a
+    /// Sequences up to this long are attended in plain loops (Sources/Kernels/attention.c): a
     /// title or a query then never loads OpenBLAS, whose dynamic linking costs ~3 ms a process.
     static let shortSequence = 64
 

@@ -1,5 +1,5 @@
 import Foundation
-import BLAS
+import Kernels
 
 /// Activation functions by their Hugging Face names (`hidden_act`). `gelu` is the
 /// exact erf form; `gelu_new`/`gelu_pytorch_tanh` the tanh approximation: different functions.

@@ -1,7 +1,7 @@
-import BLAS
+import Kernels
 
 /// `c[m×n] = a[m×k] · bᵀ (+ c)` for few rows of `a`, without packing `b`
-/// (the kernel is C: Sources/BLAS/few_rows.c).
+/// (the kernel is C: Sources/Kernels/few_rows.c).
 ///
 /// BLAS packs the whole `[n, k]` weight into its panel layout on every call; for up to
 /// ~128 token rows that packing costs more than it saves. Here weight rows are streamed

@@ -1,4 +1,4 @@
-import BLAS
+import Kernels
 import Foundation
 
 /// The one place the engine calls BLAS. Weights are stored as Hugging Face

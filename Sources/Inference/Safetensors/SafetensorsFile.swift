@@ -1,5 +1,5 @@
 import Foundation
-import Tokenizers
+import JSONReader
 
 /// Element types a safetensors header may name, with their sizes in bytes.
 public enum TensorDType: String, Sendable, CaseIterable {

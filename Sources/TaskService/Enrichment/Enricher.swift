@@ -68,7 +68,7 @@ public final class Enricher: Sendable {
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
     public func fingerprint() throws -> String {
-        guard let model = try models.embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: models.embeddingDirectory.path) }
+        guard let model = try models.embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: models.embeddingDirectory.path, name: models.embeddingModel) }
         return model
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONReader
 import Inference
 import Tokenizers
 
@@ -32,6 +33,9 @@ public struct CategoryDefinition: Codable, Sendable, Equatable {
 /// field left out keeps its default. Its digest is part of every cache key, so a
 /// changed setting never returns an old answer.
 public struct EnrichmentSettings: Codable, Sendable, Equatable {
+    /// The sentence-embedding model (a bundle directory in the weights directory) that
+    /// enrichment and search use. Not part of the digest: cache keys hold the model's fingerprint.
+    public var model: String = ModelRegistry.embeddingBundleName
     public var categories: [CategoryDefinition] = CategoryDefinition.defaults
     /// Below this similarity of the best category's nearest examples the categorizer abstains ("Uncategorized").
     public var categoryThreshold: Double = 0.15
@@ -55,7 +59,10 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
-    func validate() throws {
+    public func validate() throws {
+        guard !model.isEmpty, !model.contains("/"), !model.hasPrefix(".") else {
+            throw SettingsError.invalid("model must name a bundle in the weights directory, such as \(ModelRegistry.embeddingBundleName) (see `todo models`)")
+        }
         guard !categories.isEmpty else { throw SettingsError.invalid("categories is empty") }
         var seen = Set<String>()
         for category in categories {
@@ -77,6 +84,7 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     /// keys. The search section is left at its defaults: it changes no enrichment answer.
     public var digest: String {
         var enrichment = self
+        enrichment.model = ModelRegistry.embeddingBundleName
         enrichment.search = SearchSettings()
         enrichment.search.topics = []  // the same constant, without encoding 51 topics on every `todo add`
         let encoder = JSONEncoder()

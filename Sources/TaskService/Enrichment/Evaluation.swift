@@ -8,10 +8,14 @@ public struct Evaluation: Sendable {
         public var id: String
         public var title: String
         public var description: String?
-        public var due_in_days: Double?
+        public var dueInDays: Double?
         public var category: String?
         public var priority: String?
         public var tags: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, description, dueInDays = "due_in_days", category, priority, tags
+        }
     }
 
     public struct Query: Codable, Sendable {
@@ -20,16 +24,29 @@ public struct Evaluation: Sendable {
     }
 
     public struct Report: Codable, Sendable, Equatable {
+        /// The embedding model's name (its bundle directory).
+        public var model: String
         public var tasks: Int
         public var queries: Int
-        public var category_accuracy: Double?
-        public var priority_accuracy: Double?
-        public var tag_overlap: Double?
+        public var categoryAccuracy: Double?
+        public var priorityAccuracy: Double?
+        public var tagOverlap: Double?
         /// Share of our tags that are among the expected ones: overlap rewards one good tag in
         /// four, this counts the other three (a good tag the labels lack counts as wrong).
-        public var tag_precision: Double?
-        public var search_recall_at_5: Double?
+        public var tagPrecision: Double?
+        public var searchRecallAt5: Double?
+        /// The baselines our search must beat, with the same model: tasks ranked by the cosine of
+        /// the query with title + description, and by the mean of that and the cosine with the title.
+        public var plainRecallAt5: Double?
+        public var plainTitleMeanRecallAt5: Double?
         public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case model, tasks, queries, seconds
+            case categoryAccuracy = "category_accuracy", priorityAccuracy = "priority_accuracy", tagOverlap = "tag_overlap"
+            case tagPrecision = "tag_precision", searchRecallAt5 = "search_recall_at_5"
+            case plainRecallAt5 = "plain_recall_at_5", plainTitleMeanRecallAt5 = "plain_title_mean_recall_at_5"
+        }
     }
 
     /// One wrong answer, for the error listing.
@@ -56,7 +73,7 @@ public struct Evaluation: Sendable {
         let store = try TaskStore()
         var idOf: [String: Int64] = [:]
         for t in tasks {
-            let due = t.due_in_days.map { now.addingTimeInterval($0 * 86_400) }
+            let due = t.dueInDays.map { now.addingTimeInterval($0 * 86_400) }
             let stored = try store.add(TodoTask(title: t.title, description: t.description ?? "", due: due, now: now))
             idOf[t.id] = stored.id!
         }
@@ -89,28 +106,51 @@ public struct Evaluation: Sendable {
                 }
             }
         }
-        var recall: Double?
+        var recall: Double?, plain: Double?, plainTitleMean: Double?
         if !queries.isEmpty {
-            let search = TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()), settings: settings.search)
+            let model = try enricher.fingerprint()
+            let search = TaskSearch(embeddings: enricher.embeddings(model: model), settings: settings.search)
             let dataID = Dictionary(uniqueKeysWithValues: idOf.map { ($1, $0) })
-            var sum = 0.0
+            var ours: [[String]] = []
             for (i, q) in queries.enumerated() {
-                let top = try search.search(q.query, limit: 5).compactMap { $0.task.id.flatMap { dataID[$0] } }
-                let relevant = Set(q.relevant)
-                let found = Set(top).intersection(relevant).count
-                sum += relevant.isEmpty ? 1 : Double(found) / Double(min(5, relevant.count))
-                if found < min(5, relevant.count) {
-                    misses.append(Miss(id: "query \(i + 1)", field: "search", expected: q.relevant.sorted().joined(separator: ", "),
-                                       got: top.joined(separator: ", "), title: q.query))
-                }
+                ours.append(try search.search(q.query, limit: 5).compactMap { $0.task.id.flatMap { dataID[$0] } })
                 progress?("searching", i + 1, queries.count)
             }
-            recall = sum / Double(queries.count)
+            recall = Self.recallAt5(ours, queries: queries) { i, q, top in
+                misses.append(Miss(id: "query \(i + 1)", field: "search", expected: q.relevant.sorted().joined(separator: ", "),
+                                   got: top.joined(separator: ", "), title: q.query))
+            }
+            // The plain baselines, from the vectors enrichment already cached.
+            let full = try enricher.vectors(tasks.map { TaskEmbeddings.text(of: byID[idOf[$0.id]!]!) }, model: model).map(\.vector)
+            let titles = try enricher.vectors(tasks.map(\.title), model: model).map(\.vector)
+            let asked = try enricher.vectors(queries.map(\.query), model: model).map(\.vector)
+            func ranked(_ score: ([Float]) -> [Float]) -> [[String]] {
+                asked.map { q in
+                    let s = score(q)
+                    return Array(s.indices.sorted { s[$0] > s[$1] }.prefix(5).map { tasks[$0].id })
+                }
+            }
+            plain = Self.recallAt5(ranked { q in full.map { VectorMath.dot(q, $0) } }, queries: queries)
+            plainTitleMean = Self.recallAt5(ranked { q in zip(full, titles).map { (VectorMath.dot(q, $0) + VectorMath.dot(q, $1)) / 2 } }, queries: queries)
         }
         func share(_ x: (right: Int, total: Int)) -> Double? { x.total == 0 ? nil : Double(x.right) / Double(x.total) }
-        let report = Report(tasks: tasks.count, queries: queries.count, category_accuracy: share(category), priority_accuracy: share(priority),
-                            tag_overlap: share(tags), tag_precision: share(ourTags), search_recall_at_5: recall, seconds: Date().timeIntervalSince(started))
+        let report = Report(model: models.embeddingModel, tasks: tasks.count, queries: queries.count, categoryAccuracy: share(category),
+                            priorityAccuracy: share(priority), tagOverlap: share(tags), tagPrecision: share(ourTags),
+                            searchRecallAt5: recall, plainRecallAt5: plain, plainTitleMeanRecallAt5: plainTitleMean,
+                            seconds: Date().timeIntervalSince(started))
         return (report, misses)
+    }
+
+    /// Mean over queries of |top 5 ∩ relevant| / min(5, |relevant|); `missed` hears of each query below its best.
+    static func recallAt5(_ tops: [[String]], queries: [Query], missed: ((Int, Query, [String]) -> Void)? = nil) -> Double {
+        var sum = 0.0
+        for (i, (top, q)) in zip(tops, queries).enumerated() {
+            let relevant = Set(q.relevant)
+            let found = Set(top.prefix(5)).intersection(relevant).count
+            sum += relevant.isEmpty ? 1 : Double(found) / Double(min(5, relevant.count))
+            if found < min(5, relevant.count) { missed?(i, q, top) }
+        }
+        return sum / Double(queries.count)
     }
 
     /// How many of our (distinct) tags are expected, compared lowercased and singular.

@@ -6,14 +6,26 @@ import Synchronization
 /// result is not already cached: a cache hit reads config.json and nothing else.
 public final class ModelRegistry: Sendable {
     public let weightsDirectory: URL
+    /// The sentence-embedding bundle's directory name in `weightsDirectory` (settings `model`).
+    public let embeddingModel: String
     private let embedderState = Mutex<SentenceEmbedder?>(nil)
     private let classifierState = Mutex<ZeroShotClassifier?>(nil)
 
-    public init(weightsDirectory: URL) { self.weightsDirectory = weightsDirectory }
+    public init(weightsDirectory: URL, embeddingModel: String = ModelRegistry.embeddingBundleName) {
+        self.weightsDirectory = weightsDirectory
+        self.embeddingModel = embeddingModel
+    }
 
+    /// The default embedding model: small enough for a fresh `todo add` to stay well under 60 ms.
     public static let embeddingBundleName = "all-MiniLM-L6-v2"
 
-    public var embeddingDirectory: URL { weightsDirectory.appendingPathComponent(Self.embeddingBundleName) }
+    /// The command that installs the embedding model `name`: the default one comes with the
+    /// repository's setup script, the others from Weights/models.json.
+    public static func installCommand(for name: String) -> String {
+        name == embeddingBundleName ? "bash Tools/fetch-weights.sh" : "todo models install \(name)"
+    }
+
+    public var embeddingDirectory: URL { weightsDirectory.appendingPathComponent(embeddingModel) }
 
     /// The embedding model's fingerprint from its config.json; nil when it is not installed.
     public func embeddingFingerprint() throws -> String? {
@@ -27,12 +39,19 @@ public final class ModelRegistry: Sendable {
         try embedderState.withLock { state in
             if let e = state { return e }
             guard FileManager.default.fileExists(atPath: embeddingDirectory.appendingPathComponent(BundleConfig.fileName).path) else {
-                throw EnrichmentError.modelMissing(path: embeddingDirectory.path)
+                throw EnrichmentError.modelMissing(path: embeddingDirectory.path, name: embeddingModel)
             }
             let e = try SentenceEmbedder(bundle: ModelBundle.verified(directory: embeddingDirectory))
             state = e
             return e
         }
+    }
+
+    /// The installed sentence-embedding bundles by name, the default first.
+    public func embeddingModels() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: weightsDirectory.path))?.filter { !$0.hasPrefix(".") } ?? []
+        return names.filter { (try? Self.config(weightsDirectory.appendingPathComponent($0)))??.task == "sentence-embedding" }
+            .sorted { ($0 == Self.embeddingBundleName ? 0 : 1, $0) < ($1 == Self.embeddingBundleName ? 0 : 1, $1) }
     }
 
     /// The first installed sequence-classification (NLI) bundle, by directory name.
@@ -63,12 +82,12 @@ public final class ModelRegistry: Sendable {
 }
 
 public enum EnrichmentError: Error, CustomStringConvertible, Equatable {
-    case modelMissing(path: String)
+    case modelMissing(path: String, name: String)
 
     public var description: String {
         switch self {
-        case .modelMissing(let path):
-            return "no embedding model at \(path); install it with `bash Tools/fetch-weights.sh`. Tasks are never lost: AI fields wait in the queue until then"
+        case .modelMissing(let path, let name):
+            return "no embedding model at \(path); install it with `\(ModelRegistry.installCommand(for: name))`. Tasks are never lost: AI fields wait in the queue until then"
         }
     }
 }

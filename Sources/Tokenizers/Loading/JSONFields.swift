@@ -1,4 +1,5 @@
 import Foundation
+import JSONReader
 
 /// Typed access to a parsed JSON object that names the file and the field path
 /// in every error, so a broken tokenizer file says exactly where it is broken.

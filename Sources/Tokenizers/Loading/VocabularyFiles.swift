@@ -1,4 +1,5 @@
 import Foundation
+import JSONReader
 
 /// Readers for the classic vocabulary files, with line numbers in every error.
 enum VocabularyFiles {

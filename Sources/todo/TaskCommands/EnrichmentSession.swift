@@ -12,7 +12,8 @@ struct EnrichmentSession {
     init(store: StoreOptions, settings: SettingsOptions) throws {
         let taskStore = try store.open()
         self.store = taskStore
-        enricher = Enricher(store: taskStore, settings: try settings.load(), models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory),
+        let loaded = try settings.load()
+        enricher = Enricher(store: taskStore, settings: loaded, models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model),
                             windowProgress: Self.longTextProgress())
         queue = EnrichmentQueue(store: taskStore)
     }
@@ -33,7 +34,11 @@ struct EnrichmentSession {
     /// Whether the embedding model is installed (reads its config.json only).
     var modelInstalled: Bool { (try? enricher.models.embeddingFingerprint()) != nil }
 
-    static let fetchHint = "install the model with `bash Tools/fetch-weights.sh`, then run `todo enrich`"
+    /// How to install the model in use, then finish the queued work.
+    var fetchHint: String {
+        let name = enricher.models.embeddingModel
+        return "install \(name) with `\(ModelRegistry.installCommand(for: name))`, then run `todo enrich`"
+    }
 
     /// Runs the pending jobs (of one task, or all due ones); progress on standard error for long runs.
     func runPending(taskID: Int64? = nil, includeWaiting: Bool = false, undo: String? = nil, quiet: Bool = false) throws -> EnrichmentQueue.RunReport {

@@ -100,7 +100,7 @@ struct EditCommand: ParsableCommand {
             _ = try session.runPending(taskID: id, quiet: true)
             stored = try storeCall { try session.store.task(id: id) }
         } else if reenrich && !session.modelInstalled {
-            Console.error("note: the AI fields are queued; \(EnrichmentSession.fetchHint)")
+            Console.error("note: the AI fields are queued; \(session.fetchHint)")
         }
         if let stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
         Console.out(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))

@@ -2,14 +2,22 @@ import ArgumentParser
 import Foundation
 import TaskService
 
-/// `--config`, shared by every command that enriches.
+/// `--config` and `--model`, shared by every command that enriches or searches.
 struct SettingsOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Enrichment settings (default: SMART_TODO_CONFIG, else ~/.config/smart-todo/config.json, whose absence means the defaults).", valueName: "path"))
     var config: String?
 
+    @Option(help: ArgumentHelp("The embedding model, by its name in `todo models` (default: the settings' \"model\", else all-MiniLM-L6-v2).", valueName: "name"))
+    var model: String?
+
     func load() throws -> EnrichmentSettings {
         do {
-            return try EnrichmentSettings.load(from: .resolve(explicit: config))
+            var settings = try EnrichmentSettings.load(from: .resolve(explicit: config))
+            if let model {
+                settings.model = model
+                try settings.validate()
+            }
+            return settings
         } catch let error as SettingsError {
             throw CommandFailure(error.description)
         }

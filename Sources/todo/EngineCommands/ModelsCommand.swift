@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSONReader
 import Inference
 import Tokenizers
 

@@ -107,7 +107,7 @@ struct AddCommand: ParsableCommand {
             return nil
         }
         guard session.modelInstalled else {
-            Console.error("note: no embedding model installed, so AI fields are queued; \(EnrichmentSession.fetchHint)")
+            Console.error("note: no embedding model installed, so AI fields are queued; \(session.fetchHint)")
             return nil
         }
         do {

@@ -1,0 +1,45 @@
+import Foundation
+import TaskService
+
+/// The labelled sets of a folder and the Markdown table `todo eval --report` writes of them.
+struct EvalReport {
+    /// `tasks_NAME.jsonl`, with its queries when `search_NAME.jsonl` sits beside it.
+    struct LabelledSet {
+        var name: String
+        var tasks: URL
+        var queries: URL?
+    }
+
+    /// Every set under `folder` (one level of subfolders too): dev and blind first, then by name.
+    static func sets(in folder: URL) throws -> [LabelledSet] {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure("\(folder.path) is not a folder of labelled sets (tasks_NAME.jsonl, search_NAME.jsonl).")
+        }
+        let top = try fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        let files = top + top.filter { $0.hasDirectoryPath }.flatMap { (try? fm.contentsOfDirectory(at: $0, includingPropertiesForKeys: nil)) ?? [] }
+        let sets = files.filter { $0.lastPathComponent.hasPrefix("tasks_") && $0.pathExtension == "jsonl" }.map { tasks in
+            let name = String(tasks.deletingPathExtension().lastPathComponent.dropFirst("tasks_".count))
+            let queries = tasks.deletingLastPathComponent().appendingPathComponent("search_\(name).jsonl")
+            return LabelledSet(name: name, tasks: tasks, queries: fm.fileExists(atPath: queries.path) ? queries : nil)
+        }
+        guard !sets.isEmpty else { throw CommandFailure("\(folder.path) holds no tasks_NAME.jsonl.") }
+        let first = ["dev", "blind"]
+        return sets.sorted { (first.firstIndex(of: $0.name) ?? first.count, $0.name) < (first.firstIndex(of: $1.name) ?? first.count, $1.name) }
+    }
+
+    /// One row per set and model; "-" where a set has no such label or no queries.
+    static func markdown(_ rows: [(set: String, report: Evaluation.Report)]) -> String {
+        func cell(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
+        var lines = [
+            "| set | model | tasks | queries | category | priority | tag overlap | tag precision | search recall@5 | plain recall@5 | plain title-mean recall@5 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for (set, r) in rows {
+            lines.append("| \(set) | \(r.model) | \(r.tasks) | \(r.queries) | \(cell(r.categoryAccuracy)) | \(cell(r.priorityAccuracy)) | "
+                + "\(cell(r.tagOverlap)) | \(cell(r.tagPrecision)) | \(cell(r.searchRecallAt5)) | \(cell(r.plainRecallAt5)) | \(cell(r.plainTitleMeanRecallAt5)) |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
