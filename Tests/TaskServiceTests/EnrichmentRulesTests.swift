@@ -5,7 +5,7 @@ import Testing
 /// The enrichers' rules on hand-made vectors and signals: no model needed.
 @Suite struct EnrichmentRulesTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
-    let calm = PrioritySignals(urgencyCue: nil, urgencyMeaning: 0.2, stakes: 0.05, leadTime: 0.2, lowCue: nil)
+    let calm = PrioritySignals(urgencyCue: nil, urgencyMeaning: 0.2, stakes: 0.05, leadTime: 0.2)
 
     func explain(_ s: PrioritySignals, dueInDays: Double?, ageDays: Double = 0) -> PriorityExplanation {
         Prioritizer(coefficients: PriorityCoefficients())
@@ -42,9 +42,6 @@ import Testing
         lead.leadTime = 0.7
         #expect(explain(lead, dueInDays: nil).priority == .medium)
         #expect(explain(lead, dueInDays: nil).terms.last?.name == "lead time")
-        var relaxed = calm
-        relaxed.lowCue = "no rush"
-        #expect(explain(relaxed, dueInDays: 5).priority == .low)
     }
 
     @Test func cueWordsAreWholeWordsNearTheStart() {

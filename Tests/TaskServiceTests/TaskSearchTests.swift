@@ -26,27 +26,6 @@ import Testing
         #expect(try search.search("travel documents", limit: 1).first?.task.title == "Renew passport before the trip")
     }
 
-    @Test func namesSharedByTheBestTasksBringTheirOtherTasks() throws {
-        let titles = ["Pick up Mia from ballet class", "Book Mia's vaccination at the paediatrician", "Order a winter coat for Mia",
-                      "Order a winter coat for the hiking trip", "Renew the car insurance", "Agenda for the team offsite",
-                      "Water the plants", "Call the plumber about the boiler", "Buy a new desk lamp", "Dinner with Sam and Priya"]
-        let (_, plain) = try setUp(titles)
-        var withoutFeedback = plain
-        withoutFeedback.nameWeight = 0
-        let mia = Set(titles.prefix(3))
-        // By meaning alone the coat task is not about a daughter; the name her other tasks share brings it.
-        let before = try withoutFeedback.search("my daughter", limit: 3)
-        #expect(Set(before.map(\.task.title)) != mia)
-        let after = try plain.search("my daughter", limit: 3)
-        #expect(Set(after.map(\.task.title)) == mia)
-        #expect(after.contains { $0.boost == plain.nameWeight && $0.score > $0.similarity + plain.keywordWeight * $0.keywordShare })
-        #expect(after.allSatisfy { $0.boost == 0 ? $0.names.isEmpty : $0.names == ["mia"] })
-        // The names say who the query is about: no topic lifts other tasks of its kind.
-        #expect(try plain.search("my daughter", limit: titles.count).allSatisfy { $0.topicBonus == 0 })
-        // No name shared among the best tasks: nothing is boosted.
-        #expect(try plain.search("plumbing repairs", limit: 5).allSatisfy { $0.boost == 0 })
-    }
-
     @Test func topicsBringTasksOfTheQuerysKind() throws {
         let titles = ["Take three bags of toys to the thrift store", "Buy storage boxes for the attic", "Pay the water bill", "Book a haircut",
                       "Renew the residence permit at the immigration office", "Print the holiday photos", "Buy printer paper"]
@@ -112,15 +91,6 @@ import Testing
         off.topicWeight = 0
         #expect(try TaskSearch(embeddings: builtIn.embeddings, settings: off).search("decluttering", limit: titles.count).allSatisfy { $0.topicBonus == 0 })
         _ = store
-    }
-
-    @Test func namesAreCapitalisedWordsInsideSentences() {
-        #expect(NamedEntities.names(in: "Pay music school tuition for Jonas") == ["jonas"])
-        #expect(NamedEntities.names(in: "Follow-ups from Jonas's parent-teacher conference") == ["jonas"])
-        // Sentence starts, acronyms, calendar words and short words are not names; other scripts' capitals are.
-        #expect(NamedEntities.names(in: "Call Inès on Friday. Then book the URGENT API review in May, Al") == ["inès"])
-        #expect(NamedEntities.names(in: "Book flights\nLisbon trip: ask Ana") == ["ana"])
-        #expect(NamedEntities.names(in: "").isEmpty)
     }
 
     @Test func exactWordsGetABonus() throws {

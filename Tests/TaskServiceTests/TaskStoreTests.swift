@@ -90,7 +90,7 @@ import Tokenizers
     @Test func explainAndListAgreeOnTheDueBucket() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let prioritizer = Prioritizer(coefficients: PriorityCoefficients())
-        let calm = PrioritySignals(urgencyCue: nil, urgencyMeaning: 0, stakes: 0, leadTime: 0, lowCue: nil)
+        let calm = PrioritySignals(urgencyCue: nil, urgencyMeaning: 0, stakes: 0, leadTime: 0)
         let offsets: [TimeInterval] = [-3600, -1, 59, 60, 61, 86_400 * 2 + 60, 86_400 * 2 + 61, 86_400 * 7 + 60, 86_400 * 7 + 61, 86_400 * 14 + 60, 86_400 * 14 + 61]
         for offset in offsets {
             let due = now.addingTimeInterval(offset)

@@ -1,5 +1,5 @@
-/// The default categories, written from the meaning each should carry (see README,
-/// "How categories are decided"): a description, example tasks (the nearest-neighbour
+/// The default categories, written from the meaning each should carry (see docs/ai-design.md,
+/// "Category"): a description, example tasks (the nearest-neighbour
 /// bank the categorizer compares a task with) and cue words that name the category's
 /// typical action or object. All of it can be replaced in the config file.
 ///

@@ -39,6 +39,8 @@ public struct Evaluation: Sendable {
         /// the query with title + description, and by the mean of that and the cosine with the title.
         public var plainRecallAt5: Double?
         public var plainTitleMeanRecallAt5: Double?
+        /// Search recall@5 with one of search's terms left out, by rule: what each one adds.
+        public var searchRecallWithout: [SearchRule: Double]?
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -46,6 +48,24 @@ public struct Evaluation: Sendable {
             case categoryAccuracy = "category_accuracy", priorityAccuracy = "priority_accuracy", tagOverlap = "tag_overlap"
             case tagPrecision = "tag_precision", searchRecallAt5 = "search_recall_at_5"
             case plainRecallAt5 = "plain_recall_at_5", plainTitleMeanRecallAt5 = "plain_title_mean_recall_at_5"
+            case searchRecallWithout = "search_recall_without"
+        }
+    }
+
+    /// The terms search adds to the similarity of meaning, each of which must earn its place on the blind set.
+    public enum SearchRule: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
+        /// The share of the query's words the task has.
+        case keywords
+        /// The bridge through life areas.
+        case topics
+
+        func leftOut(of search: TaskSearch) -> TaskSearch {
+            var s = search
+            switch self {
+            case .keywords: s.keywordWeight = 0
+            case .topics: s.topicWeight = 0
+            }
+            return s
         }
     }
 
@@ -106,16 +126,21 @@ public struct Evaluation: Sendable {
                 }
             }
         }
-        var recall: Double?, plain: Double?, plainTitleMean: Double?
+        var recall: Double?, plain: Double?, plainTitleMean: Double?, without: [SearchRule: Double]?
         if !queries.isEmpty {
             let model = try enricher.fingerprint()
             let search = TaskSearch(embeddings: enricher.embeddings(model: model), settings: settings.search)
             let dataID = Dictionary(uniqueKeysWithValues: idOf.map { ($1, $0) })
-            var ours: [[String]] = []
-            for (i, q) in queries.enumerated() {
-                ours.append(try search.search(q.query, limit: 5).compactMap { $0.task.id.flatMap { dataID[$0] } })
-                progress?("searching", i + 1, queries.count)
+            func tops(_ search: TaskSearch, _ phase: String) throws -> [[String]] {
+                try queries.enumerated().map { i, q in
+                    defer { progress?(phase, i + 1, queries.count) }
+                    return try search.search(q.query, limit: 5).compactMap { $0.task.id.flatMap { dataID[$0] } }
+                }
             }
+            let ours = try tops(search, "searching")
+            without = try Dictionary(uniqueKeysWithValues: SearchRule.allCases.map { rule in
+                (rule, Self.recallAt5(try tops(rule.leftOut(of: search), "searching without \(rule.rawValue)"), queries: queries))
+            })
             recall = Self.recallAt5(ours, queries: queries) { i, q, top in
                 misses.append(Miss(id: "query \(i + 1)", field: "search", expected: q.relevant.sorted().joined(separator: ", "),
                                    got: top.joined(separator: ", "), title: q.query))
@@ -136,7 +161,7 @@ public struct Evaluation: Sendable {
         func share(_ x: (right: Int, total: Int)) -> Double? { x.total == 0 ? nil : Double(x.right) / Double(x.total) }
         let report = Report(model: models.embeddingModel, tasks: tasks.count, queries: queries.count, categoryAccuracy: share(category),
                             priorityAccuracy: share(priority), tagOverlap: share(tags), tagPrecision: share(ourTags),
-                            searchRecallAt5: recall, plainRecallAt5: plain, plainTitleMeanRecallAt5: plainTitleMean,
+                            searchRecallAt5: recall, plainRecallAt5: plain, plainTitleMeanRecallAt5: plainTitleMean, searchRecallWithout: without,
                             seconds: Date().timeIntervalSince(started))
         return (report, misses)
     }

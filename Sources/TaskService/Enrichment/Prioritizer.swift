@@ -3,7 +3,7 @@ import Inference
 
 /// Coefficients of the urgency score. Priority = high when the sum of
 /// coefficient × term reaches `highAt`, medium from `mediumAt`, else low.
-/// Every default is documented in the README ("Priority").
+/// Every default is documented in docs/ai-design.md.
 public struct PriorityCoefficients: Codable, Sendable, Equatable {
     public var overdue: Double = 2.5
     public var dueWithin2Days: Double = 2.0
@@ -20,8 +20,6 @@ public struct PriorityCoefficients: Codable, Sendable, Equatable {
     /// Lead time said in the text ("slots fill up weeks ahead", "rate lock") lifts an otherwise low task.
     public var leadTime: Double = 1.0
     public var leadTimeThreshold: Double = 0.6
-    /// "someday", "no rush", "low priority".
-    public var explicitLow: Double = -1.0
     /// Per day a task has been open, up to `ageCap`.
     public var agePerDay: Double = 0.02
     public var ageCap: Double = 0.5
@@ -41,8 +39,6 @@ public struct PrioritySignals: Codable, Sendable, Equatable {
     public var stakes: Double
     /// Highest cosine of a clause with lead-time phrasings.
     public var leadTime: Double
-    /// A "no rush" cue found, if any.
-    public var lowCue: String?
 }
 
 /// One term of the sum, for `todo explain`.
@@ -70,10 +66,7 @@ public struct Prioritizer: Sendable {
     static let urgencyCues = [#"\burgent(ly)?\b"#, #"\basap\b"#, #"\bimmediately\b"#, #"\bright away\b"#, #"\bcritical\b"#,
                               #"\bemergency\b"#, #"\bblock(ing|er)\b"#, #"\b(top|high) priority\b"#, "!!",
                               #"\bbefore the ([\w-]+ ){0,3}audit\b"#, #"\bdeadline (is )?today\b"#]
-    static let lowCues = [#"\bsomeday\b"#, #"\bno rush\b"#, #"\bwhenever\b"#, #"\blow priority\b"#, #"\bnot urgent\b"#,
-                          #"\bnice to have\b"#, #"\beventually\b"#]
     private static let urgencyPatterns = urgencyCues.map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
-    private static let lowPatterns = lowCues.map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
 
     /// The first text matched by any of `patterns`.
     static func firstMatch(_ patterns: [NSRegularExpression], in text: String) -> String? {
@@ -137,14 +130,13 @@ public struct Prioritizer: Sendable {
         // In the title and the start of the description only (`TextFeatures.descriptionStart`).
         let head = title + " " + String(description.prefix(TextFeatures.descriptionStart))
         let cue = firstMatch(urgencyPatterns, in: head)
-        let low = firstMatch(lowPatterns, in: head)
         func best(_ bank: [[Float]], in vectors: [[Float]]) -> Double { vectors.map { v in bank.map { Double(VectorMath.dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
         func meanTop(_ bank: [[Float]], _ k: Int) -> Double {
             let s = bank.map { Double(VectorMath.dot(titleVector, $0)) }.sorted(by: >).prefix(k)
             return s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)
         }
         return PrioritySignals(urgencyCue: cue, urgencyMeaning: best(urgent, in: clauseVectors), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
-                               leadTime: best(lead, in: clauseVectors + pieceVectors), lowCue: low)
+                               leadTime: best(lead, in: clauseVectors + pieceVectors))
     }
 
     public func explain(signals s: PrioritySignals, due: Date?, created: Date, now: Date = Date()) -> PriorityExplanation {
@@ -174,9 +166,6 @@ public struct Prioritizer: Sendable {
         if dueTermActive && s.stakes < c.minorThreshold {
             terms.append(PriorityTerm(name: "minor task", coefficient: c.minorTask, value: 1,
                                       why: String(format: "resembles small chores more than consequential tasks (stakes %.2f)", s.stakes)))
-        }
-        if let cue = s.lowCue {
-            terms.append(PriorityTerm(name: "no rush", coefficient: c.explicitLow, value: 1, why: "says \"\(cue)\""))
         }
         let age = max(0, now.timeIntervalSince(created) / 86_400)
         if c.agePerDay > 0 && age >= 1 {

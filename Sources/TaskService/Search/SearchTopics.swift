@@ -5,7 +5,7 @@
 /// directly; through the topic both meet (see `TopicBridge`).
 ///
 /// Our own, written as a map of everyday life, work and study; none is taken from an
-/// evaluation set (examples close to one were replaced, see README "Quality").
+/// evaluation set (examples close to one were replaced, see docs/evaluation.md).
 public struct SearchTopic: Codable, Sendable, Equatable {
     public var name: String
     public var examples: [String]

@@ -9,12 +9,7 @@ import Inference
 /// better; the whole text carries the details. Meaning finds tasks that share no word with
 /// the query; the keyword term lifts exact mentions (names, codes) that embeddings blur.
 ///
-/// Then feedback by names: when at least two of the three best tasks name the same person
-/// or place (`NamedEntities`), every task naming it gains `nameWeight`. "my son" finds
-/// two of Jonas's tasks by meaning; his other tasks ("Order football boots for Jonas")
-/// share nothing with the query but the name. It fires only when the best tasks agree on a name.
-///
-/// Otherwise, topics: the 300 best tasks so far gain topicWeight × how surely they and the
+/// Then topics: the 300 best tasks so far gain topicWeight × how surely they and the
 /// query are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds
 /// a charity-shop drop-off, "doctor visits" a dermatologist appointment. A task's topics
 /// are read from its whole text and title, not its tags (`SearchIndex.Lookup.topicVectors`).
@@ -23,12 +18,9 @@ import Inference
 public struct TaskSearch: Sendable {
     public let embeddings: TaskEmbeddings
     public var keywordWeight: Float = 0.15
-    public var nameWeight: Float = 0.15
     public var topicWeight: Float = 0.3
     /// The life areas the topic term bridges through (the settings file's `search` section).
     public var topics: [SearchTopic] = SearchTopic.defaults
-    /// How many of the best tasks feedback looks at, and how many must share a name.
-    static let feedbackDepth = 3, feedbackAgreement = 2
     /// How many of the best tasks by meaning and words the topic term re-ranks.
     static let topicDepth = 300
 
@@ -43,10 +35,6 @@ public struct TaskSearch: Sendable {
         public var score: Float
         public var similarity: Float
         public var keywordShare: Float
-        /// From names shared by the best tasks (0 when feedback did not fire or the task lacks the name).
-        public var boost: Float = 0
-        /// The shared names this task mentions (lowercased), when it was boosted.
-        public var names: [String] = []
         /// From the topic the query and this task share (0 when none).
         public var topicBonus: Float = 0
         /// That topic, when it added at least 0.1.
@@ -109,43 +97,23 @@ public struct TaskSearch: Sendable {
         var scores = try index.scores(q, stems: TextFeatures.queryStems(query))
         // One pass over every task: the best by meaning and words, deep enough for the topics.
         let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)
-        // Names first, from the best three. When they fire, the query is about that person or
-        // place, and the topic term is left out: it would lift other tasks of the query's kind
-        // ("my son": relatives, other children) over the tasks that name him.
-        var tasks: [Int64: TodoTask] = [:]
-        for r in shortlist.prefix(Self.feedbackDepth) { tasks[index.ids[Int(r)]] = try? embeddings.store.task(id: index.ids[Int(r)]) }
-        let names = Self.sharedNames(Array(tasks.values))
         var topicNames: [Int64: String] = [:]  // by task id
-        let matches: [SearchIndex.Match]
-        if !names.isEmpty {
-            for name in names { for row in try index.rows(withWord: name) { scores.boosts[row] = nameWeight } }
-            matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone)
-        } else {
-            if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
-                let rows = Array(shortlist.prefix(Self.topicDepth))
-                for (row, theirs) in zip(rows, topics.distributions(of: try index.topicVectors(ofRows: rows), count: rows.count)) {
-                    let shared = zip(mine, theirs).map { $0 * $1 }
-                    guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
-                    scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
-                    if scores.topicBonuses[row]! >= 0.1 { topicNames[index.ids[Int(row)]] = topics.names[best] }
-                }
+        if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
+            let rows = Array(shortlist.prefix(Self.topicDepth))
+            for (row, theirs) in zip(rows, topics.distributions(of: try index.topicVectors(ofRows: rows), count: rows.count)) {
+                let shared = zip(mine, theirs).map { $0 * $1 }
+                guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
+                scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
+                if scores.topicBonuses[row]! >= 0.1 { topicNames[index.ids[Int(row)]] = topics.names[best] }
             }
-            // Bonuses only raise the shortlist, which already held the best of the rest: the result is among it.
-            matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: shortlist)
         }
+        // Bonuses only raise the shortlist, which already held the best of the rest: the result is among it.
+        let matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: shortlist)
         return matches.compactMap { m in
-            guard let task = tasks[m.id] ?? (try? embeddings.store.task(id: m.id)) else { return nil }
-            let mentioned = m.boost > 0 ? NamedEntities.names(of: task).intersection(names).sorted() : []
-            return Hit(task: task, score: m.score, similarity: m.similarity, keywordShare: m.keywordShare, boost: m.boost,
-                       names: mentioned, topicBonus: m.topicBonus, topic: topicNames[m.id])
+            guard let task = try? embeddings.store.task(id: m.id) else { return nil }
+            return Hit(task: task, score: m.score, similarity: m.similarity, keywordShare: m.keywordShare,
+                       topicBonus: m.topicBonus, topic: topicNames[m.id])
         }
-    }
-
-    /// Names that at least `feedbackAgreement` of these tasks mention.
-    static func sharedNames(_ tasks: [TodoTask]) -> Set<String> {
-        var counts: [String: Int] = [:]
-        for t in tasks { for name in NamedEntities.names(of: t) { counts[name, default: 0] += 1 } }
-        return Set(counts.filter { $0.value >= feedbackAgreement }.keys)
     }
 
     /// How many of the tasks nearest by search vector `similar` compares exactly.

@@ -91,7 +91,9 @@ struct EvalCommand: ParsableCommand {
         let order = { (row: (set: String, report: Evaluation.Report)) in
             (labelledSets.firstIndex { $0.name == row.set } ?? 0, models.firstIndex(of: row.report.model) ?? 0)
         }
-        for line in EvalReport.markdown(rows.sorted { order($0) < order($1) }).split(separator: "\n") { Console.out(String(line)) }
+        for line in EvalReport.markdown(rows.sorted { order($0) < order($1) }).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            Console.out(String(line))
+        }
     }
 
     static func read(tasks: String, queries: String?) throws -> ([Evaluation.LabelledTask], [Evaluation.Query]) {

@@ -29,7 +29,8 @@ struct EvalReport {
         return sets.sorted { (first.firstIndex(of: $0.name) ?? first.count, $0.name) < (first.firstIndex(of: $1.name) ?? first.count, $1.name) }
     }
 
-    /// One row per set and model; "-" where a set has no such label or no queries.
+    /// One row per set and model ("-" where a set has no such label or no queries); then, for the
+    /// sets with queries, search's recall with each of its terms left out.
     static func markdown(_ rows: [(set: String, report: Evaluation.Report)]) -> String {
         func cell(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
         var lines = [
@@ -39,6 +40,15 @@ struct EvalReport {
         for (set, r) in rows {
             lines.append("| \(set) | \(r.model) | \(r.tasks) | \(r.queries) | \(cell(r.categoryAccuracy)) | \(cell(r.priorityAccuracy)) | "
                 + "\(cell(r.tagOverlap)) | \(cell(r.tagPrecision)) | \(cell(r.searchRecallAt5)) | \(cell(r.plainRecallAt5)) | \(cell(r.plainTitleMeanRecallAt5)) |")
+        }
+        let searched = rows.filter { $0.report.searchRecallWithout != nil }
+        if !searched.isEmpty {
+            let rules = Evaluation.SearchRule.allCases
+            lines += ["", "| set | model | search recall@5 | " + rules.map { "without \($0.rawValue)" }.joined(separator: " | ") + " |",
+                      "|---|---|---|" + String(repeating: "---|", count: rules.count)]
+            for (set, r) in searched {
+                lines.append("| \(set) | \(r.model) | \(cell(r.searchRecallAt5)) | " + rules.map { cell(r.searchRecallWithout?[$0]) }.joined(separator: " | ") + " |")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -10,9 +10,9 @@ struct ExplainCommand: ParsableCommand {
         priority = high when the sum reaches 2, medium from 1, else low. Terms: due date \
         (overdue 2.5, within 2 days 2, within a week 1, within 2 weeks 0.3), urgency in \
         the text (+2: a cue word or an urgent-sounding clause), minor task (−1 for a \
-        pressing but small chore), no rush (−1), age (0.02 per day, up to 0.5), lead \
+        pressing but small chore), age (0.02 per day, up to 0.5), lead \
         time (+1 when the text says to act ahead). Coefficients live in the settings \
-        file (see README, "Priority").
+        file (docs/ai-design.md has each default and why).
 
         Category: every category's score, best first — by nearest example tasks, the \
         category's description and cue words, or by the NLI model's entailment when one \

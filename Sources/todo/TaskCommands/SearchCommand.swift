@@ -50,7 +50,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("min-score"), parsing: .unconditional, help: "Leave out results scoring below this (0 shows every result).")
     var minScore: Float = 0.15
 
-    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, name_boost, names, topic_bonus, topic, task}.")
+    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, topic_bonus, topic, task}.")
     var json = false
 
     @OptionGroup var store: StoreOptions
@@ -67,8 +67,6 @@ struct SearchCommand: ParsableCommand {
         var score: Float
         var similarity: Float
         var keywordShare: Float
-        var nameBoost: Float
-        var names: [String]
         var topicBonus: Float
         var topic: String?
         var task: TaskOutput
@@ -77,17 +75,14 @@ struct SearchCommand: ParsableCommand {
             score = h.score
             similarity = h.similarity
             keywordShare = h.keywordShare
-            nameBoost = h.boost
-            names = h.names
             topicBonus = h.topicBonus
             topic = h.topic
             task = TaskOutput(h.task)
         }
 
         enum CodingKeys: String, CodingKey {
-            case score, similarity, names, topic, task
+            case score, similarity, topic, task
             case keywordShare = "keyword_share"
-            case nameBoost = "name_boost"
             case topicBonus = "topic_bonus"
         }
 
@@ -97,8 +92,6 @@ struct SearchCommand: ParsableCommand {
             try c.encode(score, forKey: .score)
             try c.encode(similarity, forKey: .similarity)
             try c.encode(keywordShare, forKey: .keywordShare)
-            try c.encode(nameBoost, forKey: .nameBoost)
-            try c.encode(names, forKey: .names)
             try c.encode(topicBonus, forKey: .topicBonus)
             try c.encode(topic, forKey: .topic)
             try c.encode(task, forKey: .task)
@@ -132,8 +125,7 @@ struct SearchCommand: ParsableCommand {
         } else {
             for h in hits {
                 // Say why a task that may share no word with the query is here.
-                var via = h.names.isEmpty ? "" : "  (names " + h.names.map(\.capitalized).joined(separator: ", ") + ", like the best matches)"
-                if let topic = h.topic { via += "  (topic: \(topic))" }
+                let via = h.topic.map { "  (topic: \($0))" } ?? ""
                 Console.out(String(format: "%5.2f  ", h.score) + TaskText.line(h.task) + via)
             }
             let weaker = ranked.count - hits.count
