@@ -168,9 +168,4 @@ struct SearchBlocks: Sendable {
         try Int32.fetchAll(db, sql: "SELECT DISTINCT slot FROM search_word WHERE model_id = ? AND word >= ? AND word < ?",
                            arguments: [modelID, stem, stem + "\u{10FFFF}"])
     }
-
-    /// Slots with exactly this word.
-    func slots(withWord word: String, _ db: Database) throws -> [Int32] {
-        try Int32.fetchAll(db, sql: "SELECT slot FROM search_word WHERE model_id = ? AND word = ?", arguments: [modelID, word])
-    }
 }

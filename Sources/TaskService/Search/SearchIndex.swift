@@ -22,8 +22,6 @@ public struct SearchIndex: Sendable {
         func searchVector(ofRow row: Int) throws -> [Float]
         /// Rows with a word starting with `stem` (each once).
         func rows(startingWith stem: String) throws -> [Int32]
-        /// Rows with exactly this (lowercased) word.
-        func rows(withWord word: String) throws -> [Int32]
         /// What each row's topics are read from (`TaskSearch`): its whole text and title, unit
         /// length. Not the search vector: that also holds the tags, and a suggested tag is one
         /// word out of its sentence ("leaks" put a kettle among home repairs); the topic should
@@ -79,28 +77,22 @@ public struct SearchIndex: Sendable {
         return counts
     }
 
-    /// The rows whose text has exactly this (lowercased) word.
-    func rows(withWord word: String) throws -> [Int32] { try lookup.rows(withWord: word) }
-
     public struct Match: Sendable, Equatable {
         public var id: Int64
         public var similarity: Float
         /// Share of the query's stems found at the start of the task's words.
         public var keywordShare: Float
-        /// Added by feedback (a name shared by the best matches; see `TaskSearch`).
-        public var boost: Float = 0
         /// Added for a topic the query and the task share (see `TopicBridge`).
         public var topicBonus: Float = 0
-        /// What the match was ranked by: similarity + keywordWeight × keyword share + boost + topic bonus.
+        /// What the match was ranked by: similarity + keywordWeight × keyword share + topic bonus.
         public var score: Float = 0
     }
 
     /// One query's scores against every row, before ranking: similarity + keywordWeight ×
-    /// keyword share, plus any boosts and topic bonuses added afterwards.
+    /// keyword share, plus the topic bonuses added afterwards.
     public struct Scores: Sendable {
         let similarities: [Float]
         let keywordShares: [Int32: Float]
-        var boosts: [Int32: Float] = [:]
         var topicBonuses: [Int32: Float] = [:]
     }
 
@@ -120,7 +112,7 @@ public struct SearchIndex: Sendable {
         best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: rows).map {
             let r = Int32($0.index)
             return Match(id: ids[$0.index], similarity: scores.similarities[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
-                         boost: scores.boosts[r] ?? 0, topicBonus: scores.topicBonuses[r] ?? 0, score: $0.score)
+                         topicBonus: scores.topicBonuses[r] ?? 0, score: $0.score)
         }
     }
 
@@ -145,8 +137,7 @@ public struct SearchIndex: Sendable {
         if let rows {
             for r in rows {
                 let i = Int(r)
-                consider(i, scores.similarities[i] + keywordWeight * (scores.keywordShares[r] ?? 0) + (scores.boosts[r] ?? 0)
-                         + (scores.topicBonuses[r] ?? 0))
+                consider(i, scores.similarities[i] + keywordWeight * (scores.keywordShares[r] ?? 0) + (scores.topicBonuses[r] ?? 0))
             }
             return best
         }
@@ -154,7 +145,6 @@ public struct SearchIndex: Sendable {
         // per term rather than three dictionary lookups per row.
         var total = scores.similarities
         for (r, share) in scores.keywordShares { total[Int(r)] += keywordWeight * share }
-        for (r, boost) in scores.boosts { total[Int(r)] += boost }
         for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
         if limit > Self.insertionLimit {
             // `--limit 50000`: keeping an ordered list would shift it on every insertion; sort once.
@@ -214,11 +204,6 @@ struct MemoryLookup: SearchIndex.Lookup {
         return Array(rows)
     }
 
-    func rows(withWord word: String) -> [Int32] {
-        let i = firstWord(notBefore: word)
-        return i < words.count && words[i] == word ? rowsOfWord[i] : []
-    }
-
     func topicVectors(ofRows rows: [Int32]) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(rows.count * dimension)
@@ -243,6 +228,5 @@ struct StoredLookup: SearchIndex.Lookup {
     func searchVector(ofRow row: Int) throws -> [Float] { try store.writer.read { try blocks.searchVector($0, slot: row) } }
 
     func rows(startingWith stem: String) throws -> [Int32] { try store.writer.read { try blocks.slots(startingWith: stem, $0) } }
-    func rows(withWord word: String) throws -> [Int32] { try store.writer.read { try blocks.slots(withWord: word, $0) } }
     func topicVectors(ofRows rows: [Int32]) throws -> [Float] { try store.writer.read { try blocks.topicVectors($0, slots: rows) } }
 }
