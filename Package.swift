@@ -29,6 +29,8 @@ let package = Package(
         // The JSON reader of tokenizer files, safetensors headers, bundle configs and settings.
         .target(name: "JSONReader"),
         .target(name: "Tokenizers", dependencies: ["JSONReader"]),
+        // The seeded generator of the benchmark's corpora and the tests' data.
+        .target(name: "SeededRandom"),
         .target(
             name: "Inference",
             dependencies: ["Kernels", "JSONReader", "Tokenizers"],
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "todo",
             dependencies: [
-                "JSONReader", "Tokenizers", "Inference", "TaskService",
+                "JSONReader", "Tokenizers", "Inference", "TaskService", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime and Foundation linked in: a `todo` process starts ~8 ms sooner
@@ -61,9 +63,9 @@ let package = Package(
         ),
         // Where the tests find the package's files, and the `todo` binary they run.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TokenizersTests", dependencies: ["JSONReader", "Tokenizers", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["JSONReader", "Tokenizers", "SeededRandom", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "SeededRandom", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers", "SeededRandom", "TestSupport"]),
         // `todo` itself, run as a process: every command end to end.
         .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),

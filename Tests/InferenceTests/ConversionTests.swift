@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Inference
 import Tokenizers
+import SeededRandom
 
 /// convert-weights on a tiny random BERT in every supported checkpoint form.
 @Suite struct ConversionTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import Inference
 import Kernels
 import Tokenizers
+import SeededRandom
 
 /// Ops on hand-computed values and invariants.
 @Suite struct OpsTests {

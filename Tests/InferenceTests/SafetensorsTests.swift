@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Inference
 import Tokenizers
+import SeededRandom
 
 /// Writing, reading and refusing safetensors files.
 @Suite struct SafetensorsTests {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import Tokenizers
 @testable import TaskService
+import SeededRandom
 
 /// The counts the database keeps by triggers (`BoundedSchema`) equal counting from scratch,
 /// after any mix of writes — ours, undo's, and another program's plain SQL.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Tokenizers
 @testable import TaskService
+import SeededRandom
 
 /// The in-memory search index against a brute-force reference.
 @Suite struct SearchIndexTests {

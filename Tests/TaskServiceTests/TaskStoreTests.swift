@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Tokenizers
 @testable import TaskService
+import SeededRandom
 
 @Suite struct TaskStoreTests {
     static func scratchDB() -> URL {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Tokenizers
+import SeededRandom
 
 /// Huge inputs: whole, and repeated calls do not grow memory. (That time grows linearly with
 /// the length is measured by `todo bench --only tokenizer`, not here: wall-clock ratios in a

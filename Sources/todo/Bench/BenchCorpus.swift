@@ -1,4 +1,5 @@
 import Tokenizers
+import SeededRandom
 
 /// The benchmark corpus: to-do titles and descriptions as people type them,
 /// generated deterministically so every run (ours and the reference) sees the same text.

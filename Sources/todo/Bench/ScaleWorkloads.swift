@@ -2,6 +2,7 @@ import Foundation
 import Inference
 import TaskService
 import Tokenizers
+import SeededRandom
 
 /// Whether a command that touches a few tasks costs the same at 100,000 tasks as at 100:
 /// databases of each size (imported tasks, a third filed and tagged by their user, a tenth

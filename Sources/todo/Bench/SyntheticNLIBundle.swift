@@ -2,6 +2,7 @@ import Foundation
 import JSONReader
 import Inference
 import Tokenizers
+import SeededRandom
 
 /// Random-weight NLI bundles of real models' shapes, for timing only: speed does
 /// not depend on weight values. They use the RoBERTa-style test tokenizer (ids

@@ -2,6 +2,7 @@ import Foundation
 import Inference
 import TaskService
 import Tokenizers
+import SeededRandom
 
 /// The task-level benchmarks: search over 100,000 tasks and `todo add` as a fresh process.
 extension BenchCommand {
