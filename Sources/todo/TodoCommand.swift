@@ -17,6 +17,6 @@ struct Todo: AsyncParsableCommand {
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
                       StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self, EvalCommand.self,
-                      EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self]
+                      EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self, ModelsCommand.self, BenchCommand.self, ServeCommand.self]
     )
 }
