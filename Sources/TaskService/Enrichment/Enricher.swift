@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Inference
+import Synchronization
 
 /// Fills the AI fields of tasks — embedding, category, priority, tags — for fields
 /// the user did not set, recording provenance. Every model output goes through the
@@ -14,6 +15,10 @@ public final class Enricher: Sendable {
     let rules: Int
     /// Told of the windows of every text embedded, as they are done (see `WindowProgress`).
     let windowProgress: WindowProgress?
+    /// The last enrichment context and what it was built for (model and `Decider.parameters`):
+    /// a long-running process (the service, the worker) builds the banks' vectors and the
+    /// user's examples once, not on every batch, until the user's habits change.
+    let keptContext = Mutex<(key: String, context: Context)?>(nil)
 
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change. (What
@@ -231,8 +236,14 @@ final class Decider {
 
     private func context() throws -> Enricher.Context {
         if let c = loaded { return c }
+        let key = model + "\u{1F}" + parameters
+        if let kept = enricher.keptContext.withLock({ $0?.key == key ? $0?.context : nil }) {
+            loaded = kept
+            return kept
+        }
         let c = try Enricher.Context(enricher: enricher, model: model, userTags: try enricher.store.userTags(), nliFingerprint: nliFingerprint)
         loaded = c
+        enricher.keptContext.withLock { $0 = (key, c) }
         return c
     }
 
