@@ -37,14 +37,17 @@ final class ServerState: Sendable {
         executor = BlockingExecutor(threads: settings.blockingThreads)
         durable = GroupSync(databasePath: settings.database.path, executor: executor)
         model = ModelGate()
-        // Loaded once, here: the model (mmapped weights, tokenizer) and the search index.
+        // Loaded once, here: the model (mmapped weights, tokenizer), the example banks and the search index.
         modelLoaded = (try? models.embeddingFingerprint()) != nil && (try? models.embedder()) != nil
         search = SearchCache(enricher: enricher, model: model)
         let passes = EnrichmentPasses(store: store, enricher: enricher, queue: queue, executor: executor, events: events,
                                       metrics: metrics, search: search, model: model, logger: logger)
         batcher = EnrichmentBatcher(characterBudget: settings.batchCharacterBudget, maxTasks: EnrichmentQueue.chunkSize,
                                     dynamic: settings.dynamicBatching) { ids in await passes.run(ids) }
-        if modelLoaded { try? search.warm() }
+        if modelLoaded {
+            try? enricher.prepare()
+            try? search.warm()
+        }
     }
 
     /// Runs SQLite or model work on the blocking executor.

@@ -71,6 +71,12 @@ public final class Enricher: Sendable {
                            tags: d.tagChoices ?? [])
     }
 
+    /// Builds the enrichment context now (loading the model if its bank vectors are not cached)
+    /// and keeps it: a long-running process pays it at start, not on its first task.
+    public func prepare() throws {
+        try Decider(enricher: self, model: try fingerprint()).prepare()
+    }
+
     /// The embedding model's fingerprint; a clear error when it is not installed.
     public func fingerprint() throws -> String {
         guard let model = try models.embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: models.embeddingDirectory.path) }
@@ -233,6 +239,8 @@ final class Decider {
         parameters = [enricher.settings.digest, try enricher.store.userStateDigest(), nliFingerprint ?? "",
                       "rules \(enricher.rules)"].joined(separator: "\u{1F}")
     }
+
+    func prepare() throws { _ = try context() }
 
     private func context() throws -> Enricher.Context {
         if let c = loaded { return c }
