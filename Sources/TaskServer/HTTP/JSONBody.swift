@@ -10,8 +10,19 @@ struct JSONBody {
 
     static func read(_ request: Request, limit: Int, allowed: Set<String>) async throws -> JSONBody {
         try requireJSON(request)
-        let buffer = try await request.body.collect(upTo: limit)
-        return try JSONBody(bytes: Data(buffer.readableBytesView), allowed: allowed)
+        return try JSONBody(bytes: try await collect(request, limit: limit), allowed: allowed)
+    }
+
+    /// The whole body: 413 over `limit`; 400 when it cannot be read (bad chunked encoding, cut
+    /// short) — the client's fault, never a 500.
+    static func collect(_ request: Request, limit: Int) async throws -> Data {
+        do {
+            return Data(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw error
+        } catch {
+            throw Problem(.badRequest, "Unreadable body", detail: "the request body could not be read (bad chunked encoding, or cut short)")
+        }
     }
 
     /// 415 unless the body is declared as JSON (`application/json`, any parameters).

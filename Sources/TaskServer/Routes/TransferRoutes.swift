@@ -19,8 +19,7 @@ struct TransferRoutes {
         guard let type, Self.lineTypes.contains(type) else {
             throw Problem(.unsupportedMediaType, "Unsupported media type", detail: "send JSON Lines as application/x-ndjson")
         }
-        let buffer = try await request.body.collect(upTo: state.settings.maxBodyBytes)
-        let tasks = try Self.tasks(in: Data(buffer.readableBytesView))
+        let tasks = try Self.tasks(in: try await JSONBody.collect(request, limit: state.settings.maxBodyBytes))
         let store = state.store
         let report = try await state.blocking { try store.importTasks(tasks, enqueue: true) }
         await state.durable.sync()
