@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import TestSupport
 import XCTest
@@ -24,6 +25,13 @@ final class SecurityTests: XCTestCase {
         XCTAssertEqual(reply3.status, 200)
         let reply4 = try await anonymous.get("/healthz")
         XCTAssertEqual(reply4.status, 200, "probes stay open")
+        // A browser's EventSource cannot send a header: the stream takes the token as a parameter.
+        let stream = try await HTTPClient.shared.execute(HTTPClientRequest(url: server.baseURL + "/api/events?access_token=s3cret-token"), timeout: .seconds(10))
+        XCTAssertEqual(stream.status.code, 200)
+        let wrongStream = try await anonymous.get("/api/events?access_token=nope")
+        XCTAssertEqual(wrongStream.status, 401)
+        let notForOtherRoutes = try await anonymous.get("/api/tasks?access_token=s3cret-token")
+        XCTAssertEqual(notForOtherRoutes.status, 401, "only the event stream takes the token as a parameter")
     }
 
     func testANonLoopbackAddressWithoutATokenIsRefused() throws {

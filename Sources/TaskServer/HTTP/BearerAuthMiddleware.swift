@@ -10,11 +10,18 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" else { return try await next(request, context) }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              Self.constantTimeEqual(Array(header.utf8.dropFirst(7)), token) else {
+        guard let given = Self.credential(request), Self.constantTimeEqual(given, token) else {
             throw Problem(.unauthorized, "Unauthorized", detail: "this server needs the header Authorization: Bearer <token>")
         }
         return try await next(request, context)
+    }
+
+    /// The token sent: the Authorization header, or for the event stream (a browser's
+    /// EventSource cannot set headers) the `access_token` parameter.
+    static func credential(_ request: Request) -> [UInt8]? {
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") { return Array(header.utf8.dropFirst(7)) }
+        if request.uri.path == "/api/events", let token = request.uri.queryParameters.get("access_token") { return Array(token.utf8) }
+        return nil
     }
 
     /// Equal bytes, looking at every byte of the guess whatever it holds.

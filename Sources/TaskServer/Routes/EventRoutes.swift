@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// `GET /api/events`: Server-Sent Events of task changes. A client that reconnects with
-/// `Last-Event-ID` (or `?after=`) first gets the events it missed, then the live ones.
+/// `Last-Event-ID` (or `?after=`) first gets the events it missed, then the live ones. With a
+/// token, a browser sends it as `?access_token=` (EventSource cannot set a header).
 struct EventRoutes {
     let state: ServerState
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
@@ -13,7 +14,7 @@ struct EventRoutes {
     }
 
     func events(_ request: Request) async throws -> Response {
-        let query = try QueryValues(request, allowed: ["after"])
+        let query = try QueryValues(request, allowed: ["after", "access_token"])
         let given = request.headers[Self.lastEventID] ?? query.string("after")
         let lastID = try given.map { text -> Int in
             guard let id = Int(text.trimmingCharacters(in: .whitespaces)), id >= 0 else { throw Problem.invalid("Last-Event-ID", "must be an event id this server sent") }
