@@ -9,6 +9,7 @@ enum WebPage {
     <title>Smart TODO</title>
     <style>
     body{font-family:system-ui,sans-serif;max-width:56rem;margin:1.5rem auto;padding:0 1rem}
+    [hidden]{display:none!important}
     form,fieldset{display:flex;gap:.4rem;flex-wrap:wrap;align-items:center;margin:.5rem 0;border:0;padding:0}
     li{margin:.35rem 0;list-style:none;display:flex;gap:.4rem;align-items:center;flex-wrap:wrap}
     .done .title{text-decoration:line-through;color:#777} .ai{color:#555;font-size:.85em}
@@ -46,7 +47,8 @@ enum WebPage {
     }
     function field(task, name, width) {
       const input = el('input'); input.className = 'small'; input.setAttribute('aria-label', name + ' of ' + task.title);
-      input.value = name === 'tags' ? task.tags.join(', ') : (task[name] || '');
+      // defaultValue: the value attribute too, so a saved copy of the page shows the fields.
+      input.defaultValue = name === 'tags' ? task.tags.join(', ') : (task[name] || '');
       input.placeholder = task.enrichment === 'pending' && !input.value ? 'AI…' : name;
       input.addEventListener('change', () => {
         const v = input.value.trim();
