@@ -12,14 +12,16 @@ struct QueryRoutes {
     }
 
     func search(_ request: Request) async throws -> Response {
-        let query = try QueryValues(request, allowed: ["q", "limit", "all"])
+        let query = try QueryValues(request, allowed: ["q", "limit", "all", "min_score"])
         guard let q = query.string("q"), !q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Problem.invalid("q", "is required and not empty") }
         let limit = try query.int("limit", default: 10, in: 1...100)
         let all = try query.bool("all")
+        // As `todo search`: unrelated tasks score about 0–0.15; 0 shows every result.
+        let minScore = try query.float("min_score", default: 0.15, in: -1...1)
         guard state.modelLoaded else { throw Problem(.serviceUnavailable, "No model", detail: "search needs the embedding model; install it with `bash Tools/fetch-weights.sh` and restart") }
         let search = state.search
         let (hits, notIndexed) = try await state.blocking { try search.results(q, limit: limit, includeDone: all) }
-        return try Responses.json(SearchBody(hits: hits.map(SearchHit.init), notIndexed: notIndexed))
+        return try Responses.json(SearchBody(hits: hits.filter { $0.score >= minScore }.map(SearchHit.init), notIndexed: notIndexed))
     }
 
     func stats(_ request: Request) async throws -> Response {
