@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// `todo bench --only serve`: `todo serve` on loopback, loaded by N connections at once, each
 /// POSTing new tasks with inline AI (the default 200 ms budget) — with dynamic batching and
@@ -29,9 +30,27 @@ extension BenchCommand {
                 report.add(key + "_p50_ms", Timing(samples: latencies).median, "GET \(path), 1 connection, p50", unit: "ms")
             }
         }
+        try benchServeAtScale(&report)
         if let batched = throughput["serve_post_batched_c16"], let alone = throughput["serve_post_unbatched_c16"] {
             report.add("serve_batching_gain_c16", batched / alone, "dynamic batching: throughput at 16 connections, batched ÷ alone", unit: "×")
         }
+    }
+
+    /// Search and listing through HTTP over 100,000 tasks (the scale bench's database: synthetic
+    /// vectors), a new query each time; and the server's peak RSS.
+    func benchServeAtScale(_ report: inout BenchReport, size: Int = 100_000) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-serve-scale-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("tasks.sqlite")
+        Console.error("serve: building \(size) tasks")
+        try Self.buildScaleDatabase(at: db, size: size, embedder: try SentenceEmbedder(bundle: try openEmbeddingBundle(model)))
+        let server = try ServedForBench(batching: true, database: db)
+        defer { server.stop() }
+        let (_, search) = try Self.drive(port: server.port, connections: 1, requests: 40) { _, i in ("GET", "/api/search?q=paperwork%20for%20the%20van%20\(i)&limit=10", nil) }
+        report.add("serve_search_\(size)_p50_ms", Timing(samples: search).median, "GET /api/search over \(size) tasks, p50", unit: "ms")
+        let (_, list) = try Self.drive(port: server.port, connections: 1, requests: 40) { _, _ in ("GET", "/api/tasks?limit=20", nil) }
+        report.add("serve_list_\(size)_p50_ms", Timing(samples: list).median, "GET /api/tasks?limit=20 over \(size) tasks, p50", unit: "ms")
+        if let rss = server.peakResidentMegabytes { report.add("serve_peak_rss_\(size)_mb", rss, "todo serve peak RSS with \(size) tasks", unit: "MiB") }
     }
 
     /// `connections` threads, each with its own kept-alive connection, sending `requests` requests;
@@ -73,9 +92,10 @@ struct ServedForBench {
     let port: Int
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-serve-\(UUID().uuidString)")
 
-    init(batching: Bool) throws {
+    init(batching: Bool, database: URL? = nil) throws {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["serve", "--port", "0", "--db", directory.appendingPathComponent("tasks.sqlite").path] + (batching ? [] : ["--no-batching"])
+        let db = database ?? directory.appendingPathComponent("tasks.sqlite")
+        process.arguments = ["serve", "--port", "0", "--db", db.path] + (batching ? [] : ["--no-batching"])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -91,6 +111,14 @@ struct ServedForBench {
             throw CommandFailure("todo serve did not start")
         }
         self.port = port
+    }
+
+    /// VmHWM of the server process (Linux), in MiB.
+    var peakResidentMegabytes: Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kb / 1024
     }
 
     func stop() {

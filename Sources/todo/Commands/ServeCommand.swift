@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         Listens on 127.0.0.1 only unless given a token: any other address needs --token \
         (or SMART_TODO_TOKEN), sent by clients as `Authorization: Bearer TOKEN`. \
         One log line per request goes to standard error. The routes: docs/serve.md and \
-        docs/openapi.yaml.
+        docs/openapi.json.
 
         Examples:
           todo serve
@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on (loopback unless a token is given).") var host = "127.0.0.1"
     @Option(help: "Port (0: a free one).") var port = 8080
-    @Option(help: "Bearer token every /api route then needs (default: SMART_TODO_TOKEN).") var token: String?
+    @Option(help: "Bearer token every /api route then needs (default: SMART_TODO_TOKEN, which other users cannot read in ps).") var token: String?
     @Option(name: .customLong("max-body"), help: "Largest request body, in bytes.") var maxBody = 16 << 20
     @Option(name: .customLong("inline-budget-ms"), help: "How long a request waits for its AI fields before answering \"pending\".")
     var inlineBudgetMs = 200
