@@ -33,7 +33,7 @@ final class EventStreamTests: XCTestCase {
                     if line.hasPrefix("event: ") { kind = String(line.dropFirst(7)) }
                     if line.hasPrefix("data: ") { data = (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8))) as? [String: Any] }
                 }
-                if let id, let kind, let data { events.append(Event(id: id, kind: kind, data: data)) }
+                if let kind, let data { events.append(Event(id: id ?? -1, kind: kind, data: data)) }
             }
             if enough(events) { break }
         }
@@ -62,10 +62,23 @@ final class EventStreamTests: XCTestCase {
         guard mine.count == 3 else { return }
         XCTAssertNotNil(mine[1].data["category"] as? String, "task.enriched carries the AI fields")
         XCTAssertEqual(events.map(\.id), Array(events[0].id..<(events[0].id + events.count)), "ids increase by one")
+        XCTAssertFalse(events.contains { $0.kind == "gap" })
 
         // Reconnect after the first event: the rest come again, in order, none missing.
         let resumed = try await Self.read(server.baseURL, lastEventID: mine[0].id, until: { $0.count >= 2 })
         XCTAssertEqual(Array(resumed.prefix(2)).map(\.id), [mine[1].id, mine[2].id])
         XCTAssertEqual(Array(resumed.prefix(2)).map(\.kind), ["task.enriched", "task.deleted"])
+    }
+
+    func testAnIDThisServerNeverSentIsAGapWithTheKeptEventsReplayed() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Sent before the reconnect"])
+        XCTAssertEqual(created.status, 201)
+        // As after a restart: the client's last id is from an earlier process.
+        let events = try await Self.read(server.baseURL, lastEventID: 5_000, until: { $0.count >= 2 })
+        XCTAssertEqual(events.first?.kind, "gap", "the client is told to reload")
+        XCTAssertEqual(events.dropFirst().first?.kind, "task.created", "and gets what this process kept")
     }
 }

@@ -39,14 +39,16 @@ public actor TaskEventHub {
         for continuation in subscribers.values { continuation.yield(event) }
     }
 
-    /// Events after `lastID` still kept, then every new one, until the server stops.
-    /// `gap` is true when events after `lastID` were already dropped from the window.
+    /// Events after `lastID` still kept (every one, when `lastID` is from an earlier process),
+    /// then every new one, until the server stops. `gap` is true when the replay cannot be whole.
     func subscribe(after lastID: Int?) -> (events: AsyncStream<TaskEvent>, gap: Bool) {
         let (stream, continuation) = AsyncStream<TaskEvent>.makeStream(bufferingPolicy: .bufferingNewest(keep))
         var gap = false
         if let lastID {
-            gap = lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID
-            for event in recent where event.id > lastID { continuation.yield(event) }
+            // Dropped from the window, or an id this process never sent (the server restarted:
+            // ids begin again at 1): either way the client must reload rather than trust the replay.
+            gap = (lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID) || lastID >= nextID
+            for event in recent where event.id > lastID || lastID >= nextID { continuation.yield(event) }
         }
         if closed { continuation.finish(); return (stream, gap) }
         let key = UUID()

@@ -128,6 +128,7 @@ enum WebPage {
         if (events) events.close();
         events = new EventSource('/api/events' + (token ? '?access_token=' + encodeURIComponent(token) : ''));
         for (const kind of ['task.created', 'task.enriched', 'task.updated']) events.addEventListener(kind, e => row(JSON.parse(e.data)));
+        events.addEventListener('gap', () => load());  // events were missed: read the list again
         events.addEventListener('task.deleted', e => { const li = $('task-' + JSON.parse(e.data).id); if (li) li.remove(); });
       } catch (error) { note(error.message); }
     }
