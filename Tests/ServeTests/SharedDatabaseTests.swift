@@ -30,4 +30,22 @@ final class SharedDatabaseTests: XCTestCase {
         }
         XCTAssertTrue(drained)
     }
+
+    func testATaskTheCLIAddsAndEnrichesIsFoundByTheServersSearch() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let first = try await client.get("/api/search?q=garden%20tools")
+        XCTAssertEqual(first.status, 200)  // the server has its index in hand now
+        let cli = TodoCLI(db: server.database)
+        let added = try cli.todo(["add", "Sharpen the lawnmower blades", "--json"], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path])
+        XCTAssertEqual(added.status, 0, added.err)
+        let id = try XCTUnwrap((try cli.json(added.out) as? [String: Any])?["id"] as? Int)
+        // Another process's change is not announced: the server reads its index again within seconds.
+        let found = try await HTTPTestClient.eventually(timeout: 15) {
+            let hits = try await client.get("/api/search?q=lawnmower%20blades").json["hits"] as? [[String: Any]] ?? []
+            return hits.contains { ($0["task"] as? [String: Any])?["id"] as? Int == id }
+        }
+        XCTAssertTrue(found)
+    }
 }

@@ -20,9 +20,9 @@ final class ServerState: Sendable {
     /// Whether the embedding model is installed and loaded (else AI fields stay queued).
     let modelLoaded: Bool
     /// One forward pass at a time: the engine runs each on all cores.
-    let model: ModelGate
+    let model: ExclusiveWork
     /// One read-compare-write of an edit at a time (If-Match).
-    let edits = ModelGate()
+    let edits = ExclusiveWork()
 
     init(settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger) throws {
         self.settings = settings
@@ -36,7 +36,7 @@ final class ServerState: Sendable {
         queue = EnrichmentQueue(store: store)
         executor = BlockingExecutor(threads: settings.blockingThreads)
         durable = GroupSync(databasePath: settings.database.path, executor: executor)
-        model = ModelGate()
+        model = ExclusiveWork()
         // Loaded once, here: the model (mmapped weights, tokenizer), the example banks and the search index.
         modelLoaded = (try? models.embeddingFingerprint()) != nil && (try? models.embedder()) != nil
         search = SearchCache(enricher: enricher, model: model)
@@ -56,8 +56,9 @@ final class ServerState: Sendable {
     }
 }
 
-/// A lock for work on the executor's threads: model use (passes, query vectors, explanations), edits.
-final class ModelGate: Sendable {
+/// One piece of work at a time, on the executor's threads (a blocking lock: those threads may
+/// block). One guards the model (passes, query vectors, explanations), another the edits' read-compare-write.
+final class ExclusiveWork: Sendable {
     private let lock = Mutex(())
 
     func use<T>(_ body: () throws -> T) rethrows -> T {

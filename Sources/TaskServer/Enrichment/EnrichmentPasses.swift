@@ -12,7 +12,7 @@ struct EnrichmentPasses: Sendable {
     let events: TaskEventHub
     let metrics: ServerMetrics
     let search: SearchCache
-    let model: ModelGate
+    let model: ExclusiveWork
     let logger: Logger
 
     func run(_ ids: [Int64]) async {
