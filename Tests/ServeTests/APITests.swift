@@ -196,6 +196,10 @@ final class APITests: XCTestCase {
         XCTAssertTrue(metrics.contains("smart_todo_http_requests_total{"), metrics.prefix(500).description)
         XCTAssertTrue(metrics.contains("route=\"/api/tasks/{id}\"") || metrics.contains("route=\"/api/tasks/:id\""), "counted by route, not by path")
         XCTAssertTrue(metrics.contains("smart_todo_queue_depth"))
+        XCTAssertTrue(metrics.contains("smart_todo_forward_pass_seconds_count"))
+        let ratio = metrics.split(separator: "\n").first { $0.hasPrefix("smart_todo_cache_hit_ratio ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        XCTAssertNotNil(ratio)
+        XCTAssertTrue((0...1).contains(ratio ?? -1))
         let page = try await client.get("/")
         XCTAssertEqual(page.status, 200)
         XCTAssertTrue(page.text.contains("textContent"))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TaskService
 
 /// Probes and metrics: /healthz (the process answers), /readyz (the database takes writes, the
 /// model is loaded, the queue's depth), /metrics (Prometheus' text format).
@@ -33,8 +34,9 @@ struct HealthRoutes {
     }
 
     func metrics() async throws -> Response {
-        let queue = state.queue
+        let (queue, store) = (state.queue, state.store)
         if let pending = try? await state.blocking({ try queue.counts().pending }) { state.metrics.queueDepth.set(Double(pending)) }
+        if let cache = try? await state.blocking({ try ResultCache(store: store).statistics(byOperation: false) }) { state.metrics.cache(cache) }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: state.metrics.text())))
