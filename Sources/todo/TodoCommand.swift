@@ -17,7 +17,8 @@ struct Todo: AsyncParsableCommand {
         // Tasks first; the engine's own commands (models, measuring) apart, for those who work on it.
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
-                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self],
+                      StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self,
+                      ServeCommand.self],
         groupedSubcommands: [
             CommandGroup(name: "Models and measurement", subcommands: [ModelsCommand.self, EvalCommand.self, BenchCommand.self,
                                                                         EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self]),

@@ -8,7 +8,7 @@ import Testing
 /// The same holds for Tools/convert-weights, built beside `todo`.
 @Suite struct HelpTextTests {
     static let commands = ["", "add", "list", "show", "edit", "done", "reopen", "undo", "delete", "search", "similar", "explain",
-                           "import", "export", "enrich", "stats", "cache", "models", "models install", "embed", "classify", "tokenize", "bench", "eval", converter]
+                           "import", "export", "enrich", "stats", "cache", "models", "models install", "embed", "classify", "tokenize", "bench", "eval", "serve", converter]
     static let converter = "convert-weights"
 
     func help(_ command: String, columns: Int) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Inference
+import Synchronization
 
 /// Fills the AI fields of tasks — embedding, category, priority, tags — for fields
 /// the user did not set, recording provenance. Every model output goes through the
@@ -14,6 +15,10 @@ public final class Enricher: Sendable {
     let rules: Int
     /// Told of the windows of every text embedded, as they are done (see `WindowProgress`).
     let windowProgress: WindowProgress?
+    /// The last enrichment context and what it was built for (model and `Decider.parameters`):
+    /// a long-running process (the service, the worker) builds the banks' vectors and the
+    /// user's examples once, not on every batch, until the user's habits change.
+    let keptContext = Mutex<(key: String, context: Context)?>(nil)
 
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change. (What
@@ -64,6 +69,12 @@ public final class Enricher: Sendable {
                            category: CategoryExplanation(category: d.category, byZeroShot: d.categorySource != model,
                                                          scores: scores.map { .init(name: $0.key, score: $0.value) }),
                            tags: d.tagChoices ?? [])
+    }
+
+    /// Builds the enrichment context now (loading the model if its bank vectors are not cached)
+    /// and keeps it: a long-running process pays it at start, not on its first task.
+    public func prepare() throws {
+        try Decider(enricher: self, model: try fingerprint()).prepare()
     }
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
@@ -229,10 +240,18 @@ final class Decider {
                       "rules \(enricher.rules)"].joined(separator: "\u{1F}")
     }
 
+    func prepare() throws { _ = try context() }
+
     private func context() throws -> Enricher.Context {
         if let c = loaded { return c }
+        let key = model + "\u{1F}" + parameters
+        if let kept = enricher.keptContext.withLock({ $0?.key == key ? $0?.context : nil }) {
+            loaded = kept
+            return kept
+        }
         let c = try Enricher.Context(enricher: enricher, model: model, userTags: try enricher.store.userTags(), nliFingerprint: nliFingerprint)
         loaded = c
+        enricher.keptContext.withLock { $0 = (key, c) }
         return c
     }
 

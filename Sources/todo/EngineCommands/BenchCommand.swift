@@ -46,6 +46,7 @@ struct BenchCommand: ParsableCommand {
           bash Tools/bench/setup.sh && .build/release/todo bench
           .build/release/todo bench --json | tail -1
           .build/release/todo bench --only scale
+          .build/release/todo bench --only serve
           .build/release/todo bench --only embed --model Weights/all-mpnet-base-v2
         """
     )
@@ -65,7 +66,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Embedding model bundle (default: Weights/all-MiniLM-L6-v2).")
     var model: String?
 
-    @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale (comma-separated; scale is left out unless named).")
+    @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale, serve (comma-separated; scale and serve are left out unless named).")
     var only: String?
 
     @Flag(name: .customLong("keep"), help: "With scale: leave its databases in the temporary folder, to look into.")
@@ -95,6 +96,7 @@ struct BenchCommand: ParsableCommand {
         if sections.contains("add") { try benchAdd(&report) }
         if sections.contains("nli") { try benchZeroShot(&report, reference: reference, threads: threads) }
         if sections.contains("scale") { try benchScale(&report) }
+        if sections.contains("serve") { try benchServe(&report) }
         report.print(json: json)
     }
 

@@ -89,72 +89,11 @@ enum ImportLines {
     }
 }
 
-/// A line of `todo export` read back, or a line written by hand: only `title` is required.
-struct ExportedTask: Decodable {
-    var id: Int64?
-    var uuid: String?
-    var title: String
-    var description: String?
-    var category: String?
-    var priority: String?
-    var tags: [String]?
-    var due: String?
-    var status: String?
-    var created: String?
-    var updated: String?
-    var completed: String?
-    var provenance: [String: Provenance]?
-    var removedTags: [String]?
-
-    struct Provenance: Decodable {
-        var model: String
-        var score: Double?
-        var at: String
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, uuid, title, description, category, priority, tags, due, status, created, updated, completed, provenance
-        case removedTags = "removed_tags"
-    }
-
+extension ExportedTask {
+    /// The task of line `line` of `file`; a problem is said with the place and "nothing was imported".
     func task(line: Int, file: String, now: Date = Date()) throws -> TodoTask {
-        func failure(_ problem: String) -> CommandFailure { CommandFailure("\(file):\(line): \(problem); nothing was imported.") }
-        func date(_ text: String?, _ field: String) throws -> Date? {
-            guard let text else { return nil }
-            guard let d = TaskOutput.parseISO(text) else { throw failure("\(field) '\(text)' is not an ISO 8601 date") }
-            return d
+        do { return try task(now: now) } catch let problem as ExportedTask.Problem {
+            throw CommandFailure("\(file):\(line): \(problem.message); nothing was imported.")
         }
-        guard !title.allSatisfy(\.isWhitespace) else { throw failure("the title is empty") }
-        if let id, !TaskRules.importableIDs.contains(id) {
-            throw failure("id \(id) is outside 1…\(TaskRules.importableIDs.upperBound.formatted()) (leave \"id\" out to give the task a new one)")
-        }
-        let uuid = try self.uuid.map { text in
-            guard let uuid = UUID(uuidString: text) else { throw failure("'\(text)' is not a uuid") }
-            return uuid
-        }
-        let created = try date(created, "created") ?? now
-        // An exported due date is ISO 8601; one written by hand may be anything `add --due` takes.
-        let due = try self.due.map { text in
-            if let d = TaskOutput.parseISO(text) { return d }
-            do { return try DueDateParser().parse(text, now: now) } catch { throw failure("due: \(error)") }
-        }
-        let p = try priority.map { value -> TodoTask.Priority in
-            guard let p = TodoTask.Priority(rawValue: value) else { throw failure("unknown priority '\(value)' (high, medium or low)") }
-            return p
-        }
-        var t = TodoTask(title: title, description: description ?? "", category: category, priority: p, tags: tags ?? [],
-                         due: due, now: created)
-        // A line written by hand (no uuid) is a new task: a new uuid and a new id.
-        if let uuid { t.uuid = uuid; t.id = id }
-        t.updated = try date(updated, "updated") ?? t.created
-        t.completed = try date(completed, "completed")
-        guard let s = TodoTask.Status(rawValue: status ?? "pending") else { throw failure("unknown status '\(status ?? "")' (pending, done or deleted)") }
-        t.status = s
-        for (name, p) in provenance ?? [:] {
-            guard let field = AIField(rawValue: name) else { throw failure("provenance.\(name): no such AI field (category, priority or tags)") }
-            t.provenance[field] = TodoTask.Provenance(model: p.model, score: p.score, at: try date(p.at, "provenance.\(name).at") ?? created)
-        }
-        t.removedTags = removedTags ?? []
-        return t
     }
 }

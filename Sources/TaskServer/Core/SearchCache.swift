@@ -1,0 +1,63 @@
+import Foundation
+import Synchronization
+import TaskService
+
+/// The search index and the topics' vectors, loaded once and kept while no task changes; a
+/// change marks them stale and the next search reads the index again (its blocks, not the
+/// tasks) after embedding the few tasks it lacks. Changes made by other processes (the CLI on
+/// the same database) are not announced: the index is also read again once it is `maxAge` old.
+/// Callers hold the model gate.
+final class SearchCache: Sendable {
+    private struct Loaded: @unchecked Sendable {
+        var generation: Int
+        var loadedAt: ContinuousClock.Instant
+        var index: SearchIndex
+        var notIndexed: Int
+        var bridge: TopicBridge?
+    }
+
+    private let enricher: Enricher
+    private let model: ExclusiveWork
+    private let state = Mutex<(generation: Int, loaded: Loaded?)>((0, nil))
+    /// How stale another process's changes may be in search results.
+    static let maxAge: Duration = .seconds(2)
+
+    init(enricher: Enricher, model: ExclusiveWork) {
+        self.enricher = enricher
+        self.model = model
+    }
+
+    /// A task was added, changed, enriched or deleted.
+    func invalidate() { state.withLock { $0.generation += 1 } }
+
+    func warm() throws { _ = try model.use { try loaded() } }
+
+    private func taskSearch() throws -> TaskSearch {
+        TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()), settings: enricher.settings.search)
+    }
+
+    private func loaded() throws -> Loaded {
+        let (generation, kept) = state.withLock { ($0.generation, $0.loaded) }
+        if let kept, kept.generation == generation, ContinuousClock.now - kept.loadedAt < Self.maxAge { return kept }
+        let search = try taskSearch()
+        let (index, notIndexed) = try search.currentIndex()
+        // The topics' vectors never change with the tasks: read once.
+        let bridge = try kept?.bridge ?? (search.topicWeight > 0 && !search.topics.isEmpty ? search.embeddings.topicBridge(search.topics) : nil)
+        let fresh = Loaded(generation: generation, loadedAt: .now, index: index, notIndexed: notIndexed, bridge: bridge)
+        state.withLock { if $0.generation == generation { $0.loaded = fresh } }
+        return fresh
+    }
+
+    /// The best tasks for `query`, and how many live tasks are not searchable yet.
+    func results(_ query: String, limit: Int, includeDone: Bool) throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
+        try model.use {
+            let current = try loaded()
+            let hits = try taskSearch().search(query, in: current.index, topics: current.bridge, limit: limit, includeDone: includeDone)
+            return (hits, current.notIndexed)
+        }
+    }
+
+    func similar(to id: Int64, limit: Int, minimum: Float, includeDone: Bool) throws -> [TaskSearch.Hit] {
+        try model.use { try taskSearch().similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone) }
+    }
+}

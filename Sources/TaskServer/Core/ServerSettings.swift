@@ -1,0 +1,61 @@
+import Foundation
+
+/// How `todo serve` runs: where it listens, which database and models it opens, its limits.
+public struct ServerSettings: Sendable {
+    /// The address to bind: loopback unless a token guards the API.
+    public var host: String = "127.0.0.1"
+    /// 0 takes a free port (printed once listening).
+    public var port: Int = 8080
+    public var database: URL
+    public var weights: URL
+    /// Every /api route needs `Authorization: Bearer <token>` when set.
+    public var token: String?
+    /// Request bodies above this many bytes are refused with 413.
+    public var maxBodyBytes: Int = 16 << 20
+    /// How long a request waits for its task's AI fields before answering "pending".
+    public var inlineBudget: Duration = .milliseconds(200)
+    /// Longest text (title + description, characters) sent through inline enrichment; longer
+    /// ones go straight to the background worker (as `todo add` leaves them to `todo enrich`).
+    public var inlineTextLimit: Int = 20_000
+    /// Threads for SQLite and model calls, off the event loops.
+    public var blockingThreads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// How many texts' characters one forward pass takes at most (the dynamic batch's budget).
+    public var batchCharacterBudget: Int = 32_000
+    /// With false, each request's task is enriched alone (for the benchmark's comparison).
+    public var dynamicBatching = true
+    /// A connection idle this long is closed, so slow clients hold nothing.
+    public var idleTimeout: Duration = .seconds(30)
+
+    public init(database: URL, weights: URL) {
+        self.database = database
+        self.weights = weights
+    }
+
+    /// The loopback rule: any other address needs a token, else the server refuses to start.
+    public func check() throws(ServerSetupError) {
+        if let token, token.isEmpty { throw .emptyToken }
+        if token == nil && !Self.isLoopback(host) { throw .publicWithoutToken(host: host) }
+        guard (0...65_535).contains(port) else { throw .badPort(port) }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// Why the server did not start; said in full by `todo serve`.
+public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
+    case publicWithoutToken(host: String)
+    case emptyToken
+    case badPort(Int)
+
+    public var description: String {
+        switch self {
+        case .publicWithoutToken(let host):
+            return "refusing to listen on \(host) without a token: anyone who can reach it could read and change every task. "
+                + "Give --token T (or SMART_TODO_TOKEN), or listen on 127.0.0.1"
+        case .emptyToken: return "the token is empty; give a long random one, e.g. --token \"$(openssl rand -hex 24)\""
+        case .badPort(let port): return "port \(port) is outside 0…65535"
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import TaskService
+
+/// One change to a task, as Server-Sent Events carry it.
+public struct TaskEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case created = "task.created", enriched = "task.enriched", updated = "task.updated", deleted = "task.deleted"
+    }
+
+    /// Increasing from 1 in this server process: a client resumes with `Last-Event-ID`.
+    public var id: Int
+    public var kind: Kind
+    /// The task's JSON (`TaskOutput`), already encoded.
+    public var data: String
+
+    /// The event as the `text/event-stream` format writes it (data holds no newline: compact JSON).
+    var wireText: String { "id: \(id)\nevent: \(kind.rawValue)\ndata: \(data)\n\n" }
+}
+
+/// Publishes task events to every open `/api/events` stream and keeps the most recent ones,
+/// so a client that reconnects with `Last-Event-ID` gets what it missed, then the live ones,
+/// with no gap and no repeat (both happen inside the actor, in order).
+public actor TaskEventHub {
+    private var nextID = 1
+    private var recent: [TaskEvent] = []
+    private var subscribers: [UUID: AsyncStream<TaskEvent>.Continuation] = [:]
+    private var closed = false
+    /// How many events a reconnecting client can catch up on.
+    let keep: Int
+
+    public init(keep: Int = 10_000) { self.keep = keep }
+
+    func publish(_ kind: TaskEvent.Kind, _ task: TodoTask) {
+        guard let data = try? ServerJSON.string(TaskOutput(task)) else { return }
+        let event = TaskEvent(id: nextID, kind: kind, data: data)
+        nextID += 1
+        recent.append(event)
+        if recent.count > keep + keep / 4 { recent.removeFirst(recent.count - keep) }
+        for continuation in subscribers.values { continuation.yield(event) }
+    }
+
+    /// Events after `lastID` still kept (every one, when `lastID` is from an earlier process),
+    /// then every new one, until the server stops. `gap` is true when the replay cannot be whole.
+    func subscribe(after lastID: Int?) -> (events: AsyncStream<TaskEvent>, gap: Bool) {
+        let (stream, continuation) = AsyncStream<TaskEvent>.makeStream(bufferingPolicy: .bufferingNewest(keep))
+        var gap = false
+        if let lastID {
+            // Dropped from the window, or an id this process never sent (the server restarted:
+            // ids begin again at 1): either way the client must reload rather than trust the replay.
+            gap = (lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID) || lastID >= nextID
+            for event in recent where event.id > lastID || lastID >= nextID { continuation.yield(event) }
+        }
+        if closed { continuation.finish(); return (stream, gap) }
+        let key = UUID()
+        subscribers[key] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(key) } }
+        return (stream, gap)
+    }
+
+    private func unsubscribe(_ key: UUID) { subscribers[key] = nil }
+
+    /// Ends every stream (server shutting down: open streams must not hold it up).
+    func close() {
+        closed = true
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+    }
+
+    var subscriberCount: Int { subscribers.count }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Dynamic batching in front of the engine, as Hugging Face's text-embeddings-inference does:
+/// one pass at a time owns the model; whenever it is free, the next pass takes every task that
+/// waited meanwhile, up to a character budget and the queue's chunk. No timer: a task that
+/// arrives while the model is idle starts a pass at once, alone; under load, tasks ride together.
+actor EnrichmentBatcher {
+    struct Waiting {
+        var taskID: Int64
+        var characters: Int
+        var completions: [PassCompletion]
+    }
+
+    /// Enriches these tasks in one pass (their texts embedded together); never throws — a
+    /// failure is the queue's to retry.
+    typealias Pass = @Sendable ([Int64]) async -> Void
+
+    private var waiting: [Waiting] = []
+    private var running = false
+    private let pass: Pass
+    private let characterBudget: Int
+    private let maxTasks: Int
+    private let dynamic: Bool
+
+    init(characterBudget: Int, maxTasks: Int, dynamic: Bool, pass: @escaping Pass) {
+        self.characterBudget = characterBudget
+        self.maxTasks = maxTasks
+        self.dynamic = dynamic
+        self.pass = pass
+    }
+
+    /// Queues tasks (id, text length) for the next passes; the completion is done when all are.
+    /// A task already waiting is not queued twice: this caller waits on that pass too.
+    func submit(_ tasks: [(id: Int64, characters: Int)]) -> PassCompletion {
+        let completion = PassCompletion(tasks: tasks.count)
+        for task in tasks {
+            if let i = waiting.firstIndex(where: { $0.taskID == task.id }) {
+                waiting[i].completions.append(completion)
+            } else {
+                waiting.append(Waiting(taskID: task.id, characters: task.characters, completions: [completion]))
+            }
+        }
+        startIfIdle()
+        return completion
+    }
+
+    var depth: Int { waiting.count }
+    var isBusy: Bool { running || !waiting.isEmpty }
+
+    private func startIfIdle() {
+        guard !running, !waiting.isEmpty else { return }
+        running = true
+        var batch: [Waiting] = [waiting.removeFirst()]
+        var characters = batch[0].characters
+        while dynamic, let next = waiting.first, batch.count < maxTasks, characters + next.characters <= characterBudget {
+            batch.append(waiting.removeFirst())
+            characters += next.characters
+        }
+        let pass = self.pass
+        Task {
+            await pass(batch.map(\.taskID))
+            for w in batch { w.completions.forEach { $0.finishOne() } }
+            self.passEnded()
+        }
+    }
+
+    private func passEnded() {
+        running = false
+        startIfIdle()
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import TaskService
+
+/// One batcher pass: runs the pending jobs of the given tasks through the enricher (their texts
+/// embedded together), marks them done, and tells event listeners and the search cache.
+struct EnrichmentPasses: Sendable {
+    let store: TaskStore
+    let enricher: Enricher
+    let queue: EnrichmentQueue
+    let executor: BlockingExecutor
+    let events: TaskEventHub
+    let metrics: ServerMetrics
+    let search: SearchCache
+    let model: ExclusiveWork
+    let logger: Logger
+
+    func run(_ ids: [Int64]) async {
+        let start = ContinuousClock.now
+        let (queue, store, model) = (self.queue, self.store, self.model)
+        let enricher = self.enricher
+        do {
+            let outcome = try await executor.run { () -> (EnrichmentQueue.RunReport, [TodoTask]) in
+                let jobs = try ids.flatMap { try queue.pending(includeWaiting: true, taskID: $0) }
+                guard !jobs.isEmpty else { return (EnrichmentQueue.RunReport(), []) }
+                let report = try model.use { try queue.run(enricher, jobs: jobs) }
+                let tasks = jobs.compactMap { try? store.task(id: $0.taskID) }
+                return (report, tasks)
+            }
+            let (report, tasks) = outcome
+            guard report.enriched + report.failed > 0 else { return }
+            metrics.batchSize.record(Double(tasks.count))
+            metrics.passDuration.record(ContinuousClock.now - start)
+            metrics.jobsEnriched.increment(by: Int64(report.enriched))
+            metrics.jobsFailed.increment(by: Int64(report.failed))
+            report.errors.forEach { logger.warning("enrichment failed (will retry): \($0)") }
+            search.invalidate()
+            for task in tasks where report.enriched > 0 { await events.publish(.enriched, task) }
+        } catch {
+            // No model, or the database refused: the jobs stay pending for the next pass or process.
+            logger.warning("enrichment pass failed: \(error)")
+        }
+    }
+}

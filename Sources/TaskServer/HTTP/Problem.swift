@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+
+/// An error answered as `application/problem+json` (RFC 9457): what went wrong, the status,
+/// and, when a request field is at fault, its name — so a client can point at the input.
+public struct Problem: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    /// A short, stable summary of the kind of problem ("Invalid field").
+    public var title: String
+    /// This occurrence, in a sentence.
+    public var detail: String
+    /// The request field at fault ("title", "due", "tags[2]"), when there is one.
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, _ title: String, detail: String, field: String? = nil) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.field = field
+    }
+
+    static func invalid(_ field: String, _ detail: String) -> Problem {
+        Problem(.badRequest, "Invalid field", detail: "\(field): \(detail)", field: field)
+    }
+
+    static func unknownTask(_ id: Int64) -> Problem {
+        Problem(.notFound, "No such task", detail: "no task \(id)")
+    }
+
+    static let contentType = "application/problem+json"
+}
+
+extension Problem: HTTPResponseError {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = Self.contentType
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body())))
+    }
+
+    func body() -> Data {
+        var object: [String: Any] = ["type": "about:blank", "title": title, "status": Int(status.code), "detail": detail]
+        if let field { object["field"] = field }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Inference
+import TaskService
+
+/// How routes answer: JSON bodies, and tasks with their ETag.
+enum Responses {
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try ServerJSON.data(value))))
+    }
+
+    /// A task as `todo show --json` prints it, with `"enrichment"` when known, its ETag, and for
+    /// a new task its Location.
+    static func task(_ task: TodoTask, enrichment: EnrichmentState?, status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.eTag] = ETag.of(task)
+        if status == .created { headers[.location] = "/api/tasks/\(task.id ?? 0)" }
+        return try json(TaskBody(task: TaskOutput(task), enrichment: enrichment), status: status, headers: headers)
+    }
+}
+
+/// Whether a task's AI fields are computed: in the answer, or still queued for the worker.
+enum EnrichmentState: String, Encodable, Sendable {
+    case done, pending
+}
+
+/// The task object plus `"enrichment"`.
+struct TaskBody: Encodable {
+    var task: TaskOutput
+    var enrichment: EnrichmentState?
+
+    private enum Keys: String, CodingKey { case enrichment }
+
+    func encode(to encoder: any Encoder) throws {
+        try task.encode(to: encoder)
+        if let enrichment {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(enrichment, forKey: .enrichment)
+        }
+    }
+}
+
+/// A task's entity tag: a digest of everything the API shows of it, so any change — the user's,
+/// the AI's, another process's — gives a new one.
+enum ETag {
+    static func of(_ task: TodoTask) -> String {
+        var hash = SHA256()
+        hash.update((try? ServerJSON.data(TaskOutput(task))).map { Array($0) } ?? [])
+        return "\"" + hash.finalize().prefix(20) + "\""
+    }
+
+    /// Whether an If-Match header names this tag (a list, `*`, or weak forms compared weakly).
+    static func matches(_ header: String, _ tag: String) -> Bool {
+        header.split(separator: ",").contains { part in
+            let candidate = part.trimmingCharacters(in: .whitespaces)
+            return candidate == "*" || candidate == tag || candidate == "W/" + tag
+        }
+    }
+}

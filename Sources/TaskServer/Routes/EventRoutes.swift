@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `GET /api/events`: Server-Sent Events of task changes. A client that reconnects with
+/// `Last-Event-ID` (or `?after=`) first gets the events it missed, then the live ones. With a
+/// token, a browser sends it as `?access_token=` (EventSource cannot set a header).
+struct EventRoutes {
+    let state: ServerState
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/api/events") { request, _ in try await events(request) }
+    }
+
+    func events(_ request: Request) async throws -> Response {
+        let query = try QueryValues(request, allowed: ["after", "access_token"])
+        let given = request.headers[Self.lastEventID] ?? query.string("after")
+        let lastID = try given.map { text -> Int in
+            guard let id = Int(text.trimmingCharacters(in: .whitespaces)), id >= 0 else { throw Problem.invalid("Last-Event-ID", "must be an event id this server sent") }
+            return id
+        }
+        let (events, gap) = await state.events.subscribe(after: lastID)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // A comment first, so the client sees the stream open; a gap is said, never hidden.
+            var opening = ": task events\nretry: 1000\n\n"
+            if gap { opening += "event: gap\ndata: {\"detail\":\"some events since your Last-Event-ID are no longer kept: reload the task list\"}\n\n" }
+            try await writer.write(ByteBuffer(string: opening))
+            for await event in events { try await writer.write(ByteBuffer(string: event.wireText)) }
+            try await writer.finish(nil)
+        })
+    }
+}

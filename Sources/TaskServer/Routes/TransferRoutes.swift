@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import TaskService
+
+/// `POST /api/import` (JSON Lines, all or nothing) and `GET /api/export` (streamed JSON Lines),
+/// the lines of `todo export` / `todo import`.
+struct TransferRoutes {
+    let state: ServerState
+    static let lineTypes: Set<String> = ["application/x-ndjson", "application/jsonl", "application/json-lines"]
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/api/import") { request, _ in try await importLines(request) }
+        router.get("/api/export") { request, _ in try export(request) }
+    }
+
+    func importLines(_ request: Request) async throws -> Response {
+        _ = try QueryValues(request, allowed: [])
+        let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let type, Self.lineTypes.contains(type) else {
+            throw Problem(.unsupportedMediaType, "Unsupported media type", detail: "send JSON Lines as application/x-ndjson")
+        }
+        let tasks = try Self.tasks(in: try await JSONBody.collect(request, limit: state.settings.maxBodyBytes))
+        let store = state.store
+        let report = try await state.blocking { try store.importTasks(tasks, enqueue: true) }
+        await state.durable.sync()
+        state.search.invalidate()
+        return try Responses.json(["added": report.added, "skipped": report.skipped])
+    }
+
+    /// Every line read before anything is stored: a problem names its line and field.
+    static func tasks(in data: Data) throws -> [TodoTask] {
+        guard String(validating: data, as: UTF8.self) != nil else { throw Problem(.badRequest, "Invalid JSON Lines", detail: "the body is not valid UTF-8") }
+        var tasks: [TodoTask] = []
+        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.filter { $0 != UInt8(ascii: "\r") }
+            guard !trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
+            let number = i + 1
+            let exported: ExportedTask
+            do { exported = try JSONDecoder().decode(ExportedTask.self, from: Data(trimmed)) } catch DecodingError.keyNotFound(let key, _) {
+                throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(key.stringValue) is required; nothing was imported", field: "line \(number): \(key.stringValue)")
+            } catch DecodingError.typeMismatch(_, let context) {
+                let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+                throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(field) has the wrong type; nothing was imported", field: "line \(number): \(field)")
+            } catch {
+                throw Problem(.badRequest, "Invalid line", detail: "line \(number) is not a JSON object of a task; nothing was imported", field: "line \(number)")
+            }
+            do {
+                let task = try exported.task()
+                if let problem = TaskRules.problem(with: task) {
+                    throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(problem); nothing was imported", field: "line \(number): \(problem.field)")
+                }
+                tasks.append(task)
+            } catch let problem as ExportedTask.Problem {
+                throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(problem.message); nothing was imported", field: "line \(number): \(problem.field)")
+            }
+        }
+        return tasks
+    }
+
+    func export(_ request: Request) throws -> Response {
+        _ = try QueryValues(request, allowed: [])
+        let (store, executor) = (state.store, state.executor)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // Pages of tasks by id, each read on the executor and written as it comes.
+            var after: Int64 = 0
+            while true {
+                let from = after
+                let page = try await executor.run { try store.exportPage(after: from, limit: 1_000) }
+                guard let last = page.last?.id else { break }
+                var text = ""
+                for task in page { text += try ServerJSON.string(TaskOutput(task)) + "\n" }
+                try await writer.write(ByteBuffer(string: text))
+                after = last
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A line of `todo export` read back, or a line written by hand: only `title` is required.
+public struct ExportedTask: Decodable, Sendable {
+    public var id: Int64?
+    public var uuid: String?
+    public var title: String
+    public var description: String?
+    public var category: String?
+    public var priority: String?
+    public var tags: [String]?
+    public var due: String?
+    public var status: String?
+    public var created: String?
+    public var updated: String?
+    public var completed: String?
+    public var provenance: [String: Provenance]?
+    public var removedTags: [String]?
+
+    public struct Provenance: Decodable, Sendable {
+        public var model: String
+        public var score: Double?
+        public var at: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, uuid, title, description, category, priority, tags, due, status, created, updated, completed, provenance
+        case removedTags = "removed_tags"
+    }
+
+    /// What is wrong with a line: the field (for an API's error) and the whole message.
+    public struct Problem: Error, Sendable, Equatable {
+        public var field: String
+        public var message: String
+    }
+
+    /// The task this line describes; throws `Problem` naming the field.
+    public func task(now: Date = Date()) throws -> TodoTask {
+        func failure(_ problem: String, _ field: String) -> Problem { Problem(field: field, message: problem) }
+        func date(_ text: String?, _ field: String) throws -> Date? {
+            guard let text else { return nil }
+            guard let d = TaskOutput.parseISO(text) else { throw failure("\(field) '\(text)' is not an ISO 8601 date", field) }
+            return d
+        }
+        guard !title.allSatisfy(\.isWhitespace) else { throw failure("the title is empty", "title") }
+        if let id, !TaskRules.importableIDs.contains(id) {
+            throw failure("id \(id) is outside 1…\(TaskRules.importableIDs.upperBound.formatted()) (leave \"id\" out to give the task a new one)", "id")
+        }
+        let uuid = try self.uuid.map { text in
+            guard let uuid = UUID(uuidString: text) else { throw failure("'\(text)' is not a uuid", "uuid") }
+            return uuid
+        }
+        let created = try date(created, "created") ?? now
+        // An exported due date is ISO 8601; one written by hand may be anything `add --due` takes.
+        let due = try self.due.map { text in
+            if let d = TaskOutput.parseISO(text) { return d }
+            do { return try DueDateParser().parse(text, now: now) } catch { throw failure("due: \(error)", "due") }
+        }
+        let p = try priority.map { value -> TodoTask.Priority in
+            guard let p = TodoTask.Priority(rawValue: value) else { throw failure("unknown priority '\(value)' (high, medium or low)", "priority") }
+            return p
+        }
+        var t = TodoTask(title: title, description: description ?? "", category: category, priority: p, tags: tags ?? [],
+                         due: due, now: created)
+        // A line written by hand (no uuid) is a new task: a new uuid and a new id.
+        if let uuid { t.uuid = uuid; t.id = id }
+        t.updated = try date(updated, "updated") ?? t.created
+        t.completed = try date(completed, "completed")
+        guard let s = TodoTask.Status(rawValue: status ?? "pending") else { throw failure("unknown status '\(status ?? "")' (pending, done or deleted)", "status") }
+        t.status = s
+        for (name, p) in provenance ?? [:] {
+            guard let field = AIField(rawValue: name) else { throw failure("provenance.\(name): no such AI field (category, priority or tags)", "provenance.\(name)") }
+            t.provenance[field] = TodoTask.Provenance(model: p.model, score: p.score, at: try date(p.at, "provenance.\(name).at") ?? created)
+        }
+        t.removedTags = removedTags ?? []
+        return t
+    }
+}

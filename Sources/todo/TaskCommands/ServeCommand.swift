@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TaskServer
+import TaskService
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP service: the API, live events and the web page, on the same database.",
+        discussion: """
+        Loads the model, the example banks and the search index once, then answers until \
+        SIGTERM or Ctrl-C (requests in flight and the enrichment batch in hand finish first). \
+        Prints `listening on http://HOST:PORT` once ready; --port 0 takes a free port. \
+        Listens on 127.0.0.1 only unless given a token: any other address needs --token \
+        (or SMART_TODO_TOKEN), sent by clients as `Authorization: Bearer TOKEN`. \
+        One log line per request goes to standard error. The routes: docs/serve.md and \
+        docs/openapi.json.
+
+        Examples:
+          todo serve
+          todo serve --port 0 --db /tmp/tasks.sqlite
+          SMART_TODO_TOKEN=$(openssl rand -hex 24) todo serve --host 0.0.0.0
+        """
+    )
+
+    @Option(help: "Address to listen on (loopback unless a token is given).") var host = "127.0.0.1"
+    @Option(help: "Port (0: a free one).") var port = 8080
+    @Option(help: "Bearer token every /api route then needs (default: SMART_TODO_TOKEN, which other users cannot read in ps).") var token: String?
+    @Option(name: .customLong("max-body"), help: "Largest request body, in bytes.") var maxBody = 16 << 20
+    @Option(name: .customLong("inline-budget-ms"), help: "How long a request waits for its AI fields before answering \"pending\".")
+    var inlineBudgetMs = 200
+    @Flag(name: .customLong("no-batching"), help: "Enrich each request's task alone (to measure what dynamic batching buys).")
+    var noBatching = false
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var settingsOptions: SettingsOptions
+    @OptionGroup var engine: EngineOptions
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024 bytes.") }
+        guard (0...60_000).contains(inlineBudgetMs) else { throw ValidationError("--inline-budget-ms must be from 0 to 60000.") }
+    }
+
+    func run() async throws {
+        _ = try engine.applyThreads()
+        var settings = ServerSettings(database: DatabaseLocation.resolve(explicit: store.db), weights: DefaultPaths.weightsDirectory)
+        settings.host = host
+        settings.port = port
+        settings.token = token ?? ProcessInfo.processInfo.environment["SMART_TODO_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.maxBodyBytes = maxBody
+        settings.inlineBudget = .milliseconds(inlineBudgetMs)
+        settings.dynamicBatching = !noBatching
+        do { try settings.check() } catch { throw CommandFailure(error.description) }
+        let enrichment = try settingsOptions.load()
+        var logger = Logger(label: "todo-serve") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .info
+        do {
+            try await TaskServer.run(settings: settings, enrichmentSettings: enrichment, logger: logger) { address in
+                Console.out("listening on \(address)")
+                fflush(nil)  // all streams: a pipe (a test, a supervisor) sees the line at once
+            }
+        } catch let error as StoreError {
+            throw CommandFailure(error.description)
+        }
+    }
+}

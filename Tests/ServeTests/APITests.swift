@@ -1,0 +1,208 @@
+import Foundation
+import XCTest
+
+/// The API over real HTTP, against one `todo serve` for the class (the model loads once).
+/// The inline budget is long here so that "done" answers are certain; the 200 ms default is
+/// the benchmark's to judge.
+final class APITests: XCTestCase {
+    nonisolated(unsafe) static var server: ServerProcess?
+
+    override class func setUp() {
+        server = try? ServerProcess(arguments: ["--inline-budget-ms", "20000", "--max-body", "65536"]).start()
+    }
+
+    override class func tearDown() {
+        server?.signal(SIGTERM)
+        _ = server?.waitForExit()
+        server = nil
+    }
+
+    var client: HTTPTestClient {
+        get throws {
+            guard let server = Self.server else { throw ServeTestError("the server did not start") }
+            return HTTPTestClient(baseURL: server.baseURL)
+        }
+    }
+
+    func testCreateAnswers201WithLocationETagAndTheAIFieldsInline() async throws {
+        let reply = try await client.post("/api/tasks", json: ["title": "Submit the quarterly expense report to finance", "due": "2031-05-01"])
+        XCTAssertEqual(reply.status, 201, reply.text)
+        let task = reply.json
+        let id = try XCTUnwrap(task["id"] as? Int)
+        XCTAssertEqual(reply.header("Location"), "/api/tasks/\(id)")
+        XCTAssertNotNil(reply.header("ETag"))
+        XCTAssertEqual(task["enrichment"] as? String, "done")
+        XCTAssertNotNil(task["category"] as? String, "the AI filled the category inline")
+        XCTAssertNotNil(task["priority"] as? String)
+        XCTAssertTrue((task["due"] as? String)?.hasPrefix("2031-05-0") == true, "due as ISO 8601: \(task["due"] ?? "nil")")
+        // The same fields as `todo show --json`, every one present.
+        for key in ["id", "uuid", "title", "description", "category", "priority", "tags", "due", "status", "created", "updated", "completed", "provenance", "removed_tags"] {
+            XCTAssertTrue(task.keys.contains(key), "missing \(key)")
+        }
+        let again = try await client.get("/api/tasks/\(id)")
+        XCTAssertEqual(again.status, 200)
+        XCTAssertEqual(again.header("ETag"), reply.header("ETag"))
+    }
+
+    func testValuesSetThroughTheAPIAreNeverOverwrittenByTheAI() async throws {
+        let reply = try await client.post("/api/tasks", json: ["title": "Pay the electricity bill", "category": "Errands", "priority": "low", "tags": ["home", "Home"]])
+        XCTAssertEqual(reply.status, 201, reply.text)
+        XCTAssertEqual(reply.json["category"] as? String, "Errands")
+        XCTAssertEqual(reply.json["priority"] as? String, "low")
+        XCTAssertEqual(reply.json["tags"] as? [String], ["home"], "a tag given twice in two cases is one tag")
+        let provenance = try XCTUnwrap(reply.json["provenance"] as? [String: Any])
+        XCTAssertNil(provenance["category"])
+        XCTAssertNil(provenance["priority"])
+        XCTAssertNil(provenance["tags"])
+    }
+
+    func testAsyncEnrichmentIsPendingThenDoneByTheWorker() async throws {
+        let reply = try await client.post("/api/tasks?enrich=async", json: ["title": "Book a dentist appointment"])
+        XCTAssertEqual(reply.status, 201)
+        XCTAssertEqual(reply.json["enrichment"] as? String, "pending")
+        XCTAssertNil(reply.json["category"] as? String)
+        let id = try XCTUnwrap(reply.json["id"] as? Int)
+        let client = try self.client
+        let done = try await HTTPTestClient.eventually { try await client.get("/api/tasks/\(id)").json["enrichment"] as? String == "done" }
+        XCTAssertTrue(done, "the in-process worker enriched the queued task")
+        let reply1 = try await client.get("/api/tasks/\(id)")
+        XCTAssertNotNil(reply1.json["priority"] as? String)
+    }
+
+    func testListPagesWithACursorThroughEveryMatchingTaskOnce() async throws {
+        let tag = "page\(UInt32.random(in: 0..<UInt32.max))"
+        var created: Set<Int> = []
+        for i in 0..<5 {
+            let reply = try await client.post("/api/tasks?enrich=async", json: ["title": "Paged task \(i)", "tags": [tag]])
+            created.insert(try XCTUnwrap(reply.json["id"] as? Int))
+        }
+        var seen: [Int] = [], cursor: String? = nil, pages = 0
+        repeat {
+            let reply = try await client.get("/api/tasks?tag=\(tag)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+            XCTAssertEqual(reply.status, 200, reply.text)
+            let tasks = try XCTUnwrap(reply.json["tasks"] as? [[String: Any]])
+            XCTAssertLessThanOrEqual(tasks.count, 2)
+            seen += tasks.compactMap { $0["id"] as? Int }
+            XCTAssertTrue(reply.json.keys.contains("next"), "next is always present (null on the last page)")
+            cursor = reply.json["next"] as? String
+            pages += 1
+        } while cursor != nil && pages < 10
+        XCTAssertEqual(pages, 3)
+        XCTAssertEqual(seen.count, 5, "no task twice")
+        XCTAssertEqual(Set(seen), created)
+        let high = try await client.get("/api/tasks?tag=\(tag)&priority=high")
+        XCTAssertEqual((high.json["tasks"] as? [Any])?.count, 0, "filters of `todo list` apply")
+    }
+
+    func testPatchWithAStaleETagIs412AndNeverOverwrites() async throws {
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Plan the team offsite"])
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        let etag = try XCTUnwrap(created.header("ETag"))
+        let first = try await client.patch("/api/tasks/\(id)", json: ["category": "Work"], headers: [("If-Match", etag)])
+        XCTAssertEqual(first.status, 200, first.text)
+        XCTAssertEqual(first.json["category"] as? String, "Work")
+        XCTAssertNotEqual(first.header("ETag"), etag)
+        let second = try await client.patch("/api/tasks/\(id)", json: ["category": "Personal"], headers: [("If-Match", etag)])
+        XCTAssertEqual(second.status, 412, "the second client's copy is stale")
+        XCTAssertEqual(second.header("Content-Type"), "application/problem+json")
+        let reply2 = try await client.get("/api/tasks/\(id)")
+        XCTAssertEqual(reply2.json["category"] as? String, "Work")
+    }
+
+    func testDoneReopenAndDelete() async throws {
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Water the plants"])
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        let done = try await client.send(.POST, "/api/tasks/\(id)/done")
+        XCTAssertEqual(done.json["status"] as? String, "done")
+        XCTAssertNotNil(done.json["completed"] as? String)
+        let reopened = try await client.send(.POST, "/api/tasks/\(id)/reopen")
+        XCTAssertEqual(reopened.json["status"] as? String, "pending")
+        let reply3 = try await client.send(.DELETE, "/api/tasks/\(id)")
+        XCTAssertEqual(reply3.status, 204)
+        let reply4 = try await client.get("/api/tasks/\(id)")
+        XCTAssertEqual(reply4.status, 404)
+    }
+
+    func testBadInputIsAProblemNamingTheFieldNeverA500() async throws {
+        let client = try self.client
+        func problem(_ reply: HTTPTestClient.Reply, _ status: Int, field: String? = nil, line: UInt = #line) {
+            XCTAssertEqual(reply.status, status, reply.text, line: line)
+            XCTAssertEqual(reply.header("Content-Type"), "application/problem+json", line: line)
+            XCTAssertEqual(reply.json["status"] as? Int, status, line: line)
+            XCTAssertNotNil(reply.json["detail"] as? String, line: line)
+            if let field { XCTAssertEqual(reply.json["field"] as? String, field, reply.text, line: line) }
+        }
+        problem(try await client.send(.POST, "/api/tasks", body: Data("{\"title\": ".utf8)), 400)
+        problem(try await client.send(.POST, "/api/tasks", body: Data([0x7B, 0x22, 0xFF, 0x22, 0x7D])), 400)
+        problem(try await client.post("/api/tasks", json: ["title": "x", "colour": "red"]), 400, field: "colour")
+        problem(try await client.post("/api/tasks", json: ["title": "   "]), 400, field: "title")
+        problem(try await client.post("/api/tasks", json: ["title": 5]), 400, field: "title")
+        problem(try await client.post("/api/tasks", json: ["title": "x", "due": "feb 30"]), 400, field: "due")
+        problem(try await client.post("/api/tasks", json: ["title": "x", "priority": "urgent"]), 400, field: "priority")
+        problem(try await client.post("/api/tasks", json: ["title": "x", "tags": ["a", ""]]), 400, field: "tags[1]")
+        problem(try await client.post("/api/tasks", json: ["title": "nul\u{0}title"]), 400, field: "title")
+        problem(try await client.get("/api/tasks/999999"), 404)
+        problem(try await client.get("/api/tasks/abc"), 400, field: "id")
+        problem(try await client.get("/api/tasks?limit=0"), 400, field: "limit")
+        problem(try await client.get("/api/tasks?colour=red"), 400, field: "colour")
+        problem(try await client.send(.POST, "/api/tasks", body: Data("title=x".utf8), contentType: "application/x-www-form-urlencoded"), 415)
+        problem(try await client.send(.POST, "/api/tasks", body: Data(repeating: 0x20, count: 70_000)), 413)
+        problem(try await client.get("/api/nothing-here"), 404)
+    }
+
+    func testSearchFindsATaskByMeaning() async throws {
+        let created = try await client.post("/api/tasks", json: ["title": "Renew my passport before the trip to Japan"])
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        let reply = try await client.get("/api/search?q=travel%20documents&limit=5")
+        XCTAssertEqual(reply.status, 200, reply.text)
+        let hits = try XCTUnwrap(reply.json["hits"] as? [[String: Any]])
+        XCTAssertTrue(hits.contains { ($0["task"] as? [String: Any])?["id"] as? Int == id }, reply.text)
+        let reply5 = try await client.get("/api/search")
+        XCTAssertEqual(reply5.status, 400, "q is required")
+    }
+
+    func testImportIsAllOrNothingAndExportStreamsEveryTask() async throws {
+        let marker = "imported-\(UInt32.random(in: 0..<UInt32.max))"
+        let bad = Data("{\"title\": \"\(marker) one\"}\n{\"title\": \"\(marker) two\", \"priority\": \"urgent\"}\n".utf8)
+        let refused = try await client.send(.POST, "/api/import", body: bad, contentType: "application/x-ndjson")
+        XCTAssertEqual(refused.status, 400)
+        XCTAssertEqual(refused.json["field"] as? String, "line 2: priority", refused.text)
+        let reply6 = try await client.send(.GET, "/api/export")
+        XCTAssertFalse(reply6.text.contains(marker), "nothing of a refused import is stored")
+        let good = Data("{\"title\": \"\(marker) one\"}\n\n{\"title\": \"\(marker) two\"}\n".utf8)
+        let accepted = try await client.send(.POST, "/api/import", body: good, contentType: "application/x-ndjson")
+        XCTAssertEqual(accepted.status, 200, accepted.text)
+        XCTAssertEqual(accepted.json["added"] as? Int, 2)
+        let export = try await client.send(.GET, "/api/export")
+        XCTAssertEqual(export.header("Content-Type"), "application/x-ndjson")
+        let lines = export.text.split(separator: "\n").filter { $0.contains(marker) }
+        XCTAssertEqual(lines.count, 2)
+        let reply7 = try await client.send(.POST, "/api/import", body: good, contentType: "application/json")
+        XCTAssertEqual(reply7.status, 415)
+    }
+
+    func testProbesStatsAndMetrics() async throws {
+        let reply8 = try await client.get("/healthz")
+        XCTAssertEqual(reply8.status, 200)
+        let ready = try await client.get("/readyz")
+        XCTAssertEqual(ready.status, 200, ready.text)
+        XCTAssertEqual(ready.json["model_loaded"] as? Bool, true)
+        XCTAssertEqual(ready.json["database_writable"] as? Bool, true)
+        XCTAssertNotNil(ready.json["queue_depth"] as? Int)
+        let stats = try await client.get("/api/stats")
+        XCTAssertEqual(stats.status, 200)
+        XCTAssertNotNil(stats.json["statuses"] as? [String: Int])
+        let metrics = try await client.get("/metrics").text
+        XCTAssertTrue(metrics.contains("smart_todo_http_requests_total{"), metrics.prefix(500).description)
+        XCTAssertTrue(metrics.contains("route=\"/api/tasks/{id}\"") || metrics.contains("route=\"/api/tasks/:id\""), "counted by route, not by path")
+        XCTAssertTrue(metrics.contains("smart_todo_queue_depth"))
+        XCTAssertTrue(metrics.contains("smart_todo_forward_pass_seconds_count"))
+        let ratio = metrics.split(separator: "\n").first { $0.hasPrefix("smart_todo_cache_hit_ratio ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        XCTAssertNotNil(ratio)
+        XCTAssertTrue((0...1).contains(ratio ?? -1))
+        let page = try await client.get("/")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("textContent"))
+        XCTAssertFalse(page.text.contains("innerHTML"), "user text is never parsed as HTML")
+    }
+}

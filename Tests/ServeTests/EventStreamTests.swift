@@ -1,0 +1,84 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import XCTest
+
+/// `GET /api/events`: the events of a task's life, in order, and a reconnect that resumes.
+final class EventStreamTests: XCTestCase {
+    struct Event: @unchecked Sendable {
+        var id: Int
+        var kind: String
+        var data: [String: Any]
+    }
+
+    /// Reads events from the stream until `enough` says so (at most 60 s).
+    static func read(_ base: String, lastEventID: Int? = nil, until enough: @escaping ([Event]) -> Bool,
+                     whileOpen action: @escaping @Sendable () async throws -> Void = {}) async throws -> [Event] {
+        var request = HTTPClientRequest(url: base + "/api/events")
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        XCTAssertEqual(response.status.code, 200)
+        XCTAssertEqual(response.headers.first(name: "Content-Type"), "text/event-stream")
+        let work = Task { try await action() }
+        defer { work.cancel() }
+        var events: [Event] = [], pending = ""
+        for try await buffer in response.body {
+            pending += String(buffer: buffer)
+            while let end = pending.range(of: "\n\n") {
+                let block = pending[..<end.lowerBound]
+                pending.removeSubrange(..<end.upperBound)
+                var id: Int?, kind: String?, data: [String: Any]?
+                for line in block.split(separator: "\n") {
+                    if line.hasPrefix("id: ") { id = Int(line.dropFirst(4)) }
+                    if line.hasPrefix("event: ") { kind = String(line.dropFirst(7)) }
+                    if line.hasPrefix("data: ") { data = (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8))) as? [String: Any] }
+                }
+                if let kind, let data { events.append(Event(id: id ?? -1, kind: kind, data: data)) }
+            }
+            if enough(events) { break }
+        }
+        try await work.value
+        return events
+    }
+
+    func testEventsTellATasksLifeAndAReconnectResumesWithoutAGap() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let idBox = LockedText()
+        let events = try await Self.read(server.baseURL, until: { events in
+            events.contains { $0.kind == "task.enriched" } && events.contains { $0.kind == "task.deleted" }
+        }, whileOpen: {
+            try await Task.sleep(for: .milliseconds(200))  // the stream is open
+            let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Call the bank about the mortgage"])
+            let id = created.json["id"] as? Int ?? 0
+            idBox.append(Data(String(id).utf8))
+            _ = try await HTTPTestClient.eventually { try await client.get("/api/tasks/\(id)").json["enrichment"] as? String == "done" }
+            _ = try await client.send(.DELETE, "/api/tasks/\(id)")
+        })
+        let id = Int(idBox.value) ?? -1
+        let mine = events.filter { $0.data["id"] as? Int == id }
+        XCTAssertEqual(mine.map(\.kind), ["task.created", "task.enriched", "task.deleted"])
+        guard mine.count == 3 else { return }
+        XCTAssertNotNil(mine[1].data["category"] as? String, "task.enriched carries the AI fields")
+        XCTAssertEqual(events.map(\.id), Array(events[0].id..<(events[0].id + events.count)), "ids increase by one")
+        XCTAssertFalse(events.contains { $0.kind == "gap" })
+
+        // Reconnect after the first event: the rest come again, in order, none missing.
+        let resumed = try await Self.read(server.baseURL, lastEventID: mine[0].id, until: { $0.count >= 2 })
+        XCTAssertEqual(Array(resumed.prefix(2)).map(\.id), [mine[1].id, mine[2].id])
+        XCTAssertEqual(Array(resumed.prefix(2)).map(\.kind), ["task.enriched", "task.deleted"])
+    }
+
+    func testAnIDThisServerNeverSentIsAGapWithTheKeptEventsReplayed() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Sent before the reconnect"])
+        XCTAssertEqual(created.status, 201)
+        // As after a restart: the client's last id is from an earlier process.
+        let events = try await Self.read(server.baseURL, lastEventID: 5_000, until: { $0.count >= 2 })
+        XCTAssertEqual(events.first?.kind, "gap", "the client is told to reload")
+        XCTAssertEqual(events.dropFirst().first?.kind, "task.created", "and gets what this process kept")
+    }
+}

@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import XCTest
+
+/// Nothing lost under load and faults: concurrent clients, kill -9, SIGTERM, hostile requests.
+/// Bounded: a few hundred requests each, loopback only.
+final class LoadAndFaultTests: XCTestCase {
+    func testConcurrentClientsGetEveryTaskStoredAndEnrichedWithNo5xx() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let start = Date()
+        let (ids, statuses) = await LoadDriver.load(client, clients: 16, each: 25)
+        print("16 clients × 25 POST /api/tasks: \(String(format: "%.1f", Double(ids.count) / Date().timeIntervalSince(start))) tasks/s (the benchmark measures; this only prints)")
+        XCTAssertEqual(statuses.count, 400)
+        XCTAssertTrue(statuses.allSatisfy { $0 == 201 }, "statuses: \(Set(statuses))")
+        XCTAssertEqual(Set(ids).count, 400)
+        let drained = try await HTTPTestClient.eventually(timeout: 120) {
+            ((try await client.get("/api/stats").json["queue"] as? [String: Int])?["pending"]) == 0
+        }
+        XCTAssertTrue(drained, "the queue drains")
+        let stats = try await client.get("/api/stats").json
+        XCTAssertEqual((stats["statuses"] as? [String: Int])?["pending"], 400)
+        XCTAssertEqual((stats["ai_filled"] as? [String: Int])?["priority"], 400, "every task enriched")
+    }
+
+    func testKill9MidLoadLosesNoAcknowledgedTaskAndTheQueueDrainsAfterRestart() async throws {
+        let server = try ServerProcess().start()
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let loading = Task { await LoadDriver.load(client, clients: 4, each: 100, stopOnError: true) }
+        _ = try await HTTPTestClient.eventually(timeout: 60) {
+            ((try await client.get("/api/stats").json["statuses"] as? [String: Int])?["pending"] ?? 0) >= 40
+        }
+        server.kill9()
+        let (acknowledged, _) = await loading.value
+        XCTAssertGreaterThan(acknowledged.count, 20, "tasks were acknowledged before the kill")
+        XCTAssertLessThan(acknowledged.count, 400, "the kill came mid-load")
+
+        let restarted = try ServerProcess(database: server.database).start()
+        defer { restarted.signal(SIGTERM); _ = restarted.waitForExit() }
+        let again = HTTPTestClient(baseURL: restarted.baseURL)
+        var missing: [Int] = []
+        for id in acknowledged where try await again.get("/api/tasks/\(id)").status != 200 { missing.append(id) }
+        XCTAssertEqual(missing, [], "every task that got a 201 is there")
+        let drained = try await HTTPTestClient.eventually(timeout: 120) {
+            ((try await again.get("/api/stats").json["queue"] as? [String: Int])?["pending"]) == 0
+        }
+        XCTAssertTrue(drained, "jobs queued before the kill finish")
+    }
+
+    func testSIGTERMMidLoadFinishesRequestsInFlightAndExitsZero() async throws {
+        let server = try ServerProcess().start()
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let loading = Task { await LoadDriver.load(client, clients: 4, each: 50, stopOnError: true) }
+        _ = try await HTTPTestClient.eventually(timeout: 60) {
+            ((try await client.get("/api/stats").json["statuses"] as? [String: Int])?["pending"] ?? 0) >= 20
+        }
+        server.signal(SIGTERM)
+        let status = server.waitForExit(timeout: 60)
+        let (acknowledged, statuses) = await loading.value
+        XCTAssertEqual(status, 0, server.stderr.suffix(2000).description)
+        XCTAssertFalse(statuses.contains { $0 >= 500 }, "no request was cut off with an error")
+        XCTAssertTrue(server.stderr.contains("database settled"), "the worker finished its batch and settled")
+        // Every acknowledged task is in the main file (settled): read it without the server.
+        let restarted = try ServerProcess(database: server.database).start()
+        defer { restarted.signal(SIGTERM); _ = restarted.waitForExit() }
+        let again = HTTPTestClient(baseURL: restarted.baseURL)
+        let count = (try await again.get("/api/stats").json["statuses"] as? [String: Int])?["pending"] ?? -1
+        XCTAssertGreaterThanOrEqual(count, acknowledged.count)
+    }
+
+    func testHostileRequestsGet4xxAndTheServerStaysUp() async throws {
+        let server = try ServerProcess(arguments: ["--max-body", "65536"]).start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        var generator = SeededGenerator(seed: 17)
+        let methods: [HTTPMethod] = [.GET, .POST, .PATCH, .DELETE, .PUT]
+        let paths = ["/api/tasks", "/api/tasks/1", "/api/tasks/-1", "/api/tasks/99999999999999999999", "/api/tasks/1/done", "/api/search?q=",
+                     "/api/tasks?limit=abc", "/api/tasks/%00", "/api/import", "/api/tasks?cursor=-5", "/api/%ZZ", "/api/tasks/1/explain?x=1"]
+        let bodies: [Data] = [Data(), Data("{".utf8), Data([0xC3, 0x28]), Data("[]".utf8), Data("{\"title\": null}".utf8),
+                              Data("{\"title\": \"a\u{1B}[31mred\", \"due\": \"yesterday 25:00\"}".utf8), Data("{\"title\": {\"x\": 1}}".utf8),
+                              Data("{\"title\": \"x\", \"tags\": \"notalist\"}".utf8), Data(repeating: 0x5B, count: 5000),
+                              Data("{\"title\": \"\(String(repeating: "a", count: 70_000))\"}".utf8), Data("{\"title\":\"x\"}\n{\"title\":1}".utf8)]
+        var statuses: [Int: Int] = [:]
+        for _ in 0..<2_000 {
+            let method = methods.randomElement(using: &generator)!, path = paths.randomElement(using: &generator)!
+            let body = bodies.randomElement(using: &generator)!
+            let type = ["application/json", "text/plain", "application/x-ndjson", "application/json; charset=latin1"].randomElement(using: &generator)!
+            guard let reply = try? await client.send(method, path, body: body, contentType: type) else { continue }
+            statuses[reply.status, default: 0] += 1
+        }
+        XCTAssertFalse(statuses.keys.contains { $0 >= 500 }, "statuses: \(statuses)")
+        XCTAssertGreaterThan(statuses.values.reduce(0, +), 1_900, "the server answered (not closed) nearly every request")
+        // Request lines and headers no client would send: answered 4xx or closed, never 5xx.
+        let port = Int(server.baseURL.split(separator: ":").last!)!
+        let raw: [String] = ["GARBAGE\r\n\r\n", "GET /api/tasks HTTP/9.9\r\n\r\n", "GET /api/tasks HTTP/1.1\r\nNoColonHere\r\n\r\n",
+                             "GET /api/\u{0}tasks HTTP/1.1\r\nHost: x\r\n\r\n", "POST /api/tasks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
+                             "POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nContent-Type: application/json\r\n\r\n{\"title\"",
+                             "POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", "\u{16}\u{3}\u{1}\u{0}\u{A5}\u{1}\u{0}\u{0}",
+                             "GET /" + String(repeating: "a", count: 100_000) + " HTTP/1.1\r\n\r\n", "BREW /api/tasks HTTP/1.1\r\nHost: x\r\n\r\n"]
+        for request in raw {
+            let status = RawHTTP.send(Array(request.utf8), port: port)
+            XCTAssertTrue(status == nil || (400..<500).contains(status!), "\(request.prefix(40).debugDescription) → \(status.map(String.init) ?? "closed")")
+        }
+        let badUTF8 = [UInt8]("GET /api/tasks?tag=".utf8) + [0xFF, 0xFE] + [UInt8](" HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        XCTAssertTrue(RawHTTP.send(badUTF8, port: port).map { (400..<500).contains($0) || $0 == 200 } ?? true)
+        // A header over the limit: refused or closed, and the server goes on.
+        let huge = try? await client.send(.GET, "/api/tasks", headers: [("X-Filler", String(repeating: "x", count: 200_000))])
+        XCTAssertTrue(huge == nil || (400..<500).contains(huge!.status))
+        let reply1 = try await client.get("/healthz")
+        XCTAssertEqual(reply1.status, 200)
+    }
+}
+
+/// A deterministic generator: the fuzz is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Concurrent clients POSTing tasks.
+enum LoadDriver {
+    /// `clients` tasks each POSTing `each` tasks; the ids that got a 201, and every status seen.
+    static func load(_ client: HTTPTestClient, clients: Int, each: Int, stopOnError: Bool = false) async -> (ids: [Int], statuses: [Int]) {
+        await withTaskGroup(of: ([Int], [Int]).self) { group in
+            for c in 0..<clients {
+                group.addTask {
+                    var ids: [Int] = [], statuses: [Int] = []
+                    for i in 0..<each {
+                        let title = ["Email", "Call", "Buy", "Fix", "Plan", "Review"][i % 6] + " item \(c)-\(i) for the \(["office", "garden", "car", "school"][c % 4])"
+                        guard let reply = try? await client.post("/api/tasks", json: ["title": title]) else {
+                            if stopOnError { break } else { continue }
+                        }
+                        statuses.append(reply.status)
+                        if reply.status == 201, let id = reply.json["id"] as? Int { ids.append(id) }
+                    }
+                    return (ids, statuses)
+                }
+            }
+            var all: ([Int], [Int]) = ([], [])
+            for await (ids, statuses) in group { all.0 += ids; all.1 += statuses }
+            return all
+        }
+    }
+}

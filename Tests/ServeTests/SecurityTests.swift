@@ -1,0 +1,43 @@
+import AsyncHTTPClient
+import Foundation
+import TestSupport
+import XCTest
+
+/// The bearer token, and the refusal to listen beyond loopback without one.
+final class SecurityTests: XCTestCase {
+    func testWithATokenEveryAPIRouteNeedsIt() async throws {
+        let server = try ServerProcess(arguments: ["--token", "s3cret-token"]).start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let anonymous = HTTPTestClient(baseURL: server.baseURL)
+        let refused = try await anonymous.get("/api/tasks")
+        XCTAssertEqual(refused.status, 401)
+        XCTAssertEqual(refused.header("Content-Type"), "application/problem+json")
+        XCTAssertEqual(refused.header("WWW-Authenticate"), "Bearer")
+        let reply1 = try await anonymous.get("/api/events")
+        XCTAssertEqual(reply1.status, 401)
+        var wrong = anonymous
+        wrong.token = "s3cret-tokem"
+        let reply2 = try await wrong.post("/api/tasks", json: ["title": "x"])
+        XCTAssertEqual(reply2.status, 401)
+        var right = anonymous
+        right.token = "s3cret-token"
+        let reply3 = try await right.get("/api/tasks")
+        XCTAssertEqual(reply3.status, 200)
+        let reply4 = try await anonymous.get("/healthz")
+        XCTAssertEqual(reply4.status, 200, "probes stay open")
+        // A browser's EventSource cannot send a header: the stream takes the token as a parameter.
+        let stream = try await HTTPClient.shared.execute(HTTPClientRequest(url: server.baseURL + "/api/events?access_token=s3cret-token"), timeout: .seconds(10))
+        XCTAssertEqual(stream.status.code, 200)
+        let wrongStream = try await anonymous.get("/api/events?access_token=nope")
+        XCTAssertEqual(wrongStream.status, 401)
+        let notForOtherRoutes = try await anonymous.get("/api/tasks?access_token=s3cret-token")
+        XCTAssertEqual(notForOtherRoutes.status, 401, "only the event stream takes the token as a parameter")
+    }
+
+    func testANonLoopbackAddressWithoutATokenIsRefused() throws {
+        let run = try TodoCLI().todo(["serve", "--host", "0.0.0.0", "--port", "0"], environment: ["SMART_TODO_TOKEN": ""])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.err.contains("refusing to listen on 0.0.0.0 without a token"), run.err)
+        XCTAssertEqual(run.out, "", "never printed that it listens")
+    }
+}

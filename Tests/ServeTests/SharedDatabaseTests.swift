@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The CLI and the server on one database at once (SQLite WAL): neither loses the other's writes.
+final class SharedDatabaseTests: XCTestCase {
+    func testCLIAddsAndAPIPostsAtOnceAreAllStored() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let cli = TodoCLI(db: server.database)
+        async let posted = LoadDriver.load(client, clients: 4, each: 10)
+        // Eight CLI processes, one after another, while the API takes its 40.
+        var cliStatuses: [Int32] = []
+        for i in 0..<8 {
+            cliStatuses.append(try cli.todo(["add", "From the command line \(i)", "--async"], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path]).status)
+        }
+        let (ids, statuses) = await posted
+        XCTAssertEqual(cliStatuses, Array(repeating: 0, count: 8))
+        XCTAssertEqual(statuses, Array(repeating: 201, count: 40))
+        let listed = try cli.todo(["list", "--json"])
+        let tasks = try XCTUnwrap(try cli.json(listed.out) as? [[String: Any]])
+        XCTAssertEqual(tasks.count, 48, "the CLI sees every task")
+        XCTAssertTrue(Set(ids).isSubset(of: Set(tasks.compactMap { $0["id"] as? Int })))
+        let page = try await client.get("/api/tasks?limit=100")
+        XCTAssertEqual((page.json["tasks"] as? [Any])?.count, 48, "the server sees every task")
+        // The server's worker enriches what the CLI queued.
+        let drained = try await HTTPTestClient.eventually(timeout: 120) {
+            ((try await client.get("/api/stats").json["queue"] as? [String: Int])?["pending"]) == 0
+        }
+        XCTAssertTrue(drained)
+    }
+
+    func testATaskTheCLIAddsAndEnrichesIsFoundByTheServersSearch() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let first = try await client.get("/api/search?q=garden%20tools")
+        XCTAssertEqual(first.status, 200)  // the server has its index in hand now
+        let cli = TodoCLI(db: server.database)
+        let added = try cli.todo(["add", "Sharpen the lawnmower blades", "--json"], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path])
+        XCTAssertEqual(added.status, 0, added.err)
+        let id = try XCTUnwrap((try cli.json(added.out) as? [String: Any])?["id"] as? Int)
+        // Another process's change is not announced: the server reads its index again within seconds.
+        let found = try await HTTPTestClient.eventually(timeout: 15) {
+            let hits = try await client.get("/api/search?q=lawnmower%20blades").json["hits"] as? [[String: Any]] ?? []
+            return hits.contains { ($0["task"] as? [String: Any])?["id"] as? Int == id }
+        }
+        XCTAssertTrue(found)
+    }
+}

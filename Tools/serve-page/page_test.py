@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""The page of `todo serve` in a real headless Chromium (Debian's chromium and chromium-driver),
+driven by Selenium: a title holding markup shows as text, a task added in the form gets its AI
+fields live from the event stream, an edited tag is stored as the user's, search finds a task by
+meaning. A screenshot per test is kept under .build/serve-page/ for people to look at.
+
+    Tools/serve-page/page_test.py --todo .build/release/todo
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHOTS = os.path.join(ROOT, ".build", "serve-page")
+
+
+def start_server(todo, folder):
+    env = dict(os.environ, SMART_TODO_WEIGHTS=os.path.join(ROOT, "Weights"))
+    server = subprocess.Popen([todo, "serve", "--port", "0", "--db", os.path.join(folder, "tasks.sqlite")],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    line = server.stdout.readline()
+    if not line.startswith("listening on http://"):
+        server.kill()
+        sys.exit(f"todo serve did not start: {line!r}")
+    return server, line.split("listening on ")[1].strip()
+
+
+def api(base, path, method="GET", body=None):
+    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,700"]:
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def wait(driver, condition, what, seconds=30):
+    try:
+        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+    except Exception:
+        driver.save_screenshot(os.path.join(SHOTS, "failed.png"))
+        raise AssertionError(f"timed out waiting for {what}")
+
+
+def field(driver, task_id, name):
+    return driver.find_element(By.CSS_SELECTOR, f'#task-{task_id} input[aria-label^="{name} of"]')
+
+
+def test_markup_in_a_title_shows_as_text(driver, base):
+    title = "<img src=x onerror=alert(1)>"
+    task = api(base, "/api/tasks", "POST", {"title": title})
+    driver.get(base + "/")
+    span = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#task-{task['id']} .title"), "the task's row")[0]
+    assert span.text == title, span.text
+    assert driver.find_elements(By.TAG_NAME, "img") == [], "an element was made from the title"
+    try:
+        driver.switch_to.alert
+        raise AssertionError("the title's script ran")
+    except NoAlertPresentException:
+        pass
+    driver.save_screenshot(os.path.join(SHOTS, "script-title.png"))
+
+
+def test_added_task_gets_its_ai_fields_live(driver, base):
+    driver.get(base + "/")
+    title = "Transfer the rent to the landlord"
+    driver.find_element(By.ID, "title").send_keys(title, Keys.ENTER)  # stored with ?enrich=async: AI fields come by event
+    row = wait(driver, lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, "#tasks li") if title in li.text], "the new row")[0]
+    task_id = int(row.get_attribute("id").split("-")[1])
+    category = wait(driver, lambda d: field(d, task_id, "category").get_attribute("value"), "the category from task.enriched")
+    stored = api(base, f"/api/tasks/{task_id}")
+    assert category == stored["category"], (category, stored["category"])
+    driver.save_screenshot(os.path.join(SHOTS, "live-ai-fields.png"))
+    return task_id
+
+
+def test_edited_tags_are_the_users(driver, base, task_id):
+    tags = field(driver, task_id, "tags")
+    tags.send_keys(Keys.CONTROL, "a")  # select what the AI put there, and type over it
+    tags.send_keys("rent, monthly", Keys.TAB)
+    wait(driver, lambda d: api(base, f"/api/tasks/{task_id}")["tags"] == ["rent", "monthly"], "the edited tags stored")
+    stored = api(base, f"/api/tasks/{task_id}")
+    assert "tags" not in stored["provenance"], "the tags are the user's now"
+    driver.save_screenshot(os.path.join(SHOTS, "edited-tags.png"))
+
+
+def test_search_by_meaning(driver, base):
+    driver.find_element(By.ID, "q").send_keys("paying the landlord", Keys.ENTER)
+    wait(driver, lambda d: any("Transfer the rent" in li.text for li in d.find_elements(By.CSS_SELECTOR, "#results li")), "the search result")
+    driver.save_screenshot(os.path.join(SHOTS, "search.png"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--todo", default=os.path.join(ROOT, ".build", "release", "todo"))
+    todo = parser.parse_args().todo
+    os.makedirs(SHOTS, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        server, base = start_server(todo, folder)
+        driver = browser()
+        try:
+            test_markup_in_a_title_shows_as_text(driver, base)
+            task_id = test_added_task_gets_its_ai_fields_live(driver, base)
+            test_edited_tags_are_the_users(driver, base, task_id)
+            test_search_by_meaning(driver, base)
+        finally:
+            driver.quit()
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"page tests passed; screenshots in {SHOTS}")
+
+
+if __name__ == "__main__":
+    main()
