@@ -48,6 +48,7 @@ public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
     case publicWithoutToken(host: String)
     case emptyToken
     case badPort(Int)
+    case addressInUse(host: String, port: Int)
 
     public var description: String {
         switch self {
@@ -56,6 +57,8 @@ public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
                 + "Give --token T (or SMART_TODO_TOKEN), or listen on 127.0.0.1"
         case .emptyToken: return "the token is empty; give a long random one, e.g. --token \"$(openssl rand -hex 24)\""
         case .badPort(let port): return "port \(port) is outside 0…65535"
+        case .addressInUse(let host, let port):
+            return "\(host):\(port) is already in use (another todo serve?): stop it, or choose another --port (0 takes a free one)"
         }
     }
 }
