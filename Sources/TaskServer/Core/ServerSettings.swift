@@ -17,8 +17,9 @@ public struct ServerSettings: Sendable {
     /// Longest text (title + description, characters) sent through inline enrichment; longer
     /// ones go straight to the background worker (as `todo add` leaves them to `todo enrich`).
     public var inlineTextLimit: Int = 20_000
-    /// Threads for SQLite and model calls, off the event loops.
-    public var blockingThreads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads for SQLite and model calls, off the event loops. More than the cores: a thread
+    /// waiting for the model (a search during a pass) must not leave none for a listing.
+    public var blockingThreads: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     /// How many texts' characters one forward pass takes at most (the dynamic batch's budget).
     public var batchCharacterBudget: Int = 32_000
     /// With false, each request's task is enriched alone (for the benchmark's comparison).
