@@ -40,4 +40,13 @@ final class SecurityTests: XCTestCase {
         XCTAssertTrue(run.err.contains("refusing to listen on 0.0.0.0 without a token"), run.err)
         XCTAssertEqual(run.out, "", "never printed that it listens")
     }
+
+    func testAPortInUseIsSaidPlainly() throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let port = String(server.baseURL.split(separator: ":").last!)
+        let run = try TodoCLI().todo(["serve", "--port", port], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.err.contains("127.0.0.1:\(port) is already in use"), run.err)
+    }
 }

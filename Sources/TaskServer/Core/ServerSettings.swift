@@ -17,8 +17,9 @@ public struct ServerSettings: Sendable {
     /// Longest text (title + description, characters) sent through inline enrichment; longer
     /// ones go straight to the background worker (as `todo add` leaves them to `todo enrich`).
     public var inlineTextLimit: Int = 20_000
-    /// Threads for SQLite and model calls, off the event loops.
-    public var blockingThreads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads for SQLite and model calls, off the event loops. More than the cores: a thread
+    /// waiting for the model (a search during a pass) must not leave none for a listing.
+    public var blockingThreads: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     /// How many texts' characters one forward pass takes at most (the dynamic batch's budget).
     public var batchCharacterBudget: Int = 32_000
     /// With false, each request's task is enriched alone (for the benchmark's comparison).
@@ -48,6 +49,7 @@ public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
     case publicWithoutToken(host: String)
     case emptyToken
     case badPort(Int)
+    case addressInUse(host: String, port: Int)
 
     public var description: String {
         switch self {
@@ -56,6 +58,8 @@ public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
                 + "Give --token T (or SMART_TODO_TOKEN), or listen on 127.0.0.1"
         case .emptyToken: return "the token is empty; give a long random one, e.g. --token \"$(openssl rand -hex 24)\""
         case .badPort(let port): return "port \(port) is outside 0…65535"
+        case .addressInUse(let host, let port):
+            return "\(host):\(port) is already in use (another todo serve?): stop it, or choose another --port (0 takes a free one)"
         }
     }
 }

@@ -32,6 +32,9 @@ public enum TaskServer {
             logger: logger))
         do {
             try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            await state.executor.shutdown()
+            throw ServerSetupError.addressInUse(host: settings.host, port: settings.port)
         } catch {
             await state.executor.shutdown()
             throw error

@@ -62,6 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch let error as StoreError {
             throw CommandFailure(error.description)
+        } catch let error as ServerSetupError {
+            throw CommandFailure(error.description)
         }
     }
 }
