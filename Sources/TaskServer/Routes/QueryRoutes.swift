@@ -21,7 +21,7 @@ struct QueryRoutes {
         guard state.modelLoaded else { throw Problem(.serviceUnavailable, "No model", detail: "search needs the embedding model; install it with `bash Tools/fetch-weights.sh` and restart") }
         let search = state.search
         let (hits, notIndexed) = try await state.blocking { try search.results(q, limit: limit, includeDone: all) }
-        return try Responses.json(SearchBody(hits: hits.filter { $0.score >= minScore }.map(SearchHit.init), notIndexed: notIndexed))
+        return try Responses.json(SearchBody(hits: hits.filter { $0.score >= minScore }.map(SearchHitOutput.init), notIndexed: notIndexed))
     }
 
     func stats(_ request: Request) async throws -> Response {
@@ -33,39 +33,13 @@ struct QueryRoutes {
 }
 
 struct SearchBody: Encodable {
-    var hits: [SearchHit]
+    var hits: [SearchHitOutput]
     /// Live tasks not searchable yet (new or long texts the worker has not embedded).
     var notIndexed: Int
 
     enum CodingKeys: String, CodingKey {
         case hits
         case notIndexed = "not_indexed"
-    }
-}
-
-struct SearchHit: Encodable {
-    var score: Float
-    var similarity: Float
-    var keywordShare: Float
-    var topic: String?
-    var task: TaskOutput
-
-    init(_ h: TaskSearch.Hit) {
-        (score, similarity, keywordShare, topic, task) = (h.score, h.similarity, h.keywordShare, h.topic, TaskOutput(h.task))
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case score, similarity, topic, task
-        case keywordShare = "keyword_share"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(score, forKey: .score)
-        try c.encode(similarity, forKey: .similarity)
-        try c.encode(keywordShare, forKey: .keywordShare)
-        try c.encode(topic, forKey: .topic)
-        try c.encode(task, forKey: .task)
     }
 }
 

@@ -32,7 +32,7 @@ struct TaskActionRoutes {
             let task = try store.task(id: id)
             return (task, try model.use { try enricher.explain(task) })
         }
-        return try Responses.json(ExplainBody(task, explanation))
+        return try Responses.json(ExplanationOutput(task, explanation))
     }
 
     func similar(_ request: Request, id: Int64) async throws -> Response {
@@ -49,63 +49,4 @@ struct TaskActionRoutes {
 struct SimilarHit: Encodable {
     var similarity: Float
     var task: TaskOutput
-}
-
-/// `todo explain --json`'s shape: the priority term by term, the category's scores, the tags' sources.
-struct ExplainBody: Encodable {
-    struct Term: Encodable {
-        var name: String
-        var coefficient: Double
-        var value: Double
-        var contribution: Double
-        var why: String
-    }
-
-    struct Category: Encodable {
-        var category: String?
-        var storedCategory: String?
-        var setBy: TodoTask.SetBy
-        var method: String
-        var scores: [CategoryExplanation.Score]
-
-        enum CodingKeys: String, CodingKey {
-            case category, method, scores
-            case storedCategory = "stored_category", setBy = "set_by"
-        }
-    }
-
-    struct Tags: Encodable {
-        var tags: [String]
-        var setBy: TodoTask.SetBy
-        var suggested: [TagExplanation]
-
-        enum CodingKeys: String, CodingKey {
-            case tags, suggested
-            case setBy = "set_by"
-        }
-    }
-
-    var terms: [Term]
-    var score: Double
-    var priority: TodoTask.Priority
-    var storedPriority: TodoTask.Priority?
-    var setBy: TodoTask.SetBy
-    var category: Category
-    var tags: Tags
-
-    enum CodingKeys: String, CodingKey {
-        case terms, score, priority, category, tags
-        case storedPriority = "stored_priority", setBy = "set_by"
-    }
-
-    init(_ task: TodoTask, _ e: Enricher.Explanation) {
-        terms = e.priority.terms.map { Term(name: $0.name, coefficient: $0.coefficient, value: $0.value, contribution: $0.contribution, why: $0.why) }
-        score = e.priority.score
-        priority = e.priority.priority
-        storedPriority = task.priority
-        setBy = task.setBy(.priority)
-        category = Category(category: e.category.category, storedCategory: task.category, setBy: task.setBy(.category),
-                            method: e.category.byZeroShot ? "zero-shot" : "examples", scores: e.category.scores)
-        tags = Tags(tags: task.tags, setBy: task.setBy(.tags), suggested: e.tags)
-    }
 }

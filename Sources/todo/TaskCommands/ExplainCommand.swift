@@ -36,71 +36,14 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
 
-    struct Output: Encodable {
-        var terms: [Term]
-        var score: Double
-        var priority: TodoTask.Priority
-        var storedPriority: TodoTask.Priority?
-        var setBy: TodoTask.SetBy
-        var category: Category
-        var tags: Tags
-
-        enum CodingKeys: String, CodingKey {
-            case terms, score, priority, category, tags
-            case storedPriority = "stored_priority"
-            case setBy = "set_by"
-        }
-
-        struct Tags: Encodable {
-            var tags: [String]
-            var setBy: TodoTask.SetBy
-            var suggested: [TagExplanation]
-
-            enum CodingKeys: String, CodingKey {
-                case tags, suggested
-                case setBy = "set_by"
-            }
-        }
-
-        struct Category: Encodable {
-            var category: String?
-            var storedCategory: String?
-            var setBy: TodoTask.SetBy
-            var method: String
-            var scores: [CategoryExplanation.Score]
-
-            enum CodingKeys: String, CodingKey {
-                case category, method, scores
-                case storedCategory = "stored_category"
-                case setBy = "set_by"
-            }
-        }
-
-        struct Term: Encodable {
-            var name: String
-            var coefficient: Double
-            var value: Double
-            var contribution: Double
-            var why: String
-
-            init(_ t: PriorityTerm) {
-                (name, coefficient, value, contribution, why) = (t.name, t.coefficient, t.value, t.contribution, t.why)
-            }
-        }
-    }
-
     func run() throws {
         _ = try engine.applyThreads()
         let session = try EnrichmentSession(store: store, settings: settings)
         let task = try storeCall { try session.store.task(id: id) }
         let explanation = try enrichmentCall { try session.enricher.explain(task) }
         let (e, c, tags) = (explanation.priority, explanation.category, explanation.tags)
-        let method = c.byZeroShot ? "zero-shot" : "examples"
         if json {
-            let category = Output.Category(category: c.category, storedCategory: task.category, setBy: task.setBy(.category), method: method, scores: c.scores)
-            Console.out(try JSONOutput.line(Output(terms: e.terms.map(Output.Term.init), score: e.score, priority: e.priority, storedPriority: task.priority,
-                                                   setBy: task.setBy(.priority), category: category,
-                                                   tags: .init(tags: task.tags, setBy: task.setBy(.tags), suggested: tags))))
+            Console.out(try JSONOutput.line(ExplanationOutput(task, explanation)))
             return
         }
         Console.out("Task \(id): \(TaskText.oneLine(task.title))")

@@ -63,41 +63,6 @@ struct SearchCommand: ParsableCommand {
         guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw ValidationError("The query is empty.") }
     }
 
-    struct HitOutput: Encodable {
-        var score: Float
-        var similarity: Float
-        var keywordShare: Float
-        var topicBonus: Float
-        var topic: String?
-        var task: TaskOutput
-
-        init(_ h: TaskSearch.Hit) {
-            score = h.score
-            similarity = h.similarity
-            keywordShare = h.keywordShare
-            topicBonus = h.topicBonus
-            topic = h.topic
-            task = TaskOutput(h.task)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case score, similarity, topic, task
-            case keywordShare = "keyword_share"
-            case topicBonus = "topic_bonus"
-        }
-
-        // A hit without a topic still has the key, as null: every object has the same fields.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(score, forKey: .score)
-            try c.encode(similarity, forKey: .similarity)
-            try c.encode(keywordShare, forKey: .keywordShare)
-            try c.encode(topicBonus, forKey: .topicBonus)
-            try c.encode(topic, forKey: .topic)
-            try c.encode(task, forKey: .task)
-        }
-    }
-
     /// Said on standard error when some tasks could not be searched yet.
     static func notIndexedNote(_ count: Int, readOnly: Bool) -> String {
         let tasks = count == 1 ? "1 task is" : "\(count) tasks are"
@@ -117,7 +82,7 @@ struct SearchCommand: ParsableCommand {
         if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, readOnly: session.store.isReadOnly)) }
         let hits = minScore > 0 ? ranked.filter { $0.score >= minScore } : ranked
         if json {
-            Console.out(try JSONOutput.line(hits.map(HitOutput.init)))
+            Console.out(try JSONOutput.line(hits.map(SearchHitOutput.init)))
         } else if ranked.isEmpty {
             Console.out("No tasks to search.")
         } else if hits.isEmpty {
