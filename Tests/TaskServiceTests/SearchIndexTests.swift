@@ -42,8 +42,10 @@ import SeededRandom
         #expect(try SearchIndex(entries: []).top([], stems: ["x"], keywordWeight: 0.1, limit: 5, includeDone: true).isEmpty)
         let index = SearchIndex(entries: [.init(id: 1, done: false, vector: [1, 0], text: "Decluttering the GARAGE"),
                                           .init(id: 2, done: false, vector: [1, 0], text: "vacation photos")])
-        #expect(try index.keywordCounts(["declutter", "garag"]) == [0: 2])
-        #expect(try index.keywordCounts(["cat"]).isEmpty)  // word starts only: "vacation" does not match
+        #expect(try index.keywordCounts(["declutter", "garag", "garag"]) == [2, 0])
+        #expect(try index.keywordCounts(["cat"]) == [0, 0])  // word starts only: "vacation" does not match
+        let twice = SearchIndex(entries: [.init(id: 1, done: false, vector: [1, 0], text: "van vans vanilla")])
+        #expect(try twice.keywordCounts(["van"]) == [1])  // once per stem, however many words it starts
     }
 
     @Test func topicBonusesReorderAndAreReported() throws {

@@ -5,6 +5,7 @@
 #include "activations.h"  // this header is the module's umbrella
 #include "attention.h"
 #include "few_rows.h"
+#include "half_rows.h"
 #include "thread_pool.h"
 
 enum SmartTodoBLASLayout { SmartTodoBLASRowMajor = 101 };

@@ -2,11 +2,12 @@ import Foundation
 import Synchronization
 import TaskService
 
-/// The search index and the topics' vectors, loaded once and kept while no task changes; a
-/// change marks them stale and the next search reads the index again (its blocks, not the
-/// tasks) after embedding the few tasks it lacks. Changes made by other processes (the CLI on
-/// the same database) are not announced: the index is also read again once it is `maxAge` old.
-/// Callers hold the model gate.
+/// The search index and the topics' vectors, held while no task changes: the search vectors in
+/// memory (`ResidentVectors`), read whole at start; a change marks the index stale and the next
+/// search reads the flags again and only the blocks written since — it never embeds (the
+/// worker does), so a stream of writes does not slow search. Changes made by other processes
+/// (the CLI on the same database) are not announced: the index is also read again once it is
+/// `maxAge` old. Callers hold the model gate.
 final class SearchCache: Sendable {
     private struct Loaded: @unchecked Sendable {
         var generation: Int
@@ -18,7 +19,7 @@ final class SearchCache: Sendable {
 
     private let enricher: Enricher
     private let model: ExclusiveWork
-    private let state = Mutex<(generation: Int, loaded: Loaded?)>((0, nil))
+    private let state = Mutex<(generation: Int, loaded: Loaded?, resident: ResidentVectors?)>((0, nil, nil))
     /// How stale another process's changes may be in search results.
     static let maxAge: Duration = .seconds(2)
 
@@ -37,14 +38,18 @@ final class SearchCache: Sendable {
     }
 
     private func loaded() throws -> Loaded {
-        let (generation, kept) = state.withLock { ($0.generation, $0.loaded) }
+        let (generation, kept, held) = state.withLock { ($0.generation, $0.loaded, $0.resident) }
         if let kept, kept.generation == generation, ContinuousClock.now - kept.loadedAt < Self.maxAge { return kept }
         let search = try taskSearch()
-        let (index, notIndexed) = try search.currentIndex()
         // The topics' vectors never change with the tasks: read once.
         let bridge = try kept?.bridge ?? (search.topicWeight > 0 && !search.topics.isEmpty ? search.embeddings.topicBridge(search.topics) : nil)
+        let resident = held ?? ResidentVectors(embeddings: search.embeddings)
+        let (index, notIndexed) = try search.currentIndex(held: resident, topics: bridge)
         let fresh = Loaded(generation: generation, loadedAt: .now, index: index, notIndexed: notIndexed, bridge: bridge)
-        state.withLock { if $0.generation == generation { $0.loaded = fresh } }
+        state.withLock {
+            $0.resident = resident
+            if $0.generation == generation { $0.loaded = fresh }
+        }
         return fresh
     }
 
@@ -58,6 +63,6 @@ final class SearchCache: Sendable {
     }
 
     func similar(to id: Int64, limit: Int, minimum: Float, includeDone: Bool) throws -> [TaskSearch.Hit] {
-        try model.use { try taskSearch().similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone) }
+        try model.use { try taskSearch().similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone, in: loaded().index) }
     }
 }

@@ -27,7 +27,7 @@ final class ServerState: Sendable {
     init(settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        store = try TaskStore(url: settings.database)
+        store = try TaskStore(url: settings.database, mapped: false)
         store.warnings.forEach { logger.warning("\($0)") }
         // This process acknowledges writes before the main file holds them (see `MainFile`).
         store.recordWriting()

@@ -11,6 +11,8 @@ import GRDB
 /// - `search_flags`: per slot one ASCII digit, bits 1 = its vectors are current, 2 = done,
 ///   4 = deleted; kept by triggers, so an edit or status change from any path is seen at once.
 /// - `search_word`: each indexed task's words, by slot, for the keyword term and names.
+/// - `search_block.version`: how many vectors were written into the block, so a process that
+///   holds the vectors in memory (`ResidentVectors`) reads again only the blocks written since.
 enum SearchBlockSchema {
     /// Slots per block.
     static let blockSize = 1024
@@ -59,6 +61,9 @@ enum SearchBlockSchema {
                     DELETE FROM search_word WHERE (model_id, slot) IN (SELECT model_id, slot FROM search_slot WHERE task_id = OLD.id);
                 END;
                 """)
+        }
+        migrator.registerMigration("v7 search blocks count their writes") { db in
+            try db.execute(sql: "ALTER TABLE search_block ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
         }
     }
 

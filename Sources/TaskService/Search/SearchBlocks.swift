@@ -54,6 +54,7 @@ struct SearchBlocks: Sendable {
         try blobWrite(db, "search_block", "ids", rows.vectors, offset: k * 8, &id, count: 8)
         try search.withUnsafeBytes { try blobWrite(db, "search_block", "vectors", rows.vectors, offset: k * dimension * 4, $0.baseAddress!, count: $0.count) }
         try topic.withUnsafeBytes { try blobWrite(db, "search_topic_block", "topics", rows.topics, offset: k * dimension * 4, $0.baseAddress!, count: $0.count) }
+        try db.execute(sql: "UPDATE search_block SET version = version + 1 WHERE id = ?", arguments: [rows.vectors])
         let digit = String(UnicodeScalar(48 + Flag.current + Flag.status(status)))
         try db.execute(sql: "UPDATE search_flags SET flags = substr(flags, 1, ?) || ? || substr(flags, ? + 2) WHERE model_id = ? AND block = ?",
                        arguments: [k, digit, k, modelID, block])
@@ -128,6 +129,31 @@ struct SearchBlocks: Sendable {
         return out
     }
 
+    /// Each block's row and how many vectors were written into it.
+    struct BlockVersion: Equatable {
+        var block: Int
+        var rowid: Int64
+        var version: Int64
+    }
+
+    func versions(_ db: Database) throws -> [BlockVersion] {
+        try Row.fetchAll(db, sql: "SELECT block, id, version FROM search_block WHERE model_id = ?", arguments: [modelID])
+            .map { BlockVersion(block: $0["block"], rowid: $0["id"], version: $0["version"]) }
+    }
+
+    /// A block's search vectors, `blockSize × dimension` floats, into `out`.
+    func readVectors(_ db: Database, rowid: Int64, into out: UnsafeMutableRawPointer) throws {
+        try blobRead(db, "search_block", "vectors", rowid, offset: 0, count: Self.blockSize * dimension * 4, into: out)
+    }
+
+    /// A block's topic vectors, `blockSize × dimension` floats, into `out`.
+    func readTopicVectors(_ db: Database, block: Int, into out: UnsafeMutableRawPointer) throws {
+        guard let rowid = try Int64.fetchOne(db, sql: "SELECT id FROM search_topic_block WHERE model_id = ? AND block = ?", arguments: [modelID, block]) else {
+            throw StoreError.corrupt(path: "search_topic_block")
+        }
+        try blobRead(db, "search_topic_block", "topics", rowid, offset: 0, count: Self.blockSize * dimension * 4, into: out)
+    }
+
     /// One slot's search vector.
     func searchVector(_ db: Database, slot: Int) throws -> [Float] {
         guard let rowid = try Int64.fetchOne(db, sql: "SELECT id FROM search_block WHERE model_id = ? AND block = ?",
@@ -163,9 +189,15 @@ struct SearchBlocks: Sendable {
         return out
     }
 
-    /// Slots with a word starting with `stem`.
+    /// The words of a block's slots, each with its slot.
+    func words(_ db: Database, block: Int) throws -> [(word: String, slot: Int32)] {
+        try Row.fetchAll(db, sql: "SELECT word, slot FROM search_word WHERE slot >= ? AND slot < ? AND model_id = ?",
+                         arguments: [block * Self.blockSize, (block + 1) * Self.blockSize, modelID]).map { ($0["word"], $0["slot"]) }
+    }
+
+    /// Slots with a word starting with `stem` (a slot once per such word: callers count it once).
     func slots(startingWith stem: String, _ db: Database) throws -> [Int32] {
-        try Int32.fetchAll(db, sql: "SELECT DISTINCT slot FROM search_word WHERE model_id = ? AND word >= ? AND word < ?",
+        try Int32.fetchAll(db, sql: "SELECT slot FROM search_word WHERE model_id = ? AND word >= ? AND word < ?",
                            arguments: [modelID, stem, stem + "\u{10FFFF}"])
     }
 }

@@ -20,13 +20,15 @@ public struct SearchIndex: Sendable {
         func similarities(_ query: [Float], rows: Int) throws -> [Float]
         /// One row's search vector.
         func searchVector(ofRow row: Int) throws -> [Float]
-        /// Rows with a word starting with `stem` (each once).
+        /// Rows with a word starting with `stem` (a row may come once per such word).
         func rows(startingWith stem: String) throws -> [Int32]
         /// What each row's topics are read from (`TaskSearch`): its whole text and title, unit
         /// length. Not the search vector: that also holds the tags, and a suggested tag is one
         /// word out of its sentence ("leaks" put a kettle among home repairs); the topic should
         /// come from what the user wrote. One vector after another.
         func topicVectors(ofRows rows: [Int32]) throws -> [Float]
+        /// Each row's distribution over `bridge`'s topics (empty: none), in `rows`' order.
+        func topicDistributions(ofRows rows: [Int32], bridge: TopicBridge) throws -> [[Float]]
     }
 
     init(ids: [Int64], flags: [UInt8], dimension: Int, lookup: any Lookup) {
@@ -68,11 +70,18 @@ public struct SearchIndex: Sendable {
         return try lookup.similarities(query, rows: count)
     }
 
-    /// Per row, how many of `stems` start one of its words.
-    func keywordCounts(_ stems: [String]) throws -> [Int32: Int] {
-        var counts: [Int32: Int] = [:]
-        for stem in Set(stems) {
-            for r in try lookup.rows(startingWith: stem) { counts[r, default: 0] += 1 }
+    /// Per row, how many of `stems` start one of its words (a row's count rises once per stem,
+    /// however many of its words start with it). Dense: a common stem ("the", "for") matches a
+    /// tenth of the rows, and counting in an array is what keeps that query fast.
+    func keywordCounts(_ stems: [String]) throws -> [Int32] {
+        var counts = [Int32](repeating: 0, count: count)
+        var lastStem = [Int32](repeating: 0, count: count)  // 1 + the last stem that counted the row
+        for (s, stem) in Set(stems).sorted().enumerated() {
+            let mark = Int32(s + 1)
+            for r in try lookup.rows(startingWith: stem) where Int(r) < count && lastStem[Int(r)] != mark {
+                lastStem[Int(r)] = mark
+                counts[Int(r)] += 1
+            }
         }
         return counts
     }
@@ -92,14 +101,17 @@ public struct SearchIndex: Sendable {
     /// keyword share, plus the topic bonuses added afterwards.
     public struct Scores: Sendable {
         let similarities: [Float]
-        let keywordShares: [Int32: Float]
+        /// Per row (empty: no stems, all 0).
+        let keywordShares: [Float]
         var topicBonuses: [Int32: Float] = [:]
+
+        func keywordShare(_ row: Int) -> Float { keywordShares.isEmpty ? 0 : keywordShares[row] }
     }
 
     public func scores(_ query: [Float], stems: [String]) throws -> Scores {
-        let counts = stems.isEmpty ? [:] : try keywordCounts(stems)
         let n = Float(max(1, Set(stems).count))
-        return Scores(similarities: try similarities(query), keywordShares: counts.mapValues { Float($0) / n })
+        let shares = stems.isEmpty ? [] : try keywordCounts(stems).map { Float($0) / n }
+        return Scores(similarities: try similarities(query), keywordShares: shares)
     }
 
     /// The `limit` best tasks by similarity + keywordWeight × keyword share.
@@ -111,7 +123,7 @@ public struct SearchIndex: Sendable {
     public func top(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool, among rows: [Int32]? = nil) -> [Match] {
         best(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: rows).map {
             let r = Int32($0.index)
-            return Match(id: ids[$0.index], similarity: scores.similarities[$0.index], keywordShare: scores.keywordShares[r] ?? 0,
+            return Match(id: ids[$0.index], similarity: scores.similarities[$0.index], keywordShare: scores.keywordShare($0.index),
                          topicBonus: scores.topicBonuses[r] ?? 0, score: $0.score)
         }
     }
@@ -123,6 +135,11 @@ public struct SearchIndex: Sendable {
 
     /// The topic vectors of these rows, one after another.
     func topicVectors(ofRows rows: [Int32]) throws -> [Float] { try lookup.topicVectors(ofRows: rows) }
+
+    /// These rows' distributions over `bridge`'s topics.
+    func topicDistributions(ofRows rows: [Int32], bridge: TopicBridge) throws -> [[Float]] {
+        try lookup.topicDistributions(ofRows: rows, bridge: bridge)
+    }
 
     private func best(_ scores: Scores, keywordWeight: Float, limit: Int, includeDone: Bool, among rows: [Int32]?) -> [(index: Int, score: Float)] {
         // One pass keeping the best `limit` in order (limit is small).
@@ -137,14 +154,14 @@ public struct SearchIndex: Sendable {
         if let rows {
             for r in rows {
                 let i = Int(r)
-                consider(i, scores.similarities[i] + keywordWeight * (scores.keywordShares[r] ?? 0) + (scores.topicBonuses[r] ?? 0))
+                consider(i, scores.similarities[i] + keywordWeight * scores.keywordShare(i) + (scores.topicBonuses[r] ?? 0))
             }
             return best
         }
-        // Every row: the sparse terms are added into a copy of the similarities, one lookup
-        // per term rather than three dictionary lookups per row.
+        // Every row: the terms are added into a copy of the similarities, the sparse one by
+        // one lookup per term rather than a dictionary lookup per row.
         var total = scores.similarities
-        for (r, share) in scores.keywordShares { total[Int(r)] += keywordWeight * share }
+        if !scores.keywordShares.isEmpty { for i in 0..<count { total[i] += keywordWeight * scores.keywordShares[i] } }
         for (r, bonus) in scores.topicBonuses { total[Int(r)] += bonus }
         if limit > Self.insertionLimit {
             // `--limit 50000`: keeping an ordered list would shift it on every insertion; sort once.
@@ -157,6 +174,13 @@ public struct SearchIndex: Sendable {
 
     /// Up to this many results are kept in an ordered list during the one pass; more are sorted.
     static let insertionLimit = 1_000
+}
+
+extension SearchIndex.Lookup {
+    /// From the rows' topic vectors, per query (a process that holds the index keeps them instead).
+    func topicDistributions(ofRows rows: [Int32], bridge: TopicBridge) throws -> [[Float]] {
+        bridge.distributions(of: try topicVectors(ofRows: rows), count: rows.count)
+    }
 }
 
 /// Vectors, words and topic vectors held in memory, from the tasks' texts.

@@ -1,7 +1,7 @@
 import Foundation
 import Inference
 
-/// Hybrid search: meaning (cosine of MiniLM embeddings) plus words.
+/// Hybrid search: meaning (cosine of the embedding model's vectors) plus words.
 ///
 /// score = mean of cosine(query, whole task), cosine(query, title) and cosine(query, tags)
 /// + keywordWeight × (share of the query's word stems that start a word of the task's
@@ -61,6 +61,19 @@ public struct TaskSearch: Sendable {
         return (index, left)
     }
 
+    /// The index a long-running process holds (`ResidentVectors`), and how many live tasks it
+    /// lacks. Nothing is embedded here — a server's worker does that, and a search must not
+    /// wait for it — but what is missing is queued for it.
+    public func currentIndex(held resident: ResidentVectors, topics bridge: TopicBridge?) throws -> (index: SearchIndex, notIndexed: Int) {
+        let (index, _) = try resident.index(topics: bridge)
+        let left = try embeddings.notIndexed(by: index)
+        if left > 0 && !embeddings.store.isReadOnly {
+            let missing = Set(index.staleIDs + (try embeddings.unindexed(by: index, limit: Self.inlineTasks)))
+            try EnrichmentQueue(store: embeddings.store).enqueue(missing.sorted(by: >))
+        }
+        return (index, left)
+    }
+
     /// The best tasks for `query`, and how many live tasks could not be searched yet.
     public struct Results: Sendable {
         public var hits: [Hit]
@@ -100,7 +113,7 @@ public struct TaskSearch: Sendable {
         var topicNames: [Int64: String] = [:]  // by task id
         if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
             let rows = Array(shortlist.prefix(Self.topicDepth))
-            for (row, theirs) in zip(rows, topics.distributions(of: try index.topicVectors(ofRows: rows), count: rows.count)) {
+            for (row, theirs) in zip(rows, try index.topicDistributions(ofRows: rows, bridge: topics)) {
                 let shared = zip(mine, theirs).map { $0 * $1 }
                 guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
                 scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
@@ -122,14 +135,15 @@ public struct TaskSearch: Sendable {
     /// Tasks most like task `id` (near-duplicates first): cosine of whole texts or of titles,
     /// whichever is higher, among the `similarDepth` nearest by search vector (all of them, in a
     /// smaller database).
-    public func similar(to id: Int64, limit: Int = 5, minimum: Float = 0.5, includeDone: Bool = false,
+    /// `index`: a held one (a long-running process), else the current one is read.
+    public func similar(to id: Int64, limit: Int = 5, minimum: Float = 0.5, includeDone: Bool = false, in held: SearchIndex? = nil,
                         progress: ((Int, Int) -> Void)? = nil) throws -> [Hit] {
         let target = try embeddings.store.task(id: id)
-        let (index, _) = try currentIndex(progress: progress)
+        let index = try held ?? currentIndex(progress: progress).index
         guard let row = index.ids.indices.first(where: { index.ids[$0] == id && index.eligible($0, includeDone: true) }) else {
             throw StoreError.failed("task \(id) is not in the search index yet (a new or long text): `todo enrich` indexes it")
         }
-        let scores = SearchIndex.Scores(similarities: try index.similarities(index.lookup.searchVector(ofRow: row)), keywordShares: [:])
+        let scores = SearchIndex.Scores(similarities: try index.similarities(index.lookup.searchVector(ofRow: row)), keywordShares: [])
         let near = index.top(scores, keywordWeight: 0, limit: Self.similarDepth, includeDone: includeDone).map(\.id).filter { $0 != id }
         let vectors = try embeddings.vectors(of: [id] + near)
         guard let mine = vectors.first(where: { $0.id == id }) else { return [] }
