@@ -6,16 +6,16 @@ import XCTest
 /// `GET /api/events`: the events of a task's life, in order, and a reconnect that resumes.
 final class EventStreamTests: XCTestCase {
     struct Event: @unchecked Sendable {
-        var id: Int
+        var id: String
         var kind: String
         var data: [String: Any]
     }
 
     /// Reads events from the stream until `enough` says so (at most 60 s).
-    static func read(_ base: String, lastEventID: Int? = nil, until enough: @escaping ([Event]) -> Bool,
+    static func read(_ base: String, lastEventID: String? = nil, until enough: @escaping ([Event]) -> Bool,
                      whileOpen action: @escaping @Sendable () async throws -> Void = {}) async throws -> [Event] {
         var request = HTTPClientRequest(url: base + "/api/events")
-        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         XCTAssertEqual(response.status.code, 200)
         XCTAssertEqual(response.headers.first(name: "Content-Type"), "text/event-stream")
@@ -27,13 +27,13 @@ final class EventStreamTests: XCTestCase {
             while let end = pending.range(of: "\n\n") {
                 let block = pending[..<end.lowerBound]
                 pending.removeSubrange(..<end.upperBound)
-                var id: Int?, kind: String?, data: [String: Any]?
+                var id: String?, kind: String?, data: [String: Any]?
                 for line in block.split(separator: "\n") {
-                    if line.hasPrefix("id: ") { id = Int(line.dropFirst(4)) }
+                    if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
                     if line.hasPrefix("event: ") { kind = String(line.dropFirst(7)) }
                     if line.hasPrefix("data: ") { data = (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8))) as? [String: Any] }
                 }
-                if let kind, let data { events.append(Event(id: id ?? -1, kind: kind, data: data)) }
+                if let kind, let data { events.append(Event(id: id ?? "", kind: kind, data: data)) }
             }
             if enough(events) { break }
         }
@@ -61,7 +61,11 @@ final class EventStreamTests: XCTestCase {
         XCTAssertEqual(mine.map(\.kind), ["task.created", "task.enriched", "task.deleted"])
         guard mine.count == 3 else { return }
         XCTAssertNotNil(mine[1].data["category"] as? String, "task.enriched carries the AI fields")
-        XCTAssertEqual(events.map(\.id), Array(events[0].id..<(events[0].id + events.count)), "ids increase by one")
+        // "EPOCH-N": one epoch, N increasing by one.
+        let parts = events.map { $0.id.split(separator: "-").map(String.init) }
+        XCTAssertTrue(parts.allSatisfy { $0.count == 2 && $0[0] == parts[0][0] }, "\(events.map(\.id))")
+        let numbers = parts.compactMap { Int($0[1]) }
+        XCTAssertEqual(numbers, Array(numbers[0]..<(numbers[0] + events.count)), "ids increase by one")
         XCTAssertFalse(events.contains { $0.kind == "gap" })
 
         // Reconnect after the first event: the rest come again, in order, none missing.
@@ -76,9 +80,14 @@ final class EventStreamTests: XCTestCase {
         let client = HTTPTestClient(baseURL: server.baseURL)
         let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Sent before the reconnect"])
         XCTAssertEqual(created.status, 201)
-        // As after a restart: the client's last id is from an earlier process.
-        let events = try await Self.read(server.baseURL, lastEventID: 5_000, until: { $0.count >= 2 })
-        XCTAssertEqual(events.first?.kind, "gap", "the client is told to reload")
-        XCTAssertEqual(events.dropFirst().first?.kind, "task.created", "and gets what this process kept")
+        // As after a restart: the client's last id is from an earlier process — even one whose
+        // number this process has already passed — or is no id at all.
+        let mine = try await Self.read(server.baseURL, lastEventID: "x", until: { $0.count >= 2 })
+        let epoch = try XCTUnwrap(mine.last?.id.split(separator: "-").first)
+        for stale in ["0-1", "\(epoch)x-1", "\(epoch)-5000", "5000", "garbage"] {
+            let events = try await Self.read(server.baseURL, lastEventID: stale, until: { $0.count >= 2 })
+            XCTAssertEqual(events.first?.kind, "gap", "\(stale): the client is told to reload")
+            XCTAssertEqual(events.dropFirst().first?.kind, "task.created", "\(stale): and gets what this process kept")
+        }
     }
 }

@@ -15,7 +15,7 @@ final class SharedDatabaseTests: XCTestCase {
         for i in 0..<8 {
             cliStatuses.append(try cli.todo(["add", "From the command line \(i)", "--async"], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path]).status)
         }
-        let (ids, statuses) = await posted
+        let (ids, statuses, _) = await posted
         XCTAssertEqual(cliStatuses, Array(repeating: 0, count: 8))
         XCTAssertEqual(statuses, Array(repeating: 201, count: 40))
         let listed = try cli.todo(["list", "--json"])

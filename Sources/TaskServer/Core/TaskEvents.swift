@@ -9,18 +9,23 @@ public struct TaskEvent: Sendable, Equatable {
 
     /// Increasing from 1 in this server process: a client resumes with `Last-Event-ID`.
     public var id: Int
+    /// This server process (`TaskEventHub.epoch`): a stream's ids are "EPOCH-ID", so an id from
+    /// an earlier process can never pass for one of this process's.
+    public var epoch: String
     public var kind: Kind
     /// The task's JSON (`TaskOutput`), already encoded.
     public var data: String
 
     /// The event as the `text/event-stream` format writes it (data holds no newline: compact JSON).
-    var wireText: String { "id: \(id)\nevent: \(kind.rawValue)\ndata: \(data)\n\n" }
+    var wireText: String { "id: \(epoch)-\(id)\nevent: \(kind.rawValue)\ndata: \(data)\n\n" }
 }
 
 /// Publishes task events to every open `/api/events` stream and keeps the most recent ones,
 /// so a client that reconnects with `Last-Event-ID` gets what it missed, then the live ones,
 /// with no gap and no repeat (both happen inside the actor, in order).
 public actor TaskEventHub {
+    /// When this process started, in milliseconds, base 36.
+    public nonisolated let epoch = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
     private var nextID = 1
     private var recent: [TaskEvent] = []
     private var subscribers: [UUID: AsyncStream<TaskEvent>.Continuation] = [:]
@@ -32,23 +37,31 @@ public actor TaskEventHub {
 
     func publish(_ kind: TaskEvent.Kind, _ task: TodoTask) {
         guard let data = try? ServerJSON.string(TaskOutput(task)) else { return }
-        let event = TaskEvent(id: nextID, kind: kind, data: data)
+        let event = TaskEvent(id: nextID, epoch: epoch, kind: kind, data: data)
         nextID += 1
         recent.append(event)
         if recent.count > keep + keep / 4 { recent.removeFirst(recent.count - keep) }
         for continuation in subscribers.values { continuation.yield(event) }
     }
 
-    /// Events after `lastID` still kept (every one, when `lastID` is from an earlier process),
+    /// Events after `last` still kept (every one, when `last` is not an id of this process's),
     /// then every new one, until the server stops. `gap` is true when the replay cannot be whole.
-    func subscribe(after lastID: Int?) -> (events: AsyncStream<TaskEvent>, gap: Bool) {
+    func subscribe(after last: String?) -> (events: AsyncStream<TaskEvent>, gap: Bool) {
         let (stream, continuation) = AsyncStream<TaskEvent>.makeStream(bufferingPolicy: .bufferingNewest(keep))
         var gap = false
-        if let lastID {
-            // Dropped from the window, or an id this process never sent (the server restarted:
-            // ids begin again at 1): either way the client must reload rather than trust the replay.
-            gap = (lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID) || lastID >= nextID
-            for event in recent where event.id > lastID || lastID >= nextID { continuation.yield(event) }
+        if let last {
+            // An id of this process: resume after it, unless it has left the window. Any other
+            // (an earlier process's, the server restarted): the client must reload rather than
+            // trust the replay.
+            let parts = last.split(separator: "-", maxSplits: 1)
+            let lastID = parts.count == 2 && parts[0] == epoch ? Int(parts[1]).flatMap { $0 < nextID ? $0 : nil } : nil
+            if let lastID {
+                gap = lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID
+                for event in recent where event.id > lastID { continuation.yield(event) }
+            } else {
+                gap = true
+                for event in recent { continuation.yield(event) }
+            }
         }
         if closed { continuation.finish(); return (stream, gap) }
         let key = UUID()

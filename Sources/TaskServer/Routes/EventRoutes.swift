@@ -15,12 +15,10 @@ struct EventRoutes {
 
     func events(_ request: Request) async throws -> Response {
         let query = try QueryValues(request, allowed: ["after", "access_token"])
-        let given = request.headers[Self.lastEventID] ?? query.string("after")
-        let lastID = try given.map { text -> Int in
-            guard let id = Int(text.trimmingCharacters(in: .whitespaces)), id >= 0 else { throw Problem.invalid("Last-Event-ID", "must be an event id this server sent") }
-            return id
-        }
-        let (events, gap) = await state.events.subscribe(after: lastID)
+        // Any text: an id this process never sent (another process's, or garbage) gets `event: gap`
+        // and the kept events — a 400 would make EventSource retry with the same id forever.
+        let given = (request.headers[Self.lastEventID] ?? query.string("after")).map { $0.trimmingCharacters(in: .whitespaces) }
+        let (events, gap) = await state.events.subscribe(after: given)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"

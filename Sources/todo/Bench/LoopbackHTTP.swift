@@ -24,7 +24,10 @@ final class LoopbackHTTP {
     deinit { close(socket) }
 
     /// Sends one request and reads the whole answer; its status.
-    func send(_ method: String, _ path: String, json: String? = nil) throws -> Int {
+    func send(_ method: String, _ path: String, json: String? = nil) throws -> Int { try request(method, path, json: json).status }
+
+    /// Sends one request; the answer's status and body.
+    func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [UInt8]) {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         if let json { head += "Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n" }
         let request = Array((head + "\r\n" + (json ?? "")).utf8)
@@ -41,8 +44,9 @@ final class LoopbackHTTP {
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         buffer.removeFirst(headerEnd + 4)
         while buffer.count < length { try fill() }
+        let body = Array(buffer[..<length])
         buffer.removeFirst(length)
-        return status
+        return (status, body)
     }
 
     private func readUntilHeaderEnd() throws -> Int {

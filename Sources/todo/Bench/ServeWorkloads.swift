@@ -2,49 +2,105 @@ import Foundation
 import Inference
 
 /// `todo bench --only serve`: `todo serve` on loopback, loaded by N connections at once, each
-/// POSTing new tasks with inline AI (the default 200 ms budget) — with dynamic batching and
-/// without (each task enriched alone) — then GET /api/tasks and search. Throughput, p50, p99.
+/// POSTing new tasks (varied texts, none seen before) with inline AI (the default 200 ms budget)
+/// — with dynamic batching and without (each task enriched alone) — and the Python peer
+/// (Tools/bench/peer: FastAPI, sentence-transformers loaded once, AI in a background thread)
+/// on the same load and threads. Throughput counts a task once it is stored *and* enriched
+/// (the peer answers before its AI runs, so its POSTs alone would say nothing of the AI); then
+/// GET /api/tasks and search on each.
 extension BenchCommand {
     static let serveConnections = [1, 4, 16, 64]
 
-    func benchServe(_ report: inout BenchReport, requestsPerConnection: Int = 40) throws {
-        var throughput: [String: Double] = [:]
-        for batching in [true, false] {
-            let label = batching ? "batched" : "unbatched"
-            let server = try ServedForBench(batching: batching)
+    func benchServe(_ report: inout BenchReport, reference: ReferenceRunner?, threads: Int, tasksPerLoad: Int = 160) throws {
+        let bundle = try openEmbeddingBundle(model)
+        var servers: [(label: String, start: () throws -> ServedForBench)] = [
+            ("batched", { try .ours(batching: true, threads: threads, model: model) }),
+            ("unbatched", { try .ours(batching: false, threads: threads, model: model) }),
+        ]
+        if let reference {
+            servers.append(("peer", { try .peer(python: reference.python, script: reference.scriptsDirectory.appendingPathComponent("peer/server.py"),
+                                                  model: bundle.directory, threads: threads) }))
+        } else {
+            Console.error("serve: no Python peer without the reference venv (bash Tools/bench/peer/setup.sh)")
+        }
+        let corpus = BenchCorpus.texts(count: 4_000)
+        var throughput: [String: (tasksPerSecond: Double, p99: Double)] = [:]
+        var next = 0  // every load's texts are new to every server: no cache hits
+        for (label, start) in servers {
+            let server: ServedForBench
+            do { server = try start() } catch {
+                Console.error("serve: \(label) not measured: \(error)")
+                continue
+            }
             defer { server.stop() }
             for connections in Self.serveConnections {
-                let each = max(4, requestsPerConnection * 4 / connections)
-                let (seconds, latencies) = try Self.drive(port: server.port, connections: connections, requests: each) { c, i in
-                    ("POST", "/api/tasks", "{\"title\": \"Bench task \(label) \(connections) \(c)-\(i): renew the parking permit for the van\"}")
+                let each = max(4, tasksPerLoad / connections)
+                let first = next
+                next += connections * each
+                let (load, drained) = try Self.driveUntilEnriched(port: server.port, connections: connections, requests: each) { c, i in
+                    ("POST", "/api/tasks", Self.newTaskBody(first + c * each + i, corpus: corpus))
                 }
                 let key = "serve_post_\(label)_c\(connections)"
-                throughput[key] = Double(latencies.count) / seconds
-                report.add(key + "_tasks_s", Double(latencies.count) / seconds, "POST /api/tasks, \(label), \(connections) connections", unit: "tasks/s")
-                report.add(key + "_p50_ms", Timing(samples: latencies).median, "  p50", unit: "ms")
-                report.add(key + "_p99_ms", Timing(samples: latencies).percentile(0.99), "  p99", unit: "ms")
+                let timing = Timing(samples: load.latencies)
+                throughput[key] = (Double(load.latencies.count) / drained, timing.percentile(0.99))
+                report.add(key + "_tasks_s", Double(load.latencies.count) / drained, "POST /api/tasks, \(label), \(connections) connections: stored and enriched", unit: "tasks/s")
+                report.add(key + "_p50_ms", timing.median, "  POST p50", unit: "ms")
+                report.add(key + "_p99_ms", timing.percentile(0.99), "  POST p99", unit: "ms")
             }
-            guard batching else { continue }
-            for (key, path) in [("serve_list", "/api/tasks?limit=20"), ("serve_search", "/api/search?q=parking%20permit&limit=10")] {
+            guard label != "unbatched" else { continue }
+            for (key, path) in [("list", "/api/tasks?limit=20"), ("search", "/api/search?q=parking%20permit&limit=10")] {
                 let (_, latencies) = try Self.drive(port: server.port, connections: 1, requests: 50) { _, _ in ("GET", path, nil) }
-                report.add(key + "_p50_ms", Timing(samples: latencies).median, "GET \(path), 1 connection, p50", unit: "ms")
+                report.add("serve_\(key)_\(label)_p50_ms", Timing(samples: latencies).median, "GET \(path), \(label), 1 connection, p50", unit: "ms")
             }
         }
-        try benchServeAtScale(&report)
+        try benchServeAtScale(&report, threads: threads)
         if let batched = throughput["serve_post_batched_c16"], let alone = throughput["serve_post_unbatched_c16"] {
-            report.add("serve_batching_gain_c16", batched / alone, "dynamic batching: throughput at 16 connections, batched ÷ alone", unit: "×")
+            report.add("serve_batching_gain_c16", batched.tasksPerSecond / alone.tasksPerSecond, "dynamic batching: throughput at 16 connections, batched ÷ alone", unit: "×")
         }
+        for connections in Self.serveConnections {
+            guard let ours = throughput["serve_post_batched_c\(connections)"], let peer = throughput["serve_post_peer_c\(connections)"] else { continue }
+            report.add("serve_vs_peer_c\(connections)", ours.tasksPerSecond / peer.tasksPerSecond, "ours ÷ Python peer, tasks stored and enriched per second, \(connections) connections", unit: "×")
+            report.add("serve_vs_peer_p99_c\(connections)", peer.p99 / ours.p99, "  POST p99: peer ÷ ours (above 1: ours is faster)", unit: "×")
+        }
+    }
+
+    /// A new task's body: a corpus text made unique (no cache hit on either side); every fourth
+    /// a short title with a long description.
+    static func newTaskBody(_ n: Int, corpus: [String]) -> String {
+        var task = ["title": corpus[n % corpus.count] + " (case \(n))"]
+        if n % 4 == 0 {
+            task = ["title": corpus[(n + 1) % corpus.count].prefix(60) + " (case \(n))", "description": corpus[n % corpus.count]]
+        }
+        return String(decoding: try! JSONEncoder().encode(task), as: UTF8.self)
+    }
+
+    /// `drive`, then waits until the server's queue is empty (`/readyz` `queue_depth`); the load's
+    /// latencies and the seconds from its start until every task was enriched.
+    static func driveUntilEnriched(port: Int, connections: Int, requests: Int,
+                                   _ make: @escaping @Sendable (Int, Int) -> (String, String, String?)) throws -> (load: (seconds: Double, latencies: [Double]), drained: Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let load = try drive(port: port, connections: connections, requests: requests, make)
+        let probe = try LoopbackHTTP(port: port)
+        let deadline = start + 600 * 1_000_000_000
+        while true {
+            let (_, body) = try probe.request("GET", "/readyz")
+            let depth = (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["queue_depth"] as? Int
+            if depth == 0 { break }
+            guard DispatchTime.now().uptimeNanoseconds < deadline else { throw CommandFailure("serve bench: the queue did not drain in 10 minutes") }
+            usleep(2_000)
+        }
+        return (load, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
     /// Search and listing through HTTP over 100,000 tasks (the scale bench's database: synthetic
     /// vectors), a new query each time; and the server's peak RSS.
-    func benchServeAtScale(_ report: inout BenchReport, size: Int = 100_000) throws {
+    func benchServeAtScale(_ report: inout BenchReport, threads: Int, size: Int = 100_000) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-serve-scale-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer { if keepDatabases { Console.error("serve: kept \(directory.path)") } else { try? FileManager.default.removeItem(at: directory) } }
         let db = directory.appendingPathComponent("tasks.sqlite")
         Console.error("serve: building \(size) tasks")
         try Self.buildScaleDatabase(at: db, size: size, embedder: try SentenceEmbedder(bundle: try openEmbeddingBundle(model)))
-        let server = try ServedForBench(batching: true, database: db)
+        let server = try ServedForBench.ours(batching: true, threads: threads, model: model, database: db)
         defer { server.stop() }
         let (_, search) = try Self.drive(port: server.port, connections: 1, requests: 40) { _, i in ("GET", "/api/search?q=paperwork%20for%20the%20van%20\(i)&limit=10", nil) }
         report.add("serve_search_\(size)_p50_ms", Timing(samples: search).median, "GET /api/search over \(size) tasks, p50", unit: "ms")
@@ -86,16 +142,36 @@ extension BenchCommand {
     }
 }
 
-/// A `todo serve --port 0` child on a fresh database, for the benchmark.
+/// A server child on loopback (`--port 0`, its port read from the `listening on` line), for the benchmark.
 struct ServedForBench {
     let process = Process()
     let port: Int
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-serve-\(UUID().uuidString)")
+    let directory: URL
 
-    init(batching: Bool, database: URL? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    /// `todo serve` on `database`, or a fresh one.
+    static func ours(batching: Bool, threads: Int, model: String?, database: URL? = nil) throws -> ServedForBench {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-serve-\(UUID().uuidString)")
         let db = database ?? directory.appendingPathComponent("tasks.sqlite")
-        process.arguments = ["serve", "--port", "0", "--db", db.path] + (batching ? [] : ["--no-batching"])
+        return try ServedForBench(executable: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath(),
+                                  arguments: ["serve", "--port", "0", "--db", db.path, "--threads", String(threads)]
+                                      + (model.map { ["--model", $0] } ?? []) + (batching ? [] : ["--no-batching"]),
+                                  directory: directory)
+    }
+
+    /// The Python peer (Tools/bench/peer/server.py) on a fresh SQLite file.
+    static func peer(python: String, script: URL, model: URL, threads: Int) throws -> ServedForBench {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-peer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try ServedForBench(executable: URL(fileURLWithPath: python),
+                                  arguments: [script.path, "--db", directory.appendingPathComponent("peer.sqlite").path, "--port", "0",
+                                              "--model", model.path, "--threads", String(threads)],
+                                  directory: directory)
+    }
+
+    init(executable: URL, arguments: [String], directory: URL) throws {
+        self.directory = directory
+        process.executableURL = executable
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -108,7 +184,7 @@ struct ServedForBench {
         }
         guard let port = String(decoding: line, as: UTF8.self).split(separator: ":").last.flatMap({ Int($0) }) else {
             process.terminate()
-            throw CommandFailure("todo serve did not start")
+            throw CommandFailure("\(executable.lastPathComponent) did not start (no `listening on` line)")
         }
         self.port = port
     }

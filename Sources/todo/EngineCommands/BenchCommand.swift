@@ -66,10 +66,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Embedding model bundle (default: Weights/all-MiniLM-L6-v2).")
     var model: String?
 
-    @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale, serve (comma-separated; scale and serve are left out unless named).")
+    @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale, serve, serve-scale (comma-separated; the last three are left out unless named; serve includes serve-scale).")
     var only: String?
 
-    @Flag(name: .customLong("keep"), help: "With scale: leave its databases in the temporary folder, to look into.")
+    @Flag(name: .customLong("keep"), help: "With scale or serve: leave their databases in the temporary folder, to look into.")
     var keepDatabases = false
 
     @OptionGroup var engine: EngineOptions
@@ -96,7 +96,7 @@ struct BenchCommand: ParsableCommand {
         if sections.contains("add") { try benchAdd(&report) }
         if sections.contains("nli") { try benchZeroShot(&report, reference: reference, threads: threads) }
         if sections.contains("scale") { try benchScale(&report) }
-        if sections.contains("serve") { try benchServe(&report) }
+        if sections.contains("serve") { try benchServe(&report, reference: reference, threads: threads) } else if sections.contains("serve-scale") { try benchServeAtScale(&report, threads: threads) }
         report.print(json: json)
     }
 
