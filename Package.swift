@@ -31,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        // PostgreSQL, the shared store of a team (Sources/TaskPostgres); swift-crypto comes with it.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     ],
     targets: [
         // The engine's C: attention, activations, the few-rows kernel, the thread pool, and
@@ -66,12 +70,25 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // PostgreSQL as the shared store: migrations, accounts and their tokens, tasks scoped to an account.
+        .target(
+            name: "TaskPostgres",
+            dependencies: [
+                "TaskService",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // SQLite connection settings that need C (variadic sqlite3_db_config); apt package libsqlite3-dev.
         .target(name: "SQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .executableTarget(
             name: "todo",
             dependencies: [
-                "JSONReader", "Tokenizers", "Inference", "TaskService", "TaskServer", "SeededRandom",
+                "JSONReader", "Tokenizers", "Inference", "TaskService", "TaskServer", "TaskPostgres", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -95,6 +112,8 @@ let package = Package(
         // `todo` itself, run as a process: every command end to end.
         .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
+        // Against a throw-away PostgreSQL cluster (Tools/postgres-cluster.sh; SMART_TODO_TEST_POSTGRES).
+        .testTarget(name: "PostgresTests", dependencies: ["TaskPostgres", "TaskService", "TestSupport"]),
         // `todo serve` over real HTTP on loopback: the API, its errors, SSE, faults and load.
         .testTarget(name: "ServeTests", dependencies: [
             "TaskServer", "TaskService", "TestSupport",

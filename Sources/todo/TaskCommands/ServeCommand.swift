@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = try engine.applyThreads()
-        var settings = ServerSettings(database: DatabaseLocation.resolve(explicit: store.db), weights: DefaultPaths.weightsDirectory)
+        var settings = ServerSettings(database: try store.sqliteLocation(), weights: DefaultPaths.weightsDirectory)
         settings.host = host
         settings.port = port
         settings.token = token ?? ProcessInfo.processInfo.environment["SMART_TODO_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
 /// `--db`, shared by every command that touches tasks.
@@ -7,8 +8,21 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Task database (default: SMART_TODO_DB, else ~/.local/share/smart-todo/tasks.sqlite).", valueName: "path"))
     var db: String?
 
+    /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
+    /// rather than taken for a file name.
+    func sqliteLocation() throws -> URL {
+        let given = db ?? ProcessInfo.processInfo.environment["SMART_TODO_DB"]
+        if let given, PostgresLocation.isURL(given) {
+            throw CommandFailure("""
+                A PostgreSQL database (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) holds accounts so far: \
+                `todo users` works with it; the task commands need a SQLite file until the PostgreSQL task store is done (docs/postgres.md).
+                """)
+        }
+        return DatabaseLocation.resolve(explicit: db)
+    }
+
     func open() throws -> TaskStore {
-        let url = DatabaseLocation.resolve(explicit: db)
+        let url = try sqliteLocation()
         do {
             let store = try TaskStore(url: url)
             store.warnings.forEach(Console.error)

@@ -1,0 +1,87 @@
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema, as named, forward-only migrations (as SQLite's `Migrations`): each
+/// is applied once, in order, in one transaction with the others, under an advisory lock, so
+/// replicas and workers starting together migrate once. The rules live in the schema as in
+/// SQLite: a row the application would refuse, PostgreSQL refuses too.
+enum PostgresMigrations {
+    struct Migration {
+        let name: String
+        let statements: [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(name: "v1 accounts, tasks, jobs, cache", statements: [
+            """
+            CREATE TABLE account (
+                id bigserial PRIMARY KEY,
+                name text NOT NULL UNIQUE CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
+                token_sha256 bytea NOT NULL UNIQUE CHECK (length(token_sha256) = 32),
+                created timestamptz NOT NULL DEFAULT now(),
+                revoked timestamptz)
+            """,
+            """
+            CREATE TABLE task (
+                id bigserial PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES account(id),
+                uuid uuid NOT NULL UNIQUE,
+                title text NOT NULL CHECK (btrim(title, E' \\t\\n\\r') <> ''),
+                description text NOT NULL DEFAULT '',
+                status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'deleted')),
+                category text CHECK (btrim(category) <> ''),
+                priority text CHECK (priority IN ('high', 'medium', 'low')),
+                tags jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(tags) = 'array'),
+                due timestamptz,
+                created timestamptz NOT NULL,
+                updated timestamptz NOT NULL CHECK (updated >= created),
+                completed timestamptz CHECK (completed >= created),
+                CHECK (status <> 'done' OR completed IS NOT NULL),
+                CHECK (status <> 'pending' OR completed IS NULL))
+            """,
+            // Every query is scoped to one account: its tasks by id, newest first.
+            "CREATE INDEX task_account ON task (account_id, id)",
+            """
+            CREATE TABLE enrichment_job (
+                task_id bigint PRIMARY KEY REFERENCES task(id) ON DELETE CASCADE,
+                state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
+                attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                lease_until timestamptz,
+                queued timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX enrichment_job_pending ON enrichment_job (queued) WHERE state = 'pending'",
+            // Model outputs by a hash of the model and the text: shared by every account (it holds no user's data).
+            """
+            CREATE TABLE result_cache (
+                key text PRIMARY KEY CHECK (length(key) = 64),
+                kind text NOT NULL,
+                value bytea NOT NULL,
+                created timestamptz NOT NULL DEFAULT now())
+            """,
+        ]),
+    ]
+
+    /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".
+    static let lockKey: Int64 = 0x5354_4D49_4752_0001
+
+    /// Applies what is missing; the names applied now.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS schema_migration (name text PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())", logger: logger)
+            var done = Set<String>()
+            for try await name in try await connection.query("SELECT name FROM schema_migration", logger: logger).decode(String.self) { done.insert(name) }
+            let known = Set(all.map(\.name))
+            if let unknown = done.subtracting(known).sorted().first {
+                throw PostgresFailure.invalid("This database was migrated by a newer Smart TODO (migration '\(unknown)'): use that version.")
+            }
+            var applied: [String] = []
+            for migration in all where !done.contains(migration.name) {
+                for statement in migration.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await connection.query("INSERT INTO schema_migration (name) VALUES (\(migration.name))", logger: logger)
+                applied.append(migration.name)
+            }
+            return applied
+        }
+    }
+}

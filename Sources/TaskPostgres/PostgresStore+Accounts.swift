@@ -1,0 +1,67 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Creates an account and its token (shown once: only its hash is kept).
+    public func addAccount(name: String) async throws -> (account: Account, token: APIToken) {
+        try Account.checkName(name)
+        let token = APIToken.generate()
+        let hash = ByteBuffer(bytes: token.sha256)
+        return try await run {
+            do {
+                let rows = try await client.query("""
+                    INSERT INTO account (name, token_sha256) VALUES (\(name), \(hash)) RETURNING id, name, created, revoked
+                    """, logger: logger)
+                for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
+                    return (Account(id: id, name: name, created: created, revoked: revoked), token)
+                }
+                throw PostgresFailure.server("no account was created")
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                throw PostgresFailure.invalid("An account named '\(name)' already exists.")
+            }
+        }
+    }
+
+    /// Every account, revoked ones too, by name.
+    public func accounts() async throws -> [Account] {
+        try await run {
+            var out: [Account] = []
+            let rows = try await client.query("SELECT id, name, created, revoked FROM account ORDER BY name", logger: logger)
+            for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
+                out.append(Account(id: id, name: name, created: created, revoked: revoked))
+            }
+            return out
+        }
+    }
+
+    /// Revokes the account's token at once: the next request with it is refused. Its tasks stay.
+    @discardableResult
+    public func revoke(name: String) async throws -> Account {
+        try await run {
+            let rows = try await client.query("""
+                UPDATE account SET revoked = coalesce(revoked, now()) WHERE name = \(name) RETURNING id, name, created, revoked
+                """, logger: logger)
+            for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
+                return Account(id: id, name: name, created: created, revoked: revoked)
+            }
+            throw PostgresFailure.notFound("No account named '\(name)' (`todo users list` shows them).")
+        }
+    }
+
+    /// The live account a token belongs to; nil for an unknown or revoked token. The lookup is
+    /// by the token's hash (an index probe), so it takes the same time whatever the token.
+    public func account(token: APIToken) async throws -> Account? {
+        let hash = ByteBuffer(bytes: token.sha256)
+        return try await run {
+            let rows = try await client.query("""
+                SELECT id, name, created, revoked FROM account WHERE token_sha256 = \(hash) AND revoked IS NULL
+                """, logger: logger)
+            for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
+                return Account(id: id, name: name, created: created, revoked: revoked)
+            }
+            return nil
+        }
+    }
+}
+

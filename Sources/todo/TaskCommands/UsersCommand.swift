@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import TaskPostgres
+
+/// `todo users`: the accounts of a shared PostgreSQL database. A SQLite file has one user and
+/// no accounts.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Accounts of a shared PostgreSQL database: add one (and its API token), list, revoke.",
+        discussion: """
+            Each account sees only its own tasks. Its API token is 256 random bits, printed once, \
+            on the last line of `todo users add`; the database keeps only its SHA-256, so a lost \
+            token cannot be shown again: revoke the account and add a new one.
+
+            Examples:
+              todo users add alice --db postgres://smarttodo@127.0.0.1/todo
+              export SMART_TODO_DB=postgres://smarttodo@db.internal/todo?sslmode=require
+              todo users list
+              todo users revoke alice
+            """,
+        subcommands: [Add.self, List.self, Revoke.self]
+    )
+
+    struct Location: ParsableArguments {
+        @Option(help: ArgumentHelp("The PostgreSQL database (default: SMART_TODO_DB).", valueName: "postgres://USER@HOST[:PORT]/DB"))
+        var db: String?
+
+        func open() async throws -> PostgresStore {
+            guard let given = db ?? ProcessInfo.processInfo.environment["SMART_TODO_DB"], !given.isEmpty else {
+                throw CommandFailure("Accounts live in a PostgreSQL database: give --db postgres://USER@HOST/DB (or set SMART_TODO_DB).")
+            }
+            guard PostgresLocation.isURL(given) else {
+                throw CommandFailure("Accounts live in a PostgreSQL database (--db postgres://USER@HOST/DB); \(given) is a SQLite file, which has one user.")
+            }
+            return try await call { try await PostgresStore.open(try PostgresLocation(url: given)) }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an account; its API token is the last line printed.")
+
+        @Argument(help: "Letters, digits, '.', '_', '-'; 1 to 64 characters.") var name: String
+        @Flag(help: "Print one JSON object (with the token).") var json = false
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let store = try await location.open()
+            let result = await Result { try await store.addAccount(name: name) }
+            await store.close()
+            let (account, token) = try call { try result.get() }
+            if json {
+                Console.out(try JSONOutput.line(Created(account: account, token: token.text)))
+                return
+            }
+            Console.out("Created account \(account.name) (id \(account.id)). Its API token, shown this once (only its hash is kept):")
+            Console.out(token.text)
+        }
+
+        struct Created: Encodable {
+            var account: Account
+            var token: String
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every account, revoked ones too.")
+
+        @Flag(help: "Print one JSON object per account.") var json = false
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let store = try await location.open()
+            let result = await Result { try await store.accounts() }
+            await store.close()
+            let accounts = try call { try result.get() }
+            if json {
+                for account in accounts { Console.out(try JSONOutput.line(account)) }
+                return
+            }
+            if accounts.isEmpty { Console.out("No accounts yet: `todo users add NAME` creates one."); return }
+            let day = Date.ISO8601FormatStyle().year().month().day()
+            for account in accounts {
+                let state = account.revoked.map { "revoked \($0.formatted(day))" } ?? "active"
+                Console.out("\(String(account.id).padding(toLength: 6, withPad: " ", startingAt: 0)) \(account.name.padding(toLength: max(12, account.name.count), withPad: " ", startingAt: 0))  created \(account.created.formatted(day))  \(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refuse the account's token from now on (its tasks stay).")
+
+        @Argument(help: "The account's name.") var name: String
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let store = try await location.open()
+            let result = await Result { try await store.revoke(name: name) }
+            await store.close()
+            let account = try call { try result.get() }
+            Console.out("Revoked \(account.name): its token is refused from now on.")
+        }
+    }
+}
+
+/// PostgreSQL's failures as plain command failures.
+private func call<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as PostgresFailure { throw CommandFailure(error.description) }
+}
+
+private func call<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as PostgresFailure { throw CommandFailure(error.description) }
+}
+
+extension Result where Failure == any Error {
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

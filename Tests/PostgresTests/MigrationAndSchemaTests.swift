@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import TaskPostgres
+
+@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+struct MigrationAndSchemaTests {
+    @Test func migratesOnceEvenWhenManyOpenAtOnce() async throws {
+        try await TestDatabase.with { db in
+            let location = try db.location
+            // Eight processes' worth of first opens together: one migrates, the others find it done.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { await (try PostgresStore.open(location)).close() } }
+                try await group.waitForAll()
+            }
+            let names = try TestDatabase.psql(db.url, "SELECT name FROM schema_migration ORDER BY name")
+            #expect(names.split(separator: "\n").map(String.init) == PostgresMigrations.all.map(\.name))
+        }
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
+        try await TestDatabase.with { db in
+            await (try PostgresStore.open(try db.location)).close()
+            try TestDatabase.psql(db.url, "INSERT INTO schema_migration (name) VALUES ('v99 from the future')")
+            await #expect(throws: PostgresFailure.invalid("This database was migrated by a newer Smart TODO (migration 'v99 from the future'): use that version.")) {
+                _ = try await PostgresStore.open(try db.location)
+            }
+        }
+    }
+
+    /// The schema refuses what the application refuses, whoever writes.
+    @Test func theSchemaHoldsTheRules() async throws {
+        try await TestDatabase.with { db in
+            let store = try await PostgresStore.open(try db.location)
+            defer { Task { await store.close() } }
+            _ = try await store.addAccount(name: "alice")
+            let insert = "INSERT INTO task (account_id, uuid, title, status, priority, tags, created, updated, completed) VALUES (1, gen_random_uuid(), "
+            try TestDatabase.psql(db.url, insert + "'Fine', 'pending', 'high', '[]', now(), now(), NULL)")
+            for (bad, why) in [("'  ', 'pending', NULL, '[]', now(), now(), NULL)", "blank title"),
+                               ("'T', 'open', NULL, '[]', now(), now(), NULL)", "unknown status"),
+                               ("'T', 'pending', 'urgent', '[]', now(), now(), NULL)", "unknown priority"),
+                               ("'T', 'pending', NULL, '{}', now(), now(), NULL)", "tags not a list"),
+                               ("'T', 'done', NULL, '[]', now(), now(), NULL)", "done without completed"),
+                               ("'T', 'pending', NULL, '[]', now(), now(), now())", "pending with completed"),
+                               ("'T', 'pending', NULL, '[]', now(), now() - interval '1 day', NULL)", "updated before created")] {
+                #expect(throws: TestDatabase.PSQLFailed.self, "\(why)") { try TestDatabase.psql(db.url, insert + bad) }
+            }
+            #expect(throws: TestDatabase.PSQLFailed.self, "a task of no account") {
+                try TestDatabase.psql(db.url, "INSERT INTO task (account_id, uuid, title, created, updated) VALUES (42, gen_random_uuid(), 'T', now(), now())")
+            }
+            #expect(throws: TestDatabase.PSQLFailed.self, "a token hash of the wrong length") {
+                try TestDatabase.psql(db.url, "INSERT INTO account (name, token_sha256) VALUES ('bob', '\\x00')")
+            }
+        }
+    }
+
+    @Test func unreachableAndMalformedLocationsAreSaidPlainly() async throws {
+        #expect(throws: PostgresFailure.self) { try PostgresLocation(url: "postgres://127.0.0.1/db") }  // no user
+        #expect(throws: PostgresFailure.self) { try PostgresLocation(url: "postgres://u@127.0.0.1/") }  // no database
+        #expect(throws: PostgresFailure.self) { try PostgresLocation(url: "postgres://u@h/db?sslmode=maybe") }
+        #expect(try PostgresLocation(url: "postgres://u@db.example.com/x").tls == .require, "TLS unless loopback")
+        #expect(try PostgresLocation(url: "postgresql://u:p%40ss@127.0.0.1:6543/x").password == "p@ss")
+        // A port nothing listens on: an error naming the server, within seconds.
+        let start = ContinuousClock.now
+        do {
+            _ = try await PostgresStore.open(try PostgresLocation(url: "postgres://u@127.0.0.1:1/db"))
+            Issue.record("opened a database on port 1")
+        } catch let failure as PostgresFailure {
+            #expect(failure.description.contains("Cannot reach PostgreSQL at postgres://u@127.0.0.1:1/db"), "\(failure)")
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import TestSupport
+import TaskPostgres
+
+/// `todo users` end to end, as a process.
+@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+struct UsersCommandTests {
+    @Test func addListRevokeAndTheTokenOnTheLastLine() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            let added = try cli.todo(["users", "add", "alice"])
+            #expect(added.status == 0, "\(added.err)")
+            let token = try #require(added.out.split(separator: "\n").last.map(String.init))
+            #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
+            // The token printed is the one that authenticates, and it is not stored.
+            let store = try await PostgresStore.open(try db.location)
+            #expect(try await store.account(token: APIToken(text: token))?.name == "alice")
+            #expect(!(try TestDatabase.psql(db.url, "SELECT row_to_json(a)::text FROM account a")).contains(token))
+
+            let again = try cli.todo(["users", "add", "alice"])
+            #expect(again.status != 0 && again.err.contains("An account named 'alice' already exists."))
+            let json = try cli.todo(["users", "add", "bob", "--json"])
+            let created = try #require(try cli.json(json.out) as? [String: Any])
+            #expect((created["token"] as? String)?.count == 64 && (created["account"] as? [String: Any])?["name"] as? String == "bob")
+
+            #expect(try cli.todo(["users", "revoke", "alice"]).status == 0)
+            #expect(try await store.account(token: APIToken(text: token)) == nil, "refused at once")
+            await store.close()
+            let listed = try cli.todo(["users", "list", "--json"]).out.split(separator: "\n").map { try cli.json(String($0)) as? [String: Any] }
+            #expect(listed.map { $0?["name"] as? String } == ["alice", "bob"])
+            #expect(listed.map { $0?["revoked"] is String } == [true, false])
+            let missing = try cli.todo(["users", "revoke", "zed"])
+            #expect(missing.status != 0 && missing.err.contains("No account named 'zed'"))
+        }
+    }
+
+    /// A URL where a file is expected, or a file where a URL is, is said plainly — never taken
+    /// for a file called "postgres:".
+    @Test func theWrongKindOfDatabaseIsNamed() throws {
+        let url = try #require(TestDatabase.serverURL)
+        let tasks = try TodoCLI(db: url).todo(["list"])
+        #expect(tasks.status != 0 && tasks.err.contains("the task commands need a SQLite file"), "\(tasks.err)")
+        #expect(!FileManager.default.fileExists(atPath: "postgres:"))
+        let sqlite = try TodoCLI().todo(["users", "list"])
+        #expect(sqlite.status != 0 && sqlite.err.contains("is a SQLite file, which has one user"))
+        let down = try TodoCLI(db: "postgres://u@127.0.0.1:1/x").todo(["users", "list"])
+        #expect(down.status != 0 && down.err.contains("Cannot reach PostgreSQL at postgres://u@127.0.0.1:1/x") && down.err.contains("Connection refused"))
+    }
+}
