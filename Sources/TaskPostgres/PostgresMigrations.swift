@@ -59,6 +59,17 @@ enum PostgresMigrations {
                 created timestamptz NOT NULL DEFAULT now())
             """,
         ]),
+        // A claim's lease: who holds a job (so a worker whose lease ran out cannot apply its
+        // results over the next holder's) and since when the wake-ups are told.
+        Migration(name: "v2 job leases", statements: [
+            "ALTER TABLE enrichment_job ADD COLUMN lease_id uuid",
+            """
+            CREATE FUNCTION smart_todo_job_queued() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('smart_todo_jobs', ''); RETURN NULL; END $$
+            """,
+            // Delivered at commit, once per statement: an idle worker wakes at once, never before the job is visible.
+            "CREATE TRIGGER enrichment_job_queued AFTER INSERT ON enrichment_job FOR EACH STATEMENT EXECUTE FUNCTION smart_todo_job_queued()",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TaskService
+
+/// The enrichment queue in PostgreSQL, for any number of workers on any number of machines:
+/// a worker claims a batch with `FOR UPDATE SKIP LOCKED` (two workers never get the same job,
+/// and neither waits for the other's rows) under a lease; a worker killed mid-batch leaves its
+/// jobs to be claimed again once the lease runs out. Results are applied only under the lease
+/// that claimed the job, in the transaction that marks it done: at-least-once enrichment, never
+/// applied twice. Each new job wakes idle workers at once (`NOTIFY smart_todo_jobs`, sent at commit).
+public struct PostgresJobQueue: Sendable {
+    public let store: PostgresStore
+
+    public init(store: PostgresStore) { self.store = store }
+
+    /// Jobs claimed together, under one lease.
+    public struct Claim: Sendable, Equatable {
+        public var lease: UUID
+        public var taskIDs: [Int64]
+    }
+
+    /// Up to `limit` pending jobs whose lease is free or has run out, oldest first, for `lease`.
+    public func claim(limit: Int, lease duration: Duration) async throws -> Claim {
+        let lease = UUID()
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let (client, logger) = (store.client, store.logger)
+        let ids = try await store.run { () -> [Int64] in
+            let rows = try await client.query("""
+                UPDATE enrichment_job SET lease_id = \(lease), lease_until = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
+                WHERE task_id IN (
+                    SELECT task_id FROM enrichment_job
+                    WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < now())
+                    ORDER BY queued, task_id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING task_id
+                """, logger: logger)
+            var ids: [Int64] = []
+            for try await id in rows.decode(Int64.self) { ids.append(id) }
+            return ids.sorted()
+        }
+        return Claim(lease: lease, taskIDs: ids)
+    }
+
+    /// The AI's fields for one task.
+    public struct Result: Sendable {
+        public var category: String?
+        public var priority: TodoTask.Priority?
+        public var tags: [String]
+
+        public init(category: String?, priority: TodoTask.Priority?, tags: [String]) {
+            self.category = category
+            self.priority = priority
+            self.tags = tags
+        }
+    }
+
+    /// Applies `result` to the task and marks its job done — only if `lease` still holds the job
+    /// (not run out and claimed by another, not done already). Fields the user set are kept.
+    /// Whether it was applied.
+    public func complete(taskID: Int64, lease: UUID, result: Result) async throws -> Bool {
+        let (client, logger) = (store.client, store.logger)
+        let tags = String(decoding: try JSONEncoder().encode(result.tags), as: UTF8.self)
+        let (category, priority) = (result.category, result.priority?.rawValue)
+        return try await store.run {
+            try await client.withTransaction(logger: logger) { connection in
+                let held = try await connection.query("""
+                    UPDATE enrichment_job SET state = 'done', lease_until = NULL
+                    WHERE task_id = \(taskID) AND lease_id = \(lease) AND state = 'pending' RETURNING task_id
+                    """, logger: logger)
+                var applies = false
+                for try await _ in held.decode(Int64.self) { applies = true }
+                guard applies else { return false }
+                try await connection.query("""
+                    UPDATE task SET category = coalesce(category, \(category)), priority = coalesce(priority, \(priority)),
+                        tags = CASE WHEN tags = '[]'::jsonb THEN \(tags)::jsonb ELSE tags END
+                    WHERE id = \(taskID)
+                    """, logger: logger)
+                return true
+            }
+        }
+    }
+
+    /// Jobs not done yet.
+    public func pendingCount() async throws -> Int {
+        let (client, logger) = (store.client, store.logger)
+        return try await store.run {
+            for try await n in try await client.query("SELECT count(*)::bigint FROM enrichment_job WHERE state = 'pending'", logger: logger).decode(Int64.self) { return Int(n) }
+            return 0
+        }
+    }
+
+    /// Waits until a job is queued (by any process) or `timeout` passes; whether one was.
+    /// An idle worker calls this instead of polling.
+    public func waitForJobs(timeout: Duration, listening: @Sendable () async -> Void = {}) async throws -> Bool {
+        let (client, logger) = (store.client, store.logger)
+        return try await store.run {
+            try await client.withConnection { connection in
+                try await connection.listen(on: "smart_todo_jobs") { notifications in
+                    await listening()
+                    return try await withThrowingTaskGroup(of: Bool.self) { group in
+                        group.addTask {
+                            for try await _ in notifications { return true }
+                            return false
+                        }
+                        group.addTask { try await Task.sleep(for: timeout); return false }
+                        defer { group.cancelAll() }
+                        return try await group.next() ?? false
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TaskService
+@testable import TaskPostgres
+
+/// The queue workers share: claims never overlap, a lease that runs out frees its jobs, a
+/// result is applied once and only by the lease holding the job, and a new job wakes a waiter.
+@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+struct JobQueueTests {
+    func setUp(_ db: TestDatabase, tasks: Int) async throws -> (PostgresStore, AccountTasks, [Int64]) {
+        let store = try await PostgresStore.open(try db.location)
+        let owner = AccountTasks(store: store, account: try await store.addAccount(name: "owner").account)
+        var ids: [Int64] = []
+        for i in 0..<tasks { ids.append(try await owner.add(TodoTask(title: "Task \(i)")).id!) }
+        return (store, owner, ids)
+    }
+
+    @Test func concurrentClaimsNeverShareAJob() async throws {
+        try await TestDatabase.with { db in
+            let (store, _, ids) = try await setUp(db, tasks: 40)
+            defer { Task { await store.close() } }
+            // Eight workers, each over its own pool (as on separate machines), claiming at once.
+            let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let mine = try await PostgresStore.open(try db.location)
+                        var got: [Int64] = []
+                        while case let claim = try await PostgresJobQueue(store: mine).claim(limit: 3, lease: .seconds(60)), !claim.taskIDs.isEmpty {
+                            got += claim.taskIDs
+                        }
+                        await mine.close()
+                        return got
+                    }
+                }
+                return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 40 && Set(all) == Set(ids), "each job claimed exactly once")
+            #expect(claims.filter { !$0.isEmpty }.count > 1, "the work was shared")
+        }
+    }
+
+    @Test func aLeaseThatRunsOutFreesItsJobsAndFencesItsHolder() async throws {
+        try await TestDatabase.with { db in
+            let (store, owner, ids) = try await setUp(db, tasks: 3)
+            defer { Task { await store.close() } }
+            let queue = PostgresJobQueue(store: store)
+            // A worker claims, then dies (it never completes).
+            let dead = try await queue.claim(limit: 10, lease: .seconds(60))
+            #expect(dead.taskIDs == ids)
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60)).taskIDs.isEmpty, "held while the lease lasts")
+            // The lease runs out (moved into the past rather than waited for: no timing in the test).
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET lease_until = now() - interval '1 second'")
+            let next = try await queue.claim(limit: 10, lease: .seconds(60))
+            #expect(next.taskIDs == ids, "taken again after the lease")
+            // The first worker comes back to life: its results are not applied.
+            let result = PostgresJobQueue.Result(category: "Work", priority: .high, tags: ["late"])
+            #expect(try await queue.complete(taskID: ids[0], lease: dead.lease, result: result) == false)
+            #expect(try await owner.task(id: ids[0]).category == nil)
+            // The holder's are, once.
+            #expect(try await queue.complete(taskID: ids[0], lease: next.lease, result: result) == true)
+            #expect(try await queue.complete(taskID: ids[0], lease: next.lease, result: PostgresJobQueue.Result(category: "Home", priority: .low, tags: [])) == false)
+            let done = try await owner.task(id: ids[0])
+            #expect(done.category == "Work" && done.priority == .high && done.tags == ["late"])
+            #expect(try await queue.pendingCount() == 2)
+        }
+    }
+
+    @Test func aResultNeverOverwritesWhatTheUserSet() async throws {
+        try await TestDatabase.with { db in
+            let (store, owner, _) = try await setUp(db, tasks: 0)
+            defer { Task { await store.close() } }
+            let id = try await owner.add(TodoTask(title: "Mine", category: "Garden", tags: ["roses"])).id!
+            let queue = PostgresJobQueue(store: store)
+            let claim = try await queue.claim(limit: 1, lease: .seconds(60))
+            #expect(try await queue.complete(taskID: id, lease: claim.lease, result: .init(category: "Work", priority: .medium, tags: ["ai"])))
+            let task = try await owner.task(id: id)
+            #expect(task.category == "Garden" && task.tags == ["roses"] && task.priority == .medium)
+        }
+    }
+
+    @Test func aNewJobWakesAWaitingWorkerAtOnce() async throws {
+        try await TestDatabase.with { db in
+            let (store, owner, _) = try await setUp(db, tasks: 0)
+            defer { Task { await store.close() } }
+            let worker = try await PostgresStore.open(try db.location)
+            let listening = AsyncStream<Void>.makeStream()
+            let waiting = Task { try await PostgresJobQueue(store: worker).waitForJobs(timeout: .seconds(20)) { listening.continuation.yield() } }
+            for await _ in listening.stream { break }
+            let start = ContinuousClock.now
+            _ = try await owner.add(TodoTask(title: "Wake up"))
+            #expect(try await waiting.value == true)
+            #expect(ContinuousClock.now - start < .seconds(10), "woken by the notification, not the 20 s timeout")
+            #expect(try await PostgresJobQueue(store: worker).waitForJobs(timeout: .milliseconds(300)) == false, "nothing queued: the wait times out")
+            await worker.close()
+        }
+    }
+}
