@@ -30,7 +30,25 @@ public enum PostgresFailure: Error, CustomStringConvertible, Equatable {
             let state = psql.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
             return PostgresFailure.server(message + state)
         }
-        let cause = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
-        return PostgresFailure.unreachable(location.description, cause)
+        return PostgresFailure.unreachable(location.description, reason(psql))
+    }
+
+    /// The connection's failure in a few words (the library's own text is a debug dump).
+    static func reason(_ error: PSQLError) -> String {
+        let underlying = error.underlying.map { "\($0)" } ?? ""
+        switch error.code {
+        case .sslUnsupported: return "the server does not offer TLS (add ?sslmode=disable for a trusted loopback or private network)"
+        case .serverClosedConnection: return "the server closed the connection"
+        case .authMechanismRequiresPassword: return "the server asks for a password (postgres://USER:PASSWORD@…)"
+        case .unsupportedAuthMechanism: return "the server asks for an authentication method this client does not speak"
+        default: break
+        }
+        for (marker, said) in [("Connection refused", "connection refused (is PostgreSQL running and listening on that port?)"),
+                               ("UnknownHost", "unknown host name"), ("timed out", "the connection timed out"),
+                               ("No route to host", "no route to the host"), ("Network is unreachable", "the network is unreachable")]
+        where underlying.contains(marker) {
+            return said
+        }
+        return underlying.isEmpty ? "\(error.code)" : underlying
     }
 }

@@ -21,9 +21,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
-    public init(url text: String) throws {
-        guard Self.isURL(text), let components = URLComponents(string: text) else {
+    public init(url given: String) throws {
+        // Messages quote the URL without its password.
+        let text = Self.redacted(given)
+        guard Self.isURL(given), let components = URLComponents(string: given) else {
             throw PostgresFailure.badURL(text, "expected postgres://USER@HOST[:PORT]/DATABASE")
+        }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw PostgresFailure.badURL(text, "the port \(port) is not between 1 and 65535")
         }
         guard let host = components.host, !host.isEmpty else { throw PostgresFailure.badURL(text, "it names no host") }
         guard let user = components.user, !user.isEmpty else { throw PostgresFailure.badURL(text, "it names no user (postgres://USER@HOST/DATABASE)") }
@@ -43,6 +48,13 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             }
             tls = mode
         }
+    }
+
+    /// `text` with the password of its user part, if any, replaced by "…".
+    public static func redacted(_ text: String) -> String {
+        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].lastIndex(of: "@"),
+              let colon = text[scheme.upperBound..<at].firstIndex(of: ":") else { return text }
+        return String(text[..<text.index(after: colon)]) + "…" + String(text[at...])
     }
 
     /// The URL without its password, for messages.

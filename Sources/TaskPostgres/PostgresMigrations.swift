@@ -70,6 +70,10 @@ enum PostgresMigrations {
             // Delivered at commit, once per statement: an idle worker wakes at once, never before the job is visible.
             "CREATE TRIGGER enrichment_job_queued AFTER INSERT ON enrichment_job FOR EACH STATEMENT EXECUTE FUNCTION smart_todo_job_queued()",
         ]),
+        // "alice" and "ALICE" would read as one person in a list: one of them.
+        Migration(name: "v3 account names unique in any case", statements: [
+            "CREATE UNIQUE INDEX account_name_any_case ON account (lower(name))",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

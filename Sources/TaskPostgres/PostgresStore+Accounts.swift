@@ -18,7 +18,9 @@ extension PostgresStore {
                 }
                 throw PostgresFailure.server("no account was created")
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-                throw PostgresFailure.invalid("An account named '\(name)' already exists.")
+                let existing = try await accounts().first { $0.name.lowercased() == name.lowercased() }
+                let revoked = existing?.revoked != nil ? " (revoked: names are not reused, so its tasks never pass to someone new)" : ""
+                throw PostgresFailure.invalid("An account named '\(existing?.name ?? name)' already exists\(revoked).")
             }
         }
     }
@@ -36,14 +38,17 @@ extension PostgresStore {
     }
 
     /// Revokes the account's token at once: the next request with it is refused. Its tasks stay.
+    /// `already`: it was revoked before (the first revocation's time is kept).
     @discardableResult
-    public func revoke(name: String) async throws -> Account {
+    public func revoke(name: String) async throws -> (account: Account, already: Bool) {
         try await run {
+            // Within the statement now() is the transaction's start: only an earlier revocation is before it.
             let rows = try await client.query("""
-                UPDATE account SET revoked = coalesce(revoked, now()) WHERE name = \(name) RETURNING id, name, created, revoked
+                UPDATE account SET revoked = coalesce(revoked, now()) WHERE lower(name) = lower(\(name))
+                RETURNING id, name, created, revoked, revoked < now()
                 """, logger: logger)
-            for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
-                return Account(id: id, name: name, created: created, revoked: revoked)
+            for try await (id, name, created, revoked, already) in rows.decode((Int64, String, Date, Date?, Bool).self) {
+                return (Account(id: id, name: name, created: created, revoked: revoked), already)
             }
             throw PostgresFailure.notFound("No account named '\(name)' (`todo users list` shows them).")
         }

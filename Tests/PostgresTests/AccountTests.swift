@@ -23,6 +23,7 @@ struct AccountTests {
             #expect(try await store.account(token: APIToken.generate()) == nil)
             #expect(try await store.account(token: APIToken(text: "")) == nil)
             await #expect(throws: PostgresFailure.invalid("An account named 'alice' already exists.")) { _ = try await store.addAccount(name: "alice") }
+            await #expect(throws: PostgresFailure.invalid("An account named 'alice' already exists."), "one name in any case") { _ = try await store.addAccount(name: "ALICE") }
             for bad in ["", "-x", "a b", "ünï", String(repeating: "a", count: 65), "x;DROP TABLE account"] {
                 await #expect(throws: PostgresFailure.self, "\(bad)") { _ = try await store.addAccount(name: bad) }
             }
@@ -37,7 +38,12 @@ struct AccountTests {
             let (_, token) = try await store.addAccount(name: "carol")
             #expect(try await store.account(token: token) != nil)
             let revoked = try await store.revoke(name: "carol")
-            #expect(revoked.revoked != nil)
+            #expect(revoked.account.revoked != nil && !revoked.already)
+            let again = try await store.revoke(name: "CAROL")
+            #expect(again.already && again.account.revoked == revoked.account.revoked, "revoked once; the first time is kept")
+            await #expect(throws: PostgresFailure.invalid("An account named 'carol' already exists (revoked: names are not reused, so its tasks never pass to someone new).")) {
+                _ = try await store.addAccount(name: "carol")
+            }
             #expect(try await store.account(token: token) == nil, "the very next lookup refuses it")
             // Another process (a replica) sees it too: a second pool on the same database.
             let replica = try await PostgresStore.open(try db.location)

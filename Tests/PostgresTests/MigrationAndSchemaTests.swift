@@ -59,6 +59,15 @@ struct MigrationAndSchemaTests {
         #expect(throws: PostgresFailure.self) { try PostgresLocation(url: "postgres://u@h/db?sslmode=maybe") }
         #expect(try PostgresLocation(url: "postgres://u@db.example.com/x").tls == .require, "TLS unless loopback")
         #expect(try PostgresLocation(url: "postgresql://u:p%40ss@127.0.0.1:6543/x").password == "p@ss")
+        #expect(throws: PostgresFailure.badURL("postgres://u@127.0.0.1:99999/x", "the port 99999 is not between 1 and 65535")) {
+            try PostgresLocation(url: "postgres://u@127.0.0.1:99999/x")
+        }
+        // A password is never repeated in a message.
+        for bad in ["postgres://u:SuperSecret@127.0.0.1/", "postgres://u:SuperSecret@127.0.0.1/x?sslmode=bogus", "postgres://u:Super:Secret@h:99999/x"] {
+            do { _ = try PostgresLocation(url: bad); Issue.record("accepted \(bad)") } catch {
+                #expect(!"\(error)".contains("Secret") && "\(error)".contains("postgres://u:…@"), "\(error)")
+            }
+        }
         // A port nothing listens on: an error naming the server, within seconds.
         let start = ContinuousClock.now
         do {

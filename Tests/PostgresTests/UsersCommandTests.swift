@@ -24,7 +24,8 @@ struct UsersCommandTests {
             let created = try #require(try cli.json(json.out) as? [String: Any])
             #expect((created["token"] as? String)?.count == 64 && (created["account"] as? [String: Any])?["name"] as? String == "bob")
 
-            #expect(try cli.todo(["users", "revoke", "alice"]).status == 0)
+            #expect(try cli.todo(["users", "revoke", "alice"]).out.contains("Revoked alice"))
+            #expect(try cli.todo(["users", "revoke", "alice"]).out.contains("alice was already revoked"))
             #expect(try await store.account(token: APIToken(text: token)) == nil, "refused at once")
             await store.close()
             let listed = try cli.todo(["users", "list", "--json"]).out.split(separator: "\n").map { try cli.json(String($0)) as? [String: Any] }
@@ -44,7 +45,9 @@ struct UsersCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "postgres:"))
         let sqlite = try TodoCLI().todo(["users", "list"])
         #expect(sqlite.status != 0 && sqlite.err.contains("is a SQLite file, which has one user"))
+        let other = try TodoCLI(db: "mysql://u:hunter2@127.0.0.1/x").todo(["users", "list"])
+        #expect(other.err.contains("mysql://u:…@127.0.0.1/x is not a postgres:// URL") && !other.err.contains("hunter2"), "\(other.err)")
         let down = try TodoCLI(db: "postgres://u@127.0.0.1:1/x").todo(["users", "list"])
-        #expect(down.status != 0 && down.err.contains("Cannot reach PostgreSQL at postgres://u@127.0.0.1:1/x") && down.err.contains("Connection refused"))
+        #expect(down.status != 0 && down.err.contains("Cannot reach PostgreSQL at postgres://u@127.0.0.1:1/x: connection refused (is PostgreSQL running"), "\(down.err)")
     }
 }

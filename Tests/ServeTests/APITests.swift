@@ -107,6 +107,15 @@ final class APITests: XCTestCase {
         XCTAssertEqual(second.header("Content-Type"), "application/problem+json")
         let reply2 = try await client.get("/api/tasks/\(id)")
         XCTAssertEqual(reply2.json["category"] as? String, "Work")
+        // A weak tag never matches If-Match (RFC 9110 §13.1.1); a value that is no entity tag is a 400.
+        let current = try XCTUnwrap(reply2.header("ETag"))
+        let weak = try await client.patch("/api/tasks/\(id)", json: ["category": "Home"], headers: [("If-Match", "W/" + current)])
+        XCTAssertEqual(weak.status, 412, weak.text)
+        let garbage = try await client.patch("/api/tasks/\(id)", json: ["category": "Home"], headers: [("If-Match", "abc")])
+        XCTAssertEqual(garbage.status, 400, garbage.text)
+        XCTAssertEqual(garbage.json["field"] as? String, "If-Match")
+        let listed = try await client.patch("/api/tasks/\(id)", json: ["category": "Home"], headers: [("If-Match", "\"x\", " + current)])
+        XCTAssertEqual(listed.status, 200, "one of a list matches")
     }
 
     func testDoneReopenAndDelete() async throws {

@@ -74,6 +74,25 @@ final class EventStreamTests: XCTestCase {
         XCTAssertEqual(Array(resumed.prefix(2)).map(\.kind), ["task.enriched", "task.deleted"])
     }
 
+    /// Imported tasks are told as created, as posted ones are: a client never first hears of a
+    /// task by its enrichment.
+    func testImportedTasksAreToldAsCreated() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let events = try await Self.read(server.baseURL, until: { $0.filter { $0.kind == "task.created" }.count >= 2 }, whileOpen: {
+            try await Task.sleep(for: .milliseconds(200))  // the stream is open
+            let lines = Data("{\"title\": \"Imported one\"}\n{\"title\": \"Imported two\"}\n".utf8)
+            let reply = try await client.send(.POST, "/api/import", body: lines, contentType: "application/x-ndjson")
+            XCTAssertEqual(reply.status, 200, reply.text)
+        })
+        let created = events.filter { $0.kind == "task.created" }.compactMap { $0.data["title"] as? String }
+        XCTAssertEqual(created, ["Imported one", "Imported two"])
+        if let firstEnriched = events.firstIndex(where: { $0.kind == "task.enriched" }) {
+            XCTAssertTrue(events[..<firstEnriched].filter { $0.kind == "task.created" }.count >= 1, "created before enriched")
+        }
+    }
+
     func testAnIDThisServerNeverSentIsAGapWithTheKeptEventsReplayed() async throws {
         let server = try ServerProcess().start()
         defer { server.signal(SIGTERM); _ = server.waitForExit() }

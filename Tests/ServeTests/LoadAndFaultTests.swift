@@ -28,6 +28,27 @@ final class LoadAndFaultTests: XCTestCase {
         XCTAssertEqual((stats["ai_filled"] as? [String: Int])?["priority"], 3_200, "every task enriched")
     }
 
+    /// A long text's enrichment holds the model for seconds; search, which needs only one short
+    /// pass for its query, answers meanwhile.
+    func testSearchAnswersWhileALongTextIsEnriched() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let created = try await client.post("/api/tasks", json: ["title": "Fix the kitchen sink"])
+        XCTAssertEqual(created.status, 201)
+        let sentences = (0..<800).map { "Paragraph \($0) of the minutes: the committee discussed the garden, the budget and the roof." }
+        let long = try await client.post("/api/tasks?enrich=async", json: ["title": "Board minutes", "description": sentences.joined(separator: " ")])
+        let longID = try XCTUnwrap(long.json["id"] as? Int)
+        try await Task.sleep(for: .milliseconds(300))  // the worker takes the job in hand at once
+        let start = Date()
+        let search = try await client.get("/api/search?q=plumbing%20repair&limit=3")
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertEqual(search.status, 200, search.text)
+        let pending = try await client.get("/api/tasks/\(longID)").json["enrichment"] as? String
+        XCTAssertEqual(pending, "pending", "the long text was still being enriched when search answered")
+        XCTAssertLessThan(seconds, 3, "search waited \(seconds) s for the enrichment")
+    }
+
     func testKill9MidLoadLosesNoAcknowledgedTaskAndTheQueueDrainsAfterRestart() async throws {
         let server = try ServerProcess().start()
         let client = HTTPTestClient(baseURL: server.baseURL)

@@ -19,10 +19,14 @@ final class SecurityTests: XCTestCase {
         wrong.token = "s3cret-tokem"
         let reply2 = try await wrong.post("/api/tasks", json: ["title": "x"])
         XCTAssertEqual(reply2.status, 401)
+        XCTAssertTrue(reply2.text.contains("the bearer token is not this server's"), "a wrong token is told apart from none: \(reply2.text)")
         var right = anonymous
         right.token = "s3cret-token"
         let reply3 = try await right.get("/api/tasks")
         XCTAssertEqual(reply3.status, 200)
+        // The scheme's name in any case (RFC 9110).
+        let lower = try await anonymous.send(.GET, "/api/tasks", headers: [("Authorization", "bearer s3cret-token")])
+        XCTAssertEqual(lower.status, 200, lower.text)
         let reply4 = try await anonymous.get("/healthz")
         XCTAssertEqual(reply4.status, 200, "probes stay open")
         // A browser's EventSource cannot send a header: the stream takes the token as a parameter.
@@ -39,6 +43,16 @@ final class SecurityTests: XCTestCase {
         XCTAssertNotEqual(run.status, 0)
         XCTAssertTrue(run.err.contains("refusing to listen on 0.0.0.0 without a token"), run.err)
         XCTAssertEqual(run.out, "", "never printed that it listens")
+    }
+
+    func testLoopbackInBracketsIsLoopbackAndAnEmptyHostIsRefused() throws {
+        let bracketed = try ServerProcess(arguments: ["--host", "[::1]"]).start()
+        XCTAssertTrue(bracketed.baseURL.hasPrefix("http://[::1]:"), bracketed.baseURL)
+        bracketed.signal(SIGTERM)
+        XCTAssertEqual(bracketed.waitForExit(), 0)
+        let empty = try TodoCLI().todo(["serve", "--host", "", "--port", "0"], environment: ["SMART_TODO_TOKEN": ""])
+        XCTAssertNotEqual(empty.status, 0)
+        XCTAssertTrue(empty.err.contains("the --host is empty"), empty.err)
     }
 
     func testAPortInUseIsSaidPlainly() throws {

@@ -7,7 +7,10 @@ import TaskService
 /// search reads the flags again and only the blocks written since — it never embeds (the
 /// worker does), so a stream of writes does not slow search. Changes made by other processes
 /// (the CLI on the same database) are not announced: the index is also read again once it is
-/// `maxAge` old. Callers hold the model gate.
+/// `maxAge` old. One search or refresh at a time, under the cache's own gate, not the model's: a
+/// query's vector is one short forward pass, which the engine runs beside an enrichment pass
+/// (on the calling thread, when the pass holds the cores), so search never waits for a long text
+/// to be enriched.
 final class SearchCache: Sendable {
     private struct Loaded: @unchecked Sendable {
         var generation: Int
@@ -18,20 +21,19 @@ final class SearchCache: Sendable {
     }
 
     private let enricher: Enricher
-    private let model: ExclusiveWork
+    private let gate = ExclusiveWork()
     private let state = Mutex<(generation: Int, loaded: Loaded?, resident: ResidentVectors?)>((0, nil, nil))
     /// How stale another process's changes may be in search results.
     static let maxAge: Duration = .seconds(2)
 
-    init(enricher: Enricher, model: ExclusiveWork) {
+    init(enricher: Enricher) {
         self.enricher = enricher
-        self.model = model
     }
 
     /// A task was added, changed, enriched or deleted.
     func invalidate() { state.withLock { $0.generation += 1 } }
 
-    func warm() throws { _ = try model.use { try loaded() } }
+    func warm() throws { _ = try gate.use { try loaded() } }
 
     private func taskSearch() throws -> TaskSearch {
         TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()), settings: enricher.settings.search)
@@ -55,7 +57,7 @@ final class SearchCache: Sendable {
 
     /// The best tasks for `query`, and how many live tasks are not searchable yet.
     func results(_ query: String, limit: Int, includeDone: Bool) throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
-        try model.use {
+        try gate.use {
             let current = try loaded()
             let hits = try taskSearch().search(query, in: current.index, topics: current.bridge, limit: limit, includeDone: includeDone)
             return (hits, current.notIndexed)
@@ -63,6 +65,6 @@ final class SearchCache: Sendable {
     }
 
     func similar(to id: Int64, limit: Int, minimum: Float, includeDone: Bool) throws -> [TaskSearch.Hit] {
-        try model.use { try taskSearch().similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone, in: loaded().index) }
+        try gate.use { try taskSearch().similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone, in: loaded().index) }
     }
 }

@@ -35,12 +35,16 @@ public struct ServerSettings: Sendable {
     /// The loopback rule: any other address needs a token, else the server refuses to start.
     public func check() throws(ServerSetupError) {
         if let token, token.isEmpty { throw .emptyToken }
+        if host.trimmingCharacters(in: .whitespaces).isEmpty { throw .emptyHost }
         if token == nil && !Self.isLoopback(host) { throw .publicWithoutToken(host: host) }
         guard (0...65_535).contains(port) else { throw .badPort(port) }
     }
 
+    /// The address without the brackets a URL puts around IPv6 ("[::1]" → "::1").
+    var bindHost: String { host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host }
+
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }
 
@@ -48,6 +52,7 @@ public struct ServerSettings: Sendable {
 public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
     case publicWithoutToken(host: String)
     case emptyToken
+    case emptyHost
     case badPort(Int)
     case addressInUse(host: String, port: Int)
 
@@ -57,6 +62,7 @@ public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
             return "refusing to listen on \(host) without a token: anyone who can reach it could read and change every task. "
                 + "Give --token T (or SMART_TODO_TOKEN), or listen on 127.0.0.1"
         case .emptyToken: return "the token is empty; give a long random one, e.g. --token \"$(openssl rand -hex 24)\""
+        case .emptyHost: return "the --host is empty; give an address such as 127.0.0.1 (the default)"
         case .badPort(let port): return "port \(port) is outside 0…65535"
         case .addressInUse(let host, let port):
             return "\(host):\(port) is already in use (another todo serve?): stop it, or choose another --port (0 takes a free one)"

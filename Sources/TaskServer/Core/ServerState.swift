@@ -19,7 +19,8 @@ final class ServerState: Sendable {
     let logger: Logger
     /// Whether the embedding model is installed and loaded (else AI fields stay queued).
     let modelLoaded: Bool
-    /// One forward pass at a time: the engine runs each on all cores.
+    /// One enrichment pass at a time: the engine runs each on all cores (a search's query, one
+    /// short pass, runs beside it: `SearchCache`).
     let model: ExclusiveWork
     /// One read-compare-write of an edit at a time (If-Match).
     let edits = ExclusiveWork()
@@ -38,8 +39,16 @@ final class ServerState: Sendable {
         durable = GroupSync(databasePath: settings.database.path, executor: executor)
         model = ExclusiveWork()
         // Loaded once, here: the model (mmapped weights, tokenizer), the example banks and the search index.
-        modelLoaded = (try? models.embeddingFingerprint()) != nil && (try? models.embedder()) != nil
-        search = SearchCache(enricher: enricher, model: model)
+        do {
+            _ = try models.embeddingFingerprint()
+            _ = try models.embedder()
+            modelLoaded = true
+        } catch {
+            // Missing or damaged: said once, with the reason; tasks are still stored and queued.
+            logger.warning("the embedding model cannot be used (\(error)): tasks are stored and their AI fields stay queued")
+            modelLoaded = false
+        }
+        search = SearchCache(enricher: enricher)
         let passes = EnrichmentPasses(store: store, enricher: enricher, queue: queue, executor: executor, events: events,
                                       metrics: metrics, search: search, model: model, logger: logger)
         batcher = EnrichmentBatcher(characterBudget: settings.batchCharacterBudget, maxTasks: EnrichmentQueue.chunkSize,
@@ -57,7 +66,7 @@ final class ServerState: Sendable {
 }
 
 /// One piece of work at a time, on the executor's threads (a blocking lock: those threads may
-/// block). One guards the model (passes, query vectors, explanations), another the edits' read-compare-write.
+/// block). One guards the model (passes, explanations), one the search cache, one the edits' read-compare-write.
 final class ExclusiveWork: Sendable {
     private let lock = Mutex(())
 

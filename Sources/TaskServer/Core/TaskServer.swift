@@ -14,14 +14,13 @@ public enum TaskServer {
                            onListening: @escaping @Sendable (String) -> Void) async throws {
         try settings.check()
         let state = try ServerState(settings: settings, enrichmentSettings: enrichmentSettings, logger: logger)
-        if !state.modelLoaded { logger.warning("no embedding model in \(settings.weights.path): tasks are stored and their AI fields stay queued") }
         let app = Application(
             router: router(state),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeout.components.seconds)))),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            configuration: .init(address: .hostname(settings.bindHost, port: settings.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port
-                let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+                let host = settings.bindHost.contains(":") ? "[\(settings.bindHost)]" : settings.bindHost
                 onListening("http://\(host):\(port)")
             },
             logger: logger

@@ -10,8 +10,11 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" else { return try await next(request, context) }
-        guard let given = Self.credential(request), Self.constantTimeEqual(given, token) else {
+        guard let given = Self.credential(request) else {
             throw Problem(.unauthorized, "Unauthorized", detail: "this server needs the header Authorization: Bearer <token>")
+        }
+        guard Self.constantTimeEqual(given, token) else {
+            throw Problem(.unauthorized, "Unauthorized", detail: "the bearer token is not this server's")
         }
         return try await next(request, context)
     }
@@ -19,7 +22,10 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The token sent: the Authorization header, or for the event stream (a browser's
     /// EventSource cannot set headers) the `access_token` parameter.
     static func credential(_ request: Request) -> [UInt8]? {
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") { return Array(header.utf8.dropFirst(7)) }
+        // The scheme's name is case-insensitive (RFC 9110 §11.1).
+        if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
+            return Array(header.utf8.dropFirst(7))
+        }
         if request.uri.path == "/api/events", let token = request.uri.queryParameters.get("access_token") { return Array(token.utf8) }
         return nil
     }

@@ -51,11 +51,17 @@ enum ETag {
         return "\"" + hash.finalize().prefix(20) + "\""
     }
 
-    /// Whether an If-Match header names this tag (a list, `*`, or weak forms compared weakly).
-    static func matches(_ header: String, _ tag: String) -> Bool {
-        header.split(separator: ",").contains { part in
-            let candidate = part.trimmingCharacters(in: .whitespaces)
-            return candidate == "*" || candidate == tag || candidate == "W/" + tag
+    /// Whether an If-Match header names this tag: `*` or a list of entity tags, compared
+    /// strongly (RFC 9110 §13.1.1: a weak tag never matches If-Match). A value that is not an
+    /// entity tag ("abc" without quotes) is a 400 naming the header, not a silent 412.
+    static func matches(_ header: String, _ tag: String) throws -> Bool {
+        let candidates = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for candidate in candidates where candidate != "*" {
+            let opaque = candidate.hasPrefix("W/") ? String(candidate.dropFirst(2)) : candidate
+            guard opaque.count >= 2, opaque.hasPrefix("\""), opaque.hasSuffix("\""), !opaque.dropFirst().dropLast().contains("\"") else {
+                throw Problem.invalid("If-Match", "must be * or entity tags in double quotes, as the ETag header gave them (got \(candidate.debugDescription))")
+            }
         }
+        return candidates.contains { $0 == "*" || $0 == tag }
     }
 }

@@ -80,7 +80,7 @@ struct TaskRoutes {
         let (stored, reenrich) = try await state.blocking { () throws -> (TodoTask, Bool) in
             try edits.use {
                 let current = try store.task(id: id)
-                if let ifMatch, !ETag.matches(ifMatch, ETag.of(current)) {
+                if let ifMatch, try !ETag.matches(ifMatch, ETag.of(current)) {
                     throw Problem(.preconditionFailed, "Changed meanwhile",
                                   detail: "task \(id) changed since you read it (its ETag is now \(ETag.of(current))); read it again and reapply your change")
                 }

@@ -24,6 +24,9 @@ struct TransferRoutes {
         let report = try await state.blocking { try store.importTasks(tasks, enqueue: true) }
         await state.durable.sync()
         state.search.invalidate()
+        // Each new task is told, as a POST's is: a client must not first hear of one by its enrichment.
+        let added = try await state.blocking { try report.addedIDs.map { try store.task(id: $0) } }
+        for task in added { await state.events.publish(.created, task) }
         return try Responses.json(["added": report.added, "skipped": report.skipped])
     }
 

@@ -11,6 +11,8 @@ extension TaskStore {
         public var added = 0
         /// Tasks whose uuid is already in the database: left as they are.
         public var skipped = 0
+        /// The added tasks' ids, in the order of the import.
+        public var addedIDs: [Int64] = []
     }
 
     /// Adds `tasks` in one transaction (all or nothing). A task keeps its id when that id
@@ -33,6 +35,7 @@ extension TaskStore {
                 if let id = task.id, try TodoTask.exists(db, key: id) { task.id = nil }
                 try task.insert(db)
                 report.added += 1
+                report.addedIDs.append(task.id!)
                 created.append(.init(id: task.id!, before: nil))
                 // Tasks that arrive without AI fields get them from the queue.
                 if enqueue && (task.category == nil || task.priority == nil || task.tags.isEmpty) {

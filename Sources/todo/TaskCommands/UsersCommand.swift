@@ -9,9 +9,11 @@ struct UsersCommand: AsyncParsableCommand {
         commandName: "users",
         abstract: "Accounts of a shared PostgreSQL database: add one (and its API token), list, revoke.",
         discussion: """
-            Each account sees only its own tasks. Its API token is 256 random bits, printed once, \
-            on the last line of `todo users add`; the database keeps only its SHA-256, so a lost \
-            token cannot be shown again: revoke the account and add a new one.
+            Tasks in a PostgreSQL database belong to an account. Its API token is 256 random \
+            bits, printed once, on the last line of `todo users add`; the database keeps only its \
+            SHA-256, so a lost token cannot be shown again: revoke the account and add one under \
+            a new name (names are never reused). So far accounts are managed here; the task \
+            commands and `todo serve` still take a SQLite file (docs/postgres.md).
 
             Examples:
               todo users add alice --db postgres://smarttodo@127.0.0.1/todo
@@ -31,7 +33,8 @@ struct UsersCommand: AsyncParsableCommand {
                 throw CommandFailure("Accounts live in a PostgreSQL database: give --db postgres://USER@HOST/DB (or set SMART_TODO_DB).")
             }
             guard PostgresLocation.isURL(given) else {
-                throw CommandFailure("Accounts live in a PostgreSQL database (--db postgres://USER@HOST/DB); \(given) is a SQLite file, which has one user.")
+                let what = given.contains("://") ? "not a postgres:// URL" : "a SQLite file, which has one user"
+                throw CommandFailure("Accounts live in a PostgreSQL database (--db postgres://USER@HOST/DB); \(PostgresLocation.redacted(given)) is \(what).")
             }
             return try await call { try await PostgresStore.open(try PostgresLocation(url: given)) }
         }
@@ -40,7 +43,7 @@ struct UsersCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account; its API token is the last line printed.")
 
-        @Argument(help: "Letters, digits, '.', '_', '-'; 1 to 64 characters.") var name: String
+        @Argument(help: "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit; unique in any case.") var name: String
         @Flag(help: "Print one JSON object (with the token).") var json = false
         @OptionGroup var location: Location
 
@@ -97,8 +100,10 @@ struct UsersCommand: AsyncParsableCommand {
             let store = try await location.open()
             let result = await Result { try await store.revoke(name: name) }
             await store.close()
-            let account = try call { try result.get() }
-            Console.out("Revoked \(account.name): its token is refused from now on.")
+            let (account, already) = try call { try result.get() }
+            Console.out(already
+                ? "\(account.name) was already revoked (\(account.revoked.map { $0.formatted(.iso8601) } ?? "")); its token stays refused."
+                : "Revoked \(account.name): its token is refused from now on.")
         }
     }
 }
