@@ -76,20 +76,26 @@ final class APITests: XCTestCase {
             let reply = try await client.post("/api/tasks?enrich=async", json: ["title": "Paged task \(i)", "tags": [tag]])
             created.insert(try XCTUnwrap(reply.json["id"] as? Int))
         }
-        var seen: [Int] = [], cursor: String? = nil, pages = 0
-        repeat {
-            let reply = try await client.get("/api/tasks?tag=\(tag)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
-            XCTAssertEqual(reply.status, 200, reply.text)
-            let tasks = try XCTUnwrap(reply.json["tasks"] as? [[String: Any]])
-            XCTAssertLessThanOrEqual(tasks.count, 2)
-            seen += tasks.compactMap { $0["id"] as? Int }
-            XCTAssertTrue(reply.json.keys.contains("next"), "next is always present (null on the last page)")
-            cursor = reply.json["next"] as? String
-            pages += 1
-        } while cursor != nil && pages < 10
-        XCTAssertEqual(pages, 3)
-        XCTAssertEqual(seen.count, 5, "no task twice")
-        XCTAssertEqual(Set(seen), created)
+        for order in ["", "&order=oldest", "&order=newest"] {
+            var seen: [Int] = [], cursor: String? = nil, pages = 0
+            repeat {
+                let reply = try await client.get("/api/tasks?tag=\(tag)&limit=2" + order + (cursor.map { "&cursor=\($0)" } ?? ""))
+                XCTAssertEqual(reply.status, 200, reply.text)
+                let tasks = try XCTUnwrap(reply.json["tasks"] as? [[String: Any]])
+                XCTAssertLessThanOrEqual(tasks.count, 2)
+                seen += tasks.compactMap { $0["id"] as? Int }
+                XCTAssertTrue(reply.json.keys.contains("next"), "next is always present (null on the last page)")
+                cursor = reply.json["next"] as? String
+                pages += 1
+            } while cursor != nil && pages < 10
+            XCTAssertEqual(pages, 3)
+            XCTAssertEqual(seen.count, 5, "no task twice")
+            XCTAssertEqual(Set(seen), created)
+            XCTAssertEqual(seen, order == "&order=newest" ? seen.sorted(by: >) : seen.sorted(), "in the order asked\(order)")
+        }
+        let badOrder = try await client.get("/api/tasks?order=random")
+        XCTAssertEqual(badOrder.status, 400)
+        XCTAssertEqual(badOrder.json["field"] as? String, "order")
         let high = try await client.get("/api/tasks?tag=\(tag)&priority=high")
         XCTAssertEqual((high.json["tasks"] as? [Any])?.count, 0, "filters of `todo list` apply")
     }

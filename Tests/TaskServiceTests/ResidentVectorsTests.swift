@@ -63,13 +63,19 @@ import Testing
         try expectSameHits(search, after, bridge, ["paperwork for the van", "board meeting", "garden", "dentist"])
     }
 
-    /// The server's path: what lacks vectors is counted and queued, nothing is embedded.
-    @Test func aHeldIndexQueuesWhatItLacks() throws {
+    /// The server's path: a new task is counted and queued for the worker, not embedded; an
+    /// edited one is embedded again at once, so the edit never hides it from search.
+    @Test func aHeldIndexQueuesNewTasksAndReembedsEditedOnes() throws {
         let (store, search, bridge) = try setUp()
         let resident = ResidentVectors(embeddings: search.embeddings)
         let fresh = try store.add(TodoTask(title: "Order new running shoes"))
+        var edited = try store.task(id: 5)
+        edited.tags = ["utilities", "monthly"]
+        _ = try store.update(edited)
         let (index, notIndexed) = try search.currentIndex(held: resident, topics: bridge)
         #expect(notIndexed == 1 && !index.ids.contains(fresh.id!))
         #expect(try EnrichmentQueue(store: store).counts().pending >= 1)
+        #expect(index.staleIDs.isEmpty, "the edited task was embedded again")
+        #expect(try search.search("utilities", in: index, topics: bridge, limit: 1).first?.task.id == 5)
     }
 }

@@ -106,6 +106,27 @@ def test_search_by_meaning(driver, base):
     driver.save_screenshot(os.path.join(SHOTS, "search.png"))
 
 
+def test_newest_first_and_older_on_demand(driver, base):
+    """More tasks than a page holds: the newest show first, "Show older tasks" brings the rest."""
+    lines = "".join(json.dumps({"title": f"Filed note {i}", "category": "Archive", "priority": "low", "tags": ["old"]}) + "\n" for i in range(210))
+    request = urllib.request.Request(base + "/api/import", method="POST", data=lines.encode(), headers={"Content-Type": "application/x-ndjson"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert json.loads(response.read())["added"] == 210
+    newest = api(base, "/api/tasks", "POST", {"title": "The newest task of all", "category": "Archive", "priority": "low", "tags": ["new"]})
+    driver.get(base + "/")
+    first = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#tasks li"), "the list")[0]
+    assert first.get_attribute("id") == f"task-{newest['id']}", first.get_attribute("id")
+    older = driver.find_element(By.ID, "older")
+    assert older.is_displayed(), "a button for the older tasks"
+    oldest = api(base, "/api/tasks?limit=1")["tasks"][0]["id"]
+    assert not driver.find_elements(By.ID, f"task-{oldest}"), "the oldest is not on the first page"
+    older.click()
+    wait(driver, lambda d: d.find_elements(By.ID, f"task-{oldest}"), "the oldest task after Show older")
+    ids = [int(li.get_attribute("id").split("-")[1]) for li in driver.find_elements(By.CSS_SELECTOR, "#tasks li")]
+    assert ids == sorted(ids, reverse=True) and len(ids) == len(set(ids)), "newest first, each once"
+    driver.save_screenshot(os.path.join(SHOTS, "older-tasks.png"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--todo", default=os.path.join(ROOT, ".build", "release", "todo"))
@@ -119,6 +140,7 @@ def main():
             task_id = test_added_task_gets_its_ai_fields_live(driver, base)
             test_edited_tags_are_the_users(driver, base, task_id)
             test_search_by_meaning(driver, base)
+            test_newest_first_and_older_on_demand(driver, base)
         finally:
             driver.quit()
             server.terminate()

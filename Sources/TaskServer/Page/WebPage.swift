@@ -27,6 +27,7 @@ enum WebPage {
     <form id="search"><input id="q" placeholder="Search by meaning" aria-label="Search"><button>Search</button></form>
     <ul id="results"></ul>
     <ul id="tasks"></ul>
+    <button id="older" type="button" hidden>Show older tasks</button>
     <div id="explain" hidden></div>
     <script>
     const $ = id => document.getElementById(id);
@@ -56,11 +57,11 @@ enum WebPage {
       });
       return input;
     }
-    function row(task, list = $('tasks')) {
+    function row(task, list = $('tasks'), below = false) {
       const id = (list === $('tasks') ? 'task-' : 'hit-') + task.id;
       let li = document.getElementById(id);
       if (task.status === 'deleted') { if (li) li.remove(); return; }
-      if (!li) { li = el('li'); li.id = id; list.prepend(li); }
+      if (!li) { li = el('li'); li.id = id; if (below) list.append(li); else list.prepend(li); }
       li.replaceChildren();
       li.className = task.status === 'done' ? 'done' : '';
       const box = el('input'); box.type = 'checkbox'; box.checked = task.status === 'done'; box.setAttribute('aria-label', 'done: ' + task.title);
@@ -87,16 +88,22 @@ enum WebPage {
       for (const s of e.tags.suggested) lines.push('  ' + s.relevance.toFixed(2) + '  #' + s.tag + ' (' + s.source + ')');
       panel.textContent = lines.join('\\n');
     }
-    async function load() {
-      const params = new URLSearchParams({status: $('status').value, limit: '200'});
+    // Newest first, 200 at a time: "Show older" follows the page's cursor.
+    let older = null;
+    async function load(more = false) {
+      const params = new URLSearchParams({status: $('status').value, limit: '200', order: 'newest'});
       if ($('fcategory').value) params.set('category', $('fcategory').value);
       if ($('ftag').value) params.set('tag', $('ftag').value);
+      if (more && older) params.set('cursor', older);
       const r = await api('/api/tasks?' + params);
       const page = await r.json();
       if (!r.ok) { note(page.detail); return; }
-      $('tasks').replaceChildren();
-      page.tasks.reverse().forEach(t => row(t));
+      if (!more) $('tasks').replaceChildren();
+      page.tasks.forEach(t => row(t, $('tasks'), true));
+      older = page.next;
+      $('older').hidden = !older;
     }
+    $('older').addEventListener('click', () => load(true));
     $('add').addEventListener('submit', async e => {
       e.preventDefault();
       const body = {title: $('title').value};

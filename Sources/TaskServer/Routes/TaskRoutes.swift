@@ -40,7 +40,7 @@ struct TaskRoutes {
     }
 
     func list(_ request: Request) async throws -> Response {
-        let query = try QueryValues(request, allowed: ["status", "category", "priority", "tag", "due_before", "due_after", "limit", "cursor"])
+        let query = try QueryValues(request, allowed: ["status", "category", "priority", "tag", "due_before", "due_after", "limit", "cursor", "order"])
         let status: TodoTask.Status?
         switch query.string("status") ?? "pending" {
         case "all": status = nil
@@ -58,8 +58,14 @@ struct TaskRoutes {
             guard let id = Int64(text), id >= 0 else { throw Problem.invalid("cursor", "is not a cursor this API gave (use the \"next\" of a page)") }
             return id
         }
+        let newestFirst: Bool
+        switch query.string("order") ?? "oldest" {
+        case "oldest": newestFirst = false
+        case "newest": newestFirst = true
+        default: throw Problem.invalid("order", "must be oldest or newest")
+        }
         let store = state.store
-        let page = try await state.blocking { try store.page(filter, after: cursor, limit: limit) }
+        let page = try await state.blocking { try store.page(filter, after: cursor, limit: limit, newestFirst: newestFirst) }
         return try Responses.json(TaskPage(tasks: page.tasks.map(TaskOutput.init), next: page.next.map(String.init)))
     }
 

@@ -45,6 +45,8 @@ public struct TaskSearch: Sendable {
     /// their text may be: more, or longer, wait for `todo enrich` — a search answers at once,
     /// from what is indexed, and says what is not.
     public static let inlineTasks = 64, inlineTextLength = 2_000
+    /// How many edited tasks a held index embeds again before it answers (`currentIndex(held:)`).
+    static let inlineEdited = 16
 
     /// The search index, after embedding the few short texts it lacks (see `inlineTasks`), and
     /// how many live tasks it still lacks. Those are queued for `todo enrich`.
@@ -62,10 +64,16 @@ public struct TaskSearch: Sendable {
     }
 
     /// The index a long-running process holds (`ResidentVectors`), and how many live tasks it
-    /// lacks. Nothing is embedded here — a server's worker does that, and a search must not
-    /// wait for it — but what is missing is queued for it.
+    /// lacks. New tasks are left to the server's worker (during a stream of POSTs a search would
+    /// otherwise embed dozens itself), and queued for it; but a few tasks whose text or tags were
+    /// edited are embedded again here, short texts only, so an edit never hides a task from search.
     public func currentIndex(held resident: ResidentVectors, topics bridge: TopicBridge?) throws -> (index: SearchIndex, notIndexed: Int) {
-        let (index, _) = try resident.index(topics: bridge)
+        var (index, _) = try resident.index(topics: bridge)
+        let edited = index.staleIDs
+        if !edited.isEmpty, !embeddings.store.isReadOnly,
+           try embeddings.refresh(ids: Array(edited.sorted(by: >).prefix(Self.inlineEdited)), textLimit: Self.inlineTextLength) > 0 {
+            index = try resident.index(topics: bridge).index
+        }
         let left = try embeddings.notIndexed(by: index)
         if left > 0 && !embeddings.store.isReadOnly {
             let missing = Set(index.staleIDs + (try embeddings.unindexed(by: index, limit: Self.inlineTasks)))
