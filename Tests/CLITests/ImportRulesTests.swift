@@ -25,6 +25,14 @@ import Testing
         }
     }
 
+    /// A field a task does not have ("colour", a misspelt "priorty") is refused by name, never
+    /// dropped silently.
+    @Test func anUnknownFieldIsRefusedNotDropped() throws {
+        let imported = try todo(["import", "-"], stdin: "{\"title\": \"ok\"}\n{\"title\": \"Paint\", \"priorty\": \"high\"}\n")
+        #expect(imported.status == 1 && imported.err.contains("standard input:2: \"priorty\" is not a field of a task (fields: id, uuid, title"), "\(imported.err)")
+        #expect(try tasks().isEmpty, "all or nothing")
+    }
+
     @Test func importedIdsMustBeSaneAndHandWrittenLinesGetNewOnes() throws {
         let uuid = "6a2f41a3-c54c-4bd5-8f5e-3a2f41a3c54c"
         for id in ["9223372036854775807", "-5", "0", "10000000"] {

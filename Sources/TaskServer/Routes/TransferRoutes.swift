@@ -41,7 +41,7 @@ struct TransferRoutes {
             let exported: ExportedTask
             do { exported = try JSONDecoder().decode(ExportedTask.self, from: Data(trimmed)) } catch DecodingError.keyNotFound(let key, _) {
                 throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(key.stringValue) is required; nothing was imported", field: "line \(number): \(key.stringValue)")
-            } catch DecodingError.typeMismatch(_, let context) {
+            } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
                 let field = context.codingPath.map(\.stringValue).joined(separator: ".")
                 throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(field) has the wrong type; nothing was imported", field: "line \(number): \(field)")
             } catch {

@@ -23,9 +23,40 @@ public struct ExportedTask: Decodable, Sendable {
         public var at: String
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// Keys of the line that are no field of a task: refused by `task(now:)`, never dropped
+    /// silently (a misspelt "priorty" would otherwise vanish).
+    public var unknownFields: [String] = []
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, uuid, title, description, category, priority, tags, due, status, created, updated, completed, provenance
         case removedTags = "removed_tags"
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(Int64.self, forKey: .id)
+        uuid = try c.decodeIfPresent(String.self, forKey: .uuid)
+        title = try c.decode(String.self, forKey: .title)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        category = try c.decodeIfPresent(String.self, forKey: .category)
+        priority = try c.decodeIfPresent(String.self, forKey: .priority)
+        tags = try c.decodeIfPresent([String].self, forKey: .tags)
+        due = try c.decodeIfPresent(String.self, forKey: .due)
+        status = try c.decodeIfPresent(String.self, forKey: .status)
+        created = try c.decodeIfPresent(String.self, forKey: .created)
+        updated = try c.decodeIfPresent(String.self, forKey: .updated)
+        completed = try c.decodeIfPresent(String.self, forKey: .completed)
+        provenance = try c.decodeIfPresent([String: Provenance].self, forKey: .provenance)
+        removedTags = try c.decodeIfPresent([String].self, forKey: .removedTags)
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        unknownFields = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
     }
 
     /// What is wrong with a line: the field (for an API's error) and the whole message.
@@ -41,6 +72,10 @@ public struct ExportedTask: Decodable, Sendable {
             guard let text else { return nil }
             guard let d = TaskOutput.parseISO(text) else { throw failure("\(field) '\(text)' is not an ISO 8601 date", field) }
             return d
+        }
+        if let unknown = unknownFields.first {
+            let fields = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+            throw failure("\"\(unknown)\" is not a field of a task (fields: \(fields))", unknown)
         }
         guard !title.allSatisfy(\.isWhitespace) else { throw failure("the title is empty", "title") }
         if let id, !TaskRules.importableIDs.contains(id) {
