@@ -32,8 +32,9 @@ public final class PostgresStore: Sendable {
         let running = Task { await client.run() }
         let store = PostgresStore(location: location, client: client, logger: logger, running: running)
         do {
-            // The pool would keep retrying an unreachable server; one query bounded in time says why.
-            try await store.withDeadline(.seconds(6)) { try await client.query("SELECT 1", logger: logger) }
+            // The probe above said why a server cannot be reached; this bounds one that accepts
+            // connections and never answers (generous: a busy machine is not a dead server).
+            try await store.withDeadline(.seconds(30)) { try await client.query("SELECT 1", logger: logger) }
             _ = try await PostgresMigrations.migrate(client, logger: logger)
         } catch {
             await store.close()

@@ -85,12 +85,12 @@ struct JobQueueTests {
             defer { Task { await store.close() } }
             let worker = try await PostgresStore.open(try db.location)
             let listening = AsyncStream<Void>.makeStream()
-            let waiting = Task { try await PostgresJobQueue(store: worker).waitForJobs(timeout: .seconds(20)) { listening.continuation.yield() } }
+            // `true` only from a notification (a timeout says false); the timeout is long, since
+            // the test run shares two cores and wall-clock bounds would measure that.
+            let waiting = Task { try await PostgresJobQueue(store: worker).waitForJobs(timeout: .seconds(120)) { listening.continuation.yield() } }
             for await _ in listening.stream { break }
-            let start = ContinuousClock.now
             _ = try await owner.add(TodoTask(title: "Wake up"))
-            #expect(try await waiting.value == true)
-            #expect(ContinuousClock.now - start < .seconds(10), "woken by the notification, not the 20 s timeout")
+            #expect(try await waiting.value == true, "woken by the notification")
             #expect(try await PostgresJobQueue(store: worker).waitForJobs(timeout: .milliseconds(300)) == false, "nothing queued: the wait times out")
             await worker.close()
         }
