@@ -161,7 +161,9 @@ final class APITests: XCTestCase {
         problem(try await client.get("/api/tasks?limit=0"), 400, field: "limit")
         problem(try await client.get("/api/tasks?colour=red"), 400, field: "colour")
         problem(try await client.send(.POST, "/api/tasks", body: Data("title=x".utf8), contentType: "application/x-www-form-urlencoded"), 415)
-        problem(try await client.send(.POST, "/api/tasks", body: Data(repeating: 0x20, count: 70_000)), 413)
+        let tooLarge = try await client.send(.POST, "/api/tasks", body: Data(repeating: 0x20, count: 70_000))
+        problem(tooLarge, 413)
+        XCTAssertTrue((tooLarge.json["detail"] as? String ?? "").contains("limit of 65536 bytes"), "the limit is said: \(tooLarge.text)")
         problem(try await client.get("/api/nothing-here"), 404)
     }
 

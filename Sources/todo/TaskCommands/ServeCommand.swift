@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (loopback unless a token is given).") var host = "127.0.0.1"
     @Option(help: "Port (0: a free one).") var port = 8080
     @Option(help: "Bearer token every /api route then needs (default: SMART_TODO_TOKEN, which other users cannot read in ps).") var token: String?
-    @Option(name: .customLong("max-body"), help: "Largest request body, in bytes.") var maxBody = 16 << 20
+    @Option(name: .customLong("max-body"), help: "Largest request body, in bytes (at least 1024); a larger one gets 413 naming the limit.") var maxBody = 16 << 20
     @Option(name: .customLong("inline-budget-ms"), help: "How long a request waits for its AI fields before answering \"pending\".")
     var inlineBudgetMs = 200
     @Flag(name: .customLong("no-batching"), help: "Enrich each request's task alone (to measure what dynamic batching buys).")
