@@ -13,10 +13,8 @@ extension PostgresStore {
                 let rows = try await client.query("""
                     INSERT INTO account (name, token_sha256) VALUES (\(name), \(hash)) RETURNING id, name, created, revoked
                     """, logger: logger)
-                for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
-                    return (Account(id: id, name: name, created: created, revoked: revoked), token)
-                }
-                throw PostgresFailure.server("no account was created")
+                guard let account = try await Self.accounts(rows).first else { throw PostgresFailure.server("no account was created") }
+                return (account, token)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
                 let existing = try await accounts().first { $0.name.lowercased() == name.lowercased() }
                 let revoked = existing?.revoked != nil ? " (revoked: names are not reused, so its tasks never pass to someone new)" : ""
@@ -28,12 +26,7 @@ extension PostgresStore {
     /// Every account, revoked ones too, by name.
     public func accounts() async throws -> [Account] {
         try await run {
-            var out: [Account] = []
-            let rows = try await client.query("SELECT id, name, created, revoked FROM account ORDER BY name", logger: logger)
-            for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
-                out.append(Account(id: id, name: name, created: created, revoked: revoked))
-            }
-            return out
+            try await Self.accounts(try await client.query("SELECT id, name, created, revoked FROM account ORDER BY name", logger: logger))
         }
     }
 
@@ -62,11 +55,17 @@ extension PostgresStore {
             let rows = try await client.query("""
                 SELECT id, name, created, revoked FROM account WHERE token_sha256 = \(hash) AND revoked IS NULL
                 """, logger: logger)
-            for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
-                return Account(id: id, name: name, created: created, revoked: revoked)
-            }
-            return nil
+            return try await Self.accounts(rows).first
         }
+    }
+
+    /// Rows of `id, name, created, revoked` as accounts.
+    private static func accounts(_ rows: PostgresRowSequence) async throws -> [Account] {
+        var out: [Account] = []
+        for try await (id, name, created, revoked) in rows.decode((Int64, String, Date, Date?).self) {
+            out.append(Account(id: id, name: name, created: created, revoked: revoked))
+        }
+        return out
     }
 }
 

@@ -6,10 +6,17 @@ import Foundation
 public enum DatabaseLocation {
     public static let fileName = "tasks.sqlite"
 
+    /// The database `--db` or else SMART_TODO_DB names, as given (a path, or a `postgres://`
+    /// URL); nil when neither does.
+    public static func given(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let env = environment["SMART_TODO_DB"], !env.isEmpty { return env }
+        return nil
+    }
+
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
                                home: String = NSHomeDirectory()) -> URL {
-        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: expandTilde(explicit, home: home)) }
-        if let env = environment["SMART_TODO_DB"], !env.isEmpty { return URL(fileURLWithPath: expandTilde(env, home: home)) }
+        if let given = given(explicit: explicit, environment: environment) { return URL(fileURLWithPath: expandTilde(given, home: home)) }
         // XDG: a relative XDG_DATA_HOME is invalid and must be ignored.
         let base: String
         if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { base = xdg } else { base = home + "/.local/share" }

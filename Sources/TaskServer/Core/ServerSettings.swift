@@ -36,7 +36,7 @@ public struct ServerSettings: Sendable {
     public func check() throws(ServerSetupError) {
         if let token, token.isEmpty { throw .emptyToken }
         if host.trimmingCharacters(in: .whitespaces).isEmpty { throw .emptyHost }
-        if token == nil && !Self.isLoopback(host) { throw .publicWithoutToken(host: host) }
+        if token == nil && !Self.isLoopback(bindHost) { throw .publicWithoutToken(host: host) }
         guard (0...65_535).contains(port) else { throw .badPort(port) }
     }
 
@@ -44,7 +44,7 @@ public struct ServerSettings: Sendable {
     var bindHost: String { host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host }
 
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
 

@@ -32,6 +32,9 @@ public struct ExportedTask: Decodable, Sendable {
         case removedTags = "removed_tags"
     }
 
+    /// The fields a line may have.
+    static let fields = Set(CodingKeys.allCases.map(\.rawValue))
+
     private struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -55,8 +58,7 @@ public struct ExportedTask: Decodable, Sendable {
         completed = try c.decodeIfPresent(String.self, forKey: .completed)
         provenance = try c.decodeIfPresent([String: Provenance].self, forKey: .provenance)
         removedTags = try c.decodeIfPresent([String].self, forKey: .removedTags)
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        unknownFields = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
+        unknownFields = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !Self.fields.contains($0) }.sorted()
     }
 
     /// What is wrong with a line: the field (for an API's error) and the whole message.

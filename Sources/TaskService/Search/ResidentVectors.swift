@@ -5,17 +5,18 @@ import Inference
 /// One model's search vectors held in memory by a long-running process (`todo serve`): a query
 /// is then one product over memory instead of reading every block's pages again (150 MB at
 /// 100,000 tasks, 50 ms a query). Held as binary16 (`HalfRows`): half the memory, and the
-/// product, which streams the whole matrix, in half the time; similarities move by ~1e-4
-/// from the command line's float32 (tested). With them, each row's distribution over the search topics
-/// (`TopicBridge`): 51 floats instead of a 384-float topic vector, and a query no longer walks
-/// the topic blocks' pages for its best 300 rows. And the rows' words, by block: a common stem
-/// ("the", "for") starts words in a tenth of the rows, which the database returns one by one. Read whole once; after that a refresh reads
-/// the ids and flags (a few hundred KB) and only the blocks written since
-/// (`search_block.version`), so keeping up with a stream of writes costs a block per change.
+/// product, which streams the whole matrix, in half the time; similarities move by ~1e-4 from
+/// the command line's float32 (tested). With them, each row's distribution over the search
+/// topics (`TopicBridge`): 51 floats instead of a 384-float topic vector, so a query no longer
+/// walks the topic blocks' pages for its best 300 rows. And the rows' words, by block: a common
+/// stem ("the", "for") starts words in a tenth of the rows, which the database returns one by
+/// one. Read whole once; after that a refresh reads the ids and flags (a few hundred KB) and
+/// only the blocks written since (`search_block.version`), so keeping up with a stream of
+/// writes costs a block per change.
 ///
-/// One refresh or search at a time (the server runs both under its model gate). Rows are
-/// updated in place, never copied, so the matrix is held once; an index this returned reads
-/// the rows as they are when it is used.
+/// One refresh or search at a time (the server's `SearchCache` runs both under its gate). Rows
+/// are updated in place, never copied, so the matrix is held once; an index this returned
+/// reads the rows as they are when it is used.
 public final class ResidentVectors: @unchecked Sendable {
     let embeddings: TaskEmbeddings
     private var matrix: UnsafeMutablePointer<UInt16>?

@@ -11,8 +11,7 @@ struct StoreOptions: ParsableArguments {
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
     /// rather than taken for a file name.
     func sqliteLocation() throws -> URL {
-        let given = db ?? ProcessInfo.processInfo.environment["SMART_TODO_DB"]
-        if let given, PostgresLocation.isURL(given) {
+        if let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) {
             throw CommandFailure("""
                 A PostgreSQL database (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) holds accounts so far: \
                 `todo users` works with it; the task commands need a SQLite file until the PostgreSQL task store is done (docs/postgres.md).

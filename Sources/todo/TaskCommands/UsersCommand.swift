@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaskPostgres
+import TaskService
 
 /// `todo users`: the accounts of a shared PostgreSQL database. A SQLite file has one user and
 /// no accounts.
@@ -28,15 +29,29 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The PostgreSQL database (default: SMART_TODO_DB).", valueName: "postgres://USER@HOST[:PORT]/DB"))
         var db: String?
 
-        func open() async throws -> PostgresStore {
-            guard let given = db ?? ProcessInfo.processInfo.environment["SMART_TODO_DB"], !given.isEmpty else {
+        /// Runs `body` on the database, closed afterwards whatever happens; PostgreSQL's failures
+        /// as plain command failures.
+        func with<T: Sendable>(_ body: (PostgresStore) async throws -> T) async throws -> T {
+            guard let given = DatabaseLocation.given(explicit: db) else {
                 throw CommandFailure("Accounts live in a PostgreSQL database: give --db postgres://USER@HOST/DB (or set SMART_TODO_DB).")
             }
             guard PostgresLocation.isURL(given) else {
                 let what = given.contains("://") ? "not a postgres:// URL" : "a SQLite file, which has one user"
                 throw CommandFailure("Accounts live in a PostgreSQL database (--db postgres://USER@HOST/DB); \(PostgresLocation.redacted(given)) is \(what).")
             }
-            return try await call { try await PostgresStore.open(try PostgresLocation(url: given)) }
+            do {
+                let store = try await PostgresStore.open(try PostgresLocation(url: given))
+                do {
+                    let result = try await body(store)
+                    await store.close()
+                    return result
+                } catch {
+                    await store.close()
+                    throw error
+                }
+            } catch let error as PostgresFailure {
+                throw CommandFailure(error.description)
+            }
         }
     }
 
@@ -48,10 +63,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let store = try await location.open()
-            let result = await Result { try await store.addAccount(name: name) }
-            await store.close()
-            let (account, token) = try call { try result.get() }
+            let (account, token) = try await location.with { try await $0.addAccount(name: name) }
             if json {
                 Console.out(try JSONOutput.line(Created(account: account, token: token.text)))
                 return
@@ -73,10 +85,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let store = try await location.open()
-            let result = await Result { try await store.accounts() }
-            await store.close()
-            let accounts = try call { try result.get() }
+            let accounts = try await location.with { try await $0.accounts() }
             if json {
                 for account in accounts { Console.out(try JSONOutput.line(account)) }
                 return
@@ -85,7 +94,7 @@ struct UsersCommand: AsyncParsableCommand {
             let day = Date.ISO8601FormatStyle().year().month().day()
             for account in accounts {
                 let state = account.revoked.map { "revoked \($0.formatted(day))" } ?? "active"
-                Console.out("\(String(account.id).padding(toLength: 6, withPad: " ", startingAt: 0)) \(account.name.padding(toLength: max(12, account.name.count), withPad: " ", startingAt: 0))  created \(account.created.formatted(day))  \(state)")
+                Console.out("\(String(account.id).padded(to: 6)) \(account.name.padded(to: 12))  created \(account.created.formatted(day))  \(state)")
             }
         }
     }
@@ -97,28 +106,10 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let store = try await location.open()
-            let result = await Result { try await store.revoke(name: name) }
-            await store.close()
-            let (account, already) = try call { try result.get() }
+            let (account, already) = try await location.with { try await $0.revoke(name: name) }
             Console.out(already
                 ? "\(account.name) was already revoked (\(account.revoked.map { $0.formatted(.iso8601) } ?? "")); its token stays refused."
                 : "Revoked \(account.name): its token is refused from now on.")
         }
-    }
-}
-
-/// PostgreSQL's failures as plain command failures.
-private func call<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let error as PostgresFailure { throw CommandFailure(error.description) }
-}
-
-private func call<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as PostgresFailure { throw CommandFailure(error.description) }
-}
-
-extension Result where Failure == any Error {
-    init(_ body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
