@@ -67,8 +67,8 @@ import SeededRandom
         try queue.markDone(jobs.prefix(5).map(\.id))
         try queue.markFailed(Array(jobs.dropFirst(5).prefix(3).map(\.id)), error: "x")
         let cache = ResultCache(store: store)
-        try cache.store([("a", "embedding", Data(count: 10)), ("b", "embedding", Data(count: 20))])
-        try cache.store([("a", "embedding", Data(count: 30))])  // replaced
+        try cache.store([CachedOutput("a", "embedding", Data(count: 10)), CachedOutput("b", "embedding", Data(count: 20))])
+        try cache.store([CachedOutput("a", "embedding", Data(count: 30))])  // replaced
         _ = try cache.values(["a", "b", "zzz"])
         try expectCountsMatch(store, "after queue and cache")
         // Another program's SQL.

@@ -6,7 +6,7 @@ import Inference
 /// The key is sha256 over the model fingerprint, the operation, its parameters and
 /// the normalised input: a new model or a changed parameter is a different key, so
 /// an old answer is never returned for a new question.
-public struct ResultCache: Sendable {
+public struct ResultCache: ModelOutputCache {
     let store: TaskStore
 
     public init(store: TaskStore) { self.store = store }
@@ -21,7 +21,7 @@ public struct ResultCache: Sendable {
     }
 
     /// Values for the keys present; counts the hits.
-    public func values(_ keys: [String], countHits: Bool = true) throws -> [String: Data] {
+    public func values(_ keys: [String], countHits: Bool) throws -> [String: Data] {
         guard !keys.isEmpty else { return [:] }
         // Reading alone needs no write lock; counting hits does (and a read-only database counts none).
         guard countHits, !store.isReadOnly else { return try store.writer.read { try Self.fetch(db: $0, keys) } }
@@ -53,7 +53,7 @@ public struct ResultCache: Sendable {
     }
 
     /// Keeps `entries`; a read-only database keeps nothing (its results are computed again next time).
-    public func store(_ entries: [(key: String, operation: String, value: Data)], now: Date = Date()) throws {
+    public func store(_ entries: [CachedOutput], now: Date) throws {
         guard !entries.isEmpty, !store.isReadOnly else { return }
         try store.write { db in
             for e in entries {
@@ -97,16 +97,16 @@ public struct ResultCache: Sendable {
     }
 }
 
-extension ResultCache {
+extension ModelOutputCache {
     /// Vectors for `texts` from the cache, computing the missing ones in one batch and storing them.
     /// `compute` runs only when something is missing, so a full hit needs no model at all.
     func vectors(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [SentenceEmbedder.Embedding] {
-        let keys = texts.map { Self.key(model: model, operation: "embedding", parameters: "", text: $0) }
+        let keys = texts.map { ResultCache.key(model: model, operation: "embedding", parameters: "", text: $0) }
         let cached = try values(Array(Set(keys)))
         var out = [SentenceEmbedder.Embedding?](repeating: nil, count: texts.count)
         var missing: [Int] = []
         for (i, key) in keys.enumerated() {
-            if let data = cached[key], let e = Self.decodeEmbedding(data) { out[i] = e } else { missing.append(i) }
+            if let data = cached[key], let e = ResultCache.decodeEmbedding(data) { out[i] = e } else { missing.append(i) }
         }
         if !missing.isEmpty {
             // Compute each distinct missing text once.
@@ -115,7 +115,7 @@ extension ResultCache {
             for i in missing where index[texts[i]] == nil { index[texts[i]] = unique.count; unique.append(texts[i]) }
             let computed = try compute(unique)
             for i in missing { out[i] = computed[index[texts[i]]!] }
-            try store(unique.enumerated().map { (Self.key(model: model, operation: "embedding", parameters: "", text: $0.element), "embedding", Self.encodeEmbedding(computed[$0.offset])) })
+            try store(unique.enumerated().map { CachedOutput(ResultCache.key(model: model, operation: "embedding", parameters: "", text: $0.element), "embedding", ResultCache.encodeEmbedding(computed[$0.offset])) })
         }
         return out.map { $0! }
     }
@@ -124,23 +124,25 @@ extension ResultCache {
     func vectorSet(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
         // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
         let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
-        if let data = try values([key], countHits: false)[key], let e = Self.decodeEmbedding(data), e.windows == texts.count,
+        if let data = try values([key], countHits: false)[key], let e = ResultCache.decodeEmbedding(data), e.windows == texts.count,
            texts.isEmpty || e.vector.count % texts.count == 0 {
             let width = texts.isEmpty ? 0 : e.vector.count / texts.count
             return (0..<texts.count).map { Array(e.vector[($0 * width)..<(($0 + 1) * width)]) }
         }
         let vectors = try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
-        try store([(key, "embedding-set", Self.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count)))])
+        try store([CachedOutput(key, "embedding-set", ResultCache.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count)))])
         return vectors
     }
+}
 
-    static func encodeEmbedding(_ e: SentenceEmbedder.Embedding) -> Data {
+extension ResultCache {
+    public static func encodeEmbedding(_ e: SentenceEmbedder.Embedding) -> Data {
         var data = withUnsafeBytes(of: Int32(e.windows).littleEndian) { Data($0) }
         e.vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
         return data
     }
 
-    static func decodeEmbedding(_ data: Data) -> SentenceEmbedder.Embedding? {
+    public static func decodeEmbedding(_ data: Data) -> SentenceEmbedder.Embedding? {
         guard data.count >= 4, (data.count - 4) % 4 == 0 else { return nil }
         return data.withUnsafeBytes { raw in
             let windows = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)))

@@ -20,7 +20,7 @@ struct TaskFeatures {
     /// Whole text and title together: the title says what the task is, the description adds evidence.
     var combined: [Float] { VectorMath.normalized(zip(full.vector, titleVector).map { $0 + $1 }) }
 
-    static func compute(_ tasks: [TodoTask], context: Enricher.Context) throws -> [TaskFeatures] {
+    static func compute(_ tasks: [TodoTask], context: EnrichmentEngine.Context) throws -> [TaskFeatures] {
         var texts: [String] = []
         var layout: [(full: Int, title: Int, clauses: Range<Int>, pieces: Range<Int>, candidates: Range<Int>, cands: [Tagger.Candidate])] = []
         for t in tasks {
@@ -41,7 +41,7 @@ struct TaskFeatures {
             texts += cands.map(\.phrase)
             layout.append((full, title, c0..<(c0 + clauseTexts.count), p0..<(p0 + pieceTexts.count), k0..<(k0 + cands.count), cands))
         }
-        let e = try context.enricher.vectors(texts, model: context.model)
+        let e = try context.engine.vectors(texts, model: context.model)
         return zip(tasks, layout).map { t, l in
             TaskFeatures(text: texts[l.full], title: t.title, description: t.description, full: e[l.full], titleVector: e[l.title].vector,
                          clauses: e[l.clauses].map(\.vector), clausePieces: e[l.pieces].map(\.vector),
@@ -49,7 +49,7 @@ struct TaskFeatures {
         }
     }
 
-    func prioritySignals(_ context: Enricher.Context) -> PrioritySignals {
+    func prioritySignals(_ context: EnrichmentEngine.Context) -> PrioritySignals {
         Prioritizer.signals(title: title, description: description, clauseVectors: clauses.isEmpty ? [titleVector] : clauses,
                             pieceVectors: clausePieces, titleVector: titleVector, urgent: context.urgent, lead: context.lead,
                             minor: context.minor, consequential: context.consequential)
@@ -61,9 +61,9 @@ struct TaskFeatures {
 
     /// The picked tags with their scores and sources and, when the tag is the phrase itself (not
     /// the user's spelling of it), its vector: cached under the tag's text, so search needs no model.
-    func tags(context: Enricher.Context, removed: Set<String>) -> [(choice: TagExplanation, vector: [Float]?)] {
+    func tags(context: EnrichmentEngine.Context, removed: Set<String>) -> [(choice: TagExplanation, vector: [Float]?)] {
         guard hasWords else { return [] }
-        let settings = context.enricher.settings.tags
+        let settings = context.engine.settings.tags
         let task = combined
         var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count, fromText: true) }
         var vectors = candidateVectors

@@ -25,7 +25,7 @@ public struct TaskEmbeddings: Sendable {
     }
 
     /// The text a task is embedded from.
-    static func text(of task: TodoTask) -> String {
+    public static func text(of task: TodoTask) -> String {
         task.description.isEmpty ? task.title : task.title + "\n" + task.description
     }
 

@@ -2,36 +2,18 @@ import Foundation
 import GRDB
 import Inference
 
-extension TaskStore {
+extension TaskStore: UserHabits {
     /// Tags the user set themselves on live tasks (not AI suggestions), most used first: from
     /// the counts the database keeps (`user_tag`), merged by `TextFeatures.tagKey`.
-    func userTags() throws -> [String] {
+    public func userTags() throws -> [String] {
         let rows = try writer.read { try Row.fetchAll($0, sql: "SELECT tag, n FROM user_tag") }
-        var counts: [String: (spelling: String, n: Int)] = [:]
-        for row in rows {
-            let tag: String = row["tag"], n: Int = row["n"]
-            let key = TextFeatures.tagKey(tag)
-            // The spelling used most (then the first in order) stands for the merged forms.
-            if let existing = counts[key] {
-                counts[key] = (n > existing.n || (n == existing.n && tag < existing.spelling) ? tag : existing.spelling, existing.n + n)
-            } else {
-                counts[key] = (tag, n)
-            }
-        }
-        return counts.values.sorted { $0.n != $1.n ? $0.n > $1.n : $0.spelling < $1.spelling }.prefix(500).map(\.spelling)
-    }
-
-    /// An example of how the user files things: a live task whose category they chose, as the
-    /// normalized sum of its whole-text and title vectors.
-    struct FiledExample: Codable, Sendable, Equatable {
-        var category: String
-        var vector: [Float]
+        return FiledExample.mergedTags(rows.map { (tag: $0["tag"], uses: $0["n"]) })
     }
 
     /// The most recent 2,000 of the user's filed tasks, so enriching stays cheap in a large
     /// database. Kept as one cache entry per model while the user's habits stay the same
     /// (`userStateDigest`): reading 2,000 tasks' vectors on every `add` cost ~20 ms at 100,000 tasks.
-    func userCategorizedVectors(model: String) throws -> [FiledExample] {
+    public func userCategorizedVectors(model: String) throws -> [FiledExample] {
         let cache = ResultCache(store: self)
         let key = SHA256.hex([model, "filed-examples"].joined(separator: "\u{1F}"))
         let habits = try userStateDigest()
@@ -46,11 +28,11 @@ extension TaskStore {
                 """, arguments: [model]).map { row in
                 let full = TaskEmbeddings.floats(row["vector"])
                 let title: Data? = row["title_vector"]
-                return FiledExample(category: row["category"], vector: VectorMath.normalized(zip(full, title.map(TaskEmbeddings.floats) ?? full).map { $0 + $1 }))
+                return FiledExample(category: row["category"], whole: full, title: title.map(TaskEmbeddings.floats) ?? full)
             }
         }
         // One entry per model, replaced when the habits change (a new key each time would pile up).
-        try cache.store([(key, "filed-examples", try KeptExamples(habits: habits, examples: examples).encoded())])
+        try cache.store([CachedOutput(key, "filed-examples", try KeptExamples(habits: habits, examples: examples).encoded())])
         return examples
     }
 
@@ -117,7 +99,7 @@ extension TaskStore {
     /// What decisions learn from the user — their tags and which tasks they filed where — as a
     /// number the database changes whenever either does (`BoundedSchema`): part of the decision
     /// cache key, read without reading any task.
-    func userStateDigest() throws -> String {
+    public func userStateDigest() throws -> String {
         "habits " + (try writer.read { try String.fetchOne($0, sql: "SELECT CAST(value AS TEXT) FROM store_state WHERE key = 'habits'") } ?? "0")
     }
 }
