@@ -70,12 +70,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        // PostgreSQL as the shared store: migrations, accounts and their tokens, tasks scoped to an account.
+        // PostgreSQL as the shared store: migrations, accounts and their tokens, tasks scoped to an account, the workers.
         .target(
             name: "TaskPostgres",
             dependencies: [
                 "TaskService",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

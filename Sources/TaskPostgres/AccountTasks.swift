@@ -19,20 +19,22 @@ public struct AccountTasks: Sendable {
     public func add(_ task: TodoTask) async throws -> TodoTask {
         var task = task
         let (client, logger, owner) = (store.client, store.logger, account.id)
-        let tags = String(decoding: try JSONEncoder().encode(task.tags), as: UTF8.self)
+        let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
         let (uuid, title, description, status) = (task.uuid, task.title, task.description, task.status.rawValue)
         let (category, priority, due, created, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.created, task.updated, task.completed)
         task.id = try await store.run {
             try await client.withTransaction(logger: logger) { connection in
                 let rows = try await connection.query("""
-                    INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed)
-                    VALUES (\(owner), \(uuid), \(title), \(description), \(status), \(category), \(priority), \(tags)::jsonb, \(due), \(created), \(updated), \(completed))
+                    INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed, provenance, removed_tags)
+                    VALUES (\(owner), \(uuid), \(title), \(description), \(status), \(category), \(priority), \(tags)::jsonb, \(due), \(created), \(updated), \(completed),
+                            \(provenance)::jsonb, \(removed)::jsonb)
                     RETURNING id
                     """, logger: logger)
                 var id: Int64?
                 for try await value in rows.decode(Int64.self) { id = value }
                 guard let id else { throw PostgresFailure.server("no task was stored") }
                 try await connection.query("INSERT INTO enrichment_job (task_id) VALUES (\(id))", logger: logger)
+                try await TaskNotification(account: owner, taskID: id, kind: .created).send(on: connection, logger: logger)
                 return id
             }
         }
@@ -56,11 +58,16 @@ public struct AccountTasks: Sendable {
     public func delete(id: Int64) async throws {
         let (client, logger, owner) = (store.client, store.logger, account.id)
         let changed = try await store.run { () -> Bool in
-            let rows = try await client.query("""
-                UPDATE task SET status = 'deleted', completed = NULL, updated = greatest(now(), created) WHERE account_id = \(owner) AND id = \(id) AND status <> 'deleted' RETURNING id
-                """, logger: logger)
-            for try await _ in rows.decode(Int64.self) { return true }
-            return false
+            try await client.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query("""
+                    UPDATE task SET status = 'deleted', completed = NULL, updated = greatest(now(), created) WHERE account_id = \(owner) AND id = \(id) AND status <> 'deleted' RETURNING id
+                    """, logger: logger)
+                for try await _ in rows.decode(Int64.self) {
+                    try await TaskNotification(account: owner, taskID: id, kind: .deleted).send(on: connection, logger: logger)
+                    return true
+                }
+                return false
+            }
         }
         guard changed else { throw PostgresFailure.notFound("No task \(id).") }
     }
@@ -68,22 +75,11 @@ public struct AccountTasks: Sendable {
     private func select(_ rest: PostgresQuery) async throws -> [TodoTask] {
         let (client, logger) = (store.client, store.logger)
         return try await store.run {
-            var query: PostgresQuery = "SELECT id, uuid, title, description, status, category, priority, tags::text, due, created, updated, completed FROM task "
+            var query: PostgresQuery = "SELECT \(unescaped: PostgresTaskRow.columns) FROM task "
             query.sql += rest.sql
             query.binds = rest.binds
             var out: [TodoTask] = []
-            let rows = try await client.query(query, logger: logger)
-            for try await row in rows {
-                let r = try row.decode((Int64, UUID, String, String, String, String?, String?, String, Date?, Date, Date, Date?).self)
-                var task = TodoTask(title: r.2, description: r.3, category: r.5, priority: r.6.flatMap(TodoTask.Priority.init(rawValue:)),
-                                    tags: try JSONDecoder().decode([String].self, from: Data(r.7.utf8)), due: r.8, now: r.9)
-                task.id = r.0
-                task.uuid = r.1
-                task.status = TodoTask.Status(rawValue: r.4) ?? .pending
-                task.updated = r.10
-                task.completed = r.11
-                out.append(task)
-            }
+            for try await row in try await client.query(query, logger: logger) { out.append(try PostgresTaskRow.decode(row).task) }
             return out
         }
     }

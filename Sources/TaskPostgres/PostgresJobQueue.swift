@@ -14,6 +14,10 @@ public struct PostgresJobQueue: Sendable {
 
     public init(store: PostgresStore) { self.store = store }
 
+    /// Claims of a job before it is left alone: a text that kills its worker every time
+    /// (or fails every time) must not take every worker down in turn, for ever.
+    public static let maxAttempts = 5
+
     /// Jobs claimed together, under one lease.
     public struct Claim: Sendable, Equatable {
         public var lease: UUID
@@ -30,7 +34,7 @@ public struct PostgresJobQueue: Sendable {
                 UPDATE enrichment_job SET lease_id = \(lease), lease_until = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
                 WHERE task_id IN (
                     SELECT task_id FROM enrichment_job
-                    WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < now())
+                    WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < now()) AND attempts < \(Self.maxAttempts)
                     ORDER BY queued, task_id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 RETURNING task_id
                 """, logger: logger)
@@ -41,26 +45,24 @@ public struct PostgresJobQueue: Sendable {
         return Claim(lease: lease, taskIDs: ids)
     }
 
-    /// The AI's fields for one task.
-    public struct Result: Sendable {
-        public var category: String?
-        public var priority: TodoTask.Priority?
-        public var tags: [String]
-
-        public init(category: String?, priority: TodoTask.Priority?, tags: [String]) {
-            self.category = category
-            self.priority = priority
-            self.tags = tags
+    /// The tasks of a claim, each with its owner's account id (deleted ones too: their jobs are
+    /// completed with nothing applied).
+    public func tasks(of claim: Claim) async throws -> [(account: Int64, task: TodoTask)] {
+        let (client, logger, ids) = (store.client, store.logger, claim.taskIDs)
+        return try await store.run {
+            var out: [(account: Int64, task: TodoTask)] = []
+            let rows = try await client.query("SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE id = ANY(\(ids)) ORDER BY id", logger: logger)
+            for try await row in rows { out.append(try PostgresTaskRow.decode(row)) }
+            return out
         }
     }
 
-    /// Applies `result` to the task and marks its job done — only if `lease` still holds the job
-    /// (not run out and claimed by another, not done already). Fields the user set are kept.
-    /// Whether it was applied.
-    public func complete(taskID: Int64, lease: UUID, result: Result) async throws -> Bool {
+    /// Applies the AI's `fields` (decided by `model`) to the task and marks its job done — only if
+    /// `lease` still holds the job (not run out and claimed by another, not done already). The
+    /// task is read again under a row lock: an edit made meanwhile wins, and fields the user set
+    /// are kept (`AIFields.apply`). Tells every replica (`smart_todo_tasks`). Whether it was applied.
+    public func complete(taskID: Int64, lease: UUID, fields: AIFields, model: String, now: Date = Date()) async throws -> Bool {
         let (client, logger) = (store.client, store.logger)
-        let tags = String(decoding: try JSONEncoder().encode(result.tags), as: UTF8.self)
-        let (category, priority) = (result.category, result.priority?.rawValue)
         return try await store.run {
             try await client.withTransaction(logger: logger) { connection in
                 let held = try await connection.query("""
@@ -70,11 +72,19 @@ public struct PostgresJobQueue: Sendable {
                 var applies = false
                 for try await _ in held.decode(Int64.self) { applies = true }
                 guard applies else { return false }
+                var current: (account: Int64, task: TodoTask)?
+                let rows = try await connection.query("SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE id = \(taskID) FOR UPDATE", logger: logger)
+                for try await row in rows { current = try PostgresTaskRow.decode(row) }
+                guard let (account, before) = current, before.status != .deleted else { return true }
+                var task = before
+                fields.apply(to: &task, model: model, now: now)
+                let (category, priority) = (task.category, task.priority?.rawValue)
+                let (tags, provenance) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance))
                 try await connection.query("""
-                    UPDATE task SET category = coalesce(category, \(category)), priority = coalesce(priority, \(priority)),
-                        tags = CASE WHEN tags = '[]'::jsonb THEN \(tags)::jsonb ELSE tags END
+                    UPDATE task SET category = \(category), priority = \(priority), tags = \(tags)::jsonb, provenance = \(provenance)::jsonb
                     WHERE id = \(taskID)
                     """, logger: logger)
+                try await TaskNotification(account: account, taskID: taskID, kind: .updated).send(on: connection, logger: logger)
                 return true
             }
         }

@@ -74,6 +74,33 @@ enum PostgresMigrations {
         Migration(name: "v3 account names unique in any case", statements: [
             "CREATE UNIQUE INDEX account_name_any_case ON account (lower(name))",
         ]),
+        // What the AI set (a field without provenance is the user's) and the tags the user took
+        // away, as in SQLite; and a count per account that changes with the user's own tags and
+        // filing, so decisions that learn from them are made again (`PostgresHabits`).
+        Migration(name: "v4 provenance and habits", statements: [
+            "ALTER TABLE task ADD COLUMN provenance jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(provenance) = 'object')",
+            "ALTER TABLE task ADD COLUMN removed_tags jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(removed_tags) = 'array')",
+            "ALTER TABLE account ADD COLUMN habits bigint NOT NULL DEFAULT 0",
+            """
+            CREATE FUNCTION smart_todo_user_filing(t task) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+                SELECT CASE WHEN t.status = 'deleted' THEN NULL
+                            ELSE jsonb_build_array(CASE WHEN t.provenance ? 'category' THEN NULL ELSE t.category END,
+                                                   CASE WHEN t.provenance ? 'tags' THEN '[]'::jsonb ELSE t.tags END) END
+            $$
+            """,
+            // Only the user's own category and tags count: the AI filling a field changes no habit.
+            """
+            CREATE FUNCTION smart_todo_habits_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF (TG_OP = 'INSERT' AND smart_todo_user_filing(NEW) IS DISTINCT FROM '[null, []]'::jsonb)
+                   OR (TG_OP = 'UPDATE' AND smart_todo_user_filing(OLD) IS DISTINCT FROM smart_todo_user_filing(NEW)) THEN
+                    UPDATE account SET habits = habits + 1 WHERE id = NEW.account_id;
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER task_habits AFTER INSERT OR UPDATE ON task FOR EACH ROW EXECUTE FUNCTION smart_todo_habits_changed()",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

@@ -18,7 +18,7 @@ struct Todo: AsyncParsableCommand {
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,
                       StatsCommand.self, CacheCommand.self, ExportCommand.self, ImportCommand.self, BackupCommand.self, RestoreCommand.self,
-                      ServeCommand.self, UsersCommand.self],
+                      ServeCommand.self, UsersCommand.self, WorkerCommand.self],
         groupedSubcommands: [
             CommandGroup(name: "Models and measurement", subcommands: [ModelsCommand.self, EvalCommand.self, BenchCommand.self,
                                                                         EmbedCommand.self, ClassifyCommand.self, TokenizeCommand.self]),

@@ -1,12 +1,18 @@
 import Foundation
 import Testing
-import TaskService
+@testable import TaskService
 @testable import TaskPostgres
 
 /// The queue workers share: claims never overlap, a lease that runs out frees its jobs, a
 /// result is applied once and only by the lease holding the job, and a new job wakes a waiter.
 @Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
 struct JobQueueTests {
+    /// What a worker's engine would have decided.
+    static func fields(_ category: String, _ priority: TodoTask.Priority, _ tags: [String]) -> AIFields {
+        AIFields(category: CategoryDecision(category: category, score: 0.9, source: "m", scores: [:]),
+                 priority: PriorityExplanation(terms: [], score: 1, priority: priority), tags: .init(tags: tags, score: 0.5))
+    }
+
     func setUp(_ db: TestDatabase, tasks: Int) async throws -> (PostgresStore, AccountTasks, [Int64]) {
         let store = try await PostgresStore.open(try db.location)
         let owner = AccountTasks(store: store, account: try await store.addAccount(name: "owner").account)
@@ -54,14 +60,15 @@ struct JobQueueTests {
             let next = try await queue.claim(limit: 10, lease: .seconds(60))
             #expect(next.taskIDs == ids, "taken again after the lease")
             // The first worker comes back to life: its results are not applied.
-            let result = PostgresJobQueue.Result(category: "Work", priority: .high, tags: ["late"])
-            #expect(try await queue.complete(taskID: ids[0], lease: dead.lease, result: result) == false)
+            let result = Self.fields("Work", .high, ["late"])
+            #expect(try await queue.complete(taskID: ids[0], lease: dead.lease, fields: result, model: "m") == false)
             #expect(try await owner.task(id: ids[0]).category == nil)
             // The holder's are, once.
-            #expect(try await queue.complete(taskID: ids[0], lease: next.lease, result: result) == true)
-            #expect(try await queue.complete(taskID: ids[0], lease: next.lease, result: PostgresJobQueue.Result(category: "Home", priority: .low, tags: [])) == false)
+            #expect(try await queue.complete(taskID: ids[0], lease: next.lease, fields: result, model: "m") == true)
+            #expect(try await queue.complete(taskID: ids[0], lease: next.lease, fields: Self.fields("Home", .low, []), model: "m") == false)
             let done = try await owner.task(id: ids[0])
             #expect(done.category == "Work" && done.priority == .high && done.tags == ["late"])
+            #expect(done.provenance[.priority]?.model == "m" && done.setBy(.category) == .ai, "what the AI set is marked as the AI's")
             #expect(try await queue.pendingCount() == 2)
         }
     }
@@ -73,7 +80,7 @@ struct JobQueueTests {
             let id = try await owner.add(TodoTask(title: "Mine", category: "Garden", tags: ["roses"])).id!
             let queue = PostgresJobQueue(store: store)
             let claim = try await queue.claim(limit: 1, lease: .seconds(60))
-            #expect(try await queue.complete(taskID: id, lease: claim.lease, result: .init(category: "Work", priority: .medium, tags: ["ai"])))
+            #expect(try await queue.complete(taskID: id, lease: claim.lease, fields: Self.fields("Work", .medium, ["ai"]), model: "m"))
             let task = try await owner.task(id: id)
             #expect(task.category == "Garden" && task.tags == ["roses"] && task.priority == .medium)
         }

@@ -13,8 +13,8 @@ struct UsersCommand: AsyncParsableCommand {
             Tasks in a PostgreSQL database belong to an account. Its API token is 256 random \
             bits, printed once, on the last line of `todo users add`; the database keeps only its \
             SHA-256, so a lost token cannot be shown again: revoke the account and add one under \
-            a new name (names are never reused). So far accounts are managed here; the task \
-            commands and `todo serve` still take a SQLite file (docs/postgres.md).
+            a new name (names are never reused). The task commands and `todo serve` still take a \
+            SQLite file; `todo worker` enriches every account's tasks (docs/postgres.md).
 
             Examples:
               todo users add alice --db postgres://smarttodo@127.0.0.1/todo
@@ -25,45 +25,17 @@ struct UsersCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Revoke.self]
     )
 
-    struct Location: ParsableArguments {
-        @Option(help: ArgumentHelp("The PostgreSQL database (default: SMART_TODO_DB).", valueName: "postgres://USER@HOST[:PORT]/DB"))
-        var db: String?
-
-        /// Runs `body` on the database, closed afterwards whatever happens; PostgreSQL's failures
-        /// as plain command failures.
-        func with<T: Sendable>(_ body: (PostgresStore) async throws -> T) async throws -> T {
-            guard let given = DatabaseLocation.given(explicit: db) else {
-                throw CommandFailure("Accounts live in a PostgreSQL database: give --db postgres://USER@HOST/DB (or set SMART_TODO_DB).")
-            }
-            guard PostgresLocation.isURL(given) else {
-                let what = given.contains("://") ? "not a postgres:// URL" : "a SQLite file, which has one user"
-                throw CommandFailure("Accounts live in a PostgreSQL database (--db postgres://USER@HOST/DB); \(PostgresLocation.redacted(given)) is \(what).")
-            }
-            do {
-                let store = try await PostgresStore.open(try PostgresLocation(url: given))
-                do {
-                    let result = try await body(store)
-                    await store.close()
-                    return result
-                } catch {
-                    await store.close()
-                    throw error
-                }
-            } catch let error as PostgresFailure {
-                throw CommandFailure(error.description)
-            }
-        }
-    }
+    static let purpose = "Accounts live in a PostgreSQL database"
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account; its API token is the last line printed.")
 
         @Argument(help: "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit; unique in any case.") var name: String
         @Flag(help: "Print one JSON object (with the token).") var json = false
-        @OptionGroup var location: Location
+        @OptionGroup var location: PostgresOption
 
         func run() async throws {
-            let (account, token) = try await location.with { try await $0.addAccount(name: name) }
+            let (account, token) = try await location.with(UsersCommand.purpose) { try await $0.addAccount(name: name) }
             if json {
                 Console.out(try JSONOutput.line(Created(account: account, token: token.text)))
                 return
@@ -82,10 +54,10 @@ struct UsersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every account, revoked ones too.")
 
         @Flag(help: "Print one JSON object per account.") var json = false
-        @OptionGroup var location: Location
+        @OptionGroup var location: PostgresOption
 
         func run() async throws {
-            let accounts = try await location.with { try await $0.accounts() }
+            let accounts = try await location.with(UsersCommand.purpose) { try await $0.accounts() }
             if json {
                 for account in accounts { Console.out(try JSONOutput.line(account)) }
                 return
@@ -103,10 +75,10 @@ struct UsersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Refuse the account's token from now on (its tasks stay).")
 
         @Argument(help: "The account's name.") var name: String
-        @OptionGroup var location: Location
+        @OptionGroup var location: PostgresOption
 
         func run() async throws {
-            let (account, already) = try await location.with { try await $0.revoke(name: name) }
+            let (account, already) = try await location.with(UsersCommand.purpose) { try await $0.revoke(name: name) }
             Console.out(already
                 ? "\(account.name) was already revoked (\(account.revoked.map { $0.formatted(.iso8601) } ?? "")); its token stays refused."
                 : "Revoked \(account.name): its token is refused from now on.")

@@ -1,0 +1,46 @@
+import Foundation
+import PostgresNIO
+import TaskService
+
+/// Model outputs in PostgreSQL, shared by every account and every process: the key is a hash of
+/// the model, the operation and the text, the value the model's answer — no user's data. A
+/// text one user's worker embedded is, for every other worker, a cache hit.
+public struct PostgresResultCache: ModelOutputCache {
+    public let store: PostgresStore
+
+    public init(store: PostgresStore) { self.store = store }
+
+    /// (Hits are not counted here: a shared counter would be a hot row every worker updates.)
+    public func values(_ keys: [String], countHits: Bool) throws -> [String: Data] {
+        guard !keys.isEmpty else { return [:] }
+        let (store, keys) = (store, Array(Set(keys)))
+        return try blockingWait {
+            try await store.run {
+                var found: [String: Data] = [:]
+                let rows = try await store.client.query("SELECT key, value FROM result_cache WHERE key = ANY(\(keys))", logger: store.logger)
+                for try await (key, value) in rows.decode((String, Data).self) { found[key] = value }
+                return found
+            }
+        }
+    }
+
+    public func store(_ entries: [CachedOutput], now: Date) throws {
+        guard !entries.isEmpty else { return }
+        // The last entry under a key wins, as in SQLite (one statement may not touch a row twice).
+        var byKey: [String: CachedOutput] = [:]
+        for entry in entries { byKey[entry.key] = entry }
+        let (store, unique) = (store, Array(byKey.values))
+        try blockingWait {
+            try await store.run {
+                try await store.client.withTransaction(logger: store.logger) { connection in
+                    for e in unique {
+                        try await connection.query("""
+                            INSERT INTO result_cache (key, kind, value, created) VALUES (\(e.key), \(e.operation), \(e.value), \(now))
+                            ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, value = excluded.value, created = excluded.created
+                            """, logger: store.logger)
+                    }
+                }
+            }
+        }
+    }
+}

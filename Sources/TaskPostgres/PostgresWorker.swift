@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TaskService
+
+/// `todo worker`: enriches the tasks of every account from the shared queue. The model is
+/// loaded once; each batch is claimed under a lease (`PostgresJobQueue`), decided by one
+/// `EnrichmentEngine` per account (the shared cache, that account's habits), and completed
+/// task by task under the lease. Idle, it sleeps until a job is queued (`NOTIFY`), not polling.
+public final class PostgresWorker: Sendable {
+    public let store: PostgresStore
+    public let settings: EnrichmentSettings
+    public let models: ModelRegistry
+    public let batchSize: Int
+    public let lease: Duration
+    let logger: Logger
+    private let engines = Mutex<[Int64: EnrichmentEngine]>([:])
+
+    public init(store: PostgresStore, settings: EnrichmentSettings, models: ModelRegistry, batchSize: Int = 16,
+                lease: Duration = .seconds(120), logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.models = models
+        self.batchSize = batchSize
+        self.lease = lease
+        self.logger = logger
+    }
+
+    /// What one batch did.
+    public struct Batch: Sendable, Equatable {
+        /// Jobs claimed (0: the queue had nothing for this worker).
+        public var claimed: Int
+        /// Tasks whose AI fields were written (a job whose lease ran out meanwhile is not).
+        public var applied: Int
+    }
+
+    /// Claims one batch, decides it and completes it.
+    public func runBatch(now: Date = Date()) async throws -> Batch {
+        let queue = PostgresJobQueue(store: store)
+        let claim = try await queue.claim(limit: batchSize, lease: lease)
+        guard !claim.taskIDs.isEmpty else { return Batch(claimed: 0, applied: 0) }
+        var applied = 0
+        let byAccount = Dictionary(grouping: try await queue.tasks(of: claim), by: \.account)
+        for (account, owned) in byAccount.sorted(by: { $0.key < $1.key }) {
+            let tasks = owned.map(\.task).filter { $0.status != .deleted }
+            let engine = engine(for: account)
+            // The model blocks its thread for the whole batch: never one of the cooperative pool's.
+            let decided = try await onBlockingThread { try engine.fields(for: tasks, now: now) }
+            for (task, fields) in zip(tasks, decided.fields) {
+                if try await queue.complete(taskID: task.id!, lease: claim.lease, fields: fields, model: decided.model, now: now) { applied += 1 }
+            }
+            // A deleted task's job is done with nothing to apply.
+            for entry in owned where entry.task.status == .deleted {
+                _ = try await queue.complete(taskID: entry.task.id!, lease: claim.lease, fields: .unchanged, model: decided.model, now: now)
+            }
+        }
+        return Batch(claimed: claim.taskIDs.count, applied: applied)
+    }
+
+    /// Batches until the queue is empty; the tasks enriched.
+    public func drain(progress: (Batch) -> Void = { _ in }) async throws -> Int {
+        var total = 0
+        while case let batch = try await runBatch(), batch.claimed > 0 {
+            total += batch.applied
+            progress(batch)
+        }
+        return total
+    }
+
+    /// Runs until SIGTERM or SIGINT: a batch while there are jobs, else a wait for the next
+    /// `NOTIFY` (bounded, so a lease that ran out elsewhere is noticed too). A signal ends the
+    /// wait at once but never a batch in hand: it is finished and written first. A failed
+    /// batch is logged, and its jobs come back after the lease.
+    public func runUntilSignalled(idleWait: Duration = .seconds(30), progress: @escaping @Sendable (Batch) -> Void = { _ in }) async throws {
+        let service = Loop(worker: self, idleWait: idleWait, progress: progress)
+        try await ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+    }
+
+    private struct Loop: Service {
+        let worker: PostgresWorker
+        let idleWait: Duration
+        let progress: @Sendable (Batch) -> Void
+
+        func run() async throws {
+            let queue = PostgresJobQueue(store: worker.store)
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    let batch = try await worker.runBatch()
+                    if batch.claimed > 0 { progress(batch); continue }
+                    _ = try await cancelWhenGracefulShutdown { try await queue.waitForJobs(timeout: idleWait) }
+                } catch let error where Task.isShuttingDownGracefully || error is CancellationError {
+                    return
+                } catch {
+                    worker.logger.error("enrichment batch failed (its jobs are claimed again after the lease): \(error)")
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// The account's engine, kept: its context (the banks' vectors, the account's examples) is
+    /// built once per account and habits, not per batch. All share the one loaded model.
+    private func engine(for account: Int64) -> EnrichmentEngine {
+        engines.withLock { engines in
+            if let engine = engines[account] { return engine }
+            let engine = EnrichmentEngine(cache: PostgresResultCache(store: store), habits: PostgresHabits(store: store, accountID: account),
+                                          settings: settings, models: models)
+            engines[account] = engine
+            return engine
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// "A task of this account changed", told to every process on the store through
+/// `NOTIFY smart_todo_tasks` at commit: a replica turns it into its `task.*` event and keeps
+/// its search index current, whoever made the change (a worker, another replica). It carries
+/// ids only — the task is read again, scoped to its account, by whoever cares.
+public struct TaskNotification: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case created, updated, deleted }
+
+    public var account: Int64
+    public var taskID: Int64
+    public var kind: Kind
+
+    public static let channel = "smart_todo_tasks"
+
+    public init(account: Int64, taskID: Int64, kind: Kind) {
+        self.account = account
+        self.taskID = taskID
+        self.kind = kind
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case account, kind
+        case taskID = "task"
+    }
+
+    /// Queued in the connection's transaction: delivered at its commit, never if it rolls back.
+    func send(on connection: PostgresConnection, logger: Logger) async throws {
+        let payload = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+        try await connection.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
+    }
+
+    /// A payload of this channel; nil for one this version does not know.
+    public init?(payload: String) {
+        guard let decoded = try? JSONDecoder().decode(Self.self, from: Data(payload.utf8)) else { return nil }
+        self = decoded
+    }
+}
+
+extension PostgresStore {
+    /// Calls `receive` with every task notification until cancelled (or the connection fails:
+    /// then it throws, and the caller reconnects and reads what it missed).
+    public func listenForTasks(listening: @Sendable () async -> Void = {}, _ receive: @Sendable (TaskNotification) async -> Void) async throws {
+        try await run {
+            try await client.withConnection { connection in
+                try await connection.listen(on: TaskNotification.channel) { notifications in
+                    await listening()
+                    for try await notification in notifications {
+                        if let told = TaskNotification(payload: notification.payload) { await receive(told) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import TaskPostgres
+import TaskService
+
+/// `--db` for the commands that only a PostgreSQL database can serve (`todo users`, `todo worker`).
+struct PostgresOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The PostgreSQL database (default: SMART_TODO_DB).", valueName: "postgres://USER@HOST[:PORT]/DB"))
+    var db: String?
+
+    /// Runs `body` on the database, closed afterwards whatever happens; PostgreSQL's failures
+    /// as plain command failures.
+    func with<T: Sendable>(_ purpose: String, _ body: (PostgresStore) async throws -> T) async throws -> T {
+        guard let given = DatabaseLocation.given(explicit: db) else {
+            throw CommandFailure("\(purpose): give --db postgres://USER@HOST/DB (or set SMART_TODO_DB).")
+        }
+        guard PostgresLocation.isURL(given) else {
+            let what = given.contains("://") ? "not a postgres:// URL" : "a SQLite file, which has one user"
+            throw CommandFailure("\(purpose) (--db postgres://USER@HOST/DB); \(PostgresLocation.redacted(given)) is \(what).")
+        }
+        do {
+            let store = try await PostgresStore.open(try PostgresLocation(url: given))
+            do {
+                let result = try await body(store)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        } catch let error as PostgresFailure {
+            throw CommandFailure(error.description)
+        }
+    }
+}

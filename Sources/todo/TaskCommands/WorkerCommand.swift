@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TaskPostgres
+import TaskService
+
+/// `todo worker`: enrichment for a shared PostgreSQL database, as many processes on as many
+/// machines as the AI load asks for.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Enrich the tasks of every account of a PostgreSQL database, from its shared queue.",
+        discussion: """
+            Loads the embedding model once, then takes enrichment jobs in batches, each under a \
+            lease: a worker killed mid-batch leaves its jobs to another once the lease runs out, \
+            and a result is applied only under the lease that holds its job (never twice). \
+            Idle, it sleeps until a task is added (PostgreSQL's NOTIFY), not polling. SIGTERM \
+            or Ctrl-C finishes the batch in hand, then exits. Run as many as the load asks for, \
+            on any machine that reaches the database and has the model installed.
+
+            Examples:
+              todo worker --db postgres://smarttodo@db.internal/todo?sslmode=require
+              todo worker --once          # enrich what is queued now, then exit
+            """
+    )
+
+    @OptionGroup var location: PostgresOption
+    @OptionGroup var settings: SettingsOptions
+
+    @Option(help: "Tasks claimed and decided together (1-256).") var batch = 16
+    @Option(help: "Seconds a claimed batch is held before other workers may take it again (10-3600): longer than a batch takes.")
+    var lease = 120
+    @Flag(help: "Enrich what is queued now, then exit (the default waits for new tasks until stopped).") var once = false
+    @Flag(help: "Print one JSON object per batch (claimed, applied).") var json = false
+
+    func validate() throws {
+        guard (1...256).contains(batch) else { throw ValidationError("--batch must be 1 to 256 (it was \(batch)).") }
+        guard (10...3600).contains(lease) else { throw ValidationError("--lease must be 10 to 3600 seconds (it was \(lease)).") }
+    }
+
+    func run() async throws {
+        let loaded = try settings.load()
+        let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
+        // Said before any job is claimed: a worker without its model would only hold leases.
+        guard (try? models.embeddingFingerprint()) ?? nil != nil else {
+            throw CommandFailure("The embedding model \(loaded.model) is not installed: `\(ModelRegistry.installCommand(for: loaded.model))`.")
+        }
+        let logger = Logger(label: "todo-worker") { StreamLogHandler.standardError(label: $0) }
+        let (json, once, batchSize, lease) = (json, once, batch, lease)
+        try await location.with("The worker takes its jobs from a PostgreSQL database") { store in
+            let worker = PostgresWorker(store: store, settings: loaded, models: models, batchSize: batchSize, lease: .seconds(lease), logger: logger)
+            let report: @Sendable (PostgresWorker.Batch) -> Void = { batch in
+                if json {
+                    Console.out((try? JSONOutput.line(BatchOutput(claimed: batch.claimed, applied: batch.applied))) ?? "")
+                } else {
+                    Console.out("enriched \(batch.applied) of \(batch.claimed) claimed")
+                }
+                // A line per batch as it is done, also into a pipe or a log file (not when the buffer fills).
+                fflush(nil)
+            }
+            if once {
+                let total = try await worker.drain(progress: report)
+                if !json { Console.out("Queue empty: \(total) task\(total == 1 ? "" : "s") enriched.") }
+            } else {
+                if !json { Console.error("todo worker: waiting for jobs (SIGTERM or Ctrl-C stops it after the batch in hand)") }
+                try await worker.runUntilSignalled(progress: report)
+            }
+        }
+    }
+
+    struct BatchOutput: Encodable {
+        var claimed: Int
+        var applied: Int
+    }
+}
