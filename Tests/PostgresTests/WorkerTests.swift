@@ -186,6 +186,9 @@ struct WorkerTests {
             #expect(file.status != 0 && file.err.contains("The worker takes its jobs from a PostgreSQL database"), "\(file.err)")
             let bad = try cli.todo(["worker", "--batch", "0"], environment: ["SMART_TODO_DB": db.url])
             #expect(bad.status != 0 && bad.err.contains("--batch must be 1 to 256"))
+            // The engine's thread setting is the worker's too (without it the model ran on one core).
+            let threads = try cli.todo(["worker", "--once", "--threads", "0"], environment: ["SMART_TODO_DB": db.url])
+            #expect(threads.status != 0 && threads.err.contains("--threads must be a whole number of threads"), "\(threads.err)")
             let noModel = try cli.todo(["worker", "--once"], environment: ["SMART_TODO_DB": db.url, "SMART_TODO_WEIGHTS": "/nonexistent"])
             #expect(noModel.status != 0 && noModel.err.contains("is not installed"), "\(noModel.err)")
             let empty = try TodoCLI(db: db.url).todo(["worker", "--once"])

@@ -26,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var location: PostgresOption
     @OptionGroup var settings: SettingsOptions
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: "Tasks claimed and decided together (1-256).") var batch = 16
     @Option(help: "Seconds a claimed batch is held before other workers may take it again (10-3600): longer than a batch takes.")
@@ -39,6 +40,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        _ = try engine.applyThreads()
         let loaded = try settings.load()
         let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
         // Said before any job is claimed: a worker without its model would only hold leases.
