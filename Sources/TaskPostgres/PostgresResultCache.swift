@@ -26,10 +26,11 @@ public struct PostgresResultCache: ModelOutputCache {
 
     public func store(_ entries: [CachedOutput], now: Date) throws {
         guard !entries.isEmpty else { return }
-        // The last entry under a key wins, as in SQLite (one statement may not touch a row twice).
+        // The last entry under a key wins, as in SQLite. Written in key order: two workers storing
+        // the same keys (the banks, a shared text) then lock their rows in one order, never in a cycle.
         var byKey: [String: CachedOutput] = [:]
         for entry in entries { byKey[entry.key] = entry }
-        let (store, unique) = (store, Array(byKey.values))
+        let (store, unique) = (store, byKey.values.sorted { $0.key < $1.key })
         try blockingWait {
             try await store.run {
                 try await store.client.withTransaction(logger: store.logger) { connection in
