@@ -44,12 +44,12 @@ public struct PostgresHabits: UserHabits {
                     ORDER BY id DESC LIMIT 2000
                     """, logger: store.logger)
                 for try await (category, title, description) in rows.decode((String, String, String).self) {
-                    filed.append((category, TaskEmbeddings.text(of: TodoTask(title: title, description: description)), title))
+                    filed.append((category, TaskEmbeddings.text(title: title, description: description), title))
                 }
                 return filed
             }
         }
-        func key(_ text: String) -> String { ResultCache.key(model: model, operation: "embedding", parameters: "", text: text) }
+        func key(_ text: String) -> String { ResultCache.embeddingKey(model: model, text: text) }
         let vectors = try PostgresResultCache(store: store).values(filed.flatMap { [key($0.whole), key($0.title)] }, countHits: false)
         return filed.compactMap { f in
             guard let whole = vectors[key(f.whole)].flatMap(ResultCache.decodeEmbedding),

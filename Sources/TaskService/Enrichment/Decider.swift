@@ -81,7 +81,7 @@ final class Decider {
             // Each tag's own vector, for search (a lexicon tag's came from the bank entry).
             for tag in tags {
                 guard let vector = tag.vector else { continue }
-                entries.append(CachedOutput(ResultCache.key(model: model, operation: "embedding", parameters: "", text: tag.choice.tag), "embedding",
+                entries.append(CachedOutput(ResultCache.embeddingKey(model: model, text: tag.choice.tag), "embedding",
                                 ResultCache.encodeEmbedding(.init(vector: vector, windows: 1))))
             }
         }

@@ -15,6 +15,11 @@ public struct ResultCache: ModelOutputCache {
         SHA256.hex([model, operation, parameters, normalise(text)].joined(separator: "\u{1F}"))
     }
 
+    /// The key of a text's embedding by `model` (what `vectors` reads and writes).
+    public static func embeddingKey(model: String, text: String) -> String {
+        key(model: model, operation: "embedding", parameters: "", text: text)
+    }
+
     /// Whitespace runs collapse and the ends are trimmed: "Buy  milk " and "Buy milk" are one question.
     static func normalise(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
@@ -101,7 +106,7 @@ extension ModelOutputCache {
     /// Vectors for `texts` from the cache, computing the missing ones in one batch and storing them.
     /// `compute` runs only when something is missing, so a full hit needs no model at all.
     func vectors(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [SentenceEmbedder.Embedding] {
-        let keys = texts.map { ResultCache.key(model: model, operation: "embedding", parameters: "", text: $0) }
+        let keys = texts.map { ResultCache.embeddingKey(model: model, text: $0) }
         let cached = try values(Array(Set(keys)))
         var out = [SentenceEmbedder.Embedding?](repeating: nil, count: texts.count)
         var missing: [Int] = []
@@ -115,7 +120,7 @@ extension ModelOutputCache {
             for i in missing where index[texts[i]] == nil { index[texts[i]] = unique.count; unique.append(texts[i]) }
             let computed = try compute(unique)
             for i in missing { out[i] = computed[index[texts[i]]!] }
-            try store(unique.enumerated().map { CachedOutput(ResultCache.key(model: model, operation: "embedding", parameters: "", text: $0.element), "embedding", ResultCache.encodeEmbedding(computed[$0.offset])) })
+            try store(unique.enumerated().map { CachedOutput(ResultCache.embeddingKey(model: model, text: $0.element), "embedding", ResultCache.encodeEmbedding(computed[$0.offset])) })
         }
         return out.map { $0! }
     }

@@ -25,8 +25,10 @@ public struct TaskEmbeddings: Sendable {
     }
 
     /// The text a task is embedded from.
-    public static func text(of task: TodoTask) -> String {
-        task.description.isEmpty ? task.title : task.title + "\n" + task.description
+    public static func text(of task: TodoTask) -> String { text(title: task.title, description: task.description) }
+
+    public static func text(title: String, description: String) -> String {
+        description.isEmpty ? title : title + "\n" + description
     }
 
     /// What the stored vectors were computed from: stale when the text or the tags change.
