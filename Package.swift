@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "TaskServer",
             dependencies: [
-                "TaskService", "Inference",
+                "TaskService", "TaskPostgres", "Inference",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

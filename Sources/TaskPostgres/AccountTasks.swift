@@ -2,11 +2,11 @@ import Foundation
 import PostgresNIO
 import TaskService
 
-/// One account's tasks in a `PostgresStore`: every statement carries `account_id = ?`, so a
-/// task of another account is, to this one, a task that does not exist — by id, by guessing
-/// ids, in lists. (The whole task store behind `todo` and `todo serve` is to follow; these
-/// are the operations that prove the scoping.)
-public struct AccountTasks: Sendable {
+/// One account's tasks in a `PostgresStore`, as a `TaskRepository`: every statement carries
+/// `account_id = ?`, so a task of another account is, to this one, a task that does not exist —
+/// by id, by guessing ids, in lists, in exports. Every change tells the other processes
+/// (`TaskNotification`) in its own transaction.
+public struct AccountTasks: TaskRepository {
     public let store: PostgresStore
     public let account: Account
 
@@ -15,38 +15,139 @@ public struct AccountTasks: Sendable {
         self.account = account
     }
 
-    /// Stores a new task and its enrichment job in one transaction; the task with its id.
     public func add(_ task: TodoTask) async throws -> TodoTask {
-        var task = task
-        let (client, logger, owner) = (store.client, store.logger, account.id)
-        let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
-        let (uuid, title, description, status) = (task.uuid, task.title, task.description, task.status.rawValue)
-        let (category, priority, due, created, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.created, task.updated, task.completed)
-        task.id = try await store.run {
-            try await client.withTransaction(logger: logger) { connection in
-                let rows = try await connection.query("""
-                    INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed, provenance, removed_tags)
-                    VALUES (\(owner), \(uuid), \(title), \(description), \(status), \(category), \(priority), \(tags)::jsonb, \(due), \(created), \(updated), \(completed),
-                            \(provenance)::jsonb, \(removed)::jsonb)
-                    RETURNING id
-                    """, logger: logger)
-                var id: Int64?
-                for try await value in rows.decode(Int64.self) { id = value }
-                guard let id else { throw PostgresFailure.server("no task was stored") }
-                try await connection.query("INSERT INTO enrichment_job (task_id) VALUES (\(id))", logger: logger)
-                try await TaskNotification(account: owner, taskID: id, kind: .created).send(on: connection, logger: logger)
-                return id
-            }
+        try Self.check(task)
+        let owner = account.id
+        return try await transaction { connection, logger in
+            let stored = try await Self.insert(task, owner: owner, on: connection, logger: logger)
+            try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
+            return stored
+        }
+    }
+
+    /// A live task of this account (a deleted one is unknown, as `TaskStore.task(id:)`).
+    public func task(id: Int64) async throws -> TodoTask {
+        guard let task = try await select("WHERE account_id = \(account.id) AND id = \(id) AND status <> 'deleted'").first else {
+            throw StoreError.unknownTask(id: id)
         }
         return task
     }
 
-    /// The task, if this account has it (deleted ones too, as `TaskStore.task(id:)`).
-    public func task(id: Int64) async throws -> TodoTask {
-        guard let task = try await select("WHERE account_id = \(account.id) AND id = \(id)").first else {
-            throw PostgresFailure.notFound("No task \(id).")
+    public func hasPendingEnrichment(_ id: Int64) async throws -> Bool {
+        try await value(Bool.self, """
+            SELECT EXISTS (SELECT 1 FROM enrichment_job j JOIN task t ON t.id = j.task_id
+                           WHERE t.account_id = \(account.id) AND j.task_id = \(id) AND j.state = 'pending')
+            """) ?? false
+    }
+
+    public func page(_ filter: TaskFilter, after cursor: Int64?, limit: Int, newestFirst: Bool) async throws -> TaskListPage {
+        var query = PostgresTaskFilter(filter, account: account.id).query
+        let start = cursor ?? (newestFirst ? Int64.max : 0)
+        query.sql += newestFirst ? " AND id < $\(query.binds.count + 1) ORDER BY id DESC" : " AND id > $\(query.binds.count + 1) ORDER BY id"
+        query.binds.append(start)
+        query.sql += " LIMIT $\(query.binds.count + 1)"
+        query.binds.append(limit + 1)
+        let rows = try await select(query)
+        let shown = Array(rows.prefix(limit))
+        return TaskListPage(tasks: shown, next: rows.count > limit ? shown.last?.id : nil)
+    }
+
+    public func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit {
+        try await changeLocked(id: id) { current in try change(current) }
+    }
+
+    public func markDone(id: Int64) async throws -> TodoTask {
+        try await changeLocked(id: id) { current in
+            guard current.status != .done else { return nil }
+            var task = current
+            task.status = .done
+            task.completed = Date()
+            return TaskEdit(task: task, reenrich: false)
+        }.task
+    }
+
+    public func reopen(id: Int64) async throws -> TodoTask {
+        try await changeLocked(id: id) { current in
+            guard current.status == .done else { return nil }
+            var task = current
+            task.status = .pending
+            task.completed = nil
+            return TaskEdit(task: task, reenrich: false)
+        }.task
+    }
+
+    /// Marks the task deleted (as the CLI does: the row stays).
+    public func delete(id: Int64) async throws -> TodoTask {
+        try await changeLocked(id: id, kind: .deleted) { current in
+            var task = current
+            task.status = .deleted
+            task.completed = nil
+            return TaskEdit(task: task, reenrich: false)
+        }.task
+    }
+
+    public func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts) {
+        let owner = account.id
+        return try await transaction { connection, logger in
+            var s = TaskStore.Summary()
+            let rows = try await connection.query("""
+                SELECT status, coalesce(category, ''), coalesce(priority, ''), provenance ? 'category', provenance ? 'priority', provenance ? 'tags', count(*)
+                FROM task WHERE account_id = \(owner) AND status <> 'deleted' GROUP BY 1, 2, 3, 4, 5, 6
+                """, logger: logger)
+            for try await (status, category, priority, aiCategory, aiPriority, aiTags, n) in rows.decode((String, String, String, Bool, Bool, Bool, Int).self) {
+                s.statuses[status, default: 0] += n
+                guard status == TodoTask.Status.pending.rawValue else { continue }
+                s.categories[category.isEmpty ? "-" : category, default: 0] += n
+                s.priorities[priority.isEmpty ? "-" : priority, default: 0] += n
+                for (set, field) in [(aiCategory, "category"), (aiPriority, "priority"), (aiTags, "tags")] where set { s.aiFilled[field, default: 0] += n }
+            }
+            let week = now.addingTimeInterval(7 * 86_400)
+            let due = try await connection.query("""
+                SELECT count(*) FILTER (WHERE due < \(now)), count(*) FILTER (WHERE due >= \(now) AND due < \(week))
+                FROM task WHERE account_id = \(owner) AND status = 'pending'
+                """, logger: logger)
+            for try await (overdue, soon) in due.decode((Int, Int).self) { (s.overdue, s.dueWithinWeek) = (overdue, soon) }
+            var queue = EnrichmentQueue.Counts()
+            let jobs = try await connection.query("""
+                SELECT j.state, count(*) FROM enrichment_job j JOIN task t ON t.id = j.task_id WHERE t.account_id = \(owner) GROUP BY j.state
+                """, logger: logger)
+            for try await (state, n) in jobs.decode((String, Int).self) {
+                switch state {
+                case "pending": queue.pending = n
+                case "done": queue.done = n
+                default: queue.failed = n
+                }
+            }
+            return (s, queue)
         }
-        return task
+    }
+
+    /// A task keeps neither its id (ids are shared by every account) nor a uuid that another
+    /// account holds (it gets a new one); a uuid this account holds is skipped.
+    public func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int) {
+        for (i, task) in tasks.enumerated() {
+            if let problem = TaskRules.problem(with: task) { throw StoreError.invalid("task \(i + 1) of the import: \(problem)") }
+        }
+        let owner = account.id
+        return try await transaction { connection, logger in
+            var added: [TodoTask] = []
+            var skipped = 0
+            for var task in tasks {
+                let holder = try await connection.query("SELECT account_id FROM task WHERE uuid = \(task.uuid)", logger: logger)
+                var held: Int64?
+                for try await value in holder.decode(Int64.self) { held = value }
+                if held == owner { skipped += 1; continue }
+                if held != nil { task.uuid = UUID() }
+                let stored = try await Self.insert(task, owner: owner, on: connection, logger: logger)
+                try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
+                added.append(stored)
+            }
+            return (added, skipped)
+        }
+    }
+
+    public func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask] {
+        try await select("WHERE account_id = \(account.id) AND id > \(cursor) ORDER BY id LIMIT \(limit)")
     }
 
     /// This account's live tasks, newest first.
@@ -54,22 +155,89 @@ public struct AccountTasks: Sendable {
         try await select("WHERE account_id = \(account.id) AND status <> 'deleted' ORDER BY id DESC LIMIT \(limit)")
     }
 
-    /// Marks the task deleted (as the CLI does: `todo undo` can bring it back).
-    public func delete(id: Int64) async throws {
-        let (client, logger, owner) = (store.client, store.logger, account.id)
-        let changed = try await store.run { () -> Bool in
-            try await client.withTransaction(logger: logger) { connection in
-                let rows = try await connection.query("""
-                    UPDATE task SET status = 'deleted', completed = NULL, updated = greatest(now(), created) WHERE account_id = \(owner) AND id = \(id) AND status <> 'deleted' RETURNING id
+    // MARK: - Statements
+
+    /// Reads the live task under a row lock, lets `change` decide (nil: nothing to change) and
+    /// writes the result, with a job when `reenrich`, in one transaction.
+    private func changeLocked(id: Int64, kind: TaskNotification.Kind = .updated,
+                              _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit?) async throws -> TaskEdit {
+        let owner = account.id
+        return try await transaction { connection, logger in
+            guard let current = try await Self.locked(id, owner: owner, on: connection, logger: logger) else { throw StoreError.unknownTask(id: id) }
+            guard let edit = try change(current) else { return TaskEdit(task: current, reenrich: false) }
+            if edit.task.status != .deleted { try Self.check(edit.task) }
+            let stored = try await Self.update(edit.task, on: connection, logger: logger)
+            if edit.reenrich {
+                // One job per task: a job already held by a worker is taken back (its lease no longer applies).
+                try await connection.query("""
+                    INSERT INTO enrichment_job (task_id) VALUES (\(id))
+                    ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()
                     """, logger: logger)
-                for try await _ in rows.decode(Int64.self) {
-                    try await TaskNotification(account: owner, taskID: id, kind: .deleted).send(on: connection, logger: logger)
-                    return true
-                }
-                return false
             }
+            try await TaskNotification(account: owner, taskID: id, kind: kind).send(on: connection, logger: logger)
+            return TaskEdit(task: stored, reenrich: edit.reenrich)
         }
-        guard changed else { throw PostgresFailure.notFound("No task \(id).") }
+    }
+
+    private static func check(_ task: TodoTask) throws {
+        if let problem = TaskRules.problem(with: task) { throw StoreError.invalid(problem.description) }
+    }
+
+    private static func locked(_ id: Int64, owner: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask? {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(owner) AND id = \(id) AND status <> 'deleted' FOR UPDATE
+            """, logger: logger)
+        var task: TodoTask?
+        for try await row in rows { task = try PostgresTaskRow.decode(row).task }
+        return task
+    }
+
+    /// Inserts a task (a new id) and its enrichment job.
+    private static func insert(_ task: TodoTask, owner: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
+        var task = task
+        let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
+        let (uuid, title, description, status) = (task.uuid, task.title, task.description, task.status.rawValue)
+        let (category, priority, due, created, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.created, task.updated, task.completed)
+        let rows = try await connection.query("""
+            INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed, provenance, removed_tags)
+            VALUES (\(owner), \(uuid), \(title), \(description), \(status), \(category), \(priority), \(tags)::jsonb, \(due), \(created), \(updated), \(completed),
+                    \(provenance)::jsonb, \(removed)::jsonb)
+            RETURNING id
+            """, logger: logger)
+        for try await id in rows.decode(Int64.self) { task.id = id }
+        guard let id = task.id else { throw PostgresFailure.server("no task was stored") }
+        try await connection.query("INSERT INTO enrichment_job (task_id) VALUES (\(id))", logger: logger)
+        return task
+    }
+
+    /// Writes every field the user or the AI can change, stamped as updated now.
+    private static func update(_ task: TodoTask, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
+        var task = task
+        task.updated = max(Date(), task.created)
+        let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
+        let (id, title, description, status) = (task.id!, task.title, task.description, task.status.rawValue)
+        let (category, priority, due, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.updated, task.completed)
+        try await connection.query("""
+            UPDATE task SET title = \(title), description = \(description), status = \(status), category = \(category), priority = \(priority),
+                tags = \(tags)::jsonb, due = \(due), updated = \(updated), completed = \(completed), provenance = \(provenance)::jsonb, removed_tags = \(removed)::jsonb
+            WHERE id = \(id)
+            """, logger: logger)
+        return task
+    }
+
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        let (client, logger) = (store.client, store.logger)
+        return try await store.run {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
+        }
+    }
+
+    private func value<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {
+        let (client, logger) = (store.client, store.logger)
+        return try await store.run {
+            for try await value in try await client.query(query, logger: logger).decode(T.self) { return value }
+            return nil
+        }
     }
 
     private func select(_ rest: PostgresQuery) async throws -> [TodoTask] {

@@ -19,7 +19,7 @@ func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T)
 }
 
 /// Runs blocking work (the model) on a thread outside the cooperative pool and awaits it.
-func onBlockingThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func onBlockingThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             continuation.resume(with: Result { try body() })

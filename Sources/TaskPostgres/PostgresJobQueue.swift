@@ -84,7 +84,7 @@ public struct PostgresJobQueue: Sendable {
                     UPDATE task SET category = \(category), priority = \(priority), tags = \(tags)::jsonb, provenance = \(provenance)::jsonb
                     WHERE id = \(taskID)
                     """, logger: logger)
-                try await TaskNotification(account: account, taskID: taskID, kind: .updated).send(on: connection, logger: logger)
+                try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
                 return true
             }
         }
@@ -101,9 +101,9 @@ public struct PostgresJobQueue: Sendable {
 
     /// Waits until a job is queued (by any process) or `timeout` passes; whether one was.
     /// An idle worker calls this instead of polling.
-    public func waitForJobs(timeout: Duration, listening: @Sendable () async -> Void = {}) async throws -> Bool {
+    public func waitForJobs(timeout: Duration, listening: @escaping @Sendable () async -> Void = {}) async throws -> Bool {
         let (client, logger) = (store.client, store.logger)
-        return try await store.run {
+        return try await store.run(within: nil) {
             try await client.withConnection { connection in
                 try await connection.listen(on: "smart_todo_jobs") { notifications in
                     await listening()

@@ -8,7 +8,7 @@ extension PostgresStore {
         try Account.checkName(name)
         let token = APIToken.generate()
         let hash = ByteBuffer(bytes: token.sha256)
-        return try await run {
+        return try await run { [self] in
             do {
                 let rows = try await client.query("""
                     INSERT INTO account (name, token_sha256) VALUES (\(name), \(hash)) RETURNING id, name, created, revoked
@@ -25,7 +25,7 @@ extension PostgresStore {
 
     /// Every account, revoked ones too, by name.
     public func accounts() async throws -> [Account] {
-        try await run {
+        try await run { [self] in
             try await Self.accounts(try await client.query("SELECT id, name, created, revoked FROM account ORDER BY name", logger: logger))
         }
     }
@@ -34,7 +34,7 @@ extension PostgresStore {
     /// `already`: it was revoked before (the first revocation's time is kept).
     @discardableResult
     public func revoke(name: String) async throws -> (account: Account, already: Bool) {
-        try await run {
+        try await run { [self] in
             // Within the statement now() is the transaction's start: only an earlier revocation is before it.
             let rows = try await client.query("""
                 UPDATE account SET revoked = coalesce(revoked, now()) WHERE lower(name) = lower(\(name))
@@ -51,7 +51,7 @@ extension PostgresStore {
     /// by the token's hash (an index probe), so it takes the same time whatever the token.
     public func account(token: APIToken) async throws -> Account? {
         let hash = ByteBuffer(bytes: token.sha256)
-        return try await run {
+        return try await run { [self] in
             let rows = try await client.query("""
                 SELECT id, name, created, revoked FROM account WHERE token_sha256 = \(hash) AND revoked IS NULL
                 """, logger: logger)

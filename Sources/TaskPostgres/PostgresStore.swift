@@ -51,9 +51,20 @@ public final class PostgresStore: Sendable {
     /// `error` as a person can act on it.
     func failure(_ error: any Error) -> any Error { PostgresFailure.from(error, location: location) }
 
-    /// Runs `body`, turning postgres-nio's errors into `PostgresFailure`.
-    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch { throw failure(error) }
+    /// How long a statement may wait for a connection and its answer. The pool keeps a request
+    /// waiting while it cannot connect (PostgreSQL restarting): past this the database counts as
+    /// unreachable, so a server answers 503 instead of holding its clients.
+    public static let answerDeadline: Duration = .seconds(5)
+
+    /// Runs `body` within `limit` (nil: as long as it takes — a wait for notifications), turning
+    /// postgres-nio's errors into `PostgresFailure`.
+    func run<T: Sendable>(within limit: Duration? = PostgresStore.answerDeadline, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            guard let limit else { return try await body() }
+            return try await withDeadline(limit, body)
+        } catch {
+            throw failure(error)
+        }
     }
 
     private func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {

@@ -73,8 +73,13 @@ public final class PostgresWorker: Sendable {
     /// wait at once but never a batch in hand: it is finished and written first. A failed
     /// batch is logged, and its jobs come back after the lease.
     public func runUntilSignalled(idleWait: Duration = .seconds(30), progress: @escaping @Sendable (Batch) -> Void = { _ in }) async throws {
-        let service = Loop(worker: self, idleWait: idleWait, progress: progress)
-        try await ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        try await ServiceGroup(configuration: .init(services: [service(idleWait: idleWait, progress: progress)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                    logger: logger)).run()
+    }
+
+    /// The same loop, as a service of someone else's group (a `todo serve` replica's).
+    public func service(idleWait: Duration = .seconds(30), progress: @escaping @Sendable (Batch) -> Void = { _ in }) -> some Service {
+        Loop(worker: self, idleWait: idleWait, progress: progress)
     }
 
     private struct Loop: Service {
@@ -100,8 +105,9 @@ public final class PostgresWorker: Sendable {
     }
 
     /// The account's engine, kept: its context (the banks' vectors, the account's examples) is
-    /// built once per account and habits, not per batch. All share the one loaded model.
-    private func engine(for account: Int64) -> EnrichmentEngine {
+    /// built once per account and habits, not per batch. All share the one loaded model. Run it
+    /// off the cooperative pool (it waits for PostgreSQL through `blockingWait`).
+    public func engine(for account: Int64) -> EnrichmentEngine {
         engines.withLock { engines in
             if let engine = engines[account] { return engine }
             let engine = EnrichmentEngine(cache: PostgresResultCache(store: store), habits: PostgresHabits(store: store, accountID: account),

@@ -1,13 +1,15 @@
 import Foundation
 import Logging
 import PostgresNIO
+import TaskService
 
 /// "A task of this account changed", told to every process on the store through
 /// `NOTIFY smart_todo_tasks` at commit: a replica turns it into its `task.*` event and keeps
 /// its search index current, whoever made the change (a worker, another replica). It carries
 /// ids only — the task is read again, scoped to its account, by whoever cares.
 public struct TaskNotification: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case created, updated, deleted }
+    /// `enriched`: a worker wrote the task's AI fields; `updated`: a person changed it.
+    public enum Kind: String, Codable, Sendable { case created, updated, enriched, deleted }
 
     public var account: Int64
     public var taskID: Int64
@@ -42,8 +44,8 @@ public struct TaskNotification: Codable, Sendable, Equatable {
 extension PostgresStore {
     /// Calls `receive` with every task notification until cancelled (or the connection fails:
     /// then it throws, and the caller reconnects and reads what it missed).
-    public func listenForTasks(listening: @Sendable () async -> Void = {}, _ receive: @Sendable (TaskNotification) async -> Void) async throws {
-        try await run {
+    public func listenForTasks(listening: @escaping @Sendable () async -> Void = {}, _ receive: @escaping @Sendable (TaskNotification) async -> Void) async throws {
+        try await run(within: nil) { [self] in
             try await client.withConnection { connection in
                 try await connection.listen(on: TaskNotification.channel) { notifications in
                     await listening()
@@ -52,6 +54,21 @@ extension PostgresStore {
                     }
                 }
             }
+        }
+    }
+}
+
+extension PostgresStore {
+    /// The task a notification is about, as it is now (a deleted one too: its event says so);
+    /// nil when it is not that account's.
+    public func task(of notification: TaskNotification) async throws -> TodoTask? {
+        let (client, logger) = (self.client, self.logger)
+        return try await run { [self] in
+            let rows = try await client.query("""
+                SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(notification.account) AND id = \(notification.taskID)
+                """, logger: logger)
+            for try await row in rows { return try PostgresTaskRow.decode(row).task }
+            return nil
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TaskService
 @testable import TaskPostgres
 
@@ -66,14 +67,14 @@ struct AccountTests {
             #expect(try await a.tasks().map(\.id!) == mine.reversed())
             #expect(try await b.tasks().map(\.id!) == [theirs])
             for id in mine + [0, -1, 9_999_999] {
-                await #expect(throws: PostgresFailure.notFound("No task \(id).")) { _ = try await b.task(id: id) }
-                await #expect(throws: PostgresFailure.notFound("No task \(id).")) { try await b.delete(id: id) }
+                await #expect(throws: StoreError.unknownTask(id: id)) { _ = try await b.task(id: id) }
+                await #expect(throws: StoreError.unknownTask(id: id)) { _ = try await b.delete(id: id) }
             }
             #expect(try await a.tasks().count == 5, "B's attempts deleted nothing of A's")
             let first = try await a.task(id: mine[0])
             #expect(first.title == "A's task 0" && first.tags == ["private"] && first.status == .pending)
-            try await a.delete(id: mine[0])
-            #expect(try await a.task(id: mine[0]).status == .deleted)
+            #expect(try await a.delete(id: mine[0]).title == "A's task 0")
+            await #expect(throws: StoreError.unknownTask(id: mine[0])) { _ = try await a.task(id: mine[0]) }
             #expect(try await a.tasks().count == 4)
             // Each task came with its enrichment job, in the same transaction.
             #expect(try TestDatabase.psql(db.url, "SELECT count(*) FROM enrichment_job WHERE state = 'pending'") == "6")

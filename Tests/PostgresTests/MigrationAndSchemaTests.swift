@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TaskPostgres
 
 @Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))

@@ -97,13 +97,13 @@ struct WorkerTests {
             for await _ in listening.stream { break }
             let id = try await alice.add(TodoTask(title: "Renew the passport")).id!
             _ = try await Self.worker(store).drain()
-            try await alice.delete(id: id)
+            _ = try await alice.delete(id: id)
             var told: [TaskNotification] = []
             for await notification in heard.stream {
                 told.append(notification)
                 if told.count == 3 { break }
             }
-            #expect(told == [.init(account: alice.account.id, taskID: id, kind: .created), .init(account: alice.account.id, taskID: id, kind: .updated),
+            #expect(told == [.init(account: alice.account.id, taskID: id, kind: .created), .init(account: alice.account.id, taskID: id, kind: .enriched),
                              .init(account: alice.account.id, taskID: id, kind: .deleted)])
             listener.cancel()
             await replica.close()

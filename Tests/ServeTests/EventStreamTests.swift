@@ -12,9 +12,10 @@ final class EventStreamTests: XCTestCase {
     }
 
     /// Reads events from the stream until `enough` says so (at most 60 s).
-    static func read(_ base: String, lastEventID: String? = nil, until enough: @escaping ([Event]) -> Bool,
+    static func read(_ base: String, lastEventID: String? = nil, token: String? = nil, until enough: @escaping ([Event]) -> Bool,
                      whileOpen action: @escaping @Sendable () async throws -> Void = {}) async throws -> [Event] {
         var request = HTTPClientRequest(url: base + "/api/events")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         XCTAssertEqual(response.status.code, 200)

@@ -1,4 +1,5 @@
 import Foundation
+import TaskPostgres
 
 /// How `todo serve` runs: where it listens, which database and models it opens, its limits.
 public struct ServerSettings: Sendable {
@@ -6,7 +7,7 @@ public struct ServerSettings: Sendable {
     public var host: String = "127.0.0.1"
     /// 0 takes a free port (printed once listening).
     public var port: Int = 8080
-    public var database: URL
+    public var database: ServerDatabase
     public var weights: URL
     /// Every /api route needs `Authorization: Bearer <token>` when set.
     public var token: String?
@@ -27,16 +28,18 @@ public struct ServerSettings: Sendable {
     /// A connection idle this long is closed, so slow clients hold nothing.
     public var idleTimeout: Duration = .seconds(30)
 
-    public init(database: URL, weights: URL) {
+    public init(database: ServerDatabase, weights: URL) {
         self.database = database
         self.weights = weights
     }
 
-    /// The loopback rule: any other address needs a token, else the server refuses to start.
+    /// The loopback rule: any other address needs a token (the server's, or with PostgreSQL each
+    /// account's), else the server refuses to start.
     public func check() throws(ServerSetupError) {
         if let token, token.isEmpty { throw .emptyToken }
         if host.trimmingCharacters(in: .whitespaces).isEmpty { throw .emptyHost }
-        if token == nil && !Self.isLoopback(bindHost) { throw .publicWithoutToken(host: host) }
+        if case .postgres = database, token != nil { throw .tokenWithAccounts }
+        if token == nil, case .sqlite = database, !Self.isLoopback(bindHost) { throw .publicWithoutToken(host: host) }
         guard (0...65_535).contains(port) else { throw .badPort(port) }
     }
 
@@ -48,10 +51,18 @@ public struct ServerSettings: Sendable {
     }
 }
 
+/// Where a server's tasks live: a SQLite file (one user), or a shared PostgreSQL database whose
+/// every request needs an account's token (`todo users add`).
+public enum ServerDatabase: Sendable {
+    case sqlite(URL)
+    case postgres(PostgresLocation)
+}
+
 /// Why the server did not start; said in full by `todo serve`.
 public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
     case publicWithoutToken(host: String)
     case emptyToken
+    case tokenWithAccounts
     case emptyHost
     case badPort(Int)
     case addressInUse(host: String, port: Int)
@@ -62,6 +73,8 @@ public enum ServerSetupError: Error, Equatable, CustomStringConvertible {
             return "refusing to listen on \(host) without a token: anyone who can reach it could read and change every task. "
                 + "Give --token T (or SMART_TODO_TOKEN), or listen on 127.0.0.1"
         case .emptyToken: return "the token is empty; give a long random one, e.g. --token \"$(openssl rand -hex 24)\""
+        case .tokenWithAccounts:
+            return "a PostgreSQL database has accounts, each with its own token (`todo users add NAME`): leave out --token and SMART_TODO_TOKEN"
         case .emptyHost: return "the --host is empty; give an address such as 127.0.0.1 (the default)"
         case .badPort(let port): return "port \(port) is outside 0…65535"
         case .addressInUse(let host, let port):

@@ -15,6 +15,8 @@ public struct TaskEvent: Sendable, Equatable {
     public var kind: Kind
     /// The task's JSON (`TaskOutput`), already encoded.
     public var data: String
+    /// The account whose task it is (nil: a SQLite file's one user); only its streams get it.
+    public var owner: Int64?
 
     /// The event as the `text/event-stream` format writes it (data holds no newline: compact JSON).
     var wireText: String { "id: \(epoch)-\(id)\nevent: \(kind.rawValue)\ndata: \(data)\n\n" }
@@ -28,25 +30,26 @@ public actor TaskEventHub {
     public nonisolated let epoch = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
     private var nextID = 1
     private var recent: [TaskEvent] = []
-    private var subscribers: [UUID: AsyncStream<TaskEvent>.Continuation] = [:]
+    private var subscribers: [UUID: (owner: Int64?, continuation: AsyncStream<TaskEvent>.Continuation)] = [:]
     private var closed = false
     /// How many events a reconnecting client can catch up on.
     let keep: Int
 
     public init(keep: Int = 10_000) { self.keep = keep }
 
-    func publish(_ kind: TaskEvent.Kind, _ task: TodoTask) {
+    func publish(_ kind: TaskEvent.Kind, _ task: TodoTask, owner: Int64? = nil) {
         guard let data = try? ServerJSON.string(TaskOutput(task)) else { return }
-        let event = TaskEvent(id: nextID, epoch: epoch, kind: kind, data: data)
+        let event = TaskEvent(id: nextID, epoch: epoch, kind: kind, data: data, owner: owner)
         nextID += 1
         recent.append(event)
         if recent.count > keep + keep / 4 { recent.removeFirst(recent.count - keep) }
-        for continuation in subscribers.values { continuation.yield(event) }
+        for subscriber in subscribers.values where subscriber.owner == owner { subscriber.continuation.yield(event) }
     }
 
-    /// Events after `last` still kept (every one, when `last` is not an id of this process's),
-    /// then every new one, until the server stops. `gap` is true when the replay cannot be whole.
-    func subscribe(after last: String?) -> (events: AsyncStream<TaskEvent>, gap: Bool) {
+    /// `owner`'s events after `last` still kept (every one, when `last` is not an id of this
+    /// process's), then every new one, until the server stops. `gap` is true when the replay
+    /// cannot be whole.
+    func subscribe(after last: String?, owner: Int64? = nil) -> (events: AsyncStream<TaskEvent>, gap: Bool) {
         let (stream, continuation) = AsyncStream<TaskEvent>.makeStream(bufferingPolicy: .bufferingNewest(keep))
         var gap = false
         if let last {
@@ -57,15 +60,15 @@ public actor TaskEventHub {
             let lastID = parts.count == 2 && parts[0] == epoch ? Int(parts[1]).flatMap { $0 < nextID ? $0 : nil } : nil
             if let lastID {
                 gap = lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID
-                for event in recent where event.id > lastID { continuation.yield(event) }
+                for event in recent where event.id > lastID && event.owner == owner { continuation.yield(event) }
             } else {
                 gap = true
-                for event in recent { continuation.yield(event) }
+                for event in recent where event.owner == owner { continuation.yield(event) }
             }
         }
         if closed { continuation.finish(); return (stream, gap) }
         let key = UUID()
-        subscribers[key] = continuation
+        subscribers[key] = (owner, continuation)
         continuation.onTermination = { _ in Task { await self.unsubscribe(key) } }
         return (stream, gap)
     }
@@ -75,7 +78,7 @@ public actor TaskEventHub {
     /// Ends every stream (server shutting down: open streams must not hold it up).
     func close() {
         closed = true
-        for continuation in subscribers.values { continuation.finish() }
+        for subscriber in subscribers.values { subscriber.continuation.finish() }
         subscribers = [:]
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TaskPostgres
 import TaskService
 
 /// `todo serve`: the HTTP service over the same TaskService, model and database as the CLI.
@@ -13,7 +14,10 @@ public enum TaskServer {
     public static func run(settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger,
                            onListening: @escaping @Sendable (String) -> Void) async throws {
         try settings.check()
-        let state = try ServerState(settings: settings, enrichmentSettings: enrichmentSettings, logger: logger)
+        let state: any ServerBackend = switch settings.database {
+        case .sqlite(let file): try SQLiteBackend(file: file, settings: settings, enrichmentSettings: enrichmentSettings, logger: logger)
+        case .postgres(let location): try await PostgresBackend.open(location, settings: settings, enrichmentSettings: enrichmentSettings, logger: logger)
+        }
         let app = Application(
             router: router(state),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeout.components.seconds)))),
@@ -26,29 +30,29 @@ public enum TaskServer {
             logger: logger
         )
         let group = ServiceGroup(configuration: .init(
-            services: [QueueWorker(state: state), app, EventStreamCloser(events: state.events)],
+            services: state.services + [app, EventStreamCloser(events: state.events)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            await state.executor.shutdown()
+            await state.shutdown()
             throw ServerSetupError.addressInUse(host: settings.host, port: settings.port)
         } catch {
-            await state.executor.shutdown()
+            await state.shutdown()
             throw error
         }
-        await state.executor.shutdown()
+        await state.shutdown()
     }
 
     /// Every route, behind the middlewares (outermost first): the request log, problem+json for
-    /// every error, the bearer token.
-    static func router(_ state: ServerState) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    /// every error, whose tasks the bearer token reaches.
+    static func router(_ state: any ServerBackend) -> Router<TaskRequestContext> {
+        let router = Router(context: TaskRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: state.logger, metrics: state.metrics))
         router.add(middleware: ProblemMiddleware())
-        if let token = state.settings.token { router.add(middleware: BearerAuthMiddleware(token: token)) }
-        TaskRoutes(state: state, inline: InlineEnrichment(state: state)).add(to: router)
+        router.add(middleware: AccessMiddleware(backend: state))
+        TaskRoutes(state: state).add(to: router)
         TaskActionRoutes(state: state).add(to: router)
         QueryRoutes(state: state).add(to: router)
         TransferRoutes(state: state).add(to: router)

@@ -5,7 +5,7 @@ import TaskService
 /// batcher (riding with whatever else waits), answered "done" if its pass ends in time, else
 /// "pending" — the pass goes on, and the event stream tells when it is done.
 struct InlineEnrichment: Sendable {
-    let state: ServerState
+    let state: SQLiteBackend
 
     func enrich(_ task: TodoTask, skip: Bool) async -> (TodoTask, EnrichmentState) {
         let length = task.title.count + task.description.count

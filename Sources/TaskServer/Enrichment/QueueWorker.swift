@@ -8,7 +8,7 @@ import TaskService
 /// and keeps the main database file caught up. On shutdown it finishes the batch in hand and
 /// settles the database.
 struct QueueWorker: Service {
-    let state: ServerState
+    let state: SQLiteBackend
     /// How often an idle worker looks at the queue.
     static let idlePause: Duration = .milliseconds(250)
     /// How long writes may wait for a checkpoint of the main file while busy.

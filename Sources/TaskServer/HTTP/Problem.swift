@@ -11,12 +11,15 @@ public struct Problem: Error, Sendable, Equatable {
     public var detail: String
     /// The request field at fault ("title", "due", "tags[2]"), when there is one.
     public var field: String?
+    /// Seconds after which the client may try again (a 503 while the database is away).
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, _ title: String, detail: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ title: String, detail: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.title = title
         self.detail = detail
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     static func invalid(_ field: String, _ detail: String) -> Problem {
@@ -35,6 +38,7 @@ extension Problem: HTTPResponseError {
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body())))
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import TaskPostgres
 import TaskService
 
 /// Turns every error a route throws into problem+json: ours as they are, Hummingbird's own
@@ -36,6 +37,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(.contentTooLarge, "Body too large", detail: "the request body is over the server's limit")
         case let other as any HTTPResponseError where (400..<500).contains(other.status.code):
             return Problem(other.status, other.status.reasonPhrase, detail: other.status.reasonPhrase)
+        // The shared database is away (restarting, unreachable): the request may be sent again
+        // shortly; nothing it asked was acknowledged.
+        case let postgres as PostgresFailure:
+            if case .unreachable = postgres {
+                return Problem(.serviceUnavailable, "Database unavailable", detail: "the database cannot be reached just now; try again shortly", retryAfter: 1)
+            }
+            return Problem(.internalServerError, "Storage failure", detail: "the database refused the request; see the server's log")
         case let enrichment as EnrichmentError: return Problem(.serviceUnavailable, "No model", detail: enrichment.description)
         default: return Problem(.internalServerError, "Internal error", detail: "the server failed to answer; see its log")
         }

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// `GET /`: the web page, shipped inside the binary (no CDN, no build step).
 struct PageRoute {
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<TaskRequestContext>) {
         router.get("/") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/html; charset=utf-8"

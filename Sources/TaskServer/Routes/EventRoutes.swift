@@ -6,19 +6,20 @@ import Hummingbird
 /// `Last-Event-ID` (or `?after=`) first gets the events it missed, then the live ones. With a
 /// token, a browser sends it as `?access_token=` (EventSource cannot set a header).
 struct EventRoutes {
-    let state: ServerState
+    let state: any ServerBackend
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/api/events") { request, _ in try await events(request) }
+    func add(to router: Router<TaskRequestContext>) {
+        router.get("/api/events") { request, context in try await events(request, context.tasks()) }
     }
 
-    func events(_ request: Request) async throws -> Response {
+    /// Only the events of the scope's own tasks.
+    func events(_ request: Request, _ scope: TaskScope) async throws -> Response {
         let query = try QueryValues(request, allowed: ["after", "access_token"])
         // Any text: an id this process never sent (another process's, or garbage) gets `event: gap`
         // and the kept events — a 400 would make EventSource retry with the same id forever.
         let given = (request.headers[Self.lastEventID] ?? query.string("after")).map { $0.trimmingCharacters(in: .whitespaces) }
-        let (events, gap) = await state.events.subscribe(after: given)
+        let (events, gap) = await state.events.subscribe(after: given, owner: scope.owner)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"

@@ -5,9 +5,9 @@ import TaskService
 /// Probes and metrics: /healthz (the process answers), /readyz (the database takes writes, the
 /// model is loaded, the queue's depth), /metrics (Prometheus' text format).
 struct HealthRoutes {
-    let state: ServerState
+    let state: any ServerBackend
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<TaskRequestContext>) {
         router.get("/healthz") { _, _ in try Responses.json(["status": "ok"]) }
         router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in try await metrics() }
@@ -26,17 +26,13 @@ struct HealthRoutes {
     }
 
     func ready() async throws -> Response {
-        let (store, queue) = (state.store, state.queue)
-        let pending = try? await state.blocking { try queue.counts().pending }
-        let writable = !store.isReadOnly && pending != nil
+        let (writable, pending) = await state.readiness()
         let body = Readiness(ready: writable && state.modelLoaded, databaseWritable: writable, modelLoaded: state.modelLoaded, queueDepth: pending ?? 0)
         return try Responses.json(body, status: body.ready ? .ok : .serviceUnavailable)
     }
 
     func metrics() async throws -> Response {
-        let (queue, store) = (state.queue, state.store)
-        if let pending = try? await state.blocking({ try queue.counts().pending }) { state.metrics.queueDepth.set(Double(pending)) }
-        if let cache = try? await state.blocking({ try ResultCache(store: store).statistics(byOperation: false) }) { state.metrics.cache(cache) }
+        await state.refreshMetrics()
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: state.metrics.text())))

@@ -4,44 +4,33 @@ import TaskService
 
 /// What is done to one task besides editing: done, reopen, explain, similar.
 struct TaskActionRoutes {
-    let state: ServerState
+    let state: any ServerBackend
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.post("/api/tasks/{id}/done") { _, context in try await change(TaskID.of(context)) { try $0.markDone(ids: [$1]) } }
-        router.post("/api/tasks/{id}/reopen") { _, context in try await change(TaskID.of(context)) { try $0.reopen(ids: [$1]) } }
-        router.get("/api/tasks/{id}/explain") { request, context in try await explain(request, id: TaskID.of(context)) }
-        router.get("/api/tasks/{id}/similar") { request, context in try await similar(request, id: TaskID.of(context)) }
+    func add(to router: Router<TaskRequestContext>) {
+        router.post("/api/tasks/{id}/done") { _, context in try await change(TaskID.of(context), context.tasks()) { try await $0.markDone(id: $1) } }
+        router.post("/api/tasks/{id}/reopen") { _, context in try await change(TaskID.of(context), context.tasks()) { try await $0.reopen(id: $1) } }
+        router.get("/api/tasks/{id}/explain") { request, context in try await explain(request, id: TaskID.of(context), context.tasks()) }
+        router.get("/api/tasks/{id}/similar") { request, context in try await similar(request, id: TaskID.of(context), context.tasks()) }
     }
 
-    func change(_ id: Int64, _ body: @escaping @Sendable (TaskStore, Int64) throws -> [TodoTask]) async throws -> Response {
-        let store = state.store
-        let (task, pending) = try await state.blocking { () -> (TodoTask, Bool) in
-            let changed = try body(store, id)
-            return (changed[0], try store.hasPendingEnrichment(id))
-        }
-        await state.durable.sync()
-        state.search.invalidate()
-        await state.events.publish(.updated, task)
-        return try Responses.task(task, enrichment: pending ? .pending : .done)
+    func change(_ id: Int64, _ scope: TaskScope, _ body: (any TaskRepository, Int64) async throws -> TodoTask) async throws -> Response {
+        let task = try await body(scope.tasks, id)
+        await state.changed(.updated, [task], in: scope)
+        return try Responses.task(task, enrichment: try await scope.tasks.hasPendingEnrichment(id) ? .pending : .done)
     }
 
-    func explain(_ request: Request, id: Int64) async throws -> Response {
+    func explain(_ request: Request, id: Int64, _ scope: TaskScope) async throws -> Response {
         _ = try QueryValues(request, allowed: [])
-        let (store, enricher, model) = (state.store, state.enricher, state.model)
-        let (task, explanation) = try await state.blocking { () -> (TodoTask, Enricher.Explanation) in
-            let task = try store.task(id: id)
-            return (task, try model.use { try enricher.explain(task) })
-        }
-        return try Responses.json(ExplanationOutput(task, explanation))
+        let task = try await scope.tasks.task(id: id)
+        return try Responses.json(ExplanationOutput(task, try await state.explain(task, in: scope)))
     }
 
-    func similar(_ request: Request, id: Int64) async throws -> Response {
+    func similar(_ request: Request, id: Int64, _ scope: TaskScope) async throws -> Response {
         let query = try QueryValues(request, allowed: ["limit", "min", "all"])
         let limit = try query.int("limit", default: 5, in: 1...100)
         let minimum = try query.float("min", default: 0.5, in: 0...1)
         let all = try query.bool("all")
-        let search = state.search
-        let hits = try await state.blocking { try search.similar(to: id, limit: limit, minimum: minimum, includeDone: all) }
+        let hits = try await state.similar(to: id, limit: limit, minimum: minimum, includeDone: all, in: scope)
         return try Responses.json(hits.map { SimilarHit(similarity: $0.similarity, task: TaskOutput($0.task)) })
     }
 }

@@ -4,30 +4,26 @@ import TaskService
 
 /// Create, list, read, change and delete tasks.
 struct TaskRoutes {
-    let state: ServerState
-    let inline: InlineEnrichment
+    let state: any ServerBackend
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.post("/api/tasks") { request, _ in try await create(request) }
-        router.get("/api/tasks") { request, _ in try await list(request) }
-        router.get("/api/tasks/{id}") { _, context in try await show(TaskID.of(context)) }
-        router.patch("/api/tasks/{id}") { request, context in try await patch(request, id: TaskID.of(context)) }
-        router.delete("/api/tasks/{id}") { _, context in try await delete(TaskID.of(context)) }
+    func add(to router: Router<TaskRequestContext>) {
+        router.post("/api/tasks") { request, context in try await create(request, context.tasks()) }
+        router.get("/api/tasks") { request, context in try await list(request, context.tasks()) }
+        router.get("/api/tasks/{id}") { _, context in try await show(TaskID.of(context), context.tasks()) }
+        router.patch("/api/tasks/{id}") { request, context in try await patch(request, id: TaskID.of(context), context.tasks()) }
+        router.delete("/api/tasks/{id}") { _, context in try await delete(TaskID.of(context), context.tasks()) }
     }
 
-    func create(_ request: Request) async throws -> Response {
+    func create(_ request: Request, _ scope: TaskScope) async throws -> Response {
         let query = try QueryValues(request, allowed: ["enrich"])
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: CreateTaskRequest.fields)
         let task = try CreateTaskRequest(body).task()
         if let problem = TaskRules.problem(with: task) { throw Problem.invalid(problem.field, problem.problem) }
-        let store = state.store
-        // Stored with its enrichment job in one transaction, then synced: the 201 survives a crash.
-        let stored = try await state.blocking { try store.add(task, enqueue: true) }
-        await state.durable.sync()
-        state.search.invalidate()
-        await state.events.publish(.created, stored)
-        let (task2, enrichment) = await inline.enrich(stored, skip: skipInline)
+        // Stored with its enrichment job in one transaction, durably: the 201 survives a crash.
+        let stored = try await scope.tasks.add(task)
+        await state.changed(.created, [stored], in: scope)
+        let (task2, enrichment) = await state.enrichInline(stored, skip: skipInline, in: scope)
         return try Responses.task(task2, enrichment: enrichment, status: .created)
     }
 
@@ -39,7 +35,7 @@ struct TaskRoutes {
         }
     }
 
-    func list(_ request: Request) async throws -> Response {
+    func list(_ request: Request, _ scope: TaskScope) async throws -> Response {
         let query = try QueryValues(request, allowed: ["status", "category", "priority", "tag", "due_before", "due_after", "limit", "cursor", "order"])
         let status: TodoTask.Status?
         switch query.string("status") ?? "pending" {
@@ -64,56 +60,42 @@ struct TaskRoutes {
         case "newest": newestFirst = true
         default: throw Problem.invalid("order", "must be oldest or newest")
         }
-        let store = state.store
-        let page = try await state.blocking { try store.page(filter, after: cursor, limit: limit, newestFirst: newestFirst) }
+        let page = try await scope.tasks.page(filter, after: cursor, limit: limit, newestFirst: newestFirst)
         return try Responses.json(TaskPage(tasks: page.tasks.map(TaskOutput.init), next: page.next.map(String.init)))
     }
 
-    func show(_ id: Int64) async throws -> Response {
-        let store = state.store
-        let (task, pending) = try await state.blocking { (try store.task(id: id), try store.hasPendingEnrichment(id)) }
-        return try Responses.task(task, enrichment: pending ? .pending : .done)
+    func show(_ id: Int64, _ scope: TaskScope) async throws -> Response {
+        let task = try await scope.tasks.task(id: id)
+        return try Responses.task(task, enrichment: try await scope.tasks.hasPendingEnrichment(id) ? .pending : .done)
     }
 
-    func patch(_ request: Request, id: Int64) async throws -> Response {
+    func patch(_ request: Request, id: Int64, _ scope: TaskScope) async throws -> Response {
         let query = try QueryValues(request, allowed: ["enrich"])
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: PatchTaskRequest.fields)
         let change = try PatchTaskRequest(body)
         let ifMatch = request.headers[.ifMatch]
-        let (store, edits) = (state.store, state.edits)
-        // Compare and write under one lock: two clients holding the same ETag cannot both win.
-        let (stored, reenrich) = try await state.blocking { () throws -> (TodoTask, Bool) in
-            try edits.use {
-                let current = try store.task(id: id)
-                if let ifMatch, try !ETag.matches(ifMatch, ETag.of(current)) {
-                    throw Problem(.preconditionFailed, "Changed meanwhile",
-                                  detail: "task \(id) changed since you read it (its ETag is now \(ETag.of(current))); read it again and reapply your change")
-                }
-                let (edited, reenrich) = change.applied(to: current)
-                if let problem = TaskRules.problem(with: edited) { throw Problem.invalid(problem.field, problem.problem) }
-                return (try store.update(edited, reenrich: reenrich), reenrich)
+        // Compare and write with no other write between: two clients holding the same ETag cannot both win.
+        let edit = try await scope.tasks.edit(id: id) { current in
+            if let ifMatch, try !ETag.matches(ifMatch, ETag.of(current)) {
+                throw Problem(.preconditionFailed, "Changed meanwhile",
+                              detail: "task \(id) changed since you read it (its ETag is now \(ETag.of(current))); read it again and reapply your change")
             }
+            let (edited, reenrich) = change.applied(to: current)
+            if let problem = TaskRules.problem(with: edited) { throw Problem.invalid(problem.field, problem.problem) }
+            return TaskEdit(task: edited, reenrich: reenrich)
         }
-        await state.durable.sync()
-        state.search.invalidate()
-        await state.events.publish(.updated, stored)
-        guard reenrich else { return try Responses.task(stored, enrichment: try await pendingState(id)) }
-        let (task, enrichment) = await inline.enrich(stored, skip: skipInline)
+        await state.changed(.updated, [edit.task], in: scope)
+        guard edit.reenrich else {
+            return try Responses.task(edit.task, enrichment: try await scope.tasks.hasPendingEnrichment(id) ? .pending : .done)
+        }
+        let (task, enrichment) = await state.enrichInline(edit.task, skip: skipInline, in: scope)
         return try Responses.task(task, enrichment: enrichment)
     }
 
-    private func pendingState(_ id: Int64) async throws -> EnrichmentState {
-        let store = state.store
-        return try await state.blocking { try store.hasPendingEnrichment(id) } ? .pending : .done
-    }
-
-    func delete(_ id: Int64) async throws -> Response {
-        let store = state.store
-        let deleted = try await state.blocking { try store.delete(ids: [id]) }
-        await state.durable.sync()
-        state.search.invalidate()
-        for task in deleted { await state.events.publish(.deleted, task) }
+    func delete(_ id: Int64, _ scope: TaskScope) async throws -> Response {
+        let deleted = try await scope.tasks.delete(id: id)
+        await state.changed(.deleted, [deleted], in: scope)
         return Response(status: .noContent)
     }
 }

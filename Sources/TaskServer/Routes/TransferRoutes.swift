@@ -5,29 +5,25 @@ import TaskService
 /// `POST /api/import` (JSON Lines, all or nothing) and `GET /api/export` (streamed JSON Lines),
 /// the lines of `todo export` / `todo import`.
 struct TransferRoutes {
-    let state: ServerState
+    let state: any ServerBackend
     static let lineTypes: Set<String> = ["application/x-ndjson", "application/jsonl", "application/json-lines"]
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.post("/api/import") { request, _ in try await importLines(request) }
-        router.get("/api/export") { request, _ in try export(request) }
+    func add(to router: Router<TaskRequestContext>) {
+        router.post("/api/import") { request, context in try await importLines(request, context.tasks()) }
+        router.get("/api/export") { request, context in try export(request, context.tasks()) }
     }
 
-    func importLines(_ request: Request) async throws -> Response {
+    func importLines(_ request: Request, _ scope: TaskScope) async throws -> Response {
         _ = try QueryValues(request, allowed: [])
         let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let type, Self.lineTypes.contains(type) else {
             throw Problem(.unsupportedMediaType, "Unsupported media type", detail: "send JSON Lines as application/x-ndjson")
         }
         let tasks = try Self.tasks(in: try await JSONBody.collect(request, limit: state.settings.maxBodyBytes))
-        let store = state.store
-        let report = try await state.blocking { try store.importTasks(tasks, enqueue: true) }
-        await state.durable.sync()
-        state.search.invalidate()
+        let (added, skipped) = try await scope.tasks.importTasks(tasks)
         // Each new task is told, as a POST's is: a client must not first hear of one by its enrichment.
-        let added = try await state.blocking { try report.addedIDs.map { try store.task(id: $0) } }
-        for task in added { await state.events.publish(.created, task) }
-        return try Responses.json(["added": report.added, "skipped": report.skipped])
+        await state.changed(.created, added, in: scope)
+        return try Responses.json(["added": added.count, "skipped": skipped])
     }
 
     /// Every line read before anything is stored: a problem names its line and field.
@@ -60,17 +56,17 @@ struct TransferRoutes {
         return tasks
     }
 
-    func export(_ request: Request) throws -> Response {
+    func export(_ request: Request, _ scope: TaskScope) throws -> Response {
         _ = try QueryValues(request, allowed: [])
-        let (store, executor) = (state.store, state.executor)
+        let tasks = scope.tasks
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            // Pages of tasks by id, each read on the executor and written as it comes.
+            // Pages of tasks by id, each written as it comes.
             var after: Int64 = 0
             while true {
                 let from = after
-                let page = try await executor.run { try store.exportPage(after: from, limit: 1_000) }
+                let page = try await tasks.exportPage(after: from, limit: 1_000)
                 guard let last = page.last?.id else { break }
                 var text = ""
                 for task in page { text += try ServerJSON.string(TaskOutput(task)) + "\n" }

@@ -30,6 +30,10 @@ public struct EnrichmentQueue: Sendable {
         public var pending = 0
         public var done = 0
         public var failed = 0
+
+        public init(pending: Int = 0, done: Int = 0, failed: Int = 0) {
+            (self.pending, self.done, self.failed) = (pending, done, failed)
+        }
     }
 
     static func enqueue(_ db: Database, taskID: Int64, now: Date) throws {

@@ -14,6 +14,8 @@ extension TaskStore {
         public var aiFilled: [String: Int] = [:]
         public var overdue = 0
         public var dueWithinWeek = 0
+
+        public init() {}
     }
 
     public func summary(now: Date = Date()) throws -> Summary {

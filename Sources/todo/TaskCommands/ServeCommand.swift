@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TaskPostgres
 import TaskServer
 import TaskService
 
@@ -17,10 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
         One log line per request goes to standard error. The routes: docs/serve.md and \
         docs/openapi.json.
 
+        With --db postgres://… the server is one replica of a team's service: every request \
+        needs an account's token (`todo users add NAME`) and reaches that account's tasks \
+        only, so it may listen on any address; run as many replicas and `todo worker`s as \
+        the load asks for (docs/postgres.md).
+
         Examples:
           todo serve
           todo serve --port 0 --db /tmp/tasks.sqlite
           SMART_TODO_TOKEN=$(openssl rand -hex 24) todo serve --host 0.0.0.0
+          todo serve --host 0.0.0.0 --db postgres://smarttodo@db.internal/todo
         """
     )
 
@@ -44,7 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         _ = try engine.applyThreads()
-        var settings = ServerSettings(database: try store.sqliteLocation(), weights: DefaultPaths.weightsDirectory)
+        let database: ServerDatabase
+        if let location = try store.postgresLocation() { database = .postgres(location) } else { database = .sqlite(try store.sqliteLocation()) }
+        var settings = ServerSettings(database: database, weights: DefaultPaths.weightsDirectory)
         settings.host = host
         settings.port = port
         settings.token = token ?? ProcessInfo.processInfo.environment["SMART_TODO_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -63,6 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(error.description)
         } catch let error as ServerSetupError {
+            throw CommandFailure(error.description)
+        } catch let error as PostgresFailure {
             throw CommandFailure(error.description)
         }
     }

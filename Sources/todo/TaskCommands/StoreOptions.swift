@@ -14,10 +14,16 @@ struct StoreOptions: ParsableArguments {
         if let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) {
             throw CommandFailure("""
                 A PostgreSQL database (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) holds accounts so far: \
-                `todo users` works with it; the task commands need a SQLite file until the PostgreSQL task store is done (docs/postgres.md).
+                `todo serve`, `todo worker` and `todo users` work with it; the other task commands need a SQLite file for now (docs/postgres.md).
                 """)
         }
         return DatabaseLocation.resolve(explicit: db)
+    }
+
+    /// The PostgreSQL database `--db` or SMART_TODO_DB names, if it is one (`todo serve`).
+    func postgresLocation() throws -> PostgresLocation? {
+        guard let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) else { return nil }
+        do { return try PostgresLocation(url: given) } catch let error as PostgresFailure { throw CommandFailure(error.description) }
     }
 
     func open() throws -> TaskStore {

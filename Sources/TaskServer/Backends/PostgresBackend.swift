@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TaskPostgres
+import TaskService
+
+/// `todo serve` over a shared PostgreSQL database: one of several stateless replicas. Every
+/// request needs an account's token and reaches that account's tasks only. Changes are told
+/// by the database (`TaskNotification`), so a page on this replica sees what another replica
+/// or a worker did; with the model, the replica enriches from the shared queue too, and a
+/// request waits for its own task's AI fields within the inline budget.
+final class PostgresBackend: ServerBackend {
+    let settings: ServerSettings
+    let logger: Logger
+    let events: TaskEventHub
+    let metrics = ServerMetrics()
+    let modelLoaded: Bool
+    let store: PostgresStore
+    /// Enrichment from the shared queue, and each account's engine (explain).
+    let worker: PostgresWorker
+    let relay: NotificationRelay
+
+    private init(settings: ServerSettings, logger: Logger, modelLoaded: Bool, store: PostgresStore, worker: PostgresWorker) {
+        self.settings = settings
+        self.logger = logger
+        self.modelLoaded = modelLoaded
+        self.store = store
+        self.worker = worker
+        let events = TaskEventHub()
+        self.events = events
+        relay = NotificationRelay(store: store, events: events, logger: logger)
+    }
+
+    static func open(_ location: PostgresLocation, settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger) async throws -> PostgresBackend {
+        // The pool's own notes (each failed reconnection while the database is away) only at warning.
+        var poolLogger = logger
+        poolLogger.logLevel = .warning
+        let store = try await PostgresStore.open(location, logger: poolLogger)
+        let models = ModelRegistry(weightsDirectory: settings.weights, embeddingModel: enrichmentSettings.model)
+        let loaded = ModelRegistry.loads(models, logger: logger)
+        let worker = PostgresWorker(store: store, settings: enrichmentSettings, models: models, logger: logger)
+        return PostgresBackend(settings: settings, logger: logger, modelLoaded: loaded, store: store, worker: worker)
+    }
+
+    var services: [any Service] {
+        modelLoaded ? [relay, worker.service()] : [relay]
+    }
+
+    func scope(credential: [UInt8]?) async throws -> TaskScope {
+        guard let credential else {
+            throw Problem(.unauthorized, "Unauthorized",
+                          detail: "this server keeps several accounts' tasks: send Authorization: Bearer <token> (`todo users add NAME` gives an account its token)")
+        }
+        guard let text = String(validating: credential, as: UTF8.self), let account = try await store.account(token: APIToken(text: text)) else {
+            throw Problem(.unauthorized, "Unauthorized", detail: "the bearer token is no account's, or it was revoked")
+        }
+        return TaskScope(tasks: AccountTasks(store: store, account: account), owner: account.id)
+    }
+
+    /// Told by the database's notification, to every replica's streams (this one's included).
+    func changed(_ kind: TaskEvent.Kind, _ tasks: [TodoTask], in scope: TaskScope) async {}
+
+    func enrichInline(_ task: TodoTask, skip: Bool, in scope: TaskScope) async -> (TodoTask, EnrichmentState) {
+        let length = task.title.count + task.description.count
+        guard !skip, modelLoaded, length <= settings.inlineTextLimit, let id = task.id else { return (task, .pending) }
+        guard await relay.waitForEnrichment(of: id, within: settings.inlineBudget),
+              let fresh = try? await scope.tasks.task(id: id), let pending = try? await scope.tasks.hasPendingEnrichment(id) else {
+            return (task, .pending)
+        }
+        return (fresh, pending ? .pending : .done)
+    }
+
+    func search(_ query: String, limit: Int, includeDone: Bool, in scope: TaskScope) async throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
+        throw Self.notYet("search")
+    }
+
+    func similar(to id: Int64, limit: Int, minimum: Float, includeDone: Bool, in scope: TaskScope) async throws -> [TaskSearch.Hit] {
+        _ = try await scope.tasks.task(id: id)
+        throw Self.notYet("similar")
+    }
+
+    private static func notYet(_ what: String) -> Problem {
+        Problem(.notImplemented, "Not on PostgreSQL yet", detail: "\(what) needs search vectors, which a PostgreSQL store does not keep yet; it works with a SQLite file")
+    }
+
+    func explain(_ task: TodoTask, in scope: TaskScope) async throws -> EnrichmentEngine.Explanation {
+        let engine = worker.engine(for: scope.owner ?? 0)
+        return try await onBlockingThread { try engine.explain(task) }
+    }
+
+    func readiness() async -> (writable: Bool, queueDepth: Int?) {
+        let pending = try? await PostgresJobQueue(store: store).pendingCount()
+        return (pending != nil, pending)
+    }
+
+    func refreshMetrics() async {
+        if let pending = try? await PostgresJobQueue(store: store).pendingCount() { metrics.queueDepth.set(Double(pending)) }
+    }
+
+    /// The pool closes once every connection is handed back; a statement stuck on a dead
+    /// connection must not keep a stopping replica alive (the process's end closes it anyway).
+    func shutdown() async {
+        let store = self.store
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let first = FirstToFinish(done)
+            Task { await store.close(); first.finish() }
+            Task { try? await Task.sleep(for: .seconds(5)); first.finish() }
+        }
+    }
+}
+
+/// Resumes a continuation once, when the first of several racers finishes.
+private final class FirstToFinish: Sendable {
+    private let waiting: Mutex<CheckedContinuation<Void, Never>?>
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { waiting = Mutex(continuation) }
+
+    func finish() { waiting.withLock { $0.take() }?.resume() }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import TaskService
+
+/// The SQLite file's tasks as a `TaskRepository`: each call on the blocking executor (never an
+/// event loop), and every write synced before it returns (`GroupSync`), so what a client was
+/// told is stored survives a crash.
+struct SQLiteTasks: TaskRepository {
+    let store: TaskStore
+    let executor: BlockingExecutor
+    let durable: GroupSync
+    /// One read-compare-write of an edit at a time (If-Match).
+    let edits = ExclusiveWork()
+
+    func add(_ task: TodoTask) async throws -> TodoTask {
+        let store = self.store
+        return try await synced { try store.add(task, enqueue: true) }
+    }
+
+    func task(id: Int64) async throws -> TodoTask {
+        let store = self.store
+        return try await executor.run { try store.task(id: id) }
+    }
+
+    func hasPendingEnrichment(_ id: Int64) async throws -> Bool {
+        let store = self.store
+        return try await executor.run { try store.hasPendingEnrichment(id) }
+    }
+
+    func page(_ filter: TaskFilter, after cursor: Int64?, limit: Int, newestFirst: Bool) async throws -> TaskListPage {
+        let store = self.store
+        return try await executor.run {
+            let page = try store.page(filter, after: cursor, limit: limit, newestFirst: newestFirst)
+            return TaskListPage(tasks: page.tasks, next: page.next)
+        }
+    }
+
+    func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit {
+        let (store, edits) = (self.store, self.edits)
+        return try await synced {
+            try edits.use {
+                let edit = try change(try store.task(id: id))
+                return TaskEdit(task: try store.update(edit.task, reenrich: edit.reenrich), reenrich: edit.reenrich)
+            }
+        }
+    }
+
+    func markDone(id: Int64) async throws -> TodoTask {
+        let store = self.store
+        return try await synced { try store.markDone(ids: [id])[0] }
+    }
+
+    func reopen(id: Int64) async throws -> TodoTask {
+        let store = self.store
+        return try await synced { try store.reopen(ids: [id])[0] }
+    }
+
+    func delete(id: Int64) async throws -> TodoTask {
+        let store = self.store
+        return try await synced { try store.delete(ids: [id])[0] }
+    }
+
+    func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts) {
+        let store = self.store
+        return try await executor.run { (try store.summary(now: now), try EnrichmentQueue(store: store).counts()) }
+    }
+
+    func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int) {
+        let store = self.store
+        let report = try await synced { try store.importTasks(tasks, enqueue: true) }
+        return (try await executor.run { try report.addedIDs.map { try store.task(id: $0) } }, report.skipped)
+    }
+
+    func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask] {
+        let store = self.store
+        return try await executor.run { try store.exportPage(after: cursor, limit: limit) }
+    }
+
+    /// A write, on disk before it is acknowledged.
+    private func synced<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let result = try await executor.run(body)
+        await durable.sync()
+        return result
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// One user's tasks as a service reads and changes them (`todo serve`'s routes): the SQLite
+/// `TaskStore` of a single user (`SQLiteTasks`) and one account of a shared PostgreSQL store
+/// (`AccountTasks`) both provide them, with the same rules and the same errors — an id the
+/// user does not have is `StoreError.unknownTask`, whoever else has it. Async, so that a
+/// network database holds no thread while it answers.
+public protocol TaskRepository: Sendable {
+    /// Stores a new task with its enrichment job, in one transaction; the task with its id.
+    func add(_ task: TodoTask) async throws -> TodoTask
+    /// A live task (pending or done).
+    func task(id: Int64) async throws -> TodoTask
+    /// Whether the task's AI fields are still to be computed.
+    func hasPendingEnrichment(_ id: Int64) async throws -> Bool
+    /// A page of the tasks `filter` matches, by id from the cursor (`TaskStore.page`).
+    func page(_ filter: TaskFilter, after cursor: Int64?, limit: Int, newestFirst: Bool) async throws -> TaskListPage
+    /// Reads the task, gives it to `change` and stores what it returns, with no other write to
+    /// the task in between (a compare-and-set such as If-Match throws from `change`). With
+    /// `reenrich`, a job recomputes its AI fields. The stored task, and whether it was re-queued.
+    func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit
+    func markDone(id: Int64) async throws -> TodoTask
+    func reopen(id: Int64) async throws -> TodoTask
+    /// Marks the task deleted (the row stays); the task so marked.
+    func delete(id: Int64) async throws -> TodoTask
+    /// The counts of `todo stats`, and the user's enrichment jobs by state.
+    func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts)
+    /// Adds the tasks in one transaction (all or nothing), each with its enrichment job; a uuid
+    /// the user already has is skipped. The added tasks, in order, and how many were skipped.
+    func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int)
+    /// Tasks after id `cursor`, deleted ones included (an export is lossless), by id.
+    func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask]
+}
+
+/// A page of a listing: `next` is the cursor of the following page, nil on the last.
+public struct TaskListPage: Sendable, Equatable {
+    public var tasks: [TodoTask]
+    public var next: Int64?
+
+    public init(tasks: [TodoTask], next: Int64?) {
+        self.tasks = tasks
+        self.next = next
+    }
+}
+
+/// What an edit makes of a task: the task to store, and whether its text changed (so its AI
+/// fields are computed again).
+public struct TaskEdit: Sendable {
+    public var task: TodoTask
+    public var reenrich: Bool
+
+    public init(task: TodoTask, reenrich: Bool) {
+        self.task = task
+        self.reenrich = reenrich
+    }
+}

@@ -1,0 +1,301 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TestSupport
+import XCTest
+
+/// `todo serve --db postgres://…`: replicas of a team's service on one PostgreSQL database,
+/// each request scoped to its token's account, events carried between replicas by the database.
+final class TeamServerTests: XCTestCase {
+    /// A fresh database in the test cluster with accounts; their tokens by name.
+    struct Team {
+        let database: TestDatabase
+        var tokens: [String: String] = [:]
+        var url: String { database.url }
+
+        init(_ names: [String], server: String? = nil) throws {
+            database = try TestDatabase()
+            for name in names { tokens[name] = try Self.addUser(name, url: database.url) }
+        }
+
+        static func addUser(_ name: String, url: String) throws -> String {
+            let added = try TodoCLI(db: url).todo(["users", "add", name])
+            guard added.status == 0, let token = added.out.split(separator: "\n").last.map(String.init) else {
+                throw ServeTestError("todo users add \(name): \(added.err)")
+            }
+            return token
+        }
+    }
+
+    override func setUp() async throws {
+        try XCTSkipUnless(TestDatabase.available || ProcessInfo.processInfo.environment["SMART_TODO_REQUIRE_POSTGRES"] == "1",
+                          "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)")
+    }
+
+    /// Bob can neither read, list, search, get `similar` or `explain` of, patch, delete, mark,
+    /// export nor hear events about Alice's tasks — by id or by guessing ids; no token, a wrong
+    /// one or a revoked one reaches nothing.
+    func testEveryRouteIsScopedToTheTokensAccount() async throws {
+        let team = try Team(["alice", "bob"])
+        defer { try? team.database.drop() }
+        let server = try ServerProcess(database: team.url).start()
+        let alice = HTTPTestClient(baseURL: server.baseURL, token: team.tokens["alice"])
+        let bob = HTTPTestClient(baseURL: server.baseURL, token: team.tokens["bob"])
+
+        let r1 = try await HTTPTestClient(baseURL: server.baseURL).get("/api/tasks")
+        XCTAssertEqual(r1.status, 401)
+        let r2 = try await HTTPTestClient(baseURL: server.baseURL, token: String(repeating: "0", count: 64)).get("/api/tasks")
+        XCTAssertEqual(r2.status, 401)
+
+        // Bob listens from the start: he must hear nothing of Alice's.
+        let bobsEvents = Task {
+            try await EventStreamTests.read(server.baseURL, token: team.tokens["bob"], until: { $0.contains { $0.kind == "task.created" } })
+        }
+        var hers: [Int] = []
+        for title in ["pay the rent", "book a dentist appointment", "renew passport"] {
+            let created = try await alice.post("/api/tasks", json: ["title": title, "tags": ["private"]])
+            XCTAssertEqual(created.status, 201, created.text)
+            hers.append(try XCTUnwrap(created.json["id"] as? Int))
+        }
+        let bobs = try await bob.post("/api/tasks", json: ["title": "water the plants"])
+        let his = try XCTUnwrap(bobs.json["id"] as? Int)
+
+        for id in hers + [0, his + 1, 9_999_999] where id > 0 {
+            let r3 = try await bob.get("/api/tasks/\(id)")
+            XCTAssertEqual(r3.status, 404, "read \(id)")
+            let r4 = try await bob.patch("/api/tasks/\(id)", json: ["title": "mine now"])
+            XCTAssertEqual(r4.status, 404, "patch \(id)")
+            let r5 = try await bob.send(.POST, "/api/tasks/\(id)/done")
+            XCTAssertEqual(r5.status, 404, "done \(id)")
+            let r6 = try await bob.send(.POST, "/api/tasks/\(id)/reopen")
+            XCTAssertEqual(r6.status, 404, "reopen \(id)")
+            let r7 = try await bob.get("/api/tasks/\(id)/explain")
+            XCTAssertEqual(r7.status, 404, "explain \(id)")
+            let r8 = try await bob.get("/api/tasks/\(id)/similar")
+            XCTAssertEqual(r8.status, 404, "similar \(id)")
+            let r9 = try await bob.send(.DELETE, "/api/tasks/\(id)")
+            XCTAssertEqual(r9.status, 404, "delete \(id)")
+        }
+        let listed = try await bob.get("/api/tasks?status=all&limit=500")
+        XCTAssertEqual((listed.json["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [his])
+        let exported = try await bob.get("/api/export")
+        XCTAssertEqual(exported.status, 200)
+        XCTAssertEqual(exported.text.split(separator: "\n").count, 1, exported.text)
+        XCTAssertFalse(exported.text.contains("rent"))
+        let stats = try await bob.get("/api/stats")
+        XCTAssertEqual((stats.json["statuses"] as? [String: Int])?["pending"], 1, stats.text)
+        let r10 = try await bob.get("/api/search?q=rent")
+        XCTAssertNotEqual(r10.status, 200, "search is not served from another account's tasks")
+
+        // Alice still has all of hers, untouched; her own routes work.
+        let mine = try await alice.get("/api/tasks?limit=500")
+        XCTAssertEqual((mine.json["tasks"] as? [[String: Any]])?.compactMap { $0["title"] as? String }, ["pay the rent", "book a dentist appointment", "renew passport"])
+        let r11 = try await alice.send(.POST, "/api/tasks/\(hers[0])/done")
+        XCTAssertEqual(r11.json["status"] as? String, "done")
+        let r12 = try await alice.patch("/api/tasks/\(hers[1])", json: ["title": "book the dentist"])
+        XCTAssertEqual(r12.json["title"] as? String, "book the dentist")
+        let r13 = try await alice.get("/api/tasks/\(hers[1])/explain")
+        XCTAssertEqual(r13.status, 200)
+        let r14 = try await alice.send(.DELETE, "/api/tasks/\(hers[2])")
+        XCTAssertEqual(r14.status, 204)
+        let r15 = try await alice.get("/api/tasks/\(hers[2])")
+        XCTAssertEqual(r15.status, 404)
+        let imported = try await alice.send(.POST, "/api/import", body: Data(exported.text.utf8), contentType: "application/x-ndjson")
+        XCTAssertEqual(imported.json["added"] as? Int, 1, "Bob's export, imported by Alice, becomes a copy of her own: \(imported.text)")
+        let r16 = try await bob.get("/api/tasks")
+        XCTAssertEqual(r16.json["tasks"].map { ($0 as? [[String: Any]])?.count }, 1, "Bob's task stays his alone")
+
+        // Bob's stream: only his own task's creation.
+        let heard = try await bobsEvents.value
+        XCTAssertEqual(heard.filter { $0.kind == "task.created" }.compactMap { $0.data["id"] as? Int }, [his])
+        XCTAssertFalse(heard.contains { ($0.data["title"] as? String)?.contains("rent") == true })
+
+        // Revoked: refused at once.
+        XCTAssertEqual(try TodoCLI(db: team.url).todo(["users", "revoke", "alice"]).status, 0)
+        let r17 = try await alice.get("/api/tasks")
+        XCTAssertEqual(r17.status, 401)
+        let r18 = try await bob.get("/api/tasks")
+        XCTAssertEqual(r18.status, 200)
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(), 0, server.stderr)
+    }
+
+    /// A page connected to replica A sees what replica B stored and what a worker enriched.
+    func testEventsReachEveryReplica() async throws {
+        let team = try Team(["alice"])
+        defer { try? team.database.drop() }
+        let a = try ServerProcess(database: team.url).start()
+        let b = try ServerProcess(database: team.url).start()
+        let token = try XCTUnwrap(team.tokens["alice"])
+        let events = try await EventStreamTests.read(a.baseURL, token: token, until: { events in
+            events.contains { $0.kind == "task.enriched" }
+        }, whileOpen: {
+            let created = try await HTTPTestClient(baseURL: b.baseURL, token: token).post("/api/tasks?enrich=async", json: ["title": "fix the leaking kitchen tap"])
+            XCTAssertEqual(created.status, 201)
+        })
+        XCTAssertEqual(events.first?.kind, "task.created")
+        XCTAssertEqual(events.first?.data["title"] as? String, "fix the leaking kitchen tap")
+        let enriched = try XCTUnwrap(events.first { $0.kind == "task.enriched" })
+        XCTAssertNotNil(enriched.data["category"] as? String, "the AI fields travel with the event")
+        // A request on either replica waits for its own task's enrichment within the budget.
+        let inline = try await HTTPTestClient(baseURL: a.baseURL, token: token).post("/api/tasks", json: ["title": "call mum on sunday"])
+        XCTAssertEqual(inline.status, 201)
+        XCTAssertEqual(inline.json["enrichment"] as? String, "done", inline.text)
+    }
+
+    /// PostgreSQL stopped at once mid-load and started again: meanwhile the replica answers 503
+    /// with Retry-After; afterwards it answers again without a restart, and every task that got
+    /// a 201 is there.
+    func testADatabaseRestartIsA503ThenEveryAcknowledgedTaskIsThere() async throws {
+        let cluster = try OwnCluster()
+        defer { cluster.stop() }
+        let url = cluster.url.replacingOccurrences(of: "/postgres", with: "/todo")
+        try TestDatabase.psql(cluster.url, "CREATE DATABASE todo")
+        let token = try Team.addUser("alice", url: url)
+        let server = try ServerProcess(database: url).start()
+        let client = HTTPTestClient(baseURL: server.baseURL, token: token)
+
+        let acknowledged = LockedList()
+        let unavailable = LockedList()
+        let load = Task {
+            for i in 0..<400 {
+                let reply = try await client.post("/api/tasks?enrich=async", json: ["title": "task \(i)"])
+                switch reply.status {
+                case 201: acknowledged.append(try XCTUnwrap(reply.json["id"] as? Int))
+                case 503:
+                    XCTAssertNotNil(reply.header("Retry-After"), reply.text)
+                    unavailable.append(i)
+                    try await Task.sleep(for: .milliseconds(50))
+                default: XCTFail("\(reply.status): \(reply.text)")
+                }
+                if Task.isCancelled { break }
+            }
+        }
+        _ = try await HTTPTestClient.eventually(timeout: 60) { acknowledged.count >= 50 }
+        try cluster.run("crash")
+        _ = try await HTTPTestClient.eventually(timeout: 60) { unavailable.count >= 3 }
+        let duringOutage = try await client.get("/readyz")
+        XCTAssertEqual(duringOutage.status, 503, duringOutage.text)
+        let beforeRestart = acknowledged.count
+        try cluster.run("restart")
+        try await load.value
+        XCTAssertGreaterThanOrEqual(unavailable.count, 3)
+        XCTAssertGreaterThan(acknowledged.count, beforeRestart, "the replica stores again after the restart, without one of its own")
+        let ready = try await HTTPTestClient.eventually(timeout: 30) { try await client.get("/readyz").status == 200 }
+        XCTAssertTrue(ready, "/readyz is 200 again")
+        let stored = Set(try TestDatabase.psql(url, "SELECT id FROM task").split(separator: "\n").compactMap { Int($0) })
+        XCTAssertTrue(Set(acknowledged.values).isSubset(of: stored), "every 201 is stored: \(Set(acknowledged.values).subtracting(stored).sorted())")
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(), 0, server.stderr)
+    }
+}
+
+extension TeamServerTests {
+    /// 2 replicas + 2 `todo worker`s on one database: 4 clients × 500 `POST /api/tasks` spread
+    /// over both replicas → 2,000 tasks, none lost, none duplicated, each enriched exactly once
+    /// (a trigger of the test's own counts every time a task's AI fields are written).
+    func testTwoReplicasAndTwoWorkersStoreAndEnrichEachTaskOnce() async throws {
+        let team = try Team(["alice"])
+        defer { try? team.database.drop() }
+        try TestDatabase.psql(team.url, """
+            CREATE TABLE enrichment_applied (task_id bigint NOT NULL);
+            CREATE FUNCTION count_enrichment() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO enrichment_applied VALUES (NEW.id); RETURN NULL; END $$;
+            CREATE TRIGGER count_enrichment AFTER UPDATE ON task FOR EACH ROW
+                WHEN (OLD.provenance IS DISTINCT FROM NEW.provenance) EXECUTE FUNCTION count_enrichment();
+            """)
+        let replicas = [try ServerProcess(database: team.url).start(), try ServerProcess(database: team.url).start()]
+        let workers = try (0..<2).map { _ in try WorkerProcess(database: team.url) }
+        let token = try XCTUnwrap(team.tokens["alice"])
+        let (clients, perClient) = (4, 500)
+        let acknowledged = LockedList()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for c in 0..<clients {
+                group.addTask {
+                    for i in 0..<perClient {
+                        let replica = replicas[(c + i) % replicas.count]
+                        let reply = try await HTTPTestClient(baseURL: replica.baseURL, token: token)
+                            .post("/api/tasks?enrich=async", json: ["title": "client \(c) task \(i): call the plumber about the boiler"])
+                        XCTAssertEqual(reply.status, 201, reply.text)
+                        if let id = reply.json["id"] as? Int { acknowledged.append(id) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        XCTAssertEqual(acknowledged.count, clients * perClient)
+        XCTAssertEqual(Set(acknowledged.values).count, clients * perClient, "no id given twice")
+        XCTAssertEqual(try TestDatabase.psql(team.url, "SELECT count(*), count(DISTINCT title) FROM task"), "\(clients * perClient)|\(clients * perClient)")
+        let drained = try await HTTPTestClient.eventually(timeout: 300) {
+            try TestDatabase.psql(team.url, "SELECT count(*) FROM enrichment_job WHERE state <> 'done'") == "0"
+        }
+        let states = try TestDatabase.psql(team.url, "SELECT state, count(*) FROM enrichment_job GROUP BY state")
+        XCTAssertTrue(drained, "the queue drained: \(states)")
+        XCTAssertEqual(try TestDatabase.psql(team.url, "SELECT count(*) FROM task WHERE provenance = '{}'"), "0", "every task enriched")
+        XCTAssertEqual(try TestDatabase.psql(team.url, "SELECT count(*) FROM (SELECT task_id FROM enrichment_applied GROUP BY task_id HAVING count(*) <> 1) AS twice"), "0",
+                       "each task's AI fields written once")
+        XCTAssertEqual(try TestDatabase.psql(team.url, "SELECT count(DISTINCT task_id) FROM enrichment_applied"), "\(clients * perClient)")
+        for worker in workers { worker.stop() }
+    }
+}
+
+/// A `todo worker` process on a database, stopped by SIGTERM.
+final class WorkerProcess: @unchecked Sendable {
+    let process = Process()
+
+    init(database: String) throws {
+        process.executableURL = TodoCLI.binary
+        process.arguments = ["worker", "--db", database]
+        process.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": PackagePaths.weights.path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    deinit { if process.isRunning { stop() } }
+}
+
+/// A PostgreSQL cluster of one test's own (Tools/postgres-cluster.sh), which it may crash.
+struct OwnCluster {
+    let url: String
+    let folder: String
+
+    init() throws {
+        let started = try Self.script(["start"])
+        guard let url = started.firstMatch(of: /SMART_TODO_TEST_POSTGRES=(\S+)/)?.1, let dir = started.firstMatch(of: /SMART_TODO_TEST_POSTGRES_DIR=(\S+)/)?.1 else {
+            throw ServeTestError("postgres-cluster.sh start said: \(started)")
+        }
+        self.url = String(url)
+        folder = String(dir)
+    }
+
+    func run(_ command: String) throws { _ = try Self.script([command, folder]) }
+
+    func stop() { _ = try? Self.script(["stop", folder]) }
+
+    /// Runs the script with `system`: Foundation's `Process` did not notice its end here (the
+    /// PostgreSQL server `start` leaves running is a grandchild that keeps its descriptors).
+    @discardableResult
+    static func script(_ arguments: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let script = PackagePaths.root.appendingPathComponent("Tools/postgres-cluster.sh").path
+        let command = (["bash", script] + arguments).map { "'\($0)'" }.joined(separator: " ") + " > '\(file.path)' < /dev/null"
+        guard system(command) == 0 else { throw ServeTestError("postgres-cluster.sh \(arguments.joined(separator: " ")) failed") }
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+}
+
+final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Int] = []
+
+    func append(_ value: Int) { lock.lock(); items.append(value); lock.unlock() }
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return items }
+    var count: Int { values.count }
+}
