@@ -2,8 +2,6 @@
 # A throw-away PostgreSQL 15 cluster for the tests, in a temporary folder, on loopback.
 #   eval "$(bash Tools/postgres-cluster.sh start)"   # exports SMART_TODO_TEST_POSTGRES (a URL) and SMART_TODO_TEST_POSTGRES_DIR
 #   bash Tools/postgres-cluster.sh stop "$SMART_TODO_TEST_POSTGRES_DIR"
-#   bash Tools/postgres-cluster.sh crash DIR     # stop -m immediate: what a power cut does (the folder stays)
-#   bash Tools/postgres-cluster.sh restart DIR   # start it again, on the same port
 # initdb and pg_ctl refuse to run as root: as root they run as the `postgres` user (Debian's
 # package creates it). The cluster trusts loopback connections; it holds nothing but test data.
 set -euo pipefail
@@ -28,15 +26,5 @@ stop)
   as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
-crash)
-  dir=${2:?the folder printed by start}
-  as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
-  ;;
-restart)
-  dir=${2:?the folder printed by start}
-  # pg_ctl restart starts a stopped server with the options it last ran with (postmaster.opts).
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 restart >/dev/null 2>&1 \
-    || { cat "$dir/server.log" >&2; exit 1; }
-  ;;
-*) echo "usage: $0 start | stop DIR | crash DIR | restart DIR" >&2; exit 2 ;;
+*) echo "usage: $0 start | stop DIR" >&2; exit 2 ;;
 esac

@@ -103,7 +103,7 @@ public struct PostgresJobQueue: Sendable {
     /// An idle worker calls this instead of polling.
     public func waitForJobs(timeout: Duration, listening: @escaping @Sendable () async -> Void = {}) async throws -> Bool {
         let (client, logger) = (store.client, store.logger)
-        return try await store.run(within: nil) {
+        return try await store.run(waiting: true) {
             try await client.withConnection { connection in
                 try await connection.listen(on: "smart_todo_jobs") { notifications in
                     await listening()

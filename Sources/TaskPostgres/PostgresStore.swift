@@ -11,8 +11,14 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
+    /// How long a statement may wait for a connection and its answer. The pool keeps a request
+    /// waiting while it cannot connect (PostgreSQL restarting): past this the database counts as
+    /// unreachable — a server answers 503 instead of holding its clients (`todo serve` opens its
+    /// store with a few seconds; a worker or a command can afford to wait longer).
+    public let answerDeadline: Duration
 
-    private init(location: PostgresLocation, client: PostgresClient, logger: Logger, running: Task<Void, Never>) {
+    private init(location: PostgresLocation, client: PostgresClient, logger: Logger, running: Task<Void, Never>, answerDeadline: Duration) {
+        self.answerDeadline = answerDeadline
         self.location = location
         self.client = client
         self.logger = logger
@@ -20,7 +26,8 @@ public final class PostgresStore: Sendable {
     }
 
     /// Connects (failing within seconds, naming the server, when it cannot) and migrates.
-    public static func open(_ location: PostgresLocation, logger: Logger = Logger(label: "smart-todo.postgres", factory: { _ in SwiftLogNoOpLogHandler() })) async throws -> PostgresStore {
+    public static func open(_ location: PostgresLocation, logger: Logger = Logger(label: "smart-todo.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+                            answerDeadline: Duration = .seconds(60)) async throws -> PostgresStore {
         do {
             let probe = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try location.connectionConfiguration,
                                                              id: 0, logger: logger).get()
@@ -30,7 +37,7 @@ public final class PostgresStore: Sendable {
         }
         let client = PostgresClient(configuration: location.configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
-        let store = PostgresStore(location: location, client: client, logger: logger, running: running)
+        let store = PostgresStore(location: location, client: client, logger: logger, running: running, answerDeadline: answerDeadline)
         do {
             // The probe above said why a server cannot be reached; this bounds one that accepts
             // connections and never answers (generous: a busy machine is not a dead server).
@@ -51,16 +58,12 @@ public final class PostgresStore: Sendable {
     /// `error` as a person can act on it.
     func failure(_ error: any Error) -> any Error { PostgresFailure.from(error, location: location) }
 
-    /// How long a statement may wait for a connection and its answer. The pool keeps a request
-    /// waiting while it cannot connect (PostgreSQL restarting): past this the database counts as
-    /// unreachable, so a server answers 503 instead of holding its clients.
-    public static let answerDeadline: Duration = .seconds(5)
-
-    /// Runs `body` within `limit` (nil: as long as it takes — a wait for notifications), turning
-    /// postgres-nio's errors into `PostgresFailure`.
-    func run<T: Sendable>(within limit: Duration? = PostgresStore.answerDeadline, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body` within the answer deadline (`waiting`: as long as it takes — a wait for
+    /// notifications), turning postgres-nio's errors into `PostgresFailure`.
+    func run<T: Sendable>(waiting: Bool = false, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            guard let limit else { return try await body() }
+            guard !waiting else { return try await body() }
+            let limit = answerDeadline
             return try await withDeadline(limit, body)
         } catch {
             throw failure(error)

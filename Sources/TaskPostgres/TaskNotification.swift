@@ -45,7 +45,7 @@ extension PostgresStore {
     /// Calls `receive` with every task notification until cancelled (or the connection fails:
     /// then it throws, and the caller reconnects and reads what it missed).
     public func listenForTasks(listening: @escaping @Sendable () async -> Void = {}, _ receive: @escaping @Sendable (TaskNotification) async -> Void) async throws {
-        try await run(within: nil) { [self] in
+        try await run(waiting: true) { [self] in
             try await client.withConnection { connection in
                 try await connection.listen(on: TaskNotification.channel) { notifications in
                     await listening()

@@ -36,7 +36,8 @@ final class PostgresBackend: ServerBackend {
         // The pool's own notes (each failed reconnection while the database is away) only at warning.
         var poolLogger = logger
         poolLogger.logLevel = .warning
-        let store = try await PostgresStore.open(location, logger: poolLogger)
+        // A request waits a few seconds for the database at most, then answers 503.
+        let store = try await PostgresStore.open(location, logger: poolLogger, answerDeadline: .seconds(5))
         let models = ModelRegistry(weightsDirectory: settings.weights, embeddingModel: enrichmentSettings.model)
         let loaded = ModelRegistry.loads(models, logger: logger)
         let worker = PostgresWorker(store: store, settings: enrichmentSettings, models: models, logger: logger)
