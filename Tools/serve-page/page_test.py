@@ -15,7 +15,7 @@ import tempfile
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -52,7 +52,8 @@ def browser():
 
 def wait(driver, condition, what, seconds=30):
     try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+        # A row is drawn again on each of its events: an element found a moment ago may be gone; look again.
+        return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
     except Exception:
         driver.save_screenshot(os.path.join(SHOTS, "failed.png"))
         raise AssertionError(f"timed out waiting for {what}")
