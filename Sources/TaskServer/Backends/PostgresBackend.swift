@@ -63,13 +63,10 @@ final class PostgresBackend: ServerBackend {
     func changed(_ kind: TaskEvent.Kind, _ tasks: [TodoTask], in scope: TaskScope) async {}
 
     func enrichInline(_ task: TodoTask, skip: Bool, in scope: TaskScope) async -> (TodoTask, EnrichmentState) {
-        let length = task.title.count + task.description.count
-        guard !skip, modelLoaded, length <= settings.inlineTextLimit, let id = task.id else { return (task, .pending) }
-        guard await relay.waitForEnrichment(of: id, within: settings.inlineBudget),
-              let fresh = try? await scope.tasks.task(id: id), let pending = try? await scope.tasks.hasPendingEnrichment(id) else {
-            return (task, .pending)
+        let (relay, budget) = (self.relay, settings.inlineBudget)
+        return await InlineEnrichment(settings: settings, modelLoaded: modelLoaded).enrich(task, skip: skip, in: scope.tasks) { id, _ in
+            await relay.waitForEnrichment(of: id, within: budget)
         }
-        return (fresh, pending ? .pending : .done)
     }
 
     func search(_ query: String, limit: Int, includeDone: Bool, in scope: TaskScope) async throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {

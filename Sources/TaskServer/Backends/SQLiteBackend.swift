@@ -69,7 +69,10 @@ final class SQLiteBackend: ServerBackend {
     }
 
     func enrichInline(_ task: TodoTask, skip: Bool, in scope: TaskScope) async -> (TodoTask, EnrichmentState) {
-        await InlineEnrichment(state: self).enrich(task, skip: skip)
+        let (batcher, budget) = (self.batcher, settings.inlineBudget)
+        return await InlineEnrichment(settings: settings, modelLoaded: modelLoaded).enrich(task, skip: skip, in: scope.tasks) { id, characters in
+            await batcher.submit([(id, characters)]).wait(timeout: budget)
+        }
     }
 
     func search(_ query: String, limit: Int, includeDone: Bool, in scope: TaskScope) async throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {

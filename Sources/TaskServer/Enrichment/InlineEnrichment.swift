@@ -1,21 +1,30 @@
 import Foundation
 import TaskService
 
-/// A request's own task enriched before the answer, within the time budget: handed to the
-/// batcher (riding with whatever else waits), answered "done" if its pass ends in time, else
-/// "pending" — the pass goes on, and the event stream tells when it is done.
+/// A request's own task enriched before the answer, within the time budget: answered "done" if
+/// its AI fields are written in time, else "pending" — the work goes on, and the event stream
+/// tells when it is done. Which tasks wait, and the answer after, are the same for every
+/// backend; how it waits is each backend's (SQLite: its pass in the batcher; PostgreSQL: the
+/// task's `enriched` notification).
 struct InlineEnrichment: Sendable {
-    let state: SQLiteBackend
+    let settings: ServerSettings
+    let modelLoaded: Bool
 
-    func enrich(_ task: TodoTask, skip: Bool) async -> (TodoTask, EnrichmentState) {
+    /// `wait(id, characters)`: whether the task's AI fields were written within the budget.
+    func enrich(_ task: TodoTask, skip: Bool, in tasks: any TaskRepository,
+                wait: (_ id: Int64, _ characters: Int) async -> Bool) async -> (TodoTask, EnrichmentState) {
         let length = task.title.count + task.description.count
-        guard !skip, state.modelLoaded, length <= state.settings.inlineTextLimit, let id = task.id else { return (task, .pending) }
-        let completion = await state.batcher.submit([(id, length)])
-        guard await completion.wait(timeout: state.settings.inlineBudget) else { return (task, .pending) }
-        let store = state.store
-        guard let (fresh, pending) = try? await state.blocking({ (try store.task(id: id), try store.hasPendingEnrichment(id)) }) else {
+        guard !skip, modelLoaded, length <= settings.inlineTextLimit, let id = task.id, await wait(id, length),
+              let fresh = try? await tasks.task(id: id), let state = try? await tasks.enrichmentState(of: id) else {
             return (task, .pending)
         }
-        return (fresh, pending ? .pending : .done)
+        return (fresh, state)
+    }
+}
+
+extension TaskRepository {
+    /// Whether the task's AI fields are still to be computed, as an answer says it.
+    func enrichmentState(of id: Int64) async throws -> EnrichmentState {
+        try await hasPendingEnrichment(id) ? .pending : .done
     }
 }

@@ -16,7 +16,7 @@ struct TaskActionRoutes {
     func change(_ id: Int64, _ scope: TaskScope, _ body: (any TaskRepository, Int64) async throws -> TodoTask) async throws -> Response {
         let task = try await body(scope.tasks, id)
         await state.changed(.updated, [task], in: scope)
-        return try Responses.task(task, enrichment: try await scope.tasks.hasPendingEnrichment(id) ? .pending : .done)
+        return try Responses.task(task, enrichment: try await scope.tasks.enrichmentState(of: id))
     }
 
     func explain(_ request: Request, id: Int64, _ scope: TaskScope) async throws -> Response {

@@ -66,7 +66,7 @@ struct TaskRoutes {
 
     func show(_ id: Int64, _ scope: TaskScope) async throws -> Response {
         let task = try await scope.tasks.task(id: id)
-        return try Responses.task(task, enrichment: try await scope.tasks.hasPendingEnrichment(id) ? .pending : .done)
+        return try Responses.task(task, enrichment: try await scope.tasks.enrichmentState(of: id))
     }
 
     func patch(_ request: Request, id: Int64, _ scope: TaskScope) async throws -> Response {
@@ -87,7 +87,7 @@ struct TaskRoutes {
         }
         await state.changed(.updated, [edit.task], in: scope)
         guard edit.reenrich else {
-            return try Responses.task(edit.task, enrichment: try await scope.tasks.hasPendingEnrichment(id) ? .pending : .done)
+            return try Responses.task(edit.task, enrichment: try await scope.tasks.enrichmentState(of: id))
         }
         let (task, enrichment) = await state.enrichInline(edit.task, skip: skipInline, in: scope)
         return try Responses.task(task, enrichment: enrichment)
