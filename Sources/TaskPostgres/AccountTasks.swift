@@ -150,6 +150,11 @@ public struct AccountTasks: TaskRepository {
         try await select("WHERE account_id = \(account.id) AND id > \(cursor) ORDER BY id LIMIT \(limit)")
     }
 
+    /// These of the account's tasks as they are now, deleted ones too (ids of another account's, or of none, are left out).
+    public func tasks(ids: [Int64]) async throws -> [TodoTask] {
+        try await select("WHERE account_id = \(account.id) AND id = ANY(\(ids))")
+    }
+
     /// This account's live tasks, newest first.
     public func tasks(limit: Int = 50) async throws -> [TodoTask] {
         try await select("WHERE account_id = \(account.id) AND status <> 'deleted' ORDER BY id DESC LIMIT \(limit)")

@@ -5,7 +5,7 @@ import Synchronization
 /// thread of its own, reads its cache and the user's habits through protocols that do not
 /// suspend. Never call it from a task of the cooperative pool: it blocks the calling thread
 /// until `body` (on that pool and NIO's event loops) is done.
-func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+public func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let done = DispatchSemaphore(value: 0)
     let outcome = Mutex<Result<T, any Error>?>(nil)
     Task {

@@ -42,10 +42,10 @@ final class TeamServerTests: XCTestCase {
         let alice = HTTPTestClient(baseURL: server.baseURL, token: team.tokens["alice"])
         let bob = HTTPTestClient(baseURL: server.baseURL, token: team.tokens["bob"])
 
-        let r1 = try await HTTPTestClient(baseURL: server.baseURL).get("/api/tasks")
-        XCTAssertEqual(r1.status, 401)
-        let r2 = try await HTTPTestClient(baseURL: server.baseURL, token: String(repeating: "0", count: 64)).get("/api/tasks")
-        XCTAssertEqual(r2.status, 401)
+        let noToken = try await HTTPTestClient(baseURL: server.baseURL).get("/api/tasks")
+        XCTAssertEqual(noToken.status, 401)
+        let wrongToken = try await HTTPTestClient(baseURL: server.baseURL, token: String(repeating: "0", count: 64)).get("/api/tasks")
+        XCTAssertEqual(wrongToken.status, 401)
 
         // Bob listens from the start: he must hear nothing of Alice's.
         let bobsEvents = Task {
@@ -61,20 +61,20 @@ final class TeamServerTests: XCTestCase {
         let his = try XCTUnwrap(bobs.json["id"] as? Int)
 
         for id in hers + [0, his + 1, 9_999_999] where id > 0 {
-            let r3 = try await bob.get("/api/tasks/\(id)")
-            XCTAssertEqual(r3.status, 404, "read \(id)")
-            let r4 = try await bob.patch("/api/tasks/\(id)", json: ["title": "mine now"])
-            XCTAssertEqual(r4.status, 404, "patch \(id)")
-            let r5 = try await bob.send(.POST, "/api/tasks/\(id)/done")
-            XCTAssertEqual(r5.status, 404, "done \(id)")
-            let r6 = try await bob.send(.POST, "/api/tasks/\(id)/reopen")
-            XCTAssertEqual(r6.status, 404, "reopen \(id)")
-            let r7 = try await bob.get("/api/tasks/\(id)/explain")
-            XCTAssertEqual(r7.status, 404, "explain \(id)")
-            let r8 = try await bob.get("/api/tasks/\(id)/similar")
-            XCTAssertEqual(r8.status, 404, "similar \(id)")
-            let r9 = try await bob.send(.DELETE, "/api/tasks/\(id)")
-            XCTAssertEqual(r9.status, 404, "delete \(id)")
+            let read = try await bob.get("/api/tasks/\(id)")
+            XCTAssertEqual(read.status, 404, "read \(id)")
+            let patched = try await bob.patch("/api/tasks/\(id)", json: ["title": "mine now"])
+            XCTAssertEqual(patched.status, 404, "patch \(id)")
+            let done = try await bob.send(.POST, "/api/tasks/\(id)/done")
+            XCTAssertEqual(done.status, 404, "done \(id)")
+            let reopened = try await bob.send(.POST, "/api/tasks/\(id)/reopen")
+            XCTAssertEqual(reopened.status, 404, "reopen \(id)")
+            let explained = try await bob.get("/api/tasks/\(id)/explain")
+            XCTAssertEqual(explained.status, 404, "explain \(id)")
+            let similar = try await bob.get("/api/tasks/\(id)/similar")
+            XCTAssertEqual(similar.status, 404, "similar \(id)")
+            let deleted = try await bob.send(.DELETE, "/api/tasks/\(id)")
+            XCTAssertEqual(deleted.status, 404, "delete \(id)")
         }
         let listed = try await bob.get("/api/tasks?status=all&limit=500")
         XCTAssertEqual((listed.json["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [his])
@@ -84,26 +84,28 @@ final class TeamServerTests: XCTestCase {
         XCTAssertFalse(exported.text.contains("rent"))
         let stats = try await bob.get("/api/stats")
         XCTAssertEqual((stats.json["statuses"] as? [String: Int])?["pending"], 1, stats.text)
-        let r10 = try await bob.get("/api/search?q=rent")
-        XCTAssertNotEqual(r10.status, 200, "search is not served from another account's tasks")
+        let searched = try await bob.get("/api/search?q=rent&min_score=-1&all=true")
+        XCTAssertEqual(searched.status, 200, searched.text)
+        XCTAssertEqual((searched.json["hits"] as? [[String: Any]])?.compactMap { ($0["task"] as? [String: Any])?["id"] as? Int }, [his],
+                       "Bob's search reaches his task only")
 
         // Alice still has all of hers, untouched; her own routes work.
         let mine = try await alice.get("/api/tasks?limit=500")
         XCTAssertEqual((mine.json["tasks"] as? [[String: Any]])?.compactMap { $0["title"] as? String }, ["pay the rent", "book a dentist appointment", "renew passport"])
-        let r11 = try await alice.send(.POST, "/api/tasks/\(hers[0])/done")
-        XCTAssertEqual(r11.json["status"] as? String, "done")
-        let r12 = try await alice.patch("/api/tasks/\(hers[1])", json: ["title": "book the dentist"])
-        XCTAssertEqual(r12.json["title"] as? String, "book the dentist")
-        let r13 = try await alice.get("/api/tasks/\(hers[1])/explain")
-        XCTAssertEqual(r13.status, 200)
-        let r14 = try await alice.send(.DELETE, "/api/tasks/\(hers[2])")
-        XCTAssertEqual(r14.status, 204)
-        let r15 = try await alice.get("/api/tasks/\(hers[2])")
-        XCTAssertEqual(r15.status, 404)
+        let herDone = try await alice.send(.POST, "/api/tasks/\(hers[0])/done")
+        XCTAssertEqual(herDone.json["status"] as? String, "done")
+        let herEdit = try await alice.patch("/api/tasks/\(hers[1])", json: ["title": "book the dentist"])
+        XCTAssertEqual(herEdit.json["title"] as? String, "book the dentist")
+        let herExplanation = try await alice.get("/api/tasks/\(hers[1])/explain")
+        XCTAssertEqual(herExplanation.status, 200)
+        let herDelete = try await alice.send(.DELETE, "/api/tasks/\(hers[2])")
+        XCTAssertEqual(herDelete.status, 204)
+        let herDeleted = try await alice.get("/api/tasks/\(hers[2])")
+        XCTAssertEqual(herDeleted.status, 404)
         let imported = try await alice.send(.POST, "/api/import", body: Data(exported.text.utf8), contentType: "application/x-ndjson")
         XCTAssertEqual(imported.json["added"] as? Int, 1, "Bob's export, imported by Alice, becomes a copy of her own: \(imported.text)")
-        let r16 = try await bob.get("/api/tasks")
-        XCTAssertEqual(r16.json["tasks"].map { ($0 as? [[String: Any]])?.count }, 1, "Bob's task stays his alone")
+        let hisList = try await bob.get("/api/tasks")
+        XCTAssertEqual(hisList.json["tasks"].map { ($0 as? [[String: Any]])?.count }, 1, "Bob's task stays his alone")
 
         // Bob's stream: only his own task's creation.
         let heard = try await bobsEvents.value
@@ -112,10 +114,10 @@ final class TeamServerTests: XCTestCase {
 
         // Revoked: refused at once.
         XCTAssertEqual(try TodoCLI(db: team.url).todo(["users", "revoke", "alice"]).status, 0)
-        let r17 = try await alice.get("/api/tasks")
-        XCTAssertEqual(r17.status, 401)
-        let r18 = try await bob.get("/api/tasks")
-        XCTAssertEqual(r18.status, 200)
+        let revoked = try await alice.get("/api/tasks")
+        XCTAssertEqual(revoked.status, 401)
+        let hisAfterRevoke = try await bob.get("/api/tasks")
+        XCTAssertEqual(hisAfterRevoke.status, 200)
         server.signal(SIGTERM)
         XCTAssertEqual(server.waitForExit(), 0, server.stderr)
     }
@@ -141,6 +143,58 @@ final class TeamServerTests: XCTestCase {
         let inline = try await HTTPTestClient(baseURL: a.baseURL, token: token).post("/api/tasks", json: ["title": "call mum on sunday"])
         XCTAssertEqual(inline.status, 201)
         XCTAssertEqual(inline.json["enrichment"] as? String, "done", inline.text)
+    }
+
+    /// Each replica searches an account's tasks from an index it holds, kept current by the
+    /// database's notifications: what replica A stores, edits or deletes, replica B's search
+    /// and `similar` follow, for that account only.
+    func testSearchOnEveryReplicaFollowsTheDatabase() async throws {
+        let team = try Team(["alice", "bob"])
+        defer { try? team.database.drop() }
+        let a = try ServerProcess(database: team.url).start()
+        let b = try ServerProcess(database: team.url).start()
+        let onA = HTTPTestClient(baseURL: a.baseURL, token: team.tokens["alice"])
+        let onB = HTTPTestClient(baseURL: b.baseURL, token: team.tokens["alice"])
+        var ids: [String: Int] = [:]
+        for title in ["fix the leaking kitchen tap", "renew passport before the trip", "book a dentist appointment", "fix the kitchen tap that leaks"] {
+            let created = try await onA.post("/api/tasks", json: ["title": title])
+            XCTAssertEqual(created.status, 201, created.text)
+            ids[title] = try XCTUnwrap(created.json["id"] as? Int)
+        }
+        _ = try await HTTPTestClient(baseURL: a.baseURL, token: team.tokens["bob"]).post("/api/tasks", json: ["title": "call the plumber"])
+        let tap = try XCTUnwrap(ids["fix the leaking kitchen tap"]), passport = try XCTUnwrap(ids["renew passport before the trip"])
+
+        /// The ids `query` finds on `client`, best first, once every task is indexed.
+        func found(_ client: HTTPTestClient, _ query: String) async throws -> [Int] {
+            let reply = try await client.get("/api/search?q=\(query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&limit=3")
+            XCTAssertEqual(reply.status, 200, reply.text)
+            return (reply.json["hits"] as? [[String: Any]])?.compactMap { ($0["task"] as? [String: Any])?["id"] as? Int } ?? []
+        }
+        var first: [Int] = []
+        let indexed = try await HTTPTestClient.eventually(timeout: 20) {
+            first = try await found(onB, "plumbing repair")
+            return first.count == 3
+        }
+        XCTAssertTrue(indexed, "\(first)")
+        XCTAssertEqual(Set(first.prefix(2)), [tap, ids["fix the kitchen tap that leaks"]!], "B finds A's tasks, not Bob's plumber")
+        let near = try await onB.get("/api/tasks/\(tap)/similar")
+        XCTAssertEqual(near.status, 200, near.text)
+        XCTAssertEqual((near.jsonArray.first?["task"] as? [String: Any])?["id"] as? Int, ids["fix the kitchen tap that leaks"], near.text)
+
+        // An edit on A: B's search finds the task by its new words once told.
+        let edited = try await onA.patch("/api/tasks/\(passport)", json: ["title": "take the car for its annual service"])
+        XCTAssertEqual(edited.status, 200, edited.text)
+        let followed = try await HTTPTestClient.eventually(timeout: 10) { try await found(onB, "vehicle maintenance").first == passport }
+        XCTAssertTrue(followed, "B's index follows A's edit")
+        // A delete on B: A's search no longer finds it.
+        let deleted = try await onB.send(.DELETE, "/api/tasks/\(tap)")
+        XCTAssertEqual(deleted.status, 204)
+        let gone = try await HTTPTestClient.eventually(timeout: 10) { try await !found(onA, "plumbing repair").contains(tap) }
+        XCTAssertTrue(gone, "A's index follows B's delete")
+        for server in [a, b] {
+            server.signal(SIGTERM)
+            XCTAssertEqual(server.waitForExit(), 0, server.stderr)
+        }
     }
 }
 

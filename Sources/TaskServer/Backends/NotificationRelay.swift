@@ -7,16 +7,19 @@ import TaskService
 
 /// Turns the database's task notifications — from this replica, another, or a worker — into
 /// this replica's `task.*` events for the task's account, and wakes requests waiting for their
-/// task's enrichment. Listens again after the database went away (each try a second apart).
+/// task's enrichment, and tells search which account's tasks to read again. Listens again after
+/// the database went away (each try a second apart).
 final class NotificationRelay: Service, Sendable {
     let store: PostgresStore
     let events: TaskEventHub
+    let search: PostgresSearch
     let logger: Logger
     private let waiting = Mutex<[Int64: [CheckedContinuation<Bool, Never>]]>([:])
 
-    init(store: PostgresStore, events: TaskEventHub, logger: Logger) {
+    init(store: PostgresStore, events: TaskEventHub, search: PostgresSearch, logger: Logger) {
         self.store = store
         self.events = events
+        self.search = search
         self.logger = logger
     }
 
@@ -24,7 +27,8 @@ final class NotificationRelay: Service, Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await cancelWhenGracefulShutdown {
-                    try await self.store.listenForTasks { notification in await self.relay(notification) }
+                    // Whatever changed while no one listened is unknown to the held search indexes.
+                    try await self.store.listenForTasks(listening: { self.search.forgetAll() }) { notification in await self.relay(notification) }
                 }
             } catch where Task.isShuttingDownGracefully || Task.isCancelled {
                 return
@@ -42,6 +46,7 @@ final class NotificationRelay: Service, Sendable {
         case .enriched: .enriched
         case .deleted: .deleted
         }
+        search.changed(account: notification.account, taskID: notification.taskID)
         if kind == .enriched { wake(notification.taskID, enriched: true) }
         guard let task = try? await store.task(of: notification) else { return }
         await events.publish(kind, task, owner: notification.account)

@@ -20,6 +20,8 @@ final class PostgresBackend: ServerBackend {
     /// Enrichment from the shared queue, and each account's engine (explain).
     let worker: PostgresWorker
     let relay: NotificationRelay
+    /// Each account's search index, kept current by the relay.
+    let search: PostgresSearch
 
     private init(settings: ServerSettings, logger: Logger, modelLoaded: Bool, store: PostgresStore, worker: PostgresWorker) {
         self.settings = settings
@@ -29,7 +31,8 @@ final class PostgresBackend: ServerBackend {
         self.worker = worker
         let events = TaskEventHub()
         self.events = events
-        relay = NotificationRelay(store: store, events: events, logger: logger)
+        search = PostgresSearch(store: store, worker: worker)
+        relay = NotificationRelay(store: store, events: events, search: search, logger: logger)
     }
 
     static func open(_ location: PostgresLocation, settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger) async throws -> PostgresBackend {
@@ -70,16 +73,18 @@ final class PostgresBackend: ServerBackend {
     }
 
     func search(_ query: String, limit: Int, includeDone: Bool, in scope: TaskScope) async throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
-        throw Self.notYet("search")
+        try await search.results(query, limit: limit, includeDone: includeDone, tasks: accountTasks(scope))
     }
 
     func similar(to id: Int64, limit: Int, minimum: Float, includeDone: Bool, in scope: TaskScope) async throws -> [TaskSearch.Hit] {
         _ = try await scope.tasks.task(id: id)
-        throw Self.notYet("similar")
+        return try await search.similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone, tasks: accountTasks(scope))
     }
 
-    private static func notYet(_ what: String) -> Problem {
-        Problem(.notImplemented, "Not on PostgreSQL yet", detail: "\(what) needs search vectors, which a PostgreSQL store does not keep yet; it works with a SQLite file")
+    /// The scope `scope(credential:)` made.
+    private func accountTasks(_ scope: TaskScope) -> AccountTasks {
+        guard let tasks = scope.tasks as? AccountTasks else { preconditionFailure("a PostgreSQL request scoped to another store") }
+        return tasks
     }
 
     func explain(_ task: TodoTask, in scope: TaskScope) async throws -> EnrichmentEngine.Explanation {

@@ -199,8 +199,13 @@ struct MemoryLookup: SearchIndex.Lookup {
             // A word repeated in one task is listed once: rows are appended in order, so the last is enough to check.
             for word in TextFeatures.alphanumericWords(text) where rows[word]?.last != r { rows[word, default: []].append(r) }
         }
+        self.init(rowsOfWord: rows, matrix: matrix, topicMatrix: topicMatrix, dimension: dimension)
+    }
+
+    /// With each word's rows already known (a held index keeps them as tasks change).
+    init<Rows: Collection<Int32>>(rowsOfWord rows: [String: Rows], matrix: [Float], topicMatrix: [Float], dimension: Int) {
         words = rows.keys.sorted()
-        rowsOfWord = words.map { rows[$0]! }
+        rowsOfWord = words.map { Array(rows[$0]!) }
         self.matrix = matrix
         self.topicMatrix = topicMatrix
         self.dimension = dimension

@@ -78,19 +78,7 @@ public struct TaskEmbeddings: Sendable {
         var start = 0
         while start < stale.count {
             let chunk = Array(stale[start..<min(start + batchSize, stale.count)])
-            let texts = chunk.map(Self.text) + chunk.map(\.title) + chunk.flatMap(\.tags)
-            let e = try cache.vectors(model: model, texts: texts, compute: embed)
-            var tagStart = 2 * chunk.count
-            var rows: [Row] = []
-            for (i, task) in chunk.enumerated() {
-                let tagVectors = e[tagStart..<(tagStart + task.tags.count)].map(\.vector)
-                tagStart += task.tags.count
-                let title = e[chunk.count + i].vector
-                let tags = tagVectors.isEmpty ? title : VectorMath.normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
-                let search = (0..<title.count).map { (e[i].vector[$0] + title[$0] + tags[$0]) / 3 }
-                rows.append(Row(task: task, full: e[i], title: title, search: search))
-            }
-            try save(rows)
+            try save(try Self.rows(of: chunk) { [model, embed] in try cache.vectors(model: model, texts: $0, compute: embed) })
             start += batchSize
             progress?(min(start, stale.count), stale.count)
         }
@@ -102,6 +90,25 @@ public struct TaskEmbeddings: Sendable {
         var full: SentenceEmbedder.Embedding
         var title: [Float]
         var search: [Float]
+
+        /// What the task's topics are read from.
+        var topic: [Float] { TaskEmbeddings.topicVector(full: full.vector, title: title) }
+    }
+
+    /// The texts a task's vectors are made of: its whole text, its title and each tag.
+    static func texts(of task: TodoTask) -> [String] { [text(of: task), task.title] + task.tags }
+
+    /// Each task's vectors from one batch of `embed` (which gives a vector per text, in order).
+    static func rows(of tasks: [TodoTask], embed: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [Row] {
+        let e = try embed(tasks.flatMap(texts(of:)))
+        var at = 0
+        return tasks.map { task in
+            let full = e[at], title = e[at + 1].vector
+            let tagVectors = e[(at + 2)..<(at + 2 + task.tags.count)].map(\.vector)
+            at += 2 + task.tags.count
+            let tags = tagVectors.isEmpty ? title : VectorMath.normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
+            return Row(task: task, full: full, title: title, search: (0..<title.count).map { (full.vector[$0] + title[$0] + tags[$0]) / 3 })
+        }
     }
 
     /// Stores precomputed vectors (a benchmark's synthetic ones) as current for each task.
@@ -126,7 +133,7 @@ public struct TaskEmbeddings: Sendable {
             for r in rows {
                 let id = r.task.id!
                 try upsert.execute(arguments: [id, model, Self.contentKey(r.task), Self.blob(r.full.vector), r.full.windows, Self.blob(r.title)])
-                try blocks.write(db, taskID: id, search: r.search, topic: Self.topicVector(full: r.full.vector, title: r.title),
+                try blocks.write(db, taskID: id, search: r.search, topic: r.topic,
                                  status: r.task.status, words: Set(TextFeatures.alphanumericWords(Self.searchText(of: r.task))))
             }
         }
@@ -216,6 +223,6 @@ public struct TaskEmbeddings: Sendable {
     /// The topics' vectors for this model: embedded once per database, then read back as one
     /// cache entry (each `todo search` process needs all of them).
     public func topicBridge(_ topics: [SearchTopic] = SearchTopic.defaults) throws -> TopicBridge {
-        try TopicBridge(topics: topics) { texts in try ResultCache(store: store).vectorSet(model: model, texts: texts, compute: embed) }
+        try TopicBridge(topics: topics, model: model, cache: ResultCache(store: store), embed: embed)
     }
 }

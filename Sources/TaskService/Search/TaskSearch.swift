@@ -17,17 +17,26 @@ import Inference
 /// (What each part measured on the evaluation sets: docs/evaluation.md.)
 public struct TaskSearch: Sendable {
     public let embeddings: TaskEmbeddings
-    public var keywordWeight: Float = 0.15
-    public var topicWeight: Float = 0.3
+    /// The score and its order (the formula above), on any index.
+    public var ranking: SearchRanking
+
+    public var keywordWeight: Float {
+        get { ranking.keywordWeight }
+        set { ranking.keywordWeight = newValue }
+    }
+    public var topicWeight: Float {
+        get { ranking.topicWeight }
+        set { ranking.topicWeight = newValue }
+    }
     /// The life areas the topic term bridges through (the settings file's `search` section).
-    public var topics: [SearchTopic] = SearchTopic.defaults
-    /// How many of the best tasks by meaning and words the topic term re-ranks.
-    static let topicDepth = 300
+    public var topics: [SearchTopic] {
+        get { ranking.topics }
+        set { ranking.topics = newValue }
+    }
 
     public init(embeddings: TaskEmbeddings, settings: SearchSettings = SearchSettings()) {
         self.embeddings = embeddings
-        topicWeight = settings.topicWeight
-        topics = settings.allTopics
+        ranking = SearchRanking(settings: settings)
     }
 
     public struct Hit: Sendable, Equatable {
@@ -39,6 +48,15 @@ public struct TaskSearch: Sendable {
         public var topicBonus: Float = 0
         /// That topic, when it added at least 0.1.
         public var topic: String?
+
+        public init(task: TodoTask, score: Float, similarity: Float, keywordShare: Float, topicBonus: Float = 0, topic: String? = nil) {
+            (self.task, self.score, self.similarity, self.keywordShare, self.topicBonus, self.topic) = (task, score, similarity, keywordShare, topicBonus, topic)
+        }
+
+        public init(task: TodoTask, ranked r: SearchRanking.Ranked) {
+            let m = r.match
+            self.init(task: task, score: m.score, similarity: m.similarity, keywordShare: m.keywordShare, topicBonus: m.topicBonus, topic: r.topic)
+        }
     }
 
     /// How many tasks a search embeds before it answers (new ones, or edited since), and how long
@@ -115,30 +133,11 @@ public struct TaskSearch: Sendable {
     /// The same with the query's vector already computed.
     func search(_ query: String, vector q: [Float], in index: SearchIndex, topics: TopicBridge? = nil, limit: Int = 10,
                 includeDone: Bool = false) throws -> [Hit] {
-        var scores = try index.scores(q, stems: TextFeatures.queryStems(query))
-        // One pass over every task: the best by meaning and words, deep enough for the topics.
-        let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)
-        var topicNames: [Int64: String] = [:]  // by task id
-        if let topics, topicWeight > 0, case let mine = topics.distribution(ofQuery: q), !mine.isEmpty {
-            let rows = Array(shortlist.prefix(Self.topicDepth))
-            for (row, theirs) in zip(rows, try index.topicDistributions(ofRows: rows, bridge: topics)) {
-                let shared = zip(mine, theirs).map { $0 * $1 }
-                guard let best = shared.indices.max(by: { shared[$0] < shared[$1] }) else { continue }
-                scores.topicBonuses[row] = topicWeight * shared.reduce(0, +)
-                if scores.topicBonuses[row]! >= 0.1 { topicNames[index.ids[Int(row)]] = topics.names[best] }
-            }
-        }
-        // Bonuses only raise the shortlist, which already held the best of the rest: the result is among it.
-        let matches = index.top(scores, keywordWeight: keywordWeight, limit: limit, includeDone: includeDone, among: shortlist)
-        return matches.compactMap { m in
-            guard let task = try? embeddings.store.task(id: m.id) else { return nil }
-            return Hit(task: task, score: m.score, similarity: m.similarity, keywordShare: m.keywordShare,
-                       topicBonus: m.topicBonus, topic: topicNames[m.id])
+        try ranking.rank(query, vector: q, in: index, topics: topics, limit: limit, includeDone: includeDone).compactMap { m in
+            guard let task = try? embeddings.store.task(id: m.match.id) else { return nil }
+            return Hit(task: task, ranked: m)
         }
     }
-
-    /// How many of the tasks nearest by search vector `similar` compares exactly.
-    static let similarDepth = 300
 
     /// Tasks most like task `id` (near-duplicates first): cosine of whole texts or of titles,
     /// whichever is higher, among the `similarDepth` nearest by search vector (all of them, in a
@@ -152,15 +151,15 @@ public struct TaskSearch: Sendable {
             throw StoreError.failed("task \(id) is not in the search index yet (a new or long text): `todo enrich` indexes it")
         }
         let scores = SearchIndex.Scores(similarities: try index.similarities(index.lookup.searchVector(ofRow: row)), keywordShares: [])
-        let near = index.top(scores, keywordWeight: 0, limit: Self.similarDepth, includeDone: includeDone).map(\.id).filter { $0 != id }
+        let near = index.top(scores, keywordWeight: 0, limit: SearchRanking.similarDepth, includeDone: includeDone).map(\.id).filter { $0 != id }
         let vectors = try embeddings.vectors(of: [id] + near)
         guard let mine = vectors.first(where: { $0.id == id }) else { return [] }
         var hits: [Hit] = []
         for v in vectors where v.id != target.id {
             guard let task = try? embeddings.store.task(id: v.id), includeDone || task.status != .done else { continue }
-            let similarity = max(VectorMath.dot(mine.full, v.full), VectorMath.dot(mine.title, v.title))  // near-duplicates: same text or same title
+            let similarity = SearchRanking.likeness(full: (mine.full, v.full), title: (mine.title, v.title))
             if similarity >= minimum { hits.append(Hit(task: task, score: similarity, similarity: similarity, keywordShare: 0)) }
         }
-        return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.task.id! < $1.task.id! }.prefix(limit))
+        return SearchRanking.best(hits, limit: limit)
     }
 }

@@ -100,3 +100,10 @@ public struct TopicBridge: Sendable {
         return out
     }
 }
+
+extension TopicBridge {
+    /// The topics' vectors by `model`, read from `cache` as one entry (embedded once, by whichever process first needs them).
+    init(topics: [SearchTopic], model: String, cache: any ModelOutputCache, embed: ([String]) throws -> [SentenceEmbedder.Embedding]) throws {
+        try self.init(topics: topics) { texts in try cache.vectorSet(model: model, texts: texts, compute: embed) }
+    }
+}
