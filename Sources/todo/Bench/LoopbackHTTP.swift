@@ -6,8 +6,11 @@ import Foundation
 final class LoopbackHTTP {
     private let socket: Int32
     private var buffer: [UInt8] = []
+    /// Sent as `Authorization: Bearer` (a PostgreSQL server's account).
+    private let token: String?
 
-    init(port: Int) throws {
+    init(port: Int, token: String? = nil) throws {
+        self.token = token
         socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -29,6 +32,7 @@ final class LoopbackHTTP {
     /// Sends one request; the answer's status and body.
     func request(_ method: String, _ path: String, json: String? = nil) throws -> (status: Int, body: [UInt8]) {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
         if let json { head += "Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n" }
         let request = Array((head + "\r\n" + (json ?? "")).utf8)
         var sent = 0

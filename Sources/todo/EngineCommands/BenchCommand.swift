@@ -47,6 +47,7 @@ struct BenchCommand: ParsableCommand {
           .build/release/todo bench --json | tail -1
           .build/release/todo bench --only scale
           .build/release/todo bench --only serve
+          .build/release/todo bench --only serve --db postgres://smarttodo@127.0.0.1:5432/bench
           .build/release/todo bench --only embed --model Weights/all-mpnet-base-v2
         """
     )
@@ -68,6 +69,10 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Only these sections: tokenizer, embed, search, add, nli, scale, serve, serve-scale (comma-separated; the last three are left out unless named; serve includes serve-scale).")
     var only: String?
+
+    @Option(help: ArgumentHelp("With serve: the same load on `todo serve` over this PostgreSQL database, 1 and 2 replicas, beside the SQLite server (instead of the unbatched server, the Python peer and the 100,000-task rows).",
+                               discussion: "Use a throw-away database: the bench adds an account (revoked at the end) and its tasks.", valueName: "postgres-url"))
+    var db: String?
 
     @Flag(name: .customLong("keep"), help: "With scale or serve: leave their databases in the temporary folder, to look into.")
     var keepDatabases = false
