@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
         // Against a throw-away PostgreSQL cluster (Tools/postgres-cluster.sh; SMART_TODO_TEST_POSTGRES).
-        .testTarget(name: "PostgresTests", dependencies: ["TaskPostgres", "TaskService", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["TaskPostgres", "TaskService", "TaskServer", "TestSupport"]),
         // `todo serve` over real HTTP on loopback: the API, its errors, SSE, faults and load.
         .testTarget(name: "ServeTests", dependencies: [
             "TaskServer", "TaskService", "TestSupport",

@@ -1,0 +1,141 @@
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+import TaskPostgres
+import TaskService
+@testable import TaskServer
+
+/// The task operations a service uses (`TaskRepository`), one suite run against both engines:
+/// a SQLite file (`SQLiteTasks`, as `todo serve` opens it) and one account of a PostgreSQL
+/// database (`AccountTasks`). The same calls must give the same answers and the same errors.
+@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+struct TaskRepositoryTests {
+    enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// An empty repository of `engine` for one test, gone afterwards.
+    static func with(_ engine: Engine, _ body: (any TaskRepository) async throws -> Void) async throws {
+        switch engine {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repository-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appendingPathComponent("tasks.sqlite")
+            let executor = BlockingExecutor(threads: 2)
+            let store = try TaskStore(url: file)
+            try await body(SQLiteTasks(store: store, executor: executor, durable: GroupSync(databasePath: file.path, executor: executor)))
+        case .postgres:
+            try await TestDatabase.with { db in
+                let store = try await PostgresStore.open(try db.location)
+                do {
+                    let (account, _) = try await store.addAccount(name: "alice")
+                    try await body(AccountTasks(store: store, account: account))
+                } catch {
+                    await store.close()
+                    throw error
+                }
+                await store.close()
+            }
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func storesWhatItIsGivenAndRefusesUnknownIDs(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            let due = Date(timeIntervalSince1970: 1_800_000_000)
+            let given = TodoTask(title: "Renew passport ✈️", description: "photo\nform «B»", category: "Travel", priority: .high, tags: ["travel", "admin"], due: due)
+            let stored = try await tasks.add(given)
+            let id = try #require(stored.id)
+            let read = try await tasks.task(id: id)
+            #expect(read.title == given.title && read.description == given.description && read.category == "Travel" && read.priority == .high)
+            #expect(read.tags == ["travel", "admin"] && read.due == due && read.status == .pending && read.uuid == stored.uuid)
+            #expect(try await tasks.hasPendingEnrichment(id), "stored with its enrichment job")
+            await #expect(throws: StoreError.unknownTask(id: id + 1)) { _ = try await tasks.task(id: id + 1) }
+            await #expect(throws: StoreError.unknownTask(id: id + 1)) { _ = try await tasks.markDone(id: id + 1) }
+            await #expect(throws: StoreError.unknownTask(id: id + 1)) { _ = try await tasks.delete(id: id + 1) }
+            await #expect(throws: StoreError.self, "a NUL is refused, not cut") { _ = try await tasks.add(TodoTask(title: "a\u{0}b")) }
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func pagesVisitEveryTaskOnceInEitherOrder(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            var ids: [Int64] = []
+            for n in 0..<25 { ids.append(try await tasks.add(TodoTask(title: "task \(n)", tags: n % 2 == 0 ? ["even"] : [])).id!) }
+            for newestFirst in [false, true] {
+                var seen: [Int64] = [], cursor: Int64? = nil
+                repeat {
+                    let page = try await tasks.page(TaskFilter(), after: cursor, limit: 10, newestFirst: newestFirst)
+                    #expect(page.tasks.count <= 10)
+                    seen += page.tasks.map { $0.id! }
+                    cursor = page.next
+                } while cursor != nil
+                #expect(seen == (newestFirst ? ids.reversed() : ids))
+            }
+            let even = try await tasks.page(TaskFilter(tag: "even"), after: nil, limit: 100, newestFirst: false)
+            #expect(even.tasks.count == 13 && even.next == nil)
+        }
+    }
+
+    /// Concurrent edits of one task each see the one before: none is lost.
+    @Test(arguments: Engine.allCases) func anEditIsACompareAndSet(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            let id = try await tasks.add(TodoTask(title: "count")).id!
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        _ = try await tasks.edit(id: id) { current in
+                            var next = current
+                            next.description += "x"
+                            return TaskEdit(task: next, reenrich: false)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await tasks.task(id: id).description == String(repeating: "x", count: 12))
+            // A change that refuses (If-Match) stores nothing.
+            struct Mismatch: Error {}
+            await #expect(throws: Mismatch.self) { _ = try await tasks.edit(id: id) { _ in throw Mismatch() } }
+            let renamed = try await tasks.edit(id: id) { current in
+                var next = current
+                next.title = "renamed"
+                return TaskEdit(task: next, reenrich: true)
+            }
+            #expect(renamed.task.title == "renamed" && renamed.reenrich)
+            #expect(try await tasks.hasPendingEnrichment(id), "a changed text is queued again")
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func doneReopenDeleteAndTheCounts(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            let a = try await tasks.add(TodoTask(title: "a")).id!, b = try await tasks.add(TodoTask(title: "b")).id!
+            let c = try await tasks.add(TodoTask(title: "c", due: Date().addingTimeInterval(-3_600))).id!
+            #expect(try await tasks.markDone(id: a).status == .done)
+            #expect(try await tasks.reopen(id: a).status == .pending)
+            #expect(try await tasks.markDone(id: b).status == .done)
+            #expect(try await tasks.delete(id: c).status == .deleted)
+            await #expect(throws: StoreError.unknownTask(id: c), "a deleted task is gone to every call") { _ = try await tasks.task(id: c) }
+            await #expect(throws: StoreError.unknownTask(id: c)) { _ = try await tasks.delete(id: c) }
+            let (summary, _) = try await tasks.summary(now: Date())
+            #expect(summary.statuses["pending"] == 1 && summary.statuses["done"] == 1 && summary.overdue == 0, "\(summary.statuses)")
+            // An export is lossless: the deleted task is in it, marked.
+            let exported = try await tasks.exportPage(after: 0, limit: 10)
+            #expect(exported.map(\.id) == [a, b, c] && exported.last?.status == .deleted)
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func importIsAllOrNothingAndSkipsKnownUUIDs(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            let batch = (0..<3).map { TodoTask(title: "imported \($0)", tags: ["moved"]) }
+            let first = try await tasks.importTasks(batch)
+            #expect(first.added.map(\.title) == ["imported 0", "imported 1", "imported 2"] && first.skipped == 0)
+            let again = try await tasks.importTasks(batch)
+            #expect(again.added.isEmpty && again.skipped == 3, "the same uuids are the same tasks")
+            await #expect(throws: StoreError.self) { _ = try await tasks.importTasks([TodoTask(title: "fine"), TodoTask(title: "bad\u{0}")]) }
+            let all = try await tasks.exportPage(after: 0, limit: 100)
+            #expect(all.count == 3, "nothing of a refused import is kept")
+        }
+    }
+}
