@@ -237,7 +237,7 @@ public struct AccountTasks: TaskRepository {
         }
     }
 
-    private func value<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {
+    func value<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {
         let (client, logger) = (store.client, store.logger)
         return try await store.run {
             for try await value in try await client.query(query, logger: logger).decode(T.self) { return value }
@@ -245,7 +245,7 @@ public struct AccountTasks: TaskRepository {
         }
     }
 
-    private func select(_ rest: PostgresQuery) async throws -> [TodoTask] {
+    func select(_ rest: PostgresQuery) async throws -> [TodoTask] {
         let (client, logger) = (store.client, store.logger)
         return try await store.run {
             var query: PostgresQuery = "SELECT \(unescaped: PostgresTaskRow.columns) FROM task "

@@ -101,6 +101,47 @@ enum PostgresMigrations {
             """,
             "CREATE TRIGGER task_habits AFTER INSERT OR UPDATE ON task FOR EACH ROW EXECUTE FUNCTION smart_todo_habits_changed()",
         ]),
+        // `todo list`: each urgency class's first rows in due order (`AccountTasks.mostUrgent`),
+        // read from an index in that order, however many tasks the account has. Tasks without a
+        // priority have their own: PostgreSQL orders by an index only past `=` conditions, and
+        // `priority IS NULL` is not one (it sorted the whole class).
+        Migration(name: "v5 urgency listing", statements: [
+            "CREATE INDEX task_account_urgency ON task (account_id, status, priority, due, id)",
+            "CREATE INDEX task_account_urgency_unprioritized ON task (account_id, status, due, id) WHERE priority IS NULL",
+        ]),
+        // Each account's tasks by status, kept by triggers: a listing's total without a scan of
+        // the account's rows (as SQLite's `task_summary`). Only a change of status touches it, so
+        // edits and enrichment never wait on the account's counter row.
+        Migration(name: "v6 task counts", statements: [
+            """
+            CREATE TABLE task_count (
+                account_id bigint NOT NULL REFERENCES account (id),
+                status text NOT NULL,
+                n bigint NOT NULL CHECK (n >= 0),
+                PRIMARY KEY (account_id, status)
+            )
+            """,
+            "INSERT INTO task_count (account_id, status, n) SELECT account_id, status, count(*) FROM task GROUP BY account_id, status",
+            """
+            CREATE FUNCTION smart_todo_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                    UPDATE task_count SET n = n - 1 WHERE account_id = OLD.account_id AND status = OLD.status;
+                END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                    INSERT INTO task_count (account_id, status, n) VALUES (NEW.account_id, NEW.status, 1)
+                    ON CONFLICT (account_id, status) DO UPDATE SET n = task_count.n + 1;
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER task_counted AFTER INSERT OR DELETE ON task FOR EACH ROW EXECUTE FUNCTION smart_todo_count_tasks()",
+            """
+            CREATE TRIGGER task_recounted AFTER UPDATE ON task FOR EACH ROW
+            WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.account_id IS DISTINCT FROM NEW.account_id)
+            EXECUTE FUNCTION smart_todo_count_tasks()
+            """,
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

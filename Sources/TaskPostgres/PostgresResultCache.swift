@@ -45,3 +45,17 @@ public struct PostgresResultCache: ModelOutputCache {
         }
     }
 }
+
+extension PostgresResultCache {
+    /// Entries and their bytes (a count of the shared cache; hits are not kept here).
+    public func statistics() async throws -> ResultCache.Statistics {
+        let store = self.store
+        return try await store.run {
+            let rows = try await store.client.query("SELECT count(*)::bigint, coalesce(sum(octet_length(value)), 0)::bigint FROM result_cache", logger: store.logger)
+            for try await (entries, bytes) in rows.decode((Int64, Int64).self) {
+                return ResultCache.Statistics(entries: Int(entries), bytes: Int(bytes), hits: 0, byOperation: [:])
+            }
+            return ResultCache.Statistics(entries: 0, bytes: 0, hits: 0, byOperation: [:])
+        }
+    }
+}

@@ -41,7 +41,9 @@ struct UsersCommandTests {
     @Test func theWrongKindOfDatabaseIsNamed() throws {
         let url = try #require(TestDatabase.serverURL)
         let tasks = try TodoCLI(db: url).todo(["list"])
-        #expect(tasks.status != 0 && tasks.err.contains("the other task commands need a SQLite file for now"), "\(tasks.err)")
+        #expect(tasks.status != 0 && tasks.err.contains("say whose with --user NAME"), "\(tasks.err)")
+        let search = try TodoCLI(db: url).todo(["search", "rent", "--user", "alice"])
+        #expect(search.status != 0 && search.err.contains("This command needs a SQLite file for now"), "\(search.err)")
         #expect(!FileManager.default.fileExists(atPath: "postgres:"))
         let sqlite = try TodoCLI().todo(["users", "list"])
         #expect(sqlite.status != 0 && sqlite.err.contains("is a SQLite file, which has one user"))

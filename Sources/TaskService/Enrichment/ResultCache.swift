@@ -77,6 +77,10 @@ public struct ResultCache: ModelOutputCache {
         public var bytes: Int
         public var hits: Int
         public var byOperation: [String: Int]
+
+        public init(entries: Int, bytes: Int, hits: Int, byOperation: [String: Int]) {
+            (self.entries, self.bytes, self.hits, self.byOperation) = (entries, bytes, hits, byOperation)
+        }
     }
 
     /// From the counts the database keeps (`cache_summary`); with `byOperation`, also a count per

@@ -24,6 +24,11 @@ public struct TaskFilter: Sendable, Equatable {
     }
 
     /// The filter as SQL over `task` (no urgency order).
+    /// Whether only the status narrows the listing: its total is then read from the kept counts.
+    public var selectsByStatusOnly: Bool {
+        category == nil && priority == nil && tag == nil && dueBefore == nil && dueAfter == nil
+    }
+
     func condition() -> (sql: String, arguments: [any DatabaseValueConvertible & Sendable]) {
         var sql = ["status != 'deleted'"]
         var arguments: [any DatabaseValueConvertible & Sendable] = []
@@ -65,34 +70,27 @@ extension TaskStore {
     public func mostUrgent(_ filter: TaskFilter, limit: Int?, prioritizer: Prioritizer, now: Date = Date()) throws -> (tasks: [TodoTask], total: Int) {
         try writer.read { db in
             let (condition, arguments) = filter.condition()
-            func urgencyOrder(_ tasks: [TodoTask]) -> [TodoTask] {
-                let urgency = tasks.map { prioritizer.urgency(of: $0, now: now) }
-                return tasks.indices.sorted { urgency[$0] != urgency[$1] ? urgency[$0] > urgency[$1] : tasks[$0].id! < tasks[$1].id! }.map { tasks[$0] }
-            }
             guard let limit else {
                 let all = try TodoTask.fetchAll(db, sql: "SELECT * FROM task WHERE \(condition)", arguments: StatementArguments(arguments))
-                return (urgencyOrder(all), all.count)
+                return (prioritizer.mostUrgentFirst(all, now: now), all.count)
             }
             var candidates: [TodoTask] = []
-            let statuses = filter.status.map { [$0] } ?? [.pending, .done]
-            let priorities: [TodoTask.Priority?] = filter.priority.map { [$0] } ?? TodoTask.Priority.allCases.map { $0 } + [nil]
-            for status in statuses {
-                for priority in priorities {
-                    let base = "SELECT * FROM task WHERE \(condition) AND status = ? AND priority IS ?"
-                    let classArguments = arguments + [status.rawValue, priority?.rawValue]
-                    for bucket in DueBucket.allCases {
-                        let (due, bounds) = bucket.sqlCondition(now: now)
-                        candidates += try TodoTask.fetchAll(db, sql: "\(base) AND \(due) ORDER BY due, id LIMIT ?",
-                                                            arguments: StatementArguments(classArguments + bounds + [limit]))
-                    }
+            for urgencyClass in UrgencyClass.all(filter) {
+                let base = "SELECT * FROM task WHERE \(condition) AND status = ? AND priority IS ?"
+                let classArguments = arguments + [urgencyClass.status.rawValue, urgencyClass.priority?.rawValue]
+                if let bucket = urgencyClass.bucket {
+                    let (due, bounds) = bucket.sqlCondition(now: now)
+                    candidates += try TodoTask.fetchAll(db, sql: "\(base) AND \(due) ORDER BY due, id LIMIT ?",
+                                                        arguments: StatementArguments(classArguments + bounds + [limit]))
+                } else {
                     candidates += try TodoTask.fetchAll(db, sql: "\(base) AND due IS NULL ORDER BY id LIMIT ?",
                                                         arguments: StatementArguments(classArguments + [limit]))
                 }
             }
-            let shown = Array(urgencyOrder(candidates).prefix(limit))
+            let shown = Array(prioritizer.mostUrgentFirst(candidates, now: now).prefix(limit))
             // The total: counted by the database's counts when nothing but the status filters.
             let total: Int
-            if filter.category == nil && filter.priority == nil && filter.tag == nil && filter.dueBefore == nil && filter.dueAfter == nil {
+            if filter.selectsByStatusOnly {
                 let statusCondition = filter.status.map { "status = '\($0.rawValue)'" } ?? "status != 'deleted'"
                 total = try Int.fetchOne(db, sql: "SELECT ifnull(sum(n), 0) FROM task_summary WHERE \(statusCondition)") ?? 0
             } else {
@@ -100,5 +98,31 @@ extension TaskStore {
             }
             return (shown, total)
         }
+    }
+}
+
+/// Tasks of one status, one priority (or none) and one due bucket (nil: no due date) share
+/// their urgency's order with the order of their due dates (by id without one): a listing of
+/// the `limit` most urgent takes at most `limit` of each class, in that order, and sorts only
+/// their union (`TaskStore.mostUrgent`, `AccountTasks.mostUrgent`).
+public struct UrgencyClass: Sendable {
+    public var status: TodoTask.Status
+    public var priority: TodoTask.Priority?
+    public var bucket: DueBucket?
+
+    /// Every class `filter` can match.
+    public static func all(_ filter: TaskFilter) -> [UrgencyClass] {
+        let statuses = filter.status.map { [$0] } ?? [.pending, .done]
+        let priorities: [TodoTask.Priority?] = filter.priority.map { [$0] } ?? TodoTask.Priority.allCases.map { $0 } + [nil]
+        let buckets: [DueBucket?] = DueBucket.allCases.map { $0 } + [nil]
+        return statuses.flatMap { status in priorities.flatMap { priority in buckets.map { UrgencyClass(status: status, priority: priority, bucket: $0) } } }
+    }
+}
+
+extension Prioritizer {
+    /// `tasks`, the most urgent first, then by id.
+    public func mostUrgentFirst(_ tasks: [TodoTask], now: Date) -> [TodoTask] {
+        let urgency = tasks.map { self.urgency(of: $0, now: now) }
+        return tasks.indices.sorted { urgency[$0] != urgency[$1] ? urgency[$0] > urgency[$1] : tasks[$0].id! < tasks[$1].id! }.map { tasks[$0] }
     }
 }

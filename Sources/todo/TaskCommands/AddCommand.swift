@@ -3,7 +3,7 @@ import Foundation
 import Inference
 import TaskService
 
-struct AddCommand: ParsableCommand {
+struct AddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a task. It is stored at once; nothing you give is ever changed by the AI.",
@@ -66,7 +66,7 @@ struct AddCommand: ParsableCommand {
         _ = try TaskArguments.tags(tags)
     }
 
-    func run() throws {
+    func run() async throws {
         var dueDate = try TaskArguments.date(due)
         let stated = due == nil ? TitleDeadline.find(in: title) : nil
         if let stated { dueDate = stated.date }
@@ -74,10 +74,17 @@ struct AddCommand: ParsableCommand {
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
                             category: try TaskArguments.category(category), priority: try TaskArguments.priority(priority),
                             tags: try TaskArguments.tags(tags), due: dueDate)
-        let session = try EnrichmentSession(store: store, settings: settings)
-        // Stored first, with its enrichment job, in one transaction: nothing after this can lose it.
-        var stored = try storeCall { try session.store.add(task, enqueue: true, undo: commandLineForUndo) }
-        if let enriched = enrichInline(stored, session: session) { stored = enriched }
+        var stored: TodoTask
+        if let shared = try await store.onPostgres({ try await $0.add(task) }) {
+            // With its job, in one transaction; the workers (`todo worker`, the replicas) fill the AI fields.
+            stored = shared
+            Console.error("note: AI fields queued for the workers (`todo worker`, or a `todo serve` replica)")
+        } else {
+            let session = try EnrichmentSession(store: store, settings: settings)
+            // Stored first, with its enrichment job, in one transaction: nothing after this can lose it.
+            stored = try storeCall { try session.store.add(task, enqueue: true, undo: commandLineForUndo) }
+            if let enriched = enrichInline(stored, session: session) { stored = enriched }
+        }
         if json {
             Console.out(try JSONOutput.line(TaskOutput(stored)))
         } else {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write every task as JSON Lines: one task object per line, lossless.",
@@ -18,7 +19,16 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
+    func run() async throws {
+        // An account's tasks a page at a time, each printed as it comes.
+        let exported = try await store.onPostgres { tasks in
+            var cursor: Int64 = 0
+            while case let page = try await tasks.exportPage(after: cursor, limit: 1_000), let last = page.last?.id {
+                for t in page { Console.out(try JSONOutput.line(TaskOutput(t))) }
+                cursor = last
+            }
+        }
+        guard exported == nil else { return }
         for t in try storeCall({ try store.open().allTasks() }) { Console.out(try JSONOutput.line(TaskOutput(t))) }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TaskService
 
-struct ListCommand: ParsableCommand {
+struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List tasks, most urgent first.",
@@ -59,12 +59,14 @@ struct ListCommand: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more.") }
     }
 
-    func run() throws {
+    func run() async throws {
         let filter = TaskFilter(status: status.status, category: category,
                                 priority: try TaskArguments.priority(priority), tag: tag,
                                 dueBefore: try TaskArguments.date(dueBefore), dueAfter: try TaskArguments.date(dueAfter))
         let prioritizer = Prioritizer(coefficients: try settings.load().priority)
-        let (shown, total) = try storeCall { try store.open().mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
+        let limit = self.limit
+        let (shown, total) = try await store.onPostgres { try await $0.mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
+            ?? storeCall { try store.open().mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
         if json {
             Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if total == 0 {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
-struct StatsCommand: ParsableCommand {
+struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Counts: tasks by status, category and priority; overdue; the AI queue and cache.",
@@ -29,11 +30,17 @@ struct StatsCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let taskStore = try store.open()
-        let (summary, queue, cache) = try storeCall {
-            (try taskStore.summary(), try EnrichmentQueue(store: taskStore).counts(), try ResultCache(store: taskStore).statistics(byOperation: false))
+    func run() async throws {
+        let counted = try await store.onPostgres { tasks in
+            let (summary, queue) = try await tasks.summary(now: Date())
+            return (summary, queue, try await PostgresResultCache(store: tasks.store).statistics())
         }
+        let (summary, queue, cache) = try counted ?? {
+            let taskStore = try store.open()
+            return try storeCall {
+                (try taskStore.summary(), try EnrichmentQueue(store: taskStore).counts(), try ResultCache(store: taskStore).statistics(byOperation: false))
+            }
+        }()
         let out = Output(tasks: summary.statuses, categories: summary.categories, priorities: summary.priorities, overdue: summary.overdue,
                          dueThisWeek: summary.dueWithinWeek, aiFilled: summary.aiFilled, queue: queue, cache: cache)
         if json { Console.out(try JSONOutput.line(out)); return }

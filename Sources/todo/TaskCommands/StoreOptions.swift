@@ -5,19 +5,46 @@ import TaskService
 
 /// `--db`, shared by every command that touches tasks.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Task database (default: SMART_TODO_DB, else ~/.local/share/smart-todo/tasks.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("Task database: a SQLite file or a postgres:// URL (default: SMART_TODO_DB, else ~/.local/share/smart-todo/tasks.sqlite).", valueName: "path|url"))
     var db: String?
+
+    @Option(help: ArgumentHelp("With a postgres:// database: whose tasks (an account of `todo users`; default: SMART_TODO_USER).", valueName: "name"))
+    var user: String?
+
+    /// The commands that take a PostgreSQL database with `--user` (the others need a SQLite file).
+    static let onPostgres = "add, list, show, done, reopen, delete, stats and export"
 
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
     /// rather than taken for a file name.
     func sqliteLocation() throws -> URL {
         if let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) {
             throw CommandFailure("""
-                A PostgreSQL database (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) holds accounts so far: \
-                `todo serve`, `todo worker` and `todo users` work with it; the other task commands need a SQLite file for now (docs/postgres.md).
+                This command needs a SQLite file for now; a PostgreSQL database \
+                (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) serves `todo serve`, `todo worker`, `todo users`, \
+                and \(Self.onPostgres) with --user NAME (docs/postgres.md).
                 """)
         }
         return DatabaseLocation.resolve(explicit: db)
+    }
+
+    /// With a PostgreSQL `--db`: `body` on the tasks of the account `--user` names, the database
+    /// closed afterwards; nil with a SQLite file (the command goes on with `open()`).
+    func onPostgres<T: Sendable>(_ body: @escaping (AccountTasks) async throws -> T) async throws -> T? {
+        guard try postgresLocation() != nil else { return nil }
+        guard let name = user ?? ProcessInfo.processInfo.environment["SMART_TODO_USER"], !name.isEmpty else {
+            throw CommandFailure("A PostgreSQL database keeps several accounts' tasks: say whose with --user NAME (or SMART_TODO_USER); `todo users list` shows them.")
+        }
+        var database = PostgresOption()
+        database.db = db
+        return try await database.with("this command") { store in
+            guard let account = try await store.accounts().first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+                throw CommandFailure("No account named '\(TaskText.oneLine(name))' in this database; `todo users list` shows them, `todo users add NAME` makes one.")
+            }
+            guard account.revoked == nil else {
+                throw CommandFailure("The account '\(account.name)' was revoked: its tasks are kept, but no command reaches them.")
+            }
+            do { return try await body(AccountTasks(store: store, account: account)) } catch let error as StoreError { throw CommandFailure(error.description) }
+        }
     }
 
     /// The PostgreSQL database `--db` or SMART_TODO_DB names, if it is one (`todo serve`).

@@ -1,24 +1,26 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
 /// `show`: one task by id.
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one task in full.",
                                                     discussion: "Examples:\n  todo show 3\n  todo show 3 --json")
     @Argument(help: "The task's id (from todo list).") var id: Int64
     @Flag(help: "Print the task as JSON.") var json = false
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let t = try storeCall { try store.open().task(id: id) }
+    func run() async throws {
+        let id = self.id
+        let t = try await store.onPostgres { try await $0.task(id: id) } ?? storeCall { try store.open().task(id: id) }
         Console.out(json ? try JSONOutput.line(TaskOutput(t)) : TaskText.details(t))
     }
 }
 
 /// `done`, `reopen` and `delete` take several ids: all change or none does (an unknown id
 /// changes nothing), and `todo undo` reverts them together. With --json, one task per line.
-struct DoneCommand: ParsableCommand {
+struct DoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark tasks done.",
                                                     discussion: "Examples:\n  todo done 3\n  todo done 3 4 7")
     @Argument(help: "The tasks' ids (from todo list).") var ids: [Int64]
@@ -27,10 +29,16 @@ struct DoneCommand: ParsableCommand {
 
     func validate() throws { guard !ids.isEmpty else { throw ValidationError("Give the id of at least one task (see `todo list`).") } }
 
-    func run() throws {
-        let tasks = try store.open()
-        let before = doneAlready(ids, in: tasks)
-        let changed = try storeCall { try tasks.markDone(ids: ids, undo: commandLineForUndo) }
+    func run() async throws {
+        let ids = self.ids
+        let (before, changed): (Set<Int64>, [TodoTask])
+        if let done = try await store.onPostgres({ tasks in try await changeAll(ids, in: tasks) { try await tasks.markDone(id: $0) } }) {
+            (before, changed) = done
+        } else {
+            let tasks = try store.open()
+            before = doneAlready(ids, in: tasks)
+            changed = try storeCall { try tasks.markDone(ids: ids, undo: commandLineForUndo) }
+        }
         try report(changed, json: json) { t in
             before.contains(t.id ?? 0) ? "Already done: " + TaskIDText.title(t) + (t.completed.map { " (since \(TaskIDText.when($0)))" } ?? "")
                                   : "Done: " + TaskIDText.title(t)
@@ -38,7 +46,7 @@ struct DoneCommand: ParsableCommand {
     }
 }
 
-struct ReopenCommand: ParsableCommand {
+struct ReopenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Make done tasks pending again.",
                                                     discussion: "Examples:\n  todo reopen 3\n  todo list --status done")
     @Argument(help: "The tasks' ids (from todo list --status done).") var ids: [Int64]
@@ -47,15 +55,21 @@ struct ReopenCommand: ParsableCommand {
 
     func validate() throws { guard !ids.isEmpty else { throw ValidationError("Give the id of at least one task (see `todo list --status done`).") } }
 
-    func run() throws {
-        let tasks = try store.open()
-        let done = doneAlready(ids, in: tasks)
-        let changed = try storeCall { try tasks.reopen(ids: ids, undo: commandLineForUndo) }
+    func run() async throws {
+        let ids = self.ids
+        let (done, changed): (Set<Int64>, [TodoTask])
+        if let reopened = try await store.onPostgres({ tasks in try await changeAll(ids, in: tasks) { try await tasks.reopen(id: $0) } }) {
+            (done, changed) = reopened
+        } else {
+            let tasks = try store.open()
+            done = doneAlready(ids, in: tasks)
+            changed = try storeCall { try tasks.reopen(ids: ids, undo: commandLineForUndo) }
+        }
         try report(changed, json: json) { t in (done.contains(t.id ?? 0) ? "Reopened: " : "Not done, nothing to reopen: ") + TaskIDText.title(t) }
     }
 }
 
-struct DeleteCommand: ParsableCommand {
+struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete tasks (ids are never reused).",
                                                     discussion: "Examples:\n  todo delete 3\n  todo delete 3 4 && todo undo")
     @Argument(help: "The tasks' ids (from todo list).") var ids: [Int64]
@@ -64,8 +78,10 @@ struct DeleteCommand: ParsableCommand {
 
     func validate() throws { guard !ids.isEmpty else { throw ValidationError("Give the id of at least one task (see `todo list`).") } }
 
-    func run() throws {
-        let changed = try storeCall { try store.open().delete(ids: ids, undo: commandLineForUndo) }
+    func run() async throws {
+        let ids = self.ids
+        let changed = try await store.onPostgres({ tasks in try await changeAll(ids, in: tasks) { try await tasks.delete(id: $0) }.changed })
+            ?? storeCall { try store.open().delete(ids: ids, undo: commandLineForUndo) }
         try report(changed, json: json) { "Deleted: " + TaskIDText.title($0) }
     }
 }
@@ -73,6 +89,16 @@ struct DeleteCommand: ParsableCommand {
 /// Which of these tasks are done now, for the message only (the change itself checks again in its transaction).
 private func doneAlready(_ ids: [Int64], in tasks: TaskStore) -> Set<Int64> {
     Set(ids.filter { (try? tasks.task(id: $0).status) == .done })
+}
+
+/// On PostgreSQL: every id is read first, so an unknown one changes nothing (as SQLite's one
+/// transaction); then each is changed. Which were done before, and the tasks as changed.
+private func changeAll(_ ids: [Int64], in tasks: AccountTasks, _ change: (Int64) async throws -> TodoTask) async throws -> (doneBefore: Set<Int64>, changed: [TodoTask]) {
+    var doneBefore = Set<Int64>()
+    for id in ids where try await tasks.task(id: id).status == .done { doneBefore.insert(id) }
+    var changed: [TodoTask] = []
+    for id in ids { changed.append(try await change(id)) }
+    return (doneBefore, changed)
 }
 
 private func report(_ tasks: [TodoTask], json: Bool, line: (TodoTask) -> String) throws {

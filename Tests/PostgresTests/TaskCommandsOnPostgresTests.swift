@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+import TaskPostgres
+import TaskService
+
+/// The task commands on a PostgreSQL database, as a process: each reaches the tasks of the
+/// account `--user` names, and no other's.
+@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+struct TaskCommandsOnPostgresTests {
+    @Test func eachCommandReachesItsUsersTasksOnly() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            for name in ["alice", "bob"] { #expect(try cli.todo(["users", "add", name]).status == 0) }
+            func todo(_ args: [String], as user: String) throws -> TodoCLI.Run { try cli.todo(args + ["--user", user]) }
+
+            let added = try todo(["add", "Renew passport", "--due", "2030-01-10", "--priority", "high", "--tag", "travel", "--json"], as: "alice")
+            #expect(added.status == 0 && added.err.contains("AI fields queued for the workers"), "\(added.err)")
+            let passport = try #require((try cli.json(added.out) as? [String: Any])?["id"] as? Int)
+            let rent = try #require((try cli.json(try todo(["add", "Pay the rent", "--due", "2020-01-01", "--json"], as: "alice").out) as? [String: Any])?["id"] as? Int)
+            let his = try todo(["add", "Water the plants"], as: "bob")
+            #expect(his.out.hasPrefix("Added task "), "\(his.out)")
+
+            // The most urgent first: the overdue rent before the high-priority passport.
+            let listed = try todo(["list", "--json"], as: "alice")
+            #expect((try cli.json(listed.out) as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [rent, passport], "\(listed.out)")
+            #expect(try todo(["list", "--limit", "1"], as: "alice").out.contains("… and 1 more"))
+            #expect(try todo(["list", "--tag", "TRAVEL", "--json"], as: "alice").out.contains("Renew passport"))
+            #expect(!(try todo(["list", "--status", "all"], as: "bob").out.contains("passport")))
+
+            // Bob reaches none of Alice's tasks by id; nothing of hers changes.
+            for args in [["show", "\(passport)"], ["done", "\(passport)"], ["reopen", "\(passport)"], ["delete", "\(passport)"]] {
+                let tried = try todo(args, as: "bob")
+                #expect(tried.status != 0 && tried.err.contains("no task \(passport)"), "\(args): \(tried.err)")
+            }
+            #expect(try todo(["show", "\(passport)"], as: "alice").out.contains("Task \(passport): Renew passport"))
+
+            // Several ids: all change or none does.
+            let partly = try todo(["done", "\(passport)", "999999"], as: "alice")
+            #expect(partly.status != 0 && partly.err.contains("no task 999999"))
+            #expect(try todo(["show", "\(passport)", "--json"], as: "alice").out.contains(#""status":"pending""#))
+            #expect(try todo(["done", "\(passport)", "\(rent)"], as: "alice").out == "Done: \(passport) Renew passport\nDone: \(rent) Pay the rent\n")
+            #expect(try todo(["done", "\(passport)"], as: "alice").out.hasPrefix("Already done: \(passport)"))
+            #expect(try todo(["reopen", "\(passport)"], as: "alice").out.hasPrefix("Reopened: \(passport)"))
+            #expect(try todo(["delete", "\(rent)"], as: "alice").out.hasPrefix("Deleted: \(rent)"))
+
+            let stats = try #require(try cli.json(try todo(["stats", "--json"], as: "alice").out) as? [String: Any])
+            #expect(stats["tasks"] as? [String: Int] == ["pending": 1], "\(stats)")
+            let exported = try todo(["export"], as: "alice").out.split(separator: "\n")
+            #expect(exported.count == 2 && exported.last?.contains(#""status":"deleted""#) == true, "a lossless export: \(exported)")
+            #expect(!(try todo(["export"], as: "bob").out.contains("passport")))
+
+            // The counts a listing's total reads follow every change of status (kept by triggers).
+            let kept = try TestDatabase.psql(db.url, "SELECT string_agg(c, ',' ORDER BY c) FROM (SELECT account_id || ' ' || status || ' ' || n AS c FROM task_count WHERE n > 0) x")
+            let counted = try TestDatabase.psql(db.url, "SELECT string_agg(c, ',' ORDER BY c) FROM (SELECT account_id || ' ' || status || ' ' || count(*) AS c FROM task GROUP BY account_id, status) x")
+            #expect(kept == counted && !kept.isEmpty, "\(kept) vs \(counted)")
+
+            // SMART_TODO_USER stands for --user; an unknown or revoked account is refused by name.
+            #expect(try cli.todo(["list"], environment: ["SMART_TODO_USER": "bob"]).out.contains("Water the plants"))
+            let unknown = try todo(["list"], as: "carol")
+            #expect(unknown.status != 0 && unknown.err.contains("No account named 'carol'"))
+            #expect(try cli.todo(["users", "revoke", "bob"]).status == 0)
+            let revoked = try todo(["list"], as: "bob")
+            #expect(revoked.status != 0 && revoked.err.contains("was revoked"), "\(revoked.err)")
+        }
+    }
+
+    /// `todo list --limit` reads at most `limit` rows per urgency class from the index: the same
+    /// tasks as sorting all of them would give.
+    @Test func aLimitedListIsTheHeadOfTheWholeOrder() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            #expect(try cli.todo(["users", "add", "alice"]).status == 0)
+            let store = try await PostgresStore.open(try db.location)
+            let account = try #require(try await store.accounts().first)
+            let tasks = AccountTasks(store: store, account: account)
+            let now = Date()
+            for n in 0..<120 {
+                let due: Date? = n % 5 == 0 ? nil : now.addingTimeInterval(Double(n % 37 - 10) * 86_400)
+                _ = try await tasks.add(TodoTask(title: "task \(n)", priority: [TodoTask.Priority.high, .medium, .low, nil][n % 4], due: due))
+            }
+            await store.close()
+            let all = try cli.todo(["list", "--json", "--user", "alice"])
+            let order = (try cli.json(all.out) as? [[String: Any]])?.compactMap { $0["id"] as? Int } ?? []
+            #expect(order.count == 120)
+            for limit in [1, 7, 30] {
+                let head = try cli.todo(["list", "--json", "--limit", "\(limit)", "--user", "alice"])
+                #expect((try cli.json(head.out) as? [[String: Any]])?.compactMap { $0["id"] as? Int } == Array(order.prefix(limit)), "limit \(limit)")
+            }
+        }
+    }
+}
