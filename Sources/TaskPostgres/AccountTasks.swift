@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PostgresNIO
 import TaskService
@@ -123,7 +124,8 @@ public struct AccountTasks: TaskRepository {
     }
 
     /// A task keeps neither its id (ids are shared by every account) nor a uuid that another
-    /// account holds (it gets a new one); a uuid this account holds is skipped.
+    /// account holds: it gets one made from that uuid and this account (`copyUUID`), so the same
+    /// file imported again finds its copies. A uuid this account holds is skipped.
     public func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int) {
         for (i, task) in tasks.enumerated() {
             if let problem = TaskRules.problem(with: task) { throw StoreError.invalid("task \(i + 1) of the import: \(problem)") }
@@ -132,18 +134,34 @@ public struct AccountTasks: TaskRepository {
         return try await transaction { connection, logger in
             var added: [TodoTask] = []
             var skipped = 0
+            func holder(of uuid: UUID) async throws -> Int64? {
+                for try await value in try await connection.query("SELECT account_id FROM task WHERE uuid = \(uuid)", logger: logger).decode(Int64.self) { return value }
+                return nil
+            }
             for var task in tasks {
-                let holder = try await connection.query("SELECT account_id FROM task WHERE uuid = \(task.uuid)", logger: logger)
-                var held: Int64?
-                for try await value in holder.decode(Int64.self) { held = value }
+                var held = try await holder(of: task.uuid)
+                if held != nil && held != owner {
+                    task.uuid = Self.copyUUID(of: task.uuid, for: owner)
+                    held = try await holder(of: task.uuid)
+                }
                 if held == owner { skipped += 1; continue }
-                if held != nil { task.uuid = UUID() }
+                if held != nil { task.uuid = UUID() }  // a copy's uuid taken by yet another account: not ours to reuse
                 let stored = try await Self.insert(task, owner: owner, on: connection, logger: logger)
                 try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
                 added.append(stored)
             }
             return (added, skipped)
         }
+    }
+
+    /// The uuid of account `owner`'s copy of the task `uuid` names: always the same one (a name-
+    /// based UUID, version 5's layout over SHA-256), so a copy is recognised when imported again.
+    static func copyUUID(of uuid: UUID, for owner: Int64) -> UUID {
+        var bytes = Array(SHA256.hash(data: Data("smart-todo copy\u{1F}\(owner)\u{1F}\(uuid.uuidString.lowercased())".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
     public func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask] {

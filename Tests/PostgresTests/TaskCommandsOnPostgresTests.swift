@@ -28,8 +28,16 @@ struct TaskCommandsOnPostgresTests {
             #expect(try todo(["list", "--tag", "TRAVEL", "--json"], as: "alice").out.contains("Renew passport"))
             #expect(!(try todo(["list", "--status", "all"], as: "bob").out.contains("passport")))
 
+            // Edit: the same rules as on a file (a tag removed must be there; --add-tag appends).
+            let edited = try todo(["edit", "\(passport)", "--add-tag", "urgent", "--remove-tag", "travel", "--json"], as: "alice")
+            #expect((try cli.json(edited.out) as? [String: Any])?["tags"] as? [String] == ["urgent"], "\(edited.out) \(edited.err)")
+            let noSuchTag = try todo(["edit", "\(passport)", "--remove-tag", "travel"], as: "alice")
+            #expect(noSuchTag.status != 0 && noSuchTag.err.contains("has no tag 'travel'"))
+            let retitled = try todo(["edit", "\(passport)", "--title", "Renew passport and visa"], as: "alice")
+            #expect(retitled.out.contains("Renew passport and visa") && retitled.err.contains("AI fields queued"), "\(retitled.err)")
+
             // Bob reaches none of Alice's tasks by id; nothing of hers changes.
-            for args in [["show", "\(passport)"], ["done", "\(passport)"], ["reopen", "\(passport)"], ["delete", "\(passport)"]] {
+            for args in [["show", "\(passport)"], ["done", "\(passport)"], ["reopen", "\(passport)"], ["delete", "\(passport)"], ["edit", "\(passport)", "--title", "mine"]] {
                 let tried = try todo(args, as: "bob")
                 #expect(tried.status != 0 && tried.err.contains("no task \(passport)"), "\(args): \(tried.err)")
             }
@@ -39,7 +47,7 @@ struct TaskCommandsOnPostgresTests {
             let partly = try todo(["done", "\(passport)", "999999"], as: "alice")
             #expect(partly.status != 0 && partly.err.contains("no task 999999"))
             #expect(try todo(["show", "\(passport)", "--json"], as: "alice").out.contains(#""status":"pending""#))
-            #expect(try todo(["done", "\(passport)", "\(rent)"], as: "alice").out == "Done: \(passport) Renew passport\nDone: \(rent) Pay the rent\n")
+            #expect(try todo(["done", "\(passport)", "\(rent)"], as: "alice").out == "Done: \(passport) Renew passport and visa\nDone: \(rent) Pay the rent\n")
             #expect(try todo(["done", "\(passport)"], as: "alice").out.hasPrefix("Already done: \(passport)"))
             #expect(try todo(["reopen", "\(passport)"], as: "alice").out.hasPrefix("Reopened: \(passport)"))
             #expect(try todo(["delete", "\(rent)"], as: "alice").out.hasPrefix("Deleted: \(rent)"))
@@ -49,6 +57,16 @@ struct TaskCommandsOnPostgresTests {
             let exported = try todo(["export"], as: "alice").out.split(separator: "\n")
             #expect(exported.count == 2 && exported.last?.contains(#""status":"deleted""#) == true, "a lossless export: \(exported)")
             #expect(!(try todo(["export"], as: "bob").out.contains("passport")))
+            // Alice's export imported by Bob: copies of his own (new ids), once; Alice's untouched.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("alice-\(UUID().uuidString).jsonl")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Data(exported.joined(separator: "\n").utf8).write(to: file)
+            let imported = try todo(["import", file.path, "--json"], as: "bob")
+            #expect((try cli.json(imported.out) as? [String: Any])?["added"] as? Int == 2, "\(imported.out) \(imported.err)")
+            let twice = try todo(["import", file.path, "--json"], as: "bob")
+            #expect((try cli.json(twice.out) as? [String: Any])?["skipped"] as? Int == 2, "the same uuids are the same tasks: \(twice.out)")
+            #expect(try todo(["list", "--json"], as: "bob").out.contains("Renew passport and visa"))
+            #expect(try todo(["show", "\(passport)"], as: "alice").status == 0)
 
             // The counts a listing's total reads follow every change of status (kept by triggers).
             let kept = try TestDatabase.psql(db.url, "SELECT string_agg(c, ',' ORDER BY c) FROM (SELECT account_id || ' ' || status || ' ' || n AS c FROM task_count WHERE n > 0) x")

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
-struct EditCommand: ParsableCommand {
+struct EditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Change a task. What you set is yours: the AI never overwrites it.",
@@ -53,9 +54,44 @@ struct EditCommand: ParsableCommand {
         if !anything { throw ValidationError("Nothing to change: give at least one option (see todo edit --help).") }
     }
 
-    func run() throws {
+    func run() async throws {
+        let text = try TaskArguments.description(description, action: "nothing was changed")
+        let id = self.id
+        let shared = try await store.onPostgres { tasks -> TodoTask in
+            let read = try await tasks.task(id: id)
+            let change = try self.change(read, description: text)
+            // Applied only to the task as it was read: another change in between is not overwritten.
+            let stored = try await tasks.edit(id: id) { current in
+                guard current.updated == read.updated else { throw StoreError.invalid("task \(id) changed while this edit was made; nothing was changed, run it again") }
+                return TaskEdit(task: change.task, reenrich: change.reenrich)
+            }
+            if stored.reenrich { Console.error("note: AI fields queued for the workers (`todo worker`, or a `todo serve` replica)") }
+            if let stated = change.stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
+            return stored.task
+        }
+        if let shared {
+            Console.out(json ? try JSONOutput.line(TaskOutput(shared)) : TaskText.details(shared))
+            return
+        }
         let session = try EnrichmentSession(store: store, settings: settings)
-        var t = try storeCall { try session.store.task(id: id) }
+        let change = try self.change(try storeCall { try session.store.task(id: id) }, description: text)
+        let (reenrich, stated) = (change.reenrich, change.stated)
+        var stored = try storeCall { try session.store.update(change.task, reenrich: reenrich, undo: commandLineForUndo) }
+        if reenrich && !async && session.modelInstalled {
+            _ = try engine.applyThreads()
+            _ = try session.runPending(taskID: id, quiet: true)
+            stored = try storeCall { try session.store.task(id: id) }
+        } else if reenrich && !session.modelInstalled {
+            Console.error("note: the AI fields are queued; \(session.fetchHint)")
+        }
+        if let stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
+        Console.out(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))
+    }
+
+    /// What this edit makes of the task as read: the task to store, whether the AI must look at
+    /// it again, and a deadline found in a new title. `text`: the new description, if given.
+    private func change(_ read: TodoTask, description text: String?) throws -> Change {
+        var t = read
         // A tag to remove must be one the task has now, before this edit adds any.
         for tag in try TaskArguments.tags(removeTags) where !t.tags.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) {
             throw CommandFailure("Task \(id) has no tag '\(tag)' (its tags: \(t.tags.isEmpty ? "none" : t.tags.joined(separator: ", "))). Nothing was changed.")
@@ -72,7 +108,7 @@ struct EditCommand: ParsableCommand {
             textChanged = textChanged || trimmed != t.title
             t.title = trimmed
         }
-        if let text = try TaskArguments.description(description, action: "nothing was changed") {
+        if let text {
             textChanged = textChanged || text != t.description
             t.description = text
         }
@@ -93,16 +129,12 @@ struct EditCommand: ParsableCommand {
         }
         // Cleared fields and changed text need the AI; so does a due date change (priority).
         let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue || stated != nil) && !t.isUserSet(.priority)
-        let edited = t
-        var stored = try storeCall { try session.store.update(edited, reenrich: reenrich, undo: commandLineForUndo) }
-        if reenrich && !async && session.modelInstalled {
-            _ = try engine.applyThreads()
-            _ = try session.runPending(taskID: id, quiet: true)
-            stored = try storeCall { try session.store.task(id: id) }
-        } else if reenrich && !session.modelInstalled {
-            Console.error("note: the AI fields are queued; \(session.fetchHint)")
-        }
-        if let stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
-        Console.out(json ? try JSONOutput.line(TaskOutput(stored)) : TaskText.details(stored))
+        return Change(task: t, reenrich: reenrich, stated: stated)
+    }
+
+    private struct Change {
+        var task: TodoTask
+        var reenrich: Bool
+        var stated: TitleDeadline?
     }
 }

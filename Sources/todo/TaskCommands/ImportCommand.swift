@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Add tasks from `todo export` JSON Lines, from lines you write, or from Taskwarrior's `task export`.",
@@ -50,13 +51,22 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let batch = try ImportLines.read(file)
         guard !batch.tasks.isEmpty || batch.recurringTemplates > 0 else {
             throw CommandFailure("\(file == "-" ? "standard input" : file) holds no tasks (it is empty); nothing was imported.")
         }
-        // Imported tasks missing AI fields are queued; `todo enrich` fills them (never touching imported values).
-        let report = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
+        // Imported tasks missing AI fields are queued; `todo enrich` (or on PostgreSQL the workers)
+        // fills them, never touching imported values. All or nothing.
+        let tasks = batch.tasks
+        let shared = try await store.onPostgres { try await $0.importTasks(tasks) }
+        let report: (added: Int, skipped: Int)
+        if let shared {
+            report = (shared.added.count, shared.skipped)
+        } else {
+            let kept = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
+            report = (kept.added, kept.skipped)
+        }
         if json {
             Console.out(try JSONOutput.line(Output(added: report.added, skipped: report.skipped, recurringTemplates: batch.recurringTemplates,
                                                    droppedFields: batch.droppedFields)))
@@ -70,6 +80,6 @@ struct ImportCommand: ParsableCommand {
             let fields = batch.droppedFields.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) task\($0.value == 1 ? "" : "s"))" }
             Console.out("Dropped what Smart TODO has no field for: " + fields.joined(separator: ", ") + ".")
         }
-        if report.added > 0 { Console.out("Run `todo enrich` to fill the AI fields they lack.") }
+        if report.added > 0 { Console.out(shared == nil ? "Run `todo enrich` to fill the AI fields they lack." : "The workers (`todo worker`) fill the AI fields they lack.") }
     }
 }
