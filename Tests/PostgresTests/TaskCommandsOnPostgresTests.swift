@@ -83,6 +83,29 @@ struct TaskCommandsOnPostgresTests {
         }
     }
 
+    /// `todo search` and `todo similar` on an account: its tasks by meaning, nobody else's.
+    @Test func searchAndSimilarReachTheUsersTasksOnly() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            for name in ["alice", "bob"] { #expect(try cli.todo(["users", "add", name]).status == 0) }
+            func todo(_ args: [String], as user: String) throws -> TodoCLI.Run { try cli.todo(args + ["--user", user]) }
+            var ids: [Int] = []
+            for title in ["Fix the leaking kitchen tap", "Fix the kitchen tap that leaks", "Renew passport before the trip"] {
+                ids.append(try #require((try cli.json(try todo(["add", title, "--json"], as: "alice").out) as? [String: Any])?["id"] as? Int))
+            }
+            _ = try todo(["add", "Call the plumber about the boiler"], as: "bob")
+            let found = try todo(["search", "plumbing repair", "--json"], as: "alice")
+            #expect(found.status == 0, "\(found.err)")
+            let hits = (try cli.json(found.out) as? [[String: Any]])?.compactMap { ($0["task"] as? [String: Any])?["id"] as? Int } ?? []
+            #expect(Set(hits.prefix(2)) == Set(ids.prefix(2)) && hits.allSatisfy(ids.contains), "\(found.out)")
+            let near = try todo(["similar", "\(ids[0])", "--json"], as: "alice")
+            #expect((try cli.json(near.out) as? [[String: Any]])?.first.flatMap { ($0["task"] as? [String: Any])?["id"] as? Int } == ids[1], "\(near.out) \(near.err)")
+            let his = try todo(["similar", "\(ids[0])"], as: "bob")
+            #expect(his.status != 0 && his.err.contains("no task \(ids[0])"), "\(his.err)")
+            #expect(!(try todo(["search", "kitchen tap", "--min-score", "0"], as: "bob").out.contains("kitchen")))
+        }
+    }
+
     /// `todo list --limit` reads at most `limit` rows per urgency class from the index: the same
     /// tasks as sorting all of them would give.
     @Test func aLimitedListIsTheHeadOfTheWholeOrder() async throws {

@@ -104,6 +104,11 @@ public struct TaskSearch: Sendable {
     public struct Results: Sendable {
         public var hits: [Hit]
         public var notIndexed: Int
+
+        public init(hits: [Hit], notIndexed: Int) {
+            self.hits = hits
+            self.notIndexed = notIndexed
+        }
     }
 
     /// `progress(done, total)`: tasks embedded so far, when some had no current vectors.

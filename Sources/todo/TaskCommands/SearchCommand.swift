@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import Inference
+import TaskPostgres
 import TaskService
 
-struct SearchCommand: ParsableCommand {
+struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Find tasks by meaning and by words.",
@@ -11,9 +12,7 @@ struct SearchCommand: ParsableCommand {
         Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2 \
         embedding with the task's whole text, title and tags, plus 0.15 × the share of \
         the query's word stems that start a word of the task (case-insensitive): a query \
-        needs no word in common with a task to find it. When two of the three best \
-        tasks name the same person or place, every task naming it gains 0.15, so \
-        "my son" also brings the tasks that only say his name. Otherwise the 300 best gain up \
+        needs no word in common with a task to find it. The 300 best gain up \
         to 0.3 when they and the query are about the same life area (51 built-in \
         topics, each a name and a few example tasks), so "decluttering" finds "Drop old \
         books at the charity shop"; the output names the topic when it added 0.1 or \
@@ -64,22 +63,37 @@ struct SearchCommand: ParsableCommand {
     }
 
     /// Said on standard error when some tasks could not be searched yet.
-    static func notIndexedNote(_ count: Int, readOnly: Bool) -> String {
+    static func notIndexedNote(_ count: Int, readOnly: Bool = false, onPostgres: Bool = false) -> String {
         let tasks = count == 1 ? "1 task is" : "\(count) tasks are"
+        if onPostgres { return "note: \(tasks) not searchable yet (new or long texts): the workers (`todo worker`) index them as they enrich them" }
         return readOnly ? "note: \(tasks) not in the search index, and this read-only database cannot take them in"
             : "note: \(tasks) not searchable yet (new or long texts): `todo enrich`, or a running `todo enrich --watch`, indexes them"
     }
 
-    func run() throws {
+    func run() async throws {
         _ = try engine.applyThreads()
-        let session = try EnrichmentSession(store: store, settings: settings)
-        // The model loads only if something is not cached yet (a new task's text, a new query).
-        let results = try enrichmentCall {
-            try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()), settings: session.enricher.settings.search)
-                .results(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
+        let (query, limit, all) = (query, limit, all)
+        let loaded = try settings.load()
+        let shared = try await store.onPostgres { tasks in
+            try await AccountSearchIndex.with(tasks, settings: loaded) { held, ranking in
+                let topics = ranking.usesTopics ? try held.topicBridge(ranking.topics) : nil
+                return TaskSearch.Results(hits: try held.search(query, ranking: ranking, topics: topics, limit: limit, includeDone: all), notIndexed: held.notIndexed)
+            }
+        }
+        let results: TaskSearch.Results
+        if let shared {
+            results = shared
+            if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, onPostgres: true)) }
+        } else {
+            let session = try EnrichmentSession(store: store, settings: settings)
+            // The model loads only if something is not cached yet (a new task's text, a new query).
+            results = try enrichmentCall {
+                try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()), settings: session.enricher.settings.search)
+                    .results(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
+            }
+            if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, readOnly: session.store.isReadOnly)) }
         }
         let ranked = results.hits
-        if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, readOnly: session.store.isReadOnly)) }
         let hits = minScore > 0 ? ranked.filter { $0.score >= minScore } : ranked
         if json {
             Console.out(try JSONOutput.line(hits.map(SearchHitOutput.init)))

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
-struct SimilarCommand: ParsableCommand {
+struct SimilarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "similar",
         abstract: "Tasks like this one: near-duplicates first.",
@@ -35,14 +36,24 @@ struct SimilarCommand: ParsableCommand {
         var task: TaskOutput
     }
 
-    func run() throws {
+    func run() async throws {
         _ = try engine.applyThreads()
-        let session = try EnrichmentSession(store: store, settings: settings)
-        let hits = try enrichmentCall {
-            let model = try session.enricher.fingerprint()
-            return try TaskSearch(embeddings: session.enricher.embeddings(model: model))
-                .similar(to: id, limit: limit, minimum: min, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
+        let (id, limit, min, all) = (id, limit, min, all)
+        let loaded = try settings.load()
+        let shared = try await store.onPostgres { tasks in
+            _ = try await tasks.task(id: id)  // another account's or no task: "no task ID"
+            return try await AccountSearchIndex.with(tasks, settings: loaded) { held, _ in
+                try held.similar(to: id, limit: limit, minimum: min, includeDone: all)
+            }
         }
+        let hits = try shared ?? {
+            let session = try EnrichmentSession(store: store, settings: settings)
+            return try enrichmentCall {
+                let model = try session.enricher.fingerprint()
+                return try TaskSearch(embeddings: session.enricher.embeddings(model: model))
+                    .similar(to: id, limit: limit, minimum: min, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
+            }
+        }()
         if json {
             Console.out(try JSONOutput.line(hits.map { Output(similarity: $0.similarity, task: TaskOutput($0.task)) }))
         } else if hits.isEmpty {

@@ -1,0 +1,30 @@
+import Foundation
+import TaskPostgres
+import TaskService
+
+/// `todo search` and `todo similar` on a PostgreSQL account: a command holds no index between
+/// runs, so it reads the account's live tasks and their cached vectors (`HeldTaskIndex`, as a
+/// `todo serve` replica does once) on each run — its cost grows with the account, as the
+/// SQLite file's search grows with its index. A team's searches belong on a replica.
+enum AccountSearchIndex {
+    /// The account's index, on a thread of its own (the cache is read and the model run there).
+    static func with<T: Sendable>(_ tasks: AccountTasks, settings: EnrichmentSettings,
+                                  _ body: @escaping @Sendable (HeldTaskIndex, SearchRanking) throws -> T) async throws -> T {
+        let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: settings.model)
+        guard let model = try models.embeddingFingerprint() else {
+            throw CommandFailure("Search needs the embedding model \(settings.model): `\(ModelRegistry.installCommand(for: settings.model))`.")
+        }
+        var live: [[TodoTask]] = []
+        var cursor: Int64 = 0
+        while case let after = cursor, case let page = try await tasks.exportPage(after: after, limit: 1_000), let last = page.last?.id {
+            live.append(page.filter { $0.status != .deleted })
+            cursor = last
+        }
+        let (store, pages, ranking) = (tasks.store, live, SearchRanking(settings: settings.search))
+        return try await onBlockingThread {
+            let held = HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { try models.embedder().embed($0) }
+            for page in pages { try held.update(page) }
+            return try body(held, ranking)
+        }
+    }
+}
