@@ -31,14 +31,8 @@ struct DoneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ids = self.ids
-        let (before, changed): (Set<Int64>, [TodoTask])
-        if let done = try await store.onPostgres({ tasks in try await changeAll(ids, in: tasks) { try await tasks.markDone(id: $0) } }) {
-            (before, changed) = done
-        } else {
-            let tasks = try store.open()
-            before = doneAlready(ids, in: tasks)
-            changed = try storeCall { try tasks.markDone(ids: ids, undo: commandLineForUndo) }
-        }
+        let (before, changed) = try await changeTasks(ids, in: store, shared: { try await $0.markDone(id: $1) },
+                                                      file: { try $0.markDone(ids: ids, undo: commandLineForUndo) })
         try report(changed, json: json) { t in
             before.contains(t.id ?? 0) ? "Already done: " + TaskIDText.title(t) + (t.completed.map { " (since \(TaskIDText.when($0)))" } ?? "")
                                   : "Done: " + TaskIDText.title(t)
@@ -57,14 +51,8 @@ struct ReopenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ids = self.ids
-        let (done, changed): (Set<Int64>, [TodoTask])
-        if let reopened = try await store.onPostgres({ tasks in try await changeAll(ids, in: tasks) { try await tasks.reopen(id: $0) } }) {
-            (done, changed) = reopened
-        } else {
-            let tasks = try store.open()
-            done = doneAlready(ids, in: tasks)
-            changed = try storeCall { try tasks.reopen(ids: ids, undo: commandLineForUndo) }
-        }
+        let (done, changed) = try await changeTasks(ids, in: store, shared: { try await $0.reopen(id: $1) },
+                                                    file: { try $0.reopen(ids: ids, undo: commandLineForUndo) })
         try report(changed, json: json) { t in (done.contains(t.id ?? 0) ? "Reopened: " : "Not done, nothing to reopen: ") + TaskIDText.title(t) }
     }
 }
@@ -80,8 +68,8 @@ struct DeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ids = self.ids
-        let changed = try await store.onPostgres({ tasks in try await changeAll(ids, in: tasks) { try await tasks.delete(id: $0) }.changed })
-            ?? storeCall { try store.open().delete(ids: ids, undo: commandLineForUndo) }
+        let changed = try await changeTasks(ids, in: store, shared: { try await $0.delete(id: $1) },
+                                            file: { try $0.delete(ids: ids, undo: commandLineForUndo) }).changed
         try report(changed, json: json) { "Deleted: " + TaskIDText.title($0) }
     }
 }
@@ -91,14 +79,22 @@ private func doneAlready(_ ids: [Int64], in tasks: TaskStore) -> Set<Int64> {
     Set(ids.filter { (try? tasks.task(id: $0).status) == .done })
 }
 
-/// On PostgreSQL: every id is read first, so an unknown one changes nothing (as SQLite's one
-/// transaction); then each is changed. Which were done before, and the tasks as changed.
-private func changeAll(_ ids: [Int64], in tasks: AccountTasks, _ change: (Int64) async throws -> TodoTask) async throws -> (doneBefore: Set<Int64>, changed: [TodoTask]) {
-    var doneBefore = Set<Int64>()
-    for id in ids where try await tasks.task(id: id).status == .done { doneBefore.insert(id) }
-    var changed: [TodoTask] = []
-    for id in ids { changed.append(try await change(id)) }
-    return (doneBefore, changed)
+/// Changes the tasks `ids` on the database `store` names — a file in one transaction (`file`),
+/// an account one task at a time (`shared`), after reading every id first, so that an unknown
+/// one changes nothing there either. Which were done before, for the message, and the tasks as changed.
+private func changeTasks(_ ids: [Int64], in store: StoreOptions, shared: @escaping (AccountTasks, Int64) async throws -> TodoTask,
+                         file: (TaskStore) throws -> [TodoTask]) async throws -> (doneBefore: Set<Int64>, changed: [TodoTask]) {
+    let onAccount = try await store.onPostgres { tasks in
+        var doneBefore = Set<Int64>()
+        for id in ids where try await tasks.task(id: id).status == .done { doneBefore.insert(id) }
+        var changed: [TodoTask] = []
+        for id in ids { changed.append(try await shared(tasks, id)) }
+        return (doneBefore, changed)
+    }
+    if let onAccount { return onAccount }
+    let tasks = try store.open()
+    let doneBefore = doneAlready(ids, in: tasks)
+    return (doneBefore, try storeCall { try file(tasks) })
 }
 
 private func report(_ tasks: [TodoTask], json: Bool, line: (TodoTask) -> String) throws {
