@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
+import TaskPostgres
 import TaskService
 
-struct ExplainCommand: ParsableCommand {
+struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Why a task has its priority (the urgency score, term by term), its category and its tags.",
@@ -36,11 +38,25 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
 
-    func run() throws {
+    func run() async throws {
         _ = try engine.applyThreads()
-        let session = try EnrichmentSession(store: store, settings: settings)
-        let task = try storeCall { try session.store.task(id: id) }
-        let explanation = try enrichmentCall { try session.enricher.explain(task) }
+        let (id, loaded) = (id, try settings.load())
+        let (task, explanation): (TodoTask, EnrichmentEngine.Explanation)
+        if let shared = try await store.onPostgres({ tasks in
+            // The account's engine: its own habits, the shared cache (as a worker decides).
+            let task = try await tasks.task(id: id)
+            let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
+            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models,
+                                        logger: Logger(label: "todo-explain", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let engine = worker.engine(for: tasks.account.id)
+            return (task, try await onBlockingThread { try engine.explain(task) })
+        }) {
+            (task, explanation) = shared
+        } else {
+            let session = try EnrichmentSession(store: store, settings: settings)
+            task = try storeCall { try session.store.task(id: id) }
+            explanation = try enrichmentCall { try session.enricher.explain(task) }
+        }
         let (e, c, tags) = (explanation.priority, explanation.category, explanation.tags)
         if json {
             Console.out(try JSONOutput.line(ExplanationOutput(task, explanation)))
@@ -60,7 +76,7 @@ struct ExplainCommand: ParsableCommand {
         default: break
         }
         printCategory(c, task: task, setBy: task.setBy(.category))
-        printTags(tags, task: task, setBy: task.setBy(.tags), settings: session.enricher.settings.tags)
+        printTags(tags, task: task, setBy: task.setBy(.tags), settings: loaded.tags)
     }
 
     private func printTags(_ suggested: [TagExplanation], task: TodoTask, setBy: TodoTask.SetBy, settings: TagSettings) {

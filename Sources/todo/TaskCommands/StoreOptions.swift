@@ -12,7 +12,7 @@ struct StoreOptions: ParsableArguments {
     var user: String?
 
     /// The commands that take a PostgreSQL database with `--user` (the others need a SQLite file).
-    static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, stats, import and export"
+    static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, explain, stats, import and export"
 
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
     /// rather than taken for a file name.
@@ -43,7 +43,13 @@ struct StoreOptions: ParsableArguments {
             guard account.revoked == nil else {
                 throw CommandFailure("The account '\(account.name)' was revoked: its tasks are kept, but no command reaches them.")
             }
-            do { return try await body(AccountTasks(store: store, account: account)) } catch let error as StoreError { throw CommandFailure(error.description) }
+            do {
+                return try await body(AccountTasks(store: store, account: account))
+            } catch let error as StoreError {
+                throw CommandFailure(error.description)
+            } catch let error as EnrichmentError {
+                throw CommandFailure(error.description)
+            }
         }
     }
 
