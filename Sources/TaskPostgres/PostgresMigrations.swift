@@ -123,14 +123,31 @@ enum PostgresMigrations {
             """,
             "INSERT INTO task_count (account_id, status, n) SELECT account_id, status, count(*) FROM task GROUP BY account_id, status",
             """
+            CREATE FUNCTION smart_todo_count_task(account bigint, state text, change bigint) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                IF change > 0 THEN
+                    INSERT INTO task_count (account_id, status, n) VALUES (account, state, change)
+                    ON CONFLICT (account_id, status) DO UPDATE SET n = task_count.n + change;
+                ELSE
+                    UPDATE task_count SET n = n + change WHERE account_id = account AND status = state;
+                END IF;
+            END $$
+            """,
+            // A change of status takes its two rows in one order (by status): a task marked done
+            // while another is reopened never waits on the other in a cycle.
+            """
             CREATE FUNCTION smart_todo_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                    UPDATE task_count SET n = n - 1 WHERE account_id = OLD.account_id AND status = OLD.status;
-                END IF;
-                IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                    INSERT INTO task_count (account_id, status, n) VALUES (NEW.account_id, NEW.status, 1)
-                    ON CONFLICT (account_id, status) DO UPDATE SET n = task_count.n + 1;
+                IF TG_OP = 'INSERT' THEN
+                    PERFORM smart_todo_count_task(NEW.account_id, NEW.status, 1);
+                ELSIF TG_OP = 'DELETE' THEN
+                    PERFORM smart_todo_count_task(OLD.account_id, OLD.status, -1);
+                ELSIF (OLD.account_id, OLD.status) < (NEW.account_id, NEW.status) THEN
+                    PERFORM smart_todo_count_task(OLD.account_id, OLD.status, -1);
+                    PERFORM smart_todo_count_task(NEW.account_id, NEW.status, 1);
+                ELSE
+                    PERFORM smart_todo_count_task(NEW.account_id, NEW.status, 1);
+                    PERFORM smart_todo_count_task(OLD.account_id, OLD.status, -1);
                 END IF;
                 RETURN NULL;
             END $$

@@ -126,6 +126,37 @@ struct TaskRepositoryTests {
         }
     }
 
+    /// Tasks marked done while others are reopened, at once: every change applied, none refused
+    /// (on PostgreSQL the kept counts take their rows in one order, never in a cycle), and the
+    /// counts equal to the tasks.
+    @Test(arguments: Engine.allCases) func concurrentStatusChangesAreAllCounted(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            var ids: [Int64] = []
+            for n in 0..<8 { ids.append(try await tasks.add(TodoTask(title: "flip \(n)")).id!) }
+            for id in ids where id % 2 == 0 { _ = try await tasks.markDone(id: id) }
+            for _ in 0..<10 {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for id in ids {
+                        group.addTask {
+                            if try await tasks.task(id: id).status == .done { _ = try await tasks.reopen(id: id) } else { _ = try await tasks.markDone(id: id) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let (summary, _) = try await tasks.summary(now: Date())
+            #expect(summary.statuses["done"] == 4 && summary.statuses["pending"] == 4, "\(summary.statuses)")
+            let listed = try await tasks.page(TaskFilter(status: .done), after: nil, limit: 100, newestFirst: false)
+            #expect(listed.tasks.count == 4)
+            if let account = tasks as? AccountTasks {
+                // A listing's total is read from the kept counts.
+                let prioritizer = Prioritizer(coefficients: PriorityCoefficients())
+                #expect(try await account.mostUrgent(TaskFilter(status: .done), limit: 1, prioritizer: prioritizer).total == 4)
+                #expect(try await account.mostUrgent(TaskFilter(status: nil), limit: 1, prioritizer: prioritizer).total == 8)
+            }
+        }
+    }
+
     @Test(arguments: Engine.allCases) func importIsAllOrNothingAndSkipsKnownUUIDs(_ engine: Engine) async throws {
         try await Self.with(engine) { tasks in
             let batch = (0..<3).map { TodoTask(title: "imported \($0)", tags: ["moved"]) }
