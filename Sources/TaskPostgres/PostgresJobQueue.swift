@@ -25,17 +25,19 @@ public struct PostgresJobQueue: Sendable {
     }
 
     /// Up to `limit` pending jobs whose lease is free or has run out, oldest first, for `lease`.
-    public func claim(limit: Int, lease duration: Duration) async throws -> Claim {
+    public func claim(limit: Int, lease duration: Duration, account: Int64? = nil) async throws -> Claim {
         let lease = UUID()
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         let (client, logger) = (store.client, store.logger)
         let ids = try await store.run { () -> [Int64] in
+            // `account`: only that account's jobs (`todo enrich --user`); NULL: anyone's.
             let rows = try await client.query("""
                 UPDATE enrichment_job SET lease_id = \(lease), lease_until = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
                 WHERE task_id IN (
-                    SELECT task_id FROM enrichment_job
-                    WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < now()) AND attempts < \(Self.maxAttempts)
-                    ORDER BY queued, task_id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                    SELECT j.task_id FROM enrichment_job j
+                    WHERE j.state = 'pending' AND (j.lease_until IS NULL OR j.lease_until < now()) AND j.attempts < \(Self.maxAttempts)
+                      AND (\(account)::bigint IS NULL OR EXISTS (SELECT 1 FROM task t WHERE t.id = j.task_id AND t.account_id = \(account)))
+                    ORDER BY j.queued, j.task_id LIMIT \(limit) FOR UPDATE OF j SKIP LOCKED)
                 RETURNING task_id
                 """, logger: logger)
             var ids: [Int64] = []

@@ -110,6 +110,28 @@ struct TaskCommandsOnPostgresTests {
         }
     }
 
+    /// `todo enrich --user` runs that account's queued jobs, and nobody else's.
+    @Test func enrichRunsTheUsersJobsOnly() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            for name in ["alice", "bob"] { #expect(try cli.todo(["users", "add", name]).status == 0) }
+            func todo(_ args: [String], as user: String) throws -> TodoCLI.Run { try cli.todo(args + ["--user", user]) }
+            let hers = try #require((try cli.json(try todo(["add", "Book a dentist appointment", "--json"], as: "alice").out) as? [String: Any])?["id"] as? Int)
+            _ = try todo(["add", "Pay the electricity bill"], as: "alice")
+            _ = try todo(["add", "Water the plants"], as: "bob")
+            let ran = try todo(["enrich", "--json"], as: "alice")
+            let report = try #require(try cli.json(ran.out) as? [String: Any], "\(ran.out) \(ran.err)")
+            #expect(report["enriched"] as? Int == 2 && (report["queue"] as? [String: Any])?["pending"] as? Int == 0, "\(report)")
+            let shown = try #require(try cli.json(try todo(["show", "\(hers)", "--json"], as: "alice").out) as? [String: Any])
+            #expect(shown["category"] is String && !((shown["provenance"] as? [String: Any])?.isEmpty ?? true), "the AI filled it: \(shown)")
+            let his = try #require(try cli.json(try todo(["stats", "--json"], as: "bob").out) as? [String: Any])
+            #expect((his["queue"] as? [String: Any])?["pending"] as? Int == 1, "Bob's job is his to run: \(his)")
+            #expect(try todo(["enrich"], as: "alice").out.contains("Nothing to enrich."))
+            let watch = try todo(["enrich", "--watch"], as: "alice")
+            #expect(watch.status != 0 && watch.err.contains("run `todo worker`"))
+        }
+    }
+
     /// `todo list --limit` reads at most `limit` rows per urgency class from the index: the same
     /// tasks as sorting all of them would give.
     @Test func aLimitedListIsTheHeadOfTheWholeOrder() async throws {

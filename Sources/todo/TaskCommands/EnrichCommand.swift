@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
+import TaskPostgres
 import TaskService
 
-struct EnrichCommand: ParsableCommand {
+struct EnrichCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrich",
         abstract: "Fill AI fields: finish queued jobs, or re-run one task or all of them.",
@@ -52,8 +54,16 @@ struct EnrichCommand: ParsableCommand {
         var queue: EnrichmentQueue.Counts
     }
 
-    func run() throws {
+    func run() async throws {
         _ = try engine.applyThreads()
+        if let shared = try await enrichAccount() {
+            if json {
+                Console.out(try JSONOutput.line(shared))
+            } else {
+                Console.out(shared.enriched == 0 ? "Nothing to enrich." : "Enriched \(shared.enriched) task(s).")
+            }
+            return
+        }
         let session = try EnrichmentSession(store: store, settings: settings)
         guard session.modelInstalled else {
             let pending = try session.queue.counts().pending
@@ -83,5 +93,24 @@ struct EnrichCommand: ParsableCommand {
             Console.out("\(counts.failed) job(s) gave up after repeated failures; `todo enrich --retry` tries them again.")
         }
         if report.failed > 0 { throw ExitCode(2) }
+    }
+
+    /// On PostgreSQL: the account's queued jobs, run here as a worker would (claimed under a
+    /// lease, so a `todo worker` beside it never takes the same one); nil with a SQLite file.
+    private func enrichAccount() async throws -> Output? {
+        let (loaded, plain) = (try settings.load(), !watch && id == nil && !all && !retry)
+        return try await store.onPostgres { tasks in
+            guard plain else {
+                throw CommandFailure("On PostgreSQL `todo enrich --user NAME` runs the account's queued jobs; for --watch run `todo worker`; an id, --all and --retry need a SQLite file for now.")
+            }
+            let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
+            guard (try? models.embeddingFingerprint()) ?? nil != nil else {
+                throw CommandFailure("No embedding model installed; the jobs stay queued. Install it with `\(ModelRegistry.installCommand(for: loaded.model))`, then run `todo enrich` again.")
+            }
+            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, account: tasks.account.id,
+                                        logger: Logger(label: "todo-enrich", factory: { _ in SwiftLogNoOpLogHandler() }))
+            let enriched = try await worker.drain()
+            return Output(enriched: enriched, failed: 0, errors: [], queue: try await tasks.summary(now: Date()).queue)
+        }
     }
 }

@@ -12,7 +12,7 @@ struct StoreOptions: ParsableArguments {
     var user: String?
 
     /// The commands that take a PostgreSQL database with `--user` (the others need a SQLite file).
-    static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, explain, stats, import and export"
+    static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, explain, enrich, stats, import and export"
 
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
     /// rather than taken for a file name.
