@@ -16,13 +16,21 @@ public struct AccountTasks: TaskRepository {
         self.account = account
     }
 
-    public func add(_ task: TodoTask) async throws -> TodoTask {
+    public func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey?) async throws -> AddedTask {
         try Self.check(task)
         let owner = account.id
         return try await transaction { connection, logger in
-            let stored = try await Self.insert(task, owner: owner, on: connection, logger: logger)
+            if let key {
+                // Two requests with one key, on two replicas at once: the second waits here, then finds the first's task.
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(owner)::text || ':' || \(key.text)))", logger: logger)
+                let found = try await connection.query("""
+                    SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(owner) AND idempotency_key = \(key.text)
+                    """, logger: logger)
+                for try await row in found { return AddedTask(task: try PostgresTaskRow.decode(row).task, replayed: true) }
+            }
+            let stored = try await Self.insert(task, owner: owner, idempotencyKey: key, on: connection, logger: logger)
             try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
-            return stored
+            return AddedTask(task: stored, replayed: false)
         }
     }
 
@@ -216,15 +224,17 @@ public struct AccountTasks: TaskRepository {
     }
 
     /// Inserts a task (a new id) and its enrichment job.
-    private static func insert(_ task: TodoTask, owner: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
+    private static func insert(_ task: TodoTask, owner: Int64, idempotencyKey key: IdempotencyKey? = nil,
+                               on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
         var task = task
         let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
         let (uuid, title, description, status) = (task.uuid, task.title, task.description, task.status.rawValue)
         let (category, priority, due, created, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.created, task.updated, task.completed)
         let rows = try await connection.query("""
-            INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed, provenance, removed_tags)
+            INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed, provenance, removed_tags,
+                              idempotency_key)
             VALUES (\(owner), \(uuid), \(title), \(description), \(status), \(category), \(priority), \(tags)::jsonb, \(due), \(created), \(updated), \(completed),
-                    \(provenance)::jsonb, \(removed)::jsonb)
+                    \(provenance)::jsonb, \(removed)::jsonb, \(key?.text))
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { task.id = id }

@@ -159,6 +159,11 @@ enum PostgresMigrations {
             EXECUTE FUNCTION smart_todo_count_tasks()
             """,
         ]),
+        // `Idempotency-Key` on POST /api/tasks: a retry finds the task its first try stored.
+        Migration(name: "v7 idempotency keys", statements: [
+            "ALTER TABLE task ADD COLUMN idempotency_key text CHECK (idempotency_key ~ '^[!-~]{1,255}$')",
+            "CREATE UNIQUE INDEX task_idempotency_key ON task (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

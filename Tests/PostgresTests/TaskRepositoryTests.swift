@@ -157,6 +157,26 @@ struct TaskRepositoryTests {
         }
     }
 
+    /// The same key sent again — at once from several clients, or after a delete — finds the
+    /// task the first request stored; another key stores another task.
+    @Test(arguments: Engine.allCases) func anIdempotencyKeyStoresATaskOnce(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            let key = try #require(IdempotencyKey("client-7f3a:42"))
+            let outcomes = try await withThrowingTaskGroup(of: AddedTask.self) { group in
+                for _ in 0..<8 { group.addTask { try await tasks.add(TodoTask(title: "Pay the rent"), idempotencyKey: key) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { !$0.replayed }.count == 1 && Set(outcomes.map { $0.task.id }).count == 1, "one stored, seven found")
+            let other = try await tasks.add(TodoTask(title: "Pay the rent"), idempotencyKey: IdempotencyKey("client-7f3a:43"))
+            #expect(!other.replayed && other.task.id != outcomes[0].task.id)
+            _ = try await tasks.delete(id: outcomes[0].task.id!)
+            let afterDelete = try await tasks.add(TodoTask(title: "Pay the rent"), idempotencyKey: key)
+            #expect(afterDelete.replayed && afterDelete.task.status == .deleted, "a retry never brings a deleted task back")
+            #expect(try await tasks.exportPage(after: 0, limit: 100).count == 2)
+            for bad in ["", "has space", "ünïcode", String(repeating: "k", count: 256)] { #expect(IdempotencyKey(bad) == nil, "\(bad)") }
+        }
+    }
+
     @Test(arguments: Engine.allCases) func importIsAllOrNothingAndSkipsKnownUUIDs(_ engine: Engine) async throws {
         try await Self.with(engine) { tasks in
             let batch = (0..<3).map { TodoTask(title: "imported \($0)", tags: ["moved"]) }

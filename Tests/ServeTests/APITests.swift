@@ -44,6 +44,24 @@ final class APITests: XCTestCase {
         XCTAssertEqual(again.header("ETag"), reply.header("ETag"))
     }
 
+    /// A POST retried with its Idempotency-Key answers with the task the first one stored.
+    func testARetryWithItsIdempotencyKeyFindsTheFirstTask() async throws {
+        let key = "retry-\(UUID().uuidString)"
+        let first = try await client.post("/api/tasks", json: ["title": "Book the car service"], headers: [("Idempotency-Key", key)])
+        XCTAssertEqual(first.status, 201, first.text)
+        XCTAssertNil(first.header("Idempotent-Replayed"))
+        let id = try XCTUnwrap(first.json["id"] as? Int)
+        let again = try await client.post("/api/tasks", json: ["title": "Book the car service"], headers: [("Idempotency-Key", key)])
+        XCTAssertEqual(again.status, 201, again.text)
+        XCTAssertEqual(again.json["id"] as? Int, id, "the same task, not a second one")
+        XCTAssertEqual(again.header("Idempotent-Replayed"), "true")
+        let other = try await client.post("/api/tasks", json: ["title": "Book the car service"], headers: [("Idempotency-Key", key + "-b")])
+        XCTAssertNotEqual(other.json["id"] as? Int, id)
+        let bad = try await client.post("/api/tasks", json: ["title": "x"], headers: [("Idempotency-Key", "two words")])
+        XCTAssertEqual(bad.status, 400, bad.text)
+        XCTAssertTrue(bad.text.contains("Idempotency-Key"), bad.text)
+    }
+
     func testValuesSetThroughTheAPIAreNeverOverwrittenByTheAI() async throws {
         let reply = try await client.post("/api/tasks", json: ["title": "Pay the electricity bill", "category": "Errands", "priority": "low", "tags": ["home", "Home"]])
         XCTAssertEqual(reply.status, 201, reply.text)

@@ -91,10 +91,11 @@ class Replica:
         return self.process.returncode
 
 
-def request(method, url, token, body=None):
+def request(method, url, token, body=None, extra_headers=None):
     """(status, headers, body bytes); status None when no answer came (refused, reset, timed out)."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", **(extra_headers or {})}
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=TIMEOUT) as reply:
             return reply.status, dict(reply.headers), reply.read()
@@ -150,12 +151,14 @@ class Load:
         n = 0
         while self.running:
             title = f"fault client {c} task {n} {uuid.uuid4().hex[:8]}"
+            key = uuid.uuid4().hex  # the same for every try of this task: a retry finds what a dead replica stored
             n += 1
             attempt = 0
             while self.running:
                 target = self.targets(c)[attempt % len(self.targets(c))]
                 sent = time.monotonic()
-                status, headers, body = request("POST", f"{target.base}/api/tasks?enrich=async", self.token, {"title": title})
+                status, headers, body = request("POST", f"{target.base}/api/tasks?enrich=async", self.token, {"title": title},
+                                                {"Idempotency-Key": key})
                 with self.lock:
                     self.slowest = max(self.slowest, time.monotonic() - sent)
                     self.statuses[status] = self.statuses.get(status, 0) + 1
@@ -245,8 +248,10 @@ def replica_killed(todo, cluster):
         acknowledged, duplicated = expect_nothing_lost(load, stored_titles(survivor, token), "replica killed")
         no_answer = load.statuses.get(None, 0)
         assert no_answer > 0, "no request met the killed replica: the scenario did not happen"
-        print(f"replica killed: {acknowledged} tasks acknowledged, all stored; {no_answer} requests met the dead replica and were "
-              f"retried on the other; {duplicated} stored twice (a POST committed as the replica died, retried: no idempotency key)")
+        # A POST committed as its replica died and retried on the other finds its task by its key.
+        assert duplicated == 0, f"{duplicated} tasks stored twice despite their Idempotency-Key"
+        print(f"replica killed: {acknowledged} tasks acknowledged, all stored, none twice; {no_answer} requests met the dead "
+              f"replica and were retried on the other with the same Idempotency-Key")
         assert survivor.stop() == 0
     finally:
         for r in (doomed, survivor):

@@ -11,9 +11,10 @@ struct SQLiteTasks: TaskRepository {
     /// One read-compare-write of an edit at a time (If-Match).
     let edits = ExclusiveWork()
 
-    func add(_ task: TodoTask) async throws -> TodoTask {
+    func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey?) async throws -> AddedTask {
         let store = self.store
-        return try await synced { try store.add(task, enqueue: true) }
+        guard let key else { return AddedTask(task: try await synced { try store.add(task, enqueue: true) }, replayed: false) }
+        return try await synced { try store.add(task, idempotencyKey: key) }
     }
 
     func task(id: Int64) async throws -> TodoTask {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TaskService
 
@@ -20,12 +21,26 @@ struct TaskRoutes {
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: CreateTaskRequest.fields)
         let task = try CreateTaskRequest(body).task()
         if let problem = TaskRules.problem(with: task) { throw Problem.invalid(problem.field, problem.problem) }
+        let key = try request.headers[Self.idempotencyKey].map { given in
+            guard let key = IdempotencyKey(given) else { throw Problem.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters") }
+            return key
+        }
         // Stored with its enrichment job in one transaction, durably: the 201 survives a crash.
-        let stored = try await scope.tasks.add(task)
+        let added = try await scope.tasks.add(task, idempotencyKey: key)
+        if added.replayed {
+            // A retry: the task its first try stored, as it is now; nothing new is stored or told.
+            var response = try Responses.task(added.task, enrichment: try await scope.tasks.enrichmentState(of: added.task.id!), status: .created)
+            response.headers[Self.replayed] = "true"
+            return response
+        }
+        let stored = added.task
         await state.changed(.created, [stored], in: scope)
         let (task2, enrichment) = await state.enrichInline(stored, skip: skipInline, in: scope)
         return try Responses.task(task2, enrichment: enrichment, status: .created)
     }
+
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let replayed = HTTPField.Name("Idempotent-Replayed")!
 
     func enrichAsync(_ query: QueryValues) throws -> Bool {
         switch query.string("enrich") {

@@ -89,6 +89,7 @@ enum Migrations {
         }
         BoundedSchema.register(in: &migrator)
         SearchBlockSchema.register(in: &migrator)
+        IdempotencyKey.register(in: &migrator)
         return migrator
     }
 }

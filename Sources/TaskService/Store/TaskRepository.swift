@@ -7,7 +7,8 @@ import Foundation
 /// network database holds no thread while it answers.
 public protocol TaskRepository: Sendable {
     /// Stores a new task with its enrichment job, in one transaction; the task with its id.
-    func add(_ task: TodoTask) async throws -> TodoTask
+    /// With a key: unless the user's task stored with that key before, which is returned.
+    func add(_ task: TodoTask, idempotencyKey: IdempotencyKey?) async throws -> AddedTask
     /// A live task (pending or done).
     func task(id: Int64) async throws -> TodoTask
     /// Whether the task's AI fields are still to be computed.
@@ -29,6 +30,11 @@ public protocol TaskRepository: Sendable {
     func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int)
     /// Tasks after id `cursor`, deleted ones included (an export is lossless), by id.
     func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask]
+}
+
+extension TaskRepository {
+    /// Stores a new task with its enrichment job; the task with its id.
+    public func add(_ task: TodoTask) async throws -> TodoTask { try await add(task, idempotencyKey: nil).task }
 }
 
 /// A page of a listing: `next` is the cursor of the following page, nil on the last.
