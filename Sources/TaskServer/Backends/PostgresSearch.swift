@@ -11,7 +11,8 @@ import TaskService
 final class PostgresSearch: Sendable {
     let store: PostgresStore
     let worker: PostgresWorker
-    private let accounts = Mutex<[Int64: AccountIndex]>([:])
+    /// The accounts' indexes, the most recently searched 64, none idle over 15 minutes.
+    private let accounts = Mutex(RecentlyUsed<Int64, AccountIndex>(capacity: 64, maxIdle: .seconds(900)))
     /// The topics' vectors, the same for every account: read once.
     private let bridge = Mutex<TopicBridge?>(nil)
     /// How many tasks one read of a first load brings.
@@ -24,12 +25,12 @@ final class PostgresSearch: Sendable {
 
     /// A task of `account` was added, changed, enriched or deleted.
     func changed(account: Int64, taskID: Int64) {
-        accounts.withLock { $0[account] }?.changed(taskID)
+        accounts.withLock { $0.peek(account) }?.changed(taskID)
     }
 
     /// Notifications may have been missed: every index is read whole again when next used.
     func forgetAll() {
-        accounts.withLock { $0 = [:] }
+        accounts.withLock { $0.removeAll() }
     }
 
     func results(_ query: String, limit: Int, includeDone: Bool, tasks: AccountTasks) async throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
@@ -51,12 +52,9 @@ final class PostgresSearch: Sendable {
         let model = try engine.fingerprint()
         let (models, store) = (worker.models, store)
         let account = accounts.withLock { accounts in
-            if let held = accounts[tasks.account.id] { return held }
-            let made = AccountIndex {
-                HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { texts in try models.embedder().embed(texts) }
+            accounts.use(tasks.account.id) {
+                AccountIndex { HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { texts in try models.embedder().embed(texts) } }
             }
-            accounts[tasks.account.id] = made
-            return made
         }
         return try await onBlockingThread { try account.use(tasks, body) }
     }
