@@ -52,8 +52,11 @@ public final class HeldTaskIndex: @unchecked Sendable {
         for task in changed where task.status == .deleted { remove(task.id!) }
         let live = changed.filter { $0.status != .deleted }
         guard !live.isEmpty else { return }
-        let key = { [model] (text: String) in ResultCache.embeddingKey(model: model, text: text) }
-        let keys = Set(live.flatMap(TaskEmbeddings.texts(of:)).map(key))
+        // Each text's cache key once (a hash): a task's texts are looked up three times below.
+        var keyOf: [String: String] = [:]
+        for text in live.flatMap(TaskEmbeddings.texts(of:)) where keyOf[text] == nil { keyOf[text] = ResultCache.embeddingKey(model: model, text: text) }
+        let key = { [keyOf, model] (text: String) in keyOf[text] ?? ResultCache.embeddingKey(model: model, text: text) }
+        let keys = Set(keyOf.values)
         let found = try cache.values(Array(keys), countHits: false).compactMapValues(ResultCache.decodeEmbedding)
         var ready: [TodoTask] = [], made = 0
         for task in live {
