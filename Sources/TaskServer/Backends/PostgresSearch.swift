@@ -105,12 +105,12 @@ private final class AccountIndex: @unchecked Sendable {
             return held
         }
         let held = fresh()
-        var cursor: Int64 = 0
-        while case let after = cursor, case let page = try blockingWait({ try await tasks.exportPage(after: after, limit: PostgresSearch.loadPage) }),
-              let last = page.last?.id {
-            try held.update(page)
-            cursor = last
+        let pages = try blockingWait {
+            var pages: [[TodoTask]] = []
+            try await tasks.forEachExportPage(size: PostgresSearch.loadPage) { pages.append($0) }
+            return pages
         }
+        for page in pages { try held.update(page) }
         self.held = held
         return held
     }

@@ -63,15 +63,10 @@ struct TransferRoutes {
         headers[.contentType] = "application/x-ndjson"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             // Pages of tasks by id, each written as it comes.
-            var after: Int64 = 0
-            while true {
-                let from = after
-                let page = try await tasks.exportPage(after: from, limit: 1_000)
-                guard let last = page.last?.id else { break }
+            try await tasks.forEachExportPage { page in
                 var text = ""
                 for task in page { text += try ServerJSON.string(TaskOutput(task)) + "\n" }
                 try await writer.write(ByteBuffer(string: text))
-                after = last
             }
             try await writer.finish(nil)
         })

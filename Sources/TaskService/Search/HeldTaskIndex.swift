@@ -60,19 +60,16 @@ public final class HeldTaskIndex: @unchecked Sendable {
         let found = try cache.values(Array(keys), countHits: false).compactMapValues(ResultCache.decodeEmbedding)
         var ready: [TodoTask] = [], made = 0
         for task in live {
+            let short = task.title.count + task.description.count <= TaskSearch.inlineTextLength
             if TaskEmbeddings.texts(of: task).allSatisfy({ found[key($0)] != nil }) {
                 ready.append(task)
-            } else if task.title.count + task.description.count <= TaskSearch.inlineTextLength && made < TaskSearch.inlineTasks {
+            } else if short && made < TaskSearch.inlineTasks {
                 ready.append(task)
                 made += 1
             } else {
                 // Its old vectors are of another text: out of search until its new ones are made.
                 remove(task.id!)
-                if task.title.count + task.description.count <= TaskSearch.inlineTextLength {
-                    deferred.insert(task.id!)
-                } else {
-                    waiting.insert(task.id!)
-                }
+                if short { deferred.insert(task.id!) } else { waiting.insert(task.id!) }
             }
         }
         let (cache, model, embed) = (self.cache, self.model, self.embed)

@@ -35,6 +35,16 @@ public protocol TaskRepository: Sendable {
 extension TaskRepository {
     /// Stores a new task with its enrichment job; the task with its id.
     public func add(_ task: TodoTask) async throws -> TodoTask { try await add(task, idempotencyKey: nil).task }
+
+    /// Every task, deleted ones too, by id, `size` at a time (`exportPage`): an export streamed,
+    /// a search index read whole.
+    public func forEachExportPage(size: Int = 1_000, _ body: ([TodoTask]) async throws -> Void) async throws {
+        var after: Int64 = 0
+        while case let page = try await exportPage(after: after, limit: size), let last = page.last?.id {
+            try await body(page)
+            after = last
+        }
+    }
 }
 
 /// A page of a listing: `next` is the cursor of the following page, nil on the last.

@@ -15,11 +15,7 @@ enum AccountSearchIndex {
             throw CommandFailure("Search needs the embedding model \(settings.model): `\(ModelRegistry.installCommand(for: settings.model))`.")
         }
         var live: [[TodoTask]] = []
-        var cursor: Int64 = 0
-        while case let after = cursor, case let page = try await tasks.exportPage(after: after, limit: 1_000), let last = page.last?.id {
-            live.append(page.filter { $0.status != .deleted })
-            cursor = last
-        }
+        try await tasks.forEachExportPage { live.append($0.filter { $0.status != .deleted }) }
         let (store, pages, ranking) = (tasks.store, live, SearchRanking(settings: settings.search))
         return try await onBlockingThread {
             let held = HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { try models.embedder().embed($0) }

@@ -78,7 +78,7 @@ struct AddCommand: AsyncParsableCommand {
         if let shared = try await store.onPostgres({ try await $0.add(task) }) {
             // With its job, in one transaction; the workers (`todo worker`, the replicas) fill the AI fields.
             stored = shared
-            Console.error("note: AI fields queued for the workers (`todo worker`, a `todo serve` replica, or `todo enrich --user`)")
+            Console.error(StoreOptions.queuedForWorkers)
         } else {
             let session = try EnrichmentSession(store: store, settings: settings)
             // Stored first, with its enrichment job, in one transaction: nothing after this can lose it.

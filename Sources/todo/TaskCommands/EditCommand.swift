@@ -65,7 +65,7 @@ struct EditCommand: AsyncParsableCommand {
                 guard current.updated == read.updated else { throw StoreError.invalid("task \(id) changed while this edit was made; nothing was changed, run it again") }
                 return TaskEdit(task: change.task, reenrich: change.reenrich)
             }
-            if stored.reenrich { Console.error("note: AI fields queued for the workers (`todo worker`, or a `todo serve` replica)") }
+            if stored.reenrich { Console.error(StoreOptions.queuedForWorkers) }
             if let stated = change.stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
             return stored.task
         }

@@ -22,10 +22,8 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         // An account's tasks a page at a time, each printed as it comes.
         let exported = try await store.onPostgres { tasks in
-            var cursor: Int64 = 0
-            while case let page = try await tasks.exportPage(after: cursor, limit: 1_000), let last = page.last?.id {
+            try await tasks.forEachExportPage { page in
                 for t in page { Console.out(try JSONOutput.line(TaskOutput(t))) }
-                cursor = last
             }
         }
         guard exported == nil else { return }

@@ -11,6 +11,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With a postgres:// database: whose tasks (an account of `todo users`; default: SMART_TODO_USER).", valueName: "name"))
     var user: String?
 
+    /// Said when a change on PostgreSQL leaves AI fields to compute: a command does not load the model.
+    static let queuedForWorkers = "note: AI fields queued for the workers (`todo worker`, a `todo serve` replica, or `todo enrich --user`)"
+
     /// The commands that take a PostgreSQL database with `--user` (the others need a SQLite file).
     static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, explain, enrich, stats, import and export"
 
