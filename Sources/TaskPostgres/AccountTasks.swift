@@ -118,7 +118,8 @@ public struct AccountTasks: TaskRepository {
             for try await (overdue, soon) in due.decode((Int, Int).self) { (s.overdue, s.dueWithinWeek) = (overdue, soon) }
             var queue = EnrichmentQueue.Counts()
             let jobs = try await connection.query("""
-                SELECT j.state, count(*) FROM enrichment_job j JOIN task t ON t.id = j.task_id WHERE t.account_id = \(owner) GROUP BY j.state
+                SELECT CASE WHEN j.state = 'pending' AND j.attempts >= \(PostgresJobQueue.maxAttempts) THEN 'failed' ELSE j.state END, count(*)
+                FROM enrichment_job j JOIN task t ON t.id = j.task_id WHERE t.account_id = \(owner) GROUP BY 1
                 """, logger: logger)
             for try await (state, n) in jobs.decode((String, Int).self) {
                 switch state {
@@ -199,11 +200,7 @@ public struct AccountTasks: TaskRepository {
             if edit.task.status != .deleted { try Self.check(edit.task) }
             let stored = try await Self.update(edit.task, on: connection, logger: logger)
             if edit.reenrich {
-                // One job per task: a job already held by a worker is taken back (its lease no longer applies).
-                try await connection.query("""
-                    INSERT INTO enrichment_job (task_id) VALUES (\(id))
-                    ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()
-                    """, logger: logger)
+                try await Self.queueJobs(for: [id], on: connection, logger: logger)
             }
             try await TaskNotification(account: owner, taskID: id, kind: kind).send(on: connection, logger: logger)
             return TaskEdit(task: stored, reenrich: edit.reenrich)
@@ -258,7 +255,7 @@ public struct AccountTasks: TaskRepository {
         return task
     }
 
-    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
         let (client, logger) = (store.client, store.logger)
         return try await store.run {
             try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }

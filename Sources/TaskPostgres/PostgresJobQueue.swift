@@ -24,19 +24,41 @@ public struct PostgresJobQueue: Sendable {
         public var taskIDs: [Int64]
     }
 
-    /// Up to `limit` pending jobs whose lease is free or has run out, oldest first, for `lease`.
-    public func claim(limit: Int, lease duration: Duration, account: Int64? = nil) async throws -> Claim {
+    /// Whose jobs a claim may take.
+    public enum Scope: Sendable, Equatable {
+        /// Any account's: a worker, a replica.
+        case everyone
+        /// One account's (`todo enrich --user NAME`).
+        case account(Int64)
+        /// These tasks of one account (`todo enrich ID --user NAME`).
+        case tasks([Int64], account: Int64)
+
+        var account: Int64? {
+            switch self {
+            case .everyone: nil
+            case .account(let id), .tasks(_, let id): id
+            }
+        }
+
+        var taskIDs: [Int64]? {
+            if case .tasks(let ids, _) = self { ids } else { nil }
+        }
+    }
+
+    /// Up to `limit` pending jobs in `scope` whose lease is free or has run out, oldest first, for `lease`.
+    public func claim(limit: Int, lease duration: Duration, scope: Scope = .everyone) async throws -> Claim {
         let lease = UUID()
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        let (client, logger) = (store.client, store.logger)
+        let (client, logger, account, only) = (store.client, store.logger, scope.account, scope.taskIDs)
         let ids = try await store.run { () -> [Int64] in
-            // `account`: only that account's jobs (`todo enrich --user`); NULL: anyone's.
+            // NULL account or task list: no condition on it.
             let rows = try await client.query("""
                 UPDATE enrichment_job SET lease_id = \(lease), lease_until = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
                 WHERE task_id IN (
                     SELECT j.task_id FROM enrichment_job j
                     WHERE j.state = 'pending' AND (j.lease_until IS NULL OR j.lease_until < now()) AND j.attempts < \(Self.maxAttempts)
                       AND (\(account)::bigint IS NULL OR EXISTS (SELECT 1 FROM task t WHERE t.id = j.task_id AND t.account_id = \(account)))
+                      AND (\(only)::bigint[] IS NULL OR j.task_id = ANY(\(only)::bigint[]))
                     ORDER BY j.queued, j.task_id LIMIT \(limit) FOR UPDATE OF j SKIP LOCKED)
                 RETURNING task_id
                 """, logger: logger)

@@ -47,15 +47,30 @@ public struct PostgresResultCache: ModelOutputCache {
 }
 
 extension PostgresResultCache {
-    /// Entries and their bytes (a count of the shared cache; hits are not kept here).
+    /// Entries by operation and their bytes (hits are not kept here).
     public func statistics() async throws -> ResultCache.Statistics {
         let store = self.store
         return try await store.run {
-            let rows = try await store.client.query("SELECT count(*)::bigint, coalesce(sum(octet_length(value)), 0)::bigint FROM result_cache", logger: store.logger)
-            for try await (entries, bytes) in rows.decode((Int64, Int64).self) {
-                return ResultCache.Statistics(entries: Int(entries), bytes: Int(bytes), hits: 0, byOperation: [:])
+            var s = ResultCache.Statistics(entries: 0, bytes: 0, hits: 0, byOperation: [:])
+            let rows = try await store.client.query("SELECT kind, count(*)::bigint, coalesce(sum(octet_length(value)), 0)::bigint FROM result_cache GROUP BY kind",
+                                                    logger: store.logger)
+            for try await (kind, entries, bytes) in rows.decode((String, Int64, Int64).self) {
+                s.entries += Int(entries)
+                s.bytes += Int(bytes)
+                s.byOperation[kind] = Int(entries)
             }
-            return ResultCache.Statistics(entries: 0, bytes: 0, hits: 0, byOperation: [:])
+            return s
+        }
+    }
+
+    /// Empties the cache every account and worker shares; the entries removed. Tasks are
+    /// untouched: the outputs are computed again as they are needed.
+    public func clear() async throws -> Int {
+        let store = self.store
+        return try await store.run {
+            var removed = 0
+            for try await _ in try await store.client.query("DELETE FROM result_cache RETURNING 1", logger: store.logger).decode(Int32.self) { removed += 1 }
+            return removed
         }
     }
 }

@@ -17,12 +17,12 @@ public final class PostgresWorker: Sendable {
     let logger: Logger
     private let engines = Mutex<[Int64: EnrichmentEngine]>([:])
 
-    /// Only this account's jobs (`todo enrich --user`); nil: anyone's (a worker, a replica).
-    public let account: Int64?
+    /// Whose jobs it takes: anyone's (a worker, a replica), or one account's (`todo enrich --user`).
+    public let scope: PostgresJobQueue.Scope
 
     public init(store: PostgresStore, settings: EnrichmentSettings, models: ModelRegistry, batchSize: Int = 16,
-                lease: Duration = .seconds(120), account: Int64? = nil, logger: Logger) {
-        self.account = account
+                lease: Duration = .seconds(120), scope: PostgresJobQueue.Scope = .everyone, logger: Logger) {
+        self.scope = scope
         self.store = store
         self.settings = settings
         self.models = models
@@ -42,7 +42,7 @@ public final class PostgresWorker: Sendable {
     /// Claims one batch, decides it and completes it.
     public func runBatch(now: Date = Date()) async throws -> Batch {
         let queue = PostgresJobQueue(store: store)
-        let claim = try await queue.claim(limit: batchSize, lease: lease, account: account)
+        let claim = try await queue.claim(limit: batchSize, lease: lease, scope: scope)
         guard !claim.taskIDs.isEmpty else { return Batch(claimed: 0, applied: 0) }
         var applied = 0
         let byAccount = Dictionary(grouping: try await queue.tasks(of: claim), by: \.account)

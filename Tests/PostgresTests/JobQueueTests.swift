@@ -103,4 +103,39 @@ struct JobQueueTests {
             await worker.close()
         }
     }
+
+    /// `todo enrich ID`, `--all` and `--retry` on an account: jobs queued again, a claim kept to
+    /// its scope, a given-up job counted as failed until it is given its attempts back.
+    @Test func anAccountRequeuesAndRetriesItsOwnJobs() async throws {
+        try await TestDatabase.with { db in
+            let (store, owner, ids) = try await setUp(db, tasks: 3)
+            defer { Task { await store.close() } }
+            let other = AccountTasks(store: store, account: try await store.addAccount(name: "other").account)
+            let theirs = try await other.add(TodoTask(title: "Theirs")).id!
+            let queue = PostgresJobQueue(store: store)
+            for id in ids { #expect(try await queue.complete(taskID: id, lease: try await queue.claim(limit: 1, lease: .seconds(60), scope: .tasks([id], account: owner.account.id)).lease,
+                                                             fields: .unchanged, model: "m")) }
+            #expect(try await owner.summary(now: Date()).queue.pending == 0)
+
+            try await owner.requeue(ids: [ids[1]])
+            await #expect(throws: StoreError.unknownTask(id: theirs)) { try await owner.requeue(ids: [ids[0], theirs]) }
+            #expect(try await owner.summary(now: Date()).queue.pending == 1, "all or none: \(ids[0]) was not queued")
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60), scope: .tasks([ids[0], theirs], account: owner.account.id)).taskIDs.isEmpty,
+                    "a scope takes only its own queued jobs")
+
+            #expect(try await owner.requeuePending() == 3)
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60), scope: .account(owner.account.id)).taskIDs == ids)
+
+            // Claimed `maxAttempts` times without an answer: given up, and said so.
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET attempts = \(PostgresJobQueue.maxAttempts), lease_until = now() - interval '1 second' WHERE task_id = \(ids[2])")
+            let counts = try await owner.summary(now: Date()).queue
+            #expect(counts.failed == 1 && counts.pending == 2, "\(counts)")
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET lease_until = now() - interval '1 second'")
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60), scope: .account(owner.account.id)).taskIDs == [ids[0], ids[1]])
+            #expect(try await other.retryGivenUp() == 0, "not another account's")
+            #expect(try await owner.retryGivenUp() == 1)
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60), scope: .account(owner.account.id)).taskIDs == [ids[2]])
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60)).taskIDs == [theirs])
+        }
+    }
 }

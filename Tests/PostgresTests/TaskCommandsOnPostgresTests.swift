@@ -128,7 +128,34 @@ struct TaskCommandsOnPostgresTests {
             #expect((his["queue"] as? [String: Any])?["pending"] as? Int == 1, "Bob's job is his to run: \(his)")
             #expect(try todo(["enrich"], as: "alice").out.contains("Nothing to enrich."))
             let watch = try todo(["enrich", "--watch"], as: "alice")
-            #expect(watch.status != 0 && watch.err.contains("run `todo worker`"))
+            #expect(watch.status != 0 && watch.err.contains("`todo worker --db URL`"))
+
+            // One task again, by id: only that job runs; another account's id is unknown.
+            let again = try todo(["enrich", "\(hers)"], as: "alice")
+            #expect(again.status == 0 && again.out.hasPrefix("Enriched \(hers): Book a dentist appointment\n  "), "\(again.out) \(again.err)")
+            let notHers = try todo(["enrich", "\(hers)"], as: "bob")
+            #expect(notHers.status != 0 && notHers.err.contains("no task \(hers)"), "\(notHers.err)")
+            #expect((try cli.json(try todo(["stats", "--json"], as: "bob").out) as? [String: Any]).flatMap { ($0["queue"] as? [String: Any])?["pending"] as? Int } == 1)
+            let all = try #require(try cli.json(try todo(["enrich", "--all", "--json"], as: "alice").out) as? [String: Any])
+            #expect(all["enriched"] as? Int == 2, "\(all)")
+
+            // A job claimed five times without an answer is given up, counted as failed, and run again by --retry.
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET attempts = 5 WHERE task_id = \(hers)")
+            let stuck = try #require(try cli.json(try todo(["stats", "--json"], as: "alice").out) as? [String: Any])
+            #expect((stuck["queue"] as? [String: Any])?["failed"] as? Int == 0, "a done job is not stuck: \(stuck)")
+            _ = try todo(["edit", "\(hers)", "--title", "Book a dentist appointment for Tuesday"], as: "alice")
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET attempts = 5 WHERE task_id = \(hers)")
+            #expect((try cli.json(try todo(["stats", "--json"], as: "alice").out) as? [String: Any]).flatMap { ($0["queue"] as? [String: Any])?["failed"] as? Int } == 1)
+            #expect(try todo(["enrich"], as: "alice").out.contains("Nothing to enrich."))
+            let retried = try #require(try cli.json(try todo(["enrich", "--retry", "--json"], as: "alice").out) as? [String: Any])
+            #expect(retried["enriched"] as? Int == 1 && (retried["queue"] as? [String: Any])?["failed"] as? Int == 0, "\(retried)")
+
+            // The cache the workers share: its entries by operation, and cleared for every account at once.
+            let cached = try #require(try cli.json(try cli.todo(["cache", "stats", "--json"]).out) as? [String: Any])
+            let entries = try #require(cached["entries"] as? Int)
+            #expect(entries > 0 && ((cached["byOperation"] as? [String: Int])?.values.reduce(0, +)) == entries, "\(cached)")
+            #expect(try cli.todo(["cache", "clear"]).out == "Removed \(entries) cached result(s).\n")
+            #expect(try cli.todo(["cache", "stats"]).out.hasPrefix("0 entries, 0 KiB"))
         }
     }
 

@@ -15,6 +15,12 @@ struct EnrichCommand: AsyncParsableCommand {
         waiting and given-up jobs now. Only fields you did not set are filled; a tag you \
         removed is never added back. `todo undo` reverts a whole run.
 
+        On PostgreSQL (--db postgres://… --user NAME) it runs that account's jobs here, \
+        as a worker would (a `todo worker` beside it never takes the same one); an id or \
+        --all queues tasks again first, and --retry gives jobs claimed 5 times without an \
+        answer another round. There is no undo there, and the background worker is \
+        `todo worker`.
+
         --watch keeps running as a background worker: the model is loaded once, and every \
         job is enriched as it is queued (`todo add --async`, edits, imports, retries when \
         due), a line per task. Ctrl-C (or SIGTERM) stops it after the batch in hand; a \
@@ -95,22 +101,42 @@ struct EnrichCommand: AsyncParsableCommand {
         if report.failed > 0 { throw ExitCode(2) }
     }
 
-    /// On PostgreSQL: the account's queued jobs, run here as a worker would (claimed under a
-    /// lease, so a `todo worker` beside it never takes the same one); nil with a SQLite file.
+    /// On PostgreSQL: the account's jobs (an id or --all queues them again first; --retry gives
+    /// the given-up ones another round), run here as a worker would: claimed under a lease, so
+    /// a `todo worker` beside it never takes the same one. Nil with a SQLite file.
     private func enrichAccount() async throws -> Output? {
-        let (loaded, plain) = (try settings.load(), !watch && id == nil && !all && !retry)
+        let loaded = try settings.load()
         return try await store.onPostgres { tasks in
-            guard plain else {
-                throw CommandFailure("On PostgreSQL `todo enrich --user NAME` runs the account's queued jobs; for --watch run `todo worker`; an id, --all and --retry need a SQLite file for now.")
+            guard !watch else {
+                throw CommandFailure("On PostgreSQL the background worker is `todo worker --db URL`: it enriches every account's jobs as they are queued.")
             }
             let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
-            guard (try? models.embeddingFingerprint()) ?? nil != nil else {
-                throw CommandFailure("No embedding model installed; the jobs stay queued. Install it with `\(ModelRegistry.installCommand(for: loaded.model))`, then run `todo enrich` again.")
+            var scope = PostgresJobQueue.Scope.account(tasks.account.id)
+            if let id {
+                try await tasks.requeue(ids: [id])
+                scope = .tasks([id], account: tasks.account.id)
             }
-            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, account: tasks.account.id,
+            if all { _ = try await tasks.requeuePending() }
+            if retry { _ = try await tasks.retryGivenUp() }
+            guard (try? models.embeddingFingerprint()) ?? nil != nil else {
+                let pending = try await tasks.summary(now: Date()).queue.pending
+                throw CommandFailure("No embedding model installed; \(pending) job(s) stay queued. Install it with `\(ModelRegistry.installCommand(for: loaded.model))`, then run `todo enrich` again.")
+            }
+            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, scope: scope,
                                         logger: Logger(label: "todo-enrich", factory: { _ in SwiftLogNoOpLogHandler() }))
-            let enriched = try await worker.drain()
-            return Output(enriched: enriched, failed: 0, errors: [], queue: try await tasks.summary(now: Date()).queue)
+            let queued = try await tasks.summary(now: Date()).queue.pending
+            let progress = ProgressLine("Enriching", unit: "jobs", quietFor: 2)
+            var claimed = 0
+            let enriched = try await worker.drain { batch in
+                claimed += batch.claimed
+                progress.update(min(claimed, queued), queued)
+            }
+            let queue = try await tasks.summary(now: Date()).queue
+            if !json, let id {
+                let task = try await tasks.task(id: id)
+                Console.out("Enriched \(id): \(task.title)\n  " + (TaskText.aiSummary(task) ?? "every AI field is set by you; nothing to fill"))
+            }
+            return Output(enriched: enriched, failed: 0, errors: [], queue: queue)
         }
     }
 }

@@ -14,7 +14,8 @@ struct StoreOptions: ParsableArguments {
     /// Said when a change on PostgreSQL leaves AI fields to compute: a command does not load the model.
     static let queuedForWorkers = "note: AI fields queued for the workers (`todo worker`, a `todo serve` replica, or `todo enrich --user`)"
 
-    /// The commands that take a PostgreSQL database with `--user` (the others need a SQLite file).
+    /// The commands that take a PostgreSQL database with `--user` (`cache` takes it without: the
+    /// cache is shared; the others need a SQLite file).
     static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, explain, enrich, stats, import and export"
 
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
@@ -23,7 +24,7 @@ struct StoreOptions: ParsableArguments {
         if let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) {
             throw CommandFailure("""
                 This command needs a SQLite file for now; a PostgreSQL database \
-                (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) serves `todo serve`, `todo worker`, `todo users`, \
+                (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) serves `todo serve`, `todo worker`, `todo users`, `todo cache`, \
                 and \(Self.onPostgres) with --user NAME (docs/postgres.md).
                 """)
         }
