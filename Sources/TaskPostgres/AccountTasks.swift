@@ -10,15 +10,19 @@ import TaskService
 public struct AccountTasks: TaskRepository {
     public let store: PostgresStore
     public let account: Account
+    /// The command a change is recorded under for `todo undo` (`PostgresUndoLog`); nil: not
+    /// recorded (the server's routes, as with SQLite).
+    public let undo: String?
 
-    public init(store: PostgresStore, account: Account) {
+    public init(store: PostgresStore, account: Account, undo: String? = nil) {
         self.store = store
         self.account = account
+        self.undo = undo
     }
 
     public func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey?) async throws -> AddedTask {
         try Self.check(task)
-        let owner = account.id
+        let (owner, undo) = (account.id, undo)
         return try await transaction { connection, logger in
             if let key {
                 // Two requests with one key, on two replicas at once: the second waits here, then finds the first's task.
@@ -30,6 +34,7 @@ public struct AccountTasks: TaskRepository {
             }
             let stored = try await Self.insert(task, owner: owner, idempotencyKey: key, on: connection, logger: logger)
             try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
+            if let undo { try await PostgresUndoLog.record([.init(id: stored.id!, before: nil)], command: undo, account: owner, on: connection, logger: logger) }
             return AddedTask(task: stored, replayed: false)
         }
     }
@@ -139,7 +144,7 @@ public struct AccountTasks: TaskRepository {
         for (i, task) in tasks.enumerated() {
             if let problem = TaskRules.problem(with: task) { throw StoreError.invalid("task \(i + 1) of the import: \(problem)") }
         }
-        let owner = account.id
+        let (owner, undo) = (account.id, undo)
         return try await transaction { connection, logger in
             var added: [TodoTask] = []
             var skipped = 0
@@ -158,6 +163,9 @@ public struct AccountTasks: TaskRepository {
                 let stored = try await Self.insert(task, owner: owner, on: connection, logger: logger)
                 try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
                 added.append(stored)
+            }
+            if let undo {
+                try await PostgresUndoLog.record(added.map { .init(id: $0.id!, before: nil) }, command: undo, account: owner, on: connection, logger: logger)
             }
             return (added, skipped)
         }
@@ -193,12 +201,13 @@ public struct AccountTasks: TaskRepository {
     /// writes the result, with a job when `reenrich`, in one transaction.
     private func changeLocked(id: Int64, kind: TaskNotification.Kind = .updated,
                               _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit?) async throws -> TaskEdit {
-        let owner = account.id
+        let (owner, undo) = (account.id, undo)
         return try await transaction { connection, logger in
             guard let current = try await Self.locked(id, owner: owner, on: connection, logger: logger) else { throw StoreError.unknownTask(id: id) }
             guard let edit = try change(current) else { return TaskEdit(task: current, reenrich: false) }
             if edit.task.status != .deleted { try Self.check(edit.task) }
             let stored = try await Self.update(edit.task, on: connection, logger: logger)
+            if let undo { try await PostgresUndoLog.record([.init(id: id, before: current)], command: undo, account: owner, on: connection, logger: logger) }
             if edit.reenrich {
                 try await Self.queueJobs(for: [id], on: connection, logger: logger)
             }
@@ -212,8 +221,14 @@ public struct AccountTasks: TaskRepository {
     }
 
     private static func locked(_ id: Int64, owner: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask? {
+        guard let task = try await lockedAnyStatus(id, owner: owner, on: connection, logger: logger), task.status != .deleted else { return nil }
+        return task
+    }
+
+    /// The account's task, deleted or not, under a row lock.
+    static func lockedAnyStatus(_ id: Int64, owner: Int64, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask? {
         let rows = try await connection.query("""
-            SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(owner) AND id = \(id) AND status <> 'deleted' FOR UPDATE
+            SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(owner) AND id = \(id) FOR UPDATE
             """, logger: logger)
         var task: TodoTask?
         for try await row in rows { task = try PostgresTaskRow.decode(row).task }
@@ -241,7 +256,7 @@ public struct AccountTasks: TaskRepository {
     }
 
     /// Writes every field the user or the AI can change, stamped as updated now.
-    private static func update(_ task: TodoTask, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
+    static func update(_ task: TodoTask, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
         var task = task
         task.updated = max(Date(), task.created)
         let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))

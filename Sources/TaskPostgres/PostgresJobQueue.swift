@@ -84,8 +84,9 @@ public struct PostgresJobQueue: Sendable {
     /// Applies the AI's `fields` (decided by `model`) to the task and marks its job done — only if
     /// `lease` still holds the job (not run out and claimed by another, not done already). The
     /// task is read again under a row lock: an edit made meanwhile wins, and fields the user set
-    /// are kept (`AIFields.apply`). Tells every replica (`smart_todo_tasks`). Whether it was applied.
-    public func complete(taskID: Int64, lease: UUID, fields: AIFields, model: String, now: Date = Date()) async throws -> Bool {
+    /// are kept (`AIFields.apply`). Tells every replica (`smart_todo_tasks`). With `undo`, the task
+    /// as it was is recorded under that command (`todo enrich --user`). Whether it was applied.
+    public func complete(taskID: Int64, lease: UUID, fields: AIFields, model: String, undo: String? = nil, now: Date = Date()) async throws -> Bool {
         let (client, logger) = (store.client, store.logger)
         return try await store.run {
             try await client.withTransaction(logger: logger) { connection in
@@ -109,6 +110,9 @@ public struct PostgresJobQueue: Sendable {
                     WHERE id = \(taskID)
                     """, logger: logger)
                 try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
+                if let undo, task != before {
+                    try await PostgresUndoLog.record([.init(id: taskID, before: before)], command: undo, account: account, on: connection, logger: logger)
+                }
                 return true
             }
         }

@@ -164,6 +164,20 @@ enum PostgresMigrations {
             "ALTER TABLE task ADD COLUMN idempotency_key text CHECK (idempotency_key ~ '^[!-~]{1,255}$')",
             "CREATE UNIQUE INDEX task_idempotency_key ON task (account_id, idempotency_key) WHERE idempotency_key IS NOT NULL",
         ]),
+        // `todo undo` on an account (`PostgresUndoLog`): the tasks a command changed, as they were
+        // before it, written in the command's own transactions; a step is a process's command.
+        Migration(name: "v8 undo log", statements: [
+            """
+            CREATE TABLE undo_entry (
+                id bigserial PRIMARY KEY,
+                account_id bigint NOT NULL REFERENCES account (id),
+                command text NOT NULL,
+                batch text NOT NULL,
+                snapshot bytea NOT NULL,
+                created timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX undo_entry_account ON undo_entry (account_id, id)",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

@@ -19,10 +19,13 @@ public final class PostgresWorker: Sendable {
 
     /// Whose jobs it takes: anyone's (a worker, a replica), or one account's (`todo enrich --user`).
     public let scope: PostgresJobQueue.Scope
+    /// The command its results are recorded under for `todo undo` (`todo enrich --user`); nil: not recorded.
+    public let undo: String?
 
     public init(store: PostgresStore, settings: EnrichmentSettings, models: ModelRegistry, batchSize: Int = 16,
-                lease: Duration = .seconds(120), scope: PostgresJobQueue.Scope = .everyone, logger: Logger) {
+                lease: Duration = .seconds(120), scope: PostgresJobQueue.Scope = .everyone, undo: String? = nil, logger: Logger) {
         self.scope = scope
+        self.undo = undo
         self.store = store
         self.settings = settings
         self.models = models
@@ -52,7 +55,7 @@ public final class PostgresWorker: Sendable {
             // The model blocks its thread for the whole batch: never one of the cooperative pool's.
             let decided = try await onBlockingThread { try engine.fields(for: tasks, now: now) }
             for (task, fields) in zip(tasks, decided.fields) {
-                if try await queue.complete(taskID: task.id!, lease: claim.lease, fields: fields, model: decided.model, now: now) { applied += 1 }
+                if try await queue.complete(taskID: task.id!, lease: claim.lease, fields: fields, model: decided.model, undo: undo, now: now) { applied += 1 }
             }
             // A deleted task's job is done with nothing to apply.
             for entry in owned where entry.task.status == .deleted {

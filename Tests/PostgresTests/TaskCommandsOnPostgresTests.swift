@@ -124,6 +124,10 @@ struct TaskCommandsOnPostgresTests {
             #expect(report["enriched"] as? Int == 2 && (report["queue"] as? [String: Any])?["pending"] as? Int == 0, "\(report)")
             let shown = try #require(try cli.json(try todo(["show", "\(hers)", "--json"], as: "alice").out) as? [String: Any])
             #expect(shown["category"] is String && !((shown["provenance"] as? [String: Any])?.isEmpty ?? true), "the AI filled it: \(shown)")
+            // `todo undo` takes the run back as a whole.
+            #expect(try todo(["undo"], as: "alice").out.hasPrefix("Undid: todo enrich --json"))
+            let undone = try #require(try cli.json(try todo(["show", "\(hers)", "--json"], as: "alice").out) as? [String: Any])
+            #expect(!(undone["category"] is String) && ((undone["provenance"] as? [String: Any])?.isEmpty ?? true), "\(undone)")
             let his = try #require(try cli.json(try todo(["stats", "--json"], as: "bob").out) as? [String: Any])
             #expect((his["queue"] as? [String: Any])?["pending"] as? Int == 1, "Bob's job is his to run: \(his)")
             #expect(try todo(["enrich"], as: "alice").out.contains("Nothing to enrich."))

@@ -8,29 +8,43 @@ public struct UndoLog: Sendable {
 
     public init(store: TaskStore) { self.store = store }
 
-    struct Snapshot: Codable {
-        var id: Int64
+    /// A task as it was before a command (PostgreSQL's log keeps the same, `PostgresUndoLog`).
+    public struct Snapshot: Codable, Sendable {
+        public var id: Int64
         /// nil: the command created the task.
-        var before: TodoTask?
+        public var before: TodoTask?
+
+        public init(id: Int64, before: TodoTask?) {
+            self.id = id
+            self.before = before
+        }
     }
 
     /// Keeps the most recent entries only; older ones cannot be undone.
-    static let keep = 100
+    public static let keep = 100
 
     /// Everything one process records for one command is one step for `undo`, however many transactions it took.
     static let process = UUID().uuidString
+
+    /// The step `command`'s entries belong to, in this process.
+    public static func batch(of command: String) -> String { process + " " + command }
 
     static func record(_ db: Database, command: String, snapshots: [Snapshot], now: Date) throws {
         guard !snapshots.isEmpty else { return }
         let data = try JSONEncoder().encode(snapshots)
         try db.execute(sql: "INSERT INTO undo_entry (command, batch, snapshot, created) VALUES (?, ?, ?, ?)",
-                       arguments: [command, process + " " + command, data, now.timeIntervalSince1970])
+                       arguments: [command, batch(of: command), data, now.timeIntervalSince1970])
         try db.execute(sql: "DELETE FROM undo_entry WHERE id <= (SELECT max(id) FROM undo_entry) - ?", arguments: [keep])
     }
 
     public struct Undone: Sendable, Equatable {
         public var command: String
         public var tasks: [TodoTask]
+
+        public init(command: String, tasks: [TodoTask]) {
+            self.command = command
+            self.tasks = tasks
+        }
     }
 
     /// The last command, if any.

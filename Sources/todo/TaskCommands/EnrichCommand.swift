@@ -122,7 +122,7 @@ struct EnrichCommand: AsyncParsableCommand {
                 let pending = try await tasks.summary(now: Date()).queue.pending
                 throw CommandFailure("No embedding model installed; \(pending) job(s) stay queued. Install it with `\(ModelRegistry.installCommand(for: loaded.model))`, then run `todo enrich` again.")
             }
-            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, scope: scope,
+            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, scope: scope, undo: tasks.undo,
                                         logger: Logger(label: "todo-enrich", factory: { _ in SwiftLogNoOpLogHandler() }))
             let queued = try await tasks.summary(now: Date()).queue.pending
             let progress = ProgressLine("Enriching", unit: "jobs", quietFor: 2)

@@ -16,16 +16,16 @@ struct StoreOptions: ParsableArguments {
 
     /// The commands that take a PostgreSQL database with `--user` (`cache` takes it without: the
     /// cache is shared; the others need a SQLite file).
-    static let onPostgres = "add, list, show, edit, done, reopen, delete, search, similar, explain, enrich, stats, import and export"
+    static let onPostgres = "add, list, show, edit, done, reopen, delete, undo, search, similar, explain, enrich, stats, import and export"
 
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
     /// rather than taken for a file name.
     func sqliteLocation() throws -> URL {
         if let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) {
             throw CommandFailure("""
-                This command needs a SQLite file for now; a PostgreSQL database \
+                This command needs a SQLite file; a PostgreSQL database \
                 (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) serves `todo serve`, `todo worker`, `todo users`, `todo cache`, \
-                and \(Self.onPostgres) with --user NAME (docs/postgres.md).
+                and \(Self.onPostgres) with --user NAME; back it up with pg_dump (docs/postgres.md).
                 """)
         }
         return DatabaseLocation.resolve(explicit: db)
@@ -48,7 +48,7 @@ struct StoreOptions: ParsableArguments {
                 throw CommandFailure("The account '\(account.name)' was revoked: its tasks are kept, but no command reaches them.")
             }
             do {
-                return try await body(AccountTasks(store: store, account: account))
+                return try await body(AccountTasks(store: store, account: account, undo: commandLineForUndo))
             } catch let error as StoreError {
                 throw CommandFailure(error.description)
             } catch let error as EnrichmentError {

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import TaskService
 
-struct UndoCommand: ParsableCommand {
+struct UndoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undo",
         abstract: "Revert the last command that changed tasks, as a whole.",
         discussion: """
         add, edit, done, reopen, delete, import and enrich can be undone; repeat to go further \
         back (the last 100 commands are kept). An undone add deletes the task (its id \
-        is not reused).
+        is not reused). On PostgreSQL (--user NAME) each account has its own history, of \
+        the commands run from a shell (the server's changes are not recorded).
 
         Examples:
           todo undo
@@ -25,8 +26,9 @@ struct UndoCommand: ParsableCommand {
         var tasks: [TaskOutput]
     }
 
-    func run() throws {
-        guard let undone = try storeCall({ try UndoLog(store: store.open()).undo() }) else {
+    func run() async throws {
+        let onAccount = try await store.onPostgres { try await $0.undoLast() }
+        guard let undone = try onAccount ?? storeCall({ try UndoLog(store: store.open()).undo() }) else {
             throw CommandFailure("Nothing to undo.")
         }
         if json {

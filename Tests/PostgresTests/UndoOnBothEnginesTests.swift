@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `todo undo` after each kind of change, one script run on a SQLite file and on a PostgreSQL
+/// account: the last command reverted as a whole, then the one before, until nothing is left.
+@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+struct UndoOnBothEnginesTests {
+    typealias Engine = TaskRepositoryTests.Engine
+
+    /// `todo` on an empty database of `engine`: a SQLite file, or the account "alice" of a
+    /// PostgreSQL database that also holds "bob" (reached with `as: "bob"`).
+    static func with(_ engine: Engine, _ body: (_ todo: (_ args: [String], _ user: String) throws -> TodoCLI.Run) async throws -> Void) async throws {
+        switch engine {
+        case .sqlite:
+            let cli = TodoCLI()
+            try await body { args, _ in try cli.todo(args) }
+        case .postgres:
+            try await TestDatabase.with { db in
+                let cli = TodoCLI(db: db.url)
+                for name in ["alice", "bob"] { #expect(try cli.todo(["users", "add", name]).status == 0) }
+                try await body { args, user in try cli.todo(args + ["--user", user]) }
+            }
+        }
+    }
+
+    @Test(arguments: Engine.allCases) func undoRevertsEachCommandAsAWhole(_ engine: Engine) async throws {
+        try await Self.with(engine) { run in
+            func todo(_ args: String...) throws -> TodoCLI.Run { try run(args, "alice") }
+            func json(_ run: TodoCLI.Run) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any], "\(run.out) \(run.err)")
+            }
+            let rent = try #require(try json(try todo("add", "Pay the rent", "--priority", "high", "--async", "--json"))["id"] as? Int)
+            let mom = try #require(try json(try todo("add", "Call mom", "--async", "--json"))["id"] as? Int)
+
+            #expect(try todo("edit", "\(rent)", "--title", "Pay the rent today").status == 0)
+            let undoneEdit = try todo("undo")
+            #expect(undoneEdit.out.hasPrefix("Undid: todo edit \(rent) --title \"Pay the rent today\""), "\(undoneEdit.out) \(undoneEdit.err)")
+            #expect(try json(try todo("show", "\(rent)", "--json"))["title"] as? String == "Pay the rent")
+
+            #expect(try todo("done", "\(rent)", "\(mom)").status == 0)
+            let undoneDone = try todo("undo", "--json")
+            let tasks = try #require(try json(undoneDone)["tasks"] as? [[String: Any]])
+            #expect(tasks.compactMap { $0["id"] as? Int } == [rent, mom] && tasks.allSatisfy { $0["status"] as? String == "pending" }, "\(undoneDone.out)")
+
+            #expect(try todo("delete", "\(mom)").status == 0)
+            #expect(try todo("undo").status == 0)
+            #expect(try json(try todo("show", "\(mom)", "--json"))["status"] as? String == "pending")
+
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("undo-\(UUID().uuidString).jsonl")
+            try Data(#"{"title": "Renew passport"}"# .appending("\n").appending(#"{"title": "Book flights"}"#).utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            #expect(try todo("import", file.path).status == 0)
+            #expect(try todo("list", "--json").out.contains("Book flights"))
+            #expect(try todo("undo").out.hasPrefix("Undid: todo import"))
+            #expect(!(try todo("list", "--json").out.contains("Book flights")), "both imported tasks are gone")
+
+            if engine == .postgres {
+                #expect(try run(["undo"], "bob").err.contains("Nothing to undo."), "Alice's history is hers")
+            }
+            // The two adds are left, newest first; then nothing.
+            #expect(try todo("undo").out.hasPrefix("Undid: todo add \"Call mom\""))
+            #expect(try todo("undo").out.hasPrefix("Undid: todo add \"Pay the rent\""))
+            #expect(try todo("show", "\(rent)").err.contains("no task \(rent)"))
+            let nothing = try todo("undo")
+            #expect(nothing.status != 0 && nothing.err.contains("Nothing to undo."))
+        }
+    }
+}
