@@ -17,6 +17,10 @@ public struct TaskNotification: Codable, Sendable, Equatable {
 
     public static let channel = "smart_todo_tasks"
 
+    /// Said on the channel when the whole database was replaced (`todo restore`): whatever a
+    /// process holds of it (a replica's search indexes) is stale.
+    static let replacedPayload = #"{"replaced":true}"#
+
     public init(account: Int64, taskID: Int64, kind: Kind) {
         self.account = account
         self.taskID = taskID
@@ -43,13 +47,16 @@ public struct TaskNotification: Codable, Sendable, Equatable {
 
 extension PostgresStore {
     /// Calls `receive` with every task notification until cancelled (or the connection fails:
-    /// then it throws, and the caller reconnects and reads what it missed).
-    public func listenForTasks(listening: @escaping @Sendable () async -> Void = {}, _ receive: @escaping @Sendable (TaskNotification) async -> Void) async throws {
+    /// then it throws, and the caller reconnects and reads what it missed); `listening` once
+    /// listening, and `replaced` when the database's content was replaced whole (`todo restore`).
+    public func listenForTasks(listening: @escaping @Sendable () async -> Void = {}, replaced: @escaping @Sendable () async -> Void = {},
+                               _ receive: @escaping @Sendable (TaskNotification) async -> Void) async throws {
         try await run(waiting: true) { [self] in
             try await client.withConnection { connection in
                 try await connection.listen(on: TaskNotification.channel) { notifications in
                     await listening()
                     for try await notification in notifications {
+                        if notification.payload == TaskNotification.replacedPayload { await replaced() }
                         if let told = TaskNotification(payload: notification.payload) { await receive(told) }
                     }
                 }
@@ -69,6 +76,15 @@ extension PostgresStore {
                 """, logger: logger)
             for try await row in rows { return try PostgresTaskRow.decode(row).task }
             return nil
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Tells every process that the database's content was replaced whole.
+    func tellReplaced() async throws {
+        try await run {
+            try await self.client.query("SELECT pg_notify(\(TaskNotification.channel), \(TaskNotification.replacedPayload))", logger: self.logger)
         }
     }
 }

@@ -187,4 +187,44 @@ struct TaskCommandsOnPostgresTests {
             }
         }
     }
+
+    /// `todo backup` and `todo restore` of the whole database (pg_dump's archive): every
+    /// account as it was, the content replaced kept beside the archive, a file that is not a
+    /// backup refused before anything changes.
+    @Test func backupAndRestoreTheWholeDatabase() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            for name in ["alice", "bob"] { #expect(try cli.todo(["users", "add", name]).status == 0) }
+            func todo(_ args: [String], as user: String) throws -> TodoCLI.Run { try cli.todo(args + ["--user", user]) }
+            _ = try todo(["add", "Pay the rent"], as: "alice")
+            _ = try todo(["add", "Water the plants"], as: "bob")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pgbackup-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let archive = folder.appendingPathComponent("team.pgdump").path
+            let made = try #require(try cli.json(try cli.todo(["backup", archive, "--json"]).out) as? [String: Any])
+            #expect(made["tasks"] as? Int == 2 && (made["bytes"] as? Int ?? 0) > 0, "\(made)")
+            #expect(try cli.todo(["backup", archive]).err.contains("already exists"))
+
+            _ = try todo(["add", "Call mom"], as: "alice")
+            _ = try todo(["delete", "2"], as: "bob")  // 2 live tasks still, not the same
+            #expect(try cli.todo(["users", "add", "carol"]).status == 0)
+            let restored = try cli.todo(["restore", archive])
+            #expect(restored.status == 0 && restored.out.hasPrefix("Restored 2 tasks from \(archive).\nThe database as it was (2 tasks) is kept in "), "\(restored.out) \(restored.err)")
+            #expect(try todo(["list"], as: "alice").out.contains("Pay the rent") && !(try todo(["list"], as: "alice").out.contains("Call mom")))
+            #expect(try todo(["list"], as: "bob").out.contains("Water the plants"))
+            #expect(!(try cli.todo(["users", "list"]).out.contains("carol")), "accounts are restored too")
+            #expect(try todo(["undo"], as: "alice").status == 0, "and the undo history")
+
+            let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.contains(".before-restore-") })
+            #expect(try cli.todo(["restore", folder.appendingPathComponent(kept).path]).out.hasPrefix("Restored 2 tasks"))
+            #expect(try todo(["list"], as: "alice").out.contains("Call mom") && !(try todo(["list"], as: "bob").out.contains("Water the plants")))
+
+            let junk = folder.appendingPathComponent("junk.pgdump")
+            try Data("not an archive".utf8).write(to: junk)
+            let refused = try cli.todo(["restore", junk.path])
+            #expect(refused.status != 0 && refused.err.contains("not a backup of a PostgreSQL database") && refused.err.contains("nothing was changed"), "\(refused.err)")
+            #expect(try todo(["list"], as: "alice").out.contains("Call mom"))
+        }
+    }
 }

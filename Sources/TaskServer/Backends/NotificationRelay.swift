@@ -27,8 +27,11 @@ final class NotificationRelay: Service, Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await cancelWhenGracefulShutdown {
-                    // Whatever changed while no one listened is unknown to the held search indexes.
-                    try await self.store.listenForTasks(listening: { self.search.forgetAll() }) { notification in await self.relay(notification) }
+                    // Whatever changed while no one listened is unknown to the held search indexes;
+                    // a restore changed everything.
+                    try await self.store.listenForTasks(listening: { self.search.forgetAll() }, replaced: { self.search.forgetAll() }) { notification in
+                        await self.relay(notification)
+                    }
                 }
             } catch where Task.isShuttingDownGracefully || Task.isCancelled {
                 return

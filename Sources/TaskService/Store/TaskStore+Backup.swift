@@ -6,6 +6,10 @@ extension TaskStore {
         public var path: String
         public var tasks: Int
         public var bytes: Int
+
+        public init(path: String, tasks: Int, bytes: Int) {
+            (self.path, self.tasks, self.bytes) = (path, tasks, bytes)
+        }
     }
 
     /// A consistent copy of the database as it is now, in `file` (which must not exist), while
@@ -90,7 +94,7 @@ extension TaskStore {
 
     /// fsync (or with `data`, fdatasync) of a file or folder: a finished write survives power
     /// loss, and so does a file's new name.
-    static func sync(_ path: String, data: Bool = false) throws {
+    public static func sync(_ path: String, data: Bool = false) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
         defer { close(fd) }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TaskPostgres
 import TaskService
 
-struct BackupCommand: ParsableCommand {
+struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Copy the task database to a file: consistent, even while other commands or the service write.",
@@ -13,8 +14,13 @@ struct BackupCommand: ParsableCommand {
         running: every command brings that file up to date when it ends; a copy taken while \
         one writes may lack its newest changes, and says so when opened.)
 
+        A PostgreSQL database (--db postgres://…) is backed up whole — every account — by \
+        PostgreSQL's own pg_dump (package postgresql-client), into its archive format, in \
+        one snapshot while replicas and workers keep writing.
+
         Examples:
           todo backup ~/backups/tasks-$(date +%F).sqlite
+          todo backup team-$(date +%F).pgdump --db postgres://smarttodo@db.internal/todo
           todo restore ~/backups/tasks-2026-12-01.sqlite
         """
     )
@@ -23,14 +29,20 @@ struct BackupCommand: ParsableCommand {
     @Flag(help: "Print {path, tasks, bytes} as JSON.") var json = false
     @OptionGroup var store: StoreOptions
 
-    func run() throws {
-        let copy = try storeCall { try store.open().backup(to: URL(fileURLWithPath: file)) }
+    func run() async throws {
+        let target = URL(fileURLWithPath: file)
+        let copy: TaskStore.Copy
+        if let location = try store.postgresLocation() {
+            copy = try await postgresCall { try await PostgresBackup(location: location).backup(to: target) }
+        } else {
+            copy = try storeCall { try store.open().backup(to: target) }
+        }
         if json { Console.out(try JSONOutput.line(BackupOutput(copy))); return }
         Console.out("Backed up \(copy.tasks) task\(copy.tasks == 1 ? "" : "s") to \(copy.path) (\(ByteCountFormatter.string(fromByteCount: Int64(copy.bytes), countStyle: .file))).")
     }
 }
 
-struct RestoreCommand: ParsableCommand {
+struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Put a backup back: the database's content becomes the backup's.",
@@ -40,6 +52,12 @@ struct RestoreCommand: ParsableCommand {
         database, undamaged) before anything changes; one from an older version is brought \
         up to date. Other commands may be running meanwhile: they see the restored tasks \
         from their next step on.
+
+        A PostgreSQL database (--db postgres://…) takes an archive of `todo backup`: its \
+        content as it was is first backed up beside the archive (…before-restore-….pgdump), \
+        then replaced whole — every account — in one transaction, by PostgreSQL's own \
+        pg_restore and psql. Replicas and workers may stay up: they see the restored \
+        tasks from their next statement on.
 
         Examples:
           todo restore ~/backups/tasks-2026-12-01.sqlite
@@ -56,12 +74,19 @@ struct RestoreCommand: ParsableCommand {
         var kept: BackupOutput
     }
 
-    func run() throws {
-        let taskStore = try store.open()
-        guard let location = taskStore.location else { return }
+    func run() async throws {
         let stamp = Date().formatted(.iso8601.year().month().day().dateSeparator(.omitted).time(includingFractionalSeconds: false).timeSeparator(.omitted))
-        let keep = URL(fileURLWithPath: location.path + ".before-restore-\(stamp)")
-        let (restored, kept) = try storeCall { try taskStore.restore(from: URL(fileURLWithPath: file), keepingCurrentIn: keep) }
+        let source = URL(fileURLWithPath: file)
+        let (restored, kept): (TaskStore.Copy, TaskStore.Copy)
+        if let location = try store.postgresLocation() {
+            let keep = source.deletingLastPathComponent().appendingPathComponent("\(location.database).before-restore-\(stamp).pgdump")
+            (restored, kept) = try await postgresCall { try await PostgresBackup(location: location).restore(from: source, keepingCurrentIn: keep) }
+        } else {
+            let taskStore = try store.open()
+            guard let location = taskStore.location else { return }
+            let keep = URL(fileURLWithPath: location.path + ".before-restore-\(stamp)")
+            (restored, kept) = try storeCall { try taskStore.restore(from: source, keepingCurrentIn: keep) }
+        }
         if json { Console.out(try JSONOutput.line(Output(restored: BackupOutput(restored), kept: BackupOutput(kept)))); return }
         Console.out("Restored \(restored.tasks) task\(restored.tasks == 1 ? "" : "s") from \(restored.path).")
         Console.out("The database as it was (\(kept.tasks) task\(kept.tasks == 1 ? "" : "s")) is kept in \(kept.path); `todo restore` of it undoes this.")

@@ -14,8 +14,8 @@ struct StoreOptions: ParsableArguments {
     /// Said when a change on PostgreSQL leaves AI fields to compute: a command does not load the model.
     static let queuedForWorkers = "note: AI fields queued for the workers (`todo worker`, a `todo serve` replica, or `todo enrich --user`)"
 
-    /// The commands that take a PostgreSQL database with `--user` (`cache` takes it without: the
-    /// cache is shared; the others need a SQLite file).
+    /// The commands that take a PostgreSQL database with `--user` (`cache`, `backup` and
+    /// `restore` take it without: they are the whole database's).
     static let onPostgres = "add, list, show, edit, done, reopen, delete, undo, search, similar, explain, enrich, stats, import and export"
 
     /// The SQLite file `--db` or SMART_TODO_DB names; a PostgreSQL URL is refused plainly
@@ -24,8 +24,8 @@ struct StoreOptions: ParsableArguments {
         if let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) {
             throw CommandFailure("""
                 This command needs a SQLite file; a PostgreSQL database \
-                (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) serves `todo serve`, `todo worker`, `todo users`, `todo cache`, \
-                and \(Self.onPostgres) with --user NAME; back it up with pg_dump (docs/postgres.md).
+                (\((try? PostgresLocation(url: given).description) ?? "postgres://…")) serves `todo serve`, `todo worker`, `todo users`, `todo cache`, `todo backup`, `todo restore`, \
+                and \(Self.onPostgres) with --user NAME (docs/postgres.md).
                 """)
         }
         return DatabaseLocation.resolve(explicit: db)
@@ -78,6 +78,11 @@ struct StoreOptions: ParsableArguments {
 /// Runs a store operation, turning store errors into plain command failures.
 func storeCall<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as StoreError { throw CommandFailure(error.description) }
+}
+
+/// Runs a PostgreSQL operation, turning its failures into plain command failures.
+func postgresCall<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let error as PostgresFailure { throw CommandFailure(error.description) }
 }
 
 /// The task options `add` and `list` share, read the same way by both.
