@@ -67,7 +67,7 @@ public struct PostgresBackup: Sendable {
     /// transaction: the tables, functions and triggers as the archive has them, then any
     /// migration newer than the archive. The content as it was goes to `keep` first. Replicas
     /// and workers may stay up: their statements wait for the restore, then see its tasks, and
-    /// the replicas drop the search indexes they hold (`TaskNotification.replacedPayload`).
+    /// the replicas drop the search indexes they hold (`StoreNotice.replaced`).
     public func restore(from file: URL, keepingCurrentIn keep: URL) async throws -> (restored: TaskStore.Copy, kept: TaskStore.Copy) {
         let path = file.standardizedFileURL.path
         var isDirectory: ObjCBool = false
@@ -93,7 +93,7 @@ public struct PostgresBackup: Sendable {
                 for try await n in try await store.client.query("SELECT count(*)::bigint FROM task WHERE status <> 'deleted'", logger: store.logger).decode(Int64.self) { live = Int(n) }
                 return live
             }
-            try await store.tellReplaced()
+            try await store.tell(.replaced)
             await store.close()
         } catch {
             await store.close()

@@ -17,10 +17,6 @@ public struct TaskNotification: Codable, Sendable, Equatable {
 
     public static let channel = "smart_todo_tasks"
 
-    /// Said on the channel when the whole database was replaced (`todo restore`): whatever a
-    /// process holds of it (a replica's search indexes) is stale.
-    static let replacedPayload = #"{"replaced":true}"#
-
     public init(account: Int64, taskID: Int64, kind: Kind) {
         self.account = account
         self.taskID = taskID
@@ -45,22 +41,65 @@ public struct TaskNotification: Codable, Sendable, Equatable {
     }
 }
 
+/// What a process hears on the channel: a task's change, or news about more than one task.
+public enum StoreNotice: Sendable, Equatable {
+    case task(TaskNotification)
+    /// The whole database was replaced (`todo restore`): whatever a process holds of it (a
+    /// replica's search indexes) is stale.
+    case replaced
+    /// The account was revoked (`todo users revoke`): what is still open for it (event streams) closes.
+    case revoked(account: Int64)
+
+    private struct Payload: Codable {
+        var replaced: Bool?
+        var revoked: Int64?
+    }
+
+    /// A payload of the channel; nil for one this version does not know.
+    init?(payload: String) {
+        if let task = TaskNotification(payload: payload) {
+            self = .task(task)
+        } else if let other = try? JSONDecoder().decode(Payload.self, from: Data(payload.utf8)) {
+            if other.replaced == true { self = .replaced } else if let account = other.revoked { self = .revoked(account: account) } else { return nil }
+        } else {
+            return nil
+        }
+    }
+
+    /// Queued in the connection's transaction (`.task`: use `TaskNotification.send`).
+    func send(on connection: PostgresConnection, logger: Logger) async throws {
+        let body: Payload
+        switch self {
+        case .task(let notification): return try await notification.send(on: connection, logger: logger)
+        case .replaced: body = Payload(replaced: true)
+        case .revoked(let account): body = Payload(revoked: account)
+        }
+        let payload = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
+        try await connection.query("SELECT pg_notify(\(TaskNotification.channel), \(payload))", logger: logger)
+    }
+}
+
 extension PostgresStore {
-    /// Calls `receive` with every task notification until cancelled (or the connection fails:
-    /// then it throws, and the caller reconnects and reads what it missed); `listening` once
-    /// listening, and `replaced` when the database's content was replaced whole (`todo restore`).
-    public func listenForTasks(listening: @escaping @Sendable () async -> Void = {}, replaced: @escaping @Sendable () async -> Void = {},
-                               _ receive: @escaping @Sendable (TaskNotification) async -> Void) async throws {
+    /// Calls `receive` with every notice on the channel until cancelled (or the connection
+    /// fails: then it throws, and the caller reconnects; `listening` is called each time
+    /// listening starts, as notices may have been missed before).
+    public func listenForTasks(listening: @escaping @Sendable () async -> Void = {}, _ receive: @escaping @Sendable (StoreNotice) async -> Void) async throws {
         try await run(waiting: true) { [self] in
             try await client.withConnection { connection in
                 try await connection.listen(on: TaskNotification.channel) { notifications in
                     await listening()
                     for try await notification in notifications {
-                        if notification.payload == TaskNotification.replacedPayload { await replaced() }
-                        if let told = TaskNotification(payload: notification.payload) { await receive(told) }
+                        if let notice = StoreNotice(payload: notification.payload) { await receive(notice) }
                     }
                 }
             }
+        }
+    }
+
+    /// Tells every process `notice`, now.
+    func tell(_ notice: StoreNotice) async throws {
+        try await run { [self] in
+            try await client.withConnection { connection in try await notice.send(on: connection, logger: logger) }
         }
     }
 }
@@ -76,15 +115,6 @@ extension PostgresStore {
                 """, logger: logger)
             for try await row in rows { return try PostgresTaskRow.decode(row).task }
             return nil
-        }
-    }
-}
-
-extension PostgresStore {
-    /// Tells every process that the database's content was replaced whole.
-    func tellReplaced() async throws {
-        try await run {
-            try await self.client.query("SELECT pg_notify(\(TaskNotification.channel), \(TaskNotification.replacedPayload))", logger: self.logger)
         }
     }
 }

@@ -93,7 +93,7 @@ struct WorkerTests {
             let replica = try await PostgresStore.open(try db.location)
             let heard = AsyncStream<TaskNotification>.makeStream()
             let listening = AsyncStream<Void>.makeStream()
-            let listener = Task { try await replica.listenForTasks(listening: { listening.continuation.yield() }) { heard.continuation.yield($0) } }
+            let listener = Task { try await replica.listenForTasks(listening: { listening.continuation.yield() }) { if case .task(let told) = $0 { heard.continuation.yield(told) } } }
             for await _ in listening.stream { break }
             let id = try await alice.add(TodoTask(title: "Renew the passport")).id!
             _ = try await Self.worker(store).drain()

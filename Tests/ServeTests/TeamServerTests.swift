@@ -112,8 +112,15 @@ final class TeamServerTests: XCTestCase {
         XCTAssertEqual(heard.filter { $0.kind == "task.created" }.compactMap { $0.data["id"] as? Int }, [his])
         XCTAssertFalse(heard.contains { ($0.data["title"] as? String)?.contains("rent") == true })
 
-        // Revoked: refused at once.
-        XCTAssertEqual(try TodoCLI(db: team.url).todo(["users", "revoke", "alice"]).status, 0)
+        // Revoked: refused at once, and the stream her token opened is closed.
+        let started = ContinuousClock.now
+        let heardAfter = try await EventStreamTests.read(server.baseURL, token: team.tokens["alice"], until: { _ in false }, whileOpen: {
+            try await Task.sleep(for: .milliseconds(300))  // the stream is open
+            XCTAssertEqual(try TodoCLI(db: team.url).todo(["users", "revoke", "alice"]).status, 0)
+            _ = try await bob.post("/api/tasks", json: ["title": "after the revocation"])
+        })
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(10), "the stream ends when the account is revoked")
+        XCTAssertFalse(heardAfter.contains { ($0.data["title"] as? String) == "after the revocation" }, "Bob's task is not hers")
         let revoked = try await alice.get("/api/tasks")
         XCTAssertEqual(revoked.status, 401)
         let hisAfterRevoke = try await bob.get("/api/tasks")

@@ -29,8 +29,12 @@ final class NotificationRelay: Service, Sendable {
                 try await cancelWhenGracefulShutdown {
                     // Whatever changed while no one listened is unknown to the held search indexes;
                     // a restore changed everything.
-                    try await self.store.listenForTasks(listening: { self.search.forgetAll() }, replaced: { self.search.forgetAll() }) { notification in
-                        await self.relay(notification)
+                    try await self.store.listenForTasks(listening: { self.search.forgetAll() }) { notice in
+                        switch notice {
+                        case .task(let notification): await self.relay(notification)
+                        case .replaced: self.search.forgetAll()
+                        case .revoked(let account): await self.events.closeStreams(of: account)
+                        }
                     }
                 }
             } catch where Task.isShuttingDownGracefully || Task.isCancelled {

@@ -75,6 +75,14 @@ public actor TaskEventHub {
 
     private func unsubscribe(_ key: UUID) { subscribers[key] = nil }
 
+    /// Ends the streams open for `owner` (a revoked account: its token opened them).
+    func closeStreams(of owner: Int64) {
+        for (key, subscriber) in subscribers where subscriber.owner == owner {
+            subscriber.continuation.finish()
+            subscribers[key] = nil
+        }
+    }
+
     /// Ends every stream (server shutting down: open streams must not hold it up).
     func close() {
         closed = true
