@@ -105,6 +105,8 @@ public struct ExportedTask: Decodable, Sendable {
         t.completed = try date(completed, "completed")
         guard let s = TodoTask.Status(rawValue: status ?? "pending") else { throw failure("unknown status '\(status ?? "")' (pending, done or deleted)", "status") }
         t.status = s
+        // A done task written by hand, without a time: done by its last update at the latest.
+        if s == .done && t.completed == nil { t.completed = t.updated }
         for (name, p) in provenance ?? [:] {
             guard let field = AIField(rawValue: name) else { throw failure("provenance.\(name): no such AI field (category, priority or tags)", "provenance.\(name)") }
             t.provenance[field] = TodoTask.Provenance(model: p.model, score: p.score, at: try date(p.at, "provenance.\(name).at") ?? created)

@@ -33,6 +33,7 @@ public enum TaskRules {
         if task.created > now.addingTimeInterval(clockSlack) { return .init(field: "created", "\(iso(task.created)) is in the future") }
         // Compared at the store's precision (milliseconds): a parsed ".130" is a hair below 0.13.
         if ms(task.updated) < ms(task.created) { return .init(field: "updated", "\(iso(task.updated)) is before created (\(iso(task.created)))") }
+        if task.status == .done && task.completed == nil { return .init(field: "completed", "is missing: a done task has the time it was done") }
         if let completed = task.completed {
             if task.status != .done { return .init(field: "completed", "is set, but the task is \(task.status.rawValue), not done") }
             if ms(completed) < ms(task.created) { return .init(field: "completed", "\(iso(completed)) is before created (\(iso(task.created)))") }

@@ -58,7 +58,8 @@ public struct TaskwarriorTask: Decodable, Sendable {
         if let uuid { t.uuid = uuid }
         t.updated = (Self.date(modified) ?? t.created).storedPrecision
         switch status {
-        case "completed": t.status = .done; t.completed = Self.date(end)?.storedPrecision
+        // Without an end: done by its last modification at the latest.
+        case "completed": t.status = .done; t.completed = (Self.date(end) ?? t.updated).storedPrecision
         case "deleted": t.status = .deleted
         default: t.status = .pending  // pending, and "waiting" (Taskwarrior 2.x's hidden-until-wait)
         }

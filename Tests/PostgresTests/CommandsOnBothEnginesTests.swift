@@ -2,10 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `todo undo` after each kind of change, one script run on a SQLite file and on a PostgreSQL
-/// account: the last command reverted as a whole, then the one before, until nothing is left.
+/// The same command-line script run on a SQLite file and on a PostgreSQL account, where the
+/// two engines must agree beyond `TaskRepository` (undo, the rules of an import).
 @Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
-struct UndoOnBothEnginesTests {
+struct CommandsOnBothEnginesTests {
     typealias Engine = TaskRepositoryTests.Engine
 
     /// `todo` on an empty database of `engine`: a SQLite file, or the account "alice" of a
@@ -24,6 +24,8 @@ struct UndoOnBothEnginesTests {
         }
     }
 
+    /// `todo undo` after each kind of change: the last command reverted as a whole, then the
+    /// one before, until nothing is left.
     @Test(arguments: Engine.allCases) func undoRevertsEachCommandAsAWhole(_ engine: Engine) async throws {
         try await Self.with(engine) { run in
             func todo(_ args: String...) throws -> TodoCLI.Run { try run(args, "alice") }
@@ -64,6 +66,25 @@ struct UndoOnBothEnginesTests {
             #expect(try todo("show", "\(rent)").err.contains("no task \(rent)"))
             let nothing = try todo("undo")
             #expect(nothing.status != 0 && nothing.err.contains("Nothing to undo."))
+        }
+    }
+
+    /// A done task in an import without the time it was done takes its last update's; a task's
+    /// contradictions are named by line and field, never left to the database's constraints.
+    @Test(arguments: Engine.allCases) func anImportedDoneTaskHasItsTime(_ engine: Engine) async throws {
+        try await Self.with(engine) { run in
+            let lines = #"{"title": "Read chapter 3", "status": "done", "created": "2026-11-01T09:00:00Z", "updated": "2026-11-02T10:00:00Z"}"#
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("done-\(UUID().uuidString).jsonl")
+            try Data((lines + "\n").utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let imported = try run(["import", file.path], "alice")
+            #expect(imported.status == 0, "\(imported.err)")
+            let exported = try run(["export"], "alice").out
+            #expect(exported.contains(#""status":"done""#) && exported.contains(#""completed":"2026-11-02T10:00:00"#), "\(exported)")
+
+            try Data((#"{"title": "Early", "status": "done", "created": "2026-11-02T00:00:00Z", "completed": "2026-11-01T00:00:00Z"}"# + "\n").utf8).write(to: file)
+            let refused = try run(["import", file.path], "alice")
+            #expect(refused.status != 0 && refused.err.contains(":1: completed 2026-11-01T00:00:00Z is before created"), "\(refused.err)")
         }
     }
 }
