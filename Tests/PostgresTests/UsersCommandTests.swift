@@ -42,11 +42,29 @@ struct UsersCommandTests {
         let url = try #require(TestDatabase.serverURL)
         let tasks = try TodoCLI(db: url).todo(["list"])
         #expect(tasks.status != 0 && tasks.err.contains("say whose with --user NAME"), "\(tasks.err)")
+        let fileUser = try TodoCLI().todo(["list", "--user", "alice"])
+        #expect(fileUser.status != 0 && fileUser.err.contains("a SQLite file has one user"), "\(fileUser.err)")
+        let wholeDatabase = try TodoCLI(db: url).todo(["cache", "stats", "--user", "alice"])
+        #expect(wholeDatabase.status == 64 && wholeDatabase.err.contains("works on the whole database"), "\(wholeDatabase.err)")
         let undo = try TodoCLI(db: url).todo(["undo"])
         #expect(undo.status != 0 && undo.err.contains("say whose with --user NAME"), "\(undo.err)")
         #expect(!FileManager.default.fileExists(atPath: "postgres:"))
         let sqlite = try TodoCLI().todo(["users", "list"])
         #expect(sqlite.status != 0 && sqlite.err.contains("is a SQLite file, which has one user"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scheme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let list = Process()
+        list.executableURL = TodoCLI.binary
+        list.arguments = ["list", "--db", "mysql://u:hunter2@127.0.0.1/x"]
+        list.currentDirectoryURL = folder
+        let said = Pipe()
+        list.standardError = said
+        try list.run()
+        list.waitUntilExit()
+        let message = String(decoding: said.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(list.terminationStatus != 0 && message.contains("mysql://u:…@127.0.0.1/x is neither a file path nor a postgres:// URL"), "\(message)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "no file named after the URL")
         let other = try TodoCLI(db: "mysql://u:hunter2@127.0.0.1/x").todo(["users", "list"])
         #expect(other.err.contains("mysql://u:…@127.0.0.1/x is not a postgres:// URL") && !other.err.contains("hunter2"), "\(other.err)")
         let down = try TodoCLI(db: "postgres://u@127.0.0.1:1/x").todo(["users", "list"])

@@ -29,6 +29,8 @@ struct BackupCommand: AsyncParsableCommand {
     @Flag(help: "Print {path, tasks, bytes} as JSON.") var json = false
     @OptionGroup var store: StoreOptions
 
+    func validate() throws { try store.refuseUser(for: "backup") }
+
     func run() async throws {
         let target = URL(fileURLWithPath: file)
         let copy: TaskStore.Copy
@@ -68,6 +70,8 @@ struct RestoreCommand: AsyncParsableCommand {
     @Argument(help: "A backup made by `todo backup` (or any copy of a task database).") var file: String
     @Flag(help: "Print {restored: {path, tasks, bytes}, kept: {path, tasks, bytes}} as JSON.") var json = false
     @OptionGroup var store: StoreOptions
+
+    func validate() throws { try store.refuseUser(for: "restore") }
 
     struct Output: Encodable {
         var restored: BackupOutput

@@ -30,6 +30,8 @@ struct CacheCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var store: StoreOptions
 
+    func validate() throws { try store.refuseUser(for: "cache") }
+
     func run() async throws {
         switch action {
         case .clear:

@@ -18,8 +18,8 @@ struct EnrichCommand: AsyncParsableCommand {
         On PostgreSQL (--db postgres://… --user NAME) it runs that account's jobs here, \
         as a worker would (a `todo worker` beside it never takes the same one); an id or \
         --all queues tasks again first, and --retry gives jobs claimed 5 times without an \
-        answer another round. There is no undo there, and the background worker is \
-        `todo worker`.
+        answer another round. `todo undo` reverts a run there too; the background worker \
+        is `todo worker`.
 
         --watch keeps running as a background worker: the model is loaded once, and every \
         job is enriched as it is queued (`todo add --async`, edits, imports, retries when \

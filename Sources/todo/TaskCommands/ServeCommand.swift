@@ -44,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
+        try store.refuseUser(for: "serve")
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024 bytes.") }
         guard (0...60_000).contains(inlineBudgetMs) else { throw ValidationError("--inline-budget-ms must be from 0 to 60000.") }

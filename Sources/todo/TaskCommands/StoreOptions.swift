@@ -28,13 +28,20 @@ struct StoreOptions: ParsableArguments {
                 and \(Self.onPostgres) with --user NAME (docs/postgres.md).
                 """)
         }
+        // "mysql://…" would otherwise become a folder "mysql:" and a new, empty database in it.
+        if let given = DatabaseLocation.given(explicit: db), given.firstMatch(of: /^[A-Za-z][A-Za-z0-9+.-]*:\/\//) != nil {
+            throw CommandFailure("\(PostgresLocation.redacted(given)) is neither a file path nor a postgres:// URL; --db (or SMART_TODO_DB) takes one of those.")
+        }
         return DatabaseLocation.resolve(explicit: db)
     }
 
     /// With a PostgreSQL `--db`: `body` on the tasks of the account `--user` names, the database
     /// closed afterwards; nil with a SQLite file (the command goes on with `open()`).
     func onPostgres<T: Sendable>(_ body: @escaping (AccountTasks) async throws -> T) async throws -> T? {
-        guard try postgresLocation() != nil else { return nil }
+        guard try postgresLocation() != nil else {
+            if let user { throw CommandFailure("--user \(TaskText.oneLine(user)) names an account of a PostgreSQL database; a SQLite file has one user: leave --user out.") }
+            return nil
+        }
         guard let name = user ?? ProcessInfo.processInfo.environment["SMART_TODO_USER"], !name.isEmpty else {
             throw CommandFailure("A PostgreSQL database keeps several accounts' tasks: say whose with --user NAME (or SMART_TODO_USER); `todo users list` shows them.")
         }
@@ -55,6 +62,12 @@ struct StoreOptions: ParsableArguments {
                 throw CommandFailure(error.description)
             }
         }
+    }
+
+    /// From `validate()` of a command on the whole database (serve, cache, backup, restore),
+    /// where `--user` would mean nothing: refused rather than ignored.
+    func refuseUser(for command: String) throws {
+        if user != nil { throw ValidationError("`todo \(command)` works on the whole database (every account); --user is for the commands on one account's tasks.") }
     }
 
     /// The PostgreSQL database `--db` or SMART_TODO_DB names, if it is one (`todo serve`).

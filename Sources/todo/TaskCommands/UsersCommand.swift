@@ -13,13 +13,16 @@ struct UsersCommand: AsyncParsableCommand {
             Tasks in a PostgreSQL database belong to an account. Its API token is 256 random \
             bits, printed once, on the last line of `todo users add`; the database keeps only its \
             SHA-256, so a lost token cannot be shown again: revoke the account and add one under \
-            a new name (names are never reused). The task commands and `todo serve` still take a \
-            SQLite file; `todo worker` enriches every account's tasks (docs/postgres.md).
+            a new name (names are never reused). Revoking refuses the token at once and closes \
+            the event streams it opened. `todo serve` serves every account, each by its token; \
+            the task commands reach one with --user NAME; `todo worker` enriches every \
+            account's tasks (docs/postgres.md).
 
             Examples:
               todo users add alice --db postgres://smarttodo@127.0.0.1/todo
               export SMART_TODO_DB=postgres://smarttodo@db.internal/todo?sslmode=require
               todo users list
+              todo list --user alice
               todo users revoke alice
             """,
         subcommands: [Add.self, List.self, Revoke.self]
