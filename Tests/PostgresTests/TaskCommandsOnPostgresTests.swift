@@ -217,7 +217,8 @@ struct TaskCommandsOnPostgresTests {
             #expect(try todo(["undo"], as: "alice").status == 0, "and the undo history")
 
             let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.contains(".before-restore-") })
-            #expect(try cli.todo(["restore", folder.appendingPathComponent(kept).path]).out.hasPrefix("Restored 2 tasks"))
+            let back = try cli.todo(["restore", folder.appendingPathComponent(kept).path])
+            #expect(back.out.hasPrefix("Restored 2 tasks"), "\(back.out) \(back.err)")
             #expect(try todo(["list"], as: "alice").out.contains("Call mom") && !(try todo(["list"], as: "bob").out.contains("Water the plants")))
 
             let junk = folder.appendingPathComponent("junk.pgdump")
@@ -225,6 +226,35 @@ struct TaskCommandsOnPostgresTests {
             let refused = try cli.todo(["restore", junk.path])
             #expect(refused.status != 0 && refused.err.contains("not a backup of a PostgreSQL database") && refused.err.contains("nothing was changed"), "\(refused.err)")
             #expect(try todo(["list"], as: "alice").out.contains("Call mom"))
+        }
+    }
+
+    /// `todo enrich ID` beside a running `todo worker`: whichever of the two takes the job, the
+    /// command answers once the task is enriched, with its new fields.
+    @Test func enrichBesideAWorkerAnswersWithTheNewFields() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            #expect(try cli.todo(["users", "add", "alice"]).status == 0)
+            let id = try #require((try cli.json(try cli.todo(["add", "Book a dentist appointment", "--json", "--user", "alice"]).out) as? [String: Any])?["id"] as? Int)
+            let worker = Process()
+            worker.executableURL = TodoCLI.binary
+            worker.arguments = ["worker", "--db", db.url]
+            worker.standardOutput = FileHandle.nullDevice
+            worker.standardError = FileHandle.nullDevice
+            try worker.run()
+            defer { kill(worker.processIdentifier, SIGKILL); worker.waitUntilExit() }
+            for _ in 0..<100 where (try cli.json(try cli.todo(["stats", "--json", "--user", "alice"]).out) as? [String: Any])
+                .flatMap({ ($0["queue"] as? [String: Any])?["pending"] as? Int }) != 0 { try await Task.sleep(for: .milliseconds(100)) }
+            for round in 0..<3 {
+                _ = try cli.todo(["edit", "\(id)", "--title", "Book a dentist appointment, round \(round)", "--user", "alice"])
+                let before = Date()
+                let ran = try cli.todo(["enrich", "\(id)", "--user", "alice"])
+                #expect(ran.status == 0 && ran.out.hasPrefix("Enriched \(id): Book a dentist appointment, round \(round)\n  "), "\(ran.out) \(ran.err)")
+                let shown = try #require(try cli.json(try cli.todo(["show", "\(id)", "--json", "--user", "alice"]).out) as? [String: Any])
+                let at = ((shown["provenance"] as? [String: Any])?["category"] as? [String: Any])?["at"] as? String
+                let when = try #require(at.flatMap { try? Date($0, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) }, "\(shown)")
+                #expect(when >= before.addingTimeInterval(-0.001), "enriched by this command's time, not before: \(shown)")
+            }
         }
     }
 }

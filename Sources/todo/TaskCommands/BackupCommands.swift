@@ -83,17 +83,29 @@ struct RestoreCommand: AsyncParsableCommand {
         let source = URL(fileURLWithPath: file)
         let (restored, kept): (TaskStore.Copy, TaskStore.Copy)
         if let location = try store.postgresLocation() {
-            let keep = source.deletingLastPathComponent().appendingPathComponent("\(location.database).before-restore-\(stamp).pgdump")
+            let keep = Self.unused(source.deletingLastPathComponent().appendingPathComponent("\(location.database).before-restore-\(stamp)"), suffix: ".pgdump")
             (restored, kept) = try await postgresCall { try await PostgresBackup(location: location).restore(from: source, keepingCurrentIn: keep) }
         } else {
             let taskStore = try store.open()
             guard let location = taskStore.location else { return }
-            let keep = URL(fileURLWithPath: location.path + ".before-restore-\(stamp)")
+            let keep = Self.unused(URL(fileURLWithPath: location.path + ".before-restore-\(stamp)"))
             (restored, kept) = try storeCall { try taskStore.restore(from: source, keepingCurrentIn: keep) }
         }
         if json { Console.out(try JSONOutput.line(Output(restored: BackupOutput(restored), kept: BackupOutput(kept)))); return }
         Console.out("Restored \(restored.tasks) task\(restored.tasks == 1 ? "" : "s") from \(restored.path).")
         Console.out("The database as it was (\(kept.tasks) task\(kept.tasks == 1 ? "" : "s")) is kept in \(kept.path); `todo restore` of it undoes this.")
+    }
+
+    /// `base` + `suffix`, or with "-2", "-3", … before the suffix if that file exists: two
+    /// restores within one second must not collide.
+    static func unused(_ base: URL, suffix: String = "") -> URL {
+        var candidate = URL(fileURLWithPath: base.path + suffix)
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = URL(fileURLWithPath: base.path + "-\(n)" + suffix)
+            n += 1
+        }
+        return candidate
     }
 }
 

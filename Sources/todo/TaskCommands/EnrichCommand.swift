@@ -58,16 +58,14 @@ struct EnrichCommand: AsyncParsableCommand {
         var failed: Int
         var errors: [String]
         var queue: EnrichmentQueue.Counts
+        /// On PostgreSQL: the jobs a worker beside this command took and enriched meanwhile.
+        var takenByWorkers: Int?
     }
 
     func run() async throws {
         _ = try engine.applyThreads()
         if let shared = try await enrichAccount() {
-            if json {
-                Console.out(try JSONOutput.line(shared))
-            } else {
-                Console.out(shared.enriched == 0 ? "Nothing to enrich." : "Enriched \(shared.enriched) task(s).")
-            }
+            if json { Console.out(try JSONOutput.line(shared)) }
             return
         }
         let session = try EnrichmentSession(store: store, settings: settings)
@@ -101,6 +99,23 @@ struct EnrichCommand: AsyncParsableCommand {
         if report.failed > 0 { throw ExitCode(2) }
     }
 
+    /// A worker beside this command may hold the task's job (claimed before this command could):
+    /// waits for its answer, polling, and takes the job over if that worker's lease runs out.
+    /// The tasks enriched here meanwhile.
+    private func waitForOtherWorkers(on id: Int64, tasks: AccountTasks, worker: PostgresWorker) async throws -> Int {
+        let (start, limit) = (Date(), worker.lease + .seconds(30))
+        var enriched = 0, told = false
+        while try await tasks.hasPendingEnrichment(id) {
+            if !told { Console.error("note: a worker is enriching task \(id); waiting for it"); told = true }
+            guard Date().timeIntervalSince(start) < Double(limit.components.seconds) else {
+                throw CommandFailure("Task \(id)'s job is still held by another worker after \(limit); it stays queued (`todo stats --user \(tasks.account.name)` shows the queue).")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            enriched += try await worker.drain()
+        }
+        return enriched
+    }
+
     /// On PostgreSQL: the account's jobs (an id or --all queues them again first; --retry gives
     /// the given-up ones another round), run here as a worker would: claimed under a lease, so
     /// a `todo worker` beside it never takes the same one. Nil with a SQLite file.
@@ -127,16 +142,25 @@ struct EnrichCommand: AsyncParsableCommand {
             let queued = try await tasks.summary(now: Date()).queue.pending
             let progress = ProgressLine("Enriching", unit: "jobs", quietFor: 2)
             var claimed = 0
-            let enriched = try await worker.drain { batch in
+            var enriched = try await worker.drain { batch in
                 claimed += batch.claimed
                 progress.update(min(claimed, queued), queued)
             }
+            if let id { enriched += try await waitForOtherWorkers(on: id, tasks: tasks, worker: worker) }
             let queue = try await tasks.summary(now: Date()).queue
-            if !json, let id {
-                let task = try await tasks.task(id: id)
-                Console.out("Enriched \(id): \(task.title)\n  " + (TaskText.aiSummary(task) ?? "every AI field is set by you; nothing to fill"))
+            let taken = id == nil ? max(0, queued - enriched - queue.pending - queue.failed) : 0
+            if !json {
+                if let id {
+                    let task = try await tasks.task(id: id)
+                    Console.out("Enriched \(id): \(task.title)\n  " + (TaskText.aiSummary(task) ?? "every AI field is set by you; nothing to fill"))
+                } else if enriched == 0 && taken == 0 {
+                    Console.out("Nothing to enrich.")
+                } else {
+                    Console.out("Enriched \(enriched) task(s)" + (taken > 0 ? " here; the workers (`todo worker`, `todo serve`) took the other \(taken)." : "."))
+                }
+                if queue.failed > 0 { Console.out("\(queue.failed) job(s) gave up after repeated failures; `todo enrich --retry --user \(tasks.account.name)` tries them again.") }
             }
-            return Output(enriched: enriched, failed: 0, errors: [], queue: queue)
+            return Output(enriched: enriched, failed: 0, errors: [], queue: queue, takenByWorkers: taken)
         }
     }
 }
