@@ -50,6 +50,27 @@ extension AccountTasks {
         }
     }
 
+    /// Queues the live tasks among `ids` whose job is done, leaving pending and given-up ones
+    /// be: a search that lacks their vectors (the cache was cleared, the model changed) has a
+    /// worker make them. The ids queued.
+    @discardableResult
+    public func queueForIndexing(ids: [Int64]) async throws -> [Int64] {
+        guard !ids.isEmpty else { return [] }
+        let owner = account.id
+        return try await transaction { connection, logger in
+            let rows = try await connection.query("""
+                INSERT INTO enrichment_job (task_id)
+                SELECT id FROM task WHERE account_id = \(owner) AND id = ANY(\(ids)) AND status <> 'deleted' ORDER BY id
+                ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()
+                WHERE enrichment_job.state = 'done'
+                RETURNING task_id
+                """, logger: logger)
+            var queued: [Int64] = []
+            for try await id in rows.decode(Int64.self) { queued.append(id) }
+            return queued
+        }
+    }
+
     /// One job per task, pending from now: a job done, given up or held by a worker is taken
     /// back (a held lease no longer applies, so that worker's answer for the old text is dropped).
     static func queueJobs(for ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {

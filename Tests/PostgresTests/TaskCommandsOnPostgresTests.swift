@@ -257,4 +257,30 @@ struct TaskCommandsOnPostgresTests {
             }
         }
     }
+
+    /// A long task whose vectors left the cache (cleared, or another model) is queued again by
+    /// the search that misses it, so a worker makes them: it is never out of search for good.
+    @Test func aSearchQueuesALongTaskWhoseVectorsAreGone() async throws {
+        try await TestDatabase.with { db in
+            let cli = TodoCLI(db: db.url)
+            #expect(try cli.todo(["users", "add", "alice"]).status == 0)
+            func todo(_ args: [String]) throws -> TodoCLI.Run { try cli.todo(args + ["--user", "alice"]) }
+            let notes = String(repeating: "The boiler in the basement makes a knocking noise every morning and the pressure drops. ", count: 30)
+            let id = try #require((try cli.json(try todo(["add", "Get the boiler serviced", "--description", notes, "--json"]).out) as? [String: Any])?["id"] as? Int)
+            #expect(try todo(["enrich"]).status == 0)
+            func found() throws -> (ids: [Int], note: String) {
+                let run = try todo(["search", "heating repair", "--json", "--min-score", "0"])
+                return ((try cli.json(run.out) as? [[String: Any]])?.compactMap { ($0["task"] as? [String: Any])?["id"] as? Int } ?? [], run.err)
+            }
+            #expect(try found().ids == [id])
+            #expect(try cli.todo(["cache", "clear"]).status == 0)
+            let missed = try found()
+            #expect(missed.ids.isEmpty && missed.note.contains("1 task is not searchable yet"), "\(missed)")
+            let queue = (try cli.json(try todo(["stats", "--json"]).out) as? [String: Any])?["queue"] as? [String: Any]
+            #expect(queue?["pending"] as? Int == 1, "queued again for a worker: \(String(describing: queue))")
+            #expect(try todo(["enrich"]).out.hasPrefix("Enriched 1 task(s)"))
+            let back = try found()
+            #expect(back.ids == [id] && back.note.isEmpty, "\(back)")
+        }
+    }
 }

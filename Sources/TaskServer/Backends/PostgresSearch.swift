@@ -75,6 +75,8 @@ private final class AccountIndex: @unchecked Sendable {
     private var held: HeldTaskIndex?
     /// Told by the notifications; taken by the next query.
     private let pending = Mutex<Set<Int64>>([])
+    /// Tasks waiting for a worker that this index has had queued: once each.
+    private var queuedForIndexing: Set<Int64> = []
 
     init(_ fresh: @escaping @Sendable () -> HeldTaskIndex) { self.fresh = fresh }
 
@@ -84,6 +86,11 @@ private final class AccountIndex: @unchecked Sendable {
     func use<T>(_ tasks: AccountTasks, _ body: (HeldTaskIndex) throws -> T) throws -> T {
         try gate.use {
             let held = try current(tasks)
+            let ask = held.waitingForWorker.subtracting(queuedForIndexing)
+            if !ask.isEmpty {
+                try blockingWait { try await tasks.queueForIndexing(ids: Array(ask)) }
+                queuedForIndexing.formUnion(ask)
+            }
             return try body(held)
         }
     }

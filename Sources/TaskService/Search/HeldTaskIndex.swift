@@ -44,6 +44,10 @@ public final class HeldTaskIndex: @unchecked Sendable {
     public var count: Int { rowOf.count }
     /// How many live tasks are not searchable yet.
     public var notIndexed: Int { waiting.count + deferred.count }
+    /// The live tasks waiting for a worker to cache their vectors (long texts). Their job may
+    /// be done already (the cache was cleared since, or the model changed): the caller queues
+    /// them again (`AccountTasks.queueForIndexing`).
+    public var waitingForWorker: Set<Int64> { waiting }
 
     /// Brings these tasks' rows up to date, each as read just now; deleted tasks and the `gone`
     /// ids (no longer the account's, or no longer there) leave the index.

@@ -17,10 +17,13 @@ enum AccountSearchIndex {
         var live: [[TodoTask]] = []
         try await tasks.forEachExportPage { live.append($0.filter { $0.status != .deleted }) }
         let (store, pages, ranking) = (tasks.store, live, SearchRanking(settings: settings.search))
-        return try await onBlockingThread {
+        let held = try await onBlockingThread {
             let held = HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { try models.embedder().embed($0) }
             for page in pages { try held.update(page) }
-            return try body(held, ranking)
+            return held
         }
+        // Long texts whose vectors are not cached (any more): a worker makes them.
+        try await tasks.queueForIndexing(ids: Array(held.waitingForWorker))
+        return try await onBlockingThread { try body(held, ranking) }
     }
 }
