@@ -206,6 +206,10 @@ import SeededRandom
         #expect(day(try parser.parse("2026-12-01", now: now)) == "2026-12-01 23:59")
         #expect(day(try parser.parse("2026-12-01 17:30", now: now)) == "2026-12-01 17:30")
         #expect(day(try parser.parse("2026-12-01T08:05", now: now)) == "2026-12-01 08:05")
+        // An instant as `todo export` and the API write it is that instant, whatever the zone.
+        #expect(day(try parser.parse("2026-12-04T10:00:00.000Z", now: now)) == "2026-12-04 10:00")
+        #expect(day(try parser.parse("2026-12-04T10:00:00Z", now: now)) == "2026-12-04 10:00")
+        #expect(day(try parser.parse("2026-12-04T10:00:00+01:00", now: now)) == "2026-12-04 09:00")
         #expect(day(try parser.parse("today", now: now)) == "2026-11-26 23:59")
         #expect(day(try parser.parse("Tomorrow", now: now)) == "2026-11-27 23:59")
         #expect(day(try parser.parse("friday", now: now)) == "2026-11-27 23:59")

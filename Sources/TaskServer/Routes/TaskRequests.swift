@@ -135,9 +135,8 @@ enum FieldValues {
         do { return try TaskRules.normalizedTags(given) } catch { throw Problem.invalid(error.field, error.problem) }
     }
 
-    /// ISO 8601 first, then every form `todo add --due` takes ("friday 5pm", "+3d").
+    /// Every form `todo add --due` takes: an ISO 8601 instant, "friday 5pm", "+3d".
     static func due(_ text: String, now: Date, field: String = "due") throws -> Date {
-        if let date = TaskOutput.parseISO(text) { return date }
         do { return try DueDateParser().understand(text, now: now).date } catch let failure as DueDateParser.Failure {
             throw Problem.invalid(field, failure.description)
         } catch {

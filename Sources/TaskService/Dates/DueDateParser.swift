@@ -6,7 +6,8 @@ import Foundation
 /// a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
 /// "+1m", "3 days ago" / "-3d", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
 /// "noon", with or without "at"). A time alone is its next occurrence. Without a time a
-/// date is due at the end of its day.
+/// date is due at the end of its day. An instant as exports and the API write it
+/// ("2026-12-04T10:00:00.000Z", or with an offset) is that instant.
 public struct DueDateParser: Sendable {
     public var calendar: Calendar
 
@@ -52,6 +53,8 @@ public struct DueDateParser: Sendable {
 
     /// The date `text` names, and any adjustment made to it; a `Failure` naming what is wrong otherwise.
     public func understand(_ text: String, now: Date = Date()) throws -> DueDate {
+        // Its year is judged where every stored date is (`TaskRules`), naming the field.
+        if let instant = TaskOutput.parseISO(text.trimmingCharacters(in: .whitespaces)) { return DueDate(date: instant, adjustment: nil) }
         do {
             var words = Self.words(text)
             let time = try Self.takeTime(from: &words)

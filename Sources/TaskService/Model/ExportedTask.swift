@@ -88,9 +88,8 @@ public struct ExportedTask: Decodable, Sendable {
             return uuid
         }
         let created = try date(created, "created") ?? now
-        // An exported due date is ISO 8601; one written by hand may be anything `add --due` takes.
+        // An exported due date is an ISO 8601 instant; one written by hand may be anything `add --due` takes.
         let due = try self.due.map { text in
-            if let d = TaskOutput.parseISO(text) { return d }
             do { return try DueDateParser().parse(text, now: now) } catch { throw failure("due: \(error)", "due") }
         }
         let p = try priority.map { value -> TodoTask.Priority in
