@@ -51,6 +51,23 @@ import Testing
         #expect(try todo(["list", "--status", "all"]).out.contains("9999999 "))
     }
 
+    /// Every bad line is named at once, in order, whatever is wrong with it: a file is mended in one go.
+    @Test func everyBadLineIsNamedAtOnce() throws {
+        let lines = ["{\"title\": \"fine\"}", "{\"title\": \"\"}", "{\"title\": \"a\", \"priority\": \"urgent\"}",
+                     "{\"title\": \"b\", \"due\": \"31 feb\"}", "{not json", "{\"title\": \"c\", \"completed\": \"2026-01-01T00:00:00Z\"}"]
+        let r = try todo(["import", "-"], stdin: lines.joined(separator: "\n") + "\n")
+        let said = r.err.split(separator: "\n").map(String.init)
+        #expect(r.status == 1 && said.first == "Error: 5 bad lines; nothing was imported:", "\(r.err)")
+        #expect(said.dropFirst().map { $0.split(separator: ":").prefix(2).joined(separator: ":") }
+                == (2...6).map { "  standard input:\($0)" }, "\(said)")
+        #expect(r.err.contains("unknown priority 'urgent'") && r.err.contains("February has 28 days") && r.err.contains("not valid JSON")
+                && r.err.contains("completed is set, but the task is pending"), "\(r.err)")
+        #expect(try tasks().isEmpty)
+        let many = (1...30).map { _ in "{\"title\": \"\"}" }.joined(separator: "\n")
+        let capped = try todo(["import", "-"], stdin: many + "\n")
+        #expect(capped.err.contains("30 bad lines") && capped.err.hasSuffix("… and 10 more\n"), "\(capped.err)")
+    }
+
     @Test func contradictoryTimestampsAreRefusedByField() throws {
         let cases = [("{\"title\": \"a\", \"created\": \"9999-12-31T00:00:00Z\"}", "created 9999-12-31T00:00:00Z is in the future"),
                      ("{\"title\": \"a\", \"created\": \"2026-01-02T00:00:00Z\", \"updated\": \"0001-01-01T00:00:00Z\"}", "updated 0001-01-01T00:00:00Z is outside the years 1970 to 9999"),

@@ -31,21 +31,40 @@ enum ImportLines {
                                      + "; nothing was imported.")
             }
             for tw in all { batch.add(tw) }
-            try check(batch.tasks, name: name, lines: nil)
+            try refuse(ruleProblems(batch.tasks, name: name, lines: nil))
             return batch
         }
         var lines: [Int] = []
-        for (number, line) in try JSONLines.read(name, data: data, as: Line.self, expected: "exported by `todo export`, or with a \"title\"") {
+        var (read, problems) = JSONLines.readEach(name, data: data, as: Line.self, expected: "exported by `todo export`, or with a \"title\"")
+        for (number, line) in read {
             switch line {
-            case .ours(let exported): batch.tasks.append(try exported.task(line: number, file: name)); lines.append(number)
+            case .ours(let exported):
+                do {
+                    batch.tasks.append(try exported.task())
+                    lines.append(number)
+                } catch let problem as ExportedTask.Problem {
+                    problems.append(.init(line: number, message: "\(name):\(number): \(problem.message)"))
+                }
             case .taskwarrior(let tw):
                 let before = batch.tasks.count
                 batch.add(tw)
                 if batch.tasks.count > before { lines.append(number) }
             }
         }
-        try check(batch.tasks, name: name, lines: lines)
+        problems += ruleProblems(batch.tasks, name: name, lines: lines)
+        try refuse(problems)
         return batch
+    }
+
+    /// Every bad line is named at once (the first `shown` of them), so a file is mended in one go.
+    static let shown = 20
+
+    private static func refuse(_ problems: [JSONLines.LineProblem]) throws {
+        guard !problems.isEmpty else { return }
+        let sorted = problems.sorted()
+        guard sorted.count > 1 else { throw CommandFailure(sorted[0].message + "; nothing was imported.") }
+        let more = sorted.count > shown ? "\n  … and \(sorted.count - shown) more" : ""
+        throw CommandFailure("\(sorted.count) bad lines; nothing was imported:\n" + sorted.prefix(shown).map { "  " + $0.message }.joined(separator: "\n") + more)
     }
 
     /// The file's bytes; a folder, a missing or unreadable file is named as such.
@@ -62,12 +81,11 @@ enum ImportLines {
     }
 
     /// The rules every stored task keeps, by line: an import is refused before anything is written.
-    private static func check(_ tasks: [TodoTask], name: String, lines: [Int]?) throws {
-        for (i, task) in tasks.enumerated() {
-            if let problem = TaskRules.problem(with: task) {
-                let place = lines.map { "\(name):\($0[i])" } ?? "\(name), task \(i + 1)"
-                throw CommandFailure("\(place): \(problem); nothing was imported.")
-            }
+    private static func ruleProblems(_ tasks: [TodoTask], name: String, lines: [Int]?) -> [JSONLines.LineProblem] {
+        tasks.enumerated().compactMap { i, task in
+            guard let problem = TaskRules.problem(with: task) else { return nil }
+            let place = lines.map { "\(name):\($0[i])" } ?? "\(name), task \(i + 1)"
+            return .init(line: lines?[i] ?? i + 1, message: "\(place): \(problem)")
         }
     }
 
@@ -85,15 +103,6 @@ enum ImportLines {
             } else {
                 self = .ours(try ExportedTask(from: decoder))
             }
-        }
-    }
-}
-
-extension ExportedTask {
-    /// The task of line `line` of `file`; a problem is said with the place and "nothing was imported".
-    func task(line: Int, file: String, now: Date = Date()) throws -> TodoTask {
-        do { return try task(now: now) } catch let problem as ExportedTask.Problem {
-            throw CommandFailure("\(file):\(line): \(problem.message); nothing was imported.")
         }
     }
 }
