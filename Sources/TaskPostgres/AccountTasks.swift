@@ -27,10 +27,16 @@ public struct AccountTasks: TaskRepository {
             if let key {
                 // Two requests with one key, on two replicas at once: the second waits here, then finds the first's task.
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(owner)::text || ':' || \(key.text)))", logger: logger)
-                let found = try await connection.query("""
-                    SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(owner) AND idempotency_key = \(key.text)
+                let sent = try await connection.query("""
+                    SELECT idempotency_request FROM task WHERE account_id = \(owner) AND idempotency_key = \(key.text)
                     """, logger: logger)
-                for try await row in found { return AddedTask(task: try PostgresTaskRow.decode(row).task, replayed: true) }
+                for try await first in sent.decode(String?.self) {
+                    if let first, first != IdempotencyKey.request(task) { throw StoreError.idempotencyKeyReused(key.text) }
+                    let found = try await connection.query("""
+                        SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE account_id = \(owner) AND idempotency_key = \(key.text)
+                        """, logger: logger)
+                    for try await row in found { return AddedTask(task: try PostgresTaskRow.decode(row).task, replayed: true) }
+                }
             }
             let stored = try await Self.insert(task, owner: owner, idempotencyKey: key, on: connection, logger: logger)
             try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
@@ -244,9 +250,9 @@ public struct AccountTasks: TaskRepository {
         let (category, priority, due, created, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.created, task.updated, task.completed)
         let rows = try await connection.query("""
             INSERT INTO task (account_id, uuid, title, description, status, category, priority, tags, due, created, updated, completed, provenance, removed_tags,
-                              idempotency_key)
+                              idempotency_key, idempotency_request)
             VALUES (\(owner), \(uuid), \(title), \(description), \(status), \(category), \(priority), \(tags)::jsonb, \(due), \(created), \(updated), \(completed),
-                    \(provenance)::jsonb, \(removed)::jsonb, \(key?.text))
+                    \(provenance)::jsonb, \(removed)::jsonb, \(key?.text), \(key.map { _ in IdempotencyKey.request(task) }))
             RETURNING id
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { task.id = id }

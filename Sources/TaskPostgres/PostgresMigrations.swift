@@ -178,6 +178,11 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX undo_entry_account ON undo_entry (account_id, id)",
         ]),
+        // What a client sent with an Idempotency-Key (`IdempotencyKey.request`): the key sent
+        // again with another task is refused. NULL for keys stored before: they replay.
+        Migration(name: "v9 idempotency requests", statements: [
+            "ALTER TABLE task ADD COLUMN idempotency_request text",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

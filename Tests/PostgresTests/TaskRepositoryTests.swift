@@ -172,6 +172,10 @@ struct TaskRepositoryTests {
             _ = try await tasks.delete(id: outcomes[0].task.id!)
             let afterDelete = try await tasks.add(TodoTask(title: "Pay the rent"), idempotencyKey: key)
             #expect(afterDelete.replayed && afterDelete.task.status == .deleted, "a retry never brings a deleted task back")
+            // The key again with another task is no retry: refused, nothing stored.
+            await #expect(throws: StoreError.idempotencyKeyReused(key.text)) {
+                try await tasks.add(TodoTask(title: "Pay the rent", priority: .high), idempotencyKey: key)
+            }
             #expect(try await tasks.exportPage(after: 0, limit: 100).count == 2)
             for bad in ["", "has space", "ünïcode", String(repeating: "k", count: 256)] { #expect(IdempotencyKey(bad) == nil, "\(bad)") }
         }

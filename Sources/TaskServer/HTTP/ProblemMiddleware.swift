@@ -29,6 +29,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unknownTask(let id): return .unknownTask(id)
             case .invalid(let message): return Problem(.badRequest, "Invalid task", detail: message)
             case .readOnly, .readOnlyFolder: return Problem(.serviceUnavailable, "Database read-only", detail: store.description)
+            case .idempotencyKeyReused: return Problem(.unprocessableContent, "Idempotency-Key reused", detail: store.description)
             default: return Problem(.internalServerError, "Storage failure", detail: store.description)
             }
         case let problem as TaskProblem: return .invalid(problem.field, problem.problem)

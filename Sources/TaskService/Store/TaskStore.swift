@@ -248,6 +248,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
     /// An operation on the whole database (backup, restore) that could not be done, said whole.
     case failed(String)
+    /// An `IdempotencyKey` sent again with another task than the first time: not a retry.
+    case idempotencyKeyReused(String)
 
     /// What the file system says, for `from` (tests give their own: root may write anything).
     struct FileAccess {
@@ -285,6 +287,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .unknownTask(let id): return "no task \(id) (see `todo list`)"
         case .invalid(let message): return "not stored: \(message)"
         case .failed(let message): return message
+        case .idempotencyKeyReused(let key):
+            return "the Idempotency-Key '\(key)' came before with another task; nothing was stored (a retry sends the same task, a new task a new key)"
         }
     }
 }
