@@ -110,34 +110,34 @@ public struct AccountTasks: TaskRepository {
         let owner = account.id
         return try await transaction { connection, logger in
             var s = TaskStore.Summary()
+            // Kept by the database (migration v10): no task is read.
             let rows = try await connection.query("""
-                SELECT status, coalesce(category, ''), coalesce(priority, ''), provenance ? 'category', provenance ? 'priority', provenance ? 'tags', count(*)
-                FROM task WHERE account_id = \(owner) AND status <> 'deleted' GROUP BY 1, 2, 3, 4, 5, 6
+                SELECT status, category, priority, ai, n FROM task_summary WHERE account_id = \(owner) AND status <> 'deleted' AND n > 0
                 """, logger: logger)
-            for try await (status, category, priority, aiCategory, aiPriority, aiTags, n) in rows.decode((String, String, String, Bool, Bool, Bool, Int).self) {
+            for try await (status, category, priority, ai, n) in rows.decode((String, String, String, String, Int).self) {
                 s.statuses[status, default: 0] += n
                 guard status == TodoTask.Status.pending.rawValue else { continue }
                 s.categories[category.isEmpty ? "-" : category, default: 0] += n
                 s.priorities[priority.isEmpty ? "-" : priority, default: 0] += n
-                for (set, field) in [(aiCategory, "category"), (aiPriority, "priority"), (aiTags, "tags")] where set { s.aiFilled[field, default: 0] += n }
+                for (letter, field) in zip(ai, ["category", "priority", "tags"]) where letter != "-" { s.aiFilled[field, default: 0] += n }
             }
+            // Range counts on (account, status, due): the tasks they count, not the account's.
             let week = now.addingTimeInterval(7 * 86_400)
             let due = try await connection.query("""
-                SELECT count(*) FILTER (WHERE due < \(now)), count(*) FILTER (WHERE due >= \(now) AND due < \(week))
-                FROM task WHERE account_id = \(owner) AND status = 'pending'
+                SELECT (SELECT count(*) FROM task WHERE account_id = \(owner) AND status = 'pending' AND due IS NOT NULL AND due < \(now)),
+                       (SELECT count(*) FROM task WHERE account_id = \(owner) AND status = 'pending' AND due IS NOT NULL AND due >= \(now) AND due < \(week))
                 """, logger: logger)
             for try await (overdue, soon) in due.decode((Int, Int).self) { (s.overdue, s.dueWithinWeek) = (overdue, soon) }
+            // Every task has one job (stored with it): the done ones are the rest, so only the
+            // jobs not done are read (the queue's own index).
             var queue = EnrichmentQueue.Counts()
             let jobs = try await connection.query("""
-                SELECT CASE WHEN j.state = 'pending' AND j.attempts >= \(PostgresJobQueue.maxAttempts) THEN 'failed' ELSE j.state END, count(*)
-                FROM enrichment_job j JOIN task t ON t.id = j.task_id WHERE t.account_id = \(owner) GROUP BY 1
+                SELECT count(*) FILTER (WHERE j.attempts < \(PostgresJobQueue.maxAttempts)), count(*) FILTER (WHERE j.attempts >= \(PostgresJobQueue.maxAttempts)),
+                       (SELECT coalesce(sum(n), 0)::bigint FROM task_summary WHERE account_id = \(owner))
+                FROM enrichment_job j JOIN task t ON t.id = j.task_id WHERE j.state = 'pending' AND t.account_id = \(owner)
                 """, logger: logger)
-            for try await (state, n) in jobs.decode((String, Int).self) {
-                switch state {
-                case "pending": queue.pending = n
-                case "done": queue.done = n
-                default: queue.failed = n
-                }
+            for try await (pending, givenUp, tasks) in jobs.decode((Int, Int, Int).self) {
+                (queue.pending, queue.failed, queue.done) = (pending, givenUp, max(0, tasks - pending - givenUp))
             }
             return (s, queue)
         }
@@ -277,10 +277,7 @@ public struct AccountTasks: TaskRepository {
     }
 
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
-        let (client, logger) = (store.client, store.logger)
-        return try await store.run {
-            try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
-        }
+        try await store.transaction(body)
     }
 
     func value<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {

@@ -87,34 +87,33 @@ public struct PostgresJobQueue: Sendable {
     /// are kept (`AIFields.apply`). Tells every replica (`smart_todo_tasks`). With `undo`, the task
     /// as it was is recorded under that command (`todo enrich --user`). Whether it was applied.
     public func complete(taskID: Int64, lease: UUID, fields: AIFields, model: String, undo: String? = nil, now: Date = Date()) async throws -> Bool {
-        let (client, logger) = (store.client, store.logger)
-        return try await store.run {
-            try await client.withTransaction(logger: logger) { connection in
-                let held = try await connection.query("""
-                    UPDATE enrichment_job SET state = 'done', lease_until = NULL
-                    WHERE task_id = \(taskID) AND lease_id = \(lease) AND state = 'pending' RETURNING task_id
-                    """, logger: logger)
-                var applies = false
-                for try await _ in held.decode(Int64.self) { applies = true }
-                guard applies else { return false }
-                var current: (account: Int64, task: TodoTask)?
-                let rows = try await connection.query("SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE id = \(taskID) FOR UPDATE", logger: logger)
-                for try await row in rows { current = try PostgresTaskRow.decode(row) }
-                guard let (account, before) = current, before.status != .deleted else { return true }
-                var task = before
-                fields.apply(to: &task, model: model, now: now)
-                let (category, priority) = (task.category, task.priority?.rawValue)
-                let (tags, provenance) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance))
-                try await connection.query("""
-                    UPDATE task SET category = \(category), priority = \(priority), tags = \(tags)::jsonb, provenance = \(provenance)::jsonb
-                    WHERE id = \(taskID)
-                    """, logger: logger)
-                try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
-                if let undo, task != before {
-                    try await PostgresUndoLog.record([.init(id: taskID, before: before)], command: undo, account: account, on: connection, logger: logger)
-                }
-                return true
+        return try await store.transaction { connection, logger in
+            // The task's row first, then its job's: the order of an edit (`AccountTasks`), so
+            // an edit and a worker's answer for one task never wait on each other in a cycle.
+            var current: (account: Int64, task: TodoTask)?
+            let rows = try await connection.query("SELECT \(unescaped: PostgresTaskRow.columns) FROM task WHERE id = \(taskID) FOR UPDATE", logger: logger)
+            for try await row in rows { current = try PostgresTaskRow.decode(row) }
+            let held = try await connection.query("""
+                UPDATE enrichment_job SET state = 'done', lease_until = NULL
+                WHERE task_id = \(taskID) AND lease_id = \(lease) AND state = 'pending' RETURNING task_id
+                """, logger: logger)
+            var applies = false
+            for try await _ in held.decode(Int64.self) { applies = true }
+            guard applies else { return false }
+            guard let (account, before) = current, before.status != .deleted else { return true }
+            var task = before
+            fields.apply(to: &task, model: model, now: now)
+            let (category, priority) = (task.category, task.priority?.rawValue)
+            let (tags, provenance) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance))
+            try await connection.query("""
+                UPDATE task SET category = \(category), priority = \(priority), tags = \(tags)::jsonb, provenance = \(provenance)::jsonb
+                WHERE id = \(taskID)
+                """, logger: logger)
+            try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
+            if let undo, task != before {
+                try await PostgresUndoLog.record([.init(id: taskID, before: before)], command: undo, account: account, on: connection, logger: logger)
             }
+            return true
         }
     }
 

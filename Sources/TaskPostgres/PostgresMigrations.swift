@@ -183,6 +183,69 @@ enum PostgresMigrations {
         Migration(name: "v9 idempotency requests", statements: [
             "ALTER TABLE task ADD COLUMN idempotency_request text",
         ]),
+        // `todo stats` without a scan of the account's tasks (as SQLite's `task_summary`): live
+        // and deleted tasks by account, status, category, priority and the fields the AI set,
+        // kept by a trigger; and the due dates of each status in order, so "overdue" and "due
+        // within a week" are range counts of the tasks they count.
+        Migration(name: "v10 task summary", statements: [
+            """
+            CREATE TABLE task_summary (
+                account_id bigint NOT NULL REFERENCES account (id),
+                status text NOT NULL,
+                category text NOT NULL,
+                priority text NOT NULL,
+                ai text NOT NULL,
+                n bigint NOT NULL CHECK (n >= 0),
+                PRIMARY KEY (account_id, status, category, priority, ai))
+            """,
+            // c, p, t: the AI set the category, the priority, the tags; "-" where it did not.
+            """
+            CREATE FUNCTION smart_todo_summary_key(t task) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+                SELECT ARRAY[t.account_id::text, t.status, coalesce(t.category, ''), coalesce(t.priority, ''),
+                             CASE WHEN t.provenance ? 'category' THEN 'c' ELSE '-' END
+                             || CASE WHEN t.provenance ? 'priority' THEN 'p' ELSE '-' END
+                             || CASE WHEN t.provenance ? 'tags' THEN 't' ELSE '-' END]
+            $$
+            """,
+            """
+            CREATE FUNCTION smart_todo_summary_add(k text[], change bigint) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                IF change > 0 THEN
+                    INSERT INTO task_summary (account_id, status, category, priority, ai, n) VALUES (k[1]::bigint, k[2], k[3], k[4], k[5], change)
+                    ON CONFLICT (account_id, status, category, priority, ai) DO UPDATE SET n = task_summary.n + change;
+                ELSE
+                    UPDATE task_summary SET n = n + change
+                    WHERE account_id = k[1]::bigint AND status = k[2] AND category = k[3] AND priority = k[4] AND ai = k[5];
+                END IF;
+            END $$
+            """,
+            // A change takes its two rows in one order (by key): two changes never wait on each other in a cycle.
+            """
+            CREATE FUNCTION smart_todo_summarize() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                before text[];
+                after text[];
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN before := smart_todo_summary_key(OLD); END IF;
+                IF TG_OP <> 'DELETE' THEN after := smart_todo_summary_key(NEW); END IF;
+                IF before IS NOT DISTINCT FROM after THEN RETURN NULL; END IF;
+                IF after IS NULL OR (before IS NOT NULL AND before < after) THEN
+                    IF before IS NOT NULL THEN PERFORM smart_todo_summary_add(before, -1); END IF;
+                    IF after IS NOT NULL THEN PERFORM smart_todo_summary_add(after, 1); END IF;
+                ELSE
+                    PERFORM smart_todo_summary_add(after, 1);
+                    IF before IS NOT NULL THEN PERFORM smart_todo_summary_add(before, -1); END IF;
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            INSERT INTO task_summary (account_id, status, category, priority, ai, n)
+            SELECT k[1]::bigint, k[2], k[3], k[4], k[5], count(*) FROM (SELECT smart_todo_summary_key(task) AS k FROM task) keys GROUP BY k
+            """,
+            "CREATE TRIGGER task_summarized AFTER INSERT OR UPDATE OR DELETE ON task FOR EACH ROW EXECUTE FUNCTION smart_todo_summarize()",
+            "CREATE INDEX task_account_due ON task (account_id, status, due) WHERE due IS NOT NULL",
+        ]),
     ]
 
     /// A fixed key for `pg_advisory_xact_lock`: "smart-todo migrations".

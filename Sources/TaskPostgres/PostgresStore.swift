@@ -71,6 +71,32 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// `body` in one transaction, run again (up to 3 times in all) when PostgreSQL ends it to
+    /// break a deadlock or a serialization conflict (SQLSTATE 40P01, 40001): it wrote nothing
+    /// then, and a writer that takes rows in another order than this one must not fail for it.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        let (client, logger) = (self.client, self.logger)
+        return try await run {
+            var attempt = 1
+            while true {
+                do {
+                    return try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
+                } catch where attempt < 3 && Self.isRetryable(error) {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...50)))
+                }
+            }
+        }
+    }
+
+    static func isRetryable(_ error: any Error) -> Bool {
+        var error = error
+        if let transaction = error as? PostgresTransactionError,
+           let inner = transaction.closureError ?? transaction.commitError { error = inner }
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
     /// `body`'s answer, or `unreachable` once `limit` has passed — without waiting for `body`
     /// to end: a statement caught on a connection to a server that just died does not always
     /// notice its cancellation, and a task group would wait for it (a request held 15 s and more
