@@ -65,25 +65,36 @@ public struct PostgresBackup: Sendable {
 
     /// Replaces the database's content with the archive `file`'s (a `backup`), in one
     /// transaction: the tables, functions and triggers as the archive has them, then any
-    /// migration newer than the archive. The content as it was goes to `keep` first. Replicas
-    /// and workers may stay up: their statements wait for the restore, then see its tasks, and
-    /// the replicas drop the search indexes they hold (`StoreNotice.replaced`).
+    /// migration newer than the archive. The content as it was goes to `keep` first. No other
+    /// session may be connected (replicas, workers, commands): a write between the copy kept
+    /// and the replacement would be in neither, so the restore refuses, before it starts and
+    /// again inside its transaction. Accounts revoked now stay revoked. Replicas started
+    /// meanwhile drop the search indexes they hold (`StoreNotice.replaced`).
     public func restore(from file: URL, keepingCurrentIn keep: URL) async throws -> (restored: TaskStore.Copy, kept: TaskStore.Copy) {
         let path = file.standardizedFileURL.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw PostgresFailure.invalid("\(path) does not exist; nothing was changed") }
         if isDirectory.boolValue { throw PostgresFailure.invalid("\(path) is a folder, not a backup; nothing was changed") }
         try Self.check(file)
-        _ = try PostgresClientTool(name: "psql").executable()
+        let psql = PostgresClientTool(name: "psql")
+        _ = try psql.executable()
+        // The archive as SQL before anything changes: a damaged one fails here.
+        let archive: Data
+        do {
+            archive = try PostgresClientTool(name: "pg_restore").run(["--no-owner", "--no-privileges", "--file=-", path], on: location)
+        } catch let failure as PostgresFailure {
+            throw PostgresFailure.invalid("\(path) cannot be read whole (\(failure.description)); nothing was changed")
+        }
+        try await refuseOtherSessions()
         let kept = try await backup(to: keep)
-        // The archive as SQL, after the schema is emptied, all in one transaction: a table a newer
-        // migration added is not left behind, and a failure anywhere changes nothing.
         let script = keep.deletingLastPathComponent().appendingPathComponent(".restore-\(UUID().uuidString).sql")
         defer { try? FileManager.default.removeItem(at: script) }
-        var sql = Data("DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n".utf8)
-        sql += try PostgresClientTool(name: "pg_restore").run(["--no-owner", "--no-privileges", "--file=-", path], on: location)
-        try sql.write(to: script)
-        try PostgresClientTool(name: "psql").run(["-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1", "--file=\(script.path)"], on: location)
+        try (Data(Self.before.utf8) + archive + Data(Self.after.utf8)).write(to: script)
+        do {
+            try psql.run(["-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1", "--file=\(script.path)"], on: location)
+        } catch let failure as PostgresFailure {
+            throw PostgresFailure.invalid("\(failure.description); nothing was changed (the transaction was rolled back)")
+        }
         // Opening migrates an archive from an older version.
         let store = try await PostgresStore.open(location)
         let tasks: Int
@@ -103,6 +114,61 @@ public struct PostgresBackup: Sendable {
         return (TaskStore.Copy(path: path, tasks: tasks, bytes: bytes), kept)
     }
 
+    /// Other sessions on this database; a session just closed (this process's own) may take a
+    /// moment to leave, so the count is waited on for up to 2 s.
+    static let otherSessions = """
+        (SELECT count(*) FROM pg_catalog.pg_stat_activity
+         WHERE datname = pg_catalog.current_database() AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend')
+        """
+
+    static let refusal = "other sessions are connected to the database (replicas, workers, commands): stop them first, as writes made during a restore would be lost"
+
+    private func refuseOtherSessions() async throws {
+        let store = try await PostgresStore.open(location)
+        defer { Task { await store.close() } }
+        let query = PostgresQuery(unsafeSQL: "SELECT \(Self.otherSessions)")
+        for _ in 0..<20 {
+            let others = try await store.run {
+                for try await n in try await store.client.query(query, logger: store.logger).decode(Int64.self) { return Int(n) }
+                return 0
+            }
+            // Its own pool is one of them until closed: at most the pool's connections.
+            if others <= 1 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw PostgresFailure.invalid("\(Self.refusal); nothing was changed")
+    }
+
+    /// Run before the archive, in its transaction: no other session (checked again where it
+    /// counts), the names of revoked accounts kept aside, the schema emptied (a table a newer
+    /// migration added is not left behind).
+    static let before = """
+        DO $$ BEGIN
+            FOR i IN 1..20 LOOP
+                EXIT WHEN \(otherSessions) = 0;
+                PERFORM pg_catalog.pg_sleep(0.1);
+            END LOOP;
+            IF \(otherSessions) > 0 THEN RAISE EXCEPTION '\(refusal)'; END IF;
+        END $$;
+        CREATE TEMP TABLE smart_todo_revoked AS SELECT pg_catalog.lower(name) AS name, revoked FROM public.account WHERE revoked IS NOT NULL;
+        DROP SCHEMA public CASCADE;
+        CREATE SCHEMA public;
+
+        """
+
+    /// Run after the archive: it must have held a Smart TODO database's data, and an account
+    /// revoked before the restore stays revoked (its token was refused; a backup must not bring it back).
+    static let after = """
+
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM public.schema_migration) THEN
+                RAISE EXCEPTION 'the archive holds no Smart TODO data (no migrations recorded)';
+            END IF;
+        END $$;
+        UPDATE public.account a SET revoked = r.revoked FROM pg_temp.smart_todo_revoked r WHERE pg_catalog.lower(a.name) = r.name AND a.revoked IS NULL;
+
+        """
+
     /// Whether `file` is a `pg_dump` archive of a Smart TODO database (its tables of tasks and
     /// accounts), before anything changes.
     static func check(_ file: URL) throws {
@@ -115,8 +181,8 @@ public struct PostgresBackup: Sendable {
             throw PostgresFailure.invalid("\(file.path) is not a backup of a PostgreSQL database (pg_restore cannot read it); nothing was changed")
         }
         let text = String(decoding: listing, as: UTF8.self)
-        guard text.contains(" TABLE public task "), text.contains(" TABLE public account ") else {
-            throw PostgresFailure.invalid("\(file.path) is a PostgreSQL backup, but not of a Smart TODO database (no task and account tables); nothing was changed")
+        guard [" TABLE DATA public task ", " TABLE DATA public account ", " TABLE DATA public schema_migration "].allSatisfy(text.contains) else {
+            throw PostgresFailure.invalid("\(file.path) is a PostgreSQL backup, but not of a Smart TODO database with its data (the tasks, accounts and migrations); nothing was changed")
         }
     }
 }

@@ -47,7 +47,10 @@ struct PostgresClientTool {
         process.waitUntilExit()
         while !reader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
         guard process.terminationStatus == 0 else {
-            let said = String(decoding: errors.data, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " ")
+            // The server's error if it gave one ("psql:FILE:LINE: ERROR:  …"), else the last lines.
+            let lines = String(decoding: errors.data, as: UTF8.self).split(separator: "\n")
+            let said = lines.first { $0.contains("ERROR:") }.map { String($0[$0.range(of: "ERROR:")!.upperBound...]).trimmingCharacters(in: .whitespaces) }
+                ?? lines.suffix(3).joined(separator: " ")
             throw PostgresFailure.invalid("\(name) failed (exit \(process.terminationStatus)): \(said.isEmpty ? "no message" : said)")
         }
         return output

@@ -209,18 +209,39 @@ struct TaskCommandsOnPostgresTests {
             _ = try todo(["add", "Call mom"], as: "alice")
             _ = try todo(["delete", "2"], as: "bob")  // 2 live tasks still, not the same
             #expect(try cli.todo(["users", "add", "carol"]).status == 0)
+            #expect(try cli.todo(["users", "revoke", "bob"]).status == 0)
+
+            // Not while another session is connected: its writes would be in neither copy.
+            let other = try await PostgresStore.open(try db.location)
+            _ = try await other.accounts()
+            let busy = try cli.todo(["restore", archive])
+            await other.close()
+            #expect(busy.status != 0 && busy.err.contains("other sessions are connected") && busy.err.contains("nothing was changed"), "\(busy.err)")
+            #expect(try todo(["list"], as: "alice").out.contains("Call mom"))
+
             let restored = try cli.todo(["restore", archive])
             #expect(restored.status == 0 && restored.out.hasPrefix("Restored 2 tasks from \(archive).\nThe database as it was (2 tasks) is kept in "), "\(restored.out) \(restored.err)")
             #expect(try todo(["list"], as: "alice").out.contains("Pay the rent") && !(try todo(["list"], as: "alice").out.contains("Call mom")))
-            #expect(try todo(["list"], as: "bob").out.contains("Water the plants"))
+            func bobsLive() throws -> String {
+                try TestDatabase.psql(db.url, "SELECT count(*) FROM task t JOIN account a ON a.id = t.account_id WHERE a.name = 'bob' AND t.status <> 'deleted'")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            #expect(try bobsLive() == "1", "Bob's task is back (his account, revoked, is reached here by SQL)")
             #expect(!(try cli.todo(["users", "list"]).out.contains("carol")), "accounts are restored too")
+            let bob = try cli.todo(["users", "list"]).out.split(separator: "\n").first { $0.contains("bob") }
+            #expect(bob?.contains("revoked") == true, "an account revoked before the restore stays revoked: \(String(describing: bob))")
             #expect(try todo(["undo"], as: "alice").status == 0, "and the undo history")
 
             let kept = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.contains(".before-restore-") })
             let back = try cli.todo(["restore", folder.appendingPathComponent(kept).path])
             #expect(back.out.hasPrefix("Restored 2 tasks"), "\(back.out) \(back.err)")
-            #expect(try todo(["list"], as: "alice").out.contains("Call mom") && !(try todo(["list"], as: "bob").out.contains("Water the plants")))
+            #expect(try todo(["list"], as: "alice").out.contains("Call mom") && (try bobsLive()) == "0")
 
+            // An archive without the data (schema only) is refused before anything changes.
+            let schemaOnly = folder.appendingPathComponent("schema.pgdump").path
+            try TestDatabase.pgDump(db.url, ["--format=custom", "--schema-only", "--file=\(schemaOnly)"])
+            let noData = try cli.todo(["restore", schemaOnly])
+            #expect(noData.status != 0 && noData.err.contains("not of a Smart TODO database with its data"), "\(noData.err)")
             let junk = folder.appendingPathComponent("junk.pgdump")
             try Data("not an archive".utf8).write(to: junk)
             let refused = try cli.todo(["restore", junk.path])

@@ -21,6 +21,16 @@ public struct TestDatabase: Sendable {
         try Self.psql(Self.serverURL!, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
+    /// Runs pg_dump on the database `url` names.
+    public static func pgDump(_ url: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pg_dump")
+        process.arguments = arguments + ["--dbname=\(url)"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "pg_dump failed"]) }
+    }
+
     /// Runs SQL with psql; its output.
     @discardableResult
     public static func psql(_ url: String, _ sql: String) throws -> String {

@@ -58,8 +58,9 @@ struct RestoreCommand: AsyncParsableCommand {
         A PostgreSQL database (--db postgres://…) takes an archive of `todo backup`: its \
         content as it was is first backed up beside the archive (…before-restore-….pgdump), \
         then replaced whole — every account — in one transaction, by PostgreSQL's own \
-        pg_restore and psql. Replicas and workers may stay up: they see the restored \
-        tasks from their next statement on.
+        pg_restore and psql. Stop the replicas and workers first: a write made during the \
+        restore would be in neither copy, so it refuses while another session is connected. \
+        An account revoked now stays revoked.
 
         Examples:
           todo restore ~/backups/tasks-2026-12-01.sqlite
