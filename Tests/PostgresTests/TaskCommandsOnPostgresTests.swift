@@ -163,6 +163,20 @@ struct TaskCommandsOnPostgresTests {
         }
     }
 
+    /// A password in `--db` is neither kept in the undo history (stored, backed up) nor printed by `todo undo`.
+    @Test func theUndoHistoryKeepsNoPassword() async throws {
+        try await TestDatabase.with { db in
+            let withPassword = db.url.replacingOccurrences(of: "smarttodo@", with: "smarttodo:hunter2@")
+            #expect(withPassword != db.url)
+            let cli = TodoCLI(db: withPassword)
+            #expect(try cli.todo(["users", "add", "alice"]).status == 0)
+            #expect(try cli.todo(["add", "Secret errand", "--user", "alice"]).status == 0)
+            #expect(!(try TestDatabase.psql(db.url, "SELECT command FROM undo_entry")).contains("hunter2"))
+            let undone = try cli.todo(["undo", "--user", "alice"])
+            #expect(undone.out.contains("--db postgres://smarttodo:…@127.0.0.1") && !undone.out.contains("hunter2"), "\(undone.out)")
+        }
+    }
+
     /// `todo list --limit` reads at most `limit` rows per urgency class from the index: the same
     /// tasks as sorting all of them would give.
     @Test func aLimitedListIsTheHeadOfTheWholeOrder() async throws {

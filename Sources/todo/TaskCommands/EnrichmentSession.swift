@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import TaskPostgres
 import TaskService
 
 /// What every enriching command opens: the store, the settings, the models (loaded
@@ -71,7 +72,8 @@ extension EnrichmentSession {
     }
 }
 
-/// The command line as typed, naming an entry of `todo undo`.
+/// The command line as typed, naming an entry of `todo undo` — a database password in it
+/// replaced by "…": the entry is stored, backed up and printed.
 var commandLineForUndo: String {
-    (["todo"] + CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " ")
+    (["todo"] + CommandLine.arguments.dropFirst().map(PostgresLocation.redacted).map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " ")
 }
