@@ -210,6 +210,9 @@ import SeededRandom
         #expect(day(try parser.parse("2026-12-04T10:00:00.000Z", now: now)) == "2026-12-04 10:00")
         #expect(day(try parser.parse("2026-12-04T10:00:00Z", now: now)) == "2026-12-04 10:00")
         #expect(day(try parser.parse("2026-12-04T10:00:00+01:00", now: now)) == "2026-12-04 09:00")
+        for impossible in ["2026-02-30T10:00:00Z", "2026-12-24T25:00:00Z", "2026-12-24T10:61:00Z", "2026-13-01T10:00:00Z"] {
+            #expect(throws: DueDateParser.Failure.self, "\(impossible) is no instant") { try parser.parse(impossible, now: now) }
+        }
         #expect(day(try parser.parse("today", now: now)) == "2026-11-26 23:59")
         #expect(day(try parser.parse("Tomorrow", now: now)) == "2026-11-27 23:59")
         #expect(day(try parser.parse("friday", now: now)) == "2026-11-27 23:59")
