@@ -128,8 +128,8 @@ public struct AccountTasks: TaskRepository {
                        (SELECT count(*) FROM task WHERE account_id = \(owner) AND status = 'pending' AND due IS NOT NULL AND due >= \(now) AND due < \(week))
                 """, logger: logger)
             for try await (overdue, soon) in due.decode((Int, Int).self) { (s.overdue, s.dueWithinWeek) = (overdue, soon) }
-            // Every task has one job (stored with it): the done ones are the rest, so only the
-            // jobs not done are read (the queue's own index).
+            // A task has one job (stored with it) or, imported whole, none: the done ones are
+            // counted as the rest, so only the jobs not done are read (the queue's own index).
             var queue = EnrichmentQueue.Counts()
             let jobs = try await connection.query("""
                 SELECT count(*) FILTER (WHERE j.attempts < \(PostgresJobQueue.maxAttempts)), count(*) FILTER (WHERE j.attempts >= \(PostgresJobQueue.maxAttempts)),
@@ -166,7 +166,7 @@ public struct AccountTasks: TaskRepository {
                 }
                 if held == owner { skipped += 1; continue }
                 if held != nil { task.uuid = UUID() }  // a copy's uuid taken by yet another account: not ours to reuse
-                let stored = try await Self.insert(task, owner: owner, on: connection, logger: logger)
+                let stored = try await Self.insert(task, owner: owner, queued: task.lacksAIFields, on: connection, logger: logger)
                 try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
                 added.append(stored)
             }
@@ -241,8 +241,9 @@ public struct AccountTasks: TaskRepository {
         return task
     }
 
-    /// Inserts a task (a new id) and its enrichment job.
-    private static func insert(_ task: TodoTask, owner: Int64, idempotencyKey key: IdempotencyKey? = nil,
+    /// Inserts a task (a new id) and, when `queued`, its enrichment job (an imported task with
+    /// every AI field filled has none; `summary` counts it with the done ones).
+    private static func insert(_ task: TodoTask, owner: Int64, idempotencyKey key: IdempotencyKey? = nil, queued: Bool = true,
                                on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
         var task = task
         let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
@@ -257,7 +258,7 @@ public struct AccountTasks: TaskRepository {
             """, logger: logger)
         for try await id in rows.decode(Int64.self) { task.id = id }
         guard let id = task.id else { throw PostgresFailure.server("no task was stored") }
-        try await connection.query("INSERT INTO enrichment_job (task_id) VALUES (\(id))", logger: logger)
+        if queued { try await connection.query("INSERT INTO enrichment_job (task_id) VALUES (\(id))", logger: logger) }
         return task
     }
 

@@ -87,4 +87,20 @@ struct CommandsOnBothEnginesTests {
             #expect(refused.status != 0 && refused.err.contains(":1: completed 2026-11-01T00:00:00Z is before created"), "\(refused.err)")
         }
     }
+
+    /// An import queues AI work only for the fields nobody set: a task that arrives whole (or
+    /// whose user removed every tag) keeps what it has.
+    @Test(arguments: Engine.allCases) func anImportQueuesOnlyWhatIsMissing(_ engine: Engine) async throws {
+        try await Self.with(engine) { run in
+            let lines = [#"{"title": "Pay rent", "category": "Finance", "priority": "high", "tags": ["rent"]}"#,
+                         #"{"title": "Water plants", "category": "Home", "priority": "low", "tags": [], "removed_tags": ["garden"]}"#,
+                         #"{"title": "Call the bank", "priority": "medium", "tags": ["bank"]}"#]
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("whole-\(UUID().uuidString).jsonl")
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            #expect(try run(["import", file.path], "alice").status == 0)
+            let stats = try #require(try JSONSerialization.jsonObject(with: Data(try run(["stats", "--json"], "alice").out.utf8)) as? [String: Any])
+            #expect((stats["queue"] as? [String: Any])?["pending"] as? Int == 1, "only the task without a category: \(stats)")
+        }
+    }
 }

@@ -38,7 +38,7 @@ extension TaskStore {
                 report.addedIDs.append(task.id!)
                 created.append(.init(id: task.id!, before: nil))
                 // Tasks that arrive without AI fields get them from the queue.
-                if enqueue && (task.category == nil || task.priority == nil || task.tags.isEmpty) {
+                if enqueue && task.lacksAIFields {
                     try EnrichmentQueue.enqueue(db, taskID: task.id!, now: now)
                 }
             }
