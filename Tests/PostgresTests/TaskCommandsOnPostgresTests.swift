@@ -160,6 +160,12 @@ struct TaskCommandsOnPostgresTests {
             #expect(entries > 0 && ((cached["byOperation"] as? [String: Int])?.values.reduce(0, +)) == entries, "\(cached)")
             #expect(try cli.todo(["cache", "clear"]).out == "Removed \(entries) cached result(s).\n")
             #expect(try cli.todo(["cache", "stats"]).out.hasPrefix("0 entries, 0 KiB"))
+
+            // A job another worker holds is said to be with the workers, not "nothing to enrich".
+            _ = try todo(["edit", "\(hers)", "--title", "Book a dentist appointment for Friday"], as: "alice")
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET lease_id = gen_random_uuid(), lease_until = now() + interval '1 minute' WHERE task_id = \(hers)")
+            let held = try todo(["enrich"], as: "alice")
+            #expect(held.out == "1 job(s) are with the workers now (`todo stats --user alice` shows the queue).\n", "\(held.out)")
         }
     }
 

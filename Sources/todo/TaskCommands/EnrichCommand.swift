@@ -153,10 +153,15 @@ struct EnrichCommand: AsyncParsableCommand {
                 if let id {
                     let task = try await tasks.task(id: id)
                     Console.out("Enriched \(id): \(task.title)\n  " + (TaskText.aiSummary(task) ?? "every AI field is set by you; nothing to fill"))
-                } else if enriched == 0 && taken == 0 {
-                    Console.out("Nothing to enrich.")
                 } else {
-                    Console.out("Enriched \(enriched) task(s)" + (taken > 0 ? " here; the workers (`todo worker`, `todo serve`) took the other \(taken)." : "."))
+                    // Jobs still pending after the drain are held by other workers (a job nobody
+                    // holds is claimed here; a given-up one counts as failed).
+                    var said: [String] = []
+                    if enriched > 0 { said.append("Enriched \(enriched) task(s)" + (taken > 0 ? "; the workers took \(taken) more." : ".")) }
+                    if enriched == 0 && taken > 0 { said.append("The workers (`todo worker`, `todo serve`) took and enriched \(taken) task(s).") }
+                    if queue.pending > 0 { said.append("\(queue.pending) job(s) are with the workers now (`todo stats --user \(tasks.account.name)` shows the queue).") }
+                    said.forEach(Console.out)
+                    if said.isEmpty { Console.out("Nothing to enrich.") }
                 }
                 if queue.failed > 0 { Console.out("\(queue.failed) job(s) gave up after repeated failures; `todo enrich --retry --user \(tasks.account.name)` tries them again.") }
             }
