@@ -262,10 +262,11 @@ public struct AccountTasks: TaskRepository {
         return task
     }
 
-    /// Writes every field the user or the AI can change, stamped as updated now.
-    static func update(_ task: TodoTask, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
+    /// Writes every field the user or the AI can change, stamped as updated now (`stamped`;
+    /// else with its own `updated`: an undo puts a task back as it was).
+    static func update(_ task: TodoTask, stamped: Bool = true, on connection: PostgresConnection, logger: Logger) async throws -> TodoTask {
         var task = task
-        task.updated = max(Date(), task.created)
+        if stamped { task.updated = max(Date(), task.created) }
         let (tags, provenance, removed) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance), try PostgresTaskRow.json(task.removedTags))
         let (id, title, description, status) = (task.id!, task.title, task.description, task.status.rawValue)
         let (category, priority, due, updated, completed) = (task.category, task.priority?.rawValue, task.due, task.updated, task.completed)

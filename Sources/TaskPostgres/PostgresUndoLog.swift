@@ -10,6 +10,11 @@ enum PostgresUndoLog {
     static func record(_ snapshots: [UndoLog.Snapshot], command: String, account: Int64,
                        on connection: PostgresConnection, logger: Logger) async throws {
         guard !snapshots.isEmpty else { return }
+        var snapshots = snapshots
+        var left: [Int64: Date] = [:]
+        for try await (id, updated) in try await connection.query("SELECT id, updated FROM task WHERE id = ANY(\(snapshots.map(\.id)))", logger: logger)
+            .decode((Int64, Date).self) { left[id] = updated }
+        for i in snapshots.indices { snapshots[i].after = left[snapshots[i].id] }
         let (data, batch) = (try JSONEncoder().encode(snapshots), UndoLog.batch(of: command))
         try await connection.query("""
             INSERT INTO undo_entry (account_id, command, batch, snapshot) VALUES (\(account), \(command), \(batch), \(data))
@@ -24,8 +29,9 @@ enum PostgresUndoLog {
 extension AccountTasks {
     /// Reverts the account's last recorded command: the tasks it changed get their earlier state
     /// back, the tasks it created are deleted; nil when there is nothing to undo. Two undos at
-    /// once take one step each, one after the other.
-    public func undoLast() async throws -> UndoLog.Undone? {
+    /// once take one step each, one after the other. A task changed since the command refuses
+    /// the undo (`force`: undone even then).
+    public func undoLast(force: Bool = false) async throws -> UndoLog.Undone? {
         let owner = account.id
         return try await transaction { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('undo:' || \(owner)::text))", logger: logger)
@@ -41,16 +47,25 @@ extension AccountTasks {
                 """, logger: logger).decode(Data.self) {
                 snapshots += try JSONDecoder().decode([UndoLog.Snapshot].self, from: data).reversed()
             }
+            if !force {
+                var updated: [Int64: Date] = [:]
+                for try await (id, time) in try await connection.query("""
+                    SELECT id, updated FROM task WHERE account_id = \(owner) AND id = ANY(\(Array(Set(snapshots.map(\.id)))))
+                    """, logger: logger).decode((Int64, Date).self) { updated[id] = time }
+                let changed = UndoLog.Snapshot.changedSince(snapshots, updated: updated)
+                if !changed.isEmpty { throw StoreError.failed(UndoLog.Snapshot.refusal(changed, command: command)) }
+            }
             var restored: [Int64: TodoTask] = [:]
             for snapshot in snapshots {
                 guard var task = try await Self.lockedAnyStatus(snapshot.id, owner: owner, on: connection, logger: logger) else { continue }
                 if let before = snapshot.before {
+                    // With its own `updated`: the command before this one finds it as it left it.
                     task = before
                 } else {
                     task.status = .deleted
                     task.completed = nil
                 }
-                restored[snapshot.id] = try await Self.update(task, on: connection, logger: logger)
+                restored[snapshot.id] = try await Self.update(task, stamped: snapshot.before == nil, on: connection, logger: logger)
                 try await TaskNotification(account: owner, taskID: snapshot.id, kind: task.status == .deleted ? .deleted : .updated)
                     .send(on: connection, logger: logger)
             }

@@ -10,16 +10,17 @@ struct CommandsOnBothEnginesTests {
 
     /// `todo` on an empty database of `engine`: a SQLite file, or the account "alice" of a
     /// PostgreSQL database that also holds "bob" (reached with `as: "bob"`).
-    static func with(_ engine: Engine, _ body: (_ todo: (_ args: [String], _ user: String) throws -> TodoCLI.Run) async throws -> Void) async throws {
+    /// `database`: the PostgreSQL URL, for a change made outside the command line; nil for a file.
+    static func with(_ engine: Engine, _ body: (_ todo: (_ args: [String], _ user: String) throws -> TodoCLI.Run, _ database: String?) async throws -> Void) async throws {
         switch engine {
         case .sqlite:
             let cli = TodoCLI()
-            try await body { args, _ in try cli.todo(args) }
+            try await body({ args, _ in try cli.todo(args) }, nil)
         case .postgres:
             try await TestDatabase.with { db in
                 let cli = TodoCLI(db: db.url)
                 for name in ["alice", "bob"] { #expect(try cli.todo(["users", "add", name]).status == 0) }
-                try await body { args, user in try cli.todo(args + ["--user", user]) }
+                try await body({ args, user in try cli.todo(args + ["--user", user]) }, db.url)
             }
         }
     }
@@ -27,7 +28,7 @@ struct CommandsOnBothEnginesTests {
     /// `todo undo` after each kind of change: the last command reverted as a whole, then the
     /// one before, until nothing is left.
     @Test(arguments: Engine.allCases) func undoRevertsEachCommandAsAWhole(_ engine: Engine) async throws {
-        try await Self.with(engine) { run in
+        try await Self.with(engine) { run, database in
             func todo(_ args: String...) throws -> TodoCLI.Run { try run(args, "alice") }
             func json(_ run: TodoCLI.Run) throws -> [String: Any] {
                 try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any], "\(run.out) \(run.err)")
@@ -57,8 +58,14 @@ struct CommandsOnBothEnginesTests {
             #expect(try todo("undo").out.hasPrefix("Undid: todo import"))
             #expect(!(try todo("list", "--json").out.contains("Book flights")), "both imported tasks are gone")
 
-            if engine == .postgres {
+            if engine == .postgres, let url = database {
                 #expect(try run(["undo"], "bob").err.contains("Nothing to undo."), "Alice's history is hers")
+                // A change made elsewhere (a replica records no undo) is not reverted silently.
+                #expect(try todo("edit", "\(mom)", "--title", "Call mom on Sunday").status == 0)
+                try TestDatabase.psql(url, "UPDATE task SET priority = 'high', updated = now() WHERE id = \(mom)")
+                let refused = try todo("undo")
+                #expect(refused.status != 0 && refused.err.contains("task \(mom) was changed after `todo edit"), "\(refused.err)")
+                #expect(try todo("undo", "--force").out.hasPrefix("Undid: todo edit"))
             }
             // The two adds are left, newest first; then nothing.
             #expect(try todo("undo").out.hasPrefix("Undid: todo add \"Call mom\""))
@@ -72,7 +79,7 @@ struct CommandsOnBothEnginesTests {
     /// A done task in an import without the time it was done takes its last update's; a task's
     /// contradictions are named by line and field, never left to the database's constraints.
     @Test(arguments: Engine.allCases) func anImportedDoneTaskHasItsTime(_ engine: Engine) async throws {
-        try await Self.with(engine) { run in
+        try await Self.with(engine) { run, database in
             let lines = #"{"title": "Read chapter 3", "status": "done", "created": "2026-11-01T09:00:00Z", "updated": "2026-11-02T10:00:00Z"}"#
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("done-\(UUID().uuidString).jsonl")
             try Data((lines + "\n").utf8).write(to: file)
@@ -91,7 +98,7 @@ struct CommandsOnBothEnginesTests {
     /// An import queues AI work only for the fields nobody set: a task that arrives whole (or
     /// whose user removed every tag) keeps what it has.
     @Test(arguments: Engine.allCases) func anImportQueuesOnlyWhatIsMissing(_ engine: Engine) async throws {
-        try await Self.with(engine) { run in
+        try await Self.with(engine) { run, database in
             let lines = [#"{"title": "Pay rent", "category": "Finance", "priority": "high", "tags": ["rent"]}"#,
                          #"{"title": "Water plants", "category": "Home", "priority": "low", "tags": [], "removed_tags": ["garden"]}"#,
                          #"{"title": "Call the bank", "priority": "medium", "tags": ["bank"]}"#]

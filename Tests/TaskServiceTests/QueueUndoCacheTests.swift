@@ -61,6 +61,25 @@ import Testing
         #expect(job.attempts == 0 && job.lastError == nil)
     }
 
+    /// A task changed after the command (by the server, which records no undo) is not reverted
+    /// silently: the undo is refused unless forced.
+    @Test func undoRefusesToLoseALaterChange() throws {
+        let store = try TaskStore()
+        let log = UndoLog(store: store)
+        var task = try store.add(TodoTask(title: "Plan the garden"), undo: "todo add", now: now)
+        task.title = "Plan the vegetable garden"
+        task = try store.update(task, undo: "todo edit 1", now: now.addingTimeInterval(1))
+        task.priority = .high
+        _ = try store.update(task, now: now.addingTimeInterval(2))  // from the server: no undo entry
+        #expect(throws: StoreError.failed("task 1 was changed after `todo edit 1`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)")) {
+            try log.undo(now: now.addingTimeInterval(3))
+        }
+        #expect(try store.task(id: 1).priority == .high, "nothing was undone")
+        #expect(try log.undo(force: true, now: now.addingTimeInterval(3))?.tasks.first?.title == "Plan the garden")
+        // The step before finds the task as it left it: no refusal.
+        #expect(try log.undo(now: now.addingTimeInterval(4))?.command == "todo add")
+    }
+
     @Test func undoRevertsWholeCommands() throws {
         let store = try TaskStore()
         let log = UndoLog(store: store)

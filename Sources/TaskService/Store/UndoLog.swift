@@ -13,10 +13,32 @@ public struct UndoLog: Sendable {
         public var id: Int64
         /// nil: the command created the task.
         public var before: TodoTask?
+        /// When the command left the task (its `updated`), set as the entry is recorded: a task
+        /// updated since was changed by something else, which an undo would lose. nil in
+        /// entries from before it was kept.
+        public var after: Date?
 
-        public init(id: Int64, before: TodoTask?) {
+        public init(id: Int64, before: TodoTask?, after: Date? = nil) {
             self.id = id
             self.before = before
+            self.after = after
+        }
+
+        /// The tasks of `snapshots` (newest first, one command's) changed since that command
+        /// left them, given each task's `updated` now.
+        public static func changedSince(_ snapshots: [Snapshot], updated: [Int64: Date]) -> [Int64] {
+            var seen = Set<Int64>(), changed: [Int64] = []
+            for s in snapshots where seen.insert(s.id).inserted {
+                // Milliseconds: what both engines keep of a time.
+                if let after = s.after, let now = updated[s.id], abs(now.timeIntervalSince(after)) >= 0.001 { changed.append(s.id) }
+            }
+            return changed.sorted()
+        }
+
+        /// Why an undo did not happen.
+        public static func refusal(_ changed: [Int64], command: String) -> String {
+            let tasks = changed.count == 1 ? "task \(changed[0]) was" : "tasks " + changed.map(String.init).joined(separator: ", ") + " were"
+            return "\(tasks) changed after `\(command)`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)"
         }
     }
 
@@ -31,6 +53,9 @@ public struct UndoLog: Sendable {
 
     static func record(_ db: Database, command: String, snapshots: [Snapshot], now: Date) throws {
         guard !snapshots.isEmpty else { return }
+        var snapshots = snapshots
+        let left = Dictionary(try TodoTask.fetchAll(db, keys: snapshots.map(\.id)).map { ($0.id!, $0.updated) }, uniquingKeysWith: { a, _ in a })
+        for i in snapshots.indices { snapshots[i].after = left[snapshots[i].id] }
         let data = try JSONEncoder().encode(snapshots)
         try db.execute(sql: "INSERT INTO undo_entry (command, batch, snapshot, created) VALUES (?, ?, ?, ?)",
                        arguments: [command, batch(of: command), data, now.timeIntervalSince1970])
@@ -52,17 +77,24 @@ public struct UndoLog: Sendable {
         try store.writer.read { try String.fetchOne($0, sql: "SELECT command FROM undo_entry ORDER BY id DESC LIMIT 1") }
     }
 
-    /// Reverts the last recorded command: tasks it changed get their earlier state back, tasks it created are deleted.
-    public func undo(now: Date = Date()) throws -> Undone? {
+    /// Reverts the last recorded command: tasks it changed get their earlier state back, tasks
+    /// it created are deleted — unless one was changed since (`force`: even then).
+    public func undo(force: Bool = false, now: Date = Date()) throws -> Undone? {
         try store.write { db in
             guard let top = try Row.fetchOne(db, sql: "SELECT command, batch FROM undo_entry ORDER BY id DESC LIMIT 1") else { return nil }
             // Newest entry first, so each task ends in its state from before the whole command.
             let rows = try Row.fetchAll(db, sql: "SELECT id, snapshot FROM undo_entry WHERE batch = ? ORDER BY id DESC", arguments: [top["batch"] as String])
             let snapshots = try rows.flatMap { try JSONDecoder().decode([Snapshot].self, from: $0["snapshot"] as Data).reversed() }
+            if !force {
+                let updated = Dictionary(try TodoTask.fetchAll(db, keys: Set(snapshots.map(\.id))).map { ($0.id!, $0.updated) }, uniquingKeysWith: { a, _ in a })
+                let changed = Snapshot.changedSince(snapshots, updated: updated)
+                if !changed.isEmpty { throw StoreError.failed(Snapshot.refusal(changed, command: top["command"])) }
+            }
             var restored: [Int64: TodoTask] = [:]
             for s in snapshots {
                 if var before = s.before {
-                    before.updated = now.storedPrecision
+                    // With its own `updated`: the task as it was, so the command before this one
+                    // finds it as that command left it (and an ETag of then holds again).
                     try before.save(db)
                     restored[s.id] = before
                 } else if var created = try TodoTask.fetchOne(db, key: s.id) {

@@ -19,6 +19,7 @@ struct UndoCommand: AsyncParsableCommand {
     )
 
     @Flag(help: "Print {command, tasks} as JSON.") var json = false
+    @Flag(help: "Undo even if a task changed after the command (from the server, another process): that change is lost.") var force = false
     @OptionGroup var store: StoreOptions
 
     struct Output: Encodable {
@@ -27,8 +28,9 @@ struct UndoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let onAccount = try await store.onPostgres { try await $0.undoLast() }
-        guard let undone = try onAccount ?? storeCall({ try UndoLog(store: store.open()).undo() }) else {
+        let force = self.force
+        let onAccount = try await store.onPostgres { try await $0.undoLast(force: force) }
+        guard let undone = try onAccount ?? storeCall({ try UndoLog(store: store.open()).undo(force: force) }) else {
             throw CommandFailure("Nothing to undo.")
         }
         if json {
