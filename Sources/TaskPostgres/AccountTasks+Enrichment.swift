@@ -61,7 +61,7 @@ extension AccountTasks {
             let rows = try await connection.query("""
                 INSERT INTO enrichment_job (task_id)
                 SELECT id FROM task WHERE account_id = \(owner) AND id = ANY(\(ids)) AND status <> 'deleted' ORDER BY id
-                ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()
+                ON CONFLICT (task_id) DO UPDATE SET \(unescaped: Self.pendingFromNow)
                 WHERE enrichment_job.state = 'done'
                 RETURNING task_id
                 """, logger: logger)
@@ -77,7 +77,10 @@ extension AccountTasks {
         guard !ids.isEmpty else { return }
         try await connection.query("""
             INSERT INTO enrichment_job (task_id) SELECT unnest(\(ids)::bigint[]) ORDER BY 1
-            ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()
+            ON CONFLICT (task_id) DO UPDATE SET \(unescaped: Self.pendingFromNow)
             """, logger: logger)
     }
+
+    /// A job made pending again, as if new: its attempts back, any lease let go.
+    static let pendingFromNow = "state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()"
 }

@@ -27,19 +27,16 @@ public struct PostgresBackup: Sendable {
         _ = try dump.executable()
         let partial = folder.appendingPathComponent(".\(file.lastPathComponent).partial-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: partial) }
-        let store = try await PostgresStore.open(location)
         let location = self.location
-        let tasks: Int
-        do {
-            tasks = try await store.run(waiting: true) {
+        let tasks = try await PostgresStore.with(location) { store in
+            try await store.run(waiting: true) {
                 try await store.client.withConnection { connection in
                     // The count and the archive read one snapshot, held open until pg_dump has it all.
                     try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: store.logger)
                     do {
                         var snapshot = ""
                         for try await id in try await connection.query("SELECT pg_export_snapshot()", logger: store.logger).decode(String.self) { snapshot = id }
-                        var live = 0
-                        for try await n in try await connection.query("SELECT count(*)::bigint FROM task WHERE status <> 'deleted'", logger: store.logger).decode(Int64.self) { live = Int(n) }
+                        let live = try await store.liveTasks(on: connection)
                         let arguments = ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=\(snapshot)", "--file=\(partial.path)"]
                         try await onBlockingThread { try dump.run(arguments, on: location) }
                         try await connection.query("COMMIT", logger: store.logger)
@@ -50,10 +47,6 @@ public struct PostgresBackup: Sendable {
                     }
                 }
             }
-            await store.close()
-        } catch {
-            await store.close()
-            throw error
         }
         try Self.check(partial)
         try TaskStore.sync(partial.path)
@@ -96,19 +89,10 @@ public struct PostgresBackup: Sendable {
             throw PostgresFailure.invalid("\(failure.description); nothing was changed (the transaction was rolled back)")
         }
         // Opening migrates an archive from an older version.
-        let store = try await PostgresStore.open(location)
-        let tasks: Int
-        do {
-            tasks = try await store.run {
-                var live = 0
-                for try await n in try await store.client.query("SELECT count(*)::bigint FROM task WHERE status <> 'deleted'", logger: store.logger).decode(Int64.self) { live = Int(n) }
-                return live
-            }
+        let tasks = try await PostgresStore.with(location) { store in
+            let live = try await store.run { try await store.client.withConnection { try await store.liveTasks(on: $0) } }
             try await store.tell(.replaced)
-            await store.close()
-        } catch {
-            await store.close()
-            throw error
+            return live
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return (TaskStore.Copy(path: path, tasks: tasks, bytes: bytes), kept)
@@ -124,19 +108,19 @@ public struct PostgresBackup: Sendable {
     static let refusal = "other sessions are connected to the database (replicas, workers, commands): stop them first, as writes made during a restore would be lost"
 
     private func refuseOtherSessions() async throws {
-        let store = try await PostgresStore.open(location)
-        defer { Task { await store.close() } }
         let query = PostgresQuery(unsafeSQL: "SELECT \(Self.otherSessions)")
-        for _ in 0..<20 {
-            let others = try await store.run {
-                for try await n in try await store.client.query(query, logger: store.logger).decode(Int64.self) { return Int(n) }
-                return 0
+        try await PostgresStore.with(location) { store in
+            for _ in 0..<20 {
+                let others = try await store.run {
+                    for try await n in try await store.client.query(query, logger: store.logger).decode(Int64.self) { return Int(n) }
+                    return 0
+                }
+                // Its own pool is one of them until closed: at most the pool's connections.
+                if others <= 1 { return }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            // Its own pool is one of them until closed: at most the pool's connections.
-            if others <= 1 { return }
-            try await Task.sleep(for: .milliseconds(100))
+            throw PostgresFailure.invalid("\(Self.refusal); nothing was changed")
         }
-        throw PostgresFailure.invalid("\(Self.refusal); nothing was changed")
     }
 
     /// Run before the archive, in its transaction: no other session (checked again where it

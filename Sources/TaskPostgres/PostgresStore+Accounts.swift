@@ -35,19 +35,17 @@ extension PostgresStore {
     /// Its tasks stay. `already`: it was revoked before (the first revocation's time is kept).
     @discardableResult
     public func revoke(name: String) async throws -> (account: Account, already: Bool) {
-        try await run { [self] in
-            try await client.withTransaction(logger: logger) { connection in
-                // Within the statement now() is the transaction's start: only an earlier revocation is before it.
-                let rows = try await connection.query("""
-                    UPDATE account SET revoked = coalesce(revoked, now()) WHERE lower(name) = lower(\(name))
-                    RETURNING id, name, created, revoked, revoked < now()
-                    """, logger: logger)
-                for try await (id, name, created, revoked, already) in rows.decode((Int64, String, Date, Date?, Bool).self) {
-                    try await StoreNotice.revoked(account: id).send(on: connection, logger: logger)
-                    return (Account(id: id, name: name, created: created, revoked: revoked), already)
-                }
-                throw PostgresFailure.notFound("No account named '\(name)' (`todo users list` shows them).")
+        try await transaction { connection, logger in
+            // Within the statement now() is the transaction's start: only an earlier revocation is before it.
+            let rows = try await connection.query("""
+                UPDATE account SET revoked = coalesce(revoked, now()) WHERE lower(name) = lower(\(name))
+                RETURNING id, name, created, revoked, revoked < now()
+                """, logger: logger)
+            for try await (id, name, created, revoked, already) in rows.decode((Int64, String, Date, Date?, Bool).self) {
+                try await StoreNotice.revoked(account: id).send(on: connection, logger: logger)
+                return (Account(id: id, name: name, created: created, revoked: revoked), already)
             }
+            throw PostgresFailure.notFound("No account named '\(name)' (`todo users list` shows them).")
         }
     }
 

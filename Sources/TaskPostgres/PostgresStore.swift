@@ -56,6 +56,25 @@ public final class PostgresStore: Sendable {
         await running.value
     }
 
+    /// `body` on the database at `location`, opened for it and closed afterwards whatever happens.
+    public static func with<T: Sendable>(_ location: PostgresLocation, _ body: (PostgresStore) async throws -> T) async throws -> T {
+        let store = try await open(location)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// The tasks not deleted, of every account (what a backup or a restore holds).
+    func liveTasks(on connection: PostgresConnection) async throws -> Int {
+        for try await n in try await connection.query("SELECT count(*)::bigint FROM task WHERE status <> 'deleted'", logger: logger).decode(Int64.self) { return Int(n) }
+        return 0
+    }
+
     /// `error` as a person can act on it.
     func failure(_ error: any Error) -> any Error { PostgresFailure.from(error, location: location) }
 

@@ -52,8 +52,7 @@ extension AccountTasks {
                 for try await (id, time) in try await connection.query("""
                     SELECT id, updated FROM task WHERE account_id = \(owner) AND id = ANY(\(Array(Set(snapshots.map(\.id)))))
                     """, logger: logger).decode((Int64, Date).self) { updated[id] = time }
-                let changed = UndoLog.Snapshot.changedSince(snapshots, updated: updated)
-                if !changed.isEmpty { throw StoreError.failed(UndoLog.Snapshot.refusal(changed, command: command)) }
+                try UndoLog.Snapshot.refuseIfChanged(snapshots, updated: updated, command: command)
             }
             var restored: [Int64: TodoTask] = [:]
             for snapshot in snapshots {

@@ -54,10 +54,10 @@ public struct DueDateParser: Sendable {
     /// The date `text` names, and any adjustment made to it; a `Failure` naming what is wrong otherwise.
     public func understand(_ text: String, now: Date = Date()) throws -> DueDate {
         // Its year is judged where every stored date is (`TaskRules`), naming the field.
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let instant = TaskOutput.parseISO(trimmed) { return DueDate(date: instant, adjustment: nil) }
-        if trimmed.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/) != nil {
-            throw Failure(input: text, reason: "that day or time does not exist (an instant is written 2026-12-04T10:00:00Z)")
+        switch TaskOutput.readISO(text.trimmingCharacters(in: .whitespaces)) {
+        case .instant(let date): return DueDate(date: date, adjustment: nil)
+        case .impossible: throw Failure(input: text, reason: "that day or time does not exist (an instant is written 2026-12-04T10:00:00Z)")
+        case .notAnInstant: break
         }
         do {
             var words = Self.words(text)

@@ -75,17 +75,31 @@ public struct TaskOutput: Encodable, Sendable {
         return String(whole.dropLast()) + String(format: ".%03dZ", Int(milliseconds - seconds * 1000))
     }
 
-    /// Reads what `iso` writes, and the same without fractional seconds or with an offset. A
-    /// day or a time that does not exist (February 30, 25:00) is nil: the parser would roll it
-    /// over into another date.
+    /// Reads what `iso` writes, and the same without fractional seconds or with an offset.
     public static func parseISO(_ text: String) -> Date? {
-        guard let m = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})/),
-              let year = Int(m.1), let month = Int(m.2), let day = Int(m.3), let hour = Int(m.4), let minute = Int(m.5), let second = Int(m.6),
-              (1...12).contains(month), hour < 24, minute < 60, second < 60 else { return nil }
+        if case .instant(let date) = readISO(text) { return date }
+        return nil
+    }
+
+    /// What a text is as an ISO 8601 instant.
+    public enum ISOReading: Equatable {
+        case instant(Date)
+        /// Written as one, but its day or time does not exist (February 30, 25:00): the
+        /// parser would roll it over into another date.
+        case impossible
+        case notAnInstant
+    }
+
+    public static func readISO(_ text: String) -> ISOReading {
+        guard let m = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})/) else { return .notAnInstant }
+        guard let year = Int(m.1), let month = Int(m.2), let day = Int(m.3), let hour = Int(m.4), let minute = Int(m.5), let second = Int(m.6),
+              (1...12).contains(month), hour < 24, minute < 60, second < 60 else { return .impossible }
         var gregorian = Calendar(identifier: .gregorian)
         gregorian.timeZone = TimeZone(identifier: "UTC")!
         guard let first = gregorian.date(from: DateComponents(year: year, month: month, day: 1)),
-              let days = gregorian.range(of: .day, in: .month, for: first), days.contains(day) else { return nil }
-        return (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601))
+              let days = gregorian.range(of: .day, in: .month, for: first), days.contains(day),
+              let date = (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601))
+        else { return .impossible }
+        return .instant(date)
     }
 }

@@ -65,8 +65,6 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
         setBy(field) == .user
     }
 
-    /// Who set a field: nobody yet, the user (kept whatever the AI says) or the AI. An AI that
-    /// found no tag still leaves its provenance: the tags were decided, as none.
     /// Whether an AI field is still to fill: set by nobody yet — tags too, unless the user
     /// removed some (a task whose tags were all removed has the tags its user chose). An
     /// import queues only such tasks; the rest arrive whole.
@@ -74,6 +72,8 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
         setBy(.category) == .nobody || setBy(.priority) == .nobody || (setBy(.tags) == .nobody && removedTags.isEmpty)
     }
 
+    /// Who set a field: nobody yet, the user (kept whatever the AI says) or the AI. An AI that
+    /// found no tag still leaves its provenance: the tags were decided, as none.
     public func setBy(_ field: AIField) -> SetBy {
         if provenance[field] != nil { return .ai }
         switch field {

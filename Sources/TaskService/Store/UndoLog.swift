@@ -24,21 +24,19 @@ public struct UndoLog: Sendable {
             self.after = after
         }
 
-        /// The tasks of `snapshots` (newest first, one command's) changed since that command
-        /// left them, given each task's `updated` now.
-        public static func changedSince(_ snapshots: [Snapshot], updated: [Int64: Date]) -> [Int64] {
+        /// Refuses the undo of `command` when a task of its `snapshots` (newest first) was
+        /// changed since the command left it, given each task's `updated` now: the undo would
+        /// lose that change.
+        public static func refuseIfChanged(_ snapshots: [Snapshot], updated: [Int64: Date], command: String) throws {
             var seen = Set<Int64>(), changed: [Int64] = []
             for s in snapshots where seen.insert(s.id).inserted {
                 // Milliseconds: what both engines keep of a time.
                 if let after = s.after, let now = updated[s.id], abs(now.timeIntervalSince(after)) >= 0.001 { changed.append(s.id) }
             }
-            return changed.sorted()
-        }
-
-        /// Why an undo did not happen.
-        public static func refusal(_ changed: [Int64], command: String) -> String {
+            guard !changed.isEmpty else { return }
+            changed.sort()
             let tasks = changed.count == 1 ? "task \(changed[0]) was" : "tasks " + changed.map(String.init).joined(separator: ", ") + " were"
-            return "\(tasks) changed after `\(command)`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)"
+            throw StoreError.failed("\(tasks) changed after `\(command)`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)")
         }
     }
 
@@ -54,12 +52,17 @@ public struct UndoLog: Sendable {
     static func record(_ db: Database, command: String, snapshots: [Snapshot], now: Date) throws {
         guard !snapshots.isEmpty else { return }
         var snapshots = snapshots
-        let left = Dictionary(try TodoTask.fetchAll(db, keys: snapshots.map(\.id)).map { ($0.id!, $0.updated) }, uniquingKeysWith: { a, _ in a })
+        let left = try updated(db, snapshots)
         for i in snapshots.indices { snapshots[i].after = left[snapshots[i].id] }
         let data = try JSONEncoder().encode(snapshots)
         try db.execute(sql: "INSERT INTO undo_entry (command, batch, snapshot, created) VALUES (?, ?, ?, ?)",
                        arguments: [command, batch(of: command), data, now.timeIntervalSince1970])
         try db.execute(sql: "DELETE FROM undo_entry WHERE id <= (SELECT max(id) FROM undo_entry) - ?", arguments: [keep])
+    }
+
+    /// Each task's `updated` as stored now.
+    private static func updated(_ db: Database, _ snapshots: [Snapshot]) throws -> [Int64: Date] {
+        Dictionary(try TodoTask.fetchAll(db, keys: Set(snapshots.map(\.id))).map { ($0.id!, $0.updated) }, uniquingKeysWith: { a, _ in a })
     }
 
     public struct Undone: Sendable, Equatable {
@@ -85,11 +88,7 @@ public struct UndoLog: Sendable {
             // Newest entry first, so each task ends in its state from before the whole command.
             let rows = try Row.fetchAll(db, sql: "SELECT id, snapshot FROM undo_entry WHERE batch = ? ORDER BY id DESC", arguments: [top["batch"] as String])
             let snapshots = try rows.flatMap { try JSONDecoder().decode([Snapshot].self, from: $0["snapshot"] as Data).reversed() }
-            if !force {
-                let updated = Dictionary(try TodoTask.fetchAll(db, keys: Set(snapshots.map(\.id))).map { ($0.id!, $0.updated) }, uniquingKeysWith: { a, _ in a })
-                let changed = Snapshot.changedSince(snapshots, updated: updated)
-                if !changed.isEmpty { throw StoreError.failed(Snapshot.refusal(changed, command: top["command"])) }
-            }
+            if !force { try Snapshot.refuseIfChanged(snapshots, updated: try Self.updated(db, snapshots), command: top["command"]) }
             var restored: [Int64: TodoTask] = [:]
             for s in snapshots {
                 if var before = s.before {

@@ -19,15 +19,7 @@ struct PostgresOption: ParsableArguments {
             throw CommandFailure("\(purpose) (--db postgres://USER@HOST/DB); \(PostgresLocation.redacted(given)) is \(what).")
         }
         do {
-            let store = try await PostgresStore.open(try PostgresLocation(url: given))
-            do {
-                let result = try await body(store)
-                await store.close()
-                return result
-            } catch {
-                await store.close()
-                throw error
-            }
+            return try await PostgresStore.with(try PostgresLocation(url: given), body)
         } catch let error as PostgresFailure {
             throw CommandFailure(error.description)
         }
