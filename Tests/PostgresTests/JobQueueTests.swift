@@ -26,21 +26,24 @@ struct JobQueueTests {
         try await TestDatabase.with { db in
             let (store, _, ids) = try await setUp(db, tasks: 40)
             defer { Task { await store.close() } }
-            // Eight workers, each over its own pool (as on separate machines), claiming at once.
+            // Eight workers, each over its own pool (as on separate machines), claiming at once:
+            // all are connected before any claims (one that connected first on a busy machine
+            // could otherwise take every job before the others had a connection).
+            var workers: [PostgresStore] = []
+            for _ in 0..<8 { workers.append(try await PostgresStore.open(try db.location)) }
             let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
-                for _ in 0..<8 {
+                for mine in workers {
                     group.addTask {
-                        let mine = try await PostgresStore.open(try db.location)
                         var got: [Int64] = []
                         while case let claim = try await PostgresJobQueue(store: mine).claim(limit: 3, lease: .seconds(60)), !claim.taskIDs.isEmpty {
                             got += claim.taskIDs
                         }
-                        await mine.close()
                         return got
                     }
                 }
                 return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
             }
+            for mine in workers { await mine.close() }
             let all = claims.flatMap { $0 }
             #expect(all.count == 40 && Set(all) == Set(ids), "each job claimed exactly once")
             #expect(claims.filter { !$0.isEmpty }.count > 1, "the work was shared")
