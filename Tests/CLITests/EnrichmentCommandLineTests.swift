@@ -43,7 +43,7 @@ import Testing
         let tags = explained["tags"] as! [String: Any]
         let suggested = tags["suggested"] as! [[String: Any]]
         #expect(tags["set_by"] as? String == "AI" && suggested.map { $0["tag"] as? String } == (t["tags"] as! [String]).map { Optional($0) })
-        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double })
+        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours", "similar_tasks"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double })
         let text = try todo(["explain", "1"], environment: ["SMART_TODO_WEIGHTS": weights]).out
         #expect(text.contains("Tags: #") && text.contains("a phrase of the title (+0.2)") && text.contains("--remove-tag"), "\(text)")
         let similar = try JSONSerialization.jsonObject(with: Data(try todo(["similar", "1", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]).out.utf8)) as! [[String: Any]]
@@ -58,7 +58,7 @@ import Testing
     /// Unrelated tasks are left out, and the output says so; --min-score 0 brings them back.
     @Test func searchLeavesOutWeakResults() throws {
         let env = ["SMART_TODO_WEIGHTS": weights]
-        for title in ["Renew the car insurance before it lapses", "Buy oat milk and eggs", "Prepare slides for the board meeting"] {
+        for title in ["Renew the car insurance before it lapses", "Water the tomato plants", "Prepare slides for the board meeting"] {
             #expect(try todo(["add", title], environment: env).status == 0)
         }
         let text = try todo(["search", "insurance"], environment: env)
@@ -243,6 +243,29 @@ import Testing
         #expect(last["model"] as? String == "all-MiniLM-L6-v2")
         // The blind set's misses stay unseen: --report lists none.
         #expect(try todo(["eval", "--report", "--misses", "--sets", sets.path]).err.contains("--report prints no misses"))
+    }
+
+    /// A labelled set built into the banks is never measured against itself: it leaves the banks, and says so.
+    @Test func evalLeavesTheMeasuredSetOutOfTheBank() throws {
+        let sets = FileManager.default.temporaryDirectory.appendingPathComponent("eval-bank-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: sets, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sets) }
+        let bankLines = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/bank/tasks_b.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(8)
+        let file = sets.appendingPathComponent("tasks_b.jsonl")
+        try (bankLines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let env = ["SMART_TODO_WEIGHTS": weights]
+        let json = try todo(["eval", file.path, "--json"], environment: env)
+        #expect(json.status == 0, "\(json.err)")
+        let last = try JSONSerialization.jsonObject(with: Data(json.out.split(separator: "\n").last!.utf8)) as! [String: Any]
+        #expect(last["left_out_of_bank"] as? [String] == ["b"], "\(json.out)")
+        #expect(try todo(["eval", file.path], environment: env).out.contains("measured without labelled set b, which holds these tasks"))
+        let report = try todo(["eval", "--report", "--sets", sets.path, "--model", "all-MiniLM-L6-v2"], environment: env)
+        #expect(report.out.contains("| b (left out of the bank) | all-MiniLM-L6-v2 | 8 |"), "\(report.out)")
+        // Tasks of no bank set leave every set in.
+        let own = try todo(["eval", PackagePaths.fixtures("CLITests").appendingPathComponent("eval_tasks.jsonl").path, "--json"], environment: env)
+        let ownLast = try JSONSerialization.jsonObject(with: Data(own.out.split(separator: "\n").last!.utf8)) as! [String: Any]
+        #expect(ownLast["left_out_of_bank"] as? [String] == [])
     }
 
     @Test func aModelThatIsNotInstalledIsNamedWithHowToInstallIt() throws {

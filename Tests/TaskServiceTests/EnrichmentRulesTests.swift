@@ -179,8 +179,9 @@ import Testing
     }
 
     @Test func tagPickMergesDuplicatesAndNeverReaddsRemovedTags() {
-        let pool: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("boots", 1, 1, true), ("boot", 1, 1, true), ("hiking", 1, 1, true),
-                                                                        ("outdoor gear", 0, 2, false), ("return", 0, 1, true)]
+        let pool = [Tagger.Entry(phrase: "boots", bonus: 1, fromText: true), Tagger.Entry(phrase: "boot", bonus: 1, fromText: true),
+                    Tagger.Entry(phrase: "hiking", bonus: 1, fromText: true), Tagger.Entry(phrase: "outdoor gear", bonus: 0, fromText: false),
+                    Tagger.Entry(phrase: "return", bonus: 0, fromText: true)]
         let vectors: [[Float]] = [[1, 0, 0], [0.99, 0.14, 0], [0.6, 0.8, 0], [0.6, 0, 0.8], [0, 0, 1]]
         var settings = TagSettings()
         settings.count = 3
@@ -195,13 +196,30 @@ import Testing
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: ["Boot"], removed: []).map(\.tag).first == "Boot")
     }
 
+    /// At most one tag inside another: "car insurance" after "insurance" and "car" would nest twice.
+    @Test func aTagNestsWithAtMostOneOther() {
+        let phrases = ["insurance", "car", "car insurance", "renewal"]
+        let vectors: [[Float]] = [[0.8, 0.6, 0, 0], [0.8, 0, 0.6, 0], [0.8, 0.3, 0.3, 0.42], [0.6, -0.5, -0.5, 0.37]]
+        var settings = TagSettings()
+        settings.count = 4
+        settings.minimumRelevance = -1
+        let tagger = Tagger(settings: settings)
+        func pick(_ pool: [Int]) -> [String] {
+            tagger.pick(taskVector: [1, 0, 0, 0], pool: pool.map { Tagger.Entry(phrase: phrases[$0], bonus: 1, fromText: true) },
+                        vectors: pool.map { vectors[$0] }, knownTags: [], removed: []).map(\.tag)
+        }
+        #expect(pick([0, 1, 2, 3]) == ["insurance", "car", "renewal"])
+        // Inside one other only, it may join.
+        #expect(Set(pick([0, 2, 3])) == ["insurance", "car insurance", "renewal"])
+    }
+
     @Test func weakLexiconTagsNeverFillUp() {
         // One good phrase from the text; a weak phrase of the text may make the second tag, a weak lexicon tag may not.
         let vectors: [[Float]] = [[1, 0, 0], [0.3, 0.95, 0], [0.35, 0, 0.94]]
         let tagger = Tagger(settings: TagSettings())
-        let lexiconOnly: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("passport", 1, 1, true), ("refund", 0, 1, false)]
+        let lexiconOnly = [Tagger.Entry(phrase: "passport", bonus: 1, fromText: true), Tagger.Entry(phrase: "refund", bonus: 0, fromText: false)]
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: lexiconOnly, vectors: Array(vectors.prefix(2)), knownTags: [], removed: []).map(\.tag) == ["passport"])
-        let withText: [(phrase: String, bonus: Double, words: Int, fromText: Bool)] = [("passport", 1, 1, true), ("refund", 0, 1, false), ("office", 0, 1, true)]
+        let withText = lexiconOnly + [Tagger.Entry(phrase: "office", bonus: 0, fromText: true)]
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: withText, vectors: vectors, knownTags: [], removed: []).map(\.tag) == ["passport", "office"])
     }
 

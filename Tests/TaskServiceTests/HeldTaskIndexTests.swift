@@ -15,7 +15,7 @@ import Testing
         let store = try TaskStore()
         for (i, title) in Self.titles.enumerated() { _ = try store.add(TodoTask(title: title, tags: i % 3 == 0 ? ["car", "admin"] : [])) }
         let embedder = try TaskSearchTests.embedder.get()
-        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: embedder))
+        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: embedder), settings: TaskSearchTests.topicsOn)
         _ = try search.currentIndex()
         let embedded = Counter()
         let held = HeldTaskIndex(model: embedder.bundle.config.fingerprint, cache: ResultCache(store: store)) { [embedded] texts in

@@ -12,7 +12,7 @@ import Testing
     func setUp() throws -> (TaskStore, TaskSearch, TopicBridge) {
         let store = try TaskStore()
         for t in Self.titles { _ = try store.add(TodoTask(title: t)) }
-        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try TaskSearchTests.embedder.get()))
+        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try TaskSearchTests.embedder.get()), settings: TaskSearchTests.topicsOn)
         _ = try search.currentIndex()  // embeds every task into the database's index
         return (store, search, try search.embeddings.topicBridge(search.topics))
     }

@@ -11,6 +11,14 @@ import Testing
         try SentenceEmbedder(bundle: ModelBundle(directory: PackagePaths.weights.appendingPathComponent("all-MiniLM-L6-v2")))
     }
 
+    /// The topic term is off by default; these tests turn it on to test it.
+    static let topicWeight: Float = 0.3
+    static var topicsOn: SearchSettings {
+        var settings = SearchSettings()
+        settings.topicWeight = topicWeight
+        return settings
+    }
+
     func setUp(_ titles: [String]) throws -> (TaskStore, TaskSearch) {
         let store = try TaskStore()
         for t in titles { _ = try store.add(TodoTask(title: t)) }
@@ -29,9 +37,10 @@ import Testing
     @Test func topicsBringTasksOfTheQuerysKind() throws {
         let titles = ["Take three bags of toys to the thrift store", "Buy storage boxes for the attic", "Pay the water bill", "Book a haircut",
                       "Renew the residence permit at the immigration office", "Print the holiday photos", "Buy printer paper"]
-        let (_, search) = try setUp(titles)
-        var plain = search
-        plain.topicWeight = 0
+        let (_, plain) = try setUp(titles)
+        #expect(plain.topicWeight == 0)  // off unless the settings turn it on
+        var search = plain
+        search.topicWeight = Self.topicWeight
         // By meaning alone MiniLM ranks a haircut and printer paper first; through the topics
         // "decluttering" and "paperwork" meet the tasks of their kind.
         #expect(try plain.search("decluttering", limit: 1).first?.task.title == "Book a haircut")
@@ -56,7 +65,7 @@ import Testing
         let plain = try store.add(TodoTask(title: "Buy a new kettle", description: "the old one leaks from the bottom"))
         let tagged = try store.add(TodoTask(title: "Buy a new kettle", description: "the old one leaks from the bottom", tags: ["leaks", "plumbing repair"]))
         for t in ["Fix the dripping tap", "Book a haircut", "Pay the water bill"] { _ = try store.add(TodoTask(title: t)) }
-        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try Self.embedder.get()))
+        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try Self.embedder.get()), settings: Self.topicsOn)
         let hits = try search.search("kitchen gadgets", limit: 5)
         let a = try #require(hits.first { $0.task.id == plain.id }), b = try #require(hits.first { $0.task.id == tagged.id })
         #expect(a.topicBonus > 0.03 && abs(a.topicBonus - b.topicBonus) < 1e-6 && a.similarity != b.similarity, "\(a.topicBonus) \(b.topicBonus)")
@@ -71,8 +80,9 @@ import Testing
     @Test func topicsOfTheUsersOwnDomainComeFromTheSettings() throws {
         let titles = ["Order pipette tips and falcon tubes", "Run the western blot on the mouse samples", "Pay the water bill",
                       "Buy milk and eggs", "Call the plumber", "Book a haircut", "Renew car insurance", "Plan the team offsite"]
-        let (store, builtIn) = try setUp(titles)
-        var settings = SearchSettings()
+        let (store, plain) = try setUp(titles)
+        let builtIn = TaskSearch(embeddings: plain.embeddings, settings: Self.topicsOn)
+        var settings = Self.topicsOn
         settings.addedTopics = [SearchTopic(name: "lab work and experiments", examples: [
             "Run PCR on the new samples", "Prepare buffer solutions", "Calibrate the pipettes", "Split the cell cultures",
             "Image the slides", "Restock lab consumables"])]

@@ -126,6 +126,9 @@ public final class EnrichmentEngine: Sendable {
         let urgent, lead, minor, consequential: [[Float]]
         let lexicon: [(String, [Float])]
         let knownTags: [(String, [Float])]
+        /// The built-in labelled tasks and their vectors, and a vector per tag they use.
+        let labelled: [(task: LabelledTask, vector: [Float])]
+        let labelledTagVectors: [String: [Float]]
         let zeroShot: ZeroShotSource?
 
         struct ZeroShotSource: Sendable {
@@ -142,8 +145,17 @@ public final class EnrichmentEngine: Sendable {
             // The built-in banks are one cache entry; the user's tags change, so they are looked up one by one.
             let v = try engine.cache.vectorSet(model: model, texts: banks.texts) { try engine.models.embedder().embed($0) }
             func bank(_ part: ExampleBanks.Part) -> [[Float]] { banks.vectors(part, in: v) }
-            // The user's own categorized tasks join the examples: the categorizer learns how this user files things.
+            // The labelled tasks and the user's own categorized tasks join the examples: the categorizer
+            // learns how people, and then this user, file things.
             var examples = settings.categories.indices.map { bank(.categoryExamples($0)) }
+            labelled = Array(zip(LabelledTask.builtIn(sets: settings.labelledSets), bank(.labelled)))
+            for example in labelled {
+                if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(example.task.category) == .orderedSame }) {
+                    examples[i].append(example.vector)
+                }
+            }
+            labelledTagVectors = Dictionary(zip(ExampleBanks.distinctTags(of: labelled.map(\.task)), bank(.labelledTags)),
+                                            uniquingKeysWith: { first, _ in first })
             for example in try engine.habits.userCategorizedVectors(model: model) {
                 if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(example.category) == .orderedSame }) {
                     examples[i].append(example.vector)

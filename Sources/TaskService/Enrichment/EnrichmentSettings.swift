@@ -45,6 +45,9 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public var descriptionWeight: Double = 0.1
     /// Bonus per cue word in the title (a cue in the description counts 0.3 of it), at most 2 cues.
     public var cueWeight: Double = 0.05
+    /// Which built-in sets of labelled tasks (`Tools/eval/bank`) join the categories' examples and
+    /// lend the tagger their tags, by name; [] for none. A measurement leaves out the set it measures.
+    public var labelledSets: [String] = ["a", "b", "c", "d", "e"]
     /// Template for zero-shot categories with an NLI model.
     public var zeroShotTemplate: String = "This task is about {}."
     /// Longest text, in NLI windows, that the NLI model categorizes. Each window costs a
@@ -204,6 +207,12 @@ public struct TagSettings: Codable, Sendable, Equatable {
     public var nestedPairs: Int = 1
     /// Beyond the first two tags, a tag needs at least this relevance (similarity plus bonuses).
     public var minimumRelevance: Double = 0.4
+    /// How many of the nearest labelled tasks lend their tags (`TagVotes`); 0 for none.
+    public var neighbours: Int = 10
+    /// How many of their best-supported tags join the candidates.
+    public var borrowed: Int = 3
+    /// Bonus for a tag per share of the nearest labelled tasks that have it (1: all of them).
+    public var neighbourWeight: Double = 1.5
 
     public init() {}
 }

@@ -3,7 +3,7 @@
 /// their vectors are one cached entry (`ResultCache.vectorSet`), and read back by name.
 struct ExampleBanks {
     enum Part: Hashable {
-        case categoryExamples(Int), categoryDescriptions, urgent, leadTime, minor, consequential, lexicon
+        case categoryExamples(Int), categoryDescriptions, urgent, leadTime, minor, consequential, lexicon, labelled, labelledTags
     }
 
     private(set) var texts: [String] = []
@@ -18,6 +18,15 @@ struct ExampleBanks {
         add(.minor, Prioritizer.minorTasks)
         add(.consequential, Prioritizer.consequentialTasks)
         add(.lexicon, Tagger.lexicon)
+        let labelled = LabelledTask.builtIn(sets: settings.labelledSets)
+        add(.labelled, labelled.map(\.text))
+        add(.labelledTags, Self.distinctTags(of: labelled))
+    }
+
+    /// The labelled tasks' tags, lowercased, each once, in order of first use.
+    static func distinctTags(of labelled: [LabelledTask]) -> [String] {
+        var seen = Set<String>()
+        return labelled.flatMap(\.tags).map { $0.lowercased() }.filter { seen.insert($0).inserted }
     }
 
     private mutating func add(_ part: Part, _ group: [String]) {

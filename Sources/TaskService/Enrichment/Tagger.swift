@@ -42,6 +42,20 @@ struct Tagger: Sendable {
         var bonus: Double
     }
 
+    /// One tag the pick may choose: a phrase of the text, a lexicon tag, one of the user's, or one
+    /// borrowed from the nearest labelled tasks.
+    struct Entry {
+        var phrase: String
+        /// 1 for a phrase of the title (`TagSettings.titleBonus`).
+        var bonus: Double
+        var fromText: Bool
+        /// The share of the nearest labelled tasks that have this tag (`TagVotes`).
+        var support: Double = 0
+        /// Whether only the labelled tasks brought it.
+        var borrowed: Bool = false
+        var words: Int { phrase.split(separator: " ").count }
+    }
+
     /// Phrases of one or two words from the title and the start of the description.
     static func candidates(title: String, description: String) -> [Candidate] {
         var order: [String] = []
@@ -71,12 +85,13 @@ struct Tagger: Sendable {
     }
 
     /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
-    func pick(taskVector: [Float], pool: [(phrase: String, bonus: Double, words: Int, fromText: Bool)], vectors: [[Float]],
+    func pick(taskVector: [Float], pool: [Entry], vectors: [[Float]],
               knownTags: Set<String>, removed: Set<String>) -> [(tag: String, score: Double, index: Int)] {
         let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
         var relevance: [Double] = []
         for (i, entry) in pool.enumerated() {
             var r = Double(VectorMath.dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
+                + settings.neighbourWeight * entry.support
             if known[TextFeatures.tagKey(entry.phrase)] != nil { r += settings.knownTagBonus }
             relevance.append(r)
         }
@@ -95,9 +110,11 @@ struct Tagger: Sendable {
                 if chosenKeys.contains(key) { continue }
                 var redundancy = chosen.map { Double(VectorMath.dot(vectors[i], vectors[$0])) }.max() ?? 0
                 if redundancy >= settings.duplicateSimilarity { continue }
-                // One inside the other ("ink" and "printer ink"): both may be useful, once per task and only if clearly relevant.
-                if Self.nests(key, in: chosenKeys) {
-                    if nestedPairs >= maxNested { continue }
+                // One inside the other ("ink" and "printer ink"): both may be useful, once per task and only if
+                // clearly relevant; "car insurance" after "car" and "insurance" would be two such pairs.
+                let nested = Self.nestedCount(key, in: chosenKeys)
+                if nested > 0 {
+                    if nestedPairs + nested > maxNested { continue }
                     redundancy = 1
                 }
                 // Weak phrases of the text only fill up to the minimum count; a weak lexicon or user tag
@@ -107,7 +124,7 @@ struct Tagger: Sendable {
                 if s > bestScore { bestScore = s; best = i }
             }
             guard let b = best else { break }
-            if Self.nests(TextFeatures.tagKey(pool[b].phrase), in: chosenKeys) { nestedPairs += 1 }
+            nestedPairs += Self.nestedCount(TextFeatures.tagKey(pool[b].phrase), in: chosenKeys)
             chosen.append(b)
             chosenKeys.append(TextFeatures.tagKey(pool[b].phrase))
         }
@@ -117,13 +134,13 @@ struct Tagger: Sendable {
 }
 
 extension Tagger {
-    /// Whether the words of one tag key lie inside another's, either way round ("ink", "printer ink").
-    static func nests(_ key: String, in keys: [String]) -> Bool {
+    /// How many of `keys` the words of `key` lie inside, or hold inside, ("ink", "printer ink").
+    static func nestedCount(_ key: String, in keys: [String]) -> Int {
         let words = Set(key.split(separator: " "))
-        return keys.contains { other in
+        return keys.filter { other in
             let otherWords = Set(other.split(separator: " "))
             return words.isSubset(of: otherWords) || otherWords.isSubset(of: words)
-        }
+        }.count
     }
 }
 
@@ -132,8 +149,9 @@ extension Tagger {
 public struct TagExplanation: Codable, Sendable, Equatable {
     public enum Source: String, Codable, Sendable {
         /// A phrase of the title, of the description's start, a common tag (the built-in
-        /// lexicon) the text does not say, or a tag the user has on other tasks.
-        case title, description, lexicon, yours
+        /// lexicon) the text does not say, a tag the user has on other tasks, or a tag of the
+        /// labelled tasks most like this one.
+        case title, description, lexicon, yours, similarTasks = "similar_tasks"
     }
     public var tag: String
     public var relevance: Double

@@ -65,14 +65,26 @@ struct TaskFeatures {
         guard hasWords else { return [] }
         let settings = context.engine.settings.tags
         let task = combined
-        var pool = candidates.map { (phrase: $0.phrase, bonus: $0.bonus, words: $0.phrase.split(separator: " ").count, fromText: true) }
+        var pool = candidates.map { Tagger.Entry(phrase: $0.phrase, bonus: $0.bonus, fromText: true) }
         var vectors = candidateVectors
         var present = Set(pool.map { TextFeatures.tagKey($0.phrase) })
         // A few lexicon tags and the user's own tags closest to the task join the candidates.
         for source in [context.lexicon, context.knownTags] {
             let ranked = source.map { ($0.0, $0.1, Double(VectorMath.dot(task, $0.1))) }.sorted { $0.2 > $1.2 }.prefix(3)
             for (phrase, vector, _) in ranked where present.insert(TextFeatures.tagKey(phrase)).inserted {
-                pool.append((phrase, 0, 1, false))
+                pool.append(Tagger.Entry(phrase: phrase, bonus: 0, fromText: false))
+                vectors.append(vector)
+            }
+        }
+        // The best-supported tags of the labelled tasks nearest this one join too, or lend their support
+        // to the same phrase already among the candidates.
+        for vote in TagVotes.votes(for: task, among: context.labelled, neighbours: settings.neighbours).prefix(settings.borrowed) {
+            let key = TextFeatures.tagKey(vote.tag)
+            if let i = pool.firstIndex(where: { TextFeatures.tagKey($0.phrase) == key }) {
+                pool[i].support = vote.share
+            } else if let vector = context.labelledTagVectors[vote.tag] {
+                present.insert(key)
+                pool.append(Tagger.Entry(phrase: vote.tag, bonus: 0, fromText: false, support: vote.share, borrowed: true))
                 vectors.append(vector)
             }
         }
@@ -81,7 +93,7 @@ struct TaskFeatures {
                                                knownTags: Set(context.knownTags.map(\.0)), removed: removed).map { picked in
             let entry = pool[picked.index]
             let source: TagExplanation.Source = entry.fromText ? (entry.bonus > 0 ? .title : .description)
-                : known.contains(TextFeatures.tagKey(entry.phrase)) ? .yours : .lexicon
+                : known.contains(TextFeatures.tagKey(entry.phrase)) ? .yours : entry.borrowed ? .similarTasks : .lexicon
             return (TagExplanation(tag: picked.tag, relevance: picked.score, source: source), picked.tag == entry.phrase ? vectors[picked.index] : nil)
         }
     }

@@ -11,8 +11,10 @@ public struct SearchSettings: Codable, Sendable, Equatable {
     public var topics: [SearchTopic] = SearchTopic.defaults
     /// Added to `topics`: yours next to ours without copying ours into the file.
     public var addedTopics: [SearchTopic] = []
-    /// The most a shared topic adds to a task's score (0: no topic term).
-    public var topicWeight: Float = 0.3
+    /// The most a shared topic adds to a task's score (0: no topic term). Off by default: the topics
+    /// were chosen on the sets they were measured on, and on sets written independently they lower
+    /// search with either model (docs/evaluation.md). A file that names its own topics can turn it on.
+    public var topicWeight: Float = 0
 
     public init() {}
 

@@ -66,6 +66,9 @@ struct EvalCommand: ParsableCommand {
             // Three decimals: a recall of 0.846 must not read as 0.85.
             func pct(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
             Console.out("tasks \(result.tasks), queries \(result.queries), \(result.model), \(String(format: "%.1f", result.seconds)) s")
+            if !result.leftOutOfBank.isEmpty {
+                Console.out("measured without labelled set \(result.leftOutOfBank.joined(separator: ", ")), which holds these tasks")
+            }
             Console.out("category accuracy   \(pct(result.categoryAccuracy))")
             Console.out("priority accuracy   \(pct(result.priorityAccuracy))")
             Console.out("tag overlap         \(pct(result.tagOverlap))")

@@ -33,12 +33,14 @@ struct EvalReport {
     /// sets with queries, search's recall with each of its terms left out.
     static func markdown(_ rows: [(set: String, report: Evaluation.Report)]) -> String {
         func cell(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
+        // A labelled set of the banks is measured with itself left out of them, and says so.
+        func name(_ set: String, _ r: Evaluation.Report) -> String { r.leftOutOfBank.isEmpty ? set : set + " (left out of the bank)" }
         var lines = [
             "| set | model | tasks | queries | category | priority | tag overlap | tag precision | search recall@5 | plain recall@5 | plain title-mean recall@5 |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for (set, r) in rows {
-            lines.append("| \(set) | \(r.model) | \(r.tasks) | \(r.queries) | \(cell(r.categoryAccuracy)) | \(cell(r.priorityAccuracy)) | "
+            lines.append("| \(name(set, r)) | \(r.model) | \(r.tasks) | \(r.queries) | \(cell(r.categoryAccuracy)) | \(cell(r.priorityAccuracy)) | "
                 + "\(cell(r.tagOverlap)) | \(cell(r.tagPrecision)) | \(cell(r.searchRecallAt5)) | \(cell(r.plainRecallAt5)) | \(cell(r.plainTitleMeanRecallAt5)) |")
         }
         let searched = rows.filter { $0.report.searchRecallWithout != nil }
@@ -47,7 +49,7 @@ struct EvalReport {
             lines += ["", "| set | model | search recall@5 | " + rules.map { "without \($0.rawValue)" }.joined(separator: " | ") + " |",
                       "|---|---|---|" + String(repeating: "---|", count: rules.count)]
             for (set, r) in searched {
-                lines.append("| \(set) | \(r.model) | \(cell(r.searchRecallAt5)) | " + rules.map { cell(r.searchRecallWithout?[$0]) }.joined(separator: " | ") + " |")
+                lines.append("| \(name(set, r)) | \(r.model) | \(cell(r.searchRecallAt5)) | " + rules.map { cell(r.searchRecallWithout?[$0]) }.joined(separator: " | ") + " |")
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -91,6 +91,7 @@ struct ExplainCommand: AsyncParsableCommand {
             case .description: from = "a phrase of the description"
             case .lexicon: from = "a common tag the text does not say"
             case .yours: from = "one of your tags" + String(format: " (+%.2g)", settings.knownTagBonus)
+            case .similarTasks: from = "a tag of labelled tasks like this one"
             }
             Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from)
         }
