@@ -9,10 +9,12 @@ import Inference
 /// better; the whole text carries the details. Meaning finds tasks that share no word with
 /// the query; the keyword term lifts exact mentions (names, codes) that embeddings blur.
 ///
-/// Then topics: the 300 best tasks so far gain topicWeight × how surely they and the
-/// query are about the same life area (`TopicBridge`, `SearchTopic`): "decluttering" finds
-/// a charity-shop drop-off, "doctor visits" a dermatologist appointment. A task's topics
-/// are read from its whole text and title, not its tags (`SearchIndex.Lookup.topicVectors`).
+/// Then, when topicWeight is above 0 (it is 0 by default: on labelled sets written by
+/// others the topics lowered recall), topics: the 300 best tasks so far gain topicWeight ×
+/// how surely they and the query are about the same life area (`TopicBridge`,
+/// `SearchTopic`): "decluttering" finds a charity-shop drop-off, "doctor visits" a
+/// dermatologist appointment. A task's topics are read from its whole text and title, not
+/// its tags (`SearchIndex.Lookup.topicVectors`).
 /// Re-ranking only the best 300 keeps a query over 100,000 tasks fast, and is exact below 300.
 /// (What each part measured on the evaluation sets: docs/evaluation.md.)
 public struct TaskSearch: Sendable {

@@ -12,14 +12,13 @@ struct SearchCommand: AsyncParsableCommand {
         Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2 \
         embedding with the task's whole text, title and tags, plus 0.15 × the share of \
         the query's word stems that start a word of the task (case-insensitive): a query \
-        needs no word in common with a task to find it. The 300 best gain up \
-        to 0.3 when they and the query are about the same life area (51 built-in \
-        topics, each a name and a few example tasks), so "decluttering" finds "Drop old \
-        books at the charity shop"; the output names the topic when it added 0.1 or \
-        more. Add topics of your own in the settings file (--config), e.g. \
-        {"search": {"addedTopics": [{"name": "lab work", "examples": ["Run the \
-        western blot", "Order pipette tips"]}]}}; "topics" replaces ours, "topicWeight" \
-        sets the 0.3 (0: no topics). A few tasks added or edited since the last search are \
+        needs no word in common with a task to find it. Life-area topics are off by \
+        default (on labelled sets written by others they lowered recall); to turn them \
+        on, set "topicWeight" in the settings file (--config), e.g. {"search": \
+        {"topicWeight": 0.3, "addedTopics": [{"name": "lab work", "examples": ["Run \
+        the western blot", "Order pipette tips"]}]}}: the 300 best then gain up to \
+        that weight when they and the query are about the same life area, and the \
+        output names the topic when it added 0.1 or more. A few tasks added or edited since the last search are \
         embedded first (up to 64, of up to 2,000 characters); more, or longer texts, wait \
         for `todo enrich` (or a running `todo enrich --watch`), and the search says how \
         many it could not look at yet.
