@@ -148,18 +148,17 @@ public final class EnrichmentEngine: Sendable {
             // The labelled tasks and the user's own categorized tasks join the examples: the categorizer
             // learns how people, and then this user, file things.
             var examples = settings.categories.indices.map { bank(.categoryExamples($0)) }
+            // Category names compare case-insensitively; looked up, not searched: there are 1,100 labelled tasks.
+            let categoryIndex = Dictionary(settings.categories.enumerated().map { ($0.element.name.lowercased(), $0.offset) },
+                                           uniquingKeysWith: { first, _ in first })
             labelled = Array(zip(LabelledTask.builtIn(sets: settings.labelledSets), bank(.labelled)))
             for example in labelled {
-                if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(example.task.category) == .orderedSame }) {
-                    examples[i].append(example.vector)
-                }
+                if let i = categoryIndex[example.task.category.lowercased()] { examples[i].append(example.vector) }
             }
             labelledTagVectors = Dictionary(zip(ExampleBanks.distinctTags(of: labelled.map(\.task)), bank(.labelledTags)),
                                             uniquingKeysWith: { first, _ in first })
             for example in try engine.habits.userCategorizedVectors(model: model) {
-                if let i = settings.categories.firstIndex(where: { $0.name.caseInsensitiveCompare(example.category) == .orderedSame }) {
-                    examples[i].append(example.vector)
-                }
+                if let i = categoryIndex[example.category.lowercased()] { examples[i].append(example.vector) }
             }
             let descriptions = bank(.categoryDescriptions)
             categoryBank = Categorizer.Bank(names: settings.categories.map(\.name), examples: examples,

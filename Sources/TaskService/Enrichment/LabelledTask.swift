@@ -1,11 +1,12 @@
 import Foundation
 import Inference
+import JSONReader
 
 /// A task people labelled with its category and tags, from the bank sets written for tuning
 /// (`Tools/eval/bank`, never an evaluation set measured blind). Its text joins its category's
 /// examples, and the tasks nearest a new one lend it their tags: the topics people file by,
 /// which the text often does not say ("bills", "family", "clients").
-struct LabelledTask: Sendable, Decodable, Equatable {
+struct LabelledTask: Sendable, Equatable {
     /// The bank set it comes from, so a measurement can leave one set out (`EnrichmentSettings.labelledSets`).
     var set: String
     /// The title and the start of the description (`text(title:description:)`).
@@ -13,14 +14,15 @@ struct LabelledTask: Sendable, Decodable, Equatable {
     var category: String
     var tags: [String]
 
-    /// Every built-in labelled task, in the order of their sets.
-    static let builtIn: [LabelledTask] = {
-        let decoder = JSONDecoder()
-        return builtInLines.split(separator: "\n").map { line in
-            // The lines are generated and checked by a test: a bad one is a build error, not a user's.
-            try! decoder.decode(LabelledTask.self, from: Data(line.utf8))
-        }
-    }()
+    /// Every built-in labelled task, in the order of their sets. Split as bytes and read by
+    /// `JSONParser`: every process that enriches reads all of them, and `JSONDecoder` on lines
+    /// split as characters took a sixth of a fresh `todo add`.
+    static let builtIn: [LabelledTask] = builtInLines.utf8.split(separator: UInt8(ascii: "\n")).map { line in
+        // The lines are generated and checked by a test: a bad one is a build error, not a user's.
+        let fields = try! JSONParser.parse(Data(line)).object!
+        return LabelledTask(set: fields["set"]!.string!, text: fields["text"]!.string!,
+                            category: fields["category"]!.string!, tags: fields["tags"]!.array!.map { $0.string! })
+    }
 
     /// What a labelled task keeps of its text: enough to say what it is about. Tools/eval/labelled_bank.py
     /// writes the built-in ones by the same rule, and a test holds the two together.
