@@ -151,12 +151,11 @@ public final class EnrichmentEngine: Sendable {
             // Category names compare case-insensitively; looked up, not searched: there are 1,100 labelled tasks.
             let categoryIndex = Dictionary(settings.categories.enumerated().map { ($0.element.name.lowercased(), $0.offset) },
                                            uniquingKeysWith: { first, _ in first })
-            labelled = Array(zip(LabelledTask.builtIn(sets: settings.labelledSets), bank(.labelled)))
+            labelled = Array(zip(banks.labelled, bank(.labelled)))
             for example in labelled {
                 if let i = categoryIndex[example.task.category.lowercased()] { examples[i].append(example.vector) }
             }
-            labelledTagVectors = Dictionary(zip(ExampleBanks.distinctTags(of: labelled.map(\.task)), bank(.labelledTags)),
-                                            uniquingKeysWith: { first, _ in first })
+            labelledTagVectors = Dictionary(uniqueKeysWithValues: zip(banks.labelledTags, bank(.labelledTags)))
             for example in try engine.habits.userCategorizedVectors(model: model) {
                 if let i = categoryIndex[example.category.lowercased()] { examples[i].append(example.vector) }
             }

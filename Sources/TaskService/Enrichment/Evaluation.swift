@@ -92,7 +92,7 @@ public struct Evaluation: Sendable {
     public func run(tasks: [LabelledTask], queries: [Query], now: Date = Date(),
                     progress: ((String, Int, Int) -> Void)? = nil) throws -> (report: Report, misses: [Miss]) {
         let started = Date()
-        // A set is never measured against itself: a built-in labelled set holding any of these tasks leaves the banks.
+        // A set is never measured against itself: a built-in labelled set holding these tasks leaves the banks.
         let leftOut = Self.labelledSets(holding: tasks, among: settings.labelledSets)
         var settings = settings
         settings.labelledSets.removeAll { leftOut.contains($0) }

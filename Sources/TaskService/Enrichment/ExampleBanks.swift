@@ -8,9 +8,14 @@ struct ExampleBanks {
 
     private(set) var texts: [String] = []
     private var ranges: [Part: Range<Int>] = [:]
+    /// The labelled tasks of `.labelled` and the tags of `.labelledTags`, in their parts' order.
+    let labelled: [LabelledTask]
+    let labelledTags: [String]
 
     /// In this order (the cache key is the texts in order: a new order would embed them again).
     init(settings: EnrichmentSettings) {
+        labelled = LabelledTask.builtIn(sets: settings.labelledSets)
+        labelledTags = Self.distinctTags(of: labelled)
         for (i, c) in settings.categories.enumerated() { add(.categoryExamples(i), c.examples) }
         add(.categoryDescriptions, settings.categories.map(\.description))
         add(.urgent, Prioritizer.urgentPhrasings)
@@ -18,9 +23,8 @@ struct ExampleBanks {
         add(.minor, Prioritizer.minorTasks)
         add(.consequential, Prioritizer.consequentialTasks)
         add(.lexicon, Tagger.lexicon)
-        let labelled = LabelledTask.builtIn(sets: settings.labelledSets)
         add(.labelled, labelled.map(\.text))
-        add(.labelledTags, Self.distinctTags(of: labelled))
+        add(.labelledTags, labelledTags)
     }
 
     /// The labelled tasks' tags, lowercased, each once, in order of first use.

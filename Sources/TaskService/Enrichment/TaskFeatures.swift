@@ -83,7 +83,6 @@ struct TaskFeatures {
             if let i = pool.firstIndex(where: { TextFeatures.tagKey($0.phrase) == key }) {
                 pool[i].support = vote.share
             } else if let vector = context.labelledTagVectors[vote.tag] {
-                present.insert(key)
                 pool.append(Tagger.Entry(phrase: vote.tag, bonus: 0, fromText: false, support: vote.share, borrowed: true))
                 vectors.append(vector)
             }
