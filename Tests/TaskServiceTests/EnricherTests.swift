@@ -88,6 +88,21 @@ import Testing
         #expect(out.category == firstResult.category && out.tags == firstResult.tags && out.priority == firstResult.priority)
     }
 
+    /// `Decider` starts the model loading while it builds the context: the load must happen on
+    /// its own, and the caller that then asks for the model must get that one, not a second.
+    @Test func aPreloadedModelIsTheOneTheNextCallerGets() throws {
+        let models = ModelRegistry(weightsDirectory: Self.weights)
+        models.preloadEmbedder()
+        let deadline = Date().addingTimeInterval(60)
+        while !models.embedderLoaded && Date() < deadline { usleep(1_000) }
+        #expect(models.embedderLoaded, "the preload did not load the model within a minute")
+        #expect(try models.embedder() === models.embedder())
+        // A registry whose model is missing preloads nothing and still reports the missing model when asked.
+        let empty = ModelRegistry(weightsDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("none-\(UUID().uuidString)"))
+        empty.preloadEmbedder()
+        #expect(throws: EnrichmentError.self) { try empty.embedder() }
+    }
+
     @Test func decisionsAreCachedPerUserStateAndSettings() throws {
         let store = try TaskStore()
         let e = enricher(store)

@@ -47,6 +47,14 @@ public final class ModelRegistry: Sendable {
         }
     }
 
+    /// Starts loading the embedding model on another core for a caller with other work to do
+    /// before it embeds: `embedder()` then waits for this load instead of starting its own. A
+    /// failed load is left for that call to repeat and report.
+    public func preloadEmbedder() {
+        guard !embedderLoaded else { return }
+        DispatchQueue.global().async { _ = try? self.embedder() }
+    }
+
     /// The installed sentence-embedding bundles by name, the default first.
     public func embeddingModels() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: weightsDirectory.path))?.filter { !$0.hasPrefix(".") } ?? []
