@@ -86,10 +86,11 @@ let package = Package(
         ),
         // SQLite connection settings that need C (variadic sqlite3_db_config); apt package libsqlite3-dev.
         .target(name: "SQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "AllocatorTuning"),
         .executableTarget(
             name: "todo",
             dependencies: [
-                "JSONReader", "Tokenizers", "Inference", "TaskService", "TaskServer", "TaskPostgres", "SeededRandom",
+                "JSONReader", "Tokenizers", "Inference", "TaskService", "TaskServer", "TaskPostgres", "SeededRandom", "AllocatorTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,7 +112,8 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "SeededRandom", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TaskServiceTests", dependencies: ["TaskService", "Inference", "Tokenizers", "SeededRandom", "TestSupport"]),
         // `todo` itself, run as a process: every command end to end.
-        .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "CLITests", dependencies: ["TaskService", "Inference", "Tokenizers", "TestSupport", "AllocatorTuning",
+                                                   .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
         // Against a throw-away PostgreSQL cluster (Tools/postgres-cluster.sh; SMART_TODO_TEST_POSTGRES).
         .testTarget(name: "PostgresTests", dependencies: ["TaskPostgres", "TaskService", "TaskServer", "TestSupport"]),

@@ -7,6 +7,8 @@ import Foundation
 @main
 enum Main {
     static func main() async {
+        // Read here so that the allocator's settings (made as the program loads) are linked in.
+        _ = Allocator.onePaddedHeap
         do {
             var command = try Todo.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
