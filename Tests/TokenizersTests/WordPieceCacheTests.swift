@@ -42,6 +42,21 @@ import Testing
         #expect(cached.vocabulary.ids.count == fromJSON.vocabulary.ids.count)
     }
 
+    /// The cache's tokens stay bytes until asked for: the same tokens as strings, and bytes that
+    /// would not cut into whole UTF-8 tokens are refused, as the cache would be.
+    @Test func tokensKeptAsBytesAreTheSameTokens() throws {
+        let words = ["[PAD]", "zürich", "##ü", "日本", ""]
+        var bytes: [UInt8] = [], offsets: [UInt32] = [0]
+        for w in words { bytes += w.utf8; offsets.append(UInt32(bytes.count)) }
+        let packed = try #require(TokenList(bytes: bytes, offsets: offsets))
+        #expect(packed == TokenList(words) && Array(packed) == words && packed[1] == "zürich" && packed.count == 5)
+        let inside = UInt32(Array("[PAD]z".utf8).count + 1)  // between the two bytes of "ü"
+        #expect(TokenList(bytes: bytes, offsets: [0, 5, inside, UInt32(bytes.count)]) == nil)
+        #expect(TokenList(bytes: bytes, offsets: [0, 9, 5, UInt32(bytes.count)]) == nil)
+        #expect(TokenList(bytes: bytes, offsets: [0, 5]) == nil)
+        #expect(TokenList(bytes: bytes + [0xFF], offsets: offsets + [UInt32(bytes.count + 1)]) == nil)
+    }
+
     @Test func aCacheIsIgnoredOnceItsTokenizerJSONChanges() throws {
         let json = try Self.scratchCopy()
         _ = try #require(try Tokenizer.writeCache(for: json))

@@ -14,7 +14,7 @@ enum WordPieceCache {
     private static let magic = Array("SMART-TODO WORDPIECE CACHE 1\n".utf8)
 
     struct Contents: Equatable {
-        var tokens: [String]
+        var tokens: TokenList
         var unknownId: Int
         var continuingSubwordPrefix: String
         var maxInputCharsPerWord: Int
@@ -77,7 +77,8 @@ enum WordPieceCache {
     }
 
     /// The cache file's model, or nil when there is none or it is not a sound cache of `source`.
-    /// The file is mapped, not read: its arrays are copied once, straight into the tries.
+    /// The file is mapped, not read: its arrays are copied once, straight into the tries
+    /// and the token list.
     static func load(_ url: URL, source: Data) -> Contents? {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -100,15 +101,9 @@ enum WordPieceCache {
               let unknownId = r.int(), let maxChars = r.int(), let prefix = r.string(),
               let count = r.int(), let offsets: [UInt32] = r.array(count + 1),
               let blobCount = r.int(), let blob = r.bytes(blobCount),
-              offsets.first == 0, offsets.last == UInt32(blobCount), unknownId >= 0, unknownId < count
+              unknownId >= 0, unknownId < count
         else { return nil }
-        var tokens: [String] = []
-        tokens.reserveCapacity(count)
-        for k in 0..<count {
-            let (a, b) = (Int(offsets[k]), Int(offsets[k + 1]))
-            guard a <= b, b <= blob.count, let t = String(validating: blob[a..<b], as: UTF8.self) else { return nil }
-            tokens.append(t)
-        }
+        guard let tokens = TokenList(bytes: blob, offsets: offsets) else { return nil }
         var tries: [ScalarTrie] = []
         for _ in 0..<2 {
             guard let ascii: [Int32] = r.array(128), let nodes = r.int(), let terminal: [Int32] = r.array(nodes),

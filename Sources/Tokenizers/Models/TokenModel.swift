@@ -17,10 +17,10 @@ protocol TokenModel: Sendable {
 
 /// A vocabulary: token strings by id and ids by token string.
 ///
-/// Loaded from a tokenizer's cache it starts from the strings alone; the reverse
+/// Loaded from a tokenizer's cache it starts from the tokens' bytes alone; the reverse
 /// index is then built on first use (tokenizing never needs it, only lookups by name).
 public struct Vocabulary: Sendable {
-    public let tokens: [String]
+    public let tokens: TokenList
     /// How many tokens (ids may leave gaps, which `tokens` fills with "").
     public let count: Int
     private let index: ReverseIndex
@@ -29,13 +29,13 @@ public struct Vocabulary: Sendable {
     init(ids: [String: Int]) {
         var tokens = [String](repeating: "", count: (ids.values.max() ?? -1) + 1)
         for (token, id) in ids { tokens[id] = token }
-        self.tokens = tokens
+        self.tokens = TokenList(tokens)
         self.count = ids.count
         self.index = ReverseIndex(ids)
     }
 
     /// Tokens by id, all present (no gaps), as a cache stores them.
-    init(tokens: [String]) {
+    init(tokens: TokenList) {
         self.tokens = tokens
         self.count = tokens.count
         self.index = ReverseIndex(nil)
@@ -48,7 +48,7 @@ public struct Vocabulary: Sendable {
     private final class ReverseIndex: Sendable {
         private let state: Mutex<[String: Int]?>
         init(_ ids: [String: Int]?) { state = Mutex(ids) }
-        func ids(_ tokens: [String]) -> [String: Int] {
+        func ids(_ tokens: TokenList) -> [String: Int] {
             state.withLock { ids in
                 if let ids { return ids }
                 let built = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { ($0.element, $0.offset) })
