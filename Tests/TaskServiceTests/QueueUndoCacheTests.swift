@@ -119,6 +119,17 @@ import Testing
         #expect(ResultCache.key(model: "ab", operation: "c", parameters: "", text: "x") != ResultCache.key(model: "a", operation: "bc", parameters: "", text: "x"))
     }
 
+    /// The banks' vector set is read back a row at a time; bytes of another shape are no set.
+    @Test func aVectorSetReadsBackRowByRowAndAWrongShapeIsRefused() {
+        let rows: [[Float]] = [[1, 2, 3], [4, 5, 6]]
+        let data = ResultCache.encodeEmbedding(.init(vector: rows.flatMap { $0 }, windows: 2))
+        #expect(ResultCache.decodeRows(data, count: 2) == rows)
+        #expect(ResultCache.decodeRows(data, count: 3) == nil)
+        #expect(ResultCache.decodeRows(data.dropLast(4), count: 2) == nil)  // five floats are not two rows
+        #expect(ResultCache.decodeRows(data.dropLast(2), count: 2) == nil)  // not whole floats
+        #expect(ResultCache.decodeRows(ResultCache.encodeEmbedding(.init(vector: [], windows: 0)), count: 0) == [])
+    }
+
     @Test func cachedVectorsAreComputedOnceAcrossRunsAndPerModel() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
         let calls = Mutex(0)

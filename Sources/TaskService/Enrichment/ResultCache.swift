@@ -133,11 +133,7 @@ extension ModelOutputCache {
     func vectorSet(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
         // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
         let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
-        if let data = try values([key], countHits: false)[key], let e = ResultCache.decodeEmbedding(data), e.windows == texts.count,
-           texts.isEmpty || e.vector.count % texts.count == 0 {
-            let width = texts.isEmpty ? 0 : e.vector.count / texts.count
-            return (0..<texts.count).map { Array(e.vector[($0 * width)..<(($0 + 1) * width)]) }
-        }
+        if let data = try values([key], countHits: false)[key], let rows = ResultCache.decodeRows(data, count: texts.count) { return rows }
         let vectors = try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
         try store([CachedOutput(key, "embedding-set", ResultCache.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count)))])
         return vectors
@@ -149,6 +145,26 @@ extension ResultCache {
         var data = withUnsafeBytes(of: Int32(e.windows).littleEndian) { Data($0) }
         e.vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
         return data
+    }
+
+    /// A stored set of `count` vectors (`vectorSet`), each copied once straight from the bytes
+    /// into its own array: the banks' set is ~4 MB, read by every process that enriches. Nil
+    /// unless the data holds `count` vectors of one width.
+    static func decodeRows(_ data: Data, count: Int) -> [[Float]]? {
+        guard data.count >= 4, (data.count - 4) % 4 == 0 else { return nil }
+        return data.withUnsafeBytes { raw -> [[Float]]? in
+            let windows = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)))
+            let floats = (data.count - 4) / 4
+            guard windows == count, count == 0 ? floats == 0 : floats % count == 0 else { return nil }
+            let width = count == 0 ? 0 : floats / count
+            return (0..<count).map { row in
+                [Float](unsafeUninitializedCapacity: width) { buffer, initialized in
+                    let start = 4 + row * width * 4
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + width * 4)]))
+                    initialized = width
+                }
+            }
+        }
     }
 
     public static func decodeEmbedding(_ data: Data) -> SentenceEmbedder.Embedding? {
