@@ -1,4 +1,5 @@
 import AllocatorTuning
+import Foundation
 import Testing
 
 /// `todo` links AllocatorTuning, whose constructor sets glibc's allocator up before any thread
@@ -7,5 +8,16 @@ import Testing
 @Suite struct AllocatorTuningTests {
     @Test func theSettingsTookBeforeMain() {
         #expect(smart_todo_one_padded_heap() == 1, "mallopt refused M_ARENA_MAX or M_TOP_PAD, or the constructor did not run")
+    }
+
+    /// The services keep a heap per thread; every other command, and no command at all, gets one heap.
+    @Test func theServicesKeepAHeapPerThread() {
+        func suits(_ arguments: [String]) -> Bool {
+            let c: [UnsafePointer<CChar>?] = arguments.map { UnsafePointer(strdup($0)) }
+            defer { c.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+            return c.withUnsafeBufferPointer { smart_todo_one_heap_suits(Int32(arguments.count), $0.baseAddress) } != 0
+        }
+        #expect(!suits(["todo", "serve", "--port", "8080"]) && !suits(["todo", "worker"]))
+        #expect(suits(["todo", "add", "serve the soup"]) && suits(["todo", "list"]) && suits(["todo"]) && suits(["todo", "services"]))
     }
 }
