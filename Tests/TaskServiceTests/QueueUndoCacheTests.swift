@@ -119,7 +119,7 @@ import Testing
         #expect(ResultCache.key(model: "ab", operation: "c", parameters: "", text: "x") != ResultCache.key(model: "a", operation: "bc", parameters: "", text: "x"))
     }
 
-    /// The banks' vector set is read back a row at a time; bytes of another shape are no set.
+    /// The banks' vector set is read back a row at a time, a vector whole; bytes of another shape are neither.
     @Test func aVectorSetReadsBackRowByRowAndAWrongShapeIsRefused() {
         let rows: [[Float]] = [[1, 2, 3], [4, 5, 6]]
         let data = ResultCache.encodeEmbedding(.init(vector: rows.flatMap { $0 }, windows: 2))
@@ -128,6 +128,12 @@ import Testing
         #expect(ResultCache.decodeRows(data.dropLast(4), count: 2) == nil)  // five floats are not two rows
         #expect(ResultCache.decodeRows(data.dropLast(2), count: 2) == nil)  // not whole floats
         #expect(ResultCache.decodeRows(ResultCache.encodeEmbedding(.init(vector: [], windows: 0)), count: 0) == [])
+        // The same shape rule for one vector, also read from the middle of a larger buffer.
+        let one = ResultCache.encodeEmbedding(.init(vector: [0.5, -1, 2], windows: 3))
+        let decoded = ResultCache.decodeEmbedding((Data([9, 9]) + one).dropFirst(2))
+        #expect(decoded?.vector == [0.5, -1, 2] && decoded?.windows == 3)
+        #expect(ResultCache.decodeEmbedding(one.dropLast(1)) == nil)
+        #expect(ResultCache.decodeEmbedding(Data([1, 0])) == nil)
     }
 
     @Test func cachedVectorsAreComputedOnceAcrossRunsAndPerModel() throws {

@@ -151,32 +151,35 @@ extension ResultCache {
     /// into its own array: the banks' set is ~4 MB, read by every process that enriches. Nil
     /// unless the data holds `count` vectors of one width.
     static func decodeRows(_ data: Data, count: Int) -> [[Float]]? {
-        guard data.count >= 4, (data.count - 4) % 4 == 0 else { return nil }
-        return data.withUnsafeBytes { raw -> [[Float]]? in
-            let windows = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)))
-            let floats = (data.count - 4) / 4
-            guard windows == count, count == 0 ? floats == 0 : floats % count == 0 else { return nil }
-            let width = count == 0 ? 0 : floats / count
-            return (0..<count).map { row in
-                [Float](unsafeUninitializedCapacity: width) { buffer, initialized in
-                    let start = 4 + row * width * 4
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + width * 4)]))
-                    initialized = width
-                }
-            }
-        }
+        guard let floats = floatCount(data), leadingCount(data) == count, count == 0 ? floats == 0 : floats % count == 0 else { return nil }
+        let width = count == 0 ? 0 : floats / count
+        return data.withUnsafeBytes { raw in (0..<count).map { copyFloats(raw, from: $0 * width, count: width) } }
     }
 
     public static func decodeEmbedding(_ data: Data) -> SentenceEmbedder.Embedding? {
-        guard data.count >= 4, (data.count - 4) % 4 == 0 else { return nil }
-        return data.withUnsafeBytes { raw in
-            let windows = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: Int32.self)))
-            // One copy of the bytes (the banks are ~200,000 floats; element-wise loads cost milliseconds).
-            let vector = [Float](unsafeUninitializedCapacity: (data.count - 4) / 4) { buffer, count in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[4...]))
-                count = (data.count - 4) / 4
-            }
-            return SentenceEmbedder.Embedding(vector: vector, windows: windows)
+        guard let floats = floatCount(data) else { return nil }
+        // One copy of the bytes (the banks are ~200,000 floats; element-wise loads cost milliseconds).
+        let vector = data.withUnsafeBytes { copyFloats($0, from: 0, count: floats) }
+        return SentenceEmbedder.Embedding(vector: vector, windows: leadingCount(data))
+    }
+
+    /// What `encodeEmbedding` writes: an Int32 (a vector's windows, or a set's row count), then
+    /// whole floats. How many floats, or nil when the data is not of that shape.
+    private static func floatCount(_ data: Data) -> Int? {
+        data.count >= 4 && (data.count - 4) % 4 == 0 ? (data.count - 4) / 4 : nil
+    }
+
+    /// The leading Int32; only after `floatCount` said the data has one.
+    private static func leadingCount(_ data: Data) -> Int {
+        data.withUnsafeBytes { Int(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int32.self))) }
+    }
+
+    /// `count` floats from float `offset` after the leading Int32.
+    private static func copyFloats(_ raw: UnsafeRawBufferPointer, from offset: Int, count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let start = 4 + offset * 4
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * 4)]))
+            initialized = count
         }
     }
 }
