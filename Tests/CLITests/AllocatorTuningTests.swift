@@ -1,5 +1,6 @@
 import AllocatorTuning
 import Foundation
+import TestSupport
 import Testing
 
 /// `todo` links AllocatorTuning, whose constructor sets glibc's allocator up before any thread
@@ -19,5 +20,15 @@ import Testing
         }
         #expect(!suits(["todo", "serve", "--port", "8080"]) && !suits(["todo", "worker"]))
         #expect(suits(["todo", "add", "serve the soup"]) && suits(["todo", "list"]) && suits(["todo"]) && suits(["todo", "services"]))
+    }
+
+    /// The rule names the services in C, because it runs before Swift could ask `ServeCommand` and
+    /// `WorkerCommand`: a renamed command would silently lose its heap per thread, so the names
+    /// must be commands of `todo`.
+    @Test func theRuleNamesTheServicesCommands() throws {
+        for name in ["serve", "worker"] {
+            let run = try TodoCLI().todo([name, "--help"])
+            #expect(run.status == 0 && run.out.contains("USAGE: todo \(name)"), "todo \(name) --help: \(run.err)")
+        }
     }
 }
