@@ -71,6 +71,22 @@ import Testing
         #expect(try e.enrich(ids: [tagged.id!], now: now)[0].tags == ["sport"])
     }
 
+    /// The engine keeps its last context, and nothing may keep the engine in return: a store
+    /// that is never released never settles (a command's writes would stay in the log, and a
+    /// copy of the main file alone would miss them).
+    @Test func enrichingAndSearchingLetTheStoreGo() throws {
+        weak var released: TaskStore?
+        try {
+            let store = try TaskStore()
+            let id = try store.add(TodoTask(title: "Pay the electricity bill")).id!
+            let e = enricher(store)
+            _ = try e.enrich(ids: [id], now: now)
+            #expect(try TaskSearch(embeddings: e.embeddings(model: e.fingerprint())).search("bills").first?.task.id == id)
+            released = store
+        }()
+        #expect(released == nil)
+    }
+
     @Test func aCacheHitNeedsNoModelAcrossProcesses() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("hit-\(UUID().uuidString).sqlite")
         let first = try TaskStore(url: file)

@@ -121,7 +121,10 @@ public final class EnrichmentEngine: Sendable {
     /// first run), the user's own categorized tasks and tags, and the NLI model if installed.
     final class Context: Sendable {
         let model: String
-        let engine: EnrichmentEngine
+        /// Unowned: the engine keeps its last context (`keptContext`), and a strong reference back
+        /// would keep both, with the cache and its task store, to the end of the process: the
+        /// store would never settle, and a copy of the main file would miss the command's writes.
+        unowned let engine: EnrichmentEngine
         let categoryBank: Categorizer.Bank
         let urgent, lead, minor, consequential: [[Float]]
         let lexicon: [(String, [Float])]
