@@ -241,6 +241,9 @@ import SeededRandom
         #expect(day(try parser.parse("yesterday 5pm", now: now)) == "2026-11-25 17:00")  // already late, on purpose
         #expect(day(try parser.parse("end of month", now: now)) == "2026-11-30 23:59")
         #expect(day(try parser.parse("tomorrow 9am", now: now)) == "2026-11-27 09:00")
+        #expect(day(try parser.parse("tmrw", now: now)) == "2026-11-27 23:59")
+        #expect(day(try parser.parse("the day after tomorrow 9am", now: now)) == "2026-11-28 09:00")
+        #expect(day(try parser.parse("day after tomorrow", now: now)) == "2026-11-28 23:59")
         #expect(day(try parser.parse("friday at 5:30pm", now: now)) == "2026-11-27 17:30")
         #expect(day(try parser.parse("next friday 17:00", now: now)) == "2026-12-04 17:00")
         #expect(day(try parser.parse("dec 1 2026 8 am", now: now)) == "2026-12-01 08:00")
@@ -333,11 +336,19 @@ import SeededRandom
         #expect(due("Renew the lease by 1 March 2027 noon") == "by 1 March 2027 noon → 2027-03-01 12:00")
         #expect(due("Tax return due end of month") == "due end of month → 2026-11-30 23:59")
         #expect(due("Call mom tomorrow 2 times") == "tomorrow → 2026-11-27 23:59")
+        #expect(due("call mom the day after tomorrow") == "day after tomorrow → 2026-11-28 23:59")
+        #expect(due("Renew the permit by the day after tomorrow 9am") == "day after tomorrow 9am → 2026-11-28 09:00")
+        #expect(due("buy milk tmrw") == "tmrw → 2026-11-27 23:59")
+        #expect(due("Tomorrow: call the bank") == "Tomorrow → 2026-11-27 23:59")  // the first word may be capitalized
+        #expect(due("Watch “Tomorrow” with Ana, then pay rent by friday") == "by friday → 2026-11-27 23:59")
     }
 
     @Test(arguments: ["Team sync Monday", "Plan the Friday party", "Put on sunscreen", "Send by satellite phone",
                       "Read Tuesdays with Morrie", "Sign up by the end of the month", "Pay rent", "", "by", "on",
-                      "Meet Ana by 10", "Buy 2 apples", "Read chapter 5 on the train", "Vote on mars colony", "Work on next steps"])
+                      "Meet Ana by 10", "Buy 2 apples", "Read chapter 5 on the train", "Vote on mars colony", "Work on next steps",
+                      // Names, not deadlines: quoted, or a capitalized day inside the title.
+                      "Watch The Day After Tomorrow", "Read \"Tomorrow, and Tomorrow, and Tomorrow\"", "Listen to the Today programme",
+                      "Read “Tomorrow, and Tomorrow, and Tomorrow” by G. Zevin", "Rewatch \"Today\""])
     func noDeadline(_ title: String) {
         #expect(due(title) == nil)
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Due dates as people type them. A day — ISO (2026-12-01), today, tonight, tomorrow,
-/// yesterday (to record something already late),
+/// Due dates as people type them. A day — ISO (2026-12-01), today, tonight, tomorrow (tmrw),
+/// the day after tomorrow, yesterday (to record something already late),
 /// weekday names (the next such day, never today), "next friday" (the Friday of next week),
 /// a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
 /// "+1m", "3 days ago" / "-3d", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
@@ -158,7 +158,8 @@ public struct DueDateParser: Sendable {
         func plus(_ days: Int) -> Date { calendar.date(byAdding: .day, value: days, to: today)! }
         switch s {
         case "today", "tonight": return today
-        case "tomorrow": return plus(1)
+        case "tomorrow", "tmrw": return plus(1)
+        case "day after tomorrow", "the day after tomorrow": return plus(2)
         case "yesterday": return plus(-1)
         case "eom", "end of month", "end of the month":
             let month = calendar.dateInterval(of: .month, for: today)!

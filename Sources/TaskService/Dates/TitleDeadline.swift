@@ -4,7 +4,8 @@ import Foundation
 /// before 2026-12-01", "Call mom tomorrow", "Renew the lease due in 3 days" — so `add`
 /// sets the due date the user already wrote. Only explicit forms count: by, before,
 /// until, till, due or on followed by a date `DueDateParser` reads ("by dec 1", "on friday
-/// 5pm", "by 17:00"), or today, tonight or tomorrow, with a time if one follows. A weekday
+/// 5pm", "by 17:00"), or today, tonight, tomorrow or the day after tomorrow, with a time if one
+/// follows. Never inside double quotes, nor a capitalized day inside the title (both are names). A weekday
 /// alone ("Team sync Monday") may be a habit, not a deadline, and dates in the description
 /// are often about something else ("the practical is thursday"), so neither is read.
 public struct TitleDeadline: Sendable, Equatable {
@@ -33,14 +34,37 @@ public struct TitleDeadline: Sendable, Equatable {
             }
             return nil
         }
-        for (i, word) in words.enumerated() {
+        let quoted = quotedWords(raw)
+        for (i, word) in words.enumerated() where !quoted[i] {
             if prepositions.contains(word), let (length, date) = longestDate(from: i + 1) {
                 return TitleDeadline(phrase: said(raw[i...(i + length)]), date: date)
-            } else if ["today", "tonight", "tomorrow"].contains(word), let (length, date) = longestDate(from: i) {
+            } else if bareDays.contains(word), i == 0 || raw[i].first?.isUppercase != true, let (length, date) = longestDate(from: i) {
+                // A capitalized "Today" or "Tomorrow" inside the title is a name: "Watch The Day After
+                // Tomorrow", "the Today programme".
                 return TitleDeadline(phrase: said(raw[i..<(i + length)]), date: date)
             }
         }
         return nil
+    }
+
+    /// Days a title may name without a preposition ("Call mom tomorrow", "the day after tomorrow").
+    static let bareDays: Set<String> = ["today", "tonight", "tomorrow", "tmrw", "day"]
+
+    /// Which words are inside double quotes: a quoted title ("Read “Tomorrow, and Tomorrow”") names
+    /// a book or a film, not a deadline.
+    static func quotedWords(_ raw: [String]) -> [Bool] {
+        let quotes: Set<Character> = ["\"", "“", "”", "«", "»", "„"]
+        var inside = false
+        return raw.map { word in
+            // Punctuation after a closing quote is not part of it: `Tomorrow”,`.
+            let core = Array(word.reversed().drop { ",.;:!?)".contains($0) }.reversed())
+            let lone = core.count == 1
+            let opens = core.first.map { quotes.contains($0) } ?? false
+            let closes = (core.count > 1 && quotes.contains(core.last!)) || (lone && opens && inside)
+            if opens && !(lone && inside) { inside = true }
+            defer { if closes { inside = false } }
+            return inside
+        }
     }
 
     /// Words a date may start with. The parser also reads weekday and month prefixes ("thur",
@@ -48,5 +72,5 @@ public struct TitleDeadline: Sendable, Equatable {
     /// sunscreen", "by satellite" or "on mars" are not dates.
     static let dateStarts: Set<String> = Set(DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
         + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
-        + ["today", "tonight", "tomorrow", "next", "in", "eom", "end", "noon"])
+        + ["today", "tonight", "tomorrow", "tmrw", "day", "next", "in", "eom", "end", "noon"])
 }

@@ -12,7 +12,7 @@ struct Tagger: Sendable {
     static let stopWords: Set<String> = Set("""
         a an the and or of for to in on at by with from up out off my our your his her their its this that these those is are was be been \
         it i me we you he she they them us before after about into over under new old via vs per re w just also some any all more most other \
-        than then so not no yes can will would should could must one two three last next week weekly today tomorrow day days month \
+        than then so not no yes can will would should could must one two three last next week weekly today tomorrow tmrw day days month \
         am pm it's i'm don't has have had get got him whole rest again still very really there here what when where which who how \
         urgent urgently asap important quick quickly soon \
         monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun weekend weekends weekday weekdays \
