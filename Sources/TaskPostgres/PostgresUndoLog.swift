@@ -68,6 +68,8 @@ extension AccountTasks {
                 try await TaskNotification(account: owner, taskID: snapshot.id, kind: task.status == .deleted ? .deleted : .updated)
                     .send(on: connection, logger: logger)
             }
+            // An undone enrichment leaves tasks without AI fields: queued again, as when they were new.
+            try await Self.queueJobs(for: UndoLog.toEnrich(restored.values).sorted(), on: connection, logger: logger)
             try await connection.query("DELETE FROM undo_entry WHERE account_id = \(owner) AND batch = \(batch)", logger: logger)
             return UndoLog.Undone(command: command, tasks: restored.values.sorted { $0.id! < $1.id! })
         }

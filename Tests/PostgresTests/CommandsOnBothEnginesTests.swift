@@ -76,6 +76,28 @@ struct CommandsOnBothEnginesTests {
         }
     }
 
+    /// Undoing an enrichment leaves tasks without AI fields: they are queued again, so the next
+    /// `todo enrich` (or a worker) fills them; before, nothing ever did.
+    @Test(arguments: Engine.allCases) func undoingAnEnrichmentQueuesItsTasksAgain(_ engine: Engine) async throws {
+        try await Self.with(engine) { run, _ in
+            func todo(_ args: String...) throws -> TodoCLI.Run { try run(args, "alice") }
+            func object(_ run: TodoCLI.Run) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any], "\(run.out) \(run.err)")
+            }
+            func pending() throws -> Int? { (try object(try todo("stats", "--json"))["queue"] as? [String: Any])?["pending"] as? Int }
+            let id = try #require(try object(try todo("add", "Pay the electricity bill", "--async", "--json"))["id"] as? Int)
+            let enriched = try todo("enrich")
+            #expect(enriched.status == 0, "\(enriched.err)")
+            #expect(try pending() == 0)
+            let undone = try todo("undo")
+            #expect(undone.out.hasPrefix("Undid: todo enrich"), "\(undone.out) \(undone.err)")
+            #expect(try object(try todo("show", "\(id)", "--json"))["category"] is NSNull)
+            #expect(try pending() == 1)
+            #expect(try todo("enrich").status == 0)
+            #expect(try object(try todo("show", "\(id)", "--json"))["category"] is String)
+        }
+    }
+
     /// A done task in an import without the time it was done takes its last update's; a task's
     /// contradictions are named by line and field, never left to the database's constraints.
     @Test(arguments: Engine.allCases) func anImportedDoneTaskHasItsTime(_ engine: Engine) async throws {

@@ -130,6 +130,9 @@ struct TaskCommandsOnPostgresTests {
             #expect(!(undone["category"] is String) && ((undone["provenance"] as? [String: Any])?.isEmpty ?? true), "\(undone)")
             let his = try #require(try cli.json(try todo(["stats", "--json"], as: "bob").out) as? [String: Any])
             #expect((his["queue"] as? [String: Any])?["pending"] as? Int == 1, "Bob's job is his to run: \(his)")
+            // The undone tasks are queued again (nothing else would fill them); Bob's job stays his.
+            let rerun = try #require(try cli.json(try todo(["enrich", "--json"], as: "alice").out) as? [String: Any])
+            #expect(rerun["enriched"] as? Int == 2, "\(rerun)")
             #expect(try todo(["enrich"], as: "alice").out.contains("Nothing to enrich."))
             let watch = try todo(["enrich", "--watch"], as: "alice")
             #expect(watch.status != 0 && watch.err.contains("`todo worker --db URL`"))

@@ -75,6 +75,12 @@ public struct UndoLog: Sendable {
         }
     }
 
+    /// The restored tasks an undo queues for enrichment (both engines): live ones still lacking an
+    /// AI field, as after undoing `todo enrich` — else nothing would ever fill them again.
+    public static func toEnrich(_ restored: some Sequence<TodoTask>) -> [Int64] {
+        restored.filter { $0.status != .deleted && $0.lacksAIFields }.compactMap(\.id)
+    }
+
     /// The last command, if any.
     public func last() throws -> String? {
         try store.writer.read { try String.fetchOne($0, sql: "SELECT command FROM undo_entry ORDER BY id DESC LIMIT 1") }
@@ -103,6 +109,8 @@ public struct UndoLog: Sendable {
                     restored[s.id] = created
                 }
             }
+            // An undone enrichment leaves tasks without AI fields: queued again, as when they were new.
+            for id in Self.toEnrich(restored.values) { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }
             try db.execute(sql: "DELETE FROM undo_entry WHERE batch = ?", arguments: [top["batch"] as String])
             return Undone(command: top["command"], tasks: restored.values.sorted { $0.id! < $1.id! })
         }
