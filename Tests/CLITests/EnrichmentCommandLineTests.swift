@@ -100,6 +100,19 @@ import Testing
         #expect(try todo(["edit", "1"]).status == 64)  // nothing to change
     }
 
+    /// A model name neither installed nor in models.json is a typo: named at once, before anything
+    /// is stored, not a note that queues the task for a model that will never come.
+    @Test func anUnknownModelIsNamed() throws {
+        for args in [["add", "Pay rent", "--model", "bogus"], ["enrich", "--model", "bogus"]] {
+            let r = try todo(args)
+            #expect(r.status == 1 && r.err.contains("Unknown embedding model 'bogus' (installed: all-MiniLM-L6-v2"), "\(args): \(r.err)")
+        }
+        #expect(try todo(["list", "--json"]).out.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        // An installable one that is not installed yet is no typo: the task is stored and queued.
+        let mpnet = try todo(["add", "Pay rent", "--model", "all-mpnet-base-v2"], environment: ["SMART_TODO_WEIGHTS": "/nonexistent-weights"])
+        #expect(mpnet.status == 0 && mpnet.err.contains("todo models install all-mpnet-base-v2"), "\(mpnet.err)")
+    }
+
     @Test func withoutWeightsTasksAreStoredAndQueued() throws {
         let env = ["SMART_TODO_WEIGHTS": "/nonexistent-weights"]
         let r = try todo(["add", "Call the plumber", "--json"], environment: env)
@@ -207,7 +220,7 @@ import Testing
         let precision = last["tag_precision"] as? Double ?? -1
         #expect(precision > 0 && precision <= 1, "tag_precision: \(last["tag_precision"] ?? "missing")")
         // The user's own database is not touched.
-        #expect((try JSONSerialization.jsonObject(with: Data(try todo(["list", "--json"]).out.utf8)) as! [Any]).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: cli.db))
         let missing = try todo(["eval", "/nonexistent.jsonl"])
         #expect(missing.status == 1 && missing.err.contains("Cannot read /nonexistent.jsonl"))
     }

@@ -156,19 +156,11 @@ struct InstallModelCommand: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: converter.path) else {
             throw CommandFailure("Cannot install models: no convert-weights next to todo (\(converter.path)). Build it with `swift build -c release --product convert-weights`.")
         }
-        let local = weights.appendingPathComponent("models.json")
-        let manifestURL = manifest.map { URL(fileURLWithPath: $0) }
-            ?? (FileManager.default.fileExists(atPath: local.path) ? local : root.appendingPathComponent("Weights/models.json"))
-        struct Manifest: Decodable { struct Model: Decodable { var name: String }; var models: [Model] }
-        let listed: [String]
-        do {
-            listed = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifestURL)).models.map(\.name)
-        } catch {
-            throw CommandFailure("Cannot read \(manifestURL.path): \(error.localizedDescription)")
+        let listed = try ModelManifest.read(explicit: manifest)
+        guard listed.names.contains(name) else {
+            throw CommandFailure("No model named '\(TaskText.oneLine(name))' in \(listed.file.path); it lists \(listed.names.joined(separator: ", ")).")
         }
-        guard listed.contains(name) else {
-            throw CommandFailure("No model named '\(name)' in \(manifestURL.path); it lists \(listed.joined(separator: ", ")).")
-        }
+        let manifestURL = listed.file
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, "--converter", converter.path, "--weights", weights.path, "--manifest", manifestURL.path, name]

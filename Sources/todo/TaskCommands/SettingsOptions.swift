@@ -17,6 +17,7 @@ struct SettingsOptions: ParsableArguments {
                 settings.model = model
                 try settings.validate()
             }
+            try ModelManifest.checkKnown(settings.model)
             return settings
         } catch let error as SettingsError {
             throw CommandFailure(error.description)
