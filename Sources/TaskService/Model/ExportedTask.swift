@@ -96,7 +96,9 @@ public struct ExportedTask: Decodable, Sendable {
             guard let p = TodoTask.Priority(rawValue: value) else { throw failure("unknown priority '\(value)' (high, medium or low)", "priority") }
             return p
         }
-        var t = TodoTask(title: title, description: description ?? "", category: category, priority: p, tags: tags ?? [],
+        let tags: [String]
+        do { tags = try TaskRules.normalizedTags(self.tags ?? []) } catch { throw failure("\(error.field) \(error.problem)", error.field) }
+        var t = TodoTask(title: title, description: description ?? "", category: category, priority: p, tags: tags,
                          due: due, now: created)
         // A line written by hand (no uuid) is a new task: a new uuid and a new id.
         if let uuid { t.uuid = uuid; t.id = id }

@@ -8,6 +8,8 @@ struct PostgresOption: ParsableArguments {
     @Option(help: ArgumentHelp("The PostgreSQL database (default: SMART_TODO_DB).", valueName: "postgres://USER@HOST[:PORT]/DB"))
     var db: String?
 
+    func validate() throws { try StoreOptions.refuseEmpty(db) }
+
     /// Runs `body` on the database, closed afterwards whatever happens; PostgreSQL's failures
     /// as plain command failures.
     func with<T: Sendable>(_ purpose: String, _ body: (PostgresStore) async throws -> T) async throws -> T {

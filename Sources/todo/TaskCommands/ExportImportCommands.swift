@@ -27,6 +27,6 @@ struct ExportCommand: AsyncParsableCommand {
             }
         }
         guard exported == nil else { return }
-        for t in try storeCall({ try store.open().allTasks() }) { Console.out(try JSONOutput.line(TaskOutput(t))) }
+        for t in try storeCall({ try store.open(mustExist: true).allTasks() }) { Console.out(try JSONOutput.line(TaskOutput(t))) }
     }
 }

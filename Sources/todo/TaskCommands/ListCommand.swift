@@ -61,12 +61,12 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = TaskFilter(status: status.status, category: category,
-                                priority: try TaskArguments.priority(priority), tag: tag,
+                                priority: try TaskArguments.priority(priority), tag: try tag.map { try TaskArguments.tags([$0])[0] },  // "#travel" is travel
                                 dueBefore: try TaskArguments.date(dueBefore), dueAfter: try TaskArguments.date(dueAfter))
         let prioritizer = Prioritizer(coefficients: try settings.load().priority)
         let limit = self.limit
         let (shown, total) = try await store.onPostgres { try await $0.mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
-            ?? storeCall { try store.open().mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
+            ?? storeCall { try store.open(mustExist: true).mostUrgent(filter, limit: limit, prioritizer: prioritizer) }
         if json {
             Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if total == 0 {

@@ -36,7 +36,7 @@ struct StatsCommand: AsyncParsableCommand {
             return (summary, queue, try await PostgresResultCache(store: tasks.store).statistics())
         }
         let (summary, queue, cache) = try counted ?? {
-            let taskStore = try store.open()
+            let taskStore = try store.open(mustExist: true)
             return try storeCall {
                 (try taskStore.summary(), try EnrichmentQueue(store: taskStore).counts(), try ResultCache(store: taskStore).statistics(byOperation: false))
             }

@@ -11,6 +11,16 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With a postgres:// database: whose tasks (an account of `todo users`; default: SMART_TODO_USER).", valueName: "name"))
     var user: String?
 
+    func validate() throws { try Self.refuseEmpty(db) }
+
+    /// An empty `--db` (an unset shell variable, `--db "$DB"`) would otherwise mean "no --db":
+    /// the command would read or write the default database instead of the one meant.
+    static func refuseEmpty(_ db: String?) throws {
+        if let db, db.allSatisfy(\.isWhitespace) {
+            throw ValidationError("--db is empty: give a SQLite file or a postgres:// URL, or leave --db out for SMART_TODO_DB or the default database.")
+        }
+    }
+
     /// Said when a change on PostgreSQL leaves AI fields to compute: a command does not load the model.
     static let queuedForWorkers = "note: AI fields queued for the workers (`todo worker`, a `todo serve` replica, or `todo enrich --user`)"
 
@@ -76,8 +86,14 @@ struct StoreOptions: ParsableArguments {
         do { return try PostgresLocation(url: given) } catch let error as PostgresFailure { throw CommandFailure(error.description) }
     }
 
-    func open() throws -> TaskStore {
+    /// `mustExist`: for the commands on tasks already there (list, show, done, export, stats), a
+    /// file named by --db or SMART_TODO_DB that does not exist is a typo, not a new empty database
+    /// that looks as if every task were gone. The default location is created as ever.
+    func open(mustExist: Bool = false) throws -> TaskStore {
         let url = try sqliteLocation()
+        if mustExist, DatabaseLocation.given(explicit: db) != nil, !FileManager.default.fileExists(atPath: url.path) {
+            throw CommandFailure("No task database at \(TaskText.oneLine(url.path)); check the path (--db or SMART_TODO_DB). `todo add` or `todo import` creates one.")
+        }
         do {
             let store = try TaskStore(url: url)
             store.warnings.forEach(Console.error)
@@ -118,16 +134,9 @@ enum TaskArguments {
         return trimmed
     }
 
-    /// Tags as typed, trimmed, each once: "Travel" after "travel" is the same tag. From
-    /// `validate()`: a blank tag is a usage error.
+    /// Tags as typed (`TaskRules.normalizedTags`). From `validate()`: a blank tag is a usage error.
     static func tags(_ values: [String], appendedTo existing: [String] = []) throws -> [String] {
-        var out = existing
-        for value in values {
-            let tag = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !tag.isEmpty else { throw ValidationError("A tag is empty.") }
-            if !out.contains(where: { $0.caseInsensitiveCompare(tag) == .orderedSame }) { out.append(tag) }
-        }
-        return out
+        do { return try TaskRules.normalizedTags(values, appendedTo: existing) } catch { throw ValidationError("A tag \(error.problem).") }
     }
 
     /// A date option; nil when absent, a command failure saying what is wrong when unreadable.

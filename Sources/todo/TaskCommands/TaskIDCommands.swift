@@ -13,7 +13,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let id = self.id
-        let t = try await store.onPostgres { try await $0.task(id: id) } ?? storeCall { try store.open().task(id: id) }
+        let t = try await store.onPostgres { try await $0.task(id: id) } ?? storeCall { try store.open(mustExist: true).task(id: id) }
         Console.out(json ? try JSONOutput.line(TaskOutput(t)) : TaskText.details(t))
     }
 }
@@ -92,7 +92,7 @@ private func changeTasks(_ ids: [Int64], in store: StoreOptions, shared: @escapi
         return (doneBefore, changed)
     }
     if let onAccount { return onAccount }
-    let tasks = try store.open()
+    let tasks = try store.open(mustExist: true)
     let doneBefore = doneAlready(ids, in: tasks)
     return (doneBefore, try storeCall { try file(tasks) })
 }
