@@ -157,6 +157,48 @@ import Testing
         #expect(try second.clear() == 3 && second.statistics().entries == 0)
     }
 
+    /// The banks' vector set is computed once per machine: a second new database reads it from
+    /// the shared folder (and keeps its own copy); a damaged or cut file there is not used.
+    @Test func aVectorSetIsComputedOncePerMachine() throws {
+        let shared = SharedVectorSets(directory: FileManager.default.temporaryDirectory.appendingPathComponent("sets-\(UUID().uuidString)"))
+        let calls = Mutex(0)
+        func fake(_ texts: [String]) -> [SentenceEmbedder.Embedding] {
+            calls.withLock { $0 += 1 }
+            return texts.map { SentenceEmbedder.Embedding(vector: [Float($0.count), 1], windows: 1) }
+        }
+        let texts = ["one", "three"], expected: [[Float]] = [[3, 1], [5, 1]]
+        func fresh() throws -> ResultCache { ResultCache(store: try TaskStore()) }
+        #expect(try fresh().vectorSet(model: "m", texts: texts, shared: shared, compute: fake) == expected)
+        let second = try fresh()
+        #expect(try second.vectorSet(model: "m", texts: texts, shared: shared, compute: fake) == expected)
+        #expect(calls.withLock { $0 } == 1)
+        #expect(try second.statistics().byOperation == ["embedding-set": 1], "the new database keeps its own copy")
+        // Another model, or other texts, are another set.
+        _ = try fresh().vectorSet(model: "m2", texts: texts, shared: shared, compute: fake)
+        #expect(calls.withLock { $0 } == 2)
+        // A damaged file (one byte changed) or a cut one is computed again, and written whole again.
+        let files = try FileManager.default.contentsOfDirectory(at: shared.directory, includingPropertiesForKeys: nil)
+        #expect(files.count == 2 && files.allSatisfy { $0.pathExtension == "vectors" }, "\(files)")
+        var bytes = try Data(contentsOf: files[0])
+        bytes[5] ^= 0x40
+        try bytes.write(to: files[0])
+        for model in ["m", "m2"] { #expect(try fresh().vectorSet(model: model, texts: texts, shared: shared, compute: fake) == expected) }
+        try bytes.prefix(20).write(to: files[1])
+        for model in ["m", "m2"] { _ = try fresh().vectorSet(model: model, texts: texts, shared: shared, compute: fake) }
+        #expect(calls.withLock { $0 } == 4, "each broken file computed once more, then read")
+        // A folder that cannot be made costs time, never the call.
+        let blocked = FileManager.default.temporaryDirectory.appendingPathComponent("blocked-\(UUID().uuidString)")
+        try Data("a file".utf8).write(to: blocked)
+        let nowhere = SharedVectorSets(directory: blocked.appendingPathComponent("sets"))
+        #expect(try fresh().vectorSet(model: "m", texts: texts, shared: nowhere, compute: fake) == expected)
+    }
+
+    @Test func theSharedFolderFollowsXDG() {
+        #expect(SharedVectorSets.resolve(environment: ["XDG_CACHE_HOME": "/c"], home: "/home/u")?.directory.path == "/c/smart-todo/vector-sets")
+        #expect(SharedVectorSets.resolve(environment: ["XDG_CACHE_HOME": "rel"], home: "/home/u")?.directory.path == "/home/u/.cache/smart-todo/vector-sets")
+        #expect(SharedVectorSets.resolve(environment: [:], home: "") == nil)
+    }
+
     @Test func refreshingSomeTasksEmbedsOnlyThose() throws {
         let store = try TaskStore()
         let ids = try ["Pay rent", "Book dentist", "Buy milk"].map { try store.add(TodoTask(title: $0)).id! }

@@ -146,7 +146,8 @@ public final class EnrichmentEngine: Sendable {
             let settings = engine.settings
             let banks = ExampleBanks(settings: settings)
             // The built-in banks are one cache entry; the user's tags change, so they are looked up one by one.
-            let v = try engine.cache.vectorSet(model: model, texts: banks.texts) { try engine.models.embedder().embed($0) }
+            // Computed once per machine (`SharedVectorSets`): some seconds, reported as a long text's windows are.
+            let v = try engine.cache.vectorSet(model: model, texts: banks.texts) { try engine.models.embedder().embed($0, progress: engine.windowProgress?.report) }
             func bank(_ part: ExampleBanks.Part) -> [[Float]] { banks.vectors(part, in: v) }
             // The labelled tasks and the user's own categorized tasks join the examples: the categorizer
             // learns how people, and then this user, file things.

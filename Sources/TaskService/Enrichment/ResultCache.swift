@@ -129,13 +129,22 @@ extension ModelOutputCache {
         return out.map { $0! }
     }
 
-    /// Vectors of a fixed list of texts (the built-in banks) as one entry: one read instead of hundreds.
-    func vectorSet(model: String, texts: [String], compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
+    /// Vectors of a fixed list of texts (the built-in banks) as one entry: one read instead of
+    /// hundreds. A new database takes them from `shared` (this machine's, unless a caller names
+    /// another) before it computes them, and keeps its own copy: the file stays whole on its own.
+    func vectorSet(model: String, texts: [String], shared: SharedVectorSets? = .machine,
+                   compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
         // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
         let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
         if let data = try values([key], countHits: false)[key], let rows = ResultCache.decodeRows(data, count: texts.count) { return rows }
+        if let data = shared?.read(key), let rows = ResultCache.decodeRows(data, count: texts.count) {
+            try store([CachedOutput(key, "embedding-set", data)])
+            return rows
+        }
         let vectors = try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
-        try store([CachedOutput(key, "embedding-set", ResultCache.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count)))])
+        let data = ResultCache.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count))
+        try store([CachedOutput(key, "embedding-set", data)])
+        shared?.write(key, data)
         return vectors
     }
 }

@@ -10,7 +10,10 @@ struct CacheCommand: AsyncParsableCommand {
         discussion: """
         Results are keyed by sha256 over the model's fingerprint, the operation, its \
         parameters and the normalised text, so a new model or setting never sees an old \
-        answer. Clearing only costs recomputation; tasks are untouched.
+        answer. Clearing only costs recomputation; tasks are untouched. The built-in examples' \
+        vectors are also kept once per machine, in $XDG_CACHE_HOME/smart-todo (else \
+        ~/.cache/smart-todo), so that a new database starts with them; delete that folder to \
+        compute them again.
 
         On PostgreSQL (--db postgres://…) the cache is one for every account and worker \
         (it holds model outputs by hash, no user's data): no --user, and clearing it \

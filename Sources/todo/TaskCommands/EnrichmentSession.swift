@@ -19,10 +19,11 @@ struct EnrichmentSession {
         queue = EnrichmentQueue(store: taskStore)
     }
 
-    /// "long text: 120/470 windows" once a second while one model call over many windows (a
-    /// long description: 256 tokens a window) runs for more than two seconds; silent for the
-    /// hundreds of short texts (titles, clauses, tag phrases) an ordinary chunk of tasks is.
-    static func longTextProgress(_ label: String = "long text") -> WindowProgress {
+    /// "embedding: 120/470 windows" once a second while one model call over many windows (a
+    /// long description: 256 tokens a window; the built-in examples, the first time on a
+    /// machine) runs for more than two seconds; silent for the hundreds of short texts (titles,
+    /// clauses, tag phrases) an ordinary chunk of tasks is.
+    static func longTextProgress(_ label: String = "embedding") -> WindowProgress {
         let line = ProgressLine(label, unit: "windows")
         var callStart = Date(), last = (done: Int.max, total: 0)
         return WindowProgress { done, total in
