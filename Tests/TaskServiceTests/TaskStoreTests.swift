@@ -261,7 +261,8 @@ import SeededRandom
     }
 
     /// A date recognisably meant, with a bad part, is refused with what is wrong, not the generic hint.
-    @Test(arguments: [("2026-02-30", "February has 28 days in 2026"), ("feb 29 2028", nil), ("feb 30 2028", "February has 29 days in 2028"),
+    @Test(arguments: [("2026-02-30", "February has 28 days in 2026"), ("feb 29 2028", nil),
+                      ("feb 29", "February has 28 days in 2027"),  // now is November 2026: the next February ("feb 30 2028", "February has 29 days in 2028"),
                       ("2026-13-01", "month 13: months are 1 to 12"), ("dec 32", "day 32: a month has 1 to 31 days"),
                       ("2026-12-01 25:00", "25:00 is not a time of day (hours 0 to 23, minutes 0 to 59)"),
                       ("yesterday 25:00", "25:00 is not a time of day (hours 0 to 23, minutes 0 to 59)"),

@@ -226,10 +226,11 @@ public struct DueDateParser: Sendable {
         }
         guard let (m, d) = month(rest[0]).flatMap({ m in dayNumber(rest[1]).map { (m, $0) } })
                 ?? month(rest[1]).flatMap({ m in dayNumber(rest[0]).map { (m, $0) } }) else { return nil }
-        let thisYear = calendar.component(.year, from: today)
-        let date = try validDate(year: year ?? thisYear, month: m, day: d)
-        if year == nil, date < today { return try validDate(year: thisYear + 1, month: m, day: d) }
-        return date
+        // Without a year, the next such day: this year's unless it has passed. Chosen before the
+        // day is checked, so "feb 29" in December is judged against next February.
+        let now = calendar.dateComponents([.year, .month, .day], from: today)
+        let passed = (m, d) < (now.month!, now.day!)
+        return try validDate(year: year ?? now.year! + (passed ? 1 : 0), month: m, day: d)
     }
 
     private func iso(_ s: String) throws -> Date? {

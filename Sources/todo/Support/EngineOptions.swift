@@ -7,15 +7,19 @@ struct EngineOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Threads for the engine (default: SMART_TODO_THREADS, else OPENBLAS_NUM_THREADS, else all cores).", valueName: "n"))
     var threads: Int?
 
+    /// A bad setting is a usage error before the command does anything (`todo add --threads 0`
+    /// stored the task, then could not enrich it).
+    func validate() throws { _ = try resolved() }
+
+    private func resolved() throws -> Int {
+        do { return try ThreadSetting.resolve(explicit: threads) } catch let error as ThreadSettingError { throw ValidationError(error.description) }
+    }
+
     /// Applies the thread setting; call before running a model.
     func applyThreads() throws -> Int {
-        do {
-            let n = try ThreadSetting.resolve(explicit: threads)
-            ThreadSetting.apply(n)
-            return n
-        } catch let error as ThreadSettingError {
-            throw ValidationError(error.description)
-        }
+        let n = try resolved()
+        ThreadSetting.apply(n)
+        return n
     }
 }
 

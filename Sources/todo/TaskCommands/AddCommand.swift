@@ -109,7 +109,7 @@ struct AddCommand: AsyncParsableCommand {
         let nli = session.enricher.models.zeroShotDirectory() != nil
         let budget = nli ? Self.inlineBudgetWithNLI : Self.inlineBudget
         guard task.title.count + task.description.count <= budget else {
-            Console.error("note: the description is long" + (nli ? " for the installed NLI model" : "")
+            Console.error("note: the text is long" + (nli ? " for the installed NLI model" : "")
                        + ", so its AI fields are queued (whole, never cut); run `todo enrich`, or keep `todo enrich --watch` running")
             return nil
         }
