@@ -98,10 +98,10 @@ import Testing
         #expect((category["scores"] as! [[String: Any]]).count == 6 && json["priority"] as? String == "high")
     }
 
-        @Test func severalIdsChangeTogetherOrNotAtAll() throws {
+    @Test func severalIdsChangeTogetherOrNotAtAll() throws {
         for title in ["a", "b", "c"] { _ = try todo(["add", title, "--async"]) }
         let unknown = try todo(["done", "1", "99", "2"])
-        #expect(unknown.status == 1 && unknown.err.contains("no task 99"))
+        #expect(unknown.status == 1 && unknown.err.contains("no task 99 (see `todo list`); none of the 3 tasks given was changed"), "\(unknown.err)")
         #expect(try todo(["list", "--status", "done", "--json"]).out.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
         let done = try todo(["done", "1", "3", "1", "--json"])
         let lines = done.out.split(separator: "\n").map { try! json(String($0)) as! [String: Any] }
@@ -173,6 +173,16 @@ import Testing
         let r = try todo(["list"])
         #expect(r.status == 1 && r.err.contains("not a valid task database"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == Data(repeating: 0x5A, count: 4096))
+    }
+
+    /// An empty list says why: nothing to do at all, or filters that match nothing (then "add one" would not help).
+    @Test func anEmptyListSaysWhy() throws {
+        #expect(try todo(["add", "Pay rent", "--category", "Finance", "--async"]).status == 0)
+        #expect(try todo(["list", "--category", "Garden"]).out == "No pending tasks match these filters.\n")
+        #expect(try todo(["list", "--status", "all", "--tag", "nope"]).out == "No tasks match these filters.\n")
+        #expect(try todo(["list", "--status", "done"]).out == "No done tasks.\n")
+        #expect(try todo(["done", "1"]).status == 0)
+        #expect(try todo(["list"]).out.hasPrefix("No tasks to do. Add one with: todo add"))
     }
 
     /// A named database that does not exist is a typo to the commands on tasks already there:

@@ -70,7 +70,10 @@ struct ListCommand: AsyncParsableCommand {
         if json {
             Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if total == 0 {
-            Console.out("No tasks\(status == .pending ? " to do" : ""). Add one with: todo add \"…\"")
+            let filtered = category != nil || priority != nil || tag != nil || dueBefore != nil || dueAfter != nil
+            // "Add one" only where adding one would show here: not when filters or --status done hide the rest.
+            Console.out(filtered ? "No \(status == .all ? "" : status.rawValue + " ")tasks match these filters."
+                        : status == .done ? "No done tasks." : "No tasks\(status == .pending ? " to do" : ""). Add one with: todo add \"…\"")
         } else {
             shown.forEach { Console.out(TaskText.line($0)) }
             if shown.count < total { Console.out("… and \(total - shown.count) more (without --limit: all)") }

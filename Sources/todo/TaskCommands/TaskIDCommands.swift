@@ -85,16 +85,24 @@ private func doneAlready(_ ids: [Int64], in tasks: TaskStore) -> Set<Int64> {
 private func changeTasks(_ ids: [Int64], in store: StoreOptions, shared: @escaping (AccountTasks, Int64) async throws -> TodoTask,
                          file: (TaskStore) throws -> [TodoTask]) async throws -> (doneBefore: Set<Int64>, changed: [TodoTask]) {
     let onAccount = try await store.onPostgres { tasks in
-        var doneBefore = Set<Int64>()
-        for id in ids where try await tasks.task(id: id).status == .done { doneBefore.insert(id) }
-        var changed: [TodoTask] = []
-        for id in ids { changed.append(try await shared(tasks, id)) }
-        return (doneBefore, changed)
+        do {
+            var doneBefore = Set<Int64>()
+            for id in ids where try await tasks.task(id: id).status == .done { doneBefore.insert(id) }
+            var changed: [TodoTask] = []
+            for id in ids { changed.append(try await shared(tasks, id)) }
+            return (doneBefore, changed)
+        } catch let error as StoreError { throw noneChanged(error, of: ids) }
     }
     if let onAccount { return onAccount }
     let tasks = try store.open(mustExist: true)
     let doneBefore = doneAlready(ids, in: tasks)
-    return (doneBefore, try storeCall { try file(tasks) })
+    return (doneBefore, try storeCall { do { return try file(tasks) } catch let error as StoreError { throw noneChanged(error, of: ids) } })
+}
+
+/// An unknown id among several: the message says the others were left as they were too.
+private func noneChanged(_ error: StoreError, of ids: [Int64]) -> StoreError {
+    guard ids.count > 1, case .unknownTask = error else { return error }
+    return .failed("\(error.description); none of the \(ids.count) tasks given was changed")
 }
 
 private func report(_ tasks: [TodoTask], json: Bool, line: (TodoTask) -> String) throws {
