@@ -248,5 +248,9 @@ final class APITests: XCTestCase {
         XCTAssertEqual(page.status, 200)
         XCTAssertTrue(page.text.contains("textContent"))
         XCTAssertFalse(page.text.contains("innerHTML"), "user text is never parsed as HTML")
+        // No answer may be sniffed into another type: the page, the API, a problem.
+        for answer in [page, stats, try await client.get("/api/tasks/999999")] {
+            XCTAssertEqual(answer.header("X-Content-Type-Options"), "nosniff")
+        }
     }
 }

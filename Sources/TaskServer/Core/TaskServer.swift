@@ -45,11 +45,12 @@ public enum TaskServer {
         await state.shutdown()
     }
 
-    /// Every route, behind the middlewares (outermost first): the request log, problem+json for
-    /// every error, whose tasks the bearer token reaches.
+    /// Every route, behind the middlewares (outermost first): the request log, no sniffing,
+    /// problem+json for every error, whose tasks the bearer token reaches.
     static func router(_ state: any ServerBackend) -> Router<TaskRequestContext> {
         let router = Router(context: TaskRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: state.logger, metrics: state.metrics))
+        router.add(middleware: NoSniffMiddleware())  // outside ProblemMiddleware: on its problems too
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AccessMiddleware(backend: state))
         TaskRoutes(state: state).add(to: router)
