@@ -242,6 +242,8 @@ import SeededRandom
         #expect(day(try parser.parse("end of month", now: now)) == "2026-11-30 23:59")
         #expect(day(try parser.parse("tomorrow 9am", now: now)) == "2026-11-27 09:00")
         #expect(day(try parser.parse("tmrw", now: now)) == "2026-11-27 23:59")
+        #expect(day(try parser.parse("in a week", now: now)) == "2026-12-03 23:59")
+        #expect(day(try parser.parse("a day ago", now: now)) == "2026-11-25 23:59")
         #expect(day(try parser.parse("the day after tomorrow 9am", now: now)) == "2026-11-28 09:00")
         #expect(day(try parser.parse("day after tomorrow", now: now)) == "2026-11-28 23:59")
         #expect(day(try parser.parse("friday at 5:30pm", now: now)) == "2026-11-27 17:30")
@@ -340,6 +342,7 @@ import SeededRandom
         #expect(due("call mom the day after tomorrow") == "day after tomorrow → 2026-11-28 23:59")
         #expect(due("Renew the permit by the day after tomorrow 9am") == "day after tomorrow 9am → 2026-11-28 09:00")
         #expect(due("buy milk tmrw") == "tmrw → 2026-11-27 23:59")
+        #expect(due("Renew the lease due in a month") == "due in a month → 2026-12-26 23:59")
         #expect(due("Tomorrow: call the bank") == "Tomorrow → 2026-11-27 23:59")  // the first word may be capitalized
         #expect(due("Watch “Tomorrow” with Ana, then pay rent by friday") == "by friday → 2026-11-27 23:59")
     }

@@ -185,8 +185,8 @@ public struct DueDateParser: Sendable {
         weekdays.firstIndex { $0 == s || ($0.hasPrefix(s) && s.count >= 3) }
     }
 
-    /// "in 3 days", "in 2 weeks", "+2w", "+5d", "+1m"; backwards, for something already late:
-    /// "3 days ago", "-3d".
+    /// "in 3 days", "in 2 weeks", "in a week", "+2w", "+5d", "+1m"; backwards, for something
+    /// already late: "3 days ago", "a week ago", "-3d".
     static func relativeOffset(_ s: String) throws -> DateComponents? {
         let units: [String: Calendar.Component] = ["d": .day, "day": .day, "days": .day, "w": .weekOfYear, "week": .weekOfYear,
                                                    "weeks": .weekOfYear, "m": .month, "month": .month, "months": .month]
@@ -194,6 +194,8 @@ public struct DueDateParser: Sendable {
         if body.hasPrefix("in ") { body.removeFirst(3) } else if body.hasPrefix("+") { body.removeFirst() }
         else if body.hasPrefix("-") { body.removeFirst(); sign = -1 }
         else if body.hasSuffix(" ago") { body.removeLast(4); sign = -1 } else { return nil }
+        // "in a week", "a month ago": one.
+        for article in ["a ", "an "] where body.hasPrefix(article) { body = "1 " + body.dropFirst(article.count) }
         let digits = body.prefix { $0.isNumber }
         let unit = body.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         guard let n = Int(digits), let component = units[unit] else { return nil }

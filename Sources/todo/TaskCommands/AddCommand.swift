@@ -13,7 +13,7 @@ struct AddCommand: AsyncParsableCommand {
         `todo enrich`. Results are cached by content, so a repeated task costs nothing.
 
         Dates: 2026-12-01, "dec 1", "1 December 2027", today, tomorrow (tmrw), "the day \
-        after tomorrow", friday (the next one), "next friday" (next week's), "in 3 days", +2w, +1m, eom (end of the month), \
+        after tomorrow", friday (the next one), "next friday" (next week's), "in 3 days", "in a week", +2w, +1m, eom (end of the month), \
         and for something already late yesterday, "3 days ago" or --due=-3d; \
         any of them may end with a time: "2026-12-01 17:00", "tomorrow 9am", "friday at \
         5:30pm". A time alone ("5pm") is its next occurrence; without a time, a date is due \
