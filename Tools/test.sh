@@ -6,6 +6,9 @@
 # their own in a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One stream: a step that fails says why next to what it printed (a crashed test process is
+# reported on standard error).
+exec 2>&1
 bash Tools/install-system-deps.sh
 
 venv=.venv-reference
@@ -25,7 +28,9 @@ trap 'bash Tools/postgres-cluster.sh stop "$SMART_TODO_TEST_POSTGRES_DIR"' EXIT
 export SMART_TODO_REQUIRE_POSTGRES=1
 # PostgreSQL's suites apart: beside the others, blocking tests hold the two cooperative threads
 # their async connections need, for minutes.
+echo "== the test suites (all but PostgreSQL's)"
 swift test "${flags[@]}" --skip-build --skip 'PostgresTests|TeamServerTests'
+echo "== PostgreSQL's test suites"
 swift test "${flags[@]}" --skip-build --filter 'PostgresTests|TeamServerTests'
 echo "== faults on loopback: PostgreSQL stopped and started under load, a replica killed (same cluster)"
 python3 Tools/faults/fault_test.py --todo .build/release/todo
