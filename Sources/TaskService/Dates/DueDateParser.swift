@@ -2,12 +2,14 @@ import Foundation
 
 /// Due dates as people type them. A day — ISO (2026-12-01), today, tonight, tomorrow (tmrw),
 /// the day after tomorrow, yesterday (to record something already late),
-/// weekday names (the next such day, never today), "next friday" (the Friday of next week),
-/// a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
+/// weekday names (the next such day, never today), "this friday" (today if it is Friday),
+/// "next friday" (the Friday of next week), "next week" (its Monday), "next month" (its first
+/// day), a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
 /// "+1m", "3 days ago" / "-3d", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
-/// "noon", with or without "at"). A time alone is its next occurrence. Without a time a
-/// date is due at the end of its day. An instant as exports and the API write it
-/// ("2026-12-04T10:00:00.000Z", or with an offset) is that instant.
+/// "noon", "midnight" (the end of that day), with or without "at"). A time alone is its next
+/// occurrence; "in 3 hours", "+90min" count from now. Without a time a date is due at the end
+/// of its day. An instant as exports and the API write it ("2026-12-04T10:00:00.000Z", or with
+/// an offset) is that instant. "1/2" is refused as ambiguous: day first or month first.
 public struct DueDateParser: Sendable {
     public var calendar: Calendar
 
@@ -61,6 +63,13 @@ public struct DueDateParser: Sendable {
         }
         do {
             var words = Self.words(text)
+            // "in 3 hours", "+90min": from now, to the minute; no day or time may follow.
+            if let offset = try Self.relativeOffset(words.joined(separator: " ")), offset.hour != nil || offset.minute != nil {
+                let due = calendar.date(byAdding: offset, to: now)!
+                let year = calendar.component(.year, from: due)
+                guard Self.years.contains(year) else { throw Reason(text: "year \(year) is outside \(Self.years.lowerBound) to \(Self.years.upperBound)") }
+                return DueDate(date: due)
+            }
             let time = try Self.takeTime(from: &words)
             let today = calendar.startOfDay(for: now)
             let day: Date
@@ -123,6 +132,8 @@ public struct DueDateParser: Sendable {
 
     static func timeOfDay(_ s: String) -> (Int, Int, Int)? {
         if s == "noon" { return (12, 0, 0) }
+        // "friday midnight" is the night Friday ends, the last moment of the day, not its start.
+        if s == "midnight" { return (23, 59, 59) }
         var body = Substring(s), meridiem: String?
         if s.hasSuffix("am") || s.hasSuffix("pm") { meridiem = String(s.suffix(2)); body = body.dropLast(2) }
         let parts = body.split(separator: ":", omittingEmptySubsequences: false)
@@ -171,12 +182,26 @@ public struct DueDateParser: Sendable {
             let ahead = (index - current + 7) % 7
             return plus(ahead == 0 ? 7 : ahead)
         }
-        // "next friday": that day in the week after this one (weeks start on Monday).
-        if words.count == 2, words[0] == "next", let index = Self.weekday(words[1]) {
-            let sinceMonday = (current + 6) % 7, targetSinceMonday = (index + 6) % 7
-            return plus(7 - sinceMonday + targetSinceMonday)
+        // "this friday": the coming one, today included.
+        if words.count == 2, words[0] == "this", let index = Self.weekday(words[1]) {
+            return plus((index - current + 7) % 7)
         }
-        if let offset = try Self.relativeOffset(s) { return calendar.date(byAdding: offset, to: today)! }
+        // "next friday": that day in the week after this one (weeks start on Monday); "next week"
+        // is that week's Monday, "next month" the month's first day.
+        if words.count == 2, words[0] == "next" {
+            let sinceMonday = (current + 6) % 7
+            if let index = Self.weekday(words[1]) { return plus(7 - sinceMonday + (index + 6) % 7) }
+            if words[1] == "week" { return plus(7 - sinceMonday) }
+            if words[1] == "month" { return calendar.dateInterval(of: .month, for: today)!.end }
+        }
+        if let offset = try Self.relativeOffset(s) {
+            // Hours from now name no day: "in 3 hours 5pm" is no date.
+            guard offset.hour == nil && offset.minute == nil else { return nil }
+            return calendar.date(byAdding: offset, to: today)!
+        }
+        if s.range(of: #"^\d{1,2}/\d{1,2}(/\d{2,4})?$"#, options: .regularExpression) != nil {
+            throw Reason(text: "\(s) could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\"")
+        }
         return try monthAndDay(words, today: today) ?? iso(s)
     }
 
@@ -185,11 +210,13 @@ public struct DueDateParser: Sendable {
         weekdays.firstIndex { $0 == s || ($0.hasPrefix(s) && s.count >= 3) }
     }
 
-    /// "in 3 days", "in 2 weeks", "in a week", "+2w", "+5d", "+1m"; backwards, for something
-    /// already late: "3 days ago", "a week ago", "-3d".
+    /// "in 3 days", "in 2 weeks", "in a week", "+2w", "+5d", "+1m", "in 3 hours", "+90min";
+    /// backwards, for something already late: "3 days ago", "a week ago", "-3d".
     static func relativeOffset(_ s: String) throws -> DateComponents? {
         let units: [String: Calendar.Component] = ["d": .day, "day": .day, "days": .day, "w": .weekOfYear, "week": .weekOfYear,
-                                                   "weeks": .weekOfYear, "m": .month, "month": .month, "months": .month]
+                                                   "weeks": .weekOfYear, "m": .month, "month": .month, "months": .month,
+                                                   "h": .hour, "hr": .hour, "hrs": .hour, "hour": .hour, "hours": .hour,
+                                                   "min": .minute, "mins": .minute, "minute": .minute, "minutes": .minute]
         var body = s, sign = 1
         if body.hasPrefix("in ") { body.removeFirst(3) } else if body.hasPrefix("+") { body.removeFirst() }
         else if body.hasPrefix("-") { body.removeFirst(); sign = -1 }
@@ -199,7 +226,7 @@ public struct DueDateParser: Sendable {
         let digits = body.prefix { $0.isNumber }
         let unit = body.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         guard let n = Int(digits), let component = units[unit] else { return nil }
-        let limits: [Calendar.Component: Int] = [.day: 3650, .weekOfYear: 520, .month: 120]
+        let limits: [Calendar.Component: Int] = [.day: 3650, .weekOfYear: 520, .month: 120, .hour: 3650 * 24, .minute: 3650 * 24 * 60]
         guard n <= limits[component]! else { throw Reason(text: "\(n) \(unit) is too far: at most 3650 days, 520 weeks or 120 months") }
         var c = DateComponents()
         c.setValue(sign * n, for: component)

@@ -4,7 +4,7 @@ import Foundation
 /// before 2026-12-01", "Call mom tomorrow", "Renew the lease due in 3 days" — so `add`
 /// sets the due date the user already wrote. Only explicit forms count: by, before,
 /// until, till, due or on followed by a date `DueDateParser` reads ("by dec 1", "on friday
-/// 5pm", "by 17:00"), or today, tonight, tomorrow or the day after tomorrow, with a time if one
+/// 5pm", "by 17:00", "by midnight", "due next week"), or today, tonight, tomorrow or the day after tomorrow, with a time if one
 /// follows. Never inside double quotes, nor a capitalized day inside the title (both are names). A weekday
 /// alone ("Team sync Monday") may be a habit, not a deadline, and dates in the description
 /// are often about something else ("the practical is thursday"), so neither is read.
@@ -72,5 +72,5 @@ public struct TitleDeadline: Sendable, Equatable {
     /// sunscreen", "by satellite" or "on mars" are not dates.
     static let dateStarts: Set<String> = Set(DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
         + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
-        + ["today", "tonight", "tomorrow", "tmrw", "day", "next", "in", "eom", "end", "noon"])
+        + ["today", "tonight", "tomorrow", "tmrw", "day", "next", "this", "in", "eom", "end", "noon", "midnight"])
 }

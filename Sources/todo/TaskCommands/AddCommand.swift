@@ -13,11 +13,13 @@ struct AddCommand: AsyncParsableCommand {
         `todo enrich`. Results are cached by content, so a repeated task costs nothing.
 
         Dates: 2026-12-01, "dec 1", "1 December 2027", today, tomorrow (tmrw), "the day \
-        after tomorrow", friday (the next one), "next friday" (next week's), "in 3 days", "in a week", +2w, +1m, eom (end of the month), \
-        and for something already late yesterday, "3 days ago" or --due=-3d; \
-        any of them may end with a time: "2026-12-01 17:00", "tomorrow 9am", "friday at \
-        5:30pm". A time alone ("5pm") is its next occurrence; without a time, a date is due \
-        at the end of its day. The date as understood is printed back. Without --due, a \
+        after tomorrow", friday (the next one), "this friday" (today on a Friday), "next friday" \
+        (next week's), "next week" (its Monday), "next month" (its 1st), "in 3 days", "in a week", \
+        +2w, +1m, eom (end of the month), and for something already late yesterday, "3 days ago" \
+        or --due=-3d; any of them may end with a time: "2026-12-01 17:00", "tomorrow 9am", "friday \
+        at 5:30pm", "friday midnight" (its end). A time alone ("5pm") is its next occurrence; "in 3 \
+        hours" or +90min count from now; without a time, a date is due at the end of its day. \
+        1/2 is refused: day or month first is anyone's guess. The date as understood is printed back. Without --due, a \
         deadline the title states ("by friday", "before dec 1", "due in 3 days", "tomorrow \
         at 9am", "by 5pm") sets it, and the output says so; `todo edit ID --no-due` removes it.
 
