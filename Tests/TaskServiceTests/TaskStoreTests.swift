@@ -18,7 +18,8 @@ import SeededRandom
         let done = try store.markDone(ids: [1])[0]
         #expect(done.status == .done && done.completed != nil)
         _ = try store.delete(ids: [1])[0]
-        #expect(throws: StoreError.unknownTask(id: 1)) { try store.task(id: 1) }
+        #expect(throws: StoreError.deletedTask(id: 1)) { try store.task(id: 1) }
+        #expect(throws: StoreError.deletedTask(id: 1)) { try store.markDone(ids: [1]) }
         // Ids never shift: the next task is 3, not 1 or 2.
         #expect(try store.add(TodoTask(title: "Call mom")).id == 3)
         #expect(try store.tasks().map(\.id) == [2, 3])

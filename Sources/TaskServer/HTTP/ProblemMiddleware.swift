@@ -26,7 +26,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         case let store as StoreError:
             switch store {
-            case .unknownTask(let id): return .unknownTask(id)
+            case .unknownTask(let id), .deletedTask(let id): return .unknownTask(id)
             case .invalid(let message): return Problem(.badRequest, "Invalid task", detail: message)
             case .readOnly, .readOnlyFolder: return Problem(.serviceUnavailable, "Database read-only", detail: store.description)
             case .idempotencyKeyReused: return Problem(.unprocessableContent, "Idempotency-Key reused", detail: store.description)

@@ -138,8 +138,7 @@ public final class TaskStore: Sendable {
     }
 
     public func task(id: Int64) throws -> TodoTask {
-        guard let t = try writer.read({ try TodoTask.fetchOne($0, key: id) }), t.status != .deleted else { throw StoreError.unknownTask(id: id) }
-        return t
+        try Self.live(try writer.read { try TodoTask.fetchOne($0, key: id) }, id: id)
     }
 
     /// Stores a changed task. With `reenrich`, a job recomputes its AI fields (text changed);
@@ -184,6 +183,14 @@ public final class TaskStore: Sendable {
         }
     }
 
+    /// The task, unless there is none or it is deleted: which of the two the error says, since
+    /// a deleted task's id is never reused and `todo undo` may bring it back.
+    private static func live(_ task: TodoTask?, id: Int64) throws -> TodoTask {
+        guard let task else { throw StoreError.unknownTask(id: id) }
+        guard task.status != .deleted else { throw StoreError.deletedTask(id: id) }
+        return task
+    }
+
     /// Applies `body` to each task (ids repeated count once) in one transaction: all or none, so
     /// an unknown id changes nothing; one undo entry covers every task `body` changed.
     private func change(ids: [Int64], undo: String?, now: Date, _ body: @escaping @Sendable (inout TodoTask) -> Bool) throws -> [TodoTask] {
@@ -193,7 +200,7 @@ public final class TaskStore: Sendable {
             var out: [TodoTask] = []
             var snapshots: [UndoLog.Snapshot] = []
             for id in ids {
-                guard let before = try TodoTask.fetchOne(db, key: id), before.status != .deleted else { throw StoreError.unknownTask(id: id) }
+                let before = try Self.live(try TodoTask.fetchOne(db, key: id), id: id)
                 var t = before
                 if body(&t) {
                     try Self.save(&t, db, now: now)
@@ -245,6 +252,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notAFile(path: String, what: String)
     case corrupt(path: String)
     case unknownTask(id: Int64)
+    /// A task of this file that was deleted (the service answers it as unknown: 404).
+    case deletedTask(id: Int64)
     case invalid(String)
     /// An operation on the whole database (backup, restore) that could not be done, said whole.
     case failed(String)
@@ -285,6 +294,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .notAFile(let path, let what): return "\(path) is \(what); nothing was opened"
         case .corrupt(let path): return "\(path) is not a valid task database (corrupt, or another kind of file); nothing was changed. Restore it from a backup or choose another --db"
         case .unknownTask(let id): return "no task \(id) (see `todo list`)"
+        case .deletedTask(let id): return "task \(id) was deleted (if that was the last command, `todo undo` brings it back)"
         case .invalid(let message): return "not stored: \(message)"
         case .failed(let message): return message
         case .idempotencyKeyReused(let key):

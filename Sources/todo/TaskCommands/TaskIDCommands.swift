@@ -101,7 +101,11 @@ private func changeTasks(_ ids: [Int64], in store: StoreOptions, shared: @escapi
 
 /// An unknown id among several: the message says the others were left as they were too.
 private func noneChanged(_ error: StoreError, of ids: [Int64]) -> StoreError {
-    guard ids.count > 1, case .unknownTask = error else { return error }
+    switch error {
+    case .unknownTask, .deletedTask: break
+    default: return error
+    }
+    guard ids.count > 1 else { return error }
     return .failed("\(error.description); none of the \(ids.count) tasks given was changed")
 }
 
