@@ -211,6 +211,11 @@ final class APITests: XCTestCase {
         let array = try await client.send(.POST, "/api/import", body: Data("[1, 2]\n".utf8), contentType: "application/x-ndjson")
         XCTAssertEqual(array.json["field"] as? String, "line 1", array.text)
         XCTAssertTrue((array.json["detail"] as? String ?? "").contains("line 1 is not a JSON object of a task"), array.text)
+        for empty in ["", "\n\n"] {
+            let nothing = try await client.send(.POST, "/api/import", body: Data(empty.utf8), contentType: "application/x-ndjson")
+            XCTAssertEqual(nothing.status, 400, nothing.text)
+            XCTAssertTrue((nothing.json["detail"] as? String ?? "").contains("the body holds no tasks"), nothing.text)
+        }
         let reply6 = try await client.send(.GET, "/api/export")
         XCTAssertFalse(reply6.text.contains(marker), "nothing of a refused import is stored")
         let good = Data("{\"title\": \"\(marker) one\"}\n\n{\"title\": \"\(marker) two\"}\n".utf8)

@@ -20,6 +20,10 @@ struct TransferRoutes {
             throw Problem(.unsupportedMediaType, "Unsupported media type", detail: "send JSON Lines as application/x-ndjson")
         }
         let tasks = try Self.tasks(in: try await JSONBody.collect(request, limit: state.settings.maxBodyBytes))
+        // As `todo import` of an empty file: an empty body is more likely a client's mistake than an intent.
+        guard !tasks.isEmpty else {
+            throw Problem(.badRequest, "Empty import", detail: "the body holds no tasks (JSON Lines: one task object per line); nothing was imported")
+        }
         let (added, skipped) = try await scope.tasks.importTasks(tasks)
         // Each new task is told, as a POST's is: a client must not first hear of one by its enrichment.
         await state.changed(.created, added, in: scope)
