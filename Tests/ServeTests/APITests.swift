@@ -90,6 +90,27 @@ final class APITests: XCTestCase {
         XCTAssertNotNil(reply1.json["priority"] as? String)
     }
 
+    /// An explanation answers beside the worker's pass over a long text, not after it: the long
+    /// task is still pending when the explanation is back.
+    func testExplainAnswersWhileALongTextIsEnriched() async throws {
+        let short = try await client.post("/api/tasks", json: ["title": "Renew the car insurance before it lapses"])
+        XCTAssertEqual(short.json["enrichment"] as? String, "done", short.text)
+        let id = try XCTUnwrap(short.json["id"] as? Int)
+        let notes = String(repeating: "Minutes: the budget, the hiring plan and the office move were discussed at length. ", count: 650)
+        let long = try await client.post("/api/tasks?enrich=async", json: ["title": "Meeting notes pasted from the e-mail", "description": notes])
+        XCTAssertEqual(long.status, 201, long.text)
+        let longID = try XCTUnwrap(long.json["id"] as? Int)
+        try await Task.sleep(for: .milliseconds(300))  // the worker takes the job
+        let explained = try await client.get("/api/tasks/\(id)/explain")
+        XCTAssertEqual(explained.status, 200, explained.text)
+        XCTAssertNotNil(explained.json["priority"], explained.text)
+        let meanwhile = try await client.get("/api/tasks/\(longID)")
+        XCTAssertEqual(meanwhile.json["enrichment"] as? String, "pending", "explain waited for the long pass")
+        let client = try self.client
+        let done = try await HTTPTestClient.eventually { try await client.get("/api/tasks/\(longID)").json["enrichment"] as? String == "done" }
+        XCTAssertTrue(done, "the long text is enriched in the end")
+    }
+
     func testListPagesWithACursorThroughEveryMatchingTaskOnce() async throws {
         let tag = "page\(UInt32.random(in: 0..<UInt32.max))"
         var created: Set<Int> = []

@@ -19,8 +19,8 @@ final class SQLiteBackend: ServerBackend {
     let durable: GroupSync
     let logger: Logger
     let modelLoaded: Bool
-    /// One enrichment pass at a time: the engine runs each on all cores (a search's query, one
-    /// short pass, runs beside it: `SearchCache`).
+    /// One enrichment pass at a time: the engine runs each on all cores (a search's query and an
+    /// explanation, one short pass each, run beside it: `SearchCache`, `explain`).
     let model: ExclusiveWork
     /// The one user's tasks.
     let userTasks: TaskScope
@@ -85,9 +85,12 @@ final class SQLiteBackend: ServerBackend {
         return try await blocking { try search.similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone) }
     }
 
+    /// Beside any enrichment pass, not behind it, as a search's query is (and as the team
+    /// server's explain is): one task, whose decision is usually cached. Behind the gate it
+    /// waited for a long text's whole pass, seconds for a pasted e-mail.
     func explain(_ task: TodoTask, in scope: TaskScope) async throws -> EnrichmentEngine.Explanation {
-        let (enricher, model) = (self.enricher, self.model)
-        return try await blocking { try model.use { try enricher.explain(task) } }
+        let enricher = self.enricher
+        return try await blocking { try enricher.explain(task) }
     }
 
     func readiness() async -> (writable: Bool, queueDepth: Int?) {
