@@ -20,12 +20,13 @@ final class Concurrently<Value: Sendable>: Sendable {
         }
     }
 
+    /// Runs once, from `init`'s dispatch: the work is always there to take.
     private func run() -> Result<Value, any Error> {
-        guard let work = job.withLock({ taken -> (@Sendable () throws -> Value)? in
+        let work = job.withLock { taken -> (@Sendable () throws -> Value)? in
             defer { taken = nil }
             return taken
-        }) else { return .failure(CancellationError()) }
-        return Result { try work() }
+        }
+        return Result { try work!() }
     }
 
     /// Waits for the work to finish.

@@ -71,7 +71,7 @@ struct EnrichCommand: AsyncParsableCommand {
         let session = try EnrichmentSession(store: store, settings: settings)
         guard session.modelInstalled else {
             let pending = try session.queue.counts().pending
-            throw CommandFailure("\(session.enricher.models.embeddingModel) is not installed; \(pending) job(s) stay queued: \(session.fetchHint).")
+            throw EnrichmentSession.modelMissing(session.enricher.models.embeddingModel, pending: pending)
         }
         if watch { return try QueueWatcher(session: session, interval: interval, json: json).run() }
         var report = EnrichmentQueue.RunReport()
@@ -135,7 +135,7 @@ struct EnrichCommand: AsyncParsableCommand {
             if retry { _ = try await tasks.retryGivenUp() }
             guard (try? models.embeddingFingerprint()) ?? nil != nil else {
                 let pending = try await tasks.summary(now: Date()).queue.pending
-                throw CommandFailure("\(loaded.model) is not installed; \(pending) job(s) stay queued: install it with `\(ModelRegistry.installCommand(for: loaded.model))`, then run `todo enrich`.")
+                throw EnrichmentSession.modelMissing(loaded.model, pending: pending)
             }
             let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, scope: scope, undo: tasks.undo,
                                         logger: Logger(label: "todo-enrich", factory: { _ in SwiftLogNoOpLogHandler() }))

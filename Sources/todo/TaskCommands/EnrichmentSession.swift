@@ -37,9 +37,15 @@ struct EnrichmentSession {
     var modelInstalled: Bool { (try? enricher.models.embeddingFingerprint()) != nil }
 
     /// How to install the model in use, then finish the queued work.
-    var fetchHint: String {
-        let name = enricher.models.embeddingModel
-        return "install \(name) with `\(ModelRegistry.installCommand(for: name))`, then run `todo enrich`"
+    var fetchHint: String { Self.fetchHint(for: enricher.models.embeddingModel) }
+
+    static func fetchHint(for model: String) -> String {
+        "install \(model) with `\(ModelRegistry.installCommand(for: model))`, then run `todo enrich`"
+    }
+
+    /// `todo enrich` without its model, on either engine: what stays queued, and how to go on.
+    static func modelMissing(_ model: String, pending: Int) -> CommandFailure {
+        CommandFailure("\(model) is not installed; \(pending) job(s) stay queued: \(fetchHint(for: model)).")
     }
 
     /// Runs the pending jobs (of one task, or all due ones); progress on standard error for long runs.
