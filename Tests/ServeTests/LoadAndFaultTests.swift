@@ -40,13 +40,12 @@ final class LoadAndFaultTests: XCTestCase {
         let long = try await client.post("/api/tasks?enrich=async", json: ["title": "Board minutes", "description": sentences.joined(separator: " ")])
         let longID = try XCTUnwrap(long.json["id"] as? Int)
         try await Task.sleep(for: .milliseconds(300))  // the worker takes the job in hand at once
-        let start = Date()
         let search = try await client.get("/api/search?q=plumbing%20repair&limit=3")
-        let seconds = Date().timeIntervalSince(start)
         XCTAssertEqual(search.status, 200, search.text)
+        // Not timed (a busy host is slow either way): the long text still pending proves that
+        // search did not wait for its pass.
         let pending = try await client.get("/api/tasks/\(longID)").json["enrichment"] as? String
         XCTAssertEqual(pending, "pending", "the long text was still being enriched when search answered")
-        XCTAssertLessThan(seconds, 3, "search waited \(seconds) s for the enrichment")
     }
 
     func testKill9MidLoadLosesNoAcknowledgedTaskAndTheQueueDrainsAfterRestart() async throws {
