@@ -49,6 +49,21 @@ import Testing
         #expect(calls.allSatisfy { $0.1 == total } && zip(calls, calls.dropFirst()).allSatisfy { $0.0 < $1.0 })
     }
 
+    /// A report that throws stops the work at that window: the service stops a deleted task's pass so.
+    @Test func aThrowingReportStopsTheWork() throws {
+        struct Stop: Error {}
+        let embedder = try SentenceEmbedder(bundle: ModelFixtures.miniLM(), maxBatchTokens: 256)
+        let long = String(repeating: "the quarterly budget review ", count: 600)  // ~19 windows, one per batch
+        let calls = Mutex(0)
+        #expect(throws: Stop.self) {
+            try embedder.embed([long], progress: { _, _ in
+                let n = calls.withLock { $0 += 1; return $0 }
+                if n == 2 { throw Stop() }
+            })
+        }
+        #expect(calls.withLock { $0 } == 2, "no window after the stop")
+    }
+
     @Test func aTextGivesTheSameVectorAloneOrInAnyBatch() throws {
         let embedder = try Self.embedder.get()
         let long = String(repeating: "Review the quarterly budget and the vendor contracts. ", count: 60)

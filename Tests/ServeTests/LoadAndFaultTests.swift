@@ -48,6 +48,42 @@ final class LoadAndFaultTests: XCTestCase {
         XCTAssertEqual(pending, "pending", "the long text was still being enriched when search answered")
     }
 
+    /// A pasted megabyte is minutes of model work. Deleting its task stops the pass at its next
+    /// window, and the next task is enriched at once; SIGTERM stops such a pass too, exits 0, and
+    /// the job waits in the queue for the next start.
+    func testALongPassStopsWhenItsTaskIsDeletedOrTheServerStops() async throws {
+        let server = try ServerProcess().start()
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let megabyte = String(repeating: "Pasted log: the nightly backup job on db-02 failed again with a timeout. ", count: 14_000)
+        func longPass(_ title: String) async throws -> Int {
+            let reply = try await client.post("/api/tasks?enrich=async", json: ["title": title, "description": megabyte])
+            XCTAssertEqual(reply.status, 201, reply.text)
+            let id = try XCTUnwrap(reply.json["id"] as? Int)
+            let started = try await HTTPTestClient.eventually { server.stderr.contains("task(s): \(id)): this takes a while") }
+            XCTAssertTrue(started, "the worker took the long text: \(server.stderr.suffix(2000))")
+            return id
+        }
+        let first = try await longPass("Pasted backup log")
+        let deleted = try await client.send(.DELETE, "/api/tasks/\(first)")
+        XCTAssertEqual(deleted.status, 204)
+        let stopped = try await HTTPTestClient.eventually { server.stderr.contains("enrichment stopped: task \(first) was deleted") }
+        XCTAssertTrue(stopped, server.stderr.suffix(2000).description)
+        let next = try await client.post("/api/tasks?enrich=async", json: ["title": "Book the dentist"])
+        let nextID = try XCTUnwrap(next.json["id"] as? Int)
+        let enriched = try await HTTPTestClient.eventually(timeout: 30) { try await client.get("/api/tasks/\(nextID)").json["enrichment"] as? String == "done" }
+        XCTAssertTrue(enriched, "the task after the deleted one is enriched without waiting for the megabyte")
+
+        let second = try await longPass("Another pasted log")
+        server.signal(SIGTERM)
+        XCTAssertEqual(server.waitForExit(timeout: 60), 0, server.stderr.suffix(2000).description)
+        XCTAssertTrue(server.stderr.contains("enrichment stopped: the service is stopping"), server.stderr.suffix(2000).description)
+        let restarted = try ServerProcess(database: server.database).start()
+        defer { restarted.signal(SIGKILL); _ = restarted.waitForExit() }
+        let again = HTTPTestClient(baseURL: restarted.baseURL)
+        let waiting = try await again.get("/api/tasks/\(second)")
+        XCTAssertEqual(waiting.json["enrichment"] as? String, "pending", "its job waits in the queue")
+    }
+
     func testKill9MidLoadLosesNoAcknowledgedTaskAndTheQueueDrainsAfterRestart() async throws {
         let server = try ServerProcess().start()
         let client = HTTPTestClient(baseURL: server.baseURL)

@@ -76,8 +76,9 @@ public final class SentenceEmbedder: Sendable {
     }
 
     /// `progress(windows done, windows in all)` after each packed batch: a long text (a pasted
-    /// 5 MB log is thousands of windows) takes minutes, and the caller can say how far it is.
-    public func embed(_ texts: [String], tap: TensorTap? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [Embedding] {
+    /// 5 MB log is thousands of windows) takes minutes, and the caller can say how far it is —
+    /// or stop it: an error `progress` throws ends the work there and is thrown on.
+    public func embed(_ texts: [String], tap: TensorTap? = nil, progress: ((Int, Int) throws -> Void)? = nil) throws -> [Embedding] {
         // Every window of every text, remembering whose it is and its weight.
         var windows: [(text: Int, ids: [Int], typeIds: [Int], weight: Int)] = []
         var windowCounts = [Int](repeating: 0, count: texts.count)
@@ -103,7 +104,7 @@ public final class SentenceEmbedder: Sendable {
             let hidden = try model.forward(batch, tap: tap)
             for (offset, v) in pooling.pool(hidden, sequences: batch.sequences).enumerated() { vectors[start + offset] = v }
             start = end
-            progress?(end, windows.count)
+            try progress?(end, windows.count)
         }
         // Combine windows per text.
         var out: [Embedding] = []

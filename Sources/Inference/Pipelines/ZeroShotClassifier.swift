@@ -52,9 +52,9 @@ public final class ZeroShotClassifier: Sendable {
     }
 
     /// `progress(windows done, windows in all)` after each packed batch: a long premise is
-    /// many windows, each run once per label.
+    /// many windows, each run once per label. An error it throws stops the work and is thrown on.
     public func classify(_ text: String, labels: [String], template: String = ZeroShotClassifier.defaultTemplate,
-                         multiLabel: Bool = false, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+                         multiLabel: Bool = false, progress: ((Int, Int) throws -> Void)? = nil) throws -> Result {
         let (premise, hypotheses, windows) = try pairs(text, labels: labels, template: template)
         let tokenizer = bundle.tokenizer
         // All (window, label) pairs in packed batches.
@@ -66,13 +66,13 @@ public final class ZeroShotClassifier: Sendable {
                 if batch.tokenCount + pair.count > maxBatchTokens && batch.tokenCount > 0 {
                     logits += try classifier.logits(batch)
                     batch = PackedBatch()
-                    progress?(logits.count / labels.count, windows.count)
+                    try progress?(logits.count / labels.count, windows.count)
                 }
                 batch.append(ids: pair.ids, typeIds: pair.typeIds)
             }
         }
         if batch.tokenCount > 0 { logits += try classifier.logits(batch) }
-        progress?(windows.count, windows.count)
+        try progress?(windows.count, windows.count)
         // logits[w * labels.count + l]
         var scores = [Float](repeating: 0, count: labels.count)
         if multiLabel || labels.count == 1 {

@@ -24,6 +24,8 @@ final class SQLiteBackend: ServerBackend {
     let model: ExclusiveWork
     /// The one user's tasks.
     let userTasks: TaskScope
+    /// Stops a long pass whose task is deleted, and the pass in hand at shutdown.
+    let passStop = PassStop()
 
     init(file: URL, settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger) throws {
         self.settings = settings
@@ -33,7 +35,7 @@ final class SQLiteBackend: ServerBackend {
         // This process acknowledges writes before the main file holds them (see `MainFile`).
         store.recordWriting()
         let models = ModelRegistry(weightsDirectory: settings.weights, embeddingModel: enrichmentSettings.model)
-        enricher = Enricher(store: store, settings: enrichmentSettings, models: models)
+        enricher = Enricher(store: store, settings: enrichmentSettings, models: models, windowProgress: passStop.progress)
         queue = EnrichmentQueue(store: store)
         executor = BlockingExecutor(threads: settings.blockingThreads)
         durable = GroupSync(databasePath: file.path, executor: executor)
@@ -42,7 +44,7 @@ final class SQLiteBackend: ServerBackend {
         modelLoaded = ModelRegistry.loads(models, logger: logger)
         search = SearchCache(enricher: enricher)
         let passes = EnrichmentPasses(store: store, enricher: enricher, queue: queue, executor: executor, events: events,
-                                      metrics: metrics, search: search, model: model, logger: logger)
+                                      metrics: metrics, search: search, model: model, stop: passStop, logger: logger)
         batcher = EnrichmentBatcher(characterBudget: settings.batchCharacterBudget, maxTasks: EnrichmentQueue.chunkSize,
                                     dynamic: settings.dynamicBatching) { ids in await passes.run(ids) }
         if modelLoaded {
@@ -64,6 +66,7 @@ final class SQLiteBackend: ServerBackend {
     }
 
     func changed(_ kind: TaskEvent.Kind, _ tasks: [TodoTask], in scope: TaskScope) async {
+        if kind == .deleted { passStop.deleted(tasks.compactMap(\.id)) }
         search.invalidate()
         for task in tasks { await events.publish(kind, task) }
     }

@@ -13,17 +13,23 @@ struct EnrichmentPasses: Sendable {
     let metrics: ServerMetrics
     let search: SearchCache
     let model: ExclusiveWork
+    let stop: PassStop
     let logger: Logger
 
     func run(_ ids: [Int64]) async {
         let start = ContinuousClock.now
-        let (queue, store, model) = (self.queue, self.store, self.model)
+        let (queue, store, model, stop, logger) = (self.queue, self.store, self.model, self.stop, self.logger)
         let enricher = self.enricher
         do {
             let outcome = try await executor.run { () -> (EnrichmentQueue.RunReport, [TodoTask]) in
                 let jobs = try ids.flatMap { try queue.pending(includeWaiting: true, taskID: $0) }
                 guard !jobs.isEmpty else { return (EnrichmentQueue.RunReport(), []) }
-                let report = try model.use { try queue.run(enricher, jobs: jobs) }
+                let report = try model.use {
+                    try stop.pass(jobs.map(\.taskID)) {
+                        Self.sayIfLong(jobs.compactMap { try? store.task(id: $0.taskID) }, logger: logger)
+                        return try queue.run(enricher, jobs: jobs)
+                    }
+                }
                 let tasks = jobs.compactMap { try? store.task(id: $0.taskID) }
                 return (report, tasks)
             }
@@ -36,9 +42,20 @@ struct EnrichmentPasses: Sendable {
             report.errors.forEach { logger.warning("enrichment failed (will retry): \($0)") }
             search.invalidate()
             for task in tasks where report.enriched > 0 { await events.publish(.enriched, task) }
+        } catch let error as EnrichmentError where error.isStop {
+            logger.info("\(error)")
         } catch {
             // No model, or the database refused: the jobs stay pending for the next pass or process.
             logger.warning("enrichment pass failed: \(error)")
         }
+    }
+
+    /// Text from this long on, a pass takes seconds to minutes: the log says why the queue waits.
+    static let longPass = 100_000
+
+    static func sayIfLong(_ tasks: [TodoTask], logger: Logger) {
+        let characters = tasks.reduce(0) { $0 + $1.title.utf8.count + $1.description.utf8.count }
+        guard characters >= longPass else { return }
+        logger.info("enrichment pass over \(characters) bytes of text (\(tasks.count) task(s): \(tasks.compactMap(\.id).map(String.init).joined(separator: ", "))): this takes a while")
     }
 }

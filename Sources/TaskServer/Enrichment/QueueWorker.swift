@@ -5,8 +5,8 @@ import TaskService
 
 /// The in-process worker: enriches queued jobs (long texts, `?enrich=async`, requests whose
 /// budget ran out, jobs left by a crash or by the CLI) through the same batcher as requests,
-/// and keeps the main database file caught up. On shutdown it finishes the batch in hand and
-/// settles the database.
+/// and keeps the main database file caught up. On shutdown it stops the pass in hand at its
+/// next window (`PassStop`: its jobs stay queued for the next start) and settles the database.
 struct QueueWorker: Service {
     let state: SQLiteBackend
     /// How often an idle worker looks at the queue.
@@ -15,6 +15,14 @@ struct QueueWorker: Service {
     static let settleInterval: Duration = .seconds(5)
 
     func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await work()
+        } onGracefulShutdown: { [state] in
+            state.passStop.shutDown()
+        }
+    }
+
+    private func work() async throws {
         var lastSettle = ContinuousClock.now
         let (queue, store) = (state.queue, state.store)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -30,7 +38,7 @@ struct QueueWorker: Service {
             let lengths = (try? await state.blocking {
                 batch.map { job in (job.taskID, (try? store.task(id: job.taskID)).map { $0.title.count + $0.description.count } ?? 0) }
             }) ?? []
-            // The batch in hand is finished even when a stop signal arrives meanwhile.
+            // Waited for even when a stop signal arrives meanwhile: the pass then stops at its next window.
             await state.batcher.submit(lengths.map { (id: $0.0, characters: $0.1) }).wait()
             if ContinuousClock.now - lastSettle > Self.settleInterval {
                 _ = try? await state.blocking { store.settle() }

@@ -45,6 +45,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 return Problem(.serviceUnavailable, "Database unavailable", detail: "the database cannot be reached just now; try again shortly", retryAfter: 1)
             }
             return Problem(.internalServerError, "Storage failure", detail: "the database refused the request; see the server's log")
+        case let enrichment as EnrichmentError where enrichment.isStop:
+            return Problem(.serviceUnavailable, "Enrichment stopped", detail: enrichment.description, retryAfter: 1)
         case let enrichment as EnrichmentError: return Problem(.serviceUnavailable, "No model", detail: enrichment.description)
         default: return Problem(.internalServerError, "Internal error", detail: "the server failed to answer; see its log")
         }

@@ -91,11 +91,21 @@ public final class ModelRegistry: Sendable {
 
 public enum EnrichmentError: Error, CustomStringConvertible, Equatable {
     case modelMissing(path: String, name: String)
+    /// Stopped between two windows by its `WindowProgress`, `reason` saying why; nothing retried
+    /// or counted as failed: the jobs stay queued as they were.
+    case stopped(reason: String)
+
+    public var isStop: Bool {
+        if case .stopped = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
         case .modelMissing(let path, let name):
             return "no embedding model at \(path); install it with `\(ModelRegistry.installCommand(for: name))`. Tasks are never lost: AI fields wait in the queue until then"
+        case .stopped(let reason):
+            return "enrichment stopped: \(reason); its jobs stay queued"
         }
     }
 }

@@ -140,7 +140,7 @@ public struct EnrichmentQueue: Sendable {
                 try markDone(chunk.map(\.id))
                 report.enriched += chunk.count
             } catch let error as EnrichmentError {
-                throw error  // no model: nothing to retry now, the jobs stay pending untouched
+                throw error  // no model, or stopped: nothing to retry now, the jobs stay pending untouched
             } catch {
                 try markFailed(chunk.map(\.id), error: "\(error)", now: now)
                 report.failed += chunk.count
