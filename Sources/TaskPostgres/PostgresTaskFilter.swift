@@ -13,7 +13,7 @@ struct PostgresTaskFilter {
         if let category = filter.category { add("lower(category) = lower(", category, ")") }
         if let priority = filter.priority { add("priority = ", priority.rawValue) }
         if let tag = filter.tag { add("EXISTS (SELECT 1 FROM jsonb_array_elements_text(tags) AS t(tag) WHERE lower(t.tag) = lower(", tag, "))") }
-        if let before = filter.dueBefore { add("due < ", before) }
+        if let before = filter.dueBefore { add("due <= ", before) }  // inclusive: see `TaskFilter.dueBefore`
         if let after = filter.dueAfter { add("due > ", after) }
     }
 

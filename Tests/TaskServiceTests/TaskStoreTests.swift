@@ -56,6 +56,20 @@ import SeededRandom
         #expect(try store.tasks(TaskFilter(dueAfter: now.addingTimeInterval(86400))).map(\.title) == ["b"])
     }
 
+    /// "Before a day" holds all of that day, the tasks due at a time and those due that day
+    /// without one (stored as its end); "after a day" starts the next.
+    @Test func aDayAsABoundCountsWhole() throws {
+        let store = try TaskStore()
+        let parser = DueDateParserTests().parser, now = DueDateParserTests().now
+        for (title, due) in [("at five", "today 17:00"), ("today", "today"), ("tomorrow", "tomorrow"), ("yesterday", "yesterday")] {
+            _ = try store.add(TodoTask(title: title, due: try parser.parse(due, now: now), now: now))
+        }
+        let today = try parser.parse("today", now: now)
+        #expect(try store.tasks(TaskFilter(dueBefore: today)).map(\.title) == ["at five", "today", "yesterday"])
+        #expect(try store.tasks(TaskFilter(dueAfter: today)).map(\.title) == ["tomorrow"])
+        #expect(try store.tasks(TaskFilter(dueBefore: today, dueAfter: try parser.parse("yesterday", now: now))).map(\.title) == ["at five", "today"])
+    }
+
     /// The urgency order from one indexed query per priority and due bucket is the order of
     /// sorting every task by `Prioritizer.urgency`, with and without filters and limits.
     @Test func mostUrgentEqualsSortingEveryTask() throws {

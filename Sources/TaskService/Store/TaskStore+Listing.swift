@@ -10,7 +10,10 @@ public struct TaskFilter: Sendable, Equatable {
     public var priority: TodoTask.Priority?
     /// Any case.
     public var tag: String?
+    /// Due at this instant or before. A day without a time is read as its end (`DueDateParser`),
+    /// so "before friday" holds all of Friday, the tasks due that day with a time and without one.
     public var dueBefore: Date?
+    /// Due strictly after this instant: after a day's end, so "after friday" starts on Saturday.
     public var dueAfter: Date?
 
     public init(status: TodoTask.Status? = .pending, category: String? = nil, priority: TodoTask.Priority? = nil, tag: String? = nil,
@@ -45,7 +48,7 @@ public struct TaskFilter: Sendable, Equatable {
                 arguments.append(tag.lowercased())
             }
         }
-        if let dueBefore { sql.append("due IS NOT NULL AND due < ?"); arguments.append(dueBefore.timeIntervalSince1970) }
+        if let dueBefore { sql.append("due IS NOT NULL AND due <= ?"); arguments.append(dueBefore.timeIntervalSince1970) }
         if let dueAfter { sql.append("due IS NOT NULL AND due > ?"); arguments.append(dueAfter.timeIntervalSince1970) }
         return (sql.joined(separator: " AND "), arguments)
     }

@@ -39,10 +39,10 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only this priority: high, medium or low.")
     var priority: String?
 
-    @Option(parsing: .unconditional, help: "Only tasks due before this date.")
+    @Option(parsing: .unconditional, help: "Only tasks due by this date: a day without a time counts whole (--due-before friday holds all of Friday).")
     var dueBefore: String?
 
-    @Option(parsing: .unconditional, help: "Only tasks due after this date.")
+    @Option(parsing: .unconditional, help: "Only tasks due after this date: after a day without a time means from the next day.")
     var dueAfter: String?
 
     @Option(parsing: .unconditional, help: "Show only the N most urgent (the text output says how many more match).")
