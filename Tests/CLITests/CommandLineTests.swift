@@ -234,6 +234,27 @@ import Testing
         #expect(try run(["import", "-", "--json"], db: b, stdin: Data(first.out.utf8)).out.contains("\"skipped\":3"))
     }
 
+    /// An undone import deletes what it added; importing the file again brings those tasks back
+    /// (same ids), rather than skipping them as already here. A task deleted in the file stays so.
+    @Test func importingAgainAfterUndoRestoresTheTasks() throws {
+        let a = FileManager.default.temporaryDirectory.appendingPathComponent("a-\(UUID().uuidString).sqlite").path
+        let b = FileManager.default.temporaryDirectory.appendingPathComponent("b-\(UUID().uuidString).sqlite").path
+        for title in ["Renew passport", "Call mom", "Gone"] { _ = try run(["add", title, "--priority", "low", "--category", "Personal"], db: a) }
+        _ = try run(["delete", "3"], db: a)
+        let file = try run(["export"], db: a).out
+        #expect(try run(["import", "-"], db: b, stdin: Data(file.utf8)).status == 0)
+        #expect(try run(["undo"], db: b).status == 0)
+        #expect(try run(["list"], db: b).out.contains("No tasks"))
+        let again = try run(["import", "-"], db: b, stdin: Data(file.utf8))
+        #expect(again.out.contains("Imported 2 tasks (2 of them deleted here before, now restored); skipped 1 already here"), "\(again.out)")
+        let titles = (try TodoCLI(db: b).json(try run(["list", "--json"], db: b).out) as! [[String: Any]]).map { "\($0["id"]!) \($0["title"]!)" }
+        #expect(titles.sorted() == ["1 Renew passport", "2 Call mom"])
+        // The restoring import is undone as a whole too: deleted again.
+        #expect(try run(["undo"], db: b).status == 0)
+        #expect(try run(["show", "1"], db: b).err.contains("task 1 was deleted"))
+        #expect(try run(["import", "-", "--json"], db: b, stdin: Data(file.utf8)).out.contains("\"restored\":2"))
+    }
+
     @Test func importsTaskwarriorExport() throws {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("tw-\(UUID().uuidString).sqlite").path
         let tw = """

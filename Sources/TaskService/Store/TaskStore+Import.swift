@@ -11,12 +11,16 @@ extension TaskStore {
         public var added = 0
         /// Tasks whose uuid is already in the database: left as they are.
         public var skipped = 0
+        /// Of the added, those deleted here before (an undone import, a backup read again):
+        /// brought back as the import has them, under their id here.
+        public var restored = 0
         /// The added tasks' ids, in the order of the import.
         public var addedIDs: [Int64] = []
     }
 
     /// Adds `tasks` in one transaction (all or nothing). A task keeps its id when that id
-    /// is free, else gets a new one; a uuid already present is skipped, never overwritten.
+    /// is free, else gets a new one; a uuid already present is skipped, never overwritten —
+    /// unless it was deleted here and the import has it alive: then it is restored.
     public func importTasks(_ tasks: [TodoTask], enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> ImportReport {
         for (i, task) in tasks.enumerated() {
             if let id = task.id, !TaskRules.importableIDs.contains(id) {
@@ -28,15 +32,22 @@ extension TaskStore {
             var report = ImportReport()
             var created: [UndoLog.Snapshot] = []
             for var task in tasks {
-                if try TodoTask.filter(Column("uuid") == task.uuid).fetchCount(db) > 0 {
-                    report.skipped += 1
-                    continue
+                if let here = try TodoTask.filter(Column("uuid") == task.uuid).fetchOne(db) {
+                    guard here.status == .deleted, task.status != .deleted else {
+                        report.skipped += 1
+                        continue
+                    }
+                    task.id = here.id
+                    try task.update(db)
+                    report.restored += 1
+                    created.append(.init(id: task.id!, before: here))  // undo deletes it again
+                } else {
+                    if let id = task.id, try TodoTask.exists(db, key: id) { task.id = nil }
+                    try task.insert(db)
+                    created.append(.init(id: task.id!, before: nil))
                 }
-                if let id = task.id, try TodoTask.exists(db, key: id) { task.id = nil }
-                try task.insert(db)
                 report.added += 1
                 report.addedIDs.append(task.id!)
-                created.append(.init(id: task.id!, before: nil))
                 // Tasks that arrive without AI fields get them from the queue.
                 if enqueue && task.lacksAIFields {
                     try EnrichmentQueue.enqueue(db, taskID: task.id!, now: now)

@@ -9,7 +9,9 @@ struct ImportCommand: AsyncParsableCommand {
         abstract: "Add tasks from `todo export` JSON Lines, from lines you write, or from Taskwarrior's `task export`.",
         discussion: """
         All or nothing: one bad line imports nothing and names the line and the field. A task \
-        whose uuid is already here is skipped, never overwritten; ids are kept when free.
+        whose uuid is already here is skipped, never overwritten — unless it was deleted here \
+        (an undone import, a backup read again): then it is restored as the file has it. Ids \
+        are kept when free.
 
         A line needs only a "title"; every other field of `todo export` is optional. \
         Without a "uuid" a task gets a new one and a new id (importing the file twice adds \
@@ -33,19 +35,21 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "File to read; - reads standard input.")
     var file: String
 
-    @Flag(help: "Print {\"added\", \"skipped\", \"recurring_templates\", \"dropped_fields\"} as JSON.")
+    @Flag(help: "Print {\"added\", \"restored\", \"skipped\", \"recurring_templates\", \"dropped_fields\"} as JSON.")
     var json = false
 
     @OptionGroup var store: StoreOptions
 
     struct Output: Encodable {
         var added: Int
+        /// Of `added`, tasks deleted here before.
+        var restored: Int
         var skipped: Int
         var recurringTemplates: Int
         var droppedFields: [String: Int]
 
         enum CodingKeys: String, CodingKey {
-            case added, skipped
+            case added, restored, skipped
             case recurringTemplates = "recurring_templates"
             case droppedFields = "dropped_fields"
         }
@@ -60,19 +64,21 @@ struct ImportCommand: AsyncParsableCommand {
         // fills them, never touching imported values. All or nothing.
         let tasks = batch.tasks
         let shared = try await store.onPostgres { try await $0.importTasks(tasks) }
-        let report: (added: Int, skipped: Int)
+        let report: (added: Int, restored: Int, skipped: Int)
         if let shared {
-            report = (shared.added.count, shared.skipped)
+            report = (shared.added.count, 0, shared.skipped)
         } else {
             let kept = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
-            report = (kept.added, kept.skipped)
+            report = (kept.added, kept.restored, kept.skipped)
         }
         if json {
-            Console.out(try JSONOutput.line(Output(added: report.added, skipped: report.skipped, recurringTemplates: batch.recurringTemplates,
-                                                   droppedFields: batch.droppedFields)))
+            Console.out(try JSONOutput.line(Output(added: report.added, restored: report.restored, skipped: report.skipped,
+                                                   recurringTemplates: batch.recurringTemplates, droppedFields: batch.droppedFields)))
             return
         }
-        Console.out("Imported \(report.added) task\(report.added == 1 ? "" : "s")" + (report.skipped > 0 ? "; skipped \(report.skipped) already here (same uuid)" : "") + ".")
+        Console.out("Imported \(report.added) task\(report.added == 1 ? "" : "s")"
+                    + (report.restored > 0 ? " (\(report.restored) of them deleted here before, now restored)" : "")
+                    + (report.skipped > 0 ? "; skipped \(report.skipped) already here (same uuid)" : "") + ".")
         if batch.recurringTemplates > 0 {
             Console.out("Left out \(batch.recurringTemplates) recurring template\(batch.recurringTemplates == 1 ? "" : "s") (Taskwarrior makes the tasks from them; those instances are imported).")
         }
