@@ -166,6 +166,24 @@ final class APITests: XCTestCase {
         XCTAssertEqual(listed.status, 200, "one of a list matches")
     }
 
+    /// PATCH follows `todo edit`: a new title's deadline sets the due date of a task without one,
+    /// and tags given replace the AI's without banning them, so `null` lets the AI choose again.
+    func testPatchReadsATitlesDeadlineAndReplacingTagsBansNothing() async throws {
+        let created = try await client.post("/api/tasks", json: ["title": "Renew the passport for the Lisbon trip"])
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        XCTAssertNil(created.json["due"] as? String)
+        XCTAssertFalse((created.json["tags"] as? [String] ?? []).isEmpty, created.text)
+        let retitled = try await client.patch("/api/tasks/\(id)", json: ["title": "Renew the passport by friday"])
+        XCTAssertEqual(retitled.status, 200, retitled.text)
+        XCTAssertNotNil(retitled.json["due"] as? String, "the title's deadline: \(retitled.text)")
+        let tagged = try await client.patch("/api/tasks/\(id)", json: ["tags": ["docs"]])
+        XCTAssertEqual(tagged.json["tags"] as? [String], ["docs"])
+        XCTAssertEqual(tagged.json["removed_tags"] as? [String], [], tagged.text)
+        let cleared = try await client.patch("/api/tasks/\(id)", json: ["tags": NSNull()])
+        XCTAssertEqual(cleared.status, 200, cleared.text)
+        XCTAssertFalse((cleared.json["tags"] as? [String] ?? []).isEmpty, "the AI chose tags again: \(cleared.text)")
+    }
+
     func testDoneReopenAndDelete() async throws {
         let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Water the plants"])
         let id = try XCTUnwrap(created.json["id"] as? Int)

@@ -46,10 +46,14 @@ struct PatchTaskRequest: Sendable {
     var category: Change<String> = .keep
     var priority: Change<TodoTask.Priority> = .keep
     var tags: Change<[String]> = .keep
+    /// A deadline the new title states ("by friday"): the due date of a task that has none,
+    /// unless `due` is given (as `todo edit --title` and `POST` do).
+    var titleDeadline: Date?
 
     init(_ body: JSONBody, now: Date = Date()) throws {
         if body.isNull("title") { throw Problem.invalid("title", "cannot be null") }
         title = try body.string("title").map(FieldValues.title)
+        titleDeadline = title.flatMap { TitleDeadline.find(in: $0, now: now)?.date }
         if body.isNull("description") { throw Problem.invalid("description", "cannot be null (give \"\" to empty it)") }
         description = try body.string("description")
         due = try Self.change(body, "due") { try FieldValues.due($0, now: now) }
@@ -73,7 +77,8 @@ struct PatchTaskRequest: Sendable {
         if let description, description != t.description { t.description = description; textChanged = true }
         var dueChanged = false
         switch due {
-        case .keep: break
+        case .keep:
+            if textChanged, t.due == nil, let titleDeadline { t.due = titleDeadline; dueChanged = true }
         case .clear: t.due = nil; dueChanged = true
         case .set(let date): t.due = date; dueChanged = true
         }
@@ -92,9 +97,8 @@ struct PatchTaskRequest: Sendable {
         case .clear:
             t.tags = []; t.provenance[.tags] = nil
         case .set(let given):
-            // Tags the user dropped from the AI's list are never suggested again (as `edit --remove-tag`).
-            let dropped = t.tags.filter { old in !given.contains { $0.caseInsensitiveCompare(old) == .orderedSame } }
-            if t.provenance[.tags] != nil { t.removedTags += dropped }
+            // The list is now the user's, as with `todo edit --tag`: the AI's tags it replaces are
+            // not banned (a later `null` lets the AI suggest them again); a given one is unbanned.
             t.removedTags.removeAll { removed in given.contains { $0.caseInsensitiveCompare(removed) == .orderedSame } }
             t.tags = given
             t.provenance[.tags] = nil
