@@ -162,6 +162,9 @@ final class LoadAndFaultTests: XCTestCase {
             let status = RawHTTP.send(Array(request.utf8), port: port)
             XCTAssertTrue(status == nil || (400..<500).contains(status!), "\(request.prefix(40).debugDescription) → \(status.map(String.init) ?? "closed")")
         }
+        // A body declared far over the limit is refused at once, unread, not left to the idle timeout.
+        let declared = RawHTTP.send(Array("POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\nContent-Type: application/json\r\n\r\n{}".utf8), port: port)
+        XCTAssertEqual(declared, 413)
         let badUTF8 = [UInt8]("GET /api/tasks?tag=".utf8) + [0xFF, 0xFE] + [UInt8](" HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         XCTAssertTrue(RawHTTP.send(badUTF8, port: port).map { (400..<500).contains($0) || $0 == 200 } ?? true)
         // A header over the limit: refused or closed, and the server goes on.

@@ -46,12 +46,14 @@ public enum TaskServer {
     }
 
     /// Every route, behind the middlewares (outermost first): the request log, no sniffing,
-    /// problem+json for every error, whose tasks the bearer token reaches.
+    /// problem+json for every error, a declared body over the limit refused unread, whose tasks
+    /// the bearer token reaches.
     static func router(_ state: any ServerBackend) -> Router<TaskRequestContext> {
         let router = Router(context: TaskRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: state.logger, metrics: state.metrics))
         router.add(middleware: NoSniffMiddleware())  // outside ProblemMiddleware: on its problems too
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: DeclaredLengthMiddleware(limit: state.settings.maxBodyBytes))
         router.add(middleware: AccessMiddleware(backend: state))
         TaskRoutes(state: state).add(to: router)
         TaskActionRoutes(state: state).add(to: router)

@@ -19,7 +19,7 @@ struct JSONBody {
         do {
             return Data(try await request.body.collect(upTo: limit).readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, "Body too large", detail: "the request body is over this server's limit of \(limit) bytes (todo serve --max-body)")
+            throw Problem.bodyTooLarge(limit: limit)
         } catch {
             throw Problem(.badRequest, "Unreadable body", detail: "the request body could not be read (bad chunked encoding, or cut short)")
         }

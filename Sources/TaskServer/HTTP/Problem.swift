@@ -26,6 +26,10 @@ public struct Problem: Error, Sendable, Equatable {
         Problem(.badRequest, "Invalid field", detail: "\(field): \(detail)", field: field)
     }
 
+    static func bodyTooLarge(limit: Int) -> Problem {
+        Problem(.contentTooLarge, "Body too large", detail: "the request body is over this server's limit of \(limit) bytes (todo serve --max-body)")
+    }
+
     static func unknownTask(_ id: Int64) -> Problem {
         Problem(.notFound, "No such task", detail: "no task \(id)")
     }
