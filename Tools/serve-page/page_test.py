@@ -107,6 +107,22 @@ def test_search_by_meaning(driver, base):
     driver.save_screenshot(os.path.join(SHOTS, "search.png"))
 
 
+def test_a_refused_done_is_said_and_the_box_put_back(driver, base):
+    """A refused request (here faked: the task gone elsewhere) is said, never drawn as a task."""
+    task = api(base, "/api/tasks", "POST", {"title": "Water the plants"})
+    driver.get(base + "/")
+    box = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#task-{task['id']} input[type=checkbox]"), "the task's box")[0]
+    driver.execute_script("""
+        const real = window.fetch;
+        window.fetch = (path, options) => String(path).endsWith('/done')
+            ? Promise.resolve(new Response(JSON.stringify({detail: 'no task 999'}), {status: 404}))
+            : real(path, options);""")
+    box.click()
+    wait(driver, lambda d: d.find_element(By.ID, "note").text == "no task 999", "the refusal in the note")
+    assert not box.is_selected(), "the box is put back"
+    assert driver.find_elements(By.ID, f"task-{task['id']}"), "the row is still drawn"
+
+
 def test_newest_first_and_older_on_demand(driver, base):
     """More tasks than a page holds: the newest show first, "Show older tasks" brings the rest."""
     lines = "".join(json.dumps({"title": f"Filed note {i}", "category": "Archive", "priority": "low", "tags": ["old"]}) + "\n" for i in range(210))
@@ -141,6 +157,7 @@ def main():
             task_id = test_added_task_gets_its_ai_fields_live(driver, base)
             test_edited_tags_are_the_users(driver, base, task_id)
             test_search_by_meaning(driver, base)
+            test_a_refused_done_is_said_and_the_box_put_back(driver, base)
             test_newest_first_and_older_on_demand(driver, base)
         finally:
             driver.quit()

@@ -65,14 +65,25 @@ enum WebPage {
       li.replaceChildren();
       li.className = task.status === 'done' ? 'done' : '';
       const box = el('input'); box.type = 'checkbox'; box.checked = task.status === 'done'; box.setAttribute('aria-label', 'done: ' + task.title);
-      box.addEventListener('change', async () => { const r = await api('/api/tasks/' + task.id + (box.checked ? '/done' : '/reopen'), {method: 'POST'}); row(await r.json()); });
+      box.addEventListener('change', async () => {
+        const r = await api('/api/tasks/' + task.id + (box.checked ? '/done' : '/reopen'), {method: 'POST'});
+        const answer = await r.json();
+        if (!r.ok) { box.checked = !box.checked; note(answer.detail); return; }
+        row(answer);
+      });
       li.append(box, el('span', task.title, 'title'));
       if (task.due) li.append(el('span', 'due ' + task.due.slice(0, 16).replace('T', ' '), 'ai'));
       li.append(field(task, 'category'), field(task, 'priority'), field(task, 'tags'));
       const explain = el('button', 'Explain'); explain.type = 'button';
       explain.addEventListener('click', () => showExplain(task));
       const remove = el('button', 'Delete'); remove.type = 'button';
-      remove.addEventListener('click', async () => { if (confirm('Delete “' + task.title + '”?')) { await api('/api/tasks/' + task.id, {method: 'DELETE'}); li.remove(); } });
+      remove.addEventListener('click', async () => {
+        if (!confirm('Delete “' + task.title + '”?')) return;
+        const r = await api('/api/tasks/' + task.id, {method: 'DELETE'});
+        // Gone already (deleted elsewhere) is gone: the row goes; any other refusal is said.
+        if (!r.ok && r.status !== 404) { note((await r.json()).detail); return; }
+        li.remove();
+      });
       li.append(explain, remove);
     }
     async function showExplain(task) {
