@@ -186,6 +186,7 @@ import Testing
         #expect(try todo(["list", "--status", "done"]).out == "No done tasks.\n")
         #expect(try todo(["done", "1"]).status == 0)
         #expect(try todo(["list"]).out.hasPrefix("No tasks to do. Add one with: todo add"))
+        #expect(try todo(["search", "rent"]).out == "No pending tasks to search (--all searches done ones too).\n")
     }
 
     /// A named database that does not exist is a typo to the commands on tasks already there:

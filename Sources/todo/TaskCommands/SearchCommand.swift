@@ -24,7 +24,8 @@ struct SearchCommand: AsyncParsableCommand {
         many it could not look at yet.
 
         Results scoring below --min-score (0.15) are not shown: unrelated tasks score \
-        about 0–0.15, and on our three evaluation sets every relevant task in a top 10 \
+        about 0–0.15 (though letters that make no word, such as "zzqq" or "asdfgh", may still \
+        score 0.2–0.25 with a task or two), and on our three evaluation sets every relevant task in a top 10 \
         scored above 0.15. The output says how many were left out; --min-score 0 shows \
         every result, however weak (scores can be negative).
 
@@ -48,7 +49,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-score"), parsing: .unconditional, help: "Leave out results scoring below this (0 shows every result).")
     var minScore: Float = 0.15
 
-    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, topic_bonus, topic, task}.")
+    @Flag(help: "Print a JSON array of {score, similarity, keyword_share, topic, task}.")
     var json = false
 
     @OptionGroup var store: StoreOptions
@@ -97,7 +98,7 @@ struct SearchCommand: AsyncParsableCommand {
         if json {
             Console.out(try JSONOutput.line(hits.map(SearchHitOutput.init)))
         } else if ranked.isEmpty {
-            Console.out("No tasks to search.")
+            Console.out(all ? "No tasks to search." : "No pending tasks to search (--all searches done ones too).")
         } else if hits.isEmpty {
             Console.out(String(format: "No task matches well: the closest scores %.2f, below --min-score %.2f (--min-score 0 shows it).", ranked[0].score, minScore))
         } else {
