@@ -21,14 +21,32 @@ final class ServerProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(["SMART_TODO_WEIGHTS": PackagePaths.weights.path]) { $1 }
         process.standardOutput = output
         process.standardError = errors
+    }
+
+    /// Reads the server's standard error into `errorText` until it ends: blocking reads on a
+    /// thread of its own, from a duplicate of the pipe's descriptor that only that thread closes.
+    /// Not `FileHandle.readabilityHandler`: tearing its dispatch read source down now and then
+    /// crashes libdispatch's event loop on Linux (SIGSEGV in `_dispatch_event_loop_drain`,
+    /// swift-corelibs-libdispatch issue 949), which took the whole XCTest process down in CI.
+    private func readErrors() {
+        let fd = dup(errors.fileHandleForReading.fileDescriptor)
+        guard fd >= 0 else { return }
         let text = errorText
-        errors.fileHandleForReading.readabilityHandler = { handle in text.append(handle.availableData) }
+        Thread.detachNewThread {
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n > 0 { text.append(Data(buffer[0..<n])) } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
     }
 
     /// Starts the process and waits for `listening on http://HOST:PORT`.
     @discardableResult
     func start() throws -> ServerProcess {
         try process.run()
+        readErrors()
         let deadline = Date().addingTimeInterval(Self.startTimeout)
         var line = Data()
         let handle = output.fileHandleForReading
