@@ -67,9 +67,11 @@ public struct SHA256: Sendable {
         return hash.finalize()
     }
 
-    public static func hex(_ string: String) -> String {
+    public static func hex(_ string: String) -> String { hex(bytes: Array(string.utf8)) }
+
+    public static func hex<D: Collection<UInt8>>(bytes: D) -> String {
         var h = SHA256()
-        h.update(string)
+        h.update(bytes)
         return h.finalize()
     }
 

@@ -31,7 +31,7 @@ public struct SharedVectorSets: Sendable {
     func read(_ key: String) -> Data? {
         guard let data = try? Data(contentsOf: file(key)), data.count >= Self.digestLength else { return nil }
         let payload = data.dropLast(Self.digestLength)
-        guard Self.digest(payload) == String(decoding: data.suffix(Self.digestLength), as: UTF8.self) else { return nil }
+        guard SHA256.hex(bytes: payload) == String(decoding: data.suffix(Self.digestLength), as: UTF8.self) else { return nil }
         return Data(payload)
     }
 
@@ -40,14 +40,8 @@ public struct SharedVectorSets: Sendable {
         let fm = FileManager.default
         guard (try? fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil else { return }
         let temporary = directory.appendingPathComponent(".\(key).\(UUID().uuidString)")
-        guard (try? (payload + Data(Self.digest(payload).utf8)).write(to: temporary)) != nil else { return }
+        guard (try? (payload + Data(SHA256.hex(bytes: payload).utf8)).write(to: temporary)) != nil else { return }
         // Atomic: another process reading meanwhile sees the old file or the whole new one.
         if rename(temporary.path, file(key).path) != 0 { try? fm.removeItem(at: temporary) }
-    }
-
-    private static func digest(_ bytes: Data) -> String {
-        var hash = SHA256()
-        hash.update(bytes)
-        return hash.finalize()
     }
 }
