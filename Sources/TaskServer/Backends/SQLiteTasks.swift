@@ -19,7 +19,7 @@ struct SQLiteTasks: TaskRepository {
 
     func task(id: Int64) async throws -> TodoTask {
         let store = self.store
-        return try await executor.run { try Self.live { try store.task(id: id) } }
+        return try await executor.run { try Self.unknownIfDeleted { try store.task(id: id) } }
     }
 
     func hasPendingEnrichment(_ id: Int64) async throws -> Bool {
@@ -39,7 +39,7 @@ struct SQLiteTasks: TaskRepository {
         let (store, edits) = (self.store, self.edits)
         return try await synced {
             try edits.use {
-                let edit = try change(try Self.live { try store.task(id: id) })
+                let edit = try change(try Self.unknownIfDeleted { try store.task(id: id) })
                 return TaskEdit(task: try store.update(edit.task, reenrich: edit.reenrich), reenrich: edit.reenrich)
             }
         }
@@ -47,17 +47,17 @@ struct SQLiteTasks: TaskRepository {
 
     func markDone(id: Int64) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.live { try store.markDone(ids: [id])[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.markDone(ids: [id])[0] } }
     }
 
     func reopen(id: Int64) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.live { try store.reopen(ids: [id])[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.reopen(ids: [id])[0] } }
     }
 
     func delete(id: Int64) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.live { try store.delete(ids: [id])[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.delete(ids: [id])[0] } }
     }
 
     func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts) {
@@ -79,7 +79,7 @@ struct SQLiteTasks: TaskRepository {
     /// A write, on disk before it is acknowledged.
     /// The repository's errors (`TaskRepository`): a deleted task is an unknown one, as on
     /// PostgreSQL. (The CLI, on the store itself, says it was deleted: undo may bring it back.)
-    private static func live<T>(_ body: () throws -> T) throws -> T {
+    private static func unknownIfDeleted<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch StoreError.deletedTask(let id) { throw StoreError.unknownTask(id: id) }
     }
 

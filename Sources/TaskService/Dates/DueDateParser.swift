@@ -66,8 +66,7 @@ public struct DueDateParser: Sendable {
             // "in 3 hours", "+90min": from now, to the minute; no day or time may follow.
             if let offset = try Self.relativeOffset(words.joined(separator: " ")), offset.hour != nil || offset.minute != nil {
                 let due = calendar.date(byAdding: offset, to: now)!
-                let year = calendar.component(.year, from: due)
-                guard Self.years.contains(year) else { throw Reason(text: "year \(year) is outside \(Self.years.lowerBound) to \(Self.years.upperBound)") }
+                try Self.checkYear(calendar.component(.year, from: due))
                 return DueDate(date: due)
             }
             let time = try Self.takeTime(from: &words)
@@ -84,8 +83,7 @@ public struct DueDateParser: Sendable {
                 day = found
             }
             let due = try at(time ?? (23, 59, 59), on: day)
-            let year = calendar.component(.year, from: due.date)
-            guard Self.years.contains(year) else { throw Reason(text: "year \(year) is outside \(Self.years.lowerBound) to \(Self.years.upperBound)") }
+            try Self.checkYear(calendar.component(.year, from: due.date))
             return due
         } catch let reason as Reason {
             throw Failure(input: text, reason: reason.text)
@@ -94,6 +92,10 @@ public struct DueDateParser: Sendable {
 
     /// What is wrong with something recognisably meant as a date or a time.
     struct Reason: Error { var text: String }
+
+    static func checkYear(_ year: Int) throws {
+        guard years.contains(year) else { throw Reason(text: "year \(year) is outside \(years.lowerBound) to \(years.upperBound)") }
+    }
 
     /// Lowercased words; commas dropped ("Dec 1, 2026"), "2026-12-01T17:00" split at the T.
     static func words(_ text: String) -> [String] {
@@ -271,7 +273,7 @@ public struct DueDateParser: Sendable {
 
     /// The start of that day; a day that does not exist says why (no rollover: 2026-02-30 is no date).
     private func validDate(year: Int, month: Int, day: Int) throws -> Date {
-        guard Self.years.contains(year) else { throw Reason(text: "year \(year) is outside \(Self.years.lowerBound) to \(Self.years.upperBound)") }
+        try Self.checkYear(year)
         guard (1...12).contains(month) else { throw Reason(text: "month \(month): months are 1 to 12") }
         guard let first = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
               let days = calendar.range(of: .day, in: .month, for: first)?.count else { throw Reason(text: "no such month") }

@@ -70,7 +70,7 @@ struct ListCommand: AsyncParsableCommand {
         if json {
             Console.out(try JSONOutput.line(shown.map(TaskOutput.init)))
         } else if total == 0 {
-            let filtered = category != nil || priority != nil || tag != nil || dueBefore != nil || dueAfter != nil
+            let filtered = !filter.selectsByStatusOnly
             // "Add one" only where adding one would show here: not when filters or --status done hide the rest.
             Console.out(filtered ? "No \(status == .all ? "" : status.rawValue + " ")tasks match these filters."
                         : status == .done ? "No done tasks." : "No tasks\(status == .pending ? " to do" : ""). Add one with: todo add \"…\"")
