@@ -76,8 +76,9 @@ public struct AccountTasks: TaskRepository {
         try await changeLocked(id: id) { current in try change(current) }
     }
 
-    public func markDone(id: Int64) async throws -> TodoTask {
+    public func markDone(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         try await changeLocked(id: id) { current in
+            try precondition?(current)
             guard current.status != .done else { return nil }
             var task = current
             task.status = .done
@@ -86,8 +87,9 @@ public struct AccountTasks: TaskRepository {
         }.task
     }
 
-    public func reopen(id: Int64) async throws -> TodoTask {
+    public func reopen(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         try await changeLocked(id: id) { current in
+            try precondition?(current)
             guard current.status == .done else { return nil }
             var task = current
             task.status = .pending
@@ -97,8 +99,9 @@ public struct AccountTasks: TaskRepository {
     }
 
     /// Marks the task deleted (as the CLI does: the row stays).
-    public func delete(id: Int64) async throws -> TodoTask {
+    public func delete(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         try await changeLocked(id: id, kind: .deleted) { current in
+            try precondition?(current)
             var task = current
             task.status = .deleted
             task.completed = nil

@@ -108,6 +108,26 @@ struct TaskRepositoryTests {
         }
     }
 
+    /// Done, reopen and delete check a precondition on the task as stored (If-Match): a refusal
+    /// stores nothing, and the check sees the task as the last write left it.
+    @Test(arguments: Engine.allCases) func doneReopenAndDeleteHonourAPrecondition(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks in
+            let id = try await tasks.add(TodoTask(title: "guarded")).id!
+            struct Mismatch: Error {}
+            let refuse: TaskPrecondition = { _ in throw Mismatch() }
+            await #expect(throws: Mismatch.self) { _ = try await tasks.markDone(id: id, precondition: refuse) }
+            await #expect(throws: Mismatch.self) { _ = try await tasks.delete(id: id, precondition: refuse) }
+            #expect(try await tasks.task(id: id).status == .pending, "a refused done or delete changes nothing")
+            let pendingOnly: TaskPrecondition = { current in if current.status != .pending { throw Mismatch() } }
+            #expect(try await tasks.markDone(id: id, precondition: pendingOnly).status == .done)
+            await #expect(throws: Mismatch.self, "the check saw the task done") { _ = try await tasks.reopen(id: id, precondition: pendingOnly) }
+            #expect(try await tasks.task(id: id).status == .done)
+            await #expect(throws: Mismatch.self) { _ = try await tasks.delete(id: id, precondition: pendingOnly) }
+            #expect(try await tasks.reopen(id: id, precondition: { _ in }).status == .pending)
+            #expect(try await tasks.delete(id: id, precondition: pendingOnly).status == .deleted)
+        }
+    }
+
     @Test(arguments: Engine.allCases) func doneReopenDeleteAndTheCounts(_ engine: Engine) async throws {
         try await Self.with(engine) { tasks in
             let a = try await tasks.add(TodoTask(title: "a")).id!, b = try await tasks.add(TodoTask(title: "b")).id!

@@ -166,6 +166,39 @@ final class APITests: XCTestCase {
         XCTAssertEqual(listed.status, 200, "one of a list matches")
     }
 
+    /// Done, reopen and DELETE honour If-Match as PATCH does: a client that acts on a task it
+    /// read before another change is refused, and the task stays as that change left it.
+    func testDoneReopenAndDeleteWithAStaleETagAre412() async throws {
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Return the library books"])
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        let stale = try XCTUnwrap(created.header("ETag"))
+        let edited = try await client.patch("/api/tasks/\(id)", json: ["priority": "high"], headers: [("If-Match", stale)])
+        XCTAssertEqual(edited.status, 200, edited.text)
+        let current = try XCTUnwrap(edited.header("ETag"))
+
+        let staleDone = try await client.post("/api/tasks/\(id)/done", json: [:], headers: [("If-Match", stale)])
+        XCTAssertEqual(staleDone.status, 412, staleDone.text)
+        XCTAssertEqual(staleDone.header("Content-Type"), "application/problem+json")
+        let staleDelete = try await client.delete("/api/tasks/\(id)", headers: [("If-Match", stale)])
+        XCTAssertEqual(staleDelete.status, 412, staleDelete.text)
+        let garbage = try await client.delete("/api/tasks/\(id)", headers: [("If-Match", "abc")])
+        XCTAssertEqual(garbage.status, 400, garbage.text)
+        XCTAssertEqual(garbage.json["field"] as? String, "If-Match")
+        let kept = try await client.get("/api/tasks/\(id)")
+        XCTAssertEqual(kept.json["status"] as? String, "pending", "a refused done or delete changes nothing")
+
+        let done = try await client.post("/api/tasks/\(id)/done", json: [:], headers: [("If-Match", current)])
+        XCTAssertEqual(done.status, 200, done.text)
+        XCTAssertEqual(done.json["status"] as? String, "done")
+        let staleReopen = try await client.post("/api/tasks/\(id)/reopen", json: [:], headers: [("If-Match", current)])
+        XCTAssertEqual(staleReopen.status, 412, "the tag read before done is stale now")
+        let doneTag = try XCTUnwrap(done.header("ETag"))
+        let deleted = try await client.delete("/api/tasks/\(id)", headers: [("If-Match", doneTag)])
+        XCTAssertEqual(deleted.status, 204, deleted.text)
+        let gone = try await client.get("/api/tasks/\(id)")
+        XCTAssertEqual(gone.status, 404)
+    }
+
     /// PATCH follows `todo edit`: a new title's deadline sets the due date of a task without one,
     /// and tags given replace the AI's without banning them, so `null` lets the AI choose again.
     func testPatchReadsATitlesDeadlineAndReplacingTagsBansNothing() async throws {

@@ -48,6 +48,10 @@ struct HTTPTestClient: Sendable {
         try await send(.PATCH, path, body: try JSONSerialization.data(withJSONObject: json), headers: headers)
     }
 
+    func delete(_ path: String, headers: [(String, String)] = []) async throws -> Reply {
+        try await send(.DELETE, path, headers: headers)
+    }
+
     /// Polls `check` until it holds, at most `timeout` seconds; whether it did.
     static func eventually(timeout: TimeInterval = 60, _ check: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

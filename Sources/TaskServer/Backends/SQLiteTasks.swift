@@ -8,8 +8,6 @@ struct SQLiteTasks: TaskRepository {
     let store: TaskStore
     let executor: BlockingExecutor
     let durable: GroupSync
-    /// One read-compare-write of an edit at a time (If-Match).
-    let edits = ExclusiveWork()
 
     func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey?) async throws -> AddedTask {
         let store = self.store
@@ -36,28 +34,23 @@ struct SQLiteTasks: TaskRepository {
     }
 
     func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit {
-        let (store, edits) = (self.store, self.edits)
-        return try await synced {
-            try edits.use {
-                let edit = try change(try Self.unknownIfDeleted { try store.task(id: id) })
-                return TaskEdit(task: try store.update(edit.task, reenrich: edit.reenrich), reenrich: edit.reenrich)
-            }
-        }
+        let store = self.store
+        return try await synced { try Self.unknownIfDeleted { try store.edit(id: id, change) } }
     }
 
-    func markDone(id: Int64) async throws -> TodoTask {
+    func markDone(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.markDone(ids: [id])[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.markDone(ids: [id], precondition: precondition)[0] } }
     }
 
-    func reopen(id: Int64) async throws -> TodoTask {
+    func reopen(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.reopen(ids: [id])[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.reopen(ids: [id], precondition: precondition)[0] } }
     }
 
-    func delete(id: Int64) async throws -> TodoTask {
+    func delete(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.delete(ids: [id])[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.delete(ids: [id], precondition: precondition)[0] } }
     }
 
     func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts) {

@@ -64,4 +64,19 @@ enum ETag {
         }
         return candidates.contains { $0 == "*" || $0 == tag }
     }
+
+    /// What an If-Match header asks of a change to task `id`, checked on the task as stored in
+    /// the transaction that changes it (two clients holding the same ETag cannot both win);
+    /// nil without the header. A header that is not entity tags is refused before anything.
+    static func precondition(_ header: String?, id: Int64) throws -> TaskPrecondition? {
+        guard let header else { return nil }
+        _ = try matches(header, "")
+        return { current in
+            let tag = of(current)
+            if try !matches(header, tag) {
+                throw Problem(.preconditionFailed, "Changed meanwhile",
+                              detail: "task \(id) changed since you read it (its ETag is now \(tag)); read it again and reapply your change")
+            }
+        }
+    }
 }

@@ -7,14 +7,20 @@ struct TaskActionRoutes {
     let state: any ServerBackend
 
     func add(to router: Router<TaskRequestContext>) {
-        router.post("/api/tasks/{id}/done") { _, context in try await change(TaskID.of(context), context.tasks()) { try await $0.markDone(id: $1) } }
-        router.post("/api/tasks/{id}/reopen") { _, context in try await change(TaskID.of(context), context.tasks()) { try await $0.reopen(id: $1) } }
+        router.post("/api/tasks/{id}/done") { request, context in
+            try await change(request, TaskID.of(context), context.tasks()) { try await $0.markDone(id: $1, precondition: $2) }
+        }
+        router.post("/api/tasks/{id}/reopen") { request, context in
+            try await change(request, TaskID.of(context), context.tasks()) { try await $0.reopen(id: $1, precondition: $2) }
+        }
         router.get("/api/tasks/{id}/explain") { request, context in try await explain(request, id: TaskID.of(context), context.tasks()) }
         router.get("/api/tasks/{id}/similar") { request, context in try await similar(request, id: TaskID.of(context), context.tasks()) }
     }
 
-    func change(_ id: Int64, _ scope: TaskScope, _ body: (any TaskRepository, Int64) async throws -> TodoTask) async throws -> Response {
-        let task = try await body(scope.tasks, id)
+    /// Done or reopen, refused with a 412 when an If-Match header names another state of the task.
+    func change(_ request: Request, _ id: Int64, _ scope: TaskScope,
+                _ body: (any TaskRepository, Int64, TaskPrecondition?) async throws -> TodoTask) async throws -> Response {
+        let task = try await body(scope.tasks, id, try ETag.precondition(request.headers[.ifMatch], id: id))
         await state.changed(.updated, [task], in: scope)
         return try Responses.task(task, enrichment: try await scope.tasks.enrichmentState(of: id))
     }

@@ -12,7 +12,7 @@ struct TaskRoutes {
         router.get("/api/tasks") { request, context in try await list(request, context.tasks()) }
         router.get("/api/tasks/{id}") { _, context in try await show(TaskID.of(context), context.tasks()) }
         router.patch("/api/tasks/{id}") { request, context in try await patch(request, id: TaskID.of(context), context.tasks()) }
-        router.delete("/api/tasks/{id}") { _, context in try await delete(TaskID.of(context), context.tasks()) }
+        router.delete("/api/tasks/{id}") { request, context in try await delete(request, id: TaskID.of(context), context.tasks()) }
     }
 
     func create(_ request: Request, _ scope: TaskScope) async throws -> Response {
@@ -89,13 +89,9 @@ struct TaskRoutes {
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: PatchTaskRequest.fields)
         let change = try PatchTaskRequest(body)
-        let ifMatch = request.headers[.ifMatch]
-        // Compare and write with no other write between: two clients holding the same ETag cannot both win.
+        let precondition = try ETag.precondition(request.headers[.ifMatch], id: id)
         let edit = try await scope.tasks.edit(id: id) { current in
-            if let ifMatch, try !ETag.matches(ifMatch, ETag.of(current)) {
-                throw Problem(.preconditionFailed, "Changed meanwhile",
-                              detail: "task \(id) changed since you read it (its ETag is now \(ETag.of(current))); read it again and reapply your change")
-            }
+            try precondition?(current)
             let (edited, reenrich) = change.applied(to: current)
             if let problem = TaskRules.problem(with: edited) { throw Problem.invalid(problem.field, problem.problem) }
             return TaskEdit(task: edited, reenrich: reenrich)
@@ -108,8 +104,8 @@ struct TaskRoutes {
         return try Responses.task(task, enrichment: enrichment)
     }
 
-    func delete(_ id: Int64, _ scope: TaskScope) async throws -> Response {
-        let deleted = try await scope.tasks.delete(id: id)
+    func delete(_ request: Request, id: Int64, _ scope: TaskScope) async throws -> Response {
+        let deleted = try await scope.tasks.delete(id: id, precondition: try ETag.precondition(request.headers[.ifMatch], id: id))
         await state.changed(.deleted, [deleted], in: scope)
         return Response(status: .noContent)
     }

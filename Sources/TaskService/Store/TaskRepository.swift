@@ -19,10 +19,13 @@ public protocol TaskRepository: Sendable {
     /// the task in between (a compare-and-set such as If-Match throws from `change`). With
     /// `reenrich`, a job recomputes its AI fields. The stored task, and whether it was re-queued.
     func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit
-    func markDone(id: Int64) async throws -> TodoTask
-    func reopen(id: Int64) async throws -> TodoTask
-    /// Marks the task deleted (the row stays); the task so marked.
-    func delete(id: Int64) async throws -> TodoTask
+    /// Marks the task done, unless `precondition` refuses the task as stored (checked in the
+    /// same transaction, as `edit`'s compare-and-set); a task done already stays as it was.
+    func markDone(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask
+    /// Makes a done task pending again, unless `precondition` refuses it, as `markDone`.
+    func reopen(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask
+    /// Marks the task deleted (the row stays), unless `precondition` refuses it; the task so marked.
+    func delete(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask
     /// The counts of `todo stats`, and the user's enrichment jobs by state.
     func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts)
     /// Adds the tasks in one transaction (all or nothing), each with its enrichment job; a uuid
@@ -32,9 +35,17 @@ public protocol TaskRepository: Sendable {
     func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask]
 }
 
+/// A condition on a task as stored, checked in the transaction that changes it so that no
+/// other write comes between (If-Match); it throws to refuse the change.
+public typealias TaskPrecondition = @Sendable (TodoTask) throws -> Void
+
 extension TaskRepository {
     /// Stores a new task with its enrichment job; the task with its id.
     public func add(_ task: TodoTask) async throws -> TodoTask { try await add(task, idempotencyKey: nil).task }
+
+    public func markDone(id: Int64) async throws -> TodoTask { try await markDone(id: id, precondition: nil) }
+    public func reopen(id: Int64) async throws -> TodoTask { try await reopen(id: id, precondition: nil) }
+    public func delete(id: Int64) async throws -> TodoTask { try await delete(id: id, precondition: nil) }
 
     /// Every task, deleted ones too, by id, `size` at a time (`exportPage`): an export streamed,
     /// a search index read whole.

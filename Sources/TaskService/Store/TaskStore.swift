@@ -155,9 +155,24 @@ public final class TaskStore: Sendable {
         }
     }
 
+    /// Reads a live task and stores what `change` makes of it in one transaction, so no write of
+    /// this process or another comes between (a compare-and-set such as If-Match throws from
+    /// `change`). With `reenrich`, a job recomputes its AI fields.
+    public func edit(id: Int64, now: Date = Date(), _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) throws -> TaskEdit {
+        try write { db in
+            var edit = try change(try Self.live(try TodoTask.fetchOne(db, key: id), id: id))
+            edit.task.id = id
+            try Self.check(edit.task, now: now)
+            try Self.save(&edit.task, db, now: now)
+            if edit.reenrich { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }
+            return edit
+        }
+    }
+
     /// A task already done stays as it was: its completion time is when it was first done.
-    public func markDone(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
-        try change(ids: ids, undo: undo, now: now) { t in
+    /// `precondition` is checked on each task as stored, in the transaction (If-Match).
+    public func markDone(ids: [Int64], undo: String? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
+        try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
             guard t.status != .done else { return false }
             t.status = .done
             t.completed = now
@@ -166,8 +181,8 @@ public final class TaskStore: Sendable {
     }
 
     /// A done task becomes pending again (its completion time cleared); any other is returned as it is.
-    public func reopen(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
-        try change(ids: ids, undo: undo, now: now) { t in
+    public func reopen(ids: [Int64], undo: String? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
+        try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
             guard t.status == .done else { return false }
             t.status = .pending
             t.completed = nil
@@ -176,8 +191,8 @@ public final class TaskStore: Sendable {
     }
 
     /// Soft delete: the row stays (ids never shift), hidden from every listing.
-    public func delete(ids: [Int64], undo: String? = nil, now: Date = Date()) throws -> [TodoTask] {
-        try change(ids: ids, undo: undo, now: now) { t in
+    public func delete(ids: [Int64], undo: String? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
+        try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
             t.status = .deleted
             return true
         }
@@ -193,7 +208,8 @@ public final class TaskStore: Sendable {
 
     /// Applies `body` to each task (ids repeated count once) in one transaction: all or none, so
     /// an unknown id changes nothing; one undo entry covers every task `body` changed.
-    private func change(ids: [Int64], undo: String?, now: Date, _ body: @escaping @Sendable (inout TodoTask) -> Bool) throws -> [TodoTask] {
+    private func change(ids: [Int64], undo: String?, now: Date, precondition: TaskPrecondition?,
+                        _ body: @escaping @Sendable (inout TodoTask) -> Bool) throws -> [TodoTask] {
         var seen = Set<Int64>()
         let ids = ids.filter { seen.insert($0).inserted }
         return try write { db in
@@ -201,6 +217,7 @@ public final class TaskStore: Sendable {
             var snapshots: [UndoLog.Snapshot] = []
             for id in ids {
                 let before = try Self.live(try TodoTask.fetchOne(db, key: id), id: id)
+                try precondition?(before)
                 var t = before
                 if body(&t) {
                     try Self.save(&t, db, now: now)
