@@ -117,6 +117,18 @@ public struct PostgresJobQueue: Sendable {
         }
     }
 
+    /// Gives back the jobs of a claim not completed yet, as they were before it (their attempt
+    /// uncounted): a stopped worker's batch is for any worker at once, not after the lease.
+    public func release(_ claim: Claim) async throws {
+        let (client, logger, lease) = (store.client, store.logger, claim.lease)
+        try await store.run {
+            _ = try await client.query("""
+                UPDATE enrichment_job SET lease_id = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
+                WHERE lease_id = \(lease) AND state = 'pending'
+                """, logger: logger)
+        }
+    }
+
     /// Jobs not done yet.
     public func pendingCount() async throws -> Int {
         let (client, logger) = (store.client, store.logger)

@@ -8,6 +8,7 @@ import TaskService
 /// loaded once; each batch is claimed under a lease (`PostgresJobQueue`), decided by one
 /// `EnrichmentEngine` per account (the shared cache, that account's habits), and completed
 /// task by task under the lease. Idle, it sleeps until a job is queued (`NOTIFY`), not polling.
+/// Stopping, it stops the batch in hand at its next window and gives its jobs back at once.
 public final class PostgresWorker: Sendable {
     public let store: PostgresStore
     public let settings: EnrichmentSettings
@@ -16,6 +17,7 @@ public final class PostgresWorker: Sendable {
     public let lease: Duration
     let logger: Logger
     private let engines = Mutex<[Int64: EnrichmentEngine]>([:])
+    private let stopping = StopSignal()
 
     /// Whose jobs it takes: anyone's (a worker, a replica), or one account's (`todo enrich --user`).
     public let scope: PostgresJobQueue.Scope
@@ -53,7 +55,14 @@ public final class PostgresWorker: Sendable {
             let tasks = owned.map(\.task).filter { $0.status != .deleted }
             let engine = engine(for: account)
             // The model blocks its thread for the whole batch: never one of the cooperative pool's.
-            let decided = try await onBlockingThread { try engine.fields(for: tasks, now: now) }
+            let decided: DecidedFields
+            do {
+                decided = try await onBlockingThread { try engine.fields(for: tasks, now: now) }
+            } catch let error as EnrichmentError where error.isStop {
+                // Not a failure of the texts: the jobs go back as they were, for any worker now.
+                try await queue.release(claim)
+                throw error
+            }
             for (task, fields) in zip(tasks, decided.fields) {
                 if try await queue.complete(taskID: task.id!, lease: claim.lease, fields: fields, model: decided.model, undo: undo, now: now) { applied += 1 }
             }
@@ -75,10 +84,15 @@ public final class PostgresWorker: Sendable {
         return total
     }
 
+    /// Stops the batch in hand at its next window (a pasted megabyte is minutes of model work)
+    /// and every later one; the stopped batch's jobs are released unchanged.
+    public func stop() { stopping.raise() }
+
     /// Runs until SIGTERM or SIGINT: a batch while there are jobs, else a wait for the next
     /// `NOTIFY` (bounded, so a lease that ran out elsewhere is noticed too). A signal ends the
-    /// wait at once but never a batch in hand: it is finished and written first. A failed
-    /// batch is logged, and its jobs come back after the lease.
+    /// wait at once, and the batch in hand at its next window (`stop`); the tasks of it
+    /// already written stay written. A failed batch is logged, and its jobs come back after
+    /// the lease.
     public func runUntilSignalled(idleWait: Duration = .seconds(30), progress: @escaping @Sendable (Batch) -> Void = { _ in }) async throws {
         try await ServiceGroup(configuration: .init(services: [service(idleWait: idleWait, progress: progress)], gracefulShutdownSignals: [.sigterm, .sigint],
                                                     logger: logger)).run()
@@ -95,12 +109,19 @@ public final class PostgresWorker: Sendable {
         let progress: @Sendable (Batch) -> Void
 
         func run() async throws {
+            try await withGracefulShutdownHandler { try await loop() } onGracefulShutdown: { worker.stop() }
+        }
+
+        private func loop() async throws {
             let queue = PostgresJobQueue(store: worker.store)
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     let batch = try await worker.runBatch()
                     if batch.claimed > 0 { progress(batch); continue }
                     _ = try await cancelWhenGracefulShutdown { try await queue.waitForJobs(timeout: idleWait) }
+                } catch let error as EnrichmentError where error.isStop {
+                    worker.logger.info("\(error); its jobs are queued again")
+                    return
                 } catch let error where Task.isShuttingDownGracefully || error is CancellationError {
                     return
                 } catch {
@@ -118,9 +139,23 @@ public final class PostgresWorker: Sendable {
         engines.withLock { engines in
             if let engine = engines[account] { return engine }
             let engine = EnrichmentEngine(cache: PostgresResultCache(store: store), habits: PostgresHabits(store: store, accountID: account),
-                                          settings: settings, models: models)
+                                          settings: settings, models: models, windowProgress: stopping.progress)
             engines[account] = engine
             return engine
+        }
+    }
+}
+
+/// Raised once a worker is stopping: every window reported after it throws
+/// `EnrichmentError.stopped`, which ends the batch in hand.
+private final class StopSignal: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    func raise() { raised.store(true, ordering: .relaxed) }
+
+    var progress: WindowProgress {
+        WindowProgress { [self] _, _ in
+            if raised.load(ordering: .relaxed) { throw EnrichmentError.stopped(reason: "the worker is stopping") }
         }
     }
 }

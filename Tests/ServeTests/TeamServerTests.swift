@@ -254,6 +254,32 @@ extension TeamServerTests {
     }
 }
 
+extension TeamServerTests {
+    /// SIGTERM stops a worker's batch at its next window, even a pasted megabyte's (minutes of
+    /// model work), and gives its job back at once: unclaimed, its attempt not counted.
+    func testSIGTERMStopsAWorkersLongBatchAndReleasesItsJob() async throws {
+        let team = try Team(["alice"])
+        defer { try? team.database.drop() }
+        let megabyte = String(repeating: "Pasted log: the nightly backup job on db-02 failed again with a timeout. ", count: 14_000)
+        let added = try TodoCLI(db: team.url).todo(["add", "Pasted backup log", "--description", "-", "--async", "--user", "alice"],
+                                                   stdin: Data(megabyte.utf8))
+        XCTAssertEqual(added.status, 0, added.err)
+        let worker = try WorkerProcess(database: team.url)
+        let claimed = try await HTTPTestClient.eventually(timeout: 60) {
+            try TestDatabase.psql(team.url, "SELECT count(*) FROM enrichment_job WHERE lease_id IS NOT NULL") == "1"
+        }
+        XCTAssertTrue(claimed, "the worker took the job")
+        try await Task.sleep(for: .seconds(1))  // into the model work
+        worker.process.terminate()
+        let exited = try await HTTPTestClient.eventually(timeout: 60) { !worker.process.isRunning }
+        XCTAssertTrue(exited, "SIGTERM stopped the megabyte's batch")
+        guard exited else { kill(worker.process.processIdentifier, SIGKILL); return }
+        XCTAssertEqual(worker.process.terminationStatus, 0)
+        XCTAssertEqual(try TestDatabase.psql(team.url, "SELECT state, lease_id IS NULL, attempts FROM enrichment_job"), "pending|t|0",
+                       "the job is back in the queue as it was")
+    }
+}
+
 /// A `todo worker` process on a database, stopped by SIGTERM.
 final class WorkerProcess: @unchecked Sendable {
     let process = Process()

@@ -9,8 +9,9 @@ import TaskService
 /// `todo serve`: the HTTP service over the same TaskService, model and database as the CLI.
 public enum TaskServer {
     /// Opens everything once, listens, calls `onListening` with the address once ready, and runs
-    /// until SIGTERM or SIGINT: then it stops accepting, finishes the requests in flight and the
-    /// enrichment batch in hand, settles the database and returns.
+    /// until SIGTERM or SIGINT: then it stops accepting, finishes the requests in flight, stops
+    /// the enrichment in hand at its next window (its jobs stay queued), settles the database
+    /// and returns.
     public static func run(settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger,
                            onListening: @escaping @Sendable (String) -> Void) async throws {
         try settings.check()

@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the HTTP service: the API, live events and the web page, on the same database.",
         discussion: """
         Loads the model, the example banks and the search index once, then answers until \
-        SIGTERM or Ctrl-C (requests in flight and the enrichment batch in hand finish first). \
+        SIGTERM or Ctrl-C (requests in flight finish first; the enrichment in hand stops at its \
+        next window of text, its jobs kept for the next start). \
         Prints `listening on http://HOST:PORT` once ready; --port 0 takes a free port. \
         Listens on 127.0.0.1 only unless given a token: any other address needs --token \
         (or SMART_TODO_TOKEN), sent by clients as `Authorization: Bearer TOKEN`. \

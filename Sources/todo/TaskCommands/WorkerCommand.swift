@@ -15,7 +15,9 @@ struct WorkerCommand: AsyncParsableCommand {
             lease: a worker killed mid-batch leaves its jobs to another once the lease runs out, \
             and a result is applied only under the lease that holds its job (never twice). \
             Idle, it sleeps until a task is added (PostgreSQL's NOTIFY), not polling. SIGTERM \
-            or Ctrl-C finishes the batch in hand, then exits. Run as many as the load asks for, \
+            or Ctrl-C stops the batch in hand at its next window of text and gives its jobs \
+            back to the queue at once (tasks of it already written stay written), then exits. \
+            Run as many as the load asks for, \
             on any machine that reaches the database and has the model installed.
 
             Examples:
@@ -64,7 +66,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 let total = try await worker.drain(progress: report)
                 if !json { Console.out("Queue empty: \(total) task\(total == 1 ? "" : "s") enriched.") }
             } else {
-                if !json { Console.error("todo worker: waiting for jobs (SIGTERM or Ctrl-C stops it after the batch in hand)") }
+                if !json { Console.error("todo worker: waiting for jobs (SIGTERM or Ctrl-C stops it; a batch in hand goes back to the queue)") }
                 try await worker.runUntilSignalled(progress: report)
             }
         }
