@@ -101,6 +101,21 @@ import Testing
         #expect((category["scores"] as! [[String: Any]]).count == 6 && json["priority"] as? String == "high")
     }
 
+    /// A category typed in another case is the configured one, so that `stats` counts one
+    /// category once; a name the settings do not have stays as typed.
+    @Test func aCategoryIsFiledUnderItsConfiguredSpelling() throws {
+        let added = try json(try todo(["add", "Pay rent", "--category", "finance", "--async", "--json"]).out) as! [String: Any]
+        #expect(added["category"] as? String == "Finance")
+        _ = try todo(["add", "Pay the gas bill", "--category", "FINANCE", "--async"])
+        _ = try todo(["add", "Buy bread", "--category", "groceries", "--async"])
+        let edited = try json(try todo(["edit", "3", "--category", "shopping", "--json"]).out) as! [String: Any]
+        #expect(edited["category"] as? String == "Shopping")
+        _ = try todo(["edit", "3", "--category", "Groceries "])
+        #expect((try json(try todo(["show", "3", "--json"]).out) as! [String: Any])["category"] as? String == "Groceries")
+        let stats = try todo(["stats"]).out
+        #expect(stats.contains("Finance") && !stats.contains("finance") && !stats.contains("FINANCE"), "\(stats)")
+    }
+
     @Test func severalIdsChangeTogetherOrNotAtAll() throws {
         for title in ["a", "b", "c"] { _ = try todo(["add", title, "--async"]) }
         let unknown = try todo(["done", "1", "99", "2"])

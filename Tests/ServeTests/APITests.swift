@@ -166,6 +166,17 @@ final class APITests: XCTestCase {
         XCTAssertEqual(listed.status, 200, "one of a list matches")
     }
 
+    /// A category given in another case is filed under the configured spelling, as by the CLI.
+    func testACategoryIsFiledUnderItsConfiguredSpelling() async throws {
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Pay the water bill", "category": "finance"])
+        XCTAssertEqual(created.json["category"] as? String, "Finance", created.text)
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        let patched = try await client.patch("/api/tasks/\(id)", json: ["category": "PERSONAL"])
+        XCTAssertEqual(patched.json["category"] as? String, "Personal", patched.text)
+        let own = try await client.patch("/api/tasks/\(id)", json: ["category": "utilities"])
+        XCTAssertEqual(own.json["category"] as? String, "utilities", "a name the settings do not have stays as typed")
+    }
+
     /// Done, reopen and DELETE honour If-Match as PATCH does: a client that acts on a task it
     /// read before another change is refused, and the task stays as that change left it.
     func testDoneReopenAndDeleteWithAStaleETagAre412() async throws {

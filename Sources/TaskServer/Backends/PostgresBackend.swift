@@ -20,6 +20,7 @@ final class PostgresBackend: ServerBackend {
     /// Enrichment from the shared queue, and each account's engine (explain).
     let worker: PostgresWorker
     let relay: NotificationRelay
+    var enrichmentSettings: EnrichmentSettings { worker.settings }
     /// Each account's search index, kept current by the relay.
     let search: PostgresSearch
 

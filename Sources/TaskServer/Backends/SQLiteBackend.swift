@@ -18,6 +18,7 @@ final class SQLiteBackend: ServerBackend {
     let batcher: EnrichmentBatcher
     let durable: GroupSync
     let logger: Logger
+    let enrichmentSettings: EnrichmentSettings
     let modelLoaded: Bool
     /// One enrichment pass at a time: the engine runs each on all cores (a search's query and an
     /// explanation, one short pass each, run beside it: `SearchCache`, `explain`).
@@ -29,6 +30,7 @@ final class SQLiteBackend: ServerBackend {
 
     init(file: URL, settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger) throws {
         self.settings = settings
+        self.enrichmentSettings = enrichmentSettings
         self.logger = logger
         store = try TaskStore(url: file, mapped: false)
         store.warnings.forEach { logger.warning("\($0)") }

@@ -8,6 +8,8 @@ import TaskService
 /// take a request's tasks from its `TaskScope` and never know which.
 protocol ServerBackend: Sendable {
     var settings: ServerSettings { get }
+    /// The AI's settings; a category given is filed under its configured spelling (`categoryName`).
+    var enrichmentSettings: EnrichmentSettings { get }
     var logger: Logger { get }
     var events: TaskEventHub { get }
     var metrics: ServerMetrics { get }

@@ -28,8 +28,9 @@ struct CreateTaskRequest: Sendable {
         tags = try FieldValues.tags(try body.strings("tags") ?? [])
     }
 
-    func task(now: Date = Date()) -> TodoTask {
-        TodoTask(title: title, description: description, category: category, priority: priority, tags: tags, due: due, now: now)
+    /// The task to store; `categoryName` spells a given category as the settings do.
+    func task(categoryName: (String) -> String = { $0 }, now: Date = Date()) -> TodoTask {
+        TodoTask(title: title, description: description, category: category.map(categoryName), priority: priority, tags: tags, due: due, now: now)
     }
 }
 
@@ -50,14 +51,15 @@ struct PatchTaskRequest: Sendable {
     /// unless `due` is given (as `todo edit --title` and `POST` do).
     var titleDeadline: Date?
 
-    init(_ body: JSONBody, now: Date = Date()) throws {
+    /// `categoryName` spells a given category as the settings do.
+    init(_ body: JSONBody, categoryName: (String) -> String = { $0 }, now: Date = Date()) throws {
         if body.isNull("title") { throw Problem.invalid("title", "cannot be null") }
         title = try body.string("title").map(FieldValues.title)
         titleDeadline = title.flatMap { TitleDeadline.find(in: $0, now: now)?.date }
         if body.isNull("description") { throw Problem.invalid("description", "cannot be null (give \"\" to empty it)") }
         description = try body.string("description")
         due = try Self.change(body, "due") { try FieldValues.due($0, now: now) }
-        category = try Self.change(body, "category", FieldValues.category)
+        category = try Self.change(body, "category") { categoryName(try FieldValues.category($0)) }
         priority = try Self.change(body, "priority", FieldValues.priority)
         if body.isNull("tags") { tags = .clear } else if let given = try body.strings("tags") { tags = .set(try FieldValues.tags(given)) }
         if body.contains("status") { throw Problem.invalid("status", "is changed with POST /api/tasks/{id}/done or /reopen, or DELETE") }

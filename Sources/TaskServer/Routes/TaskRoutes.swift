@@ -19,7 +19,7 @@ struct TaskRoutes {
         let query = try QueryValues(request, allowed: ["enrich"])
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: CreateTaskRequest.fields)
-        let task = try CreateTaskRequest(body).task()
+        let task = try CreateTaskRequest(body).task(categoryName: state.enrichmentSettings.categoryName)
         if let problem = TaskRules.problem(with: task) { throw Problem.invalid(problem.field, problem.problem) }
         let key = try request.headers[Self.idempotencyKey].map { given in
             guard let key = IdempotencyKey(given) else { throw Problem.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters") }
@@ -88,7 +88,7 @@ struct TaskRoutes {
         let query = try QueryValues(request, allowed: ["enrich"])
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: PatchTaskRequest.fields)
-        let change = try PatchTaskRequest(body)
+        let change = try PatchTaskRequest(body, categoryName: state.enrichmentSettings.categoryName)
         let precondition = try ETag.precondition(request.headers[.ifMatch], id: id)
         let edit = try await scope.tasks.edit(id: id) { current in
             try precondition?(current)

@@ -37,6 +37,13 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     /// enrichment and search use. Not part of the digest: cache keys hold the model's fingerprint.
     public var model: String = ModelRegistry.embeddingBundleName
     public var categories: [CategoryDefinition] = CategoryDefinition.defaults
+
+    /// The configured category a typed name means, in the settings' spelling ("finance" is
+    /// "Finance"), so that one category is not filed and counted as two; a name the settings
+    /// do not have stays as typed.
+    public func categoryName(_ typed: String) -> String {
+        categories.first { $0.name.caseInsensitiveCompare(typed) == .orderedSame }?.name ?? typed
+    }
     /// Below this similarity of the best category's nearest examples the categorizer abstains ("Uncategorized").
     public var categoryThreshold: Double = 0.15
     /// How many nearest examples per category are averaged.

@@ -113,7 +113,7 @@ struct EditCommand: AsyncParsableCommand {
             t.description = text
         }
         t.due = newDue
-        if let category = try TaskArguments.category(category) { t.category = category; t.provenance[.category] = nil }
+        if let category = try TaskArguments.category(category) { t.category = try settings.load().categoryName(category); t.provenance[.category] = nil }
         if clearCategory { t.category = nil; t.provenance[.category] = nil }
         if let p = try TaskArguments.priority(priority) { t.priority = p; t.provenance[.priority] = nil }
         if clearPriority { t.priority = nil; t.provenance[.priority] = nil }
