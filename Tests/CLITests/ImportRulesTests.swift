@@ -104,6 +104,22 @@ import Testing
         #expect(text.err.contains("standard input:1:"), "\(text.err)")
     }
 
+    /// In Taskwarrior's array a problem is named by its task's place in the array, counting the
+    /// recurring templates left out and the tasks that are not objects.
+    @Test func aTaskwarriorArraysProblemsAreNamedByTheirPlace() throws {
+        let array = """
+            [{"uuid":"21111111-2222-3333-4444-555555555555","description":"Weekly report","entry":"20261101T090000Z","status":"recurring","recur":"weekly"},
+             {"uuid":"not-a-uuid","description":"Water the ferns","entry":"20261101T090000Z","status":"pending"},
+             7,
+             {"description":"No entry","status":"pending","entry":42}]
+            """
+        let r = try todo(["import", "-"], stdin: array)
+        #expect(r.status == 1 && r.err.contains("3 bad tasks; nothing was imported"), "\(r.err)")
+        #expect(r.err.contains("standard input, task 2: not a task of Taskwarrior's export (\"uuid\" is not valid)") && r.err.contains("standard input, task 3: not a JSON object of a task")
+                && r.err.contains("standard input, task 4: not a task of Taskwarrior's export (\"entry\" must be a string)"), "\(r.err)")
+        #expect(try tasks().isEmpty)
+    }
+
     @Test func emptyInputFoldersAndMissingFilesAreNamed() throws {
         let empty = try todo(["import", "/dev/null"])
         #expect(empty.status == 1 && empty.err.contains("/dev/null holds no tasks (it is empty); nothing was imported"), "\(empty.err)")

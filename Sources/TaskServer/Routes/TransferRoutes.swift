@@ -2,11 +2,13 @@ import Foundation
 import Hummingbird
 import TaskService
 
-/// `POST /api/import` (JSON Lines, all or nothing) and `GET /api/export` (streamed JSON Lines),
-/// the lines of `todo export` / `todo import`.
+/// `POST /api/import` (all or nothing: JSON Lines of `todo export` or Taskwarrior's, or
+/// Taskwarrior's JSON array, as `todo import` reads them) and `GET /api/export` (streamed JSON
+/// Lines, as `todo export`).
 struct TransferRoutes {
     let state: any ServerBackend
-    static let lineTypes: Set<String> = ["application/x-ndjson", "application/jsonl", "application/json-lines"]
+    /// JSON Lines, or JSON for Taskwarrior's array.
+    static let importTypes: Set<String> = ["application/x-ndjson", "application/jsonl", "application/json-lines", "application/json"]
 
     func add(to router: Router<TaskRequestContext>) {
         router.post("/api/import") { request, context in try await importLines(request, context.tasks()) }
@@ -16,8 +18,8 @@ struct TransferRoutes {
     func importLines(_ request: Request, _ scope: TaskScope) async throws -> Response {
         _ = try QueryValues(request, allowed: [])
         let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let type, Self.lineTypes.contains(type) else {
-            throw Problem(.unsupportedMediaType, "Unsupported media type", detail: "send JSON Lines as application/x-ndjson")
+        guard let type, Self.importTypes.contains(type) else {
+            throw Problem(.unsupportedMediaType, "Unsupported media type", detail: "send JSON Lines as application/x-ndjson (Taskwarrior's array as application/json)")
         }
         let tasks = try Self.tasks(in: try await JSONBody.collect(request, limit: state.settings.maxBodyBytes))
         // As `todo import` of an empty file: an empty body is more likely a client's mistake than an intent.
@@ -30,34 +32,21 @@ struct TransferRoutes {
         return try Responses.json(["added": added.count, "skipped": skipped])
     }
 
-    /// Every line read before anything is stored: a problem names its line and field.
+    /// Every line read before anything is stored (`ImportReader`, as `todo import`): the first
+    /// problem names its line and field.
     static func tasks(in data: Data) throws -> [TodoTask] {
-        guard String(validating: data, as: UTF8.self) != nil else { throw Problem(.badRequest, "Invalid JSON Lines", detail: "the body is not valid UTF-8") }
-        var tasks: [TodoTask] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.filter { $0 != UInt8(ascii: "\r") }
-            guard !trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
-            let number = i + 1
-            let exported: ExportedTask
-            do { exported = try JSONDecoder().decode(ExportedTask.self, from: Data(trimmed)) } catch DecodingError.keyNotFound(let key, _) {
-                throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(key.stringValue) is required; nothing was imported", field: "line \(number): \(key.stringValue)")
-            } catch DecodingError.typeMismatch(_, let context) where !context.codingPath.isEmpty {
-                let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-                throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(field) has the wrong type; nothing was imported", field: "line \(number): \(field)")
-            } catch {
-                throw Problem(.badRequest, "Invalid line", detail: "line \(number) is not a JSON object of a task; nothing was imported", field: "line \(number)")
+        do { return try ImportReader.read(data).tasks } catch {
+            guard let first = error.problems.first else { throw Problem(.badRequest, "Invalid import", detail: "nothing was imported") }
+            let place: String? = switch first.place {
+            case .whole: nil
+            case .line(let n): "line \(n)"
+            case .task(let i): "task \(i)"
             }
-            do {
-                let task = try exported.task()
-                if let problem = TaskRules.problem(with: task) {
-                    throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(problem); nothing was imported", field: "line \(number): \(problem.field)")
-                }
-                tasks.append(task)
-            } catch let problem as ExportedTask.Problem {
-                throw Problem(.badRequest, "Invalid line", detail: "line \(number): \(problem.message); nothing was imported", field: "line \(number): \(problem.field)")
-            }
+            let more = error.problems.count > 1 ? " (and \(error.problems.count - 1) more problem\(error.problems.count == 2 ? "" : "s"))" : ""
+            let detail = (place.map { "\($0): " } ?? "the body is ") + first.message + more + "; nothing was imported"
+            let field = [place, first.field].compactMap { $0 }.joined(separator: ": ")
+            throw Problem(.badRequest, "Invalid import", detail: detail, field: field.isEmpty ? nil : field)
         }
-        return tasks
     }
 
     func export(_ request: Request, _ scope: TaskScope) throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import TaskService
 
 /// `--batch FILE.jsonl` input for every command: one JSON object per line, blank
 /// lines skipped, `-` for standard input; errors name the file and the line.
@@ -40,17 +41,6 @@ enum JSONLines {
         return (out, problems)
     }
 
-    /// What the decoder found wrong, in the line's own terms: a missing field, a field of the wrong type.
-    static func problem(_ error: Error) -> String? {
-        func field(_ path: [CodingKey]) -> String { path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?: return "no \"\(field(context.codingPath + [key]))\""
-        case .typeMismatch(let type, let context)?, .valueNotFound(let type, let context)?:
-            let expected = type == String.self ? "a string" : type is any Numeric.Type ? "a number" : type == Bool.self ? "true or false"
-                : String(describing: type).hasPrefix("Array") ? "an array" : "an object"
-            return context.codingPath.isEmpty ? "not a JSON object" : "\"\(field(context.codingPath))\" must be \(expected)"
-        case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "not valid JSON" : "\"\(field(context.codingPath))\" is not valid"
-        default: return nil
-        }
-    }
+    /// What the decoder found wrong, in the line's own terms (`DecodingProblem`).
+    static func problem(_ error: Error) -> String? { DecodingProblem(error)?.text }
 }

@@ -74,7 +74,7 @@ struct AddCommand: AsyncParsableCommand {
         if let stated { dueDate = stated.date }
         let text = try TaskArguments.description(description, action: "nothing was stored") ?? ""
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
-                            category: try TaskArguments.category(category).map(try settings.load().categoryName), priority: try TaskArguments.priority(priority),
+                            category: try TaskArguments.category(category).map { try settings.load().categoryName($0) }, priority: try TaskArguments.priority(priority),
                             tags: try TaskArguments.tags(tags), due: dueDate)
         var stored: TodoTask
         if let shared = try await store.onPostgres({ try await $0.add(task) }) {
