@@ -49,6 +49,27 @@ extension PostgresStore {
         }
     }
 
+    /// A new token for the account, in place of its old one: the old one is refused at once and
+    /// the event streams it opened are closed (a lost or leaked token). A revoked account is
+    /// active again under the new token, with its tasks. `wasRevoked`: it had been revoked.
+    public func issueToken(name: String) async throws -> (account: Account, token: APIToken, wasRevoked: Bool) {
+        let token = APIToken.generate()
+        let hash = ByteBuffer(bytes: token.sha256)
+        return try await transaction { connection, logger in
+            let rows = try await connection.query("""
+                UPDATE account a SET token_sha256 = \(hash), revoked = NULL
+                FROM (SELECT id, revoked FROM account WHERE lower(name) = lower(\(name)) FOR UPDATE) old
+                WHERE a.id = old.id
+                RETURNING a.id, a.name, a.created, old.revoked IS NOT NULL
+                """, logger: logger)
+            for try await (id, name, created, wasRevoked) in rows.decode((Int64, String, Date, Bool).self) {
+                try await StoreNotice.revoked(account: id).send(on: connection, logger: logger)
+                return (Account(id: id, name: name, created: created, revoked: nil), token, wasRevoked)
+            }
+            throw PostgresFailure.notFound("No account named '\(name)' (`todo users list` shows them).")
+        }
+    }
+
     /// The live account a token belongs to; nil for an unknown or revoked token. The lookup is
     /// by the token's hash (an index probe), so it takes the same time whatever the token.
     public func account(token: APIToken) async throws -> Account? {

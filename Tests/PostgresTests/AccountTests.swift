@@ -51,6 +51,17 @@ struct AccountTests {
             #expect(try await replica.account(token: token) == nil)
             await replica.close()
             await #expect(throws: PostgresFailure.notFound("No account named 'dave' (`todo users list` shows them).")) { try await store.revoke(name: "dave") }
+
+            // A new token: the account is active again under it, the old one stays refused.
+            let issued = try await store.issueToken(name: "Carol")
+            #expect(issued.wasRevoked && issued.account.revoked == nil && issued.token != token)
+            #expect(try await store.account(token: issued.token)?.name == "carol")
+            #expect(try await store.account(token: token) == nil)
+            let reissued = try await store.issueToken(name: "carol")
+            #expect(!reissued.wasRevoked && reissued.account.id == issued.account.id)
+            #expect(try await store.account(token: issued.token) == nil, "a leaked token is refused once replaced")
+            #expect(try await store.account(token: reissued.token)?.id == issued.account.id)
+            await #expect(throws: PostgresFailure.notFound("No account named 'dave' (`todo users list` shows them).")) { _ = try await store.issueToken(name: "dave") }
         }
     }
 

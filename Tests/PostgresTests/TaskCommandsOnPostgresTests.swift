@@ -80,6 +80,10 @@ struct TaskCommandsOnPostgresTests {
             #expect(try cli.todo(["users", "revoke", "bob"]).status == 0)
             let revoked = try todo(["list"], as: "bob")
             #expect(revoked.status != 0 && revoked.err.contains("was revoked"), "\(revoked.err)")
+            // A new token makes the account active again, with its tasks.
+            let token = try cli.todo(["users", "token", "bob"])
+            #expect(token.status == 0 && token.out.contains("the account is active again") && token.out.split(separator: "\n").last?.count == 64, "\(token.out)")
+            #expect(try todo(["list"], as: "bob").out.contains("Water the plants"))
         }
     }
 

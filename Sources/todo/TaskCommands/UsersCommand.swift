@@ -8,13 +8,14 @@ import TaskService
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Accounts of a shared PostgreSQL database: add one (and its API token), list, revoke.",
+        abstract: "Accounts of a shared PostgreSQL database: add one (and its API token), list, revoke, issue a new token.",
         discussion: """
             Tasks in a PostgreSQL database belong to an account. Its API token is 256 random \
             bits, printed once, on the last line of `todo users add`; the database keeps only its \
-            SHA-256, so a lost token cannot be shown again: revoke the account and add one under \
-            a new name (names are never reused). Revoking refuses the token at once and closes \
-            the event streams it opened. `todo serve` serves every account, each by its token; \
+            SHA-256, so a lost token cannot be shown again: `todo users token NAME` issues a new \
+            one in its place. Revoking refuses the token at once and closes the event streams it \
+            opened; the account's tasks are kept, and a new token makes it active again (names \
+            are never reused, so its tasks never pass to someone new). `todo serve` serves every account, each by its token; \
             the task commands reach one with --user NAME; `todo worker` enriches every \
             account's tasks (docs/postgres.md).
 
@@ -24,8 +25,9 @@ struct UsersCommand: AsyncParsableCommand {
               todo users list
               todo list --user alice
               todo users revoke alice
+              todo users token alice      # a new token; the old one is refused from now on
             """,
-        subcommands: [Add.self, List.self, Revoke.self]
+        subcommands: [Add.self, List.self, Revoke.self, Token.self]
     )
 
     static let purpose = "Accounts live in a PostgreSQL database"
@@ -85,6 +87,31 @@ struct UsersCommand: AsyncParsableCommand {
             Console.out(already
                 ? "\(account.name) was already revoked (\(account.revoked.map { $0.formatted(.iso8601) } ?? "")); its token stays refused."
                 : "Revoked \(account.name): its token is refused from now on.")
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new API token for an account (the last line printed); its old one is refused from now on.",
+            discussion: """
+                For a token lost or leaked: the old token is refused at once, and the event streams \
+                it opened are closed. A revoked account is active again under the new token, with \
+                all its tasks.
+                """)
+
+        @Argument(help: "The account's name.") var name: String
+        @Flag(help: "Print one JSON object (with the token).") var json = false
+        @OptionGroup var location: PostgresOption
+
+        func run() async throws {
+            let (account, token, wasRevoked) = try await location.with(UsersCommand.purpose) { try await $0.issueToken(name: name) }
+            if json {
+                Console.out(try JSONOutput.line(Add.Created(account: account, token: token.text)))
+                return
+            }
+            Console.out("New API token for \(account.name) (id \(account.id)); the old one is refused from now on"
+                        + (wasRevoked ? ", and the account is active again" : "") + ". Shown this once (only its hash is kept):")
+            Console.out(token.text)
         }
     }
 }
