@@ -42,10 +42,13 @@ public final class PostgresWorker: Sendable {
         public var claimed: Int
         /// Tasks whose AI fields were written (a job whose lease ran out meanwhile is not).
         public var applied: Int
+        /// From the claim to the last task written.
+        public var duration: Duration = .zero
     }
 
     /// Claims one batch, decides it and completes it.
     public func runBatch(now: Date = Date()) async throws -> Batch {
+        let start = ContinuousClock.now
         let queue = PostgresJobQueue(store: store)
         let claim = try await queue.claim(limit: batchSize, lease: lease, scope: scope)
         guard !claim.taskIDs.isEmpty else { return Batch(claimed: 0, applied: 0) }
@@ -71,7 +74,7 @@ public final class PostgresWorker: Sendable {
                 _ = try await queue.complete(taskID: entry.task.id!, lease: claim.lease, fields: .unchanged, model: decided.model, now: now)
             }
         }
-        return Batch(claimed: claim.taskIDs.count, applied: applied)
+        return Batch(claimed: claim.taskIDs.count, applied: applied, duration: ContinuousClock.now - start)
     }
 
     /// Batches until the queue is empty; the tasks enriched.

@@ -337,6 +337,7 @@ final class APITests: XCTestCase {
         let stats = try await client.get("/api/stats")
         XCTAssertEqual(stats.status, 200)
         XCTAssertNotNil(stats.json["statuses"] as? [String: Int])
+        _ = try await client.get("/api/tasks/1")  // a route with an id, whatever ran before
         let metrics = try await client.get("/metrics").text
         XCTAssertTrue(metrics.contains("smart_todo_http_requests_total{"), metrics.prefix(500).description)
         XCTAssertTrue(metrics.contains("route=\"/api/tasks/{id}\"") || metrics.contains("route=\"/api/tasks/:id\""), "counted by route, not by path")

@@ -112,6 +112,18 @@ final class TeamServerTests: XCTestCase {
         XCTAssertEqual(heard.filter { $0.kind == "task.created" }.compactMap { $0.data["id"] as? Int }, [his])
         XCTAssertFalse(heard.contains { ($0.data["title"] as? String)?.contains("rent") == true })
 
+        // The replica's enrichment from the shared queue shows in /metrics; the result cache's
+        // gauges are not shown, since PostgreSQL counts no hits (they were zeros).
+        var metrics = ""
+        let counted = try await HTTPTestClient.eventually(timeout: 30) {
+            metrics = try await alice.get("/metrics").text
+            let enriched = metrics.split(separator: "\n").first { $0.hasPrefix("smart_todo_jobs_enriched_total ") }
+            return enriched.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 > 0 } ?? false
+        }
+        XCTAssertTrue(counted, metrics)
+        XCTAssertTrue(metrics.contains("smart_todo_forward_pass_seconds_count"), metrics)
+        XCTAssertFalse(metrics.contains("smart_todo_cache_entries"), metrics)
+
         // Revoked: refused at once, and the stream her token opened is closed.
         let started = ContinuousClock.now
         let heardAfter = try await EventStreamTests.read(server.baseURL, token: team.tokens["alice"], until: { _ in false }, whileOpen: {

@@ -49,7 +49,8 @@ final class PostgresBackend: ServerBackend {
     }
 
     var services: [any Service] {
-        modelLoaded ? [relay, worker.service()] : [relay]
+        let metrics = self.metrics
+        return modelLoaded ? [relay, worker.service { metrics.batch(claimed: $0.claimed, applied: $0.applied, duration: $0.duration) }] : [relay]
     }
 
     func scope(credential: [UInt8]?) async throws -> TaskScope {

@@ -14,9 +14,6 @@ public final class ServerMetrics: Sendable {
     let passDuration: DurationHistogram
     let jobsEnriched: Counter
     let jobsFailed: Counter
-    let cacheHits: Gauge
-    let cacheEntries: Gauge
-    let cacheHitRatio: Gauge
 
     static let latencyBuckets: [Duration] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000].map { .milliseconds($0) }
 
@@ -28,9 +25,15 @@ public final class ServerMetrics: Sendable {
                                                       help: "Time of one enrichment pass: the batch's forward pass and its decisions")
         jobsEnriched = registry.makeCounter(name: "smart_todo_jobs_enriched_total", help: "Enrichment jobs done")
         jobsFailed = registry.makeCounter(name: "smart_todo_jobs_failed_total", help: "Enrichment jobs that failed (retried later)")
-        cacheHits = registry.makeGauge(name: "smart_todo_cache_hits", help: "Result-cache hits over the database's life")
-        cacheEntries = registry.makeGauge(name: "smart_todo_cache_entries", help: "Result-cache entries (each one a miss computed once)")
-        cacheHitRatio = registry.makeGauge(name: "smart_todo_cache_hit_ratio", help: "hits / (hits + entries): the share of lookups the cache answered")
+    }
+
+    /// A batch a PostgreSQL replica enriched from the shared queue (a SQLite server records its
+    /// passes where it runs them, `EnrichmentPasses`).
+    func batch(claimed: Int, applied: Int, duration: Duration) {
+        guard claimed > 0 else { return }
+        batchSize.record(Double(claimed))
+        passDuration.record(duration)
+        jobsEnriched.increment(by: Int64(applied))
     }
 
     /// One request: counted by route pattern (not path: ids would make a series each) and status.
@@ -41,11 +44,14 @@ public final class ServerMetrics: Sendable {
                                        buckets: Self.latencyBuckets, help: "HTTP request latency").record(duration)
     }
 
+    /// The result cache's counts, where they are kept (SQLite's; a PostgreSQL database counts
+    /// no hits, so a replica shows none of these rather than zeros).
     func cache(_ statistics: ResultCache.Statistics) {
-        cacheHits.set(Double(statistics.hits))
-        cacheEntries.set(Double(statistics.entries))
+        registry.makeGauge(name: "smart_todo_cache_hits", help: "Result-cache hits over the database's life").set(Double(statistics.hits))
+        registry.makeGauge(name: "smart_todo_cache_entries", help: "Result-cache entries (each one a miss computed once)").set(Double(statistics.entries))
         let lookups = statistics.hits + statistics.entries
-        cacheHitRatio.set(lookups == 0 ? 0 : Double(statistics.hits) / Double(lookups))
+        registry.makeGauge(name: "smart_todo_cache_hit_ratio", help: "hits / (hits + entries): the share of lookups the cache answered")
+            .set(lookups == 0 ? 0 : Double(statistics.hits) / Double(lookups))
     }
 
     func text() -> String { registry.emitToString() }
