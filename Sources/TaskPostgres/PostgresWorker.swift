@@ -112,7 +112,10 @@ public final class PostgresWorker: Sendable {
         let progress: @Sendable (Batch) -> Void
 
         func run() async throws {
-            try await withGracefulShutdownHandler { try await loop() } onGracefulShutdown: { worker.stop() }
+            try await withGracefulShutdownHandler { try await loop() } onGracefulShutdown: {
+                worker.logger.info("enrichment stopping: a batch in hand goes back to the queue")
+                worker.stop()
+            }
         }
 
         private func loop() async throws {

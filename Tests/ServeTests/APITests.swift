@@ -166,6 +166,26 @@ final class APITests: XCTestCase {
         XCTAssertEqual(listed.status, 200, "one of a list matches")
     }
 
+    /// A due date in words is read in the client's time zone when it sends one (the page does),
+    /// in the server's otherwise; a zone that is no IANA name is a 400 naming the header.
+    func testDueDatesInWordsAreReadInTheClientsTimeZone() async throws {
+        let newYork = try await client.post("/api/tasks?enrich=async", json: ["title": "Call the bank", "due": "2031-05-01 5pm"],
+                                            headers: [("Time-Zone", "America/New_York")])
+        XCTAssertEqual(newYork.status, 201, newYork.text)
+        XCTAssertEqual(newYork.json["due"] as? String, "2031-05-01T21:00:00.000Z", "5 pm in New York (EDT) is 21:00 UTC")
+        let id = try XCTUnwrap(newYork.json["id"] as? Int)
+        let tokyo = try await client.patch("/api/tasks/\(id)", json: ["due": "2031-05-01 5pm"], headers: [("Time-Zone", "Asia/Tokyo")])
+        XCTAssertEqual(tokyo.json["due"] as? String, "2031-05-01T08:00:00.000Z", tokyo.text)
+        let titled = try await client.post("/api/tasks?enrich=async", json: ["title": "Send the deck by 2031-05-02 9am"],
+                                           headers: [("Time-Zone", "Europe/Paris")])
+        XCTAssertEqual(titled.json["due"] as? String, "2031-05-02T07:00:00.000Z", "a title's deadline too: \(titled.text)")
+        let listed = try await client.get("/api/tasks?due_after=2031-05-01%2016:30&due_before=2031-05-01%2018:00&status=all", headers: [("Time-Zone", "Asia/Tokyo")])
+        XCTAssertEqual((listed.json["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [id], "list's bounds too (07:30-09:00 UTC), \(listed.text)")
+        let bad = try await client.post("/api/tasks", json: ["title": "x", "due": "friday"], headers: [("Time-Zone", "Mars/Olympus")])
+        XCTAssertEqual(bad.status, 400)
+        XCTAssertEqual(bad.json["field"] as? String, "Time-Zone", bad.text)
+    }
+
     /// A category given in another case is filed under the configured spelling, as by the CLI.
     func testACategoryIsFiledUnderItsConfiguredSpelling() async throws {
         let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Pay the water bill", "category": "finance"])

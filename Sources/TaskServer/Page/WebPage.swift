@@ -34,7 +34,9 @@ enum WebPage {
     let token = sessionStorage.getItem('token') || '';
     function note(text) { $('note').textContent = text; }
     async function api(path, options = {}) {
-      options.headers = Object.assign({}, options.headers, token ? {Authorization: 'Bearer ' + token} : {});
+      // Due dates in words ("friday 5pm") are read in the browser's time zone, not the server's.
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      options.headers = Object.assign(zone ? {'Time-Zone': zone} : {}, options.headers, token ? {Authorization: 'Bearer ' + token} : {});
       const r = await fetch(path, options);
       if (r.status === 401) { $('auth').hidden = false; throw new Error('This server needs a token.'); }
       return r;

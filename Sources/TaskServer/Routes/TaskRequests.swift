@@ -14,12 +14,13 @@ struct CreateTaskRequest: Sendable {
     var priority: TodoTask.Priority?
     var tags: [String]
 
-    init(_ body: JSONBody, now: Date = Date()) throws {
+    /// `dueDates` reads a due date in words in the client's time zone (`ClientTimeZone`).
+    init(_ body: JSONBody, dueDates: DueDateParser = DueDateParser(), now: Date = Date()) throws {
         guard let title = try body.string("title") else { throw Problem.invalid("title", "is required") }
         self.title = try FieldValues.title(title)
         description = try body.string("description") ?? ""
-        due = try body.string("due").map { try FieldValues.due($0, now: now) }
-        if due == nil, !body.contains("due"), let stated = TitleDeadline.find(in: self.title, now: now) {
+        due = try body.string("due").map { try FieldValues.due($0, parser: dueDates, now: now) }
+        if due == nil, !body.contains("due"), let stated = TitleDeadline.find(in: self.title, parser: dueDates, now: now) {
             due = stated.date
             dueFromTitle = stated.phrase
         }
@@ -52,13 +53,13 @@ struct PatchTaskRequest: Sendable {
     var titleDeadline: Date?
 
     /// `categoryName` spells a given category as the settings do.
-    init(_ body: JSONBody, categoryName: (String) -> String = { $0 }, now: Date = Date()) throws {
+    init(_ body: JSONBody, categoryName: (String) -> String = { $0 }, dueDates: DueDateParser = DueDateParser(), now: Date = Date()) throws {
         if body.isNull("title") { throw Problem.invalid("title", "cannot be null") }
         title = try body.string("title").map(FieldValues.title)
-        titleDeadline = title.flatMap { TitleDeadline.find(in: $0, now: now)?.date }
+        titleDeadline = title.flatMap { TitleDeadline.find(in: $0, parser: dueDates, now: now)?.date }
         if body.isNull("description") { throw Problem.invalid("description", "cannot be null (give \"\" to empty it)") }
         description = try body.string("description")
-        due = try Self.change(body, "due") { try FieldValues.due($0, now: now) }
+        due = try Self.change(body, "due") { try FieldValues.due($0, parser: dueDates, now: now) }
         category = try Self.change(body, "category") { categoryName(try FieldValues.category($0)) }
         priority = try Self.change(body, "priority", FieldValues.priority)
         if body.isNull("tags") { tags = .clear } else if let given = try body.strings("tags") { tags = .set(try FieldValues.tags(given)) }
@@ -142,8 +143,8 @@ enum FieldValues {
     }
 
     /// Every form `todo add --due` takes: an ISO 8601 instant, "friday 5pm", "+3d".
-    static func due(_ text: String, now: Date, field: String = "due") throws -> Date {
-        do { return try DueDateParser().understand(text, now: now).date } catch let failure as DueDateParser.Failure {
+    static func due(_ text: String, parser: DueDateParser, now: Date, field: String = "due") throws -> Date {
+        do { return try parser.understand(text, now: now).date } catch let failure as DueDateParser.Failure {
             throw Problem.invalid(field, failure.description)
         } catch {
             throw Problem.invalid(field, "is not a date")

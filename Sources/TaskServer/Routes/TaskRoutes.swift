@@ -19,7 +19,7 @@ struct TaskRoutes {
         let query = try QueryValues(request, allowed: ["enrich"])
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: CreateTaskRequest.fields)
-        let task = try CreateTaskRequest(body).task(categoryName: state.enrichmentSettings.categoryName)
+        let task = try CreateTaskRequest(body, dueDates: try ClientTimeZone.dueDates(for: request)).task(categoryName: state.enrichmentSettings.categoryName)
         if let problem = TaskRules.problem(with: task) { throw Problem.invalid(problem.field, problem.problem) }
         let key = try request.headers[Self.idempotencyKey].map { given in
             guard let key = IdempotencyKey(given) else { throw Problem.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters") }
@@ -59,11 +59,11 @@ struct TaskRoutes {
         case "done": status = .done
         default: throw Problem.invalid("status", "must be pending, done or all")
         }
-        let now = Date()
+        let (now, dueDates) = (Date(), try ClientTimeZone.dueDates(for: request))
         let filter = TaskFilter(status: status, category: query.string("category"), priority: try query.string("priority").map(FieldValues.priority),
                                 tag: query.string("tag"),
-                                dueBefore: try query.string("due_before").map { try FieldValues.due($0, now: now, field: "due_before") },
-                                dueAfter: try query.string("due_after").map { try FieldValues.due($0, now: now, field: "due_after") })
+                                dueBefore: try query.string("due_before").map { try FieldValues.due($0, parser: dueDates, now: now, field: "due_before") },
+                                dueAfter: try query.string("due_after").map { try FieldValues.due($0, parser: dueDates, now: now, field: "due_after") })
         let limit = try query.int("limit", default: 50, in: 1...500)
         let cursor = try query.string("cursor").map { text -> Int64 in
             guard let id = Int64(text), id >= 0 else { throw Problem.invalid("cursor", "is not a cursor this API gave (use the \"next\" of a page)") }
@@ -88,7 +88,7 @@ struct TaskRoutes {
         let query = try QueryValues(request, allowed: ["enrich"])
         let skipInline = try enrichAsync(query)
         let body = try await JSONBody.read(request, limit: state.settings.maxBodyBytes, allowed: PatchTaskRequest.fields)
-        let change = try PatchTaskRequest(body, categoryName: state.enrichmentSettings.categoryName)
+        let change = try PatchTaskRequest(body, categoryName: state.enrichmentSettings.categoryName, dueDates: try ClientTimeZone.dueDates(for: request))
         let precondition = try ETag.precondition(request.headers[.ifMatch], id: id)
         let edit = try await scope.tasks.edit(id: id) { current in
             try precondition?(current)

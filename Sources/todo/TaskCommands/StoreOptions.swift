@@ -8,7 +8,7 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Task database: a SQLite file or a postgres:// URL (default: SMART_TODO_DB, else ~/.local/share/smart-todo/tasks.sqlite).", valueName: "path|url"))
     var db: String?
 
-    @Option(help: ArgumentHelp("With a postgres:// database: whose tasks (an account of `todo users`; default: SMART_TODO_USER).", valueName: "name"))
+    @Option(help: ArgumentHelp("With a postgres:// database, for the commands on one account's tasks (not serve, cache, backup or restore, which are the whole database's): whose tasks (an account of `todo users`; default: SMART_TODO_USER).", valueName: "name"))
     var user: String?
 
     func validate() throws { try Self.refuseEmpty(db) }

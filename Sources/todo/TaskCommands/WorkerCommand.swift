@@ -47,7 +47,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
         // Said before any job is claimed: a worker without its model would only hold leases.
         guard (try? models.embeddingFingerprint()) ?? nil != nil else {
-            throw CommandFailure("The embedding model \(loaded.model) is not installed: `\(ModelRegistry.installCommand(for: loaded.model))`.")
+            let missing = EnrichmentError.modelMissing(path: models.embeddingDirectory.path, name: loaded.model)
+            throw CommandFailure("The worker has nothing to enrich with: \(missing) (SMART_TODO_WEIGHTS sets where models are looked for).")
         }
         let logger = Logger(label: "todo-worker") { StreamLogHandler.standardError(label: $0) }
         let (json, once, batchSize, lease) = (json, once, batch, lease)
