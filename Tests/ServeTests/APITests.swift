@@ -313,7 +313,9 @@ final class APITests: XCTestCase {
         XCTAssertEqual(unknown.json["field"] as? String, "line 1: colour", unknown.text)
         let array = try await client.send(.POST, "/api/import", body: Data("[1, 2]\n".utf8), contentType: "application/json")
         XCTAssertEqual(array.json["field"] as? String, "task 1", array.text)
-        XCTAssertTrue((array.json["detail"] as? String ?? "").contains("task 1: not a JSON object of a task (and 1 more problem)"), array.text)
+        XCTAssertTrue((array.json["detail"] as? String ?? "").contains("task 1: not a JSON object of a task (and 1 more problem: see problems)"), array.text)
+        let all = try XCTUnwrap(array.json["problems"] as? [[String: Any]], "every problem at once: \(array.text)")
+        XCTAssertEqual(all.compactMap { $0["field"] as? String }, ["task 1", "task 2"])
         for empty in ["", "\n\n"] {
             let nothing = try await client.send(.POST, "/api/import", body: Data(empty.utf8), contentType: "application/x-ndjson")
             XCTAssertEqual(nothing.status, 400, nothing.text)

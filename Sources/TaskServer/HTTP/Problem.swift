@@ -13,6 +13,14 @@ public struct Problem: Error, Sendable, Equatable {
     public var field: String?
     /// Seconds after which the client may try again (a 503 while the database is away).
     public var retryAfter: Int?
+    /// Every problem of an input that has several (an import's bad lines), so that a client
+    /// mends them in one go; `detail` and `field` are the first's.
+    public var all: [Item] = []
+
+    public struct Item: Sendable, Equatable {
+        public var field: String?
+        public var detail: String
+    }
 
     public init(_ status: HTTPResponse.Status, _ title: String, detail: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -49,6 +57,7 @@ extension Problem: HTTPResponseError {
     func body() -> Data {
         var object: [String: Any] = ["type": "about:blank", "title": title, "status": Int(status.code), "detail": detail]
         if let field { object["field"] = field }
+        if !all.isEmpty { object["problems"] = all.map { item in ["detail": item.detail, "field": item.field as Any? ?? NSNull()] } }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 }

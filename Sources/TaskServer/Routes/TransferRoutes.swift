@@ -36,16 +36,20 @@ struct TransferRoutes {
     /// problem names its line and field.
     static func tasks(in data: Data) throws -> [TodoTask] {
         do { return try ImportReader.read(data).tasks } catch {
-            guard let first = error.problems.first else { throw Problem(.badRequest, "Invalid import", detail: "nothing was imported") }
-            let place: String? = switch first.place {
-            case .whole: nil
-            case .line(let n): "line \(n)"
-            case .task(let i): "task \(i)"
+            let items = error.problems.map { problem -> Problem.Item in
+                let place: String? = switch problem.place {
+                case .whole: nil
+                case .line(let n): "line \(n)"
+                case .task(let i): "task \(i)"
+                }
+                let field = [place, problem.field].compactMap { $0 }.joined(separator: ": ")
+                return Problem.Item(field: field.isEmpty ? nil : field, detail: (place.map { "\($0): " } ?? "the body is ") + problem.message)
             }
-            let more = error.problems.count > 1 ? " (and \(error.problems.count - 1) more problem\(error.problems.count == 2 ? "" : "s"))" : ""
-            let detail = (place.map { "\($0): " } ?? "the body is ") + first.message + more + "; nothing was imported"
-            let field = [place, first.field].compactMap { $0 }.joined(separator: ": ")
-            throw Problem(.badRequest, "Invalid import", detail: detail, field: field.isEmpty ? nil : field)
+            guard let first = items.first else { throw Problem(.badRequest, "Invalid import", detail: "nothing was imported") }
+            let more = items.count > 1 ? " (and \(items.count - 1) more problem\(items.count == 2 ? "" : "s"): see problems)" : ""
+            var refusal = Problem(.badRequest, "Invalid import", detail: first.detail + more + "; nothing was imported", field: first.field)
+            if items.count > 1 { refusal.all = items }
+            throw refusal
         }
     }
 
