@@ -107,9 +107,11 @@ final class TeamServerTests: XCTestCase {
         let hisList = try await bob.get("/api/tasks")
         XCTAssertEqual(hisList.json["tasks"].map { ($0 as? [[String: Any]])?.count }, 1, "Bob's task stays his alone")
 
-        // Bob's stream: only his own task's creation.
+        // Bob's stream: only his own task's creation, numbered as his first event (the ids an
+        // account sees say nothing of the others' activity).
         let heard = try await bobsEvents.value
         XCTAssertEqual(heard.filter { $0.kind == "task.created" }.compactMap { $0.data["id"] as? Int }, [his])
+        XCTAssertEqual(heard.first?.id.split(separator: "-").last, "1", "\(heard.map(\.id))")
         XCTAssertFalse(heard.contains { ($0.data["title"] as? String)?.contains("rent") == true })
 
         // The replica's enrichment from the shared queue shows in /metrics; the result cache's

@@ -7,7 +7,9 @@ public struct TaskEvent: Sendable, Equatable {
         case created = "task.created", enriched = "task.enriched", updated = "task.updated", deleted = "task.deleted"
     }
 
-    /// Increasing from 1 in this server process: a client resumes with `Last-Event-ID`.
+    /// Increasing from 1 per account in this server process: a client resumes with
+    /// `Last-Event-ID`. Per account, so that the ids an account sees say nothing of how busy
+    /// the others are.
     public var id: Int
     /// This server process (`TaskEventHub.epoch`): a stream's ids are "EPOCH-ID", so an id from
     /// an earlier process can never pass for one of this process's.
@@ -28,7 +30,8 @@ public struct TaskEvent: Sendable, Equatable {
 public actor TaskEventHub {
     /// When this process started, in milliseconds, base 36.
     public nonisolated let epoch = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
-    private var nextID = 1
+    /// The next event id of each account (nil: a SQLite file's one user).
+    private var nextIDs: [Int64?: Int] = [:]
     private var recent: [TaskEvent] = []
     private var subscribers: [UUID: (owner: Int64?, continuation: AsyncStream<TaskEvent>.Continuation)] = [:]
     private var closed = false
@@ -39,8 +42,8 @@ public actor TaskEventHub {
 
     func publish(_ kind: TaskEvent.Kind, _ task: TodoTask, owner: Int64? = nil) {
         guard let data = try? ServerJSON.string(TaskOutput(task)) else { return }
-        let event = TaskEvent(id: nextID, epoch: epoch, kind: kind, data: data, owner: owner)
-        nextID += 1
+        let event = TaskEvent(id: nextIDs[owner, default: 1], epoch: epoch, kind: kind, data: data, owner: owner)
+        nextIDs[owner] = event.id + 1
         recent.append(event)
         if recent.count > keep + keep / 4 { recent.removeFirst(recent.count - keep) }
         for subscriber in subscribers.values where subscriber.owner == owner { subscriber.continuation.yield(event) }
@@ -56,14 +59,16 @@ public actor TaskEventHub {
             // An id of this process: resume after it, unless it has left the window. Any other
             // (an earlier process's, the server restarted): the client must reload rather than
             // trust the replay.
+            let next = nextIDs[owner, default: 1]
+            let kept = recent.filter { $0.owner == owner }
             let parts = last.split(separator: "-", maxSplits: 1)
-            let lastID = parts.count == 2 && parts[0] == epoch ? Int(parts[1]).flatMap { $0 < nextID ? $0 : nil } : nil
+            let lastID = parts.count == 2 && parts[0] == epoch ? Int(parts[1]).flatMap { $0 < next ? $0 : nil } : nil
             if let lastID {
-                gap = lastID + 1 < (recent.first?.id ?? nextID) && lastID + 1 < nextID
-                for event in recent where event.id > lastID && event.owner == owner { continuation.yield(event) }
+                gap = lastID + 1 < (kept.first?.id ?? next) && lastID + 1 < next
+                for event in kept where event.id > lastID { continuation.yield(event) }
             } else {
                 gap = true
-                for event in recent where event.owner == owner { continuation.yield(event) }
+                kept.forEach { continuation.yield($0) }
             }
         }
         if closed { continuation.finish(); return (stream, gap) }
