@@ -53,7 +53,7 @@ struct TaskCommandsOnPostgresTests {
             #expect(try todo(["delete", "\(rent)"], as: "alice").out.hasPrefix("Deleted: \(rent)"))
 
             let stats = try #require(try cli.json(try todo(["stats", "--json"], as: "alice").out) as? [String: Any])
-            #expect(stats["tasks"] as? [String: Int] == ["pending": 1], "\(stats)")
+            #expect(stats["statuses"] as? [String: Int] == ["pending": 1], "\(stats)")
             let exported = try todo(["export"], as: "alice").out.split(separator: "\n")
             #expect(exported.count == 2 && exported.last?.contains(#""status":"deleted""#) == true, "a lossless export: \(exported)")
             #expect(!(try todo(["export"], as: "bob").out.contains("passport")))
@@ -164,7 +164,7 @@ struct TaskCommandsOnPostgresTests {
             // The cache the workers share: its entries by operation, and cleared for every account at once.
             let cached = try #require(try cli.json(try cli.todo(["cache", "stats", "--json"]).out) as? [String: Any])
             let entries = try #require(cached["entries"] as? Int)
-            #expect(entries > 0 && ((cached["byOperation"] as? [String: Int])?.values.reduce(0, +)) == entries, "\(cached)")
+            #expect(entries > 0 && ((cached["by_operation"] as? [String: Int])?.values.reduce(0, +)) == entries, "\(cached)")
             #expect(try cli.todo(["cache", "clear"]).out == "Removed \(entries) cached result(s).\n")
             #expect(try cli.todo(["cache", "stats"]).out.hasPrefix("0 entries, 0 KiB"))
 

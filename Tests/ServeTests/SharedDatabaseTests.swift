@@ -29,6 +29,13 @@ final class SharedDatabaseTests: XCTestCase {
             ((try await client.get("/api/stats").json["queue"] as? [String: Int])?["pending"]) == 0
         }
         XCTAssertTrue(drained)
+        // One shape of counts: the API's is the CLI's without the cache, equal once both are settled.
+        var fromCLI = try XCTUnwrap(try cli.json(try cli.todo(["stats", "--json"]).out) as? [String: Any])
+        XCTAssertNotNil(fromCLI.removeValue(forKey: "cache"))
+        let fromAPI = try await client.get("/api/stats").json
+        XCTAssertEqual(Set(fromAPI.keys), Set(fromCLI.keys))
+        XCTAssertEqual(fromAPI["statuses"] as? [String: Int], fromCLI["statuses"] as? [String: Int])
+        XCTAssertEqual(fromAPI["due_within_week"] as? Int, fromCLI["due_within_week"] as? Int)
     }
 
     func testATaskTheCLIAddsAndEnrichesIsFoundByTheServersSearch() async throws {

@@ -26,7 +26,7 @@ struct QueryRoutes {
     func stats(_ request: Request, _ scope: TaskScope) async throws -> Response {
         _ = try QueryValues(request, allowed: [])
         let (summary, counts) = try await scope.tasks.summary(now: Date())
-        return try Responses.json(StatsBody(summary, counts))
+        return try Responses.json(StatsOutput(summary, queue: counts))
     }
 }
 
@@ -41,22 +41,3 @@ struct SearchBody: Encodable {
     }
 }
 
-struct StatsBody: Encodable {
-    var statuses: [String: Int]
-    var categories: [String: Int]
-    var priorities: [String: Int]
-    var aiFilled: [String: Int]
-    var overdue: Int
-    var dueWithinWeek: Int
-    var queue: EnrichmentQueue.Counts
-
-    init(_ s: TaskStore.Summary, _ queue: EnrichmentQueue.Counts) {
-        (statuses, categories, priorities, aiFilled, overdue, dueWithinWeek) = (s.statuses, s.categories, s.priorities, s.aiFilled, s.overdue, s.dueWithinWeek)
-        self.queue = queue
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case statuses, categories, priorities, overdue, queue
-        case aiFilled = "ai_filled", dueWithinWeek = "due_within_week"
-    }
-}

@@ -81,6 +81,11 @@ public struct ResultCache: ModelOutputCache {
         public init(entries: Int, bytes: Int, hits: Int, byOperation: [String: Int]) {
             (self.entries, self.bytes, self.hits, self.byOperation) = (entries, bytes, hits, byOperation)
         }
+
+        enum CodingKeys: String, CodingKey {
+            case entries, bytes, hits
+            case byOperation = "by_operation"
+        }
     }
 
     /// From the counts the database keeps (`cache_summary`); with `byOperation`, also a count per

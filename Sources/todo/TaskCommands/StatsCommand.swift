@@ -13,23 +13,6 @@ struct StatsCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var store: StoreOptions
 
-    struct Output: Encodable {
-        var tasks: [String: Int]
-        var categories: [String: Int]
-        var priorities: [String: Int]
-        var overdue: Int
-        var dueThisWeek: Int
-        var aiFilled: [String: Int]
-        var queue: EnrichmentQueue.Counts
-        var cache: ResultCache.Statistics
-
-        enum CodingKeys: String, CodingKey {
-            case tasks, categories, priorities, overdue, queue, cache
-            case dueThisWeek = "due_this_week"
-            case aiFilled = "ai_filled"
-        }
-    }
-
     func run() async throws {
         let counted = try await store.onPostgres { tasks in
             let (summary, queue) = try await tasks.summary(now: Date())
@@ -41,16 +24,15 @@ struct StatsCommand: AsyncParsableCommand {
                 (try taskStore.summary(), try EnrichmentQueue(store: taskStore).counts(), try ResultCache(store: taskStore).statistics(byOperation: false))
             }
         }()
-        let out = Output(tasks: summary.statuses, categories: summary.categories, priorities: summary.priorities, overdue: summary.overdue,
-                         dueThisWeek: summary.dueWithinWeek, aiFilled: summary.aiFilled, queue: queue, cache: cache)
+        let out = StatsOutput(summary, queue: queue, cache: cache)
         if json { Console.out(try JSONOutput.line(out)); return }
         func line(_ d: [String: Int]) -> String { d.isEmpty ? "-" : d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
-        Console.out("tasks       \(line(out.tasks))")
+        Console.out("tasks       \(line(out.statuses))")
         Console.out("categories  \(line(out.categories))   (pending)")
         Console.out("priorities  \(line(out.priorities))")
-        Console.out("overdue     \(out.overdue), due within 7 days \(out.dueThisWeek)")
+        Console.out("overdue     \(out.overdue), due within 7 days \(out.dueWithinWeek)")
         Console.out("AI-filled   \(line(out.aiFilled))")
         Console.out("queue       pending \(out.queue.pending), done \(out.queue.done), failed \(out.queue.failed)")
-        Console.out("cache       \(out.cache.entries) entries, \(out.cache.bytes / 1024) KiB, \(out.cache.hits) hits")
+        Console.out("cache       \(cache.entries) entries, \(cache.bytes / 1024) KiB, \(cache.hits) hits")
     }
 }
