@@ -186,6 +186,17 @@ final class APITests: XCTestCase {
         XCTAssertEqual(bad.json["field"] as? String, "Time-Zone", bad.text)
     }
 
+    /// A field given twice is refused by name: JSON parsers keep the last one silently.
+    func testAFieldGivenTwiceIsRefused() async throws {
+        let twice = try await client.send(.POST, "/api/tasks", body: Data(#"{"title": "Pay rent", "title": "Pay the rent twice"}"#.utf8))
+        XCTAssertEqual(twice.status, 400, twice.text)
+        XCTAssertEqual(twice.json["field"] as? String, "title", twice.text)
+        let line = try await client.send(.POST, "/api/import", body: Data(#"{"title": "a", "priority": "low", "priority": "high"}"#.utf8 + [0x0A]),
+                                         contentType: "application/x-ndjson")
+        XCTAssertEqual(line.status, 400, line.text)
+        XCTAssertEqual(line.json["field"] as? String, "line 1: priority", line.text)
+    }
+
     /// A category given in another case is filed under the configured spelling, as by the CLI.
     func testACategoryIsFiledUnderItsConfiguredSpelling() async throws {
         let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Pay the water bill", "category": "finance"])

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TaskService
 
 /// A request body that must be one JSON object with known fields: each problem — the content
 /// type, the size, invalid JSON or UTF-8, a field not in the schema, a value of the wrong
@@ -43,6 +44,9 @@ struct JSONBody {
             throw Problem(.badRequest, "Invalid JSON", detail: "the body is not valid JSON")
         }
         guard let object = parsed as? [String: Any] else { throw Problem(.badRequest, "Invalid JSON", detail: "the body must be a JSON object") }
+        if let repeated = RepeatedJSONKey.first(in: bytes) {
+            throw Problem(.badRequest, "Repeated field", detail: "\(Self.quoted(repeated)) is given twice; give each field once", field: repeated)
+        }
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw Problem(.badRequest, "Unknown field", detail: "\(Self.quoted(unknown)) is not a field here (fields: \(allowed.sorted().joined(separator: ", ")))",
                           field: unknown)

@@ -97,6 +97,10 @@ public enum ImportReader {
                                         message: "expected a JSON object exported by `todo export`, or with a \"title\"" + (found.map { " (\($0.text))" } ?? "")))
                 continue
             }
+            if let repeated = RepeatedJSONKey.first(in: text) {
+                problems.append(Problem(place: .line(number), field: repeated, message: "\"\(repeated)\" is given twice; give each field once"))
+                continue
+            }
             switch line {
             case .ours(let exported):
                 do {
