@@ -59,8 +59,10 @@ final class SecurityTests: XCTestCase {
         let server = try ServerProcess().start()
         defer { server.signal(SIGTERM); _ = server.waitForExit() }
         let port = String(server.baseURL.split(separator: ":").last!)
-        let run = try TodoCLI().todo(["serve", "--port", port], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path])
+        let cli = TodoCLI()
+        let run = try cli.todo(["serve", "--port", port], environment: ["SMART_TODO_WEIGHTS": PackagePaths.weights.path])
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.err.contains("127.0.0.1:\(port) is already in use"), run.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cli.db), "said before the database, the model and the index were opened")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import TaskPostgres
 import TaskService
@@ -15,6 +16,7 @@ public enum TaskServer {
     public static func run(settings: ServerSettings, enrichmentSettings: EnrichmentSettings, logger: Logger,
                            onListening: @escaping @Sendable (String) -> Void) async throws {
         try settings.check()
+        try await checkAddressFree(settings)
         let state: any ServerBackend = switch settings.database {
         case .sqlite(let file): try SQLiteBackend(file: file, settings: settings, enrichmentSettings: enrichmentSettings, logger: logger)
         case .postgres(let location): try await PostgresBackend.open(location, settings: settings, enrichmentSettings: enrichmentSettings, logger: logger)
@@ -44,6 +46,23 @@ public enum TaskServer {
             throw error
         }
         await state.shutdown()
+    }
+
+    /// Said before the database, the model and the search index are opened (seconds): a port
+    /// another process holds is refused at once, not after the wait. Any other failure to bind
+    /// is left to the server's own bind, which says it.
+    static func checkAddressFree(_ settings: ServerSettings) async throws {
+        guard settings.port != 0 else { return }
+        do {
+            let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: settings.bindHost, port: settings.port).get()
+            try await probe.close()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ServerSetupError.addressInUse(host: settings.host, port: settings.port)
+        } catch {
+            return
+        }
     }
 
     /// Every route, behind the middlewares (outermost first): the request log, no sniffing,
