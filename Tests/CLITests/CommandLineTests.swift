@@ -44,6 +44,11 @@ import Testing
         #expect((given["due"] as? String)?.hasPrefix("2030-01-02") == true)
         let none = try json(try todo(["add", "Plan the Friday party", "--async", "--json"]).out) as! [String: Any]
         #expect(none["due"] is NSNull)
+        // A stated deadline that is no date is said, not dropped in silence.
+        let impossible = try todo(["add", "Renew the permit by 2030-02-30", "--async", "--json"])
+        #expect(impossible.status == 0 && impossible.err.contains("note: “by 2030-02-30” in the title names no date (February has 28 days in 2030)"), "\(impossible.err)")
+        #expect((try json(impossible.out) as! [String: Any])["due"] is NSNull)
+        _ = try todo(["delete", "4"])
         // An edited title states one: set when the task had none; an existing due date is kept.
         let edited = try todo(["edit", "3", "--title", "Plan the Friday party by 2030-05-06", "--async"])
         #expect(edited.status == 0 && edited.out.contains("(from “by 2030-05-06” in the title)"), "\(edited.out)")

@@ -90,7 +90,23 @@ import Testing
         #expect(day(try parser.parse("in 30 hours", now: now)) == "2026-11-27 16:00")
     }
 
-    @Test(arguments: ["", "next blue moon", "+", "in x days", "dec", "1 2", "next", "next weekend", "5", "at 5pm on",
+    @Test func weekendsWeekEndsDottedDaysDaysOfTheMonthAndMinuteInstants() throws {
+        // Now is Thursday 2026-11-26 10:00; weeks start on Monday.
+        #expect(day(try parser.parse("eow", now: now)) == "2026-11-29 23:59")
+        #expect(day(try parser.parse("end of the week", now: now)) == "2026-11-29 23:59")
+        #expect(day(try parser.parse("weekend", now: now)) == "2026-11-28 23:59")
+        #expect(day(try parser.parse("this weekend 10am", now: now)) == "2026-11-28 10:00")
+        #expect(day(try parser.parse("next weekend", now: now)) == "2026-12-05 23:59")
+        #expect(day(try parser.parse("19.12.2026", now: now)) == "2026-12-19 23:59")
+        #expect(day(try parser.parse("19.12.2026 17:00", now: now)) == "2026-12-19 17:00")
+        #expect(day(try parser.parse("sunday the 13th", now: now)) == "2026-12-13 23:59")  // the next 13th is a Sunday
+        #expect(day(try parser.parse("sun 13th 9am", now: now)) == "2026-12-13 09:00")
+        #expect(day(try parser.parse("thursday the 26th", now: now)) == "2026-11-26 23:59", "today is the 26th")
+        #expect(day(try parser.parse("2026-12-19T23:59Z", now: now)) == "2026-12-19 23:59")
+        #expect(day(try parser.parse("2026-12-04T10:00+01:00", now: now)) == "2026-12-04 09:00")
+    }
+
+    @Test(arguments: ["", "next blue moon", "+", "in x days", "dec", "1 2", "next", "5", "at 5pm on",
                       "dec 1 2026 5", "+1:00", "2026-+1-01", "dec ١", "in 3 hours 5pm", "this", "this week", "next hour",
                       "1/2/3/4", "midnight 5pm"])
     func refusesWhatItCannotRead(_ text: String) {
@@ -113,7 +129,11 @@ import Testing
                       ("in 90000 hours", "90000 hours is too far: at most 3650 days, 520 weeks or 120 months"),
                       // Day first or month first: a guess would be wrong for half the world.
                       ("12/01/2026", "12/01/2026 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),
-                      ("1/2", "1/2 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\"")] as [(String, String?)])
+                      ("1/2", "1/2 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),
+                      ("friday the 13th", "the next 13th (2026-12-13) is a Sunday, not a Friday"),
+                      ("monday 9", "9 alone is not a time: write 9am, 9pm or 9:00 (or \"monday the 9th\" for a day)"),
+                      ("fri the 32nd", "day 32: a month has 1 to 31 days"),
+                      ("31.02.2027", "February has 28 days in 2027")] as [(String, String?)])
     func namesWhatIsWrong(_ text: String, _ reason: String?) {
         guard let reason else {
             #expect(throws: Never.self) { try parser.parse(text, now: now) }

@@ -9,6 +9,21 @@ import Testing
         TitleDeadline.find(in: title, parser: dates.parser, now: dates.now).map { "\($0.phrase) → \(dates.day($0.date))" }
     }
 
+    /// Words recognisably meant as the deadline that name no date are said, and no shorter
+    /// reading stands in for them ("by friday the 13th" is not the Friday after).
+    @Test func aStatedDeadlineThatIsNoDateIsSaid() {
+        let parser = dates.parser, now = dates.now
+        func unreadable(_ title: String) -> String? {
+            TitleDeadline.unreadable(in: title, parser: parser, now: now).map { "\($0.phrase): \($0.reason)" }
+        }
+        #expect(due("Renew the car tax by friday the 13th") == nil)
+        #expect(unreadable("Renew the car tax by friday the 13th") == "by friday the 13th: the next 13th (2026-12-13) is a Sunday, not a Friday")
+        #expect(unreadable("Renew by 2026-02-30") == "by 2026-02-30: February has 28 days in 2026")
+        #expect(due("Party by sunday the 13th") == "by sunday the 13th → 2026-12-13 23:59")
+        #expect(due("Pay by friday 13 invoices") == "by friday → 2026-11-27 23:59", "a bare number after the day may be anything")
+        #expect(unreadable("Pay by friday") == nil && unreadable("Pay rent") == nil)
+    }
+
     @Test func explicitDeadlines() {
         // Now is Thursday 2026-11-26.
         #expect(due("Pay the bill by friday") == "by friday → 2026-11-27 23:59")

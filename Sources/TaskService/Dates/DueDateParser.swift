@@ -4,12 +4,16 @@ import Foundation
 /// the day after tomorrow, yesterday (to record something already late),
 /// weekday names (the next such day, never today), "this friday" (today if it is Friday),
 /// "next friday" (the Friday of next week), "next week" (its Monday), "next month" (its first
-/// day), a month and day ("dec 1", "1 December 2026", "Dec 1st"), "in 3 days", "+2w" / "+5d" /
+/// day), "weekend" / "this weekend" (this week's Saturday), "next weekend" (next week's),
+/// "eow" / "end of week" (this week's Sunday; weeks start on Monday), a month and day ("dec 1",
+/// "1 December 2026", "Dec 1st", "19.12.2026" day first), a weekday and a day of the month
+/// ("friday the 13th": the next 13th, which must be that weekday), "in 3 days", "+2w" / "+5d" /
 /// "+1m", "3 days ago" / "-3d", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
 /// "noon", "midnight" (the end of that day), with or without "at"). A time alone is its next
 /// occurrence; "in 3 hours", "+90min" count from now. Without a time a date is due at the end
 /// of its day. An instant as exports and the API write it ("2026-12-04T10:00:00.000Z", or with
-/// an offset) is that instant. "1/2" is refused as ambiguous: day first or month first.
+/// an offset, seconds optional) is that instant. "1/2" is refused as ambiguous (day first or
+/// month first), and so is an hour alone after a day ("monday 9": 9am or 9pm?).
 public struct DueDateParser: Sendable {
     public var calendar: Calendar
 
@@ -56,7 +60,7 @@ public struct DueDateParser: Sendable {
     /// The date `text` names, and any adjustment made to it; a `Failure` naming what is wrong otherwise.
     public func understand(_ text: String, now: Date = Date()) throws -> DueDate {
         // Its year is judged where every stored date is (`TaskRules`), naming the field.
-        switch TaskOutput.readISO(text.trimmingCharacters(in: .whitespaces)) {
+        switch TaskOutput.readISO(Self.withSeconds(text.trimmingCharacters(in: .whitespaces))) {
         case .instant(let date): return DueDate(date: date, adjustment: nil)
         case .impossible: throw Failure(input: text, reason: "that day or time does not exist (an instant is written 2026-12-04T10:00:00Z)")
         case .notAnInstant: break
@@ -92,6 +96,13 @@ public struct DueDateParser: Sendable {
 
     /// What is wrong with something recognisably meant as a date or a time.
     struct Reason: Error { var text: String }
+
+    /// An instant written to the minute ("2026-12-19T23:59Z") as one to the second, which is how
+    /// `TaskOutput.readISO` reads instants.
+    static func withSeconds(_ s: String) -> String {
+        guard let m = s.wholeMatch(of: /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})/) else { return s }
+        return m.1 + ":00" + m.2
+    }
 
     static func checkYear(_ year: Int) throws {
         guard years.contains(year) else { throw Reason(text: "year \(year) is outside \(years.lowerBound) to \(years.upperBound)") }
@@ -180,6 +191,14 @@ public struct DueDateParser: Sendable {
         default: break
         }
         let current = calendar.component(.weekday, from: today) - 1
+        // Weeks start on Monday: this week's Saturday is 5 days after its Monday, its end 6.
+        let sinceMonday = (current + 6) % 7
+        switch s {
+        case "eow", "end of week", "end of the week": return plus(6 - sinceMonday)
+        case "weekend", "this weekend", "the weekend": return plus(max(5 - sinceMonday, 0))
+        case "next weekend": return plus(7 - sinceMonday + 5)
+        default: break
+        }
         if let index = Self.weekday(s) {
             let ahead = (index - current + 7) % 7
             return plus(ahead == 0 ? 7 : ahead)
@@ -188,10 +207,12 @@ public struct DueDateParser: Sendable {
         if words.count == 2, words[0] == "this", let index = Self.weekday(words[1]) {
             return plus((index - current + 7) % 7)
         }
+        if let index = Self.weekday(words[0]), words.count >= 2 {
+            if let date = try weekdayAndDayOfMonth(index, words.dropFirst(), today: today) { return date }
+        }
         // "next friday": that day in the week after this one (weeks start on Monday); "next week"
         // is that week's Monday, "next month" the month's first day.
         if words.count == 2, words[0] == "next" {
-            let sinceMonday = (current + 6) % 7
             if let index = Self.weekday(words[1]) { return plus(7 - sinceMonday + (index + 6) % 7) }
             if words[1] == "week" { return plus(7 - sinceMonday) }
             if words[1] == "month" { return calendar.dateInterval(of: .month, for: today)!.end }
@@ -204,7 +225,49 @@ public struct DueDateParser: Sendable {
         if s.range(of: #"^\d{1,2}/\d{1,2}(/\d{2,4})?$"#, options: .regularExpression) != nil {
             throw Reason(text: "\(s) could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\"")
         }
-        return try monthAndDay(words, today: today) ?? iso(s)
+        return try monthAndDay(words, today: today) ?? dotted(s) ?? iso(s)
+    }
+
+    /// "friday the 13th", "fri 13th": the next 13th (today's included), which must be a Friday.
+    /// "monday 9" is refused: an hour alone may be 9am or 9pm.
+    private func weekdayAndDayOfMonth(_ weekday: Int, _ rest: ArraySlice<String>, today: Date) throws -> Date? {
+        var rest = Array(rest)
+        let saidThe = rest.first == "the"
+        if saidThe { rest.removeFirst() }
+        guard rest.count == 1, let word = rest.first else { return nil }
+        let digits = word.prefix { $0.isASCIIDigit }
+        guard let day = Int(digits), !digits.isEmpty, digits.count <= 2 else { return nil }
+        let suffix = word.dropFirst(digits.count)
+        guard ["st", "nd", "rd", "th"].contains(suffix) || (suffix.isEmpty && saidThe) else {
+            guard suffix.isEmpty, day <= 23 else { return nil }
+            throw Reason(text: "\(day) alone is not a time: write \(day)am, \(day)pm or \(day):00 (or \"\(Self.weekdays[weekday]) the \(day)\(Self.ordinalSuffix(day))\" for a day)")
+        }
+        guard (1...31).contains(day) else { throw Reason(text: "day \(day): a month has 1 to 31 days") }
+        // The next month that has that day, from this one.
+        for ahead in 0..<12 {
+            guard let month = calendar.date(byAdding: .month, value: ahead, to: calendar.dateInterval(of: .month, for: today)!.start),
+                  let days = calendar.range(of: .day, in: .month, for: month)?.count, day <= days,
+                  let date = calendar.date(byAdding: .day, value: day - 1, to: month), date >= today else { continue }
+            let actual = calendar.component(.weekday, from: date) - 1
+            guard actual == weekday else {
+                let iso = calendar.dateComponents([.year, .month, .day], from: date)
+                throw Reason(text: String(format: "the next %d%@ (%04d-%02d-%02d) is a %@, not a %@", day, Self.ordinalSuffix(day), iso.year!, iso.month!, iso.day!,
+                                          Self.weekdays[actual].capitalized, Self.weekdays[weekday].capitalized))
+            }
+            return date
+        }
+        return nil
+    }
+
+    static func ordinalSuffix(_ n: Int) -> String {
+        if (11...13).contains(n % 100) { return "th" }
+        return [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
+    }
+
+    /// "19.12.2026": day, month and year with dots, as much of Europe writes them (never month first).
+    private func dotted(_ s: String) throws -> Date? {
+        guard let m = s.wholeMatch(of: /(\d{1,2})\.(\d{1,2})\.(\d{4})/), let d = Int(m.1), let mo = Int(m.2), let y = Int(m.3) else { return nil }
+        return try validDate(year: y, month: mo, day: d)
     }
 
     /// A weekday's index for its name or a prefix of at least three letters ("thur").

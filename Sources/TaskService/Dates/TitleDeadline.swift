@@ -15,7 +15,25 @@ public struct TitleDeadline: Sendable, Equatable {
 
     static let prepositions: Set<String> = ["by", "before", "until", "till", "due", "on"]
 
+    /// A deadline the title states in words that name no date ("by 2026-02-30", "by friday the
+    /// 13th" when the 13th is a Sunday): said to the user, rather than no due date or a wrong
+    /// one (the Friday after) set in silence.
+    public struct Unreadable: Sendable, Equatable {
+        public var phrase: String
+        public var reason: String
+    }
+
     public static func find(in title: String, parser: DueDateParser = DueDateParser(), now: Date = Date()) -> TitleDeadline? {
+        scan(title, parser: parser, now: now).deadline
+    }
+
+    /// The stated deadline that is no date, when the title states no readable one.
+    public static func unreadable(in title: String, parser: DueDateParser = DueDateParser(), now: Date = Date()) -> Unreadable? {
+        let found = scan(title, parser: parser, now: now)
+        return found.deadline == nil ? found.unreadable : nil
+    }
+
+    private static func scan(_ title: String, parser: DueDateParser, now: Date) -> (deadline: TitleDeadline?, unreadable: Unreadable?) {
         // Words with the punctuation around them dropped and a possessive removed ("tomorrow's").
         let raw = title.split(whereSeparator: \.isWhitespace).map(String.init)
         let punctuation = CharacterSet(charactersIn: ",.;:!?()[]\"“”'‘’")
@@ -24,27 +42,53 @@ public struct TitleDeadline: Sendable, Equatable {
             let w = word.lowercased().trimmingCharacters(in: punctuation)
             return TextFeatures.withoutPossessive(w) ?? w
         }
-        // The longest date starting at `start`: "dec 1 2026 17:00" (4 words), "in 3 days" (3), "friday" (1).
-        func longestDate(from start: Int) -> (length: Int, date: Date)? {
+        // The longest date starting at `start`: "dec 1 2026 17:00" (4 words), "in 3 days" (3),
+        // "friday" (1). Words recognisably meant as a date that name none ("2026-02-30", "friday
+        // the 13th" on a Sunday) stop there: no shorter reading ("friday") stands in for them.
+        // A bare number last is no such sign ("by friday 13 invoices").
+        func longestDate(from start: Int) -> Reading? {
             guard start < words.count, dateStarts.contains(words[start]) || words[start].first.map({ $0.isNumber || $0 == "+" }) == true
             else { return nil }  // numbers: ISO dates, "1 dec", 5pm, +2w
             for length in stride(from: 4, through: 1, by: -1) where start + length <= words.count {
                 let candidate = words[start..<(start + length)].joined(separator: " ")
-                if let date = try? parser.parse(candidate, now: now) { return (length, date) }
+                do { return .date(length, try parser.parse(candidate, now: now)) } catch let failure as DueDateParser.Failure
+                    where failure.reason != nil && !words[start + length - 1].allSatisfy(\.isNumber) {
+                    return .unreadable(length, failure.reason!)
+                } catch {
+                    continue
+                }
             }
             return nil
         }
         let quoted = quotedWords(raw)
+        var unreadable: Unreadable?
         for (i, word) in words.enumerated() where !quoted[i] {
-            if prepositions.contains(word), let (length, date) = longestDate(from: i + 1) {
-                return TitleDeadline(phrase: said(raw[i...(i + length)]), date: date)
-            } else if bareDays.contains(word), i == 0 || raw[i].first?.isUppercase != true, let (length, date) = longestDate(from: i) {
+            let (start, reading): (Int, Reading?)
+            if prepositions.contains(word) {
+                (start, reading) = (i, longestDate(from: i + 1))
+            } else if bareDays.contains(word), i == 0 || raw[i].first?.isUppercase != true {
                 // A capitalized "Today" or "Tomorrow" inside the title is a name: "Watch The Day After
                 // Tomorrow", "the Today programme".
-                return TitleDeadline(phrase: said(raw[i..<(i + length)]), date: date)
+                (start, reading) = (i, longestDate(from: i))
+            } else {
+                continue
+            }
+            let offset = prepositions.contains(word) ? 1 : 0
+            switch reading {
+            case .date(let length, let date)?:
+                return (TitleDeadline(phrase: said(raw[start..<(start + offset + length)]), date: date), nil)
+            case .unreadable(let length, let reason)?:
+                unreadable = unreadable ?? Unreadable(phrase: said(raw[start..<(start + offset + length)]), reason: reason)
+            case nil:
+                continue
             }
         }
-        return nil
+        return (nil, unreadable)
+    }
+
+    private enum Reading {
+        case date(Int, Date)
+        case unreadable(Int, String)
     }
 
     /// Days a title may name without a preposition ("Call mom tomorrow", "the day after tomorrow").

@@ -72,6 +72,9 @@ struct AddCommand: AsyncParsableCommand {
         var dueDate = try TaskArguments.date(due)
         let stated = due == nil ? TitleDeadline.find(in: title) : nil
         if let stated { dueDate = stated.date }
+        if due == nil, stated == nil, let unreadable = TitleDeadline.unreadable(in: title) {
+            Console.error("note: “\(unreadable.phrase)” in the title names no date (\(unreadable.reason)), so no due date was set; give one with --due")
+        }
         let text = try TaskArguments.description(description, action: "nothing was stored") ?? ""
         let task = TodoTask(title: title.trimmingCharacters(in: .whitespacesAndNewlines), description: text,
                             category: try TaskArguments.category(category).map { try settings.load().categoryName($0) }, priority: try TaskArguments.priority(priority),
