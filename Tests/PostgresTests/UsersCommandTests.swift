@@ -28,9 +28,9 @@ struct UsersCommandTests {
             #expect(try cli.todo(["users", "revoke", "alice"]).out.contains("alice was already revoked"))
             #expect(try await store.account(token: APIToken(text: token)) == nil, "refused at once")
             await store.close()
-            let listed = try cli.todo(["users", "list", "--json"]).out.split(separator: "\n").map { try cli.json(String($0)) as? [String: Any] }
-            #expect(listed.map { $0?["name"] as? String } == ["alice", "bob"])
-            #expect(listed.map { $0?["revoked"] is String } == [true, false])
+            let listed = try #require(try cli.json(try cli.todo(["users", "list", "--json"]).out) as? [[String: Any]], "one JSON array")
+            #expect(listed.map { $0["name"] as? String } == ["alice", "bob"])
+            #expect(listed.map { $0["revoked"] is String } == [true, false])
             let missing = try cli.todo(["users", "revoke", "zed"])
             #expect(missing.status != 0 && missing.err.contains("No account named 'zed'"))
         }

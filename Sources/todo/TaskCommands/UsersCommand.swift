@@ -58,13 +58,13 @@ struct UsersCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every account, revoked ones too.")
 
-        @Flag(help: "Print one JSON object per account.") var json = false
+        @Flag(help: "Print a JSON array of the accounts (as `todo list --json` prints tasks).") var json = false
         @OptionGroup var location: PostgresOption
 
         func run() async throws {
             let accounts = try await location.with(UsersCommand.purpose) { try await $0.accounts() }
             if json {
-                for account in accounts { Console.out(try JSONOutput.line(account)) }
+                Console.out(try JSONOutput.line(accounts))
                 return
             }
             if accounts.isEmpty { Console.out("No accounts yet: `todo users add NAME` creates one."); return }
