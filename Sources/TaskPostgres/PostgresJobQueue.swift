@@ -122,10 +122,11 @@ public struct PostgresJobQueue: Sendable {
     public func release(_ claim: Claim) async throws {
         let (client, logger, lease) = (store.client, store.logger, claim.lease)
         try await store.run {
-            _ = try await client.query("""
+            let rows = try await client.query("""
                 UPDATE enrichment_job SET lease_id = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
-                WHERE lease_id = \(lease) AND state = 'pending'
+                WHERE lease_id = \(lease) AND state = 'pending' RETURNING task_id
                 """, logger: logger)
+            for try await _ in rows {}  // read to the end: the connection goes back to the pool then
         }
     }
 
