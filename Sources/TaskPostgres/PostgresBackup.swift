@@ -119,7 +119,33 @@ public struct PostgresBackup: Sendable {
                 if others <= 1 { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            throw PostgresFailure.invalid("\(Self.refusal); nothing was changed")
+            let names = try await Self.sessionNames(store)
+            throw PostgresFailure.invalid("\(Self.refusal)\(names.isEmpty ? "" : " (\(names))"); nothing was changed")
+        }
+    }
+
+    /// The other sessions by name and where from, one text: "todo serve from 10.0.0.5 ×2, todo
+    /// worker on this machine" (NULL when there are none). Sessions named `excluding` are left out.
+    static func otherSessionNames(excluding name: String? = nil) -> String {
+        let others = name.map { " AND application_name <> '\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? ""
+        return """
+        (SELECT pg_catalog.string_agg(who, ', ' ORDER BY who) FROM (
+            SELECT coalesce(nullif(application_name, ''), 'a session with no name')
+                   || coalesce(' from ' || pg_catalog.host(client_addr), ' on this machine')
+                   || CASE WHEN count(*) > 1 THEN ' ×' || count(*) ELSE '' END AS who
+            FROM pg_catalog.pg_stat_activity
+            WHERE datname = pg_catalog.current_database() AND pid <> pg_catalog.pg_backend_pid()
+              AND backend_type = 'client backend'\(others)
+            GROUP BY application_name, client_addr) AS sessions)
+        """
+    }
+
+    /// The others' names for the refusal (its own pool's other connection has this process's name).
+    private static func sessionNames(_ store: PostgresStore) async throws -> String {
+        let query = PostgresQuery(unsafeSQL: "SELECT coalesce(\(otherSessionNames(excluding: PostgresLocation.applicationName)), '')")
+        return try await store.run {
+            for try await names in try await store.client.query(query, logger: store.logger).decode(String.self) { return names }
+            return ""
         }
     }
 
@@ -132,7 +158,7 @@ public struct PostgresBackup: Sendable {
                 EXIT WHEN \(otherSessions) = 0;
                 PERFORM pg_catalog.pg_sleep(0.1);
             END LOOP;
-            IF \(otherSessions) > 0 THEN RAISE EXCEPTION '\(refusal)'; END IF;
+            IF \(otherSessions) > 0 THEN RAISE EXCEPTION '\(refusal) (%)', \(otherSessionNames()); END IF;
         END $$;
         CREATE TEMP TABLE smart_todo_revoked AS SELECT pg_catalog.lower(name) AS name, revoked FROM public.account WHERE revoked IS NOT NULL;
         DROP SCHEMA public CASCADE;

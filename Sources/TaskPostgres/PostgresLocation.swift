@@ -68,8 +68,21 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", Self.applicationName)]
         return configuration
     }
+
+    /// How this process names its sessions (`application_name`): "todo serve", "todo worker",
+    /// "todo list" — what pg_stat_activity shows, and `todo restore` when it must wait for them.
+    static let applicationName: String = {
+        let arguments = CommandLine.arguments
+        let program = URL(fileURLWithPath: arguments.first ?? "todo").lastPathComponent
+        guard program == "todo", let command = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) else {
+            return String(program.filter(\.isASCII).prefix(63))
+        }
+        // The command's name only, never a task's words: "todo add" whatever is added.
+        return "todo " + String(command.filter { $0.isASCII && ($0.isLetter || $0 == "-") }.prefix(40))
+    }()
 
     /// For one connection of its own (`PostgresStore.open` tries one first: the pool would
     /// retry a refused connection quietly, where one attempt says why).
@@ -82,6 +95,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             }
             var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
             configuration.options.connectTimeout = .seconds(5)
+            configuration.options.additionalStartupParameters = [("application_name", Self.applicationName)]
             return configuration
         }
     }

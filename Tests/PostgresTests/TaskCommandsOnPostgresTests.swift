@@ -244,6 +244,7 @@ struct TaskCommandsOnPostgresTests {
             let busy = try cli.todo(["restore", archive])
             await other.close()
             #expect(busy.status != 0 && busy.err.contains("other sessions are connected") && busy.err.contains("nothing was changed"), "\(busy.err)")
+            #expect(busy.err.contains("(SmartTODOPackageTests.xctest from 127.0.0.1"), "the session is named, with where it is from: \(busy.err)")
             #expect(try todo(["list"], as: "alice").out.contains("Call mom"))
 
             let restored = try cli.todo(["restore", archive])
