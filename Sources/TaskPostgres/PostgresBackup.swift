@@ -100,10 +100,10 @@ public struct PostgresBackup: Sendable {
 
     /// Other sessions on this database; a session just closed (this process's own) may take a
     /// moment to leave, so the count is waited on for up to 2 s.
-    static let otherSessions = """
-        (SELECT count(*) FROM pg_catalog.pg_stat_activity
-         WHERE datname = pg_catalog.current_database() AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend')
-        """
+    static let otherSessions = "(SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE \(isOtherSession))"
+
+    /// A row of pg_stat_activity that is another client's session on this database.
+    static let isOtherSession = "datname = pg_catalog.current_database() AND pid <> pg_catalog.pg_backend_pid() AND backend_type = 'client backend'"
 
     static let refusal = "other sessions are connected to the database (replicas, workers, commands): stop them first, as writes made during a restore would be lost"
 
@@ -134,8 +134,7 @@ public struct PostgresBackup: Sendable {
                    || coalesce(' from ' || pg_catalog.host(client_addr), ' on this machine')
                    || CASE WHEN count(*) > 1 THEN ' ×' || count(*) ELSE '' END AS who
             FROM pg_catalog.pg_stat_activity
-            WHERE datname = pg_catalog.current_database() AND pid <> pg_catalog.pg_backend_pid()
-              AND backend_type = 'client backend'\(others)
+            WHERE \(isOtherSession)\(others)
             GROUP BY application_name, client_addr) AS sessions)
         """
     }

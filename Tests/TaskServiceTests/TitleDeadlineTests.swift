@@ -14,7 +14,7 @@ import Testing
     @Test func aStatedDeadlineThatIsNoDateIsSaid() {
         let parser = dates.parser, now = dates.now
         func unreadable(_ title: String) -> String? {
-            TitleDeadline.unreadable(in: title, parser: parser, now: now).map { "\($0.phrase): \($0.reason)" }
+            TitleDeadline.read(in: title, parser: parser, now: now).unreadable.map { "\($0.phrase): \($0.reason)" }
         }
         #expect(due("Renew the car tax by friday the 13th") == nil)
         #expect(unreadable("Renew the car tax by friday the 13th") == "by friday the 13th: the next 13th (2026-12-13) is a Sunday, not a Friday")

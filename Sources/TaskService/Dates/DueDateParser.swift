@@ -244,8 +244,9 @@ public struct DueDateParser: Sendable {
         }
         guard (1...31).contains(day) else { throw Reason(text: "day \(day): a month has 1 to 31 days") }
         // The next month that has that day, from this one.
+        let thisMonth = calendar.dateInterval(of: .month, for: today)!.start
         for ahead in 0..<12 {
-            guard let month = calendar.date(byAdding: .month, value: ahead, to: calendar.dateInterval(of: .month, for: today)!.start),
+            guard let month = calendar.date(byAdding: .month, value: ahead, to: thisMonth),
                   let days = calendar.range(of: .day, in: .month, for: month)?.count, day <= days,
                   let date = calendar.date(byAdding: .day, value: day - 1, to: month), date >= today else { continue }
             let actual = calendar.component(.weekday, from: date) - 1

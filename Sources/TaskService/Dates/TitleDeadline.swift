@@ -24,16 +24,12 @@ public struct TitleDeadline: Sendable, Equatable {
     }
 
     public static func find(in title: String, parser: DueDateParser = DueDateParser(), now: Date = Date()) -> TitleDeadline? {
-        scan(title, parser: parser, now: now).deadline
+        read(in: title, parser: parser, now: now).deadline
     }
 
-    /// The stated deadline that is no date, when the title states no readable one.
-    public static func unreadable(in title: String, parser: DueDateParser = DueDateParser(), now: Date = Date()) -> Unreadable? {
-        let found = scan(title, parser: parser, now: now)
-        return found.deadline == nil ? found.unreadable : nil
-    }
-
-    private static func scan(_ title: String, parser: DueDateParser, now: Date) -> (deadline: TitleDeadline?, unreadable: Unreadable?) {
+    /// The deadline the title states; when it states none that reads, the first stated one that
+    /// names no date.
+    public static func read(in title: String, parser: DueDateParser = DueDateParser(), now: Date = Date()) -> (deadline: TitleDeadline?, unreadable: Unreadable?) {
         // Words with the punctuation around them dropped and a possessive removed ("tomorrow's").
         let raw = title.split(whereSeparator: \.isWhitespace).map(String.init)
         let punctuation = CharacterSet(charactersIn: ",.;:!?()[]\"“”'‘’")
@@ -63,22 +59,22 @@ public struct TitleDeadline: Sendable, Equatable {
         let quoted = quotedWords(raw)
         var unreadable: Unreadable?
         for (i, word) in words.enumerated() where !quoted[i] {
-            let (start, reading): (Int, Reading?)
+            // The date follows a preposition ("by friday"); a bare day is the date itself.
+            let dateAt: Int
             if prepositions.contains(word) {
-                (start, reading) = (i, longestDate(from: i + 1))
+                dateAt = i + 1
             } else if bareDays.contains(word), i == 0 || raw[i].first?.isUppercase != true {
                 // A capitalized "Today" or "Tomorrow" inside the title is a name: "Watch The Day After
                 // Tomorrow", "the Today programme".
-                (start, reading) = (i, longestDate(from: i))
+                dateAt = i
             } else {
                 continue
             }
-            let offset = prepositions.contains(word) ? 1 : 0
-            switch reading {
+            switch longestDate(from: dateAt) {
             case .date(let length, let date)?:
-                return (TitleDeadline(phrase: said(raw[start..<(start + offset + length)]), date: date), nil)
+                return (TitleDeadline(phrase: said(raw[i..<(dateAt + length)]), date: date), nil)
             case .unreadable(let length, let reason)?:
-                unreadable = unreadable ?? Unreadable(phrase: said(raw[start..<(start + offset + length)]), reason: reason)
+                unreadable = unreadable ?? Unreadable(phrase: said(raw[i..<(dateAt + length)]), reason: reason)
             case nil:
                 continue
             }

@@ -13,10 +13,12 @@ public enum ImportReader {
         /// Taskwarrior field → how many tasks carried it, dropped.
         public var droppedFields: [String: Int] = [:]
 
-        mutating func add(_ tw: TaskwarriorTask) {
-            if tw.isRecurringTemplate { recurringTemplates += 1; return }
+        /// Whether it became a task (a recurring template does not).
+        mutating func add(_ tw: TaskwarriorTask) -> Bool {
+            if tw.isRecurringTemplate { recurringTemplates += 1; return false }
             for field in tw.droppedFields { droppedFields[field, default: 0] += 1 }
             tasks.append(tw.task())
+            return true
         }
     }
 
@@ -72,9 +74,7 @@ public enum ImportReader {
                                         message: "not a task of Taskwarrior's export" + (found.map { " (\($0.text))" } ?? "")))
                 continue
             }
-            let before = batch.tasks.count
-            batch.add(tw)
-            if batch.tasks.count > before { positions.append(i + 1) }
+            if batch.add(tw) { positions.append(i + 1) }
         }
         problems += ruleProblems(batch.tasks) { .task(positions[$0]) }
         guard problems.isEmpty else { throw Refusal(problems: problems.sorted()) }
@@ -112,9 +112,7 @@ public enum ImportReader {
                     problems.append(Problem(place: .line(number), field: nil, message: "\(error)"))
                 }
             case .taskwarrior(let tw):
-                let before = batch.tasks.count
-                batch.add(tw)
-                if batch.tasks.count > before { numbers.append(number) }
+                if batch.add(tw) { numbers.append(number) }
             }
         }
         problems += ruleProblems(batch.tasks) { .line(numbers[$0]) }

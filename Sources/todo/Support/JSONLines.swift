@@ -10,37 +10,17 @@ enum JSONLines {
         return try read(path, data: data, as: type, expected: shape)
     }
 
+    /// The lines' values; the first line that does not read is named, with why.
     static func read<T: Decodable>(_ path: String, data: Data, as type: T.Type, expected shape: String) throws -> [(line: Int, value: T)] {
-        let (values, problems) = readEach(path, data: data, as: type, expected: shape)
-        if let first = problems.first { throw CommandFailure(first.message) }
-        return values
-    }
-
-    /// A line that could not be read, named by its place.
-    struct LineProblem: Comparable {
-        var line: Int
-        var message: String
-
-        static func < (a: Self, b: Self) -> Bool { a.line < b.line }
-    }
-
-    /// Every line that reads, and every one that does not, with why.
-    static func readEach<T: Decodable>(_ path: String, data: Data, as type: T.Type, expected shape: String) -> (values: [(line: Int, value: T)], problems: [LineProblem]) {
-        var (out, problems): ([(Int, T)], [LineProblem]) = ([], [])
+        var out: [(line: Int, value: T)] = []
         let decoder = JSONDecoder()
         for (i, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            guard String(validating: line, as: UTF8.self) != nil else {
-                problems.append(LineProblem(line: i + 1, message: "\(path):\(i + 1): not valid UTF-8"))
-                continue
-            }
+            guard String(validating: line, as: UTF8.self) != nil else { throw CommandFailure("\(path):\(i + 1): not valid UTF-8") }
             do { out.append((i + 1, try decoder.decode(T.self, from: Data(line)))) } catch {
-                problems.append(LineProblem(line: i + 1, message: "\(path):\(i + 1): expected a JSON object \(shape)" + (problem(error).map { " (\($0))" } ?? "")))
+                throw CommandFailure("\(path):\(i + 1): expected a JSON object \(shape)" + (DecodingProblem(error).map { " (\($0.text))" } ?? ""))
             }
         }
-        return (out, problems)
+        return out
     }
-
-    /// What the decoder found wrong, in the line's own terms (`DecodingProblem`).
-    static func problem(_ error: Error) -> String? { DecodingProblem(error)?.text }
 }

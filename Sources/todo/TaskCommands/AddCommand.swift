@@ -70,9 +70,10 @@ struct AddCommand: AsyncParsableCommand {
 
     func run() async throws {
         var dueDate = try TaskArguments.date(due)
-        let stated = due == nil ? TitleDeadline.find(in: title) : nil
+        let fromTitle = due == nil ? TitleDeadline.read(in: title) : (deadline: nil, unreadable: nil)
+        let stated = fromTitle.deadline
         if let stated { dueDate = stated.date }
-        if due == nil, stated == nil, let unreadable = TitleDeadline.unreadable(in: title) {
+        if let unreadable = fromTitle.unreadable {
             Console.error("note: “\(unreadable.phrase)” in the title names no date (\(unreadable.reason)), so no due date was set; give one with --due")
         }
         let text = try TaskArguments.description(description, action: "nothing was stored") ?? ""
