@@ -46,7 +46,7 @@ import TestSupport
         #expect(Set(withoutB.texts).isDisjoint(with: onlyB))
         settings.labelledSets = []
         let none = ExampleBanks(settings: settings)
-        #expect(none.texts.count == all - LabelledTask.builtIn.count - ExampleBanks.distinctTags(of: LabelledTask.builtIn).count - LabelledQuery.builtIn.count)
+        #expect(none.texts.count == all - LabelledTask.builtIn.count - ExampleBanks.distinctTags(of: LabelledTask.builtIn).count)
     }
 
     @Test func distinctTagsAreLowercasedAndKeptOnce() {

@@ -15,8 +15,6 @@ final class PostgresSearch: Sendable {
     private let accounts = Mutex(RecentlyUsed<Int64, AccountIndex>(capacity: 64, maxIdle: .seconds(900)))
     /// The topics' vectors, the same for every account: read once.
     private let bridge = Mutex<TopicBridge?>(nil)
-    /// The query mapping, by the model it was learned for: the same for every account, read once.
-    private let mapping = Mutex<(model: String, mapping: QueryMapping)?>(nil)
     /// How many tasks one read of a first load brings.
     static let loadPage = 1_000
 
@@ -36,9 +34,8 @@ final class PostgresSearch: Sendable {
     }
 
     func results(_ query: String, limit: Int, includeDone: Bool, tasks: AccountTasks) async throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
+        let ranking = SearchRanking(settings: worker.settings.search)
         return try await withIndex(of: tasks) { held in
-            var ranking = SearchRanking(settings: self.worker.settings.search)
-            if ranking.usesMapping { ranking.mapping = try self.queryMapping(held) }
             let topics = ranking.usesTopics ? try self.topicBridge(held, ranking.topics) : nil
             return (try held.search(query, ranking: ranking, topics: topics, limit: limit, includeDone: includeDone), held.notIndexed)
         }
@@ -60,13 +57,6 @@ final class PostgresSearch: Sendable {
             }
         }
         return try await onBlockingThread { try account.use(tasks, body) }
-    }
-
-    private func queryMapping(_ held: HeldTaskIndex) throws -> QueryMapping {
-        if let kept = mapping.withLock({ $0 }), kept.model == held.model { return kept.mapping }
-        let made = try held.queryMapping(worker.settings)
-        mapping.withLock { $0 = (held.model, made) }
-        return made
     }
 
     private func topicBridge(_ held: HeldTaskIndex, _ topics: [SearchTopic]) throws -> TopicBridge {

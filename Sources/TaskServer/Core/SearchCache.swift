@@ -18,7 +18,6 @@ final class SearchCache: Sendable {
         var index: SearchIndex
         var notIndexed: Int
         var bridge: TopicBridge?
-        var mapping: QueryMapping?
     }
 
     private let enricher: Enricher
@@ -36,20 +35,19 @@ final class SearchCache: Sendable {
 
     func warm() throws { _ = try gate.use { try loaded() } }
 
-    /// `mapping`: the one loaded before, else it is read (when the settings map queries).
-    private func taskSearch(mapping: QueryMapping?) throws -> TaskSearch {
-        try enricher.search(model: enricher.fingerprint(), mapping: mapping)
+    private func taskSearch() throws -> TaskSearch {
+        TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()), settings: enricher.settings.search)
     }
 
     private func loaded() throws -> Loaded {
         let (generation, kept, held) = state.withLock { ($0.generation, $0.loaded, $0.resident) }
         if let kept, kept.generation == generation, ContinuousClock.now - kept.loadedAt < Self.maxAge { return kept }
-        // The topics' vectors and the query mapping never change with the tasks: read once.
-        let search = try taskSearch(mapping: kept?.mapping)
+        let search = try taskSearch()
+        // The topics' vectors never change with the tasks: read once.
         let bridge = try kept?.bridge ?? (search.topicWeight > 0 && !search.topics.isEmpty ? search.embeddings.topicBridge(search.topics) : nil)
         let resident = held ?? ResidentVectors(embeddings: search.embeddings)
         let (index, notIndexed) = try search.currentIndex(held: resident, topics: bridge)
-        let fresh = Loaded(generation: generation, loadedAt: .now, index: index, notIndexed: notIndexed, bridge: bridge, mapping: search.ranking.mapping)
+        let fresh = Loaded(generation: generation, loadedAt: .now, index: index, notIndexed: notIndexed, bridge: bridge)
         state.withLock {
             $0.resident = resident
             if $0.generation == generation { $0.loaded = fresh }
@@ -61,15 +59,12 @@ final class SearchCache: Sendable {
     func results(_ query: String, limit: Int, includeDone: Bool) throws -> (hits: [TaskSearch.Hit], notIndexed: Int) {
         try gate.use {
             let current = try loaded()
-            let hits = try taskSearch(mapping: current.mapping).search(query, in: current.index, topics: current.bridge, limit: limit, includeDone: includeDone)
+            let hits = try taskSearch().search(query, in: current.index, topics: current.bridge, limit: limit, includeDone: includeDone)
             return (hits, current.notIndexed)
         }
     }
 
     func similar(to id: Int64, limit: Int, minimum: Float, includeDone: Bool) throws -> [TaskSearch.Hit] {
-        try gate.use {
-            let current = try loaded()
-            return try taskSearch(mapping: current.mapping).similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone, in: current.index)
-        }
+        try gate.use { try taskSearch().similar(to: id, limit: limit, minimum: minimum, includeDone: includeDone, in: loaded().index) }
     }
 }

@@ -81,14 +81,6 @@ public final class Enricher: Sendable {
         let models = self.models
         return TaskEmbeddings(store: store, model: model) { try models.embedder().embed($0) }
     }
-
-    /// Search over this store's tasks by `model`, with the settings' search section and, when
-    /// they map queries, the mapping (`mapping`: one already loaded, as a long-running process keeps it).
-    public func search(model: String, mapping: QueryMapping? = nil) throws -> TaskSearch {
-        var search = TaskSearch(embeddings: embeddings(model: model), settings: settings.search)
-        if search.ranking.usesMapping { search.ranking.mapping = try mapping ?? engine.queryMapping(model: model) }
-        return search
-    }
 }
 
 /// What the categorizer concluded: the category (nil: abstain), the winner's score, the model

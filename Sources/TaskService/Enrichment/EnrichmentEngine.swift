@@ -82,11 +82,6 @@ public final class EnrichmentEngine: Sendable {
                            tags: d.tagChoices ?? [])
     }
 
-    /// Search's learned query mapping for `model` and these settings' labelled sets.
-    public func queryMapping(model: String) throws -> QueryMapping {
-        try QueryMapping.load(settings: settings, model: model, cache: cache) { try models.embedder().embed($0, progress: windowProgress?.report) }
-    }
-
     func vectors(_ texts: [String], model: String) throws -> [SentenceEmbedder.Embedding] {
         try cache.vectors(model: model, texts: texts) { try models.embedder().embed($0, progress: windowProgress?.report) }
     }

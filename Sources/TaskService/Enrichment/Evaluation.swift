@@ -60,15 +60,12 @@ public struct Evaluation: Sendable {
         case keywords
         /// The bridge through life areas.
         case topics
-        /// The learned mapping of queries.
-        case mapping
 
         func leftOut(of search: TaskSearch) -> TaskSearch {
             var s = search
             switch self {
             case .keywords: s.keywordWeight = 0
             case .topics: s.topicWeight = 0
-            case .mapping: s.ranking.mappingWeight = 0
             }
             return s
         }
@@ -138,7 +135,7 @@ public struct Evaluation: Sendable {
         var recall: Double?, plain: Double?, plainTitleMean: Double?, without: [SearchRule: Double]?
         if !queries.isEmpty {
             let model = try enricher.fingerprint()
-            let search = try enricher.search(model: model)
+            let search = TaskSearch(embeddings: enricher.embeddings(model: model), settings: settings.search)
             let dataID = Dictionary(uniqueKeysWithValues: idOf.map { ($1, $0) })
             func tops(_ search: TaskSearch, _ phase: String) throws -> [[String]] {
                 try queries.enumerated().map { i, q in

@@ -1,25 +1,21 @@
 /// The texts every enrichment compares a task with — each category's examples and its
-/// description, the prioritizer's phrasings, the tag lexicon — and the labelled queries search
-/// learns from, laid out one after another so their vectors are one cached entry
-/// (`ResultCache.vectorSet`), and read back by name.
+/// description, the prioritizer's phrasings, the tag lexicon — laid out one after another so
+/// their vectors are one cached entry (`ResultCache.vectorSet`), and read back by name.
 struct ExampleBanks {
     enum Part: Hashable {
-        case categoryExamples(Int), categoryDescriptions, urgent, leadTime, minor, consequential, lexicon, labelled, labelledTags, labelledQueries
+        case categoryExamples(Int), categoryDescriptions, urgent, leadTime, minor, consequential, lexicon, labelled, labelledTags
     }
 
     private(set) var texts: [String] = []
     private var ranges: [Part: Range<Int>] = [:]
-    /// The labelled tasks of `.labelled`, the tags of `.labelledTags` and the queries of
-    /// `.labelledQueries`, in their parts' order.
+    /// The labelled tasks of `.labelled` and the tags of `.labelledTags`, in their parts' order.
     let labelled: [LabelledTask]
     let labelledTags: [String]
-    let labelledQueries: [LabelledQuery]
 
     /// In this order (the cache key is the texts in order: a new order would embed them again).
     init(settings: EnrichmentSettings) {
         labelled = LabelledTask.builtIn(sets: settings.labelledSets)
         labelledTags = Self.distinctTags(of: labelled)
-        labelledQueries = LabelledQuery.builtIn(sets: settings.labelledSets)
         for (i, c) in settings.categories.enumerated() { add(.categoryExamples(i), c.examples) }
         add(.categoryDescriptions, settings.categories.map(\.description))
         add(.urgent, Prioritizer.urgentPhrasings)
@@ -29,7 +25,6 @@ struct ExampleBanks {
         add(.lexicon, Tagger.lexicon)
         add(.labelled, labelled.map(\.text))
         add(.labelledTags, labelledTags)
-        add(.labelledQueries, labelledQueries.map(\.text))
     }
 
     /// The labelled tasks' tags, lowercased, each once, in order of first use.

@@ -139,35 +139,22 @@ extension ModelOutputCache {
     /// another) before it computes them, and keeps its own copy: the file stays whole on its own.
     func vectorSet(model: String, texts: [String], shared: SharedVectorSets? = .machine,
                    compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
-        try keptSet(ResultCache.vectorSetKey(model: model, texts: texts), operation: "embedding-set", count: texts.count, shared: shared) {
-            try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
-        }
-    }
-
-    /// `count` rows of floats computed once and kept under `key`, here and in `shared`, as `vectorSet`
-    /// keeps its vectors (what is derived from them, such as search's `QueryMapping`, too).
-    func keptSet(_ key: String, operation: String, count: Int, shared: SharedVectorSets? = .machine,
-                 compute: () throws -> [[Float]]) throws -> [[Float]] {
-        if let data = try values([key], countHits: false)[key], let rows = ResultCache.decodeRows(data, count: count) { return rows }
-        if let data = shared?.read(key), let rows = ResultCache.decodeRows(data, count: count) {
-            try store([CachedOutput(key, operation, data)])
+        // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
+        let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
+        if let data = try values([key], countHits: false)[key], let rows = ResultCache.decodeRows(data, count: texts.count) { return rows }
+        if let data = shared?.read(key), let rows = ResultCache.decodeRows(data, count: texts.count) {
+            try store([CachedOutput(key, "embedding-set", data)])
             return rows
         }
-        let rows = try compute()
-        let data = ResultCache.encodeEmbedding(.init(vector: rows.flatMap { $0 }, windows: count))
-        try store([CachedOutput(key, operation, data)])
+        let vectors = try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
+        let data = ResultCache.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count))
+        try store([CachedOutput(key, "embedding-set", data)])
         shared?.write(key, data)
-        return rows
+        return vectors
     }
 }
 
 extension ResultCache {
-    /// The key of `vectorSet`'s entry. Hashed as is (the texts are ours, no normalising needed):
-    /// this runs on every enrichment.
-    static func vectorSetKey(model: String, texts: [String]) -> String {
-        SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
-    }
-
     public static func encodeEmbedding(_ e: SentenceEmbedder.Embedding) -> Data {
         var data = withUnsafeBytes(of: Int32(e.windows).littleEndian) { Data($0) }
         e.vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }

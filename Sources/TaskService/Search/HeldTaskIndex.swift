@@ -97,11 +97,6 @@ public final class HeldTaskIndex: @unchecked Sendable {
         return SearchIndex(ids: tasks.map { $0?.id ?? 0 }, flags: flags, dimension: dimension, lookup: lookup)
     }
 
-    /// Search's learned query mapping for this model and the labelled sets of `settings`, from the shared cache.
-    public func queryMapping(_ settings: EnrichmentSettings) throws -> QueryMapping {
-        try QueryMapping.load(settings: settings, model: model, cache: cache, embed: embed)
-    }
-
     /// The topics' vectors for this model, from the shared cache.
     public func topicBridge(_ topics: [SearchTopic]) throws -> TopicBridge {
         try TopicBridge(topics: topics, model: model, cache: cache, embed: embed)

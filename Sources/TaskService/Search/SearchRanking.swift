@@ -7,10 +7,6 @@ import Inference
 public struct SearchRanking: Sendable {
     public var keywordWeight: Float = 0.15
     public var topicWeight: Float
-    /// How far the query moves towards its learned mapping (0: not at all).
-    public var mappingWeight: Float
-    /// The learned mapping of queries (`QueryMapping`); none: the query as embedded.
-    public var mapping: QueryMapping?
     /// The life areas the topic term bridges through (the settings file's `search` section).
     public var topics: [SearchTopic]
     /// How many of the best tasks by meaning and words the topic term re-ranks.
@@ -20,14 +16,11 @@ public struct SearchRanking: Sendable {
 
     public init(settings: SearchSettings = SearchSettings()) {
         topicWeight = settings.topicWeight
-        mappingWeight = settings.mappingWeight
         topics = settings.allTopics
     }
 
     /// Whether a topic term is asked for (then the topics' vectors are needed).
     public var usesTopics: Bool { topicWeight > 0 && !topics.isEmpty }
-    /// Whether queries are mapped (then the mapping is needed).
-    public var usesMapping: Bool { mappingWeight > 0 }
 
     /// One ranked row: its scores, and the topic it shares with the query (when that added at least 0.1).
     public struct Ranked: Sendable {
@@ -36,8 +29,7 @@ public struct SearchRanking: Sendable {
     }
 
     /// The `limit` best rows for `query` (its vector `q`). Without `topics` there is no topic term.
-    func rank(_ query: String, vector embedded: [Float], in index: SearchIndex, topics: TopicBridge?, limit: Int, includeDone: Bool) throws -> [Ranked] {
-        let q = mapping?.apply(embedded, weight: mappingWeight) ?? embedded
+    func rank(_ query: String, vector q: [Float], in index: SearchIndex, topics: TopicBridge?, limit: Int, includeDone: Bool) throws -> [Ranked] {
         var scores = try index.scores(q, stems: TextFeatures.queryStems(query))
         // One pass over every task: the best by meaning and words, deep enough for the topics.
         let shortlist = index.topRows(scores, keywordWeight: keywordWeight, limit: max(limit, Self.topicDepth), includeDone: includeDone)

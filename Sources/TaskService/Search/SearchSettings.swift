@@ -15,9 +15,6 @@ public struct SearchSettings: Codable, Sendable, Equatable {
     /// were chosen on the sets they were measured on, and on sets written independently they lower
     /// search with either model (docs/evaluation.md). A file that names its own topics can turn it on.
     public var topicWeight: Float = 0
-    /// How far a query's vector moves towards its learned mapping (`QueryMapping`): 0 leaves it as
-    /// it is, 1 takes the mapped vector alone.
-    public var mappingWeight: Float = 0.7
 
     public init() {}
 
@@ -26,7 +23,6 @@ public struct SearchSettings: Codable, Sendable, Equatable {
 
     func validate() throws {
         guard topicWeight.isFinite, topicWeight >= 0 else { throw SettingsError.invalid("search.topicWeight must be 0 or more") }
-        guard mappingWeight.isFinite, (0...1).contains(mappingWeight) else { throw SettingsError.invalid("search.mappingWeight must be 0 to 1") }
         var seen = Set<String>()
         for topic in allTopics {
             let name = topic.name.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -3,8 +3,6 @@ import Inference
 
 /// Hybrid search: meaning (cosine of the embedding model's vectors) plus words.
 ///
-/// The query's vector is first moved `mappingWeight` of the way towards the tasks people mean by
-/// such words (`QueryMapping`, learned from the labelled bank sets); then
 /// score = mean of cosine(query, whole task), cosine(query, title) and cosine(query, tags)
 /// + keywordWeight × (share of the query's word stems that start a word of the task's
 /// title, description or tags, case-insensitive). The title and the tags match short queries

@@ -8,7 +8,7 @@ import SeededRandom
 extension BenchCommand {
     /// 100,000 synthetic tasks with random unit vectors (search speed does not depend on the
     /// vectors' content); real query embeddings. Warm = index in memory (a long-running
-    /// process; the topic term and the query mapping included); cold = what each `todo search` process pays to load
+    /// process; the topic term included); cold = what each `todo search` process pays to load
     /// the index from SQLite.
     func benchSearch(_ report: inout BenchReport, taskCount: Int = 100_000) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("smart-todo-bench-search-\(getpid())")
@@ -37,9 +37,7 @@ extension BenchCommand {
         let cold = try Timing.measure(iterations: 3, warmup: 0) { _ = try embeddings.index() }
         let index = try embeddings.index()
         let topics = try embeddings.topicBridge()
-        var search = TaskSearch(embeddings: embeddings)
-        // What a mapping costs does not depend on what it learned.
-        search.ranking.mapping = .identity(dimension: 384)
+        let search = TaskSearch(embeddings: embeddings)
         let queries = (0..<60).map { "\(["paying", "doctor visit", "travel papers", "food shopping", "presentation"][$0 % 5]) \($0)" }
         var next = 0
         // Each query is new: its embedding is computed, not cached.

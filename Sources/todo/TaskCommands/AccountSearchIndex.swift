@@ -16,7 +16,7 @@ enum AccountSearchIndex {
         }
         var live: [[TodoTask]] = []
         try await tasks.forEachExportPage { live.append($0.filter { $0.status != .deleted }) }
-        let (store, pages) = (tasks.store, live)
+        let (store, pages, ranking) = (tasks.store, live, SearchRanking(settings: settings.search))
         let held = try await onBlockingThread {
             let held = HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { try models.embedder().embed($0) }
             for page in pages { try held.update(page) }
@@ -24,10 +24,6 @@ enum AccountSearchIndex {
         }
         // Long texts whose vectors are not cached (any more): a worker makes them.
         try await tasks.queueForIndexing(ids: Array(held.waitingForWorker))
-        return try await onBlockingThread {
-            var ranking = SearchRanking(settings: settings.search)
-            if ranking.usesMapping { ranking.mapping = try held.queryMapping(settings) }
-            return try body(held, ranking)
-        }
+        return try await onBlockingThread { try body(held, ranking) }
     }
 }

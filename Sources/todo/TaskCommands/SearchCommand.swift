@@ -9,14 +9,10 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Find tasks by meaning and by words.",
         discussion: """
-        Ranks tasks by the mean cosine similarity of the query's embedding (by the \
-        settings' model, all-MiniLM-L6-v2 by default) with the task's whole text, title \
-        and tags, plus 0.15 × the share of the query's word stems that start a word of \
-        the task (case-insensitive): a query needs no word in common with a task to find \
-        it. The query's vector is first moved towards the tasks people mean by such words \
-        ("money owed to me" towards "ask Inês for the 30€ back"), by a map learned from \
-        labelled queries and tags; "mappingWeight" in the settings file's "search" section \
-        says how far (0.7; 0 turns it off). Life-area topics are off by \
+        Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2 \
+        embedding with the task's whole text, title and tags, plus 0.15 × the share of \
+        the query's word stems that start a word of the task (case-insensitive): a query \
+        needs no word in common with a task to find it. Life-area topics are off by \
         default (on labelled sets written by others they lowered recall); to turn them \
         on, set "topicWeight" in the settings file (--config), e.g. {"search": \
         {"topicWeight": 0.3, "addedTopics": [{"name": "lab work", "examples": ["Run \
@@ -92,7 +88,7 @@ struct SearchCommand: AsyncParsableCommand {
             let session = try EnrichmentSession(store: store, settings: settings)
             // The model loads only if something is not cached yet (a new task's text, a new query).
             results = try enrichmentCall {
-                try session.enricher.search(model: session.enricher.fingerprint())
+                try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()), settings: session.enricher.settings.search)
                     .results(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
             }
             if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, readOnly: session.store.isReadOnly)) }
