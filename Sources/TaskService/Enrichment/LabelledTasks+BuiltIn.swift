@@ -1104,5 +1104,1105 @@ e	Health	ask pharmacist: iron tabs + levothyroxine together?. restarting iron to
 e	Personal	plant garlic. before the first frost, softneck from last year's bulbs	garden	planting
 e	Work	explain till shortfall to Mrs Osei. ₵240 short on friday, she wants it sorted before the stock audit tomorrow	shop	cash	audit
 e	Learning	intro watercolour class sat. bring brushes + the cold press pad	painting	art	classes
+f	Finance	알뜰폰 요금제로 바꾸기	phone bill	savings
+f	Work	M365 license count for Riikka. renewal 1.10, finance (Riikka) needs the numbers by Friday. E3 vs Business Premium – we have 140 E3 but only ~115 active users. remove 25 leavers' licences, count shared mailboxes separately.	licenses	microsoft 365
+f	Personal	Meera's wedding Chennai – train tix (tatkal). book 2AC the moment the window opens, 60 days before (8am IRCTC, keep UPI ready). 4 tickets: me, amma, appa, Karthik. Pune → Chennai Central, Chennai Express. if waitlisted → Indigo, but amma's eye.	family	wedding	travel
+f	Health	안과 – 안구건조 (모니터 12h...)	eyes	doctor
+f	Personal	farewell jantar – reservar Taberna da Rua das Flores. they don't take bookings for small groups... call, for 8 ppl they fill up 2 wks ahead	friends	farewell	lisbon
+f	Learning	Marta – motion design bootcamp. School of Motion, $997 hmm. wait for black friday?	design	course
+f	Shopping	rash guard + reef-safe sunscreen	bali	beach
+f	Personal	Marta passport renewal – consulado BR. expires in 7 months, Indonesia wants 6+ months validity on entry!! appointments at the consulado in Lisbon are 3-5 wks out. need: old passport, CPF, título de eleitor (or justification), 2 photos, GRU	passport	paperwork
+f	Health	헬스장 3일째 안감 ㅠ	gym	exercise
+f	Finance	동아리 회비 3만원	club	fees
+f	Health	dentist – 6 month checkup (overdue since Feb)	dentist	checkup
+f	Shopping	backpack 40L carry-on. Osprey Farpoint 40 vs Tortuga. must fit cabin limits	travel gear	luggage
+f	Health	일요일 meal prep – 라면 그만	diet	cooking
+f	Shopping	lembrança p/ Ketut – pastéis? azulejo?	gifts	bali
+f	Finance	MSEDCL bill ₹2,340	bills	electricity
+f	Shopping	aso-ebi fabric – order from Aunty Funke. tailor in Peckham (Mrs Adebayo) needs 3 weeks min. Aunty Funke is sending the fabric from Lagos with cousin Tobi – he lands on the 3rd. 6 yards, the teal/gold one for the family.	wedding	clothes	family
+f	Finance	villa deposit IDR 15.000.000 → Ketut. pasted from WhatsApp (Ketut, villa owner):\n\nOm Swastiastu Marta and Joel! 🙏 So happy you will stay with us in Canggu. Here is all the information, please read slowly ya.\n\nPrice is 18.000.000 IDR per m	rent	bali	deposit
+f	Personal	zebranie z rodzicami 3b. czw 17:00 sala 12	school	kids
+f	Work	flaky test_refund_idempotency – blocking release. fails ~1 in 4 runs. blocking the 3.14 release cut – Maarten asking every hour. probably the shared Postgres fixture not reset between parametrized runs. if no fix by EOD, quarantine + ticket.	tests	ci	release
+f	Learning	Joel – rust book ch 10–12	rust	programming
+f	Shopping	쿠팡 – 생수, 휴지, 세제	household	coupang
+f	Work	quarterly restore test. losowa VM z backupu → staging, zmierzyć czas, wpisać do arkusza	backups	servers	maintenance
+f	Work	Joel – Q3 self-assessment	performance review	career
+f	Personal	kran w łazience cieknie – PILNE, zalewa sąsiada z dołu. kapie od wczoraj, dziś pani Halina z 2 piętra mówi, że ma plamę na suficie w łazience. zakręcić zawór pod umywalką na noc. hydraulik pan Zbyszek 602 ... albo kupić uszczelkę i zrobić sam po pracy.	home repairs	plumbing
+f	Work	investor update – May. MRR £48k (+9% MoM), 2 logos lost (Greaves, Tillbury), 1 big win (Maersk pilot). hiring: senior BE in final round. burn £92k/mo, runway 14 months. asks: intros to 3PLs in NL + anyone who knows SOC2 aud	investors	reporting
+f	Learning	DDIA reading group – ch. 6 partitioning. voluntary, thursdays. my turn to summarise	books	system design	reading group
+f	Health	Joel – ADHD meds refill, 3 months supply?. Vyvanse not available in Indonesia – it's basically illegal there!! ask dr. Berg for a 90-day script + a signed letter in English for customs. check the Indonesian embassy rules for controlled meds, m	prescription	medication	travel
+f	Shopping	prezent komunijny – chrześniak Bartek	gifts	family	communion
+f	Finance	nadpłata kredytu vs lokata?. rata 3 140 zł, zostało 21 lat, WIBOR + 2,1 marży. policzyć czy nadpłacać 500/mies. (skraca okres o ~4 lata?) czy odkładać na lokatę 5,8% i mieć poduszkę. Ania woli poduszkę, ja nadpłatę. kalkulator z 	mortgage	savings	budget
+f	Finance	Tauron prąd 412,80 zł	bills	electricity
+f	Learning	leetcode daily 🔥 day 41	coding practice	interviews
+f	Learning	캡스톤 발표 슬라이드. 내 파트: 매칭 서버 구조 (redis queue + websocket). 팀원들 목요일까지 슬라이드 취합, 금요일 리허설. 교수님 피드백: 지난번 발표 너무 길었음 → 10분 안에 끝내기. 데모 영상 백업으로 녹화해두기	capstone	team project	university
+f	Finance	국가장학금 2차 신청. 한국장학재단 앱. 가구원 동의 엄마아빠가 해야 함!! 엄마 공인인증서 만료됐다고 했음 → 주말에 전화로 같이 하기. 마감 이번 주 금요일 18시	scholarship	tuition
+f	Health	Kuba 39° 🤒 nurofen co 6h, pediatra jak nie spadnie. dużo picia, elektrolity. jak jutro dalej gorączka → teleporada rano	kids	sick	medication
+f	Finance	Skatteverket – utflyttning? ask someone who knows	taxes	sweden
+f	Learning	Ansible 101 (Jeff Geerling) – przerobić do końca. nikt nie każe, ale mam dość klikania nowych hostów nginx ręcznie	ansible	automation	course
+f	Learning	AZ-104 exam prep. company doesn't require it but I want to move to the cloud team next year. Microsoft Learn path + John Savill's videos. practice tests on MeasureUp. exam voucher ~165 €, I pay myself.	certification	azure
+f	Personal	confirm monthly rate w/ Ketut – villa Canggu. he said 18jt/month if we stay 3+ months, get it in writing before we send the deposit. also ask: does it include the electricity token? is the wifi really 100 Mbps (ask for a speedtest screenshot)? an	bali	housing
+f	Work	senior BE hire – review 6 take-homes. 6 take-homes in Greenhouse. scoring rubric from Tunde: correctness, tests, readability, trade-offs explained in README. pick max 3 for the final round next week. one candidate is in Lisbon – fine for 	hiring	engineering
+f	Finance	self assessment – HMRC. late already, £100 penalty. UTR in the green folder. need: P60 from Parcelwise, dividend vouchers, the Lagos rental income (ugh). Gbenga offered to do it for £350 – just pay him.	taxes	hmrc
+f	Finance	ISA – use the allowance before 5 April	savings	isa
+f	Work	dyżur weekendowy – zamiana z Pawłem?. Paweł ma wesele brata w sobotę, ja mam urodziny Zosi za 3 tyg – zamienić się 1:1? wpisać w grafik w PagerDuty i dać znać Markowi, bo on zatwierdza zmiany w dyżurach. sprawdzić czy laptop służbowy ma a	on-call	schedule
+f	Health	GP – sleep, 4h nights for weeks. 4h nights for weeks. wake up at 3am thinking about runway. GP appointment via the app, Dr Mensah if possible. don't let them just say 'reduce stress' – ask about a sleep clinic referral / CBT-I.	sleep	gp	stress
+f	Learning	re-read The Mom Test + notes	books	customer discovery
+f	Learning	JLPT N3 kanji anki 20/day	japanese	language
+f	Shopping	headphones for calls – Sony XM5?. open-plan coworking is too loud	electronics	home office
+f	Learning	go tour + mały projekt (exporter do prometheusa)	golang	programming
+f	Finance	IRS Portugal – NHR declaration. contabilista Rita – send her the Wise statements + recibos verdes + the Swedish salary statements for Joel. NHR year 3 of 10. deadline end of June but Rita wants everything 3 weeks before. also ask if	taxes	portugal
+f	Personal	e스포츠 동아리 회의 정리 – 총무 할 일. 회의록 (수요일 저녁, 학생회관 3층 세미나실, 참석 14명 / 회장 준서)\n\n1. 교내 Valorant 대회\n- 우리 동아리에서 2팀 출전하기로 함. A팀: 나, 현우, 태현, 준서, 도윤 / B팀: 신입 위주 + 서브 1명\n- 참가비 팀당 2만원 → 동아리 회비에서 지원하기로 결정 (만장일치)\n- 연습 스크림: 화, 목 밤 10시. 디코 음성채널 '스크	club	esports	meeting
+f	Shopping	noise cancelling headphones for Joel (long flights)	travel gear	electronics
+f	Personal	현우 생일 🎂 – pc방 + 삼겹살	friends	birthday
+f	Work	Joel – new laptop via IT (ticket #4471). M3 Pro 36GB approved by Henrik, IT orders it through the company (ticket #4471). ship to Göteborg before we leave, mum brings it? or courier to Lisbon – ask IT if they can ship to PT in time. old lapt	procurement	laptop
+f	Shopping	standing desk	home office	furniture
+f	Personal	podlać kwiaty u mamy	plants	mum
+f	Learning	freediving course in Amed?	diving	bali
+f	Learning	Reforge – finance for founders	finance	course
+f	Shopping	portable monitor for Joel	electronics	remote work
+f	Health	CDMX altitude – ease into running	running	altitude
+f	Shopping	keycaps 🤤. GMK 클론 ~6만원	keyboard	gaming
+f	Finance	민수한테 치킨값 12,000원	paying back	friends
+f	Shopping	헤드셋 반품 (마이크 고장) – 11번가	returns	headset
+f	Shopping	tornister dla Antka – 1 klasa. lekki! max 1 kg, usztywnione plecy. Antek chce z dinozaurami. Ania mówi, żeby nie brać najtańszego z marketu, bo Zosi się rozpadł po roku. sprawdzić Herlitz / Topgal, zanim zrobi się wyprzedaż szkolna	kids	school supplies
+f	Personal	wycieczka Zosi – zgoda do piątku. zgoda do piątku, przelew 280 zł osobno na konto RR do 10.05. Zosia bierze aviomarin – wpisać w zgodzie! Ania pyta czy jadę jako opiekun – raczej nie, mam dyżur.\n\nSzanowni Rodzice,\nuprzejmie informuję,	kids	school	trip
+f	Personal	ühistu koosolek – building meeting Thu. agenda from the korteriühistu (building association), translated the important bits for Liis:\n\nKorteriühistu "Tähe 14" – üldkoosoleku kutse / general meeting\nTime: Thursday 18:30, in the basement comm	housing	building	meeting
+f	Shopping	regalo cumple Valentina 🎁	gifts	girlfriend
+f	Work	on-call handover notes for Daan	on-call	handover
+f	Shopping	running shoes – old ones dead	running	shoes
+f	Work	1:1s – Tunde, Inês, Kofi	team	one-on-ones
+f	Finance	SIP – increase to ₹15k/month	investments	mutual funds
+f	Work	timesheet marzec	timesheet	admin
+f	Finance	PIT-37 + ulga na troje dzieci. PIT-11 od pracodawcy już w e-US. rozliczamy się wspólnie z Anią	taxes	kids
+f	Shopping	pieluchy 5 + chusteczki	baby	kids	diapers
+f	Personal	동아리 롤 내전 토 8pm	league of legends	club	friends
+f	Shopping	eSIM Telkomsel for both. get before landing, hotspot backup for Joel's calls	bali	phone	travel gear
+f	Work	invoice Studio Nómada – June €3,200	invoicing	clients
+f	Personal	CDMX residente temporal – consulate appt + docs. fwd from Joel. Notes first:\n- Marta's appt is separate (Brazilian passport – check if requirements differ + passport validity!!)\n- timing: consulate in Lisbon BEFORE Bali, then we must enter Mexico wi	visa	mexico	paperwork
+f	Personal	call dad	family	dad
+f	Health	Antek szczepienie – przychodnia Krzyki. godz 16:20, zabrać książeczkę zdrowia	kids	vaccination	doctor
+f	Learning	RHCSA – rozdział o SELinux	certification	linux	rhcsa
+f	Personal	przegląd auta – stacja kontroli. ważny do 28-go. stacja przy Ślężnej, bez umawiania, rano najmniej ludzi. przy okazji sprawdzić klocki hamulcowe, coś piszczy z przodu. zabrać dowód rejestracyjny.	car	inspection
+f	Finance	DIAN – declaración de renta (lista de Andrés). Correo de mi contador:\n\nDe: Andrés Molina – Molina Contadores\nAsunto: Declaración de renta – documentos que necesito\n\nHola Luis,\n\nComo cada año, te comparto la lista de lo que necesito para preparar t	taxes	colombia	accountant
+f	Learning	system design (grokking) – 1 capítulo/semana	system design	interviews
+f	Finance	my salary – dividends vs PAYE? ask Gbenga	salary	accountant
+f	Finance	advance tax Q2 – freelance income	taxes	freelance
+f	Personal	vender as bicicletas (OLX)	moving	selling
+f	Finance	lasteaia kohatasu 78 €. kindergarten fee for Mia (Mõmmi rühm), 78 € for October. pay via the city e-service, reference number on the invoice in the e-mail. also the 15 € for the theatre trip.	kids	kindergarten	fees
+f	Finance	pay Chidi back £60 – Dishoom	paying back	friends
+f	Learning	OS midterm – ch5~8 scheduling / deadlock. 족보 민수한테 받기. 교수님이 banker's algorithm 꼭 나온다고 함. 범위: 5장 CPU 스케줄링, 6장 동기화, 7장 데드락, 8장 메모리. 시험 전날 대회 스크림 있는데 빠진다고 말하기 ㅠ	exams	operating systems	university
+f	Health	parkrun Sat 🏃🏾‍♀️	running	fitness
+f	Health	Marta dentista antes de ir	dentist	checkup
+f	Shopping	Mia – talvesaapad (winter boots) size 30	kids	clothes
+f	Personal	renovar pasaporte. para la conferencia en Lisboa en octubre (JSConf? o la de Rubén). vence en diciembre y en Europa piden 3 meses de vigencia. cita en la gobernación, pago ~$200.000. llevar cédula y pasaporte viejo.	passport	paperwork
+f	Learning	CKA – practice exam killer.sh. egzamin zapłacony przez Black Friday (sam, firma nie dokłada). 2 sesje killer.sh w cenie, pierwszą zrobić min. tydzień przed egzaminem. słabe punkty: etcd backup/restore, network policies, troubleshoo	kubernetes	certification
+f	Personal	추석 KTX 예매 부산 🚄. 예매 오픈 당일 아침 7시. 작년에 10분만에 매진됨 ㅠ 알람 맞추기	chuseok	family	travel
+f	Personal	ship 3 boxes to Göteborg (Joel's mum). CTT vs DHL quote. 3 boxes: winter clothes, Joel's books, Marta's drawing tablet stand. max 20 kg each. his mum has space in the garage until we're back in Europe. label in English + Swedish address: L	moving	shipping	family
+f	Shopping	bali belly kit – ORS, imodium	travel health	medication
+f	Work	sprint 42 retro – my action items. Retro – Sprint 42 (Payments squad). Facilitator: Sanne. Present: Maarten, Daan, Sanne, Joost, Priya, Ayşe (remote from Izmir, audio kept dropping).\nFormat: start / stop / continue + 2 min silent writi	sprint	retro	team
+f	Work	review PR #482 payments-service	code review	payments
+f	Personal	renew driving licence photo (DVLA)	driving licence	paperwork
+f	Learning	bahasa indonesia – duolingo 10 min 🇮🇩	indonesian	language
+f	Work	figma handoff – Klarbo checkout. annotate edge cases: failed card, expired session, 3DS challenge, address autocomplete with no results. devs (Klarbo, Stockholm) start on Monday, they hate guessing. export tokens from the new DS file	design	clients	handoff
+f	Health	yoga 6:30	yoga	exercise
+f	Health	rowerem do coworku min 3x w tyg	exercise	cycling
+f	Learning	DB 퀴즈 – 정규화 복습	database	quiz	university
+f	Personal	Indonesia visa – B211A vs e-VOA. agent in Canggu (Wayan, via the nomad group) says 3-4 weeks processing for B211A, ~€300 each. VOA = only 30 days + 30 ext, then a visa run to KL. we want 3 months → B211A. decide THIS week or it won't	visa	bali	paperwork
+f	Work	과외 – 중2 수학 일차함수 준비. 학생: 서윤 (중2). 수요일 7시, 2시간. 일차함수 그래프 + 기울기. 지난번 숙제 채점. 어머니가 다음 달 중간고사 대비 문제집 하나 더 하자고 하심 → 추천 해드리기. 수업료 이번 달 아직 안 들어옴	tutoring	part-time job
+f	Work	Fernhill call notes → action items. Call w/ Fernhill Logistics – Dave Pritchard (Ops Director), Sunita Rao (warehouse lead, Daventry site), me, Kofi (CS)\n45 min, Dave joined late and was clearly annoyed.\n\nContext: Fernhill is our 3rd bi	customers	churn	account management
+f	Health	fizjo na plecy. skierowanie od dr Wiśniewskiej (odcinek lędźwiowy, pewnie od siedzenia 10h przy biurku). NFZ – kolejka 4 mies., prywatnie 160 zł/wizyta w Rehasport. zacząć od 3 wizyt i ćwiczenia w domu, rano przed pr	back pain	physio
+f	Personal	teściowie w sobotę – pościel, pokój Antka	family	in-laws	guests
+f	Shopping	zakupy. mleko, chleb, jajka, banany, twaróg, kawa!!	groceries	food
+f	Learning	PromQL – nauczyć się porządnie. rate() vs irate(), histogramy, recording rules	prometheus	monitoring
+f	Work	szkolenie RODO (obowiązkowe) – e-learning. link w mailu od HR, ~45 min, test na końcu (min. 80%). obowiązkowe dla wszystkich z dostępem do danych klientów, czyli dla nas całe ops. bez certyfikatu blokują dostęp do panelu klientów od 1-go!	training	gdpr	compliance
+f	Learning	TOEIC LC part 3,4 모의고사	toeic	english
+f	Finance	Eesti Energia arve 96,40 €	bills	electricity
+f	Finance	월세 55만원 이체	rent	bills
+f	Learning	gitara 15 min/dzień 🎸	guitar	practice
+f	Shopping	opony zimowe 205/55 R16	car	tires
+f	Work	order laptops for 2 new starters (Hofy). 2 new starters on the 1st (BE + designer). company account on Hofy, MacBook Air 15 + monitor + keyboard. Inês approves on the finance side. takes ~7 working days to deliver to Lagos, 3 to London.	procurement	onboarding	hardware
+f	Personal	Antek trening piłki – odebrać wt 17:30	kids	football
+f	Personal	water plants 🌱	plants	home
+f	Finance	budżet – wakacje Łeba. domek 7 nocy ~4200 zł + paliwo + jedzenie	budget	vacation
+f	Learning	clase de español con Lupita (italki) – martes. practicar subjuntivo (ojalá que..., cuando llegue...), preparar preguntas sobre CDMX: barrios, seguridad, cómo abrir una cuenta bancaria. Lupita dice que hable más y que deje de traducir del portugués	spanish	language
+f	Shopping	adaptadores universais x2 + power bank	travel gear	electronics
+f	Personal	zmienić hasło wifi dla gości	home network	wifi
+f	Learning	Yoruba lessons w/ Aunty Bisi – Sundays	yoruba	language
+f	Health	mamá – cita cardiólogo, acompañarla. jueves 10am, Clínica Las Américas, piso 3. llevar los exámenes (holter + ecocardiograma) y la lista de medicamentos. mi mamá se pone nerviosa y no pregunta nada – yo anoto. pedir el día libre a Rojas,	mom	cardiology
+f	Personal	입영 연기 신청 – 병무청. 재학생 입영 연기. 학교 행정실에서 재학증명서 떼기 (온라인 발급 가능?). 병무청 홈페이지에서 신청, 공동인증서 필요. 마감 놓치면 입영통지서 나옴 ㄷㄷ	military service	paperwork
+f	Work	Web Summit talk proposal. CFP closes end of month. angle: 'selling to warehouses that still run on fax'	conference	speaking
+f	Shopping	컴퓨터구조 교재 구매 (Patterson & Hennessy). 중고나라 먼저 보고 없으면 교보. 6판 말고 5판도 된다고 조교가 말함 (RISC-V 버전). 새책 4만원 넘음. 다음 주 수요일 과제부터 책 문제 나옴	textbook	university
+f	Health	2시 전에 자기 (이번주만이라도)	sleep	routine
+f	Health	Zosia – ortodonta kontrola	kids	dentist	braces
+f	Shopping	zwrot butów Zosi – Allegro. za małe, 33 → 34. etykieta zwrotna w mailu	returns	kids	allegro
+f	Finance	OC/AC skoda – porównać oferty i odnowić. Ania woli zostać w PZU. policzyć jeszcze raz i odpisać Marcinowi do środy.\n\n---------- Wiadomość przekazana ----------\nOd: Marcin Lis <m.lis@ubezpieczenia-lis.pl>\nTemat: Oferty OC/AC – Skoda Octavia D	car	insurance
+f	Shopping	leaving gift for Kofi	gifts	team
+f	Work	approve payroll before 25th!!. Inês set it up in Deel, I just approve. check: Kofi's final payment incl. holiday pay, Tunde's raise from the 1st, the two contractors in Lagos paid in USD. payroll must be approved by 25th 5pm or peo	payroll	team
+f	Work	1:1 w/ Maarten – promo case. bring: ledger migration (led it, shipped with zero data issues), on-call improvements (runbooks, alert tuning), mentoring Sanne. ask about the timeline – promo committee meets in Nov. also raise the 1	career	promotion	manager
+f	Personal	Adaeze's wedding Lagos – flights. December, 18th–27th. BA/Virgin direct jump to £1.4k after October – book now. mum flies with me? check her BP clinic says ok. Adaeze wants everyone there for the traditional engagement on the 20th.	family	wedding	travel
+f	Work	phishing – reset creds for 3 users ASAP. Forwarded from SOC (Tiina):\n\nSubject: [SEC-INC-0417] Credential phishing – 3 confirmed clicks, action required\n\nHi Oskar,\n\nSummary: At 08:52 EET today a phishing e-mail impersonating a DocuSign "contr	security	incident	phishing
+f	Shopping	diwali gifts – list for family	gifts	diwali	family
+f	Learning	inglés conversación B2 – clase jue	english	language
+f	Work	term sheet – read Harriet's email + reply. From: Harriet Osei (Bramwell & Co)\nSubject: Northzone term sheet – seed extension – my comments\n\nHi Amara,\n\nI've been through the Northzone term sheet for the seed extension. Overall it is a clean, fo	fundraising	legal	investors
+f	Work	cliente Rojas – deploy landing a prod. mañana 9am antes de que Camila lo comparta con el equipo. checklist: variables de entorno en Vercel, dominio rojasinmobiliaria.co, formulario probado, analytics. rollback: dejar la versión vieja en ot	clients	deploy
+f	Work	!!! SSL *.klient-portal.pl wygasa. certbot nie odnowił, DNS challenge fail – sprawdzić API key do OVH (może wygasł razem ze starym kontem Marka). klient dzwonił już 2x, w przeglądarkach czerwony ekran od rana. jak nie zadziała w 30 min	ssl	certificates	clients
+f	Work	follow up Sophie @ Northzone re: extension	fundraising	investors
+f	Health	amma – cataract follow-up @ Sahyadri. Discharge summary / post-op instructions (typed from the paper they gave us, photo is in the family whatsapp too)\n\nSahyadri Hospital, Deccan Gymkhana, Pune – Department of Ophthalmology\nPatient: Mrs. 	amma	eyes	hospital
+f	Personal	ACT fibernet down AGAIN – complaint + jio backup. standup in 2 hrs, hotspot for now. 3rd outage this month. complaint ticket #ACT-9923887, ask for a rebate. get a Jio AirFiber as backup? landlord needs to approve the antenna.	internet	home
+f	Finance	game pass 해지 (갱신 전)	subscriptions	gaming
+f	Health	therapy – Thurs 7pm	therapy	mental health
+f	Work	offboard Jussi – revoke SSO + laptop return. last day today, HR ticket HR-2291. revoke SSO (Entra), remove from GitHub org, transfer his OneDrive to Pekka, disable Slack. laptop return: courier from Jyväskylä, send him the DHL label. forward mai	offboarding	access
+f	Work	AWS bill 3x – URGENT look at NAT gateway costs. £11.2k last month vs £3.8k. burning runway. Tunde thinks it's the NAT gateway from the new data pipeline pulling S3 over the internet → VPC endpoint? cost explorer by service + tag. need answer before	infrastructure	costs	aws
+f	Personal	pi-hole + filtr dla tabletów dzieci. homelab: osobny VLAN dla dzieci na UniFi, pi-hole z listą dla dzieci, blokada youtube po 20:00 😈. Zosia na pewno znajdzie obejście przez dane komórkowe, ale przynajmniej tablety Antka i Kuby.	homelab	kids	network
+f	Finance	800+ – nowy wniosek przez PUE ZUS. nowy okres świadczeniowy od czerwca, złożyć przez PUE ZUS albo bankowość (PKO ma to w menu 'Wnioski'). dla wszystkich trojga: Zosia, Antek, Kuba. jak złożymy do końca kwietnia to wypłata bez przerwy.	kids	benefits
+f	Shopping	bike helmet for Mia	kids	bike
+f	Health	yoga 3x/week (Marta) – actually do it	yoga	exercise
+f	Finance	arriendo 🏠 $2.100.000	rent	bills
+f	Personal	urodziny Zosi – zarezerwować salę zabaw. Fikołki albo Hasbro park – weekendy rezerwują 3-4 tyg wcześniej! ~15 dzieci z klasy + kuzyni. Zosia chce motyw 'Kraina Lodu', ale już ma 9 lat więc może jednak nie... zapytać. zaliczka zwykle 200 zł. 	kids	birthday	party
+f	Finance	caução back from Sr. Costa – €1,400. he has 30 days after keys. send IBAN + photos of the flat	deposit	refunds	lisbon
+f	Finance	SafetyWing renew (both)	insurance	travel
+f	Work	board deck Q2	board	fundraising
+f	Health	엄마 갑상선 검사 결과 – 같이 듣기 (전화로). 부산 병원 목요일 오후. 의사 말 메모해서 누나한테도 공유	mom	thyroid	family
+f	Finance	appa's insurance claim – Star Health. bills from appa's knee surgery at Ruby Hall. Star Health wants original bills + discharge summary + pharmacy bills by courier within 30 days of discharge – we're at day 24! cashless was denied because	insurance	claims	appa
+f	Learning	SQL – stop asking Tunde for every query. mode tutorial, 20 min/day	sql	data
+f	Health	annual health check (töötervishoid). töötervishoid, mandatory-ish every 3 years, HR sent 2 reminders. book at Confido Tartu. ask the doctor about the shoulder + the eyes (screen 10h/day).	checkup	doctor
+f	Health	vaccines for Indonesia – hep A + typhoid. travel clinic in Lisboa (Consulta do Viajante, Hospital Egas Moniz). ideally ~4 wks before flying. hep A (2nd dose 6-12 months later, can do in CDMX), typhoid oral or injection. check if rabies is wor	vaccinations	travel health
+f	Shopping	teclado mecánico – keychron k2?	keyboard	home office
+f	Work	SOC2 – access reviews + evidence. auditor (Prescient) starts the 14th. must be done before the audit or we slip to Q4 and lose the Maersk pilot. quarterly access reviews for AWS, GitHub, Google Workspace, HubSpot – screenshots + sign-	compliance	soc2	audit
+f	Personal	원룸 재계약 – 집주인한테 연락. 계약 만료 다음달 말인데 계약서에 한 달 전에 말해야 한다고 되어있음. 보증금 500 그대로 가능한지, 월세 안 올리는지 물어보기. 안 되면 학교 앞 다른 원룸 알아봐야 함. 화장실 곰팡이도 얘기하기	housing	lease	landlord
+f	Work	PC방 알바 – 금요일 야간 민수랑 교대. 민수가 금요일 시험이라 야간(22시~8시) 대신 해달라고 함. 대신 다음주 화요일 내 주간 민수가. 사장님한테 카톡으로 보고해야 근무표 바뀜. 야간이면 다음날 1교시 못 감...	part-time job	pc bang	schedule
+f	Personal	Joel's mum in Lisbon 12–15. pick her up at airport thu 14:35, TP 771	family	guests
+f	Finance	스팀 환불 요청. 구매 10일 전, 플레이 1.5h → 스팀 환불 조건 (14일/2시간) ok. 최적화 너무 안 좋아서 30fps. 환불되면 스팀 지갑으로 받기 (카드보다 빠름)	refunds	steam	games
+f	Health	dermatólogo – lunar raro en la espalda. lunar en la espalda que cambió de color, Valentina lo vio. EPS da cita en 2 meses → particular en la Clínica del Campestre ~$180.000. mejor no esperar.	doctor	skin
+f	Health	gym – pierna lol	gym	exercise
+f	Finance	council tax – switch to direct debit	council tax	bills
+f	Finance	oddać Tomkowi 200 zł za bilety na Śląsk	paying back	friends	football
+f	Health	손목 통증 – 정형외과 예약. 마우스 쥐는 오른손. 새끼손가락 저림 + 손목 시큰. 대회 전에 꼭 봐야 함. 학교 앞 정형외과 토요일 오전도 함. 손목터널증후군이면 어떡하지... 일단 손목보호대 쓰고 마우스 감도 올리기	wrist	rsi	doctor
+f	Finance	split expenses – July. splitwise is a mess, just do the sheet	budget	shared expenses
+f	Personal	CDMX: Roma Norte vs Condesa airbnb. for Feb–Apr. quiet street, good wifi (ask for speedtest), gas stove, 2 desks. max $28k MXN/mo. Roma Norte = fun but noisy weekends; Condesa = parks, dog people. avoid anything over a bar. check the ea	mexico city	housing
+f	Personal	Zainab's birthday dinner – book Brat. they release tables 4 wks out, go at 10am sharp	friends	birthday	dinner
+f	Work	security awareness training (mandatory, KnowBe4). 3 reminders already, manager cc'd now 😬. 4 modules, ~60 min total, quiz at the end. company-wide, required for the ISO audit. do it during lunch tomorrow.	training	security	compliance
+f	Personal	dry cleaning pickup	errands	clothes
+f	Work	Casa Lumbre brief – reply w/ proposal + quote. Marta: big one!! reply by next week w/ scope + quote. don't undersell. ask Joel if he can do the booking widget as a subcontract.\n\n---------- Forwarded message ---------\nFrom: Valeria Ibarra <valeria@	clients	branding	proposal
+f	Learning	데이터통신 텀프로젝트 – 요구사항 정리. [교수님 메일 복붙]\nFrom: 박성진 교수\nSubject: [데이터통신] 텀프로젝트 안내 (필독)\n\n수강생 여러분,\n이번 학기 텀프로젝트 안내입니다. 반드시 끝까지 읽고, 질문은 LMS 게시판에 올려주세요. 개인 메일로 보내는 질문에는 답하지 않습니다.\n\n1. 주제: 신뢰성 있는 파일 전송 프로토콜 구현 (Reliable file transfer over	term project	networking	university
+f	Finance	Wise EUR→MXN? watch the rate	currency	wise
+f	Finance	pay back Inês €45 – Capicua concert	paying back	friends
+f	Health	shoulder physio – Kliinik	shoulder	physio
+f	Work	YubiKeys x25 via procurement	procurement	security
+f	Personal	빨래	chores	laundry
+f	Work	patch window prod-db01/02 – kernel + reboot. sobota 02:00–04:00. powiadomić klientów min. 48h wcześniej (szablon w confluence, PL + EN). kolejność: db02 (replika) najpierw, sprawdzić replikację, potem failover i db01. rollback: stary kernel zost	servers	maintenance	patching
+f	Learning	백준 골드 달성 – 하루 2문제	coding practice	algorithms
+f	Learning	unity로 roguelike 만들어보기. 방학 때. brackeys 튜토리얼부터	gamedev	unity
+f	Work	dyski do macierzy – wniosek zakupowy. 4x 8TB WD Red Pro jako spare, przez system zakupowy firmy, akceptuje Dorota. to jest action item z postmortemu – bez spare'ów na półce powtórka awarii to kwestia czasu. Marek goni, ja tylko podpisuję 	procurement	hardware	storage
+f	Learning	soome keel – duolingo + Yle Selkouutiset	finnish	language
+f	Learning	알고리즘 과제 #4 제출 (DP 3문제)	homework	algorithms	university
+f	Health	e-recepta dla Kuby – krople na alergię. zadzwonić do pediatry, stara recepta wygasła, zostało na 2 dni	kids	allergy	prescription
+f	Health	stop skipping lunch – try Mindful Chef?	diet	food
+f	Work	expense claim – home office stipend €300. €300 home office stipend, one-time. upload chair + monitor invoices in Expensify, GST invoice must show the company name. deadline for this quarter's claims is the 30th.	expenses	home office
+f	Finance	이번달 게임에 48만원 씀 💀 budget 짜기	budget	gaming
+f	Health	vit D + B12 daily – Dr Kulkarni said 3 months, set reminder	supplements	medication
+f	Personal	cancel MEO internet – 30 days notice	moving	internet	lisbon
+f	Finance	TAP lost bag claim – Joel. PIR ref LISTP48213, Lisbon → Stockholm. bag found after 6 days but we had to buy stuff: toiletries + clothes €212, receipts are in the Google Drive folder. TAP claim form online, they say reply within	claims	airline	luggage
+f	Finance	przedszkole Kuby – opłata 650 zł. 650 zł za maj (czesne 520 + wyżywienie 130). konto przedszkola Słoneczko w mailu od dyrekcji, w tytule: Jakub Nowak, grupa Misie, maj. pani dyrektor już przypominała na kartce w szafce 🙈	kids	preschool	fees
+f	Personal	rocznica z Anią – stolik w Bernardzie. 12.06, w czerwcu szybko brakuje miejsc	anniversary	wife	dinner
+f	Health	mum – BP clinic w/ her, Lewisham. mum won't go alone, says she's "fine". take the afternoon off. ask about the dizziness + whether she can fly to Lagos for Adaeze's wedding. bring her readings notebook and the pill box.\n\nUniversity Ho	mum	blood pressure	hospital
+f	Finance	등록금 납부 마감!!	tuition	university
+f	Work	timesheet	timesheet	admin
+f	Learning	kotlin coroutines course (udemy). not required but the android team will need help soon	kotlin	course
+f	Personal	Valorant 교내 대회 팀 등록. 5명 + 서브1. 태현이 서브 할 수 있는지 물어보기. 등록 마감 금요일 6시, 구글폼. 팀명 아직 없음 ㅋㅋ '학점포기' 후보. 라이엇 ID랑 학번 필요	valorant	esports	tournament
+f	Work	postmortem – awaria storage 14.03 – dokończyć i wysłać. Notatki z calla (Krzysiek, Paweł, Marek, Ola z supportu) – piszemy po angielsku bo idzie do zarządu\n\nTimeline (all times CET):\n- 02:14 first Zabbix alert: iowait > 60% on stor-02\n- 02:21 on-call (Pawe	incident	postmortem	storage
+f	Shopping	240hz 모니터 중고로?	gaming	monitor
+f	Health	Marta – malaria pills for Lombok/Flores?. ask the travel clinic, prob not needed for Bali itself	travel health	malaria
+f	Work	Jamf – enroll 12 new MacBooks. 12 new MacBook Air M3, arrived in Helsinki office. ADE enrollment should work automatically – check the prestage. FileVault escrow, Defender, the VPN profile. new people start Monday.	mdm	laptops	onboarding
+f	Shopping	Featherlite chair ₹18k – order. back is killing me after 9h of calls	home office	furniture
+f	Finance	last rent Lisbon €1,250	rent	lisbon
+f	Shopping	UPS do szafy rack w piwnicy. APC Back-UPS 1200 albo Eaton 5E? homelab pada przy każdej burzy	homelab	hardware
+f	Work	factura Acme – sprint 14 (USD 4.800). USD 4.800 por sprint 14 (2 semanas, 80 h). factura electrónica en Siigo, enviarla a accounts@acme-tools.com con copia a Brian. ya van 2 días de retraso y ellos pagan a 30 días...	invoicing	clients
+f	Shopping	마우스 – G Pro X Superlight 2 (세일 ~금)	gaming	peripherals	mouse
+f	Personal	Lisbon flat – checkout inspection w/ Sr. Costa. → paint is in the arrumo. book cleaning for sat. return MEO router at the loja in Chiado. PHOTOS OF METERS!!\n\nFrom: Joaquim Costa\nAssunto: Saída do apartamento – Rua dos Anjos 42, 3º Esq.\n\nCara Marta,	moving	lisbon	apartment
+f	Work	ISO 27001 internal audit – evidence folder. before the audit: access review logs, backup reports, onboarding/offboarding checklists, the risk register update. auditor is from the Helsinki office, arrives on the 12th. last time we had 4 minor fi	audit	iso 27001	compliance
+f	Work	Rojas – cambios solicitados (email de Camila). De: Camila Rojas <camila@rojasinmobiliaria.co>\nAsunto: Cambios landing + portal de propietarios\n\nHola Luis, ¿cómo vas?\n\nTe escribo con los cambios que salieron de la reunión con mi papá y con el equip	clients	change requests	quote
+f	Personal	flat viewing Hackney Sat 11am – bring refs. 2-bed near London Fields, £2,150 pcm. bring refs: employer ref (lol, I'm the employer), last 3 months bank statements, landlord ref from Mr Hughes. ask about the damp in the bathroom photo + broadband	housing	moving
+g	Personal	check in invetory Flat 1. photos of EVERYTHING incl. meter readings. Living room carpet stain was there before - get it on record. Test smoke alarms. Keys: 2 front, 1 back, 1 bike shed.	inventory	flat 1	tenants
+g	Personal	club de lectura - terminar Patria. quedamos el 12 en casa de Irene	books	book club
+g	Learning	tutorial IA para revisión de contratos. ver los vídeos que mandó Marcos, por curiosidad	ai	legal tech	self study
+g	Learning	italiano - clase del jueves. repasar il passato prossimo	italian	class
+g	Finance	ABL + luz Edesur. ABL bimestral $ 21.300, Edesur $ 38.900 (¡casi el doble!). Ver si nos corresponde el subsidio, hay que anotarse en el registro.	bills	utilities
+g	Personal	tenancy agreement - Aisha & Jordan to sign. check what changes w/ Renters' Rights Act first.\n12 month AST from the 1st, £950 pcm. Attach How to Rent guide, EPC, gas cert, EICR, deposit prescribed info. DocuSign - they're in Leeds till the weeke	tenants	lease	flat 1
+g	Personal	condo AGM proxy form. sign + drop at concierge.\nAgenda: special assessment for the garage membrane (~$1,150/unit?!) + the new property management company. Give my proxy to Mr. Abebe in 1204, he actually goes.	condo	home
+g	Learning	MOOC évaluation des politiques publiques (FUN). module 2 à finir, pas obligatoire	mooc	public policy
+g	Health	みお 熱 38.2℃ - 小児科 予約. ゆきは仕事 抜けられない。\n朝から 38.2℃、鼻水と咳。あおぞら小児科 Web予約 9時から。保険証と子ども医療証はゆきの家の棚。保育園に休みの連絡も。	grandkids	mio	doctor
+g	Work	DDJJ ganancias Sr. Ferraro. me faltan los resúmenes del broker (Balanz). Tiene dólares, Cedears y un depto alquilado en Ramos Mejía. Vence el 15. Preguntarle si vendió el auto.	clients	income tax	taxes
+g	Shopping	groceries. milk, eggs, bananas, Aanya's lunch stuff, dog food	groceries	kids	dog
+g	Shopping	washing machine Flat 2 died - order new ASAP. AO.com next day delivery + take old one away, Beko 8kg ~£279. Tomasz using the launderette	appliances	flat 2	tenants
+g	Learning	curso de fotos con el celular - centro cultural. los miércoles, gratis para jubilados	photography	course
+g	Shopping	regalo cumple tía Pilar. algo de El Corte Inglés, ella dice que nada 🙄\nideas: pañuelo de seda, el último de Almudena Grandes (no lo tiene), o un bono para el spa en Valencia. ~50€, mamá pone la otra mitad.	gifts	family	birthday
+g	Shopping	はると 誕生日プレゼント 🎂. ポケモンカード? ゆきに聞く	grandkids	haruto	gifts
+g	Finance	landlord insurance Flat 1 renewal. renews tmrw! Direct Line quote £312 vs Simply Business	insurance	landlord	flat 1
+g	Work	commande fournitures UGAP. 2 écrans pour le bureau, bon de commande à faire signer	procurement	office
+g	Work	RC59 auth forms - 6 clients. blocking Kowalski, Fraser + Wu files	cra	clients	authorization
+g	Work	relire CR RIM du 14/03	meeting notes	interministerial
+g	Finance	pagar cuota ICAM trimestre	bar association	fees
+g	Learning	cours d'anglais CPF - s'inscrire	english	course
+g	Health	turno cardiólogo PAMI - Osvaldo. sacarlo por la app YA, los turnos están a 2 meses. Llevar el electro viejo y la libreta de la presión. Pedirle la orden para el ecocardiograma.	osvaldo	cardiologist	pami
+g	Health	anteojos nuevos Marta (receta del oculista). óptica de la obra social	marta	glasses	eyes
+g	Personal	crèche - dossier mairie du 11e. Objet : Votre demande de place en crèche – Mairie du 11e arrondissement\n\nMadame, Monsieur,\n\nNous accusons réception de votre pré-inscription en ligne pour un accueil en établissement de la petite enfa	baby	childcare	crèche
+g	Health	gym 3x this wk (6am)	exercise	gym
+g	Shopping	Sam bday 🎸 strings + capo. + Long & McQuade gift card	gifts	sam	birthday
+g	Personal	白浜 旅行 ホテル予約 (ゆき家族と). 夏休みはすぐ満室になる、早めに! ゆき家族4人+私たち2人。アドベンチャーワールド の近く、温泉つき。8月第1週が第一希望。	travel	family	grandkids
+g	Learning	curso compliance penal (ISDE) - ¿me apunto?. 420€, online, 8 semanas, empieza en abril. Temario: responsabilidad penal de la persona jurídica, canal de denuncias (Ley 2/2023), mapas de riesgos.\nPreguntar a Javier si el despacho lo paga o al meno	course	compliance	career
+g	Personal	mamie Rennes - l'appeler pour son anniv 🎂	family	birthday
+g	Work	HST return Q4 - Marchetti Bakery. quarterly filer. Sales from the Square reports, ITCs from the receipts box Gina dropped off (sorted by month, mostly).\nNew deck oven $18k in Nov - full ITC. Netfile + send Gina the summary and amount 	hst	clients
+g	Shopping	courses Monop'	groceries	food
+g	Health	remedios del mes - farmacia. enalapril, atorvastatina, levotiroxina (receta electrónica)	medication	pharmacy
+g	Shopping	tesco	groceries	food
+g	Health	kiné genou séance 4/10	knee	physio
+g	Shopping	たこ焼き器 新しいの 🐙	kitchen	grandkids
+g	Work	formación obligatoria PBC/FT - módulo 2. el despacho exige tenerlo hecho antes de la auditoría interna	training	compliance
+g	Finance	chase Tomasz rent 💷. £825, 2 wks late. he offered £400 now + rest on 28th - check it's landed	rent	tenants	money owed
+g	Health	swimming Levenshulme baths tue/thu	swimming	exercise
+g	Work	client dinner @ Canoe - Fraser Holdings. book now, they fill up 3-4 wks ahead. Greg says last week of April, ~8 people (us 4 + Fraser's CFO, controller + 2). Private room? Fraser's CFO is vegetarian.	clients	dinner	reservation
+g	Work	DD Proyecto Atlas - notas kick-off. Proyecto Atlas – kick-off DD (call 11/03, 16:00–17:15)\nAsistentes: Javier A., Lucía F., Marcos (fiscal), Ana Beltrán (cliente, CFO comprador), Tom Reeves (Reeves & Hart, London counsel)\n\nContext\n- Buy	due diligence	clients	meeting notes
+g	Personal	boiler service Flat 1. British Gas HomeCare, they need 2 hr slot	boiler	flat 1	maintenance
+g	Health	pick up Aanya's puffer Rx @ Shoppers. Shoppers on Queen. Ventolin + Flovent refill. If the Flovent needs a renewal the pharmacist has to fax Dr. Mistry - call the clinic.	kids	asthma	pharmacy
+g	Work	Fwd: Despido disciplinario – consulta urgente. ---------- Forwarded message ---------\nDe: Carmen Vidal <cvidal@transportesrobledo.es>\nFecha: lun, 10 mar 2025 8:47\nAsunto: Despido disciplinario – consulta urgente\nPara: Javier Arriaga <jarriaga@arri	clients	employment law	dismissal
+g	Learning	Power BI course on Coursera. week 2 of 6 - do the DAX module	course	data	excel
+g	Work	new client intake - Oduya family. Hi Priya,\n\nThanks so much for fitting us in this year — Funmi at church said you were the only person who could make sense of our situation, so no pressure! 😊 I've tried to put everything in one email	clients	tax returns	onboarding
+g	Learning	Renters' Rights Act - NRLA webinar notes. NRLA webinar – "Renters' Rights: what changes and when" (Thurs 7pm, 1h15)\nSpeakers: housing solicitor + NRLA policy team\n\nBig picture\n- Section 21 "no-fault" evictions abolished. All ASTs become perio	landlord	renters rights	webinar
+g	Learning	oratoria - clase 3 Toastmasters Madrid. preparar discurso de 5 min, tema libre	public speaking	course
+g	Personal	vélo crevé 🚲. réparer avant lundi sinon ligne 9 bondée	bike	repairs
+g	Health	pharmacie - acide folique Camille (ordonnance)	camille	pregnancy	pharmacy
+g	Personal	敬老パス 更新. 区役所で	transport	ward office
+g	Health	歯医者 けいこ 入れ歯の調整. 入れ歯が当たって痛い。木曜 10:30 吉田歯科。保険証とお薬手帳 持っていく。	dentist	keiko
+g	Learning	guitarra - sacar Zamba de mi esperanza. para tocarla en el cumple de Valen	guitar	music
+g	Health	Valen pediatra control 6 años. Romi no puede, la lleva Osvaldo. libreta de vacunas!!	grandkids	valen	doctor
+g	Shopping	老眼鏡 新しいの (ダイソー). 度数+2.0 でいい	glasses	keiko
+g	Health	眼科 白内障の相談 (ひろし)	eyes	hiroshi
+g	Health	kinesiólogo rodilla Osvaldo - 10 sesiones. pedir la orden al traumatólogo primero	osvaldo	knee	physio
+g	Work	contestación demanda Martínez vs Logística Henares. vence el jueves!! pasar borrador a Javier antes.\nPuntos: 1) falta de legitimación pasiva, 2) prescripción de la acción (art. 1968 CC), 3) impugnar el informe pericial de daños (nuestro perito: Ingenie	litigation	clients	court
+g	Learning	NRLA landlord accreditation course. online modules, £150, agents like it	landlord	course
+g	Personal	はるとの九九 見てあげる. 7の段が苦手	grandkids	haruto	homework
+g	Finance	self assessment 24/25 - rental income. need mortgage interest statement + agent's annual statement	taxes	rental income	hmrc
+g	Work	URGENTE recurso apelación Olmedo. el plazo corre desde ayer, 20 días hábiles. Javier quiere ver el primer borrador antes del viernes. Pedir la sentencia en formato word al procurador (Luis Alcántara).	appeal	clients	litigation
+g	Shopping	Chapus droit administratif (occasion). pour le concours, Gibert Joseph ou leboncoin	books	concours
+g	Learning	Python pour automatiser les tableaux budget. OpenClassrooms, chapitre pandas	python	coding	automation
+g	Work	imputar horas semana 😩	timesheet	billing
+g	Personal	book club - Five Little Indians. Sunday at Ama's	books	book club
+g	Health	eye exam pls, screens killing me	eyes	doctor
+g	Finance	CPA Ontario annual dues. $775, late fee after this week. firm reimburses after	membership	fees
+g	Health	podóloga Marta. jueves 11 hs con Nélida, Av. Pedro Goyena. La uña encarnada del pie izquierdo otra vez.	marta	podiatry
+g	Finance	dossier CAF prime de naissance. déclarer la grossesse avant la fin du 5e mois?? vérifier sur caf.fr\nPrime ~1 070€ versée au 7e mois, sous conditions de ressources. Il faut l'attestation de grossesse et nos deux avis d'imposition.	baby	caf	benefits
+g	Finance	devolverle $20.000 a Chela. lo de la rifa del club	debts	friends	paying back
+g	Finance	bizum a Bea 45€ entradas Rosalía	paying back	friends	concert
+g	Learning	英会話 speech draft - My Grandchildren. 英会話 - speech draft "My Grandchildren" (Mr. Davies' class, 3 min)\n\nGood evening, everyone. My name is Hiroshi Tanaka. I am seventy-two years old and I live in Sumiyoshi-ku with my wife, Keiko. Today I 	english	speech	class
+g	Work	entretien pro annuel - auto-éval. formulaire + objectifs 2025.\nÀ mettre en avant : pilotage plan vélo, reprise du suivi CPER, tutorat des 2 nouveaux.\nÀ demander : inscription au concours, formation Python prise en charge, 3 jours de t	review	career
+g	Finance	car insurance renewl - get quotes. policy expires Sunday!! Intact is $2,310/yr now. try Belairdirect + a broker	car	insurance
+g	Shopping	cadeau pot de départ Sylvie. cagnotte Leetchi : 23 participants, 312€.\nIdée : le beau livre sur les Cévennes (elle part s'y installer) + bouquet chez le fleuriste de la rue. Faire circuler la carte discrètement.	gifts	colleagues
+g	Work	formation obligatoire cybersécurité (e-learning). relance de la DRH, 3e mail...\n4 modules (hameçonnage, mots de passe, télétravail, données sensibles), ~2h au total sur Mentor. Envoyer l'attestation à Mme Benhamou sinon coupure de l'accès VPN.	training	cybersecurity
+g	Work	partners mtg notes - tax season staffing. Partners mtg – tax season staffing (Mon 8:15, boardroom)\nPresent: Greg Hale, Nadia Mercer, Priya, Tyler (first 20 min), Lorraine (admin)\n\n1. Volume\n- 612 personal returns booked vs 571 last year. ~40 	meeting notes	staffing	tax season
+g	Work	facturar honorarios Ferraro + Sra. Ibáñez. factura C del monotributo. Ferraro: $ 180.000 (Ganancias + Bienes Personales). Sra. Ibáñez: $ 65.000 (recategorización + consulta). Mandarles el PDF por WhatsApp.	invoices	clients
+g	Learning	aleman - inscripcion Goethe B1	german	exam	language
+g	Learning	learn VBA for bank rec macros. Leila Gharani playlist on YT	excel	vba	automation
+g	Learning	CFP exam - register for Aug sitting?. FP Canada, would be nice for advisory side. not required	exam	career	cfp
+g	Work	réponse QE sénateur Dumas. délai J+2 !	parliament	written question
+g	Personal	VTV del auto. vencida!! sacar turno	car	vtv
+g	Work	fire safety refresher (mandatory). airport e-learning, must be done before next shift block. 45 mins + quiz, need 80%. Certificate goes to Marie.	training	compliance
+g	Finance	固定資産税 第2期	property tax	bills
+g	Health	écho T3 Camille - poser demi-journée. mardi 9h, hôpital Trousseau	camille	pregnancy	doctor
+g	Health	book massage for May 1 😵‍💫. after deadline. RMT covered by benefits	massage	self care
+g	Personal	URGENTE plomero - pérdida en la cocina. llamar a Cacho 15-4433-2211, gotea abajo de la pileta y se moja el mueble	home	repairs	plumber
+g	Learning	囲碁 詰碁 毎日1問	go	hobby
+g	Work	URGENT contrôle de légalité arrêté subvention. le préfet attend notre avis	legal review	subsidies
+g	Learning	podcast Derecho al Día - ep. AI Act	ai	law	podcast
+g	Personal	semana de los chicos - mensaje de Romi. [Romi 🌸, 08:12] Hola Marta!! Te paso la semana de los chicos porque Pablo viaja a Córdoba y yo tengo guardias, perdón el testamento 🙈\n[Romi 🌸, 08:12] LUNES: Tomi sale 16:30, Valen 17 hs. Tomi tiene fú	grandkids	schedule	family
+g	Shopping	smoke alarms x4 + CO alarm. Screwfix click & collect Chorlton	landlord	safety	flat 1
+g	Finance	Pablo me debe 50 dólares. del taxi a Ezeiza	money owed	pablo
+g	Personal	台所の蛇口 水漏れ - 業者に電話. ポタポタ止まらない、シンクの下も濡れてる。前回の大和設備に電話。元栓の場所 確認しておく。	home	repairs
+g	Work	minutas marzo Grupo Olmedo. facturar 3h reunión + escrito de alegaciones, tarifa 180€/h + desplazamiento a Alcalá. Mandar a contabilidad antes del día 5 con el desglose por fecha.	billing	clients	invoices
+g	Work	TaxCycle licences x6 - PO for office mgr. firm purchase, needs Greg's sign-off.\n6 x TaxCycle T1/T2 licences, quote from Trilogy $4,320 + HST. Send PO through Lorraine, cc IT so they can install before the temp starts.	software	procurement
+g	Personal	dog walker Mon-Fri till Apr 30. ask Jen next door or try Rover. Biscuit needs 30-45 min midday, Mon-Fri, ~$25/walk. Give them the spare fob not the key under the planter.	dog	biscuit	tax season
+g	Work	vista Juzgado Social nº12 - preparar interrogatorio testigos. despido Sra. Quintana, 10:30 sala 4.\nTestigos: encargado de turno (Jorge Pastor) y la compañera (Nerea). Preguntar por el cuadrante de enero y los whatsapps del 14/01.\nLlevar 3 copias de la prueba doc	court	hearing	clients
+g	Health	GP appt - hip xray results. ring at 8am on the dot for an appt 🙄	hip	gp
+g	Personal	gas safety cert - Flat 2 Levenshulme. expires on the 14th. Gas Safe engineers book up ~2 wks so ring Monday.\nTry Kev (KM Heating) first, £75 last time. Give Tomasz 24h notice in writing. Copy of the CP12 to him within 28 days.	landlord	gas safety	flat 2
+g	Health	Aanya dentist appt - Dr Leung. 6 month cleaning	kids	dentist
+g	Personal	préavis bail - lettre recommandée proprio. zone tendue = 1 mois seulement ? vérifier avant d'envoyer	lease	moving
+g	Health	けいこ 骨密度検査	keiko	bones	checkup
+g	Personal	ciudadanía italiana - mail de la gestora. De: Dra. Valeria Ricci – Gestoría Ciudadanía Italiana\nPara: Marta Giménez\nAsunto: Estado de su carpeta – ciudadanía por descendencia (bisabuelo Giuseppe Lombardi)\n\nEstimada Marta:\n\nLe escribo para pon	citizenship	documents	family
+g	Shopping	útiles escolares Tomi - lista del cole. librería de Rivadavia, la lista está en la heladera.\nCarpeta nº3 con ganchos, repuesto Rivadavia rayado, lápices Faber x12, regla, compás, diccionario escolar, 2 cuadernos tapa dura forrados de azul.	grandkids	school	school supplies
+g	Personal	はると スイミング 送迎 土曜10時. イトマン長居。水着・帽子・ゴーグル・タオル。お父さん自転車で。帰りに公園、12時までにゆきの家へ。	grandkids	haruto	swimming
+g	Shopping	remera verde para Valen + témperas y palitos. acto del jueves y maqueta de Tomi	grandkids	school	valen
+g	Finance	my RRSP contribution. deadline Mar 3!! top up $4k from TFSA? check room on CRA My Account	rrsp	savings	taxes
+g	Shopping	carnicería: vacío, chorizos, morcilla. para el asado del domingo, somos 8	asado	groceries
+g	Shopping	súper Coto. yerba, fideos, galletitas para los chicos, leche	groceries	grandkids
+g	Finance	renta 2024 - revisar borrador + deducción alquiler	taxes	renta
+g	Shopping	書道 半紙と墨汁 買う. 半紙100枚、墨汁 大、小筆も。天王寺の画材屋さん。先生が言ってた唐紙も少し。	calligraphy	supplies
+g	Shopping	poussette - Yoyo vs Cybex. Yoyo : compact, passe dans le métro, ~450€.\nCybex Priam : plus confortable mais lourde, ~1 100€ 😳\nDemander à Léa (bureau) si on peut emprunter sa nacelle. Regarder Vinted / leboncoin.	baby	stroller
+g	Work	note de frais mission Lyon. billets SNCF + 2 nuits Ibis, à saisir dans Chorus DT.\nJoindre les factures PDF (mails du 18/02) + l'ordre de mission signé. Plafond nuitée Lyon 90€ et l'Ibis était à 94€ → justifier (salon en même tem	expenses	travel
+g	Learning	french - passé composé drills. Duolingo + worksheet from Mme Tremblay	french	language
+g	Health	太極拳 公民館 木曜	tai chi	exercise
+g	Personal	buscar a Tomi y Valen al cole 17hs. martes y jueves	grandkids	school
+g	Learning	taller PAMI - videollamadas para jubilados. así hablamos con Laura en Madrid sin llamar a Tomi para que nos ayude	technology	workshop
+g	Shopping	toga nueva. la mía tiene un agujero en la manga. El Corte Inglés o Sastrería Cornejo	court	clothes
+g	Shopping	return costco vaccum. receipt in glovebox. Dyson V8, suction died after 2 months. Sherway Gardens location, go Sat morning before it's a zoo.	returns	home
+g	Personal	lire Yoga de Carrère	books	reading
+g	Finance	火災保険 更新書類. 東京海上日動 10年更新。地震保険もつけるか お父さんと相談。保険料いくら上がる？ 書類は月末までに返送。	insurance	home
+g	Learning	スマホ教室 LINEの使い方 (ドコモショップ). 写真の送り方 ゆきに聞かなくてもいいように	smartphone	class
+g	Health	breast screening letter - book appt. letter from NHS breast screening. Mobile unit in the Asda car park Levenshulme. Ring to book, mornings best before shifts.	screening	checkup
+g	Work	timesheet wk 11 ⏰	timesheet	admin
+g	Finance	mutuelle MGEN - ajouter bébé. à faire dès la naissance	insurance	baby
+g	Finance	介護保険料 納付書. コンビニで払える。第4期 4,200円。口座振替にしたほうがいいかも、区役所で聞く。	insurance	bills
+g	Learning	書道 「春風」 清書. 教室は金曜	calligraphy	practice
+g	Health	dermatóloga Dra. Sanz - resultados biopsia lunar. llamar a la consulta: dijeron 10 días y ya van dos semanas	doctor	skin
+g	Health	fisio espalda 🙃 jueves 19h	back pain	physio
+g	Health	ひろし 健診結果 要精密検査. 特定健康診査 結果のお知らせ（大阪市）\n受診者：田中 博 様（72歳）\n受診日：令和7年5月8日　受診機関：住吉区 ○○クリニック\n\n総合判定：要精密検査\n\n【主な検査結果】\n・血圧　158/94 mmHg（基準値 129/84以下）　判定：C（要治療継続）\n・空腹時血糖　118 mg/dL（基準値 99以下）　HbA1c 6.4％（基準値 5.5以下）　判定：D（要精密検査）\n・LDLコレステロ	hiroshi	checkup	doctor	blood pressure
+g	Personal	Tomasz email - mould in bedroom again. From: Tomasz Nowak\nSubject: Mould in bedroom again + some other problems\n\nHi Sandra,\n\nSorry to bother you again. I know I am late with the rent this month, I explain below, but first I need to tell yo	mould	flat 2	repairs	tenants
+g	Personal	terminar el libro de Pérez-Reverte que me prestó Chela	books	reading
+g	Health	みお 予防接種 MR2期. 母子手帳 持っていく	grandkids	mio	vaccination
+g	Work	CPD hours - log 14 verifiable hrs. CPA Ontario annual declaration, required to keep licence	cpd	compliance
+g	Personal	図書館 絵本 返却 今日まで	library	grandkids	books
+g	Work	easter rota - send availabilty to Marie	rota	shifts
+g	Shopping	らくらくホン 機種変更. ひろしの 電池がすぐ切れる	phone	electronics
+g	Health	presión - anotar todas las mañanas. Osvaldo, para el cardiólogo	blood pressure	osvaldo
+g	Shopping	science fair poster board + glue sticks. Dollarama on the way home. Aanya's project is due Thurs	kids	school
+g	Personal	EICR Flat 1. 5-yearly electrical check, due Sept	landlord	electrics	flat 1
+g	Health	cours prépa accouchement - séance 3. Notes séance 2 – préparation à la naissance (Mme Haddad, sage-femme, maison de santé Parmentier)\n\nThème : le travail, et quand partir à la maternité\n\nQuand partir (premier bébé) :\n- contractions régul	pregnancy	camille	birth prep
+g	Finance	council tax - void period Flat 1. 3 wks empty between tenants. Ring Manchester CC re exemption/discount. Bill is in my name for those weeks, tenants' liability from the 1st - send them the council tax link.	council tax	flat 1
+g	Shopping	Alfie's bday present 🦖. party Sat. dino lego? ask Karen what he's got already	alfie	gifts	grandkids
+g	Shopping	ランドセル予約 みお. 人気のは夏前に売り切れる! 土屋鞄と池田地球 見に行く。\nみおは水色がいいって。予算 6万円くらい、ゆきと相談して半分ずつ？ 梅田の展示会 今週末。	grandkids	mio	school
+g	Work	nota de gastos viaje BCN (AVE + hotel). tickets en el cajón de la mesa.\nAVE Madrid-BCN ida y vuelta 96,40€ · hotel Catalonia 2 noches 238€ · taxis 41€ · cena con cliente 87€ (poner asistentes y motivo).\nCargar al asunto OLM-014. Si no lo su	expenses	travel
+g	Work	engagement letters 2025 - send ASAP. partners want them all signed before we touch any file	clients	engagement letters
+g	Learning	NISA セミナー りそな銀行. 初心者向け 無料	investments	nisa	seminar
+g	Finance	e-transfer Ravi $200. Leafs tickets, I keep forgetting 🤦‍♀️	paying back	family
+g	Work	note cabinet - bilan plan vélo. V2 à Mme Benhamou avant 17h demain	notes	cabinet	cycling policy
+g	Personal	visite appart rue Oberkampf sam. 11h. T3 62m², 1 780€ CC, agence Laforêt.\nDossier : 3 derniers bulletins de salaire (nous deux), avis d'imposition, garantie Visale, pièces d'identité. 3e étage sans ascenseur... avec la poussette ?	moving	flat hunting
+g	Finance	protect Aisha & Jordan's deposit (DPS). 30 days runs out Friday or fine up to 3x the deposit!!	deposit	tenants	flat 1
+g	Finance	expensas marzo. $ 148.500... subieron otra vez (arreglo del ascensor + pintura del hall). Pagar por home banking a la administración Pérez y mandarle el comprobante a la encargada.	expensas	bills	home
+g	Finance	Flat 2 mortgage fix ending - Dan's email. From: Dan Whitfield <dan@nwmortgagepartners.co.uk>\nSubject: Your buy-to-let fixed rate – 47 Stovell Rd (Flat 2)\n\nHi Sandra,\n\nHope you're keeping well. I'm dropping you a line because our system flags 	mortgage	flat 2	broker
+g	Learning	concours attaché principal - fiche finances publiques. LOLF, missions/programmes, régulation budgétaire	concours	exam prep
+g	Personal	valise maternité. liste de la sage-femme dans les notes	baby	camille
+g	Finance	City season tix renewal. early bird price ends Fri. £835 South Stand, same seat as last year. Junior one for Alfie? Ask Karen if she's going halves. Do it on the app, not the phone line.	football	season ticket
+g	Finance	Karen owes me £300. from Benidorm flights. remind her nicely 🙃	money owed	family	karen
+g	Personal	Mom - Diwali plans. call her re: who's hosting this year, Brampton or us	mom	family	holidays
+g	Health	ウォーキング 毎朝 長居公園. 8000歩	walking	exercise
+g	Finance	plazo fijo vence - mail Galicia. De: Banco Galicia <avisos@bancogalicia.com.ar>\nAsunto: Tu plazo fijo vence el 14/03 – elegí cómo seguir\n\nHola OSVALDO RUBÉN GIMÉNEZ,\n\nTe recordamos que tu plazo fijo N° 4027-88130-5 vence el viernes 1	plazo fijo	savings	bank
+g	Health	caminata Parque Centenario 🚶‍♀️	exercise	walking
+g	Personal	reservar DiverXO aniversario 🥂. abren reservas a 2 meses vista, el día 1 a las 12:00 en punto. Menú ~365€/persona 😬. Plan B: Coque o Smoked Room. El aniversario es el 14, cualquier día de esa semana vale.	anniversary	restaurant	nacho
+g	Learning	YouTube - how to change a tap washer + bleed radiator. so I stop paying £80 callouts	diy	self study
+g	Learning	piano - practicar nocturno op. 9 nº2	piano	music
+g	Health	visite médecine du travail. convocation reçue, bât. B 2e étage, mercredi 14h. Apporter le carnet de vaccination. Parler du genou et de l'écran (maux de tête).	doctor	checkup
+g	Finance	Aanya - house league soccer registration $185. closes Friday. $185 incl. jersey, U10 girls, Tuesday evenings at Dieppe Park. Need her health card # + emergency contacts. Ask about the volunteer coach discount.	kids	soccer	fees
+g	Shopping	ライフ 買い物. 牛乳 卵 豆腐 みおのヤクルト	groceries	grandkids
+g	Finance	ゆきに立て替え 3,200円. みおの靴 西松屋	money owed	yuki
+g	Learning	俳句 - 句会に3句 出す. 季語: 若葉, 田植え	haiku	hobby
+g	Shopping	compra Mercadona. leche sin lactosa, huevos, tomates, café, papel wc	groceries	food
+g	Shopping	new monitor for home office. 27in, USB-C. Canada Computers or wait for a sale?	home office	electronics
+g	Learning	Making Tax Digital - HMRC webinar + try Xero trial. want to get my head round it before it's compulsory	mtd	bookkeeping	webinar
+g	Work	CR réunion prépa PLF 2026. Compte rendu – réunion de préparation PLF 2026 (programme 203)\nDate : mardi 11 mars, 14h30–16h15, salle 4.12, Tour Séquoia\nPrésents : Mme Benhamou (cheffe du bureau), M. Lefèbvre, Mme Traoré (contrôle	budget	meeting notes	plf
+g	Personal	みおちゃん お迎え 14:30 保育園	grandkids	pickup	mio
+g	Health	análisis de sangre (en ayunas!). centro de salud Prosperidad 8:15. Ayuno de 10h, nada de café 😩. Llevar la tarjeta sanitaria y el volante de la Dra. Molina (hemograma, perfil lipídico, tiroides, vitamina D).	blood test	checkup
+g	Learning	spanish duolingo 🔥 streak	spanish	language
+g	Health	mamá cardiólogo La Fe - ¿acompañarla?. mirar AVE a Valencia el martes. Cita 11:40 en La Fe, consultas externas torre B.\nElla dice que puede ir sola pero la última vez no se enteró de nada de lo que le dijo el médico. Llevar la lista de pas	mum	family	doctor
+g	Finance	monotributo - recategorización. ver si paso a categoría D con lo de este año	monotributo	taxes	afip
+g	Finance	CRA reassessment 2023 - ours 😑. Notice of Reassessment – 2023 taxation year\nCanada Revenue Agency\nDate of notice: February 24, 2025\nName: Priya Raman\n\nWe reviewed your 2023 income tax and benefit return and reassessed it based on th	cra	taxes	reassessment
+g	Finance	aportación plan de pensiones. antes del 31/12 para desgravar	pension	savings	taxes
+g	Shopping	paint + rollers for Flat 1 hallway. B&Q, 'Egyptian cotton' white x2 tins	flat 1	decorating	diy
+g	Health	padel w/ Bea y Nacho. reservar pista en Chamartín por Playtomic, martes 20:30 si hay. Llevar la pala nueva y bolas. Bea trae a un compañero de su curro para jugar 2 vs 2.	padel	exercise	friends
+g	Work	review Tyler's workpapers - Nguyen T1 + T2125. Nguyen: Uber + Etsy shop. Check vehicle log %, home office split, and HST registration - did he cross $30k? If yes flag to Nadia.\nLeave review notes in the file, not on Teams.	review	clients	team
+g	Finance	seguro del auto - vence La Caja. vence el 20. La Caja nos cobra $ 89.000 por mes el todo riesgo. Pedir cotización a Sancor y Rivadavia, ¿bajar a terceros completo? El Corsa ya tiene 12 años.	car	insurance
+g	Personal	permiso de viaje notarial - chicos a Colonia. para llevarlos en vacaciones de invierno, la escribanía tarda.\nEscribanía Martínez, Av. Rivadavia: tienen que firmar Pablo y Romi los dos, llevar DNI y partidas de los chicos. Sacar también los pasaje	grandkids	travel	documents
+g	Personal	cumple Valen 🎈 6 añitos. torta de dulce de leche y piñata, en casa de Pablo	grandkids	valen	birthday
+g	Personal	はると 学校だより - 参観日・プール. 住吉区立〇〇小学校 2年2組 学級通信「なかよし」No.12\n\n保護者の皆様へ\nいつも本校の教育活動にご理解とご協力をいただき、ありがとうございます。\n梅雨入りが近づき、蒸し暑い日が続いています。子どもたちは毎日元気に登校し、休み時間には運動場でドッジボールをする姿が見られます。\n\n■ 授業参観・学級懇談会\n日時：6月14日（土）2時間目（9:35〜10:20）算数「長さのたんい」\n　　　懇談会 	grandkids	school	haruto
+g	Health	vacuna antigripal - los dos. en el PAMI de Av. La Plata	vaccination	flu shot
+g	Shopping	bici para Tomi - comparar MercadoLibre. rodado 24 con cambios. Tomi quiere la roja de Venzo. Mirar usadas en el grupo del barrio. ¡Y casco!	grandkids	tomi	bike
+g	Personal	三回忌 お寺に電話. 住職さんの都合を聞いて 親戚に連絡	family	memorial	temple
+g	Finance	NHK受信料	bills	nhk
+g	Personal	Aanya passport renewal. processing ~20 business days and we fly to Mumbai for March break!!	kids	passport	travel
+g	Learning	webinar CGPJ ley eficiencia procesal. no es obligatorio pero me viene bien para lo de Martínez	webinar	procedural law
+g	Work	incident report - T2 security queue Sunday. duty manager report, Marie wants it before ops meeting	incident report	shifts
+g	Finance	derrama ascensor - carta comunidad. ADMINISTRACIÓN DE FINCAS HERRANZ\nC/ López de Hoyos 142, 28002 Madrid\n\nComunidad de Propietarios C/ Cartagena 87\n\nMadrid, 3 de marzo de 2025\n\nEstimado/a propietario/a:\n\nPor la presente le comunicamos l	home	community fees	bills
+g	Finance	prélèvement à la source - actualiser taux. naissance = changement de situation	taxes	baby
+g	Shopping	extractor fan for Flat 2 bathroom. Screwfix, the humidistat one Ali recommended (Manrose 100mm). Check the hole size first, old one is 4 inch. Ali can fit it Tues.	flat 2	mould	diy
+g	Finance	seguro hogar Mapfre - parte gotera. fotos del techo del baño + factura fontanero.\nPóliza 0960-213847, dar parte por la app. Ver si cubre los daños del vecino del 2ºB (responsabilidad civil). Apuntar el nº de siniestro.	insurance	home	claim
+g	Finance	our own T1s (me + Sam). home office, Aanya's camp receipts, donations, RRSP slips	taxes	household
+g	Personal	renovar DNI - cita previa. caduca en mayo y no hay citas hasta dentro de 6 semanas	documents	id card
+g	Work	poser congés été avant le 31. 3 sem. en août + congé paternité	leave	holidays
+g	Shopping	lit bébé + matelas. IKEA Sniglar ou d'occasion	baby	furniture
+g	Shopping	devolver zapatillas Zalando (38 me queda pequeña)	returns	clothes
+g	Shopping	comprar LEC 2025 actualizada (Tirant)	books	law
+g	Finance	property tax instalment - City of Toronto	property tax	bills	home
+g	Work	shift swap w/ Dave - Sat earlies. needs to go in the system by tmrw. Dave does my Sat earlies (05:00) on the 22nd, I do his Wed lates on the 26th. Marie has to approve it in Rota Manager.	shifts	rota
+g	Finance	IBI 2º plazo. ¿domiciliado? comprobar que no vuelve a fallar el cargo	property tax	bills	home
+g	Health	血圧の薬 もらう (田中内科). あと3日分しかない	medication	blood pressure	hiroshi
+g	Finance	rembourser Julien 30€ (resto)	paying back	friends
+g	Personal	fontanero URGENTE!!! gotera baño. llamar a Rubén 654 33 21 09, está cayendo agua al vecino de abajo	home	repairs	plumber
+g	Personal	Lakes cottage Aug - book now. Keswick ones all go by Feb, sleeps 6 for me, Karen, kids + Alfie	holiday	lake district	family
+g	Shopping	zapatillas para caminar (Marta). las de siempre, Topper en la feria de Avellaneda	shoes	marta
+g	Learning	legal English - unit 7 (contracts) homework	english	course
+g	Personal	ITV Golf. caducó la pegatina!! cita en Alcobendas	car	inspection
+g	Learning	英会話 homework p.34. 来週の水曜まで	english	homework
+g	Health	10 km - sortie longue dimanche. plan Runna semaine 6 : 14 km en endurance, allure 6:10/km. Boucle canal Saint-Martin → La Villette → retour. Tester le gel avant la course.	running	exercise
+g	Work	Kowalski T1 - still mising T5s + T2202. emailed Mar 3 & Mar 10. call Ewa directly.\nMissing: T5 from Tangerine, T5008 from Questrade, Kasia's T2202 (U of T tuition - she can transfer to parents). Without these we can't file, and they owe las	clients	tax returns	missing docs
+g	Finance	déclaration de revenus 🇫🇷. date limite Paris ~ 5 juin.\nVérifier : frais réels ou 10 % ? dons MSF, revenus de Camille (CDD + chômage). Garder l'avis d'imposition pour le dossier crèche.	taxes	impôts
+h	Personal	I-20 travel signature before Brazil trip. international office takes 10 business days and I fly mid Dec. submit the request on the portal + updated financial letter from Karen. without the signature I can't come back in	visa	travel	documents
+h	Finance	send Dayo money for WAEC reg. ₦27,500 to his school account. he said deadline is Friday. send screenshot to Mummy too so she stops worrying	family	brother	school fees
+h	Finance	light bill – Ikeja Electric. buy units before the weekend, ₦15k	bills	electricity
+h	Health	therapy – Dr. Amsel Thu 5pm	therapy	mental health
+h	Learning	learn 'Ride the Wild Turkey' dobro part	dobro	practice
+h	Work	W-9 for Brightline. they won't pay till they get it apparently 🙄	paperwork	clients	taxes
+h	Shopping	groceries. coffee!!, eggs, tortillas, bananas, Waylon's treats	groceries	food
+h	Learning	Avid Pro Tools 101 cert course. so I can do overdubs from home and stop paying studio time	pro tools	course	recording
+h	Shopping	flores pra vó. order from Giuliana Flores, delivery to Belo Horizonte	gifts	grandma	family
+h	Health	meal prep domingo. feijão preto, arroz, frango. stop living on vending machine snacks	meal prep	diet	food
+h	Finance	SHA contribution. Social Health Authority monthly, M-Pesa. late = penalty + cover suspended	health insurance	sha
+h	Work	Crowell tribute rehearsal – learn 4 songs. Friday 1pm at Marty's house. charts in Dropbox	rehearsal	clients	charts
+h	Finance	freeze CRG membership (Dec). Central Rock Gym – $15/mo freeze fee instead of $95 while I'm in Brazil for Dec. has to be requested at the front desk before the 1st, not online	gym	membership	climbing
+h	Health	physio home exercises – Dr. Otieno. OTIENO PHYSIOTHERAPY & SPORTS REHAB – Argwings Kodhek Rd, Kilimani\nHOME EXERCISE PROGRAMME\n\nPatient: Wanjiru Kamau\nDiagnosis: Right patellofemoral pain with iliotibial band irritation (runner's knee)\n	physio	knee	exercises
+h	Learning	Financial Accounting assignment – LASU. consolidated statements q's 1-5, submit to Dr. Okonkwo's course rep before 12 noon. do the goodwill calculation again, I think I messed up the NCI part	assignment	accounting	school
+h	Health	blood test – iron/ferritin. so tired on runs, heart rate high even on easy days. ferritin + full haemogram at Lancet lab Kilimani, no fasting needed. share results with Dr. Otieno	blood test	iron	doctor
+h	Personal	passport renewal – Canada dates!!. expires in April, Dee needs 6 months validity after entry for Toronto/Montreal. routine is 6-8 weeks, expedited ~$60 extra. DS-82, new photo at CVS, mail w/ old passport from the post office	passport	travel	documents
+h	Health	Augenarzt – headaches from screen. Fielmann does a free Sehtest first? then Augenarzt if needed. headaches every evening after 8h of Abaqus + thesis writing. maybe I need glasses, Achan needed them at my age too	eyes	headaches	doctor
+h	Finance	pay Mama Akinyi (house help). KSh 12,000 + NSSF	house help	salary
+h	Health	dentist – cracked molar 😖. Dr. Nguyen, called, they can squeeze me in tmrw 8am. lower left, bit down on an olive pit 😖 ask what a crown costs without dental insurance	dentist	pain
+h	Shopping	cat litter + food. Chewy autoship? the Purina one he actually eats	cat	pets	supplies
+h	Personal	Anmeldung – Bürgerbüro Vaihingen. new address after the move (Pfaffenwaldring 57, Zi. 3). 14 day rule, otherwise Bußgeld. Bürgerbüro only has online Termine, new slots appear early morning. bring passport + Wohnungsgeberbestätigung. n	moving	documents	registration
+h	Personal	finish Lonesome Dove	reading	books
+h	Health	Hausarzt Termin – Rücken. lower back since 2 weeks, sitting too long at the desk. Dr. Schäfer, Termin 8:15	doctor	back pain
+h	Finance	claim physio receipts – medical cover. KSh 4,500 x 3 sessions. claims older than 30 days get rejected, first receipt is 26 days old – ASAP. form needs Dr. Otieno's stamp	insurance	claims	physio
+h	Health	hamstring – ice + stretch 3x daily	hamstring	injury	recovery
+h	Learning	sight reading – 10 min/day	sight reading	practice	music theory
+h	Learning	FEM Übungsblatt 6. submit on ILIAS, group with Chen + Ahmad	university	assignments
+h	Shopping	winter jacket 🧥. it's getting cold 😬 Decathlon or TK Maxx, something that goes below -5. Lukas says the Decathlon parka is enough, ~90€. also gloves + Mütze	clothes	winter
+h	Finance	Fintiba payout didnt arrive??. 992€ should have come on the 1st, nothing in N26 yet and rent goes out on the 3rd!! write to Fintiba support w/ screenshot of the account overview + payout schedule	sperrkonto	bank
+h	Health	gym – upper body + core	gym	strength
+h	Work	Keystone reimbursement. From: Maria Santos (Dept. of Immunology, Finance & Admin)\nSubject: RE: reimbursement for Keystone Symposia travel\n\nHi Dani,\n\nThanks for checking before submitting! A few reminders about conference tra	travel	expenses	conference
+h	Work	journal club – pick paper	journal club	papers	presentation
+h	Personal	Putzplan – my week: bad + altglas	chores	flat	cleaning
+h	Work	Josie winter tour – send docs. From: Dee Harlan (Tour Manager)\nSubject: Josie Lane "Red Clay" winter run – welcome + what I need from you by FRIDAY\n\nHi all,\n\nWelcome aboard! Really excited to have this band on the road. Below is th	tour	clients	travel
+h	Work	timesheet. Kessler – Oct hours in SAP. max 20h/week during Vorlesungszeit!! week 42 I think I did 22 because of the HIL test day, ask Jonas K. whether to move 2h to the next week	timesheet	werkstudent
+h	Work	send highlight reel to Mr. Efe. he has a trial contact at Remo Stars. 4 mins max, best goals + assists from last season + the match vs Kwara. upload to Google Drive not WhatsApp, quality drops	agent	trials	highlights
+h	Work	invoice Marty – 3 sessions in Oct. $1,350 for 3 sessions (Oct 3, 10, 17) + cartage $120 for the dobro + 2nd amp. invoice #2024-041 from the template. Marty promised net 30 this time. cc Sandra at the label	invoicing	clients
+h	Shopping	new running shoes – Pegasus 41 sz 39. Sportsworld Sarit or Jumia, max 14k. physio said the old ones are done (800+ km). need time to break them in before race day, so don't wait	running	shoes
+h	Health	Mama clinic day Nyeri. tomorrow. send fare + remind her to carry the clinic book and fast before the sugar test	mama	diabetes	clinic
+h	Work	Q4 campaign brief – motor cover. agency needs it by Wed. target: young drivers 21-30, Nairobi + Mombasa. key message: pay in instalments via M-Pesa, instant claims on the app. Q4 budget KSh 4.5m (digital 60 / radio 25 / outdoor 15)	campaign	marketing
+h	Finance	pay Rundfunkbeitrag. 55,08 € for the quarter (Beitragsnummer 512 344 871), letter says Mahnung + Säumniszuschlag if not paid. set up SEPA Lastschrift so this stops happening	bills	rundfunkbeitrag
+h	Work	AML e-learning – mandatory. Pamoja compliance, 45 min, cert to HR	training	compliance
+h	Personal	service the Vitz	car	maintenance
+h	Work	IACUC training overdue!!. From: Animal Welfare Program – IACUC Office\nSubject: FINAL NOTICE: Required training overdue – animal facility access will be suspended\n\nDear Daniela Ferreira,\n\nOur records indicate that the following	training	compliance	mice
+h	Finance	chama minutes – Oct (Kitengela plot). MINUTES OF THE MONTHLY MEETING – WAMAMA WA MAENDELEO INVESTMENT GROUP\n\nVenue: Chairlady Mrs. Gathoni's house, Kileleshwa\nTime: 2:00 pm – 5:15 pm\nPresent: 11 members (quorum achieved)\nApologies: Akinyi	chama	investment	land
+h	Work	lab mtg notes 10/14. Liu lab meeting, Tues 10/14, 9am, rm 512\npresent: Karen, Tomasz, Aisha, Kenji, Priyanka (rotation student), me\n\nTomasz\n- Th17 differentiation in the Rorc-reporter mice is working again after switching	lab meeting	experiments	flow cytometry
+h	Health	hearing test + custom ear molds. audiologist in Green Hills. ER-15 filters. ears ringing after the Basement East show	hearing	ears
+h	Learning	OMIQ / FlowJo automation webinar. optional but Tomasz says it saves hours of gating. Wed noon	flow cytometry	software	webinar
+h	Health	wrist exercises 2x/day. from the PT: eccentric wrist curls w/ the 2lb weight 3x15, rice bucket 2 min, tendon glides. ice 10 min after long sessions. try lighter strings on the Tele meanwhile	wrist	tendonitis	physio
+h	Health	annual physical – Atrius PCP. also ask about the recurring migraines	doctor	checkup	migraines
+h	Health	couch to 5k – wk 3	running	exercise
+h	Personal	finish 'Born a Crime'. book club at Njeri's, mid month	reading	books	book club
+h	Work	update jira tickets	werkstudent	jira
+h	Shopping	sell Blues Jr on Reverb. asking $450. take pics w/ good light	gear	selling
+h	Personal	renew DL on eCitizen. smart DL expired last week!! NTSA	car	license	ecitizen
+h	Health	physio Thursday 7am Kilimani. bring old shoes + wear shorts	physio	knee
+h	Finance	NES electric bill	bills	utilities
+h	Learning	R for Data Science – ggplot chapter. so my figures stop looking like Excel 2003. do the exercises w/ the qPCR data	r	coding	data viz
+h	Shopping	winter boots	winter	clothes	shoes
+h	Personal	book club — 'The Emperor of All Maladies' ch 10-end. sunday at Lina's	book club	reading
+h	Personal	Diwali party @ Ayşe & Rohan's. Saturday 7pm. bring sweets + diyas. dress code kurta 😄 Ayşe is making biryani, I said I'd bring raita + the speaker. ask Lukas if he wants to come	friends	diwali	party
+h	Work	DAC committee meeting — schedule + prep. From: Karen Liu\nSubject: your DAC meeting — scheduling + what to send\n\nHi Dani,\n\nNow that you are past the halfway point of your third year, the program requires your annual Dissertation Advisory Comm	committee	phd	thesis
+h	Personal	tailor – agbada for Funke's wedding	wedding	tailor	clothes
+h	Personal	family meeting notes – Funke's wedding. Family meeting – Funke's wedding\nSunday after church, at Daddy's house in Ikeja\n\nPresent: Daddy, Mummy, Aunty Bisi, Uncle Kunle, Funke, Segun (groom's brother, on phone), Dayo, me\n\nDATES\n- Introductio	wedding	family	sister
+h	Work	billboard quotes – 3 vendors for procurement. Pamoja procurement needs 3 quotes before they can raise the LPO. Thika Rd + Mombasa Rd sites, Dec–Feb. ask Alternative Media, Magnate Ventures + one new vendor. don't commit to anything verbally	procurement	vendors	marketing
+h	Personal	Njeri's ruracio Sat Murang'a – outfit + transport. kitenge from the tailor at Toi? share car w/ Halima	friends	wedding
+h	Finance	chama contribution KSh 5,000	chama	savings	mpesa
+h	Learning	read ch 7 cost accounting – process costing. equivalent units still confusing me	accounting	reading	exams
+h	Learning	thesis mtg notes – Brandt/Jonas. Meeting w/ Prof. Brandt + Jonas Heller (Betreuer), room 2.041, ~45 min\nTopic: Masterarbeit "Surrogate models for thermal simulation of battery modules"\n\nWhat I presented:\n- FE model of the 12-cell mod	thesis	university	supervisor
+h	Finance	send ₹40,000 home for Amma's knee surgery. surgery is Monday, hospital wants advance. Wise vs Remitly – check rate first. to Achan's SBI account	family	money transfer	amma
+h	Shopping	kaju katli + soan papdi	diwali	sweets	gifts
+h	Learning	Seurat PBMC 3k tutorial	bioinformatics	r	coding
+h	Personal	ask Dale about soundproofing back room. foam panels ok? or does that count as alterations under the lease	landlord	home	lease
+h	Finance	rent $1,600. duplex, pay Dale through the portal	rent	housing
+h	Finance	AFM Local 257 dues. quarterly work dues + membership, $67.50	union	dues	membership
+h	Shopping	Naivas – Baraka's lunchbox stuff + maziwa. yoghurt, bread, bananas, juice boxes	groceries	baraka	kids
+h	Finance	Deutschlandticket kündigen before Dec. cancel by the 10th otherwise charged for Jan while I'm in Kochi. it's through the VVS app, not the Semesterticket. re-subscribe in Feb when I'm back	transport	subscription
+h	Work	Kessler: procurement request for 2nd monitor. Jonas K. said to raise it in SAP Ariba under his cost center, not buy myself	werkstudent	procurement	equipment
+h	Finance	renew Hochschulsport Fitnesskarte	gym	membership	university
+h	Personal	Sade's birthday – plan surprise. dinner at RSVP? or picnic at Muri Okunola park	sade	birthday	girlfriend
+h	Health	malaria test. feverish + headache since yesterday, body weak at training. Mainland hospital lab or the pharmacy near the stadium does the rapid test. tell coach before training	malaria	doctor	sick
+h	Work	monthly marketing report to GM. leads, CPL, social numbers. was due Friday	reports	marketing
+h	Shopping	Casio fx-991ES calculator	exams	calculator
+h	Health	hand specialist – Vanderbilt Bone & Joint. left wrist, 3rd week of pain, worse after the dobro dates. bring the notes from the PT + list of what makes it worse. ask about a cortisone shot vs. brace before the tour	wrist	doctor	tendonitis
+h	Finance	owo ile – landlord wants 1 yr upfront ₦1.2m. rent due end of next month. start moving money from ajo + savings now	rent	landlord	savings
+h	Work	leave application – marathon week. 2 days after the race. HR portal, cc Otieno (the boss, not the physio lol)	leave	hr
+h	Work	genotyping – litter from cage 4412. tail snips done, PCR + gel. Rorc-cre / flox	mice	genotyping
+h	Personal	reply to agent – rent review + lease renewal. GREENLEAF PROPERTY AGENCIES LTD\nP.O. Box 10245-00100, Nairobi\n\nMs. Wanjiru Kamau\nHouse No. B7, Tulip Court\nKileleshwa, Nairobi\n\nRE: NOTICE OF RENT REVIEW AND LEASE RENEWAL – HOUSE NO. B7, TULIP COURT\n	lease	landlord	housing
+h	Personal	track acoustic + harmony on Rosa's demo. she sent the stems, no rush she said	rosa	music	favors
+h	Personal	gen servicing – call Mechanic Sule. plug + oil, it's smoking. no light since Tues and the gen is the only power we have. Sule is in Ojuelegba, call before 9am	generator	repairs	house
+h	Shopping	ra ata, tatase, iresi 10kg, ponmo. Mile 12 market	groceries	food	market
+h	Learning	Anki – 20 Wörter/Tag	german	vocabulary	language
+h	Finance	rent $1,450 → Venmo Jess. she pays the landlord on the 1st	rent	roommate
+h	Finance	Q3 estimated tax (1040-ES)	taxes	irs	self employed
+h	Personal	date night – Bastion reservation. they book out 3-4 wks ahead, try Resy for a Sunday	rosa	date night	restaurant
+h	Work	match vs Shooting Stars – Sunday	match	club
+h	Health	swim at Kasarani x2 this week. cross-training instead of the Striders intervals	swimming	exercise	physio
+h	Health	bed by 9:30 before long runs	sleep	running
+h	Learning	NSAI songwriting workshop. monthly, $25 for members. bring 2 songs	songwriting	workshop
+h	Finance	pay Jake back for half the van. Knoxville gig, $95	paying back	gigs	friends
+h	Shopping	shin pads + grip socks	football	gear
+h	Finance	Nebenkostenabrechnung – Nachzahlung 186,40€. Betreff: Nebenkostenabrechnung 2024 – Zimmer 3, WG Pfaffenwaldring 57\n\nHallo Arjun,\n\nanbei die Nebenkostenabrechnung für 2024. Since your German is still in progress I am writing it in English as well	rent	utilities	flat
+h	Work	qPCR rerun – IL-17 / IL-22 primers	experiments	qpcr
+h	Work	chase Brightline Jingles $$. Brightline Jingles (Austin). net 60 was up 2 weeks ago. $780 for the truck commercial spot + radio edit. emailed Kara once, no answer – call this time. maybe they're waiting on the W-9?	invoicing	clients	money owed
+h	Work	back up flow data to server ASAP. core is wiping the Aria workstation this week!!	data	backup
+h	Finance	Striders monthly sub – KSh 1,000. to Maureen (treasurer) by the 5th	running club	membership
+h	Personal	sangeet dance practice w/ cousins (video call). Meera wants 'London Thumakda'. sunday 4pm IST = 11:30 here	wedding	family	sister
+h	Health	leg day 🏋️	gym	workout
+h	Finance	DB refund – ICE cancelled to Frankfurt. Fahrgastrechte form online, ~28€	refund	train
+h	Work	Pflichtschulungen Kessler (Datenschutz etc). Von: HR Services Kessler Automotive GmbH\nAn: Werkstudierende Standort Stuttgart-Feuerbach\nBetreff: ACTION REQUIRED: Pflichtschulungen Datenschutz & Informationssicherheit / mandatory trainings\n\nLiebe 	training	compliance	werkstudent
+h	Learning	Deutschkurs HA – Konjunktiv II Übungen S. 84	german	language	homework
+h	Work	wean pups cage 4415	mice	colony
+h	Learning	excel: pivot tables + vlookup. YouTube (Leila Gharani). practise w/ my ajo records	excel	spreadsheets	skills
+h	Learning	aula de cerâmica – wheel throwing. Thursday 7pm, Mudflat studio. practice centering!! 4th class of 8	ceramics	hobby	class
+h	Work	order anti-CD45 APC. Biolegend clone 30-F11, 2 vials. PO through procurement (Buy-Ways), needs Karen's approval (or Tomasz while she's away), grant code from the whiteboard, NOT startup. ask for overnight shipping	lab orders	reagents	procurement
+h	Shopping	laptop charger USB-C 65W. mine is dying, laptop dead in every lecture. Saturn or Amazon next day	laptop	electronics
+h	Personal	Baraka school trip form + KSh 1,200. Nairobi National Park trip, sign the consent form	baraka	school	kids
+h	Learning	leetcode 2/day	coding	interviews	job search
+h	Personal	Baraka bday party venue. Village Market play area books up a month ahead. 15 kids + parents. ask about the package w/ cake + face painting, ~KSh 1,500 per child. send invites on the class WhatsApp group	baraka	birthday	kids
+h	Shopping	Indian store run. toor dal, atta 5kg, curry leaves (frozen), MDH chana masala, Maggi x10, Parle-G for the office	groceries	indian store	food
+h	Shopping	capo + slide + picks	gear	guitar
+h	Learning	ear training app 15 min/day. nashville numbers by ear, intervals	ear training	practice
+h	Finance	Steuererklärung 2024 – Werkstudent refund?. should get Lohnsteuer back since I only worked 6 months. try ELSTER or WISO. Sandeep got 600€ back	taxes	refund
+h	Finance	KRA returns. P9 from HR first. deadline June 30	taxes	kra
+h	Health	diet – less sugar, more protein. nutritionist said: eggs, beans, fish, no more malt before matches 😅	diet	nutrition
+h	Health	no laptop after 11pm	sleep	habits
+h	Finance	Baraka school fees – term 3. KSh 38,500, bank slip to the bursar. they sent a reminder already 😬 Equity → school account, reference = Baraka's admission no. 2291. keep the slip	school fees	baraka	kids
+h	Personal	Feijão – vet annual shots	cat	vet	pets
+h	Health	dentist cleaning	dentist	checkup
+h	Personal	flights STR→COK for Dec. Dec 18 – Jan 8ish. via Dubai (Emirates) or Doha (Qatar), ~780€ now and going up every week. ask Rohan which site he used. need 30kg baggage for gifts + wedding stuff. check the Aufenthaltstitel is bac	travel	flights	family
+h	Personal	fahrrad licht kaputt. rear light, Fahrradwerkstatt at the Mensa on wednesdays	bike	repair
+h	Personal	Amma-ne vilikkanam 📞. after her physio, ask how the knee is + remind her about the tablets	family	call	amma
+h	Finance	Njeri's ruracio contribution KSh 3,000. M-Pesa to Wambui (committee treasurer)	friends	wedding	contributions
+h	Health	Striders marathon plan wk 9–12. KARURA STRIDERS – MARATHON GROUP – BLOCK 3 (WEEKS 9–12)\nCoach Kiprop\n\nHi team, here is block 3. We are now 8 weeks out from race day, so this is the hardest block. After this we start the taper. Remem	marathon	training plan	running
+h	Work	training 4pm – bring both boots. firm ground + astro boots, Onikan. coach said anybody late will sit out Sunday. bring the rehab band for the hamstring warm-up	training	club
+h	Shopping	sokoni: sukuma, nyanya, dhania, unga. Kangemi market Sat	groceries	food	market
+h	Health	Mummy BP drugs – amlodipine refill. from MedPlus, prescription in the drawer	mum	prescription	blood pressure
+h	Shopping	buy Frank Wood Business Accounting 1. CSS bookshop Yaba or Jumia. 13th edition	textbook	accounting	books
+h	Personal	renew int'l passport. for trials abroad maybe. Immigration takes weeks, book online slot	passport	documents	trials
+h	Finance	lipa stima ⚡. KPLC tokens almost out!! paybill 888880	bills	electricity
+h	Learning	group study @ Ayo's place Sat. past questions cost + management acct	study group	exams
+h	Finance	Semesterbeitrag überweisen!!. Rückmeldung for the summer semester – deadline is this week, otherwise exmatrikuliert and then the visa is also a problem. 176,30 € to Uni Stuttgart, Verwendungszweck = Matrikelnummer + name. check C@	university	fees
+h	Health	long run Sunday – Karura. only 16km flat per physio, NOT the 24 in the plan. start 6am at the Limuru Rd gate w/ the Striders slow group. carry water + 1 gel, ice after. knee pain >3/10 = stop and walk	running	long run	marathon
+h	Shopping	new boots – Mercurial Vapor sz 44. Yaba market or ask Femi (he dey sell originals, not the fake ones from Balogun). ₦85k max. FG studs, my old ones split at the side	boots	football	gear
+h	Finance	2nd semester school fees 😩. LASU portal, Remita. deadline passed last week, go to the bursary and ask about late payment before they block exam registration	school fees	university
+h	Work	grade psets – Immuno 201. 32 problem sets (PS4 – cytokine signaling). rubric from Prof. Hale in the TA folder. Q3 is ambiguous, check w/ Marcus (other TA) before taking points off. grades in Canvas by Wed 5pm	teaching	grading
+h	Learning	Google digital marketing cert. Skillshop, free. do 1 module per evening	marketing	course	digital
+h	Finance	ajo ₦20k – Iya Kemi. my turn to collect is in March	ajo	savings
+h	Health	Baraka dentist – jino inauma. he cried all night. Dr. Wambui, Yaya Centre	baraka	dentist	kids
+h	Learning	finish pandas course (coursera)	coding	python	course
+h	Shopping	buy Numerical Methods book (used). Chapra/Canale. check Bücherbörse at uni or kleinanzeigen, max 30€	textbook	books	university
+h	Work	sign match bonus sheet w/ team manager	club	bonus	paperwork
+h	Work	SoundBetter profile – new rates + samples. add the Josie tracks once they're out	marketing	freelance	profile
+h	Shopping	perfume for Sade	gifts	sade	birthday
+h	Finance	Rohan owes me 35€. Flixbus to Munich + the Oktoberfest tent booking	money owed	friends
+h	Finance	healthcare.gov letter – income docs. HealthCare.gov\nHealth Insurance Marketplace\nIMPORTANT: Action needed to keep your savings\n\nDear Caleb Whitfield,\n\nWe need more information to confirm the information you gave us on your application fo	health insurance	documents	self employed
+h	Shopping	dog food	dog	pets
+h	Finance	Nairobi Marathon registration. KSh 2,500 for the full marathon. early bird closes this week, pay via M-Pesa on the registration site. race kit collection at KICC the week before. wait for Dr. Otieno to clear me? register anyway, ca	marathon	registration	running
+h	Shopping	gift for Jess's bday. the Le Creuset mug set she keeps looking at? or Trader Joe's flowers + wine lol	gifts	roommate	birthday
+h	Learning	CAF D coaching licence – ask abt next course. for after playing. Coach Bayo did it in Abeokuta	coaching	course	football
+h	Learning	Toastmasters Upper Hill – prepare icebreaker speech. 4-6 min, Tuesday. practice in front of Baraka lol	public speaking	toastmasters
+h	Work	club media day – wear official kit. photos for the league app. fresh barb	club	media
+h	Work	tour rehearsals @ SIR. block Jan 12-14	tour	rehearsal
+h	Finance	budget for the month. match bonuses + allowance vs rent savings, data, transport. Opay/Kuda	budget	money
+h	Shopping	gels + electrolyte tabs	running	nutrition	supplies
+h	Finance	estimated taxes Q3 🙃. fellowship $ has no withholding (F31-style stipend from the T32). IRS direct pay ~$850 + MA DOR ~$190. keep the confirmation numbers in the taxes folder, Jess's accountant friend said penalties are sm	taxes	irs	stipend
+h	Personal	lease renewal – tell landlord if we're staying. notice due Nov 1 if we're NOT staying. talk to Jess first, she might move in w/ her bf in the spring. can't afford the 2BR alone → ask landlord about a 6 month lease? also the radiator in my room that	lease	apartment	roommate
+h	Learning	pedal steel lesson w/ Buddy. practice the E9 A/B pedal exercises + 'Together Again' intro before Tues	pedal steel	lessons	practice
+h	Personal	Thanksgiving @ Jess's parents in Worcester. bring pão de queijo + farofa. ask about dietary stuff (her brother is celiac)	thanksgiving	friends	cooking
+h	Finance	pay ICAN student subscription. annual sub via Remita before exam registration	ican	fees	subscription
+h	Personal	NIN – link to SIM. MTN will bar the line!!	nin	phone	documents
+h	Health	insulin ya Mama. Goodlife pharmacy Sarit, prescription photo is on WhatsApp from Dr. Mugo. 2 pens of Mixtard. send via Easy Coach parcel to Nyeri, Mama's neighbour Wairimu will pick	mama	prescription	diabetes
+h	Finance	TK Mitgliedsbescheinigung for HR. Kessler HR needs proof of Krankenversicherung for the new contract, otherwise they can't register me for social insurance and the Oct salary is delayed. download the Mitgliedsbescheinigung from the TK	insurance	werkstudent	documents
+h	Health	refill sertraline @ CVS. last 3 pills. CVS on Mass Ave. call Dr. Amsel's office if the refill isn't authorized, last time it took 2 days	prescription	pharmacy	mental health
+h	Personal	Mom's bday 🎂	mom	birthday	family
+h	Personal	pick up Tele from Carter's. setup + fret level, $180. NEED it for the Josie session Thursday. Carter's closes at 5	guitar	repairs	errands
+h	Shopping	foam roller. physio wants me rolling daily	physio	running	gear
+h	Work	club medicals + registration docs. From: Club Secretary, Surulere Stars FC\nTo: All Registered and Trial Players\nSubject: MANDATORY PRE-SEASON MEDICAL SCREENING AND REGISTRATION DOCUMENTS\n\nGood day gentlemen,\n\nAs we prepare for the new 	club	medical	registration
+h	Shopping	Baraka bday gift – baiskeli. 16 inch w/ training wheels, Carrefour or Jumia	baraka	gifts	birthday
+h	Work	Basement East gig Sat w/ The Hollow Pines	gigs	live
+h	Learning	register: single-cell RNA-seq workshop (bioinfo core). Harvard Chan bioinformatics core, 3 days in January. not required but would help w/ aim 2 and I'm tired of asking Kenji to run everything. seats go in a day when registration opens (Mon 9am!!). ask Ka	bioinformatics	workshop	single cell
+h	Personal	Waylon vet Tues + heartworm pills. Dr. Pruitt, East Nashville Animal Hospital, Tues 9:30. annual + heartworm test, refill Heartgard (51-100 lb). ask about the limp on his back left leg after hikes	dog	vet	pets
+h	Shopping	order flowers for Mom. that florist on Cherry St in Tulsa she likes, sunflowers	mom	birthday	gifts
+h	Work	clearance letter from club for Remo trial	trials	club	paperwork
+h	Health	take Mummy to LUTH – BP check. clinic card + last results. leave house 6am because of traffic on Ikorodu Rd. Dr. said if BP is still 160/100 they will change the drugs. Dayo can't come, he has exams	mum	hospital	blood pressure
+h	Personal	ligar pra vó – aniversário 🎂. 90 anos!! ligar de manhã (horário de Brasília = +1h)	family	birthday	grandma
+h	Personal	Ausländerbehörde Termin – Aufenthaltstitel verlängern. ---------- Forwarded message ---------\nVon: Ausländerbehörde Stuttgart – Terminvergabe <terminvergabe.abh@stuttgart.example>\nBetreff: Terminbestätigung / Appointment confirmation – Verlängerung Aufent	visa	residence permit	documents
+h	Work	pipette tips + 15ml conicals. lab order via procurement, we're down to 2 boxes of p200. also filter tips p10 + p1000, 15ml + 50ml conicals (2 cases each). Rainin only, the cheap ones don't fit our pipettes	lab orders	supplies	procurement
+h	Work	print poster @ FedEx Longwood. 48x36, matte. flying Sunday!! PDF from Illustrator, check fonts are embedded. poster tube from the lab closet	conference	poster
+h	Learning	book Goethe B1 exam. Goethe-Institut Stuttgart slots fill up ~6 weeks ahead. ~250€. need it for the PR points later	german	exam	language
+h	Personal	house hunting Yaba/Surulere – agent Monday. self-con or mini flat close to LASU bus + Onikan training ground, max ₦1.2m/yr. agent (Mr. Kolawole) wants 10% agent fee + 10% legal 😒. view 3 places Monday after training, check water + light situati	housing	moving	agent
+h	Work	F31 resub – specific aims page. resubmission deadline Dec 8. aims page to Karen by next Fri. address reviewer 2 on aim 2 feasibility (strain not in hand – will be once the MTA is done). shorten aim 3, reviewer 1 called it a fishing 	grant	f31	writing
+h	Shopping	wedding gift for Meera & Vishnu	gifts	wedding	sister
+h	Finance	rent KSh 35,000. standing order from Equity – check it went through, agent called	rent	housing
+h	Shopping	Baraka school shoes + socks	baraka	kids	school
+h	Personal	flights BOS→CNF dezembro	travel	flights	family
+h	Shopping	resistance bands + ice packs. Jumia, for the hamstring rehab at home	hamstring	rehab	gear
+h	Finance	mileage log + receipts for sched C. gas, strings, the Strymon, parking at studios, Sweetwater orders, half the phone bill. dump everything in the shoebox into the spreadsheet before Linda (CPA) asks in January	taxes	receipts	self employed
+h	Personal	truck oil change + rotate tires. F-150, 3k miles over the sticker. Jiffy Lube on Gallatin	truck	car	maintenance
+h	Health	Amma ortho follow-up – book on Aster app. Dr. Thomas, 6 week post-op review at Aster Medcity Kochi. she can't use the app so I have to book from here. slot around 10:30 IST so Achan can take her before office. ask them to upload the X-ray rep	amma	doctor	family
+h	Work	ECU sim test report for Jonas K.. before sprint review thursday. include the failing CAN timeout cases (TC-118 to TC-124) + screenshots from CANoe. Jonas K. wants one summary slide, not just the Excel	werkstudent	report
+h	Learning	French class @ Alliance Française. devoirs: passé composé p. 42	french	language
+h	Work	MTA w/ Jackson Lab – strain import. blocking aim 2!! Karen asked twice. sign + send to tech transfer	mice	paperwork	collaboration
+h	Learning	Excel dashboards course – LinkedIn Learning	excel	course	reports
+h	Health	see club physio abt hamstring. left one still tight after Sunday. before training	hamstring	physio	injury
+h	Finance	pagar fatura do cartão 💳. Chase Sapphire, pay full balance. vence amanhã	credit card	bills
+h	Personal	ask Herr Vogel for Wohnungsgeberbestätigung	landlord	moving	documents
+h	Work	Josie Lane sessions Thu/Fri – Sound Emporium. From: Marty Delgado\nSubject: Josie Lane record – you're confirmed Thu/Fri\n\nHey Caleb,\n\nGreat news, you're confirmed for Josie's record. Here's everything in one place so you don't have to dig through 	session	studio	clients
+h	Shopping	return Strymon to Sweetwater. 30 day window ends Wed. box is in the truck. print label	gear	returns	pedals
+h	Finance	pay Chidi back ₦15,000. from the Ibadan away trip. he needs it urgently for his rent	paying back	friends
+h	Learning	ICAN exam registration. THE INSTITUTE OF CHARTERED ACCOUNTANTS OF NIGERIA (ICAN)\nStudents' Affairs Department\n\nNOTICE: REGISTRATION FOR THE NEXT DIET OF ICAN PROFESSIONAL EXAMINATIONS – FOUNDATION AND SKILLS LEVELS\n\nStudents	ican	exams	registration
+h	Shopping	strings 🎸. D'Addario EXL110 x6, phosphor bronze 12s x4, dobro set x2. fresh set for Thursday	guitar	strings	gear
+h	Learning	Prüfungsanmeldung Finite Elemente. LSF registration closes Friday!!	exams	university
+h	Learning	QuickBooks free course	accounting software	course
+h	Health	bouldering w/ Kenji 🧗‍♀️	climbing	exercise	friends
+h	Work	number charts for Josie's 7 tunes. listen to the demos tonight. watch the 2/4 bar in Paper Boats	charts	session
+h	Shopping	aso ebi payment for Funke's wedding ₦45k. wine + gold lace. pay Aunty Bisi ₦45k, she is collecting for everybody. need to give the tailor the fabric early because December is always rush	wedding	aso ebi	sister
+h	Personal	barb hair 💈	haircut	errands
+h	Personal	fundi – sink ya jikoni inavuja. water all over the floor under the sink. Ochieng (caretaker) has a number of a plumber. landlord should pay – send photos to the agent	repairs	plumbing	house
+i	Work	registro stupefacenti – chiusura mese. check carico/scarico 4B + firme primario	narcotics	pharmacy	audit
+i	Work	prep for NAS inspection 😬. ---------- Forwarded message ---------\nDa: Dott.ssa Paola Rinaldi <p.rinaldi@ospedale-niguarda.it>\nOggetto: URGENTE – ispezione NAS reparti, preparazione documentazione\nA: farmacisti-reparto\n\nCare col	audit	inspection	pharmacy
+i	Work	slides cttee prontuario – biosimilari adalimumab. switch data since March (212 pts, 9 switched back), costo per paziente before/after, regional tender price. Fabio has the budget file. max 10 slides, Ferraro hates long decks. + 1 slide on the patient	formulary	slides	meetings
+i	Work	timesheet turni dic	timesheet	shifts
+i	Work	TPN protocol review w/ Dr Bianchi (neonatologia). Bianchi wants to move to standardised 3-chamber bags for preterms >1500g. check electrolyte ranges vs our compounded recipe, Ca/P compatibility, who covers the night orders. bring ESPGHAN tables	nutrition	nicu	protocols
+i	Work	corso antincendio obbligatorio. obbligatorio x tutti i dipendenti – aula B, 4h, portare badge	training	mandatory	safety
+i	Work	formulary cttee minutes → my action items. Commissione Prontuario Terapeutico Ospedaliero – meeting 10/10\nPresent: Dr. Ferraro (chair), Dr.ssa Rinaldi, Dr. Conti (oncology), Dr.ssa Moretti (infectious diseases), Dr. Galli (internal medicine), 	formulary	meetings	minutes
+i	Work	reply Luca: amoxi susp shortage. alt wholesaler? check Galenica stock + galenic prep	shortages	suppliers	pharmacy
+i	Work	fridge thermometers for 3A – portale acquisti. order through the hospital procurement portal, need codice CIG from Esposito. ASAP – needed before the NAS inspection, 3A fridge log has gaps	procurement	wards	equipment
+i	Finance	bolletta luce A2A. €78,40 – scaduta!	bills	electricity
+i	Finance	730 – detrazioni spese mediche. scontrini farmacia (tessera sanitaria ok?), fattura dentista Dr. Sala €480, occhiali nuovi. 730 precompilato opens in May – check before accepting. ask CAF via Padova if I need them this year	taxes	730	receipts
+i	Finance	spese condominiali Q4 €412. rata Q4 €412 – bonifico to Studio Ricci, IBAN on the last statement. includes the lift repair extra (€95). check Marco paid his half of Q3	condo fees	bills	home
+i	Finance	ridare a Marco €86 traghetto Sardegna	paying back	marco	holidays
+i	Finance	rimborso Trenitalia – treno cancellato MI-BG. €14,90, form online	refunds	trains
+i	Finance	bollo auto Panda	car	taxes
+i	Finance	spostare risparmi su conto deposito. conto deposito vincolato 12 mesi, 3,5% lordo only for accounts opened before 31/12. move €10k from conto corrente, keep €3k for the master instalment. 26% tax on interest anyway	savings	banking	interest rates
+i	Learning	master farm. clinica – quiz modulo 3. moodle quiz, 20 questions on anticoagulants + antibiotics in renal failure, 2 attempts. review lesson 6 slides first	master	clinical pharmacy	quiz
+i	Learning	english listening 20 min. BBC 6 minute english on the tram	english	languages
+i	Learning	study onco pharmacology ch.7 – antiemetici. before module 4 starts. NK1 antagonists, olanzapine off-label, the MASCC table	oncology	studying
+i	Learning	SIFO corso farmacia oncologica – iscrizione. not required by the hospital, my choice. early bird €180 until the 15th then €260	courses	oncology	sifo
+i	Learning	master II livello – calendario + tesi. From: Segreteria Master FarmClin <master.farmclin@unimi.it>\nSubject: Second-level Master in Clinical Pharmacy – calendar for modules 4–6 and thesis guidelines\n\nDear students,\n\nWe hope the first three 	master	thesis	courses
+i	Learning	duolingo tedesco 🔥. don't lose the 200 day streak lol	german	languages
+i	Learning	R per analisi dati – lezione 4. coursera, useful for the thesis data	coding	r	data
+i	Health	dentista controllo + igiene. Dr. Sala, via Padova	dentist	appointments
+i	Health	fisio spalla dx. sessione con Davide 18:30, studio via Pacini. shoulder still clicks on overhead reach – tell him. esercizi rotazione esterna 3x15	physio	shoulder
+i	Health	ricetta pillola – dr.ssa Longhi. URGENT – last blister. ask for 6 months this time, ricetta elettronica by email	prescriptions	gp
+i	Health	mamma – risultati esami sangue, chiamare dr Rota. emoglobina bassa? chiedere ferritina	mamma	blood tests	family
+i	Health	corsa parco Lambro x3 this week	running	fitness
+i	Health	sleep: no phone after 23	sleep	habits
+i	Health	mammografia screening ATS – prenotare. letter came, numero verde on the back	screening	appointments
+i	Shopping	spesa. latte, uova, rucola, parmigiano, sabbia gatto, caffè	groceries	cat
+i	Shopping	Goodman & Gilman 14th ed (for master). Goodman & Gilman's Pharmacological Basis of Therapeutics 14th ed. new on Hoepli €189 😬, used on Amazon ~€110. library copy always out. reading list: ch 4, 40–45, 64–68	books	master	textbook
+i	Shopping	crocchette Pepe – zooplus	cat	pets
+i	Shopping	IKEA: BILLY + lampada comodino. Marco has his brother's van on Saturday. BILLY white 80x202 + lampada comodino for his side. IKEA Carugate	furniture	home	ikea
+i	Shopping	reso Zalando stivali (38 troppo piccoli). free return within 30 days, label in app	returns	clothes
+i	Shopping	compression socks x turni lunghi	clothes	shifts
+i	Shopping	regalo compleanno Marco – vinile Battisti?. he's had 'Emozioni' on repeat for weeks. Serendipity dischi in corso Garibaldi may have an original pressing. budget €60 + card	gifts	marco	birthdays
+i	Personal	Pepe vet – vaccino. Dr. Fumagalli, ambulatorio via Teodosio. trivalente, bring the libretto. Pepe hates the carrier – put it out the night before	cat	vet	pets
+i	Personal	chiamare mamma	mamma	family
+i	Personal	contratto affitto – lettera amministratore. Gentile Sig.ra Colombo,\n\nin qualità di amministratore incaricato dalla proprietà dell'immobile di via Padova 41, scala B, interno 12, Le scrivo in merito al contratto di locazione a canone concordato 	lease	landlord	home
+i	Personal	idraulico – lavandino cucina perde. sifone under the sink dripping, cabinet floor swollen. Sig. Brambilla 347 552 1108 – can come after 18. empty the cabinet first	repairs	plumber	home
+i	Personal	agriturismo Langhe – prenotare x ponte novembre. truffle season, everything books out by early Oct. Cascina near Barolo or the one in Neive Marco liked. 2 nights 1–3 nov, room with view + cena al tartufo	holidays	marco	travel
+i	Personal	ritirare raccomandata alle poste. avviso in buca – 2 gg then it goes back	errands	post
+i	Personal	biblioteca – restituire 'Lessico famigliare'	library	books	reading
+i	Work	ELD – fix unassigned drive time. 2 hrs unassigned from tuesday yard move, safety will flag it	eld	logs	compliance
+i	Work	PU load 48213 Laredo ➡️ Memphis 0600. appt at the DC is firm, Darlene says no late. Walmart DC Laredo door 14. sleep at the Flying J night before. Memphis delivery Wed 1400	loads	dispatch
+i	Work	fwd rate con – reefer Dallas/Atlanta 3 stops. From: Darlene Whitfield <dispatch@riobravologistics.com>\nTo: H. Morales (Truck 217)\nSubject: FW: Load 48377 – reefer, 3 stops DAL-ATL – PLEASE READ ALL\n\nHector,\n\nForwarding the customer's instructions	loads	dispatch	reefer
+i	Work	winter driving module (required by co.). Rio Bravo LMS, 45 min video + quiz. required, no dispatch after the 1st if not done	training	safety	mandatory
+i	Work	DVIR – brake chamber leak trailer 5530, tell shop	truck	maintenance	inspection
+i	Work	fuel + lumper receipts → payroll. TripPak app – fuel receipts Love's Ardmore + Pilot Texarkana, lumper receipt Memphis $140. payroll cutoff Thu noon or it goes on next week's settlement	receipts	expenses	payroll
+i	Work	random drug test @ Concentra by fri	drug test	compliance
+i	Work	ask Darlene for home time 12–16 (Sofi's quince)	home time	dispatch	quinceañera
+i	Work	send scale ticket to safety – overweight warning I-35. CAT scale ticket is in the glovebox	compliance	safety	scale
+i	Finance	Silverado payment $612. autopay failed again?? Ally app says payment not received. call them before the late fee hits, check Frost balance first – quince deposit came out of it	car	loans	bills
+i	Finance	CPS Energy bill. $214.37, late notice came. pay in the app. ask Maribel if she already did – we both paid in Aug lol	bills	utilities
+i	Finance	property tax – Bexar County. escrow? check w/ mortgage co first	taxes	house
+i	Finance	hail claim – State Farm, adjuster pics. STATE FARM FIRE AND CASUALTY COMPANY\nClaim Number: 53-8Q21-447\nPolicyholder: Hector & Maribel Morales\nProperty: 1127 Saddle Creek Dr, San Antonio, TX 78245\nCause of loss: hail\n\nDear Mr. and Mrs. Moral	insurance	claims	house
+i	Finance	pay Junior back $200 (tires)	paying back	friends
+i	Finance	401k – bump to 6% for full match. HR portal > benefits. company matches 100% up to 6%, I'm at 3% = leaving money on the table. pw in notes	retirement	401k
+i	Finance	dispute overdraft fee Frost Bank $35	banking	fees
+i	Finance	quince budget so far. salon $2,400 dep paid / DJ $650 / dress $480 / cake ? / padrinos cover flowers + cake ✔	budget	quinceañera	sofia
+i	Learning	hazmat (H) endorsement – study for test. my own idea, not required – pays +4¢/mi on hazmat loads. CDL manual section 9 + practice tests on the app. also TSA background check + fingerprints $86.50	cdl	hazmat	exams
+i	Learning	investing basics podcast – listen at truck stops	investing	podcasts
+i	Learning	guitarra – La Bamba chords	guitar	music
+i	Learning	bookkeeping course for owner-operators. thinking of going O/O next yr. OOIDA has an online course, 6 wks, also SBDC workshops. learn cost per mile, IFTA, quarterly taxes, settlements – before I sign a lease-purchase with anybody	courses	owner-operator	business
+i	Learning	diesel mechanics basics – youtube playlist	mechanics	truck	youtube
+i	Learning	welding night class Alamo Colleges – register. St. Philip's campus, Tue/Thu 6–9pm, spring term, ~$600. registration closes Fri. only works if I switch to regional routes – talk to Darlene	welding	courses
+i	Health	DOT physical – med card expires 11/30. ASAP – Darlene says no dispatch once the med card expires, no exceptions. Concentra walk-in or Dr. Patel? bring CPAP compliance printout + BP meds list	dot physical	medical card	doctor
+i	Health	CPAP supplies – new mask + filters (Rx). Apria needs a new Rx from the sleep doc before they ship. mask size M, nasal pillows this time – the full face one leaks. filters + tubing too	cpap	sleep apnea	prescriptions
+i	Health	sleep study results – read + book follow up. South Texas Sleep Diagnostics\nPatient: Hector Morales\nReferring physician: Dr. Anil Patel\nStudy: Home sleep apnea test (HSAT), 2 nights\n\nDear Mr. Morales,\n\nThank you for completing your home sleep stu	sleep apnea	results	doctor
+i	Health	lisinopril refill – HEB pharmacy. last pill today	prescriptions	blood pressure
+i	Health	walk 30 min every 34hr reset	exercise	walking
+i	Health	cut back energy drinks 🥤. max 1/day, water jug in cab	diet	caffeine
+i	Health	Maribel – OB appt Tues, drive her if im home	maribel	appointments	family
+i	Shopping	work boots – Red Wing or Ariat. size 11 wide. Red Wing 2233 or Ariat Workhog, steel toe. Cavender's on Loop 410 sale til Sunday. left one leaks	boots	gear
+i	Shopping	12V fridge for the cab. Costco has Dometic?	truck gear	cab
+i	Shopping	walmart run. AA batteries, jerky, wipes, coffee pods, phone charger for truck	groceries	supplies
+i	Shopping	order Sofi's tiara + shoes for quince. shipping from Mexico takes 3 wks!	quinceañera	sofia
+i	Shopping	return dash cam to Amazon – doesnt fit mount. return window closes in 2 days	returns	amazon	dash cam
+i	Shopping	Chula dog food – Costco	dog	pets
+i	Shopping	Mateo soccer cleats size 6. size 6, Adidas Copa. practice Tue/Thu, first game Sat at Stinson Park. Academy has them $45	mateo	kids	soccer
+i	Personal	quince planning – salon, DJ, padrinos. Quince – Sofía – notes from family meeting at Tía Lupe's Sunday\n\nDate: Saturday the 14th (I'm home 12–16, Darlene confirmed). Mass at 4pm at St. Mary Magdalen, reception 7pm–midnight.\n\nSalón: Villa Re	quinceañera	sofia	family	party
+i	Personal	roof guy – estimate after hail. Rudy's cousin Beto does roofs. wait for the adjuster first, then get 2 estimates. tarp over the garage corner meanwhile	roof	house	repairs
+i	Personal	Mateo parent-teacher conf – call in from road. Ms. Alvarez, 4:30 Thu	mateo	school
+i	Personal	Chula limping – vet. Maribel taking her, call after	dog	vet
+i	Personal	feliz cumple a mi 'amá 🎂 – call	mom	birthdays	family
+i	Personal	PO box – pick up mail	errands	mail
+i	Personal	Spurs game w/ compadre Rudy. Spurs vs Mavs the weekend I'm home. Rudy says section 213 ~$90. ask Maribel first lol	friends	spurs	basketball
+i	Work	roster next week – Ken on leave. need cover Wed/Thu dinner, ask Aom	roster	staff	restaurant
+i	Work	BMA hygiene inspection Thu – checklist. Translation of the letter from Phaya Thai District Office, Environmental Health Section (Joy translated, pasted here)\n\nSubject: Notification of inspection of food establishment – Baan Ploy Kitchen, So	inspection	hygiene	restaurant
+i	Work	tasting menu v2 – gaeng som w/ Ken. try som saa instead of tamarind, plate on the black ceramics. v2 = miang kham, scallop larb, gaeng som w/ pla kapong, crab curry, mango sticky rice ice cream. test Tue after lunch, Joy tastes w/ FOH f	menu	recipes	tasting
+i	Work	order seafood Mahachai for the weekend. Khun Daeng: 8kg tiger prawns, 5kg squid, pla kapong x6 – on the restaurant account. delivery Fri 6am. check crab price for the weekend curry, last week ฿850/kg	suppliers	seafood	orders
+i	Work	update Grab / LINE MAN menu photos	delivery	marketing	photos
+i	Work	reply wedding catering inquiry 120 pax. Khun Nicha, 2 Dec, riverside hotel ballroom, 120 pax. wants a quote + tasting for 4. buffet or family style? ask budget per head. need extra staff that Saturday	catering	clients	events
+i	Work	notes – mtg w/ K. Anan re 2nd branch. Meeting with Khun Anan Wattanakul (potential investor) – his office, Sathorn, Mon 3pm\nAlso there: his daughter Praew (runs their F&B portfolio), Tom (took notes w/ me)\n\nBackground: Anan's family offic	expansion	investor	meetings
+i	Work	URGENT walk-in chiller not cooling – technician. 9°C this morning, fish moved to ice. Mr. Chai's company, 081-xxx. if compressor – ask price before they fix	equipment	repairs	restaurant
+i	Work	month-end invoices + receipts → คุณนิด. Nid needs all purchase invoices, Makro ใบกำกับภาษี and Grab statements by the 2nd for the VAT return. box under the office desk	accounting	invoices	restaurant
+i	Work	allergen training for FOH – schedule w/ Joy. all FOH must know the 14 allergens + which dishes have peanut/shrimp paste. Joy runs it, 30 min before Tue service, I do the kitchen part	staff	training	allergens
+i	Finance	ยื่น ภ.พ.30 VAT. Nid prepares, I check + sign. pay via e-filing. sales this month higher because of the wedding deposit – check she counted it	vat	taxes
+i	Finance	pay MEA electricity – restaurant + condo. restaurant ฿38,450 😱 condo ฿2,100	bills	electricity
+i	Finance	SCB renovation loan installment. ฿45,800/month auto-debit from the restaurant account but balance is low after the MEA bill – move money from savings first	loans	banking
+i	Finance	ประกันสังคม – staff contributions. 5% of wages for 11 staff, form สปส.1-10 online. Nut is new this month – register him first	social security	staff	payroll
+i	Finance	insurance claim – storeroom flood. ASAP – Viriyah says claims must be lodged within 30 days of the flood and it's been 3 weeks. photos of the wet rice sacks + shelving, their form, Nid has the receipts	insurance	claims	restaurant
+i	Finance	คืนเงินพี่เจี๊ยบ ฿3,000. from the Hua Hin trip	paying back	friends
+i	Finance	top up SSF/RMF before year end. tax deduction – check how much room is left	investments	taxes	savings
+i	Learning	WSET L2 – welcome email, read before class. From: Bangkok Wine Academy <courses@bkkwineacademy.com>\nSubject: Welcome to WSET Level 2 Award in Wines – important information\n\nDear Khun Ploy,\n\nThank you for enrolling in the WSET Level 2 Award in W	wine	wset	courses
+i	Learning	knife sharpening workshop sat – whetstones. Saturday 10–1, Silom soi 20, ฿2,500. whetstones 1000/6000 grit. bring my gyuto + petty knife. Ken wants to come too	knives	workshops
+i	Learning	english lesson w/ teacher Sam. 40 min online w/ Sam, Wed 3pm before service. practise describing dishes to tourists, talking to wine reps (WSET words!), phone bookings	english	lessons
+i	Learning	fermentation experiment – homemade nam pla	fermentation	cooking
+i	Learning	excel food costing – youtube course	excel	costing
+i	Learning	hiragana 10 min/day before Tokyo	japanese	languages	tokyo
+i	Learning	sourdough – feed levain	baking	bread
+i	Health	back pain – orthopedist Bumrungrad. 3 weeks now, worse after long services, lower back left side, sometimes down the leg. Dr. Prasert, book in the app. bring last year's X-ray	back pain	doctor
+i	Health	นวดแผนไทย weekly for back	massage	back pain
+i	Health	burn on wrist – change dressing. watch for infection	burns	first aid
+i	Health	โทรหาหมอของแม่ – insulin dose. Nakornping hospital, Dr. Suda. Mae's sugar 250+	mae	diabetes	family
+i	Health	sleep before 2am – 4 nights/wk	sleep	habits
+i	Health	annual health check – fasting blood test. no food after midnight, 7am	checkup	blood test
+i	Shopping	carbon steel wok for home – Yaowarat	kitchen	cookware
+i	Shopping	Lazada – phone case + usb-c charger	phone	online
+i	Shopping	ผ้าไหม scarf for Mae. Jim Thompson outlet Sukhumvit 93. Mae likes dark green or plum, not too shiny. ~฿1,500. give when I go to Chiang Mai	gifts	mae
+i	Shopping	return blender to Central – lid cracked	returns	appliances
+i	Shopping	chef whites x3 (my size, not the staff ones)	uniforms	clothes
+i	Shopping	พวงมาลัย + flowers for temple	temple	flowers	dad
+i	Shopping	suitcase for Tokyo. carry-on size, Samsonite sale	travel	luggage	tokyo
+i	Personal	Mali grooming + vaccine	dog	vet	pets
+i	Personal	condo aircon leaking – juristic office. water dripping from the aircon onto the bedroom floor every night. juristic office: send LINE msg w/ photos + unit 1504. technician maybe Tue	condo	repairs	aircon
+i	Personal	book ryokan Hakone for Oct. they book out 2–3 months ahead. Hakone 2 nights w/ private onsen, 14–16 Oct. Gora Kadan too expensive? try Miyanoshita. Tom's birthday trip	travel	tokyo	holidays
+i	Personal	ทำบุญ Wat Pho – Pa's anniversary. monks at 7am, food for 9 – order from Mae Jin's stall. flowers + garlands the day before. tell Ken I'm late Sunday	temple	family	dad
+i	Personal	condo lease renewal – sign w/ owner. 1 yr, same rent, check the clause re: pets (Mali!). owner comes to the condo Sat 11am w/ the contract	lease	condo
+i	Personal	dinner w/ Tom's parents sun – book somewhere NOT my place	family	dinner	tom
+i	Personal	HBD Nong Fah – call	friends	birthdays
+i	Work	swap sat shift w/ Karolina. she takes sat, i do her tues late. write it in the swap book + Declan signs or it doesn't count. tues late = need Bernie til 10	rota	shifts
+i	Work	manual handling + food safety training – HR email. From: HR Ireland – Store Operations\nTo: All colleagues – Phibsborough store\nSubject: Mandatory Manual Handling & Food Safety refresher\n\nHi all,\n\nAs part of our annual compliance programme, every colle	training	mandatory	hr
+i	Work	payslip wrong – sunday premium missing, ask Declan. €38ish short – worked 2 Sundays (6th + 13th), only one shows the premium. bring my rota photos. if not fixed by Thurs talk to payroll direct	payslip	pay	manager
+i	Work	midterm leave request form. oct 28 – nov 1, kids off school. form to Declan, 4 wks notice. if no: Mam minds them Mon–Wed + Bernie Thu–Fri	leave	midterm	rota
+i	Work	stocktake sun 6am 😩	stocktake	shifts
+i	Work	new name badge – ask supervisor	uniform	badge
+i	Finance	ESB bill €187. €187 – overdue, 2nd reminder. ring ESB re payment plan? or €100 now + €87 on payday. account no. on the bill on the fridge	bills	electricity
+i	Finance	top up gas 🔥. Bord Gáis pay as you go – €20 at the Spar	bills	gas
+i	Finance	rent €1,650 – Kavanagh. €1,650 – standing order didn't go out?? check AIB app, transfer manually + text Kavanagh a screenshot	rent	landlord
+i	Finance	One-Parent Family Payment review form. An Roinn Coimirce Sóisialaí / Department of Social Protection\nOne-Parent Family Payment – Review of entitlement\nCustomer: Siobhán Byrne\nReference: OPF/REV/2291\n\nDear Ms Byrne,\n\nWe are reviewing your e	social welfare	one-parent payment	forms
+i	Finance	NCS childcare subsidy – renew. renew every year on ncs.gov.ie. need Bernie's Tusla reg number + PPSN + hours. Cian's hours drop now he's in school til 2.40	childcare	subsidy
+i	Finance	credit union loan repayment	loans	credit union
+i	Finance	TV licence €160. €160 – final reminder came. post office or online	bills	tv licence
+i	Finance	Dean owes €120 – school shoes. remind him before Friday	dean	money owed	kids
+i	Learning	QQI 5 bookkeeping – assignment 2. bank rec + trial balance for the 'Murphy's Hardware' case study, 1500 words max. upload to moodle. night class Tues 7–9	bookkeeping	qqi	course
+i	Learning	driving lesson 4 – book w/ Paddy. Paddy €35/lesson. roundabouts + reverse around a corner. need 12 EDT lessons before the test. Mam's car for practice Sun?	driving	lessons
+i	Learning	theory test practice app	driving	theory test
+i	Learning	Duolingo Gaeilge 🍀. so I can help Aoife w/ her homework	irish	languages
+i	Learning	free excel course – eCollege	excel	courses
+i	Learning	read ch 4 Sage accounts	bookkeeping	sage
+i	Health	Aoife – GP 10.20 ear infection. Dr Nolan, bring the Calpol dose chart	aoife	gp	kids
+i	Health	collect Cian's inhaler script @ Hickey's	cian	prescriptions	asthma
+i	Health	Cian dentist – school dental letter. HSE 5th class check	dentist	cian
+i	Health	couch to 5k wk 2	running	fitness
+i	Health	CervicalCheck – book smear. letter on the fridge	screening	appointments
+i	Health	proper lunch on shift not crisps + coke	diet	shifts
+i	Health	go w/ Mam to Beaumont – hip appt 2pm. Beaumont ortho clinic 2pm, hip replacement assessment. she can't drive after – taxi back. swap shift or ask Declan for the afternoon	mam	hospital	appointments
+i	Health	headaches – eye test Specsavers?	eyes	headaches
+i	Shopping	school uniforms – Dunnes/Aldi. Cian 11-12, Aoife 7-8. crested jumpers only from Lowes on Dorset St (€22 each 😬), polos 3 for €10 Dunnes + Aldi trousers	school	uniforms	kids
+i	Shopping	Aoife communion dress 👗. order by end of month so there's time for alterations. Dunnes had one €45, or the communion shop on Capel St. Mam chipping in. Aoife wants 'sparkly but not too sparkly'	communion	aoife
+i	Shopping	lidl. milk, bread, wipes, apples, fish fingers, pasta, lunchbox bits	groceries	lidl
+i	Shopping	return jumper to Penneys. receipt in the green bag	returns	clothes
+i	Shopping	Cian bday present – Lego? €40 max. Cian turns 10 on the 20th. Lego Minecraft set or a Liverpool jersey. €40 max. party at the house sat, 5 friends	cian	birthdays	gifts
+i	Shopping	new runners for work – mine are wrecked	shoes	work
+i	Shopping	Cian 5th class booklist – Easons. Maths Matters 5, Spelling Made Fun, Irish workbook	schoolbooks	cian	school
+i	Shopping	hot water bottle + fleece sheets	home	winter
+i	Personal	communion – school letter, form back by fri. St. Peter's National School, Phibsborough\n\nDear Parents/Guardians of our Second Class pupils,\n\nWe are delighted that your child is preparing to receive the Sacrament of First Holy Communion this year.	communion	aoife	school
+i	Personal	lease renewal – reply to Kavanagh. From: John Kavanagh\nTo: Siobhán Byrne\nSubject: 14 Royal Canal Terrace – tenancy renewal\n\nHi Siobhán,\n\nHope you and the kids are keeping well. I'm writing about the tenancy at No. 14, as the current fi	lease	landlord	housing
+i	Personal	parent-teacher Cian 4.15. Mr Keane, room 9	school	cian
+i	Personal	NO HOT WATER – ring Kavanagh re boiler. since tues. kids washing w/ the kettle	repairs	boiler	landlord
+i	Personal	Aoife playdate w/ Ella sat. Ella's mam Fiona	aoife	playdate	friends
+i	Personal	Mam's bday dinner sun. Italian place in Drumcondra, book for 5 (me, kids, Mam, Auntie Gráinne). 6pm so the kids aren't wrecked. cake from Thunders	mam	family	birthdays
+i	Personal	library books back. Cian's 3 + my Marian Keyes	library	kids	books
+i	Personal	Bernie – confirm hours next wk. late shifts wed/thu til 9 next week, she normally does til 8 – ask can she do til 9.30, +€20. confirm by text	childcare	bernie
+i	Work	care plans – Mr Tran, Mrs O'Brien, Mr Haddad. GPMP + TCA reviews, Tran needs podiatry referral	care plans	patients	clinic
+i	Work	practice mtg notes – my action items. Brunswick Family Medical – practice meeting, Wed 12.30 (lunch provided, the sad sandwiches again)\nPresent: Dr Fiona McLeod (principal), Dr Raj Patel, Dr Eleni Georgiou, Dr Tom Nguyen (registrar), Sand	practice	meetings	clinic
+i	Work	path results inbox (47!!). clear before the BP upgrade. flagged ones first: Mrs Kowalski troponin, Mr Haddad HbA1c 9.2	results	inbox	patients
+i	Work	derm referral – Ms Nguyen. URGENT – changing mole L shoulder, ?melanoma. pics in file, ask derm for a 2-week slot	referrals	patients
+i	Work	CPR/BLS refresher – book (mandatory). practice requirement, St John 4h course	cpd	cpr	mandatory
+i	Work	reply Sandra – cover Raj's thursdays?. Raj off 3 wks from 2 Dec. Sandra wants me to swap Fridays for Thursdays. Thursdays = Dad's neuro/physio + the Bupa round. check first, answer her tmrw	roster	practice
+i	Work	Bupa Oakleigh – first nursing home round thu 8am. RACF MBS items, get a login for their med chart system, after-hours arrangement w/ the deputising service. 8 residents, start with the 2 on antipsychotics	nursing home	patients
+i	Finance	AHPRA renewal – pay fee. ~$850, by 30 Nov or late fee. check CPD hours logged for the declaration first	ahpra	fees	registration
+i	Finance	Medibank claim – Dad's physio receipts	insurance	dad	claims
+i	Finance	receipts to accountant – car logbook, CPD costs	tax	accountant
+i	Finance	super – salary sacrifice form	super	retirement
+i	Finance	Dad's Centrelink – update assets. term deposit matured, report it	dad	centrelink	pension
+i	Finance	pay Nick back – half of Dad's hearing aids $1,850	nick	dad	paying back
+i	Finance	council rates instalment. Merri-bek – overdue	rates	bills
+i	Learning	dermoscopy cert – module 5. module 5 = pigmented lesions face + acral, 40 cases to score, submit by Sunday. voluntary – want to do more skin checks at the practice	dermoscopy	course
+i	Learning	Greek w/ Dad – verbs 😂. he loves correcting me	greek	dad	languages
+i	Learning	piano – Gymnopédie no.1	piano	music
+i	Learning	read up on deprescribing in elderly. Scott et al + NPS stuff – for Dad & my RACF patients	deprescribing	geriatrics	reading
+i	Learning	Auslan beginners – term 2 enrolment. Auslan Level 1, Monday nights 6.30–8.30, term 2. fills up fast, enrol now. a few patients sign and I hate relying on the interpreter booking	auslan	courses	languages
+i	Learning	POCUS workshop – register?	ultrasound	workshop
+i	Learning	podcast – menopause/HRT update ep	podcasts	menopause
+i	Learning	dementia care course (FutureLearn) wk 3. week 3 = communication + behaviour changes. useful for Dad + the nursing home residents. quiz at the end	dementia	courses	dad
+i	Health	Dad – Monash discharge summary, follow up. MONASH HEALTH – Monash Medical Centre Clayton\nDISCHARGE SUMMARY\nPatient: Konstantinos GEORGIOU, 86 y\nUnit: General Medicine (Geriatric), consultant Dr Helen Markovic\nLength of stay: 4 days, admitted v	dad	hospital	parkinsons
+i	Health	Dad's Webster pack – new Madopar times. ring Chemist Warehouse Oakleigh, 4x daily now	dad	medications	pharmacy
+i	Health	Dad – neuro Dr Sinclair, drive him. Cabrini Malvern 11.00. bring med list (new Madopar times), BP lying/standing, falls diary. ask about wearing-off + night-time confusion	dad	neurologist	appointments
+i	Health	book my own GP appt (yes really). haven't had bloods in 3 yrs	gp	checkup
+i	Health	BreastScreen mammogram	screening	mammogram
+i	Health	pilates tue/thu	pilates	fitness
+i	Health	Dad – OT home assessment. OT from the falls clinic, Thursday am. bathroom rails, shower chair height, hallway rugs (Dad will fight me on the Persian rug), night lights, bed height	dad	falls	ot
+i	Health	sleep – stop doing notes in bed	sleep	habits
+i	Health	Dad – flu + covid booster	dad	vaccines
+i	Shopping	shower chair for Dad. Aidacare or Bunnings? not the cheap wobbly one. adjustable height + back rest, ~$120. ask OT what height first	dad	bathroom	mobility
+i	Shopping	woolies online order (+ Dad's)	groceries	dad
+i	Shopping	Alex – CAS calculator for VCE. TI-Nspire CX II, JB Hi-Fi	alex	school
+i	Shopping	Littmann Cardiology IV. mine finally died	stethoscope	equipment
+i	Shopping	James bday – watch? book?. turning 50 🎉 – the Seiko he keeps looking at in Chadstone? or the new Tim Winton + dinner. ~$500	james	gifts	birthdays
+i	Shopping	return lamp to Kmart	returns	kmart
+i	Shopping	night lights + non-slip mats – Dad's hallway. after the fall – Bunnings	dad	safety	home
+i	Personal	My Aged Care – ACAS assessment for Dad. My Aged Care – Australian Government\n\nDear Mr Georgiou,\n\nReferral for an aged care assessment\n\nWe have received a referral for you to be assessed for government-funded aged care services. The referral	dad	aged care	home care
+i	Personal	Dad – enduring power of attorney, solicitor. while he's still sharp enough. Nick agrees	dad	legal	poa
+i	Personal	ring Nick re Christmas – who has Dad	nick	family	christmas
+i	Personal	gardener for Dad's place. Jim next door's guy? fortnightly	dad	garden	home
+i	Personal	Alex school camp form + medical consent. due back tmrw!!	alex	school	forms
+i	Personal	anniversary dinner w/ James – book now. Attica books out ~2 months	james	anniversary	dinner
+j	Health	gym 3x this week inshallah 💪. PureGym before shop opens	fitness	gym
+j	Shopping	jointer knives. 6-inch Delta, order 2 sets. they're nicked from that nail	workshop	tools
+j	Work	SCC grade letter - call milk quality officer URGENT. BMSCC 420k on the last test, got a demerit. 3 in a row over 400k = penalties. RMT the whole herd, check the liners (overdue for a change), talk to Raj about dry cow therapy. Ring Dean (milk quality of	milk quality	mastitis	fonterra
+j	Shopping	pick up cherry frm Bristol mill. 8/4 + 4/4, ~60bf, call Dave first. bring the trailer	lumber	woodworking
+j	Health	Folktandvården kallelse - Yousef + Lina. free for kids. confirm the time by sms	kids	dentist
+j	Work	drench R2 heifers. were due last wk. Eprinex, weigh a few first	heifers	animal health	farm
+j	Work	diário de classe atrasado!!. coordenadora cobrou, 3 semanas sem preencher	attendance	school system
+j	Learning	learn pivot tables in excel for stock sheet. youtube - leila gharani	excel	spreadsheets
+j	Personal	aktivitetsrapport Arbetsförmedlingen. must send before the 14th or the etableringsersättning stops! No BankID = paper form from the office. Write SFI hours, praktik days at Max, and the 2 jobs I applied for (ICA Maxi, PostNord).	arbetsformedlingen	paperwork	benefits
+j	Work	corrigir provas 9ºB. 34 provas, equações do 2º grau. Usar a grade de correção (bhaskara completa = 1,0; só delta = 0,5). Separar as notas abaixo de 5 p/ recuperação. Devolver quinta na aula dupla.	grading	exams	students
+j	Shopping	8 oz honey jars x 72. Dadant or Mann Lake, whichever ships free	honey	jars
+j	Work	tanker track - gravel the potholes ASAP. driver (Steve) said he won't come up the track again if it's not fixed. ring Waitoa Quarries for 2 loads	tanker	fonterra	repairs
+j	Finance	card machine - dojo vs sumup fees?. bank machine = 1.75% + £20/month rental. Dojo quoted 1.4% no rental?? SumUp 1.69%. Work it out on last month's card takings (~£18k). Check the exit fee on the contract first.	card fees	shop	banking
+j	Finance	VAT Q3 - submit on xero. MTD, submit by 7th, DD takes it after	vat	hmrc	tax
+j	Personal	عيد ميلاد لينا 🎂. كعكة + بالونات، دعوة بنات الصف يوم السبت	lina	birthday	family
+j	Finance	reembolso Amil - consulta dermato. R$ 450 da consulta com a dermato (Dra. Paula). Mandar nota fiscal + pedido médico pelo app. Reembolso cai em ~30 dias. Já passou um mês, não esquecer de novo!	health insurance	refund
+j	Finance	council tax DD bounced. DD bounced bc I moved accounts (Lloyds → Tide). £187, band C, account no. on the bill in the kitchen drawer. Ring before they send the reminder - 2nd reminder means the whole year is due at once.	council tax	bills	home
+j	Finance	deklaration - first one. Skatteverket sends it in March. only approve in the app? ask Maria	taxes	skatteverket
+j	Finance	Ali owes me £200 - cricket tour. £200 I paid for his share of the minibus for the Bradford tour. remind him (nicely). he's at nets thurs	money owed	friends	cricket
+j	Health	hearing aids - cleaning + check @ audiologist. Margie says I'm saying 'what' again. Beltone in Barre, bring the spare batteries	hearing	checkup
+j	Health	flu jabs - me + Tom. unichem Morrinsville does walk-ins	vaccine	flu
+j	Learning	discussion group notes - Tahuna. DairyNZ discussion group - hosted at the Pearsons', Tahuna\nFacilitator: Aroha Reid (DairyNZ consulting officer)\nAbout 18 farmers there, good turnout for calving.\n\nTopic: getting through spring on less	dairynz	farming	grazing	discussion group
+j	Work	NAIT - record bobby calf movements. must be done within 48hrs of pickup!! 22 calves went wed	nait	calves	compliance
+j	Health	drive Margie to PT. tues + thurs 2pm, Berlin PT on Fisher Rd, 6 wks after the knee replacement. She can't drive till the surgeon clears her. Bring the ice pack + her exercise sheet, pick up her Eliquis on the way back.	margie	physical therapy	knee
+j	Learning	curso python p/ professores - módulo 4. coursera, fazer o quiz	python	coding	course
+j	Work	staff rota next wk. Kieran can't do sat (uni exam). Priya wants more hrs - give her sat + sun mornings? Zara can cover sat 2-6 if homework's done. Someone w/ a personal licence on every evening for alcohol.	staff	rota	shop
+j	Finance	pay Manu + payday filing. IRD payday filing within 2 working days of payday	payroll	staff	ird
+j	Shopping	Tom's 40th - order cake from Raewyn. chocolate mud, pick up sat morning	tom	birthday	cake
+j	Shopping	waratahs + hot tape for back paddock	farm supplies	fencing
+j	Learning	aprender GeoGebra 3D. p/ geometria espacial no 3º ano (prismas, cilindros). Tutoriais do prof. Leandro no youtube. Testar se roda nos chromebooks da escola.	geogebra	geometry	software
+j	Shopping	calvng kit top up. gloves (long), lube, calving ropes, iodine for navels. PGG or farmlands	calving	farm supplies
+j	Personal	Eli + Maya to the corn maze sat?. ask Karen. Sam Mazza's in Colchester	grandkids	family
+j	Personal	read Shoe Dog	books	reading
+j	Personal	förskola queue for Omar. must apply 4 months before - he should start when he is 1	baby	preschool	childcare
+j	Personal	sharpen chisels + plane irons	woodworking	tools	workshop
+j	Finance	shop electric bill - octopus. £612 this qtr 😬 check if the meter reading was estimated	bills	shop	energy
+j	Personal	library cards for the kids. stadsbiblioteket, arabic books 2nd floor + sagostund saturdays	kids	library	books
+j	Work	ata conselho de classe 1º bimestre - pendências. Conselho de classe - E.E. Prof. Antônio Alves Cruz - 8ºs e 9ºs anos\nPresentes: Márcia (coord.), Juliana (mat.), Renato (port.), Tânia (ciências), Carlos (hist.), Bia (ed. física), Sr. Almeida (vice-di	conselho de classe	students	meetings	9b
+j	Finance	premises licence annual fee £180 - OVERDUE. Birmingham City Council\nLicensing Service, PO Box 17013, Birmingham B6 9ET\n\nDear Mr Hussain,\n\nLicensing Act 2003 - Premises Licence BCC/PL/08814\nPremises: Hussain's Convenience Store, 712 Stratford Ro	licence	council	alcohol	fees
+j	Learning	listen: regen ag podcast ep Craig mentioned. the one about multispecies pastures	farming	podcast	pasture
+j	Finance	apply bostadsbidrag. hyra 7 850 kr. ask Maria (integrationshandläggare) which income to write	housing allowance	rent	benefits
+j	Shopping	used bike for Khaled - blocket. for SFI + praktik. guy on blocket in Vivalla sells a Crescent for 1 200 kr, only holds it till tomorrow	bike	blocket	transport
+j	Learning	UVM queen rearing workshop - register. $45, march. registration opens next month, 20 spots	bees	queens	workshop
+j	Shopping	5 calculadoras científicas p/ sala. escola não tem verba, compro eu mesma. casio fx-82 na kalunga	classroom	supplies
+j	Shopping	laptop for Zara's coursework. budget £400. She wants a macbook lol. School says a chromebook is fine. Currys student deals, argos, or refurbished macbook air on backmarket.	kids	laptop	school
+j	Personal	Lily calf club - halter train Daisy 🐄. Tahuna School calf club day. Daisy = Friesian x, born 8 Aug. Practice leading every afternoon, wash + brush her the night before, halter + rope are in the shed. Judged on leading, rearing + type. Reco	kids	school	calves
+j	Finance	switch trade waste from biffa to council. council trade waste quote £11/wk vs biffa £17. biffa contract ends jan, need 30 days notice	shop	waste	bills
+j	Personal	drop Adam at Qur'an class 5pm tmrw	kids	mosque
+j	Personal	Skatteverket - register Omar (folkbokföring). Omar was born here but is not folkbokförd yet - need it for personnummer, BVC, barnbidrag, everything. Take birth certificate from the hospital + our passports/LMA cards. Servicekontoret Drottninggata	paperwork	skatteverket	baby
+j	Personal	memorial bench for St. Augustine's garden. white oak, for Fr. Tom's 25th at St. Augustine's. Backless, 6 ft, wedged through-tenons. Ask the parish council about a brass plaque. No deadline yet.	woodworking	church	volunteering
+j	Work	Challenge 25 refresher for Priya + Kieran. Email from Trading Standards (West Midlands), forwarded by Nasir from the retailers' whatsapp group:\n\nSubject: Underage sales - test purchasing operation in Sparkhill and Sparkbrook\n\nDear Retailer,\n\nW	staff	training	alcohol	trading standards
+j	Shopping	papel quadriculado + pincel atômico. papelaria perto da escola	classroom	supplies
+j	Work	drinks fridge not cooling!!. call Coolserve engineer ASAP, losing stock. contract no CS-2231	shop	repairs	fridge
+j	Shopping	comprar Guidorizzi vol 1. estante virtual tem usado por R$ 89. p/ o PROFMAT	books	profmat	calculus
+j	Learning	sign up - hand-cut dovetails class @ Shelburne Craft School. Nov 8-9, $325. only 8 spots, fills up fast	woodworking	class	dovetails
+j	Shopping	sim card + phone for Yousef?. school needs him on Unikum... or use the tablet from kommun	yousef	phone
+j	Learning	ABF studiecirkel svenska - sign up. free conversation group, tuesdays. Johan says it fills up in a week when they open it	swedish	course	language
+j	Work	trough leak paddock 14. ball valve gone again, cows standing in mud	water	repairs	farm
+j	Learning	spoon carving class - Sterling College?. one-day, $120. maybe w/ Eli in summer	woodworking	class	carving
+j	Learning	duolingo espanhol 🦉. não perder a ofensiva	spanish	language
+j	Health	cardiology f/u Dr. Patel. CVMC cardiology 2nd floor, 10:15. Bring the BP log + med list. Ask: metoprolol dose (dizzy mornings), can I stop the aspirin, OK to keep lifting lumber? Margie wants to come.	heart	doctor	appointments
+j	Work	show Priya the new EPOS till. refunds + age prompts	staff	epos	training
+j	Personal	terminar Torto Arado	books	reading
+j	Personal	fall feeding - 2:1 syrup. hive 3 felt light on the heft test	bees	feeding	winter prep
+j	Work	put the shop on deliveroo/uber eats?. Nasir says it's 10-15% of his sales now. Commission is 25-30% though - check margins on snacks + drinks, and who packs orders when it's busy. Just Eat too?	shop	delivery	ideas
+j	Shopping	paypoint paper rolls	shop	supplies
+j	Health	voltar pra academia!!. Smart Fit, plano pago até março 🙄 meta: seg/qua/sex 6h antes da escola. musculação + 20 min de esteira.	fitness	gym
+j	Learning	estudar TOEFL ITP - prova sábado. exigência do PROFMAT p/ proficiência. reading + structure, fazer o simulado 2	english	exam	profmat
+j	Finance	PIX aluguel Dona Cida. R$ 2.100 + condomínio R$ 540	rent	apartment
+j	Work	CCTV drive full - shoplifting tues didn't record. ask Bilal to swap hdd, need footage for police ref	shop	cctv	security
+j	Shopping	mouse guards + quilt boxes - Betterbee. ~$95 w/ shipping. need them on before first hard frost	bees	winter prep
+j	Personal	chimney sweep before wood stove season. Green Mountain Chimney - they book 3+ wks out in the fall. Last sweep 2 yrs ago and the creosote was bad. Ask them to look at the cap too, saw a bird going in.	house	chimney	winter prep
+j	Work	relief milker for Manu's leave 12-15th. ask Hayden first. relief milkers get booked out over calving so sort it now	staff	roster	milking
+j	Health	marcar mamografia da mãe. pedido da Dra. Sônia (Campinas) vence no fim do mês e a agenda do SUS demora ~3 semanas, ligar já	mom	exams	appointments
+j	Personal	chuveiro queimou 🥶. chamar o Seu Jorge eletricista	apartment	repairs
+j	Shopping	50 lb sugar @ costco. for the syrup. 2 bags	bees	sugar	costco
+j	Finance	FMG renewal - check quad + new shed covered. renewal date next week. check the quad + new calf shed are on the schedule	insurance	farm
+j	Learning	språkcafé onsdag 🇸🇪. biblioteket 17:00. practice speaking!	swedish	language cafe
+j	Finance	CVBA + VBA dues. $30 + $25	bees	membership
+j	Shopping	presente aniversário mãe. aniversário é sábado, ela quer uma panela de pressão elétrica. Magalu entrega em 2 dias?	mom	birthday	gifts
+j	Work	reunião de pais 7ºA sábado. 8h às 11h. falar de celular e tarefa	parents	meetings
+j	Personal	Lina fritids ansökan. last day to apply today! kommunens e-tjänst needs BankID 😩 Maria said she can help on paper at the office	lina	school	childcare
+j	Health	Rania hälsoundersökning. health check for new arrivals, free. Arabic interpreter booked	health check	rania
+j	Health	pick up Dad's scripts from unichem. his warfarin + the blue inhaler. unichem Morrinsville texts when ready. he needs the INR blood test too - ask the pharmacist if they can do it there.	dad	meds	pharmacy
+j	Finance	Soc Sec 1099 - keep for taxes	taxes	social security
+j	Personal	Yousef skolstart - inskrivningssamtal. Letter from the school (Vivallaskolan), in Swedish and Arabic, I copied the Arabic part and wrote English for Rania:\n\nمرحباً بكم في مدرسة فيفالا!\nنحن سعداء باستقبال يوسف في الصف الخامس.\n\nWelcome to Vi	yousef	school	kids
+j	Health	BVC Omar 8 mån. tisdag 09:40 Varberga BVC w/ nurse Karin. Bring the yellow book. Weight + sleep questions, ask about the rash and the Swedish vaccine schedule. Interpreter by phone.	baby	checkup	bvc
+j	Work	honey labels for the co-op. VT Agency of Ag rules: net wt in oz + g, 'Pure Vermont Honey', my name + town. co-op won't shelf w/o them	honey	labels	co-op
+j	Learning	violão - treinar 'Garota de Ipanema'. aula sábado c/ o Tiago. acordes com sétima, ainda travo no Gbm7	guitar	music	practice
+j	Health	walk 2 mi w/ Juno. every morning, doc's orders. Comstock Rd loop = 2.1 mi. Juno needs it as much as I do.	exercise	walking	dog
+j	Learning	SFI nationella prov kurs C. kurs C, hörförståelse + läsförståelse next week. öva gamla prov on the sfi website	sfi	swedish	exam
+j	Health	dentista - limpeza. amanhã 8h, Dr. Henrique, Vila Mariana. limpeza + ver o siso	dentist	checkup
+j	Learning	do the DairyNZ cashflow budget tutorial. so I stop ringing Sarah for every little thing. the excel template one	budgeting	excel	dairynz
+j	Personal	residence permit extension - Migrationsverket. Letter from Migrationsverket (Khaled's copy; Rania and kids got the same). Maria at Kommunen read it with us:\n\n"Decision: You have been granted a temporary residence permit as a refugee (alien's passp	migrationsverket	residence permit	paperwork
+j	Personal	drop jam jars + old planer at ReSource	declutter	workshop
+j	Health	dentist - filling fell out. NHS dentist Stoney Lane, ring at 8:30 for emergency slot	dentist	tooth
+j	Finance	bank account → BankID. need ID-kort first!! Amira says Handelsbanken is easier than Swedbank. Bring ID-kort, personbevis from Skatteverket, rental contract, letter from Arbetsförmedlingen. Then ask for Mobilt BankID.	bank	bankid	paperwork
+j	Shopping	order teat spray + 2x 20L iodine. farmlands, acct 44817. ask for the calving discount	farm supplies	dairy
+j	Learning	xero bookkeeping course module 3. free one from the Growth Hub	bookkeeping	course	xero
+j	Learning	ACS webinar - retail crime + security tmrw 10am. free, 1hr. link in the email from ACS	webinar	shop	security
+j	Finance	Swish Abu Sami 300 kr for the sofa. he brought it in his van. use Amira's swish and give her cash	money owed	furniture
+j	Finance	IPVA 3ª parcela. R$ 412,33 - Onix placa final 7	car	ipva	taxes
+j	Health	get BP rechecked at pharmacy. doc said 150/95 too high, recheck in a month. free at Lloyds pharmacy. cut down salt + the samosas from the shop 😅	blood pressure	checkup
+j	Finance	check my kiwisaver - still on contributions holiday?. went on a savings suspension when the milk price crashed and I think it's still on?? check the Simplicity app. need $1,042 in by 30 June to get the full govt contribution.	kiwisaver	retirement
+j	Work	book ATV training for Manu. worksafe requirement for anyone on the quad	staff	safety	training
+j	Finance	fatura nubank. R$ 2.340, vence dia 10. Tem a parcela do notebook + passagem de Campinas. Parcelar ou tirar da reserva? (juros do parcelamento 9% a.m., não!!)	credit card	bills
+j	Personal	finish Braiding Sweetgrass for library group. library group meets thurs, I'm on ch. 'The Honorable Harvest'	books	book club
+j	Shopping	return broken kettle to Clas Ohlson. kvitto in the kitchen drawer. 30-day return ends on thursday	returns	kitchen
+j	Work	shed water test - Hill Labs. sample bottle, courier same day. for the audit	audit	water	dairy shed
+j	Finance	pay Adam's maths tutor £60. Mrs Begum, bank transfer, Nov	kids	tuition
+j	Health	ammi metformin repeat. order on NHS app, collect from Lloyds	mum	meds	prescription
+j	Learning	te reo hw - kupu pg 12. Wintec level 2 night class, wed 6-8pm. Homework: kupu list pg 12 + 5 sentences about my whānau using 'ko ... tōku ...'. Ask Whaea Mere about the noho marae weekend.	te reo	language	course
+j	Finance	IRPF - separar recibos médicos e do psicólogo. p/ dedução, pasta azul	taxes	imposto de renda	receipts
+j	Health	run 3x this wk 🏃‍♀️. C25K week 4	fitness	running
+j	Work	cutting boards - Bradshaw's order. 6 end grain boards for their gift shop, $45 ea. they asked ASAP for the holiday display	woodworking	sales	cutting boards
+j	Finance	self assessment - docs to Mr Chaudhry. Email from the accountant:\n\nDear Imran,\n\nI hope you and the family are well.\n\nAs in previous years, I am writing to all my clients in October to ask for the information I need to prepare your Self Ass	tax	hmrc	accountant	self assessment
+j	Finance	pay Kash match fees £40. 4 sundays	cricket	fees
+j	Health	refill metoprolol - Kinney	meds	pharmacy	prescription
+j	Work	formação obrigatória EFAPE - avaliação diagnóstica. E-mail da Diretoria de Ensino Centro-Sul (encaminhado pela Márcia):\n\nAssunto: Curso obrigatório - Avaliação Diagnóstica e Recomposição das Aprendizagens - professores de Matemática e Língua Portuguesa	training	efape	school system
+j	Health	levar pai no cardiologista. Hospital São Paulo, quinta 14h, ambulatório de cardiologia. Levar o holter, exames de sangue, lista de remédios e cartão do SUS. Pedir p/ alguém cobrir a 6ª aula. Perguntar da falta de ar quando ele s	dad	cardiology	appointments
+j	Personal	retrun library books. Kellogg-Hubbard, 2 overdue (The Overstory + the Nakashima book)	library	books
+j	Personal	RSVP Faisal's walima. Nadia says confirm numbers by fri - 4 adults 2 kids	family	wedding
+j	Health	eye exam - cataract check. Dr. Simmons (Barre Eye Care) said annual for the cataract watch. Right eye blurrier driving at night. Book + ask if Medicare covers it this time.	eyes	checkup
+j	Work	inscrever alunos na OBMEP. coordenação pediu URGENTE, inscrição fecha dia 20	obmep	olympiad	students
+j	Health	fisio - joelho. sessão amanhã 7h, Clínica Movimento. levar o pedido do ortopedista	physio	knee
+j	Health	Finn dentist appt. school dental service sent a letter, he's overdue for a checkup	kids	dentist
+j	Personal	test the generator. run it 20 min, check oil + fuel stabilizer	house	winter prep
+j	Work	Lavigne blanket chest - cut list. Email from Denise Lavigne (neighbor down Comstock Rd):\n\nHi Walt,\n\nIt was so nice seeing you and Margie at the church supper. I've been thinking about what you said about the blanket chest, and Paul an	woodworking	commission	blanket chest
+j	Work	lançar notas no SED. prazo da diretoria sexta. 1º bimestre de todas as turmas (8ºA, 8ºC, 9ºA, 9ºB). O diário tem que estar em dia antes, senão o sistema não deixa fechar.	grades	school system
+j	Shopping	order Margie's birthday present. the Lodge enameled dutch oven, blue. amazon or the Kitchen Store in Montpelier	margie	birthday	gifts
+j	Work	book herd test w/ LIC. want it done before mating so we can pick the low SCC cows for AB. Ring the LIC Morrinsville office, they need 2 days notice + drop off the sampling kit. Manu to help with the meters at both milkings.	herd	cows	farm
+j	Personal	meeting w/ Maria (kommun) - etableringsplan. Notes from meeting with Maria Johansson (integrationshandläggare, Örebro kommun) + Aisha (tolk), room 3, Kommunhuset. Rania came, Omar slept the whole time alhamdulillah.\n\n1. Etableringsplan (Khaled)\n	paperwork	kommun	benefits	integration
+j	Finance	change Comviq refill to abonnemang. cheaper w/ 30 GB, need personnummer ✔	phone	bills
+j	Finance	send busskort receipt to Arbetsförmedlingen. they pay back the monthly card for praktik travel, 665 kr	refund	transport	receipts
+j	Personal	return club extractor to Sue Ellen	bees	bee club
+j	Shopping	Eid gifts - kids + nieces. budget £150. Zara - headphones? Adam - football boots. nieces (Aisha, Mariam, Hana) - something small + eidi £20 each. Get new notes from the bank.	eid	gifts	family
+j	Shopping	booker run. crisps, pop, rizla, milk crates to take back. cash & carry shuts 6	stock	cash and carry	shop
+j	Personal	Bess - worming + flea tabs. 2 tabs left in the box	dog	pets
+j	Personal	ask lawyer about mama in Lebanon - family reunification. Advokatbyrån has free consultation tuesdays. Ask: can mama (67, alone in Tripoli) come on family reunification? What about my sister Huda? Bring mama's passport copy + UNHCR registration paper.	family	reunification	mama
+j	Work	devolver livros didáticos na biblioteca da escola	textbooks	school
+j	Health	talk to the doctor about sleep. nightmares again, bad since summer. Röda Korset treatment center for war trauma, Maria has the number	sleep	mental health
+j	Personal	🐝 hive 4 queenless? check for eggs. saw no eggs last time, maybe combine w/ hive 1 before winter	bees	hives	queens
+j	Finance	seguro do carro vence - cotar. vence amanhã!! Porto Seguro renovação R$ 2.870, Youse cotou R$ 2.190 mas franquia maior. decidir hoje	car	insurance
+j	Work	temp logs for sandwich fridge. EHO inspection due sometime this month. Temp logs missing since Sept. Start daily logs (am + pm), date labels on everything, soap + paper towels at the hand sink, allergen sheet for the sandwiches. La	food hygiene	shop	compliance
+j	Personal	MOT prius. expires tmrw!! Zaheer's garage can squeeze it in at 8am, cheaper than halfords	car	mot
+j	Work	clube de xadrez c/ alunos - pedir sala à direção. quartas no intervalo ou depois da 7ª aula? uns 12 alunos do 8º e 9º interessados. Pedir sala à direção e ver se a APM compra 4 tabuleiros. Pode virar eletiva ano que vem.	chess club	students
+j	Work	reprice enrgy drinks. red bull went up 20p at booker	shop	pricing
+j	Finance	Q4 estimated tax - fed + VT. Jan 15. 1040-ES voucher	taxes	estimated tax
+j	Health	shingles shot #2 (Shingrix). Kinney pharmacy walk-in. was due 2 wks ago	vaccine	shingles
+j	Health	Ammi diabetic review @ GP. Sparkhill surgery 9:20 w/ Dr Okafor, diabetic nurse after. Bring her sugar diary, the old insulin pen + the eye screening letter. Ask about the numbness in her feet. Kieran to open the shop.	mum	diabetes	gp
+j	Personal	vistoria do apê c/ imobiliária (renovação do contrato). Lello imóveis, sábado 10h. Contrato vence em dez. Fotos da infiltração do banheiro e da porta do armário antes. Perguntar o índice do reajuste (IGP-M? IPCA?) e se dá pra trocar o fiador por seguro fia	apartment	lease
+j	Learning	watch Stuart Batty bowl turning videos. Stuart Batty push cut + 40/40 grind videos. Stop getting catches on the walnut bowls, then try a natural edge bowl from the cherry crotch piece.	woodturning	lathe
+j	Health	Lina öronvärk - vårdcentral. fever 38.9 since last night, crying w/ ear pain. Ring 1177 first, ask for tolk arabiska. If they say vårdcentral: Varberga, drop-in 8-10.	lina	doctor	kids
+j	Personal	clean house gutters. full of leaves again	house	maintenance
+j	Personal	ring Tom's parents re xmas at the Raglan bach	family	christmas	holidays
+j	Personal	Zara GCSE options evening. thurs 6pm, Moseley School hall. She wants computer science + art, I want triple science. Ask about triple science entry, CS + geography clash, and the careers advisor. Nadia coming after the shop shut	kids	school	zara
+j	Work	pasture walk + update feed wedge	grazing	pasture	farm
+j	Learning	finishing webinar tonight 7pm - Vermont Woodworking School. oil/varnish blends on cherry. $15, zoom link in email	woodworking	finishing	webinar
+j	Learning	SFI läxa. skriv om min familj, 10 meningar. kurs B	sfi	swedish	homework
+j	Work	requisição projetor novo - sala 12. o da sala 12 queimou a lâmpada de vez. formulário da direção, APM precisa aprovar a compra	classroom	projector	school
+j	Finance	ute rego $104.14. NZTA online	car	ute	bills
+j	Finance	ring ANZ re seasonal overdraft. Milk price forecast down to $7.80 (from $8.40). Cashflow budget says we go negative in Nov with the fert + maize deposit. Need the limit up from $150k to $220k until the Dec advance. Talk to Hamish (r	bank	overdraft	cashflow
+j	Finance	Smiths News unpaid invoice £342.18. ---------- Forwarded message ---------\nFrom: Credit Control <creditcontrol@smithsnews.co.uk>\nTo: hussainsconvenience@gmail.com\nSubject: Account 0071-44920 - overdue balance and changes to your deliver	newspapers	supplier	invoices
+j	Shopping	fone de ouvido novo. o meu quebrou. jbl tune até R$ 250	electronics	headphones
+j	Finance	hyra oktober - Örebrobostäder. 7 850 kr to Örebrobostäder, OCR number on the paper avi. No BankID = pay at the bank office (100 kr fee!) or Amira pays and I give her cash. Was due last day of the month.	rent	bills
+j	Health	Apotek - Alvedon barn + öondroppar (recept). recept from vårdcentral, Apotek Hjärtat in Marieberg	lina	medicine	pharmacy
+j	Personal	stack 4 cords from Ron	firewood	house
+j	Shopping	våningssäng for Yousef + Lina. IKEA or Blocket (cheaper). they share the small room	kids	furniture
+j	Personal	snow tires on the Subaru. Lapierre's in Barre, before Nov 15 (slammed after first snow). Tires are in the barn loft. Check tread on the Blizzaks, maybe one more season.	car	winter prep
+j	Finance	Försäkringskassan - föräldrapenning for Omar. Letter from Försäkringskassan - Johan from Språkcafé helped translate, I wrote it down in English:\n\n"Information about parental benefit (föräldrapenning) for your child born 12 February\n\nYou have move	benefits	forsakringskassan	baby
+j	Finance	GST return due 28th!!. myIR. Sarah (accountant) has the numbers from xero, just need to approve	tax	ird	gst
+j	Work	praktik first day - Max Burgers. 06:30 at the Kungsgatan restaurant. Black trousers + black shoes (borrow from Abu Sami?). Handledare Erik. 4 weeks, Mon-Thu, Fri is SFI. Bus 12 at 05:55.	praktik	job
+j	Finance	hemförsäkring - get one. landlord says we must have it. Folksam or If? ~150 kr/month for 3 rooms. Johan says get one with 'drulle' (accident) cover because of the kids.	insurance	home
+j	Finance	property tax 2nd installment - Town of Berlin. $2,140.50, was due the 15th. Town office open M-Th 8-4. Pay by check (card = 3% fee). Late = 8% penalty + interest, ask if they'll waive it, first time.	property tax	town	bills
+j	Personal	reservar jantar c/ Rafa - Maní. lota umas 3 semanas antes. nosso aniversário de namoro	rafa	dinner	date night
+j	Finance	pay 400 kr ID-kort fee. pay on skatteverket.se first, then book a time. need receipt	id card	skatteverket	fees
+j	Shopping	groceries. bread, mince, weetbix, wipes, coffee!!, bananas	groceries	food
+j	Personal	Pita - vacina antirrábica. a vacina venceu semana passada. vet da Rua Augusta, levar a carteirinha	cat	pets	vet
+j	Shopping	dust collector filter. 2 micron canister, rockler or amazon	workshop	dust collection
+j	Personal	förstahandskontrakt - update the housing queue. 2nd hand contract ends in june!! log in to Örebrobostäder, ask about 4 rooms	housing	lease	apartment
+j	Work	deliver 12 jars honey to Hunger Mountain Co-op. their order. invoice $8/jar wholesale, they want net 30	honey	co-op	sales
+j	Personal	call Karen re Thanksgiving. are they coming up from Burlington or are we going down	family	karen	thanksgiving
+j	Learning	körkort - start with teori. Syrian license can't be converted. Need körkortstillstånd (syntest + ansökan), riskutbildning 1 + 2, teori test, then driving. Start teori in körkortsappen (has Arabic!). Ask Johan about handledarutbi	driving	license
+j	Learning	Primary ITO ag business course - assignment 2. the cashflow + budgeting one. voluntary but want the cert. due fri midnight on the portal	course	farm business	assignment
+j	Work	plano de aula - função afim 1º ano. usar o geogebra? ver se o projetor funciona	lesson plans	functions
+j	Personal	anniversary dinner - book Asha's. weekends book out 3 wks ahead. 12th dec	nadia	anniversary	restaurant
+j	Finance	small business rate relief - apply. bham council, check rateable value on gov.uk	business rates	council	shop
+j	Personal	ute WOF. expired last wk oops. VTNZ Morrinsville	car	ute	wof
+j	Finance	pay Finn's camp fee $85. school app (Hero). camp is at Ngāruawāhia	kids	school	fees
+j	Learning	english class tue - homework unit 7. present perfect exercises p. 84	english	language
+j	Finance	car insurance renewal - compare. renewal quote £1,140 😡 last yr was £790. auto-renews thurs - compare on moneysupermarket first	car	insurance
+j	Learning	PROFMAT - estudar p/ exame de qualificação. aritmética + geometria. listas antigas no site da SBM	profmat	masters	study
+j	Work	montar prova de recuperação 2º ano. Email da Patrícia (coordenação - Colégio Santa Marcelina):\n\nOi Ju, tudo bem?\n\nPassando para organizar a semana de recuperação do 2º trimestre. Como conversamos na reunião de área, o calendário ficou a	exams	recovery	colegio
+j	Health	chase Nadias scan reslts. QE hospital said 2 wks, it's been 3. ring the gynae secretary ASAP, ref on the letter	nadia	hospital	results
+j	Shopping	mercado. café, pão de forma, banana, ração da Pita, sabão em pó, papel higiênico	groceries	supermarket
+j	Health	não corrigir prova depois das 23h 😴. dormir 7h pelo menos	sleep	habits
+j	Work	effluent pond liner - quotes. Letter from Waikato Regional Council (scanned, typed out the main bits so I don't lose it):\n\n"Dear Ms Dunn,\n\nFarm Dairy Effluent Compliance Inspection - 412 Tahuna Road, Morrinsville\n\nOn 14 August our	effluent	council	compliance	farm
+j	Shopping	vinterkläder barnen - overall + kängor. snow next week! Yousef: overall 146, kängor 37. Lina: overall 122, kängor 31, mittens. Myrorna or Erikshjälpen second hand, or Lindex sale. Budget 1 000 kr total.	kids	winter clothes
+j	Personal	finish The Bone People for book club. meeting at Jo's on sun, I'm only halfway	books	book club
+j	Shopping	shalwar kameez for walima - me + Adam. Ladypool rd shops	wedding	clothes
+j	Finance	IRA RMD before Dec 31. Fidelity traditional IRA, ~$6,200 this yr. Withhold 10% fed + VT. Or do a QCD to the church + food shelf instead - ask Jim (CPA) first.	ira	rmd	retirement
+j	Personal	اتصل بماما - whatsapp	family	mama
+j	Health	take Mum to eye clinic, Hamilton. tue 10:30 Waikato Hospital eye clinic, level 2. She's having the drops so can't drive for the afternoon. Drop the kids at school first, take her glasses + list of her meds. Park at the Pembroke St bui	mum	eyes	hospital
+j	Finance	Medicare Part D - compare plans before Dec 7. Annual Notice of Change (summary I typed out from the big envelope):\n\nWellCare Value Script (PDP) - Important changes for next year\n\nDear Walter J. Bergeron,\n\nYou are currently enrolled as a member of	medicare	insurance	drug plan	margie
+j	Shopping	order 2 nucs for spring (club pre-order). From the Central Vermont Beekeepers Association monthly newsletter:\n\n*** CVBA October Newsletter ***\n\nHello fellow beekeepers,\n\nWell, the goldenrod flow is over and most of us have pulled our last sup	bees	nucs	bee club
+j	Shopping	ICA. ris, kyckling (halal), bröd, mjölk, blöjor storlek 4, gurka, labneh from the arabic shop	groceries	food
+j	Health	Yousef - MMR vaccine catch up. skolsköterska letter, he is missing MMR dose 2	yousef	vaccines	school
+j	Work	maize silage contractor - confirm. Quote pasted from Brendan's email:\n\nHi Gemma and Tom,\n\nThanks for the call last week. As discussed here is our quote for growing and harvesting maize silage on the 12 ha runoff block at the back of yo	silage	contractor	feed
+j	Work	lottery terminal audit - scratchcard logs. Allwyn rep coming thurs, have the activation logs + returns ready before the audit	lottery	shop	audit
+j	Work	praktik närvarorapport signed by Erik. give to Arbetsförmedlingen handläggare friday	praktik	timesheet
+j	Work	submeter resumo ENEM - Educação Matemática. prazo amanhã 23h59! gamificação no ensino de funções, máx 3 páginas no template da SBEM	conference	abstract	math education
+j	Health	exame de sangue em jejum - Fleury. pedido da Dra. Luíza: hemograma, colesterol e frações, TSH, T4 livre, glicemia. Jejum de 12h, Fleury da Vila Mariana abre 6h30. Ir sexta antes da escola.	blood test	checkup
+j	Shopping	school shoes for Adam. sole came off his clarks 🙄 size 2, black. clarks or sports direct	kids	shoes	school
+j	Personal	mite wash hives 1-4. alcohol wash ~300 bees (1/2 cup) off a brood frame in each hive. Treat w/ OA vapor if over 3/100. Write counts in the hive notebook. Respirator for the OA!	bees	mites	hives
+j	Work	farm assurance audit prep. ---------- Forwarded message ---------\nFrom: Farm Source <farmassurance@fonterra.com>\nSubject: Your Co-operative Difference farm assurance evaluation - supply no. 31274\n\nKia ora Gemma,\n\nThis is a remi	audit	fonterra	compliance	dairy shed
+j	Work	vet - disbud calves. Tui Vets, Raj coming thurs am. ~40 heifer calves, have the crate + pen set up	calves	vet	farm
+j	Learning	Rania SFI registration. she can start when Omar has förskola. komvux office, bring ID	sfi	rania	swedish
+j	Personal	ir p/ Campinas ver a mãe no feriado. feriado semana que vem. comprar passagem da cometa antes que esgote	mom	family	travel
+j	Personal	finish Eli's marble run 🎂. maple + walnut, glue up this wknd. his 9th is next sat	grandkids	woodworking	gifts
+j	Finance	provisional tax instalment. $4,870, due the 28th. ask Sarah if tax pooling is worth it this yr or just pay it	tax	ird
 """#
 }
