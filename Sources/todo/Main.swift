@@ -17,7 +17,7 @@ enum Main {
                 try command.run()
             }
         } catch {
-            let code = Todo.exitCode(for: error)
+            let code = (error as? CommandFailure)?.status?.exitCode ?? Todo.exitCode(for: error)
             var message = Todo.fullMessage(for: error)
             if message.contains("Missing expected argument"), let hint = NegativeNumber.hint(arguments: Array(CommandLine.arguments.dropFirst())) { message += "\n" + hint }
             if code == .success { Console.out(message) } else if !message.isEmpty { Console.error(message) }

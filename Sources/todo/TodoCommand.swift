@@ -13,6 +13,10 @@ struct Todo: AsyncParsableCommand {
           todo embed "Renew passport before the trip"
           todo classify "Pay the electricity bill" --labels work,finance,health
           todo tokenize "Is this urgent?" --pair "This example is work." --json
+
+        Exit status: 0 done; 1 failed (an unknown task, bad input); 2 partly done (enrich); \
+        64 a malformed command line; 75 the database was unreachable or locked by another \
+        writer: nothing changed, running the command again may succeed.
         """,
         // Tasks first; the engine's own commands (models, measuring) apart, for those who work on it.
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,

@@ -23,6 +23,9 @@ import Testing
         // With the log files in place, a read-only folder is no problem for a writable file.
         files = StoreError.FileAccess(exists: { _ in true }, isWritable: { $0 != "/data" })
         #expect(StoreError.from(DatabaseError(resultCode: .SQLITE_IOERR), path: path, files: files) == .cannotOpen(path: path, reason: "disk I/O error"))
+        // Another writer's lock outlasted the wait: busy, whatever the files allow.
+        #expect(StoreError.from(DatabaseError(resultCode: .SQLITE_BUSY), path: path, files: files) == .busy(path: path))
+        #expect(StoreError.from(DatabaseError(resultCode: .SQLITE_LOCKED), path: path, files: files) == .busy(path: path))
     }
 
     @Test func foldersAndDevicesAreNotDatabases() throws {

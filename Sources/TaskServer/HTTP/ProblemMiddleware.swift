@@ -29,6 +29,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unknownTask(let id), .deletedTask(let id): return .unknownTask(id)
             case .invalid(let message): return Problem(.badRequest, "Invalid task", detail: message)
             case .readOnly, .readOnlyFolder: return Problem(.serviceUnavailable, "Database read-only", detail: store.description)
+            case .busy: return Problem(.serviceUnavailable, "Database busy", detail: "another process held the database's write lock; nothing was changed, try again shortly", retryAfter: 1)
             case .idempotencyKeyReused: return Problem(.unprocessableContent, "Idempotency-Key reused", detail: store.description)
             default: return Problem(.internalServerError, "Storage failure", detail: store.description)
             }

@@ -268,6 +268,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case readOnlyFolder(folder: String, database: String)
     case notAFile(path: String, what: String)
     case corrupt(path: String)
+    /// Another process held the write lock for all of `TaskStore.busyTimeout`: nothing was
+    /// changed, and the same command may succeed when tried again.
+    case busy(path: String)
     case unknownTask(id: Int64)
     /// A task of this file that was deleted (the service answers it as unknown: 404).
     case deletedTask(id: Int64)
@@ -296,6 +299,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .SQLITE_CANTOPEN where files.exists(path) && !files.isWritable(path):
             return .readOnly(path: path)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
         case .SQLITE_CONSTRAINT: return .invalid(error.message ?? "a value breaks a rule of the database")
         default: return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
@@ -310,6 +314,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "the folder \(folder) is read-only, and SQLite keeps \(name)-wal and \(name)-shm beside the database there: make the folder writable, or point --db / SMART_TODO_DB at a database in a writable folder"
         case .notAFile(let path, let what): return "\(path) is \(what); nothing was opened"
         case .corrupt(let path): return "\(path) is not a valid task database (corrupt, or another kind of file); nothing was changed. Restore it from a backup or choose another --db"
+        case .busy(let path):
+            return "the task database \(path) stayed busy: another process held its write lock for \(Int(TaskStore.busyTimeout)) s; nothing was changed, try again"
         case .unknownTask(let id): return "no task \(id) (see `todo list`)"
         case .deletedTask(let id): return "task \(id) was deleted (if that was the last command, `todo undo` brings it back)"
         case .invalid(let message): return "not stored: \(message)"

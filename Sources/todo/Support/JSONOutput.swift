@@ -12,8 +12,12 @@ enum JSONOutput {
 }
 
 /// A failure while running a command (as opposed to a malformed command line):
-/// printed as "Error: …" without the usage banner, exit status 1.
+/// printed as "Error: …" without the usage banner, exit status 1 unless `status` says another.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var status: ExitStatus?
+    init(_ description: String, status: ExitStatus? = nil) {
+        self.description = description
+        self.status = status
+    }
 }

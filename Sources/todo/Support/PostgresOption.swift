@@ -23,7 +23,7 @@ struct PostgresOption: ParsableArguments {
         do {
             return try await PostgresStore.with(try PostgresLocation(url: given), body)
         } catch let error as PostgresFailure {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
     }
 }

@@ -96,7 +96,7 @@ struct EnrichCommand: AsyncParsableCommand {
         } else if counts.failed > 0 {
             Console.out("\(counts.failed) job(s) gave up after repeated failures; `todo enrich --retry` tries them again.")
         }
-        if report.failed > 0 { throw ExitCode(2) }
+        if report.failed > 0 { throw ExitStatus.partlyDone.exitCode }
     }
 
     /// A worker beside this command may hold the task's job (claimed before this command could):

@@ -72,11 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
                 fflush(nil)  // all streams: a pipe (a test, a supervisor) sees the line at once
             }
         } catch let error as StoreError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         } catch let error as ServerSetupError {
             throw CommandFailure(error.description)
         } catch let error as PostgresFailure {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
     }
 }

@@ -28,6 +28,6 @@ struct SettingsOptions: ParsableArguments {
 /// Runs enrichment, turning its errors into plain command failures.
 func enrichmentCall<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as EnrichmentError { throw CommandFailure(error.description) } catch let error as StoreError {
-        throw CommandFailure(error.description)
+        throw CommandFailure(error)
     }
 }

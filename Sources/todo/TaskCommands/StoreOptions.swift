@@ -67,7 +67,7 @@ struct StoreOptions: ParsableArguments {
             do {
                 return try await body(AccountTasks(store: store, account: account, undo: commandLineForUndo))
             } catch let error as StoreError {
-                throw CommandFailure(error.description)
+                throw CommandFailure(error)
             } catch let error as EnrichmentError {
                 throw CommandFailure(error.description)
             }
@@ -83,7 +83,7 @@ struct StoreOptions: ParsableArguments {
     /// The PostgreSQL database `--db` or SMART_TODO_DB names, if it is one (`todo serve`).
     func postgresLocation() throws -> PostgresLocation? {
         guard let given = DatabaseLocation.given(explicit: db), PostgresLocation.isURL(given) else { return nil }
-        do { return try PostgresLocation(url: given) } catch let error as PostgresFailure { throw CommandFailure(error.description) }
+        do { return try PostgresLocation(url: given) } catch let error as PostgresFailure { throw CommandFailure(error) }
     }
 
     /// `mustExist`: for the commands on tasks already there (list, show, done, export, stats), a
@@ -99,19 +99,19 @@ struct StoreOptions: ParsableArguments {
             store.warnings.forEach(Console.error)
             return store
         } catch let error as StoreError {
-            throw CommandFailure(error.description)
+            throw CommandFailure(error)
         }
     }
 }
 
 /// Runs a store operation, turning store errors into plain command failures.
 func storeCall<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as StoreError { throw CommandFailure(error.description) }
+    do { return try body() } catch let error as StoreError { throw CommandFailure(error) }
 }
 
 /// Runs a PostgreSQL operation, turning its failures into plain command failures.
 func postgresCall<T>(_ body: () async throws -> T) async throws -> T {
-    do { return try await body() } catch let error as PostgresFailure { throw CommandFailure(error.description) }
+    do { return try await body() } catch let error as PostgresFailure { throw CommandFailure(error) }
 }
 
 /// The task options `add` and `list` share, read the same way by both.
