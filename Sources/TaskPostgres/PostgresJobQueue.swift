@@ -22,6 +22,9 @@ public struct PostgresJobQueue: Sendable {
     public struct Claim: Sendable, Equatable {
         public var lease: UUID
         public var taskIDs: [Int64]
+        /// Those of `taskIDs` another lease held until it ran out: their worker was killed or
+        /// its batch failed before finishing them.
+        public var retaken: [Int64] = []
     }
 
     /// Whose jobs a claim may take.
@@ -48,25 +51,48 @@ public struct PostgresJobQueue: Sendable {
     /// Up to `limit` pending jobs in `scope` whose lease is free or has run out, oldest first, for `lease`.
     public func claim(limit: Int, lease duration: Duration, scope: Scope = .everyone) async throws -> Claim {
         let lease = UUID()
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = Self.seconds(duration)
         let (client, logger, account, only) = (store.client, store.logger, scope.account, scope.taskIDs)
-        let ids = try await store.run { () -> [Int64] in
-            // NULL account or task list: no condition on it.
+        let picked = try await store.run { () -> [(id: Int64, retaken: Bool)] in
+            // NULL account or task list: no condition on it. A job with a lease id is one a
+            // lease held and neither finished nor gave back (`release` clears it).
             let rows = try await client.query("""
-                UPDATE enrichment_job SET lease_id = \(lease), lease_until = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
-                WHERE task_id IN (
-                    SELECT j.task_id FROM enrichment_job j
+                WITH picked AS (
+                    SELECT j.task_id, j.lease_id IS NOT NULL AS retaken FROM enrichment_job j
                     WHERE j.state = 'pending' AND (j.lease_until IS NULL OR j.lease_until < now()) AND j.attempts < \(Self.maxAttempts)
                       AND (\(account)::bigint IS NULL OR EXISTS (SELECT 1 FROM task t WHERE t.id = j.task_id AND t.account_id = \(account)))
                       AND (\(only)::bigint[] IS NULL OR j.task_id = ANY(\(only)::bigint[]))
                     ORDER BY j.queued, j.task_id LIMIT \(limit) FOR UPDATE OF j SKIP LOCKED)
-                RETURNING task_id
+                UPDATE enrichment_job e SET lease_id = \(lease), lease_until = now() + make_interval(secs => \(seconds)), attempts = e.attempts + 1
+                FROM picked WHERE e.task_id = picked.task_id
+                RETURNING e.task_id, picked.retaken
                 """, logger: logger)
-            var ids: [Int64] = []
-            for try await id in rows.decode(Int64.self) { ids.append(id) }
-            return ids.sorted()
+            var picked: [(id: Int64, retaken: Bool)] = []
+            for try await (id, retaken) in rows.decode((Int64, Bool).self) { picked.append((id, retaken)) }
+            return picked.sorted { $0.id < $1.id }
         }
-        return Claim(lease: lease, taskIDs: ids)
+        return Claim(lease: lease, taskIDs: picked.map(\.id), retaken: picked.filter(\.retaken).map(\.id))
+    }
+
+    /// Holds the jobs a claim still has for `duration` more from now: a worker's heartbeat while
+    /// its batch runs, so that a lease can be short (a killed worker's jobs wait little) however
+    /// long a batch takes. How many it still held.
+    @discardableResult
+    public func renew(_ claim: Claim, lease duration: Duration) async throws -> Int {
+        let (client, logger, lease, seconds) = (store.client, store.logger, claim.lease, Self.seconds(duration))
+        return try await store.run {
+            let rows = try await client.query("""
+                UPDATE enrichment_job SET lease_until = now() + make_interval(secs => \(seconds))
+                WHERE lease_id = \(lease) AND state = 'pending' RETURNING task_id
+                """, logger: logger)
+            var held = 0
+            for try await _ in rows { held += 1 }
+            return held
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The tasks of a claim, each with its owner's account id (deleted ones too: their jobs are

@@ -5,10 +5,11 @@ import Synchronization
 import TaskService
 
 /// `todo worker`: enriches the tasks of every account from the shared queue. The model is
-/// loaded once; each batch is claimed under a lease (`PostgresJobQueue`), decided by one
-/// `EnrichmentEngine` per account (the shared cache, that account's habits), and completed
-/// task by task under the lease. Idle, it sleeps until a job is queued (`NOTIFY`), not polling.
-/// Stopping, it stops the batch in hand at its next window and gives its jobs back at once.
+/// loaded once; each batch is claimed under a lease (`PostgresJobQueue`) renewed every third of
+/// its length while the batch runs, decided by one `EnrichmentEngine` per account (the shared
+/// cache, that account's habits), and completed task by task under the lease. Idle, it sleeps
+/// until a job is queued (`NOTIFY`), not polling. Stopping, it stops the batch in hand at its
+/// next window and gives its jobs back at once.
 public final class PostgresWorker: Sendable {
     public let store: PostgresStore
     public let settings: EnrichmentSettings
@@ -25,7 +26,7 @@ public final class PostgresWorker: Sendable {
     public let undo: String?
 
     public init(store: PostgresStore, settings: EnrichmentSettings, models: ModelRegistry, batchSize: Int = 16,
-                lease: Duration = .seconds(120), scope: PostgresJobQueue.Scope = .everyone, undo: String? = nil, logger: Logger) {
+                lease: Duration = PostgresWorker.defaultLease, scope: PostgresJobQueue.Scope = .everyone, undo: String? = nil, logger: Logger) {
         self.scope = scope
         self.undo = undo
         self.store = store
@@ -35,6 +36,10 @@ public final class PostgresWorker: Sendable {
         self.lease = lease
         self.logger = logger
     }
+
+    /// How long a worker that stopped answering holds its batch: short, since a working one
+    /// renews it (a batch of long texts takes minutes).
+    public static let defaultLease: Duration = .seconds(30)
 
     /// What one batch did.
     public struct Batch: Sendable, Equatable {
@@ -52,6 +57,17 @@ public final class PostgresWorker: Sendable {
         let queue = PostgresJobQueue(store: store)
         let claim = try await queue.claim(limit: batchSize, lease: lease, scope: scope)
         guard !claim.taskIDs.isEmpty else { return Batch(claimed: 0, applied: 0) }
+        if !claim.retaken.isEmpty {
+            logger.warning("took back \(claim.retaken.count) job(s) whose lease ran out (tasks \(claim.retaken.map(String.init).joined(separator: ", "))): the worker that held them was stopped or failed before finishing")
+        }
+        let heartbeat = Task { [lease, logger] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease / 3)
+                if Task.isCancelled { return }
+                do { try await queue.renew(claim, lease: lease) } catch { logger.warning("could not renew the batch's lease (another worker may take it when it runs out): \(error)") }
+            }
+        }
+        defer { heartbeat.cancel() }
         var applied = 0
         let byAccount = Dictionary(grouping: try await queue.tasks(of: claim), by: \.account)
         for (account, owned) in byAccount.sorted(by: { $0.key < $1.key }) {

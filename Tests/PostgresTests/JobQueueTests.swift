@@ -57,12 +57,13 @@ struct JobQueueTests {
             let queue = PostgresJobQueue(store: store)
             // A worker claims, then dies (it never completes).
             let dead = try await queue.claim(limit: 10, lease: .seconds(60))
-            #expect(dead.taskIDs == ids)
+            #expect(dead.taskIDs == ids && dead.retaken.isEmpty)
             #expect(try await queue.claim(limit: 10, lease: .seconds(60)).taskIDs.isEmpty, "held while the lease lasts")
             // The lease runs out (moved into the past rather than waited for: no timing in the test).
             try TestDatabase.psql(db.url, "UPDATE enrichment_job SET lease_until = now() - interval '1 second'")
             let next = try await queue.claim(limit: 10, lease: .seconds(60))
             #expect(next.taskIDs == ids, "taken again after the lease")
+            #expect(next.retaken == ids, "and said to be taken back")
             // The first worker comes back to life: its results are not applied.
             let result = Self.fields("Work", .high, ["late"])
             #expect(try await queue.complete(taskID: ids[0], lease: dead.lease, fields: result, model: "m") == false)
@@ -74,6 +75,31 @@ struct JobQueueTests {
             #expect(done.category == "Work" && done.priority == .high && done.tags == ["late"])
             #expect(done.provenance[.priority]?.model == "m" && done.setBy(.category) == .ai, "what the AI set is marked as the AI's")
             #expect(try await queue.pendingCount() == 2)
+        }
+    }
+
+    /// A worker still on its batch renews the lease: nobody takes the batch, whatever the lease's
+    /// length; a renewal by a lease that lost its jobs holds nothing; a released job is not retaken.
+    @Test func aRenewedLeaseKeepsItsJobs() async throws {
+        try await TestDatabase.with { db in
+            let (store, _, ids) = try await setUp(db, tasks: 3)
+            defer { Task { await store.close() } }
+            let queue = PostgresJobQueue(store: store)
+            let working = try await queue.claim(limit: 10, lease: .seconds(60))
+            // About to run out (moved, not waited for), then renewed: still held.
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET lease_until = now() - interval '1 second'")
+            #expect(try await queue.renew(working, lease: .seconds(60)) == 3)
+            #expect(try await queue.claim(limit: 10, lease: .seconds(60)).taskIDs.isEmpty, "renewed: held")
+            // Done with one; the rest run out unrenewed and go to the next claim.
+            #expect(try await queue.complete(taskID: ids[0], lease: working.lease, fields: Self.fields("Work", .low, []), model: "m"))
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET lease_until = now() - interval '1 second' WHERE state = 'pending'")
+            let next = try await queue.claim(limit: 10, lease: .seconds(60))
+            #expect(next.taskIDs == [ids[1], ids[2]] && next.retaken == [ids[1], ids[2]])
+            #expect(try await queue.renew(working, lease: .seconds(60)) == 0, "the old lease holds nothing now")
+            // Given back (a stopping worker): free at once, and not counted as taken back.
+            try await queue.release(next)
+            let after = try await queue.claim(limit: 10, lease: .seconds(60))
+            #expect(after.taskIDs == [ids[1], ids[2]] && after.retaken.isEmpty)
         }
     }
 

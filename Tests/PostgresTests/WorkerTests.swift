@@ -151,6 +151,37 @@ struct WorkerTests {
         }
     }
 
+    /// A batch that takes several times its lease (a long text) is renewed as it runs: another
+    /// worker claiming all the while gets none of it, and the result is applied.
+    @Test func aBatchLongerThanItsLeaseStaysWithItsWorker() async throws {
+        try await TestDatabase.with { db in
+            let store = try await PostgresStore.open(try db.location)
+            let alice = AccountTasks(store: store, account: try await store.addAccount(name: "alice").account)
+            let words = (0..<2_000).map { "note\($0 % 97) about the quarterly report section \($0 % 31)." }
+            _ = try await alice.add(TodoTask(title: "Read the pasted minutes", description: words.joined(separator: " ")))
+            let worker = PostgresWorker(store: store, settings: EnrichmentSettings(), models: Self.models, batchSize: 1, lease: .seconds(3), logger: .init(label: "test"))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let batch = Task { try await worker.runBatch() }
+            let other = PostgresJobQueue(store: store)
+            var stolen: [Int64] = []
+            var polls = 0
+            // Until the worker is done with it, or another got it (then the worker's answer is refused).
+            while try await other.pendingCount() > 0 && stolen.isEmpty {
+                try await Task.sleep(for: .milliseconds(250))
+                polls += 1
+                stolen += try await other.claim(limit: 10, lease: .seconds(60)).taskIDs
+            }
+            #expect(stolen.isEmpty && polls > 20, "claimed by another while its worker was on it: \(stolen)")
+            if !stolen.isEmpty { worker.stop() }
+            let done = try? await batch.value
+            let took = clock.now - start
+            #expect(took > .seconds(6), "the batch outlasted its lease several times (it took \(took))")
+            #expect(done?.claimed == 1 && done?.applied == 1)
+            await store.close()
+        }
+    }
+
     /// Two worker processes on one queue while tasks keep arriving: every task enriched, and the
     /// applies the two report add up to exactly the number of tasks (none applied twice).
     @Test func twoWorkersShareTheQueueAndApplyEachTaskOnce() async throws {

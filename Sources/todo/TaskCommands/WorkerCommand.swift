@@ -12,7 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Enrich the tasks of every account of a PostgreSQL database, from its shared queue.",
         discussion: """
             Loads the embedding model once, then takes enrichment jobs in batches, each under a \
-            lease: a worker killed mid-batch leaves its jobs to another once the lease runs out, \
+            lease it renews while it works: a worker killed mid-batch leaves its jobs to another once \
+            the lease runs out (30 s by default), \
             and a result is applied only under the lease that holds its job (never twice). \
             Idle, it sleeps until a task is added (PostgreSQL's NOTIFY), not polling. SIGTERM \
             or Ctrl-C stops the batch in hand at its next window of text and gives its jobs \
@@ -31,8 +32,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     @Option(help: "Tasks claimed and decided together (1-256).") var batch = 16
-    @Option(help: "Seconds a claimed batch is held before other workers may take it again (10-3600): longer than a batch takes.")
-    var lease = 120
+    @Option(help: "Seconds a claimed batch stays held after its worker last renewed it (every third of this while it works), before other workers may take it (10-3600).")
+    var lease = Int(PostgresWorker.defaultLease.components.seconds)
     @Flag(help: "Enrich what is queued now, then exit (the default waits for new tasks until stopped).") var once = false
     @Flag(help: "Print one JSON object per batch (claimed, applied).") var json = false
 
