@@ -273,8 +273,19 @@ import Testing
         let last = try JSONSerialization.jsonObject(with: Data(json.out.split(separator: "\n").last!.utf8)) as! [String: Any]
         #expect(last["left_out_of_bank"] as? [String] == ["b"], "\(json.out)")
         #expect(try todo(["eval", file.path], environment: env).out.contains("measured without labelled set b, which holds these tasks"))
+        // A second bank set beside it: the report's first table has the banks as one row, their
+        // mean; the second has each of them.
+        let more = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/bank/tasks_c.jsonl"), encoding: .utf8).split(separator: "\n").prefix(8)
+        try (more.joined(separator: "\n") + "\n").write(to: sets.appendingPathComponent("tasks_c.jsonl"), atomically: true, encoding: .utf8)
         let report = try todo(["eval", "--report", "--sets", sets.path, "--model", "all-MiniLM-L6-v2"], environment: env)
-        #expect(report.out.contains("| b (left out of the bank) | all-MiniLM-L6-v2 | 8 |"), "\(report.out)")
+        let tables = report.out.components(separatedBy: "\n\n").map { $0.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } }
+        #expect(tables.count == 2 && tables[0].count == 3 && tables[1].count == 4, "\(report.out)")
+        let mean = tables[0][2], b = tables[1][2], c = tables[1][3]
+        #expect(mean.prefix(4) == ["bank sets b–c (mean of 2, each left out)", "all-MiniLM-L6-v2", "16", "0"], "\(report.out)")
+        #expect(b.prefix(3) == ["b (left out of the bank)", "all-MiniLM-L6-v2", "8"] && c.first == "c (left out of the bank)", "\(report.out)")
+        for column in 4...7 {
+            #expect(abs(Double(mean[column])! - (Double(b[column])! + Double(c[column])!) / 2) <= 0.001, "column \(column): \(report.out)")
+        }
         // Tasks of no bank set leave every set in.
         let own = try todo(["eval", PackagePaths.fixtures("CLITests").appendingPathComponent("eval_tasks.jsonl").path, "--json"], environment: env)
         let ownLast = try JSONSerialization.jsonObject(with: Data(own.out.split(separator: "\n").last!.utf8)) as! [String: Any]

@@ -152,7 +152,7 @@ public final class EnrichmentEngine: Sendable {
             // The labelled tasks and the user's own categorized tasks join the examples: the categorizer
             // learns how people, and then this user, file things.
             var examples = settings.categories.indices.map { bank(.categoryExamples($0)) }
-            // Category names compare case-insensitively; looked up, not searched: there are 2,200 labelled tasks.
+            // Category names compare case-insensitively; looked up, not searched: there are 3,300 labelled tasks.
             let categoryIndex = Dictionary(settings.categories.enumerated().map { ($0.element.name.lowercased(), $0.offset) },
                                            uniquingKeysWith: { first, _ in first })
             labelled = Array(zip(banks.labelled, bank(.labelled)))

@@ -54,7 +54,7 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public var cueWeight: Double = 0.05
     /// Which built-in sets of labelled tasks (`Tools/eval/bank`) join the categories' examples and
     /// lend the tagger their tags, by name; [] for none. A measurement leaves out the set it measures.
-    public var labelledSets: [String] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+    public var labelledSets: [String] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"]
     /// Template for zero-shot categories with an NLI model.
     public var zeroShotTemplate: String = "This task is about {}."
     /// Longest text, in NLI windows, that the NLI model categorizes. Each window costs a

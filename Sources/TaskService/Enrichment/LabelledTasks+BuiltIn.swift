@@ -2204,5 +2204,1105 @@ j	Learning	Rania SFI registration. she can start when Omar has förskola. komvux
 j	Personal	ir p/ Campinas ver a mãe no feriado. feriado semana que vem. comprar passagem da cometa antes que esgote	mom	family	travel
 j	Personal	finish Eli's marble run 🎂. maple + walnut, glue up this wknd. his 9th is next sat	grandkids	woodworking	gifts
 j	Finance	provisional tax instalment. $4,870, due the 28th. ask Sarah if tax pooling is worth it this yr or just pay it	tax	ird
+k	Shopping	bunnings. potting mix, tomato seedlings, snail pellets, sugar soap	garden
+k	Personal	book club: finish Intermezzo before thurs	books	friends
+k	Work	HSeLanD hand hygiene + children first modules. overdue!! https://www.hseland.ie - upload certs to the NCHD portal after	training	hospital
+k	Finance	Medical Council retention fee. annual registration renewal, there's a late fee + can't work unregistered	fees	career
+k	Personal	hotel block - email the Gladstone. 20 rooms fri+sat for out of town people, need to release unused ones by the 1st	wedding	guests	hotel
+k	Shopping	feira da ladra - mirror for hallway. saturday morning, bring cash	home	furniture
+k	Shopping	6 mats for the retreat. Manduka begin or Decathlon? ~€30 each, need them by end of month	retreat	equipment
+k	Finance	school contribution term 2. Coburg High voluntary contribution + Ruby's art materials $120	school	fees	kids
+k	Work	fume hood 3 airflow alarm. call Facility Management ASAP, nobody can use it until it's checked	lab	safety
+k	Personal	Ruby's 15th - book laser tag. 8 girls, sat arvo. the Coburg place books out 3 wks ahead	kids	birthday	party
+k	Health	BreastScreen Vic appt. letter came, it's been 2 yrs. free	screening
+k	Learning	AQ course - Special Ed part 1. Daniel - voluntary PD, OISE online summer session, registration closes friday	teaching	course
+k	Work	confirm Catarina tmrw 8am	clients
+k	Health	beach walk + swim Caparica sunday w/ João 🌊	swimming	friends
+k	Personal	guest list - get it down to 140 😬. mom's side alone is 90. Jessica needs a rough number tmrw for the rentals	wedding	guests
+k	Shopping	vitamin D + magnesium. farmácia on Rua da Graça	supplements
+k	Learning	flow chemistry workshop - sign up. voluntary, ETH Zurich 2 days in May. registration closes tomorrow. Sommer ok if I pay the fee myself	chemistry	course
+k	Shopping	wickelfisch for the rhine. the 20L one, Manor or the kiosk at Rheinbad Breite	swimming
+k	Learning	guitar - fairytale of new york chords. for the christmas session at Niamh's. capo 3?	guitar	music	christmas
+k	Work	figma handoff - mobile onboarding. blocking the sprint, devs waiting since monday. export specs + redlines	design
+k	Personal	flights BOM for december. Swiss direct vs Emirates via DXB. prices going up every week. Amma wants us there for Diwali too but that's too much leave	travel	flights	family	christmas
+k	Learning	yin yoga online training (Bernie Clark). self-paced, €180, maybe in summer when it's quieter	course	ytt
+k	Work	website booking link broken!!. calendly link on sanneyoga.com/private gives a 404 - people can't book, fix ASAP	website	clients
+k	Learning	french - alliance française A2	french	language
+k	Health	antihistamines - pollen season. cetirizin from the Apotheke + nasal spray	meds	allergies
+k	Learning	canva class for yoga posters. skillshare free trial, 2h	course	marketing
+k	Learning	300h YTT: anatomy reading ch. 4. Kaminoff, the breathing chapter, before the module weekend	ytt	anatomy
+k	Personal	parent-teacher interviews - notes on Liam. Parent-teacher interviews, Tues night, 5-min slots (running 20 min late as usual). Steve came straight from work.\n\nMaths Methods - Mr Farrugia\n- Liam's SAC 1: 58%. Below where he needs to be for the A	kids	school
+k	Personal	Liam logbook - night driving hrs. he needs 10 more night hrs for the 120. maybe he drives us to Yiayia's	kids	driving
+k	Work	sub for Inês sat 9am. she's away, check the studio actually put me on the schedule	studio	classes
+k	Personal	ring mam	family
+k	Work	tues flow sequence - hip openers. peak pose eka pada rajakapotasana, build w/ lizard + half splits	classes	teaching
+k	Work	annual leave request for summer. apply before 1 March or you get whatever's left. want 2 wks in July	leave	rota
+k	Learning	read photoredox review (Chem Rev). self-study for the side project idea. sections 3-5	chemistry	research
+k	Shopping	school shoes Ruby. size 8 womens? Athlete's Foot at Highpoint, black leather only	kids	school	clothes
+k	Health	gym 4x/week. wedding shred lol. monday = push day	fitness	gym
+k	Shopping	new sheets + towels for the spare room. before mum comes. zara home sale?	home	guests
+k	Health	physio - A2 pulley. ring finger left hand, no crimping till then. Merian Iselin	physio	climbing	injury
+k	Learning	practise first dance 💃. video from lesson 2 is in the shared album - the dip!!	wedding	dance
+k	Shopping	return Zalando jacket. wrong size. 30-day window ends tomorrow, print the label	clothes	returns
+k	Learning	book first dance lessons. 4 private lessons, Arthur Murray on the Danforth. summer slots fill up	wedding	dance
+k	Health	mam's cardiology appt UHG - drive her. 12th at 10:30. ask for the day off asap, the rota goes out 6 wks ahead	family	hospital
+k	Health	10k steps / Merri Creek trail	fitness
+k	Finance	VTAC fees. $45 application fee, once he's picked his preferences	kids	uni	fees
+k	Personal	marriage licence - City Hall. both passports + $160. only valid 3 months so not too early	wedding	admin
+k	Work	order Pd(PPh3)4 + dry THF through SAP. cost centre 4410-Sommer. Daniela has to approve. we have 1g left - ASAP, blocking the coupling runs	lab	procurement
+k	Health	Ruby hay fever spray. script needs repeating - GP telehealth?	kids	meds	allergies
+k	Personal	bins - green bin out tues night	home	chores
+k	Personal	mail invitations. by Aug 1 latest. extra stamps for the UK + Poland ones	wedding	stationery
+k	Health	dermatologist - mole check. the one on my back looks different?? book asap, CUF Descobertas	skin	screening
+k	Learning	português w/ Rita - homework. pretérito perfeito vs imperfeito, exercícios p. 42	portuguese	language
+k	Shopping	dog food 12kg. zooplus.pt, the salmon one. 2 days left in the bag	pets
+k	Personal	Bonnie - heartworm injection. annual one, Pascoe Vale vet	pets	vet
+k	Finance	IRS 2024 - email from Rui (contabilista). From: Rui Castanheira <rui@castanheira-contabilidade.pt>\nSubject: IRS 2024 - documents needed / documentos necessarios\n\nHi Sanne,\n\nI hope you're well. It's that time of year again! The IRS submission 	taxes	accountant
+k	Personal	Pico - vet vaccines + chip. rabies booster + update the chip registration w/ the new address	pets	vet
+k	Work	swap nights w/ Ronan. he takes 14-17th, I do his wknd in march. email medical manpower once he confirms	rota
+k	Work	Farfetch corporate class - send quote. 8 weekly lunchtime classes, ~15 ppl, they want a price by tomorrow	clients	classes
+k	Personal	flights Amsterdam xmas. TAP vs transavia, book before prices jump	travel	flights	family	christmas
+k	Finance	wedding budget sheet - update. after the venue + photographer deposits. we're ~$4k over 🙃	wedding	budget
+k	Shopping	gift for Sofia 💝. the Hesse first edition from the antiquariat? or a pottery class for 2	gifts	birthday
+k	Finance	Segurança Social - declaração trimestral. submeter na Segurança Social Direta + pagar até dia 20	taxes	social-security
+k	Learning	passmed qs - cardio 50/day	mrcpi	study
+k	Personal	bathroom tap leaking - text landlord ASAP. dripping all night, the water bill!!	home	repairs
+k	Work	VTE audit - actions from mtg. VTE prophylaxis re-audit - mtg 06/02, seminar room 2\nPresent: Dr Okafor (cons), Dr Kelleher (reg), me, Ronan, Sinead (pharmacy), Orla (CNM2 ward 3).\n\nBackground: first cycle last Aug showed only 61% o	audit	hospital
+k	Personal	lease renewal - landlord email. From: Declan Murphy\nSubject: Apt 4, 22 Leinster Road - lease renewal\n\nHi Aoife and Ciara,\n\nHope you're both keeping well and that the heating is behaving since the plumber was out in January. Let me k	home	rent
+k	Personal	Sofia's bday dinner - reserve Cheval Blanc. books out ~4 weeks ahead, her bday is the 12th next month	birthday	restaurant
+k	Shopping	Fasnacht costume bits 🎭. Sofia's Clique theme this year = jungle. need a Larve + the green cape, Fasnachtsshop on Spalenberg	fasnacht	clothes
+k	Health	GP - bloods (ferritin, B12). wrecked even on days off. Dr Walsh in Rathmines, ring at 9 for a same-week appt	gp	checkup
+k	Shopping	blackout blind for bedroom. for after nights. measure the window first (110cm?)	home	sleep
+k	Learning	duolingo spanish 🇪🇸. for the 2026 trip!!	spanish	language
+k	Shopping	lehenga final fitting - Gerrard St. with mom + Anjali, bring the heels	wedding	clothes
+k	Personal	find a methods tutor for Liam. ask on the Coburg parents FB group, ~$70/hr. good ones get booked up before exam season	kids	tutoring
+k	Personal	book Umzugsfirma + end cleaning w/ Abnahmegarantie. 3 quotes: Flink Umzüge, Basel Clean, the guy from ricardo. end of march is fully booked everywhere, confirm by wed	moving	cleaning
+k	Finance	rent. €2,300 to Declan, Ciara sent me her half already. standing order failed last month so check it went thru	rent
+k	Finance	motor tax. disc expired last week 😬 3 months or 12? motortax.ie	car	taxes
+k	Personal	water plants 🌿	garden	chores
+k	Learning	NN/g UX certification. Priya - emotional design + research courses, the bank might reimburse	design	course
+k	Finance	pay MRCPI exam fee. €705 😩 applications close tomorrow, rcpi.ie portal	mrcpi	fees
+k	Learning	xero payroll webinar. free, voluntary - the new STP phase 2 features	payroll	course
+k	Shopping	new scrubs x2 + compression socks. figs are €€€ - try the uniform shop on Dorset St	clothes
+k	Personal	Miso - dental cleaning. vet on Queen East, no food from midnight	pets	vet
+k	Work	SNSF interim report. Prof S. needs my section (results + publications) - was due yesterday 😬	grant	research
+k	Health	bouldering w/ Marco. Boulderbar 7pm	climbing	fitness
+k	Personal	Amma & Appa visiting - Lucerne day trip. they land ZRH on the 20th. SBB saver day passes, boat on the lake if weather ok	family	travel
+k	Learning	MRCPI part 1 study plan. Exam is 10 weeks from Saturday. Realistic given the rota: ~8 hrs/week on normal weeks, nothing on nights, a bit more on the days off after nights (but sleep first!!).\n\nResources:\n- Passmedicine (paid 	mrcpi	study
+k	Work	group mtg notes 14.3 - my action items. Group meeting 14.3 - Sommer group, room 2.04\nPresent: Prof. Sommer, Daniela (lab manager), Marco, Yuki, Jonas (BSc), Lea (PhD), me.\n\n1. Safety: waste container in lab 2 was overfilled again. Halogenat	lab	meeting
+k	Learning	ciorcal comhrá déardaoin 🇮🇪. irish conversation circle at Conradh na Gaeilge, 7pm. practise the modh coinníollach first	irish	language
+k	Work	perf review self-assessment. Priya - in Workday, before the 1:1 w/ Hannah. 3 wins: onboarding redesign, a11y audit, mentoring the intern	career
+k	Personal	Einwohneramt address change. within 14 days after the move, can be done online on bs.ch	moving	admin
+k	Health	flu jab - occ health. they keep emailing, walk-in clinic tue/thu	vaccines	hospital
+k	Work	lab safety refresher - online, mandatory. mandatory every 2 years, access card gets blocked if not done. link in the department mail, 45 min + quiz	training	lab	safety
+k	Personal	Monash open day - Clayton w/ Liam. sun, engineering + comp sci talks at 11	kids	uni
+k	Health	meal prep sunday before nights. big batch of chilli + overnight oats so I don't live on vending machine crisps	diet	cooking
+k	Personal	Wohnungsabgabe Feldbergstrasse - mail from Verwaltung. From: Immobilienverwaltung Rhybrugg AG\nSubject: Wohnungsabgabe Feldbergstrasse 48, 3. OG links - 31. Maerz\n\nDear Mr Iyer, dear Ms Romano,\n\nWe confirm the end of the lease for the 3-room apartment at F	moving	home
+k	Finance	electric ireland bill. €186 for jan-feb, overdue - they sent a reminder	bills	utilities
+k	Health	Priya - derm appt. skin stuff before the wedding, referral from Dr. Chen	skin	doctor
+k	Work	e-portfolio: 2 mini-CEX + DOPS sign-offs before ARCP. chase Dr Kelleher, she said she'd do the ascitic tap DOPS	training	hospital
+k	Work	ROM field trip forms. Daniel - collect permission forms + $12 from each kid, 2 still missing	teaching	students
+k	Work	report card comments - gr 10 history. Daniel - 2 sections left, due to admin tmrw	teaching	grading
+k	Health	Hausarzt - annual check-up. never done one since moving here. Dr. Meier in Kleinbasel takes new patients?	gp	checkup
+k	Shopping	mam's bday present 🎁. she mentioned the avoca throw, the mustard one. post it to Galway by thurs	gifts	family	birthday
+k	Shopping	gift for Daniel's mom's 60th. the party is saturday, order online today. she wants a KitchenAid lol, split with his sister	gifts	family	birthday
+k	Finance	EDP + EPAL bills. electricity €67, water €21. set up débito direto finally	bills	utilities
+k	Finance	Ciara owes me €93. her half of the electric ireland bill + the parking fine 🙄	owed	bills
+k	Finance	MPS indemnity renewal. cover lapses friday!! check if the state clinical indemnity covers locums or if i need the top-up	insurance
+k	Finance	toronto hydro bill. $138, autopay failed?	bills	utilities
+k	Work	poster - SCS fall meeting. A0 portrait, template on the SCS website. abstract already accepted	conference	research
+k	Work	payroll run thurs. check Sam's super + the new grad's TFN declaration	payroll	office
+k	Health	physio - lower back. Coburg Physio, 4pm	physio	back
+k	Work	first aid refresher. work pays, required for the first aid officer role. St John, CPR + HLTAID011	training
+k	Learning	italian w/ Sofia's nonna - 15 min a day. duolingo + call nonna on sunday 🇮🇹 she corrects everything	italian	language
+k	Personal	menu tasting notes - Marigold. Tasting at Marigold, Sat. Us + both moms (and Babcia, who had opinions).\n\nCanapes:\n- paneer tikka skewers: YES, everyone loved them. Less chili for the Polish side.\n- mini pierogi w/ sour cream + dill	wedding	catering	vendors
+k	Shopping	phone case + screen protector for Ruby. JB Hi-Fi, iPhone 13. third cracked screen this year	kids	phone
+k	Learning	spanakopita lesson w/ Yiayia. she's finally teaching me the filo, sunday 2pm	cooking	family
+k	Health	meal plan - more veg less takeout. stress eating is real. sunday prep: dal, roasted veg, overnight oats	diet	cooking
+k	Learning	re-read Light on Yoga	books	ytt
+k	Shopping	D's suit - Indochino appt. bring the shoes for the hem length	wedding	clothes
+k	Finance	rent €950 → Sr. Almeida. MB Way. he texted, it's a day late	rent
+k	Finance	OCT annual membership fee. Ontario College of Teachers, $195 - late fee after the 15th, is Daniel's taken off his pay? check	fees	teaching
+k	Personal	honeymoon flights YYZ → LIS. Sept 14ish, Air Transat vs TAP. prices creeping up	honeymoon	flights	travel
+k	Finance	pay Eoin back for Cian's stag. €180 for the house in Galway + go-karting. revolut him	family	owed
+k	Finance	cancel ClassPass before renewal. renews in 2 days, €49, I never use it	subscriptions
+k	Health	EAP counselling - 3 free sessions. number is on the staff intranet. just ring them	mental-health
+k	Personal	aged care tour for Steve's mum. Arcare Coburg, tues 11am, take the questions list	family	aged-care
+k	Learning	coursera python for data analysis - week 3 quiz. pandas groupby / merge. 30 mins	python	course
+k	Work	WIP meeting notes - Collingwood office. WIP meeting - Monday 9am, Collingwood office (Archer & Lowe). Present: Mark (director), Helen, Tran, Ollie, Bec, me (minutes).\n\n1. Projects\n- Northcote townhouses: council RFI received Friday - the he	office	meeting
+k	Shopping	pingo doce. bananas, aveia, tofu, grão, oat milk x3, vinho verde 🍷	groceries
+k	Work	Fwd: revised on-call rota Feb-Jul. ---------- Forwarded message ---------\nFrom: Medical Manpower SJH <nchd.rota@stjames.ie>\nSubject: REVISED on-call rota Feb-July (Medicine SHOs)\n\nDear all,\n\nPlease find attached the revised on-call rot	rota	hospital
+k	Work	book NMR 400 for thurs. 3 samples from the Suzuki series, slot 14-16h if free	lab	nmr
+k	Personal	book NCT 🚗. cert expires end of next month. ncts.ie - Deansgrange slots go weeks out	car
+k	Shopping	stethoscope. old one cracked, need one for tmrw's shift. littmann classic iii ~€110 in Meducation, £89 on the UK site but no time for shipping	equipment
+k	Learning	portuguese basics. pimsleur 15 min/day in the car, for the honeymoon	portuguese	language	honeymoon
+k	Finance	wedding insurance quote. Aviva event insurance, venue requires $2M liability	wedding	insurance
+k	Learning	renal notes for MRCPI. AKI, GN, RTA types - use the Ask Prof PDF Rory sent	mrcpi	study
+k	Health	gym - legs + 20 min cardio	fitness	gym
+k	Personal	DJ do-not-play list 🙅. no chicken dance, no cha cha slide. YES to Punjabi MC	wedding	music
+k	Personal	bike - fix rear brake. before saturday's ride along the rhine to Rheinfelden	bike	repairs
+k	Work	apply - assistant prof TU Eindhoven. research statement + teaching statement, 3 refs. deadline friday!!	career
+k	Health	therapy - reschedule thurs session. clashes with the tasting	mental-health
+k	Learning	ceramics term 3 - enrol. thursday nights at the Brunswick studio, fills up in a day	ceramics	course
+k	Health	dentist. cracked filling lower left, hurts when I chew. ring Dublin Dental Hospital emergency clinic first thing	dentist
+k	Work	'yoga for runners' workshop - pitch to the running club. email Miguel, 90 min on a sat, €15/pp	workshops	clients
+k	Work	newsletter - May workshops. mailchimp. inversions workshop 18 May + yin & sound bath - send tmrw or nobody signs up in time	workshops	marketing
+k	Health	hygienist x2. both of us, Danforth Dental. covered 100% under Priya's plan	dentist
+k	Learning	POCUS course - sign up. voluntary 2-day ultrasound course at RCSI, €350, usually full within days of opening	course	hospital
+k	Learning	anatomy flashcards - hip muscles. anki deck from the YTT group, 20 cards/day	anatomy	ytt
+k	Personal	mum visiting from Utrecht - guest bed. 12-19 May. borrow Inês's air mattress	family	guests
+k	Finance	Serafe invoice CHF 335. radio/tv fee, yes we have to pay it even w/o a TV. reminder letter came	bills
+k	Finance	3a pillar account - VIAC vs frankly. max CHF 7,056 this year, reduces taxable income. decide before december	savings	pension
+k	Health	refill prescription @ Shoppers. Priya - ran out on monday, call Dr Chen if no refills left	meds
+k	Finance	revenue.ie - claim flat rate expenses + med council fee. myAccount > Review your tax. can go back 4 yrs!!	taxes
+k	Health	shoulder rehab - notes from Pedro. Notes from session 3 with Pedro (physio, Graca), written up after so I don't forget.\n\nDiagnosis: left shoulder, rotator cuff tendinopathy (supraspinatus), probably from too many chaturangas with the e	physio	injury
+k	Shopping	no frills run. eggs, paneer, spinach, rice, yogurt, chips for the game	groceries
+k	Shopping	costco. paper towels, coffee, sparkling water, freezer bags	groceries
+k	Learning	meditation teacher training info session. online, thurs 19h	meditation	course
+k	Shopping	IKEA Pratteln - PAX wardrobe + kallax. for the bedroom in the new flat, measure the alcove first (2.36m?)	furniture	home
+k	Work	discharge summaries backlog!!. Dr Okafor wants them done before friday, 11 outstanding on ward 3	hospital	admin
+k	Finance	Krankenkasse premium. CHF 389.50 Sanitas, eBill in the UBS app	insurance	bills
+k	Finance	payslip - 3 nights overtime missing from Jan. email payroll w/ rota screenshots, they owe me ~€600. cut-off for corrections is tomorrow	salary
+k	Finance	bupa extras claim - Ruby's glasses. $289 from Specsavers, claim in the app	insurance	claims	kids	eyes
+k	Finance	Quellensteuer - letter from Steuerverwaltung BS. Kanton Basel-Stadt, Steuerverwaltung - Quellensteuer\nBetreff: Nachtraegliche ordentliche Veranlagung (NOV) 2024\n(rough DeepL translation below, original letter is in the blue folder)\n\nDear Mr Iyer,\n\nY	taxes
+k	Personal	Queenscliff house for christmas. the one with the big table, it books out by winter	family	travel	christmas
+k	Shopping	father's day pressie for Steve from the kids. new BBQ tools? or footy tix (Carlton)	gifts	family
+k	Finance	RRSP top up before deadline. deadline is monday. contribution room is on CRA My Account, maybe $3k from the HISA	pension	taxes
+k	Personal	read The Overstory	books
+k	Personal	clean gutters before winter. URGENT - water came through the laundry ceiling in last night's rain. get someone in, the ladder's dodgy	home	repairs
+k	Health	own practice 30 min every morning. not teaching, MY practice. even just sun salutations	fitness	yoga
+k	Shopping	bridal party thank-you gifts. personalised robes x5? + flasks for the 4 groomsmen	wedding	gifts
+k	Shopping	return Kmart sheets. queen not double 🙄 receipt is in the drawer	returns	home
+k	Work	invoice Prana - march classes. 12 classes x €35 = €420. send to Marta w/ my NIF	invoices	studio
+k	Personal	Ruby excursion permission slip. Melbourne Museum, $25 on Compass, due tomorrow	kids	school
+k	Learning	practise pranayama cues out loud. nadi shodhana + ujjayi, keep it simple for beginners	ytt	teaching
+k	Work	ChemDraw licence expired!!. IT ticket - blocking the revision figures, need it asap	software	paper
+k	Work	abstract for ISG winter meeting. case series on refeeding syndrome. 250 words max, deadline tonight 23:59	conference	research
+k	Work	grand rounds presentation. case: ?autoimmune hepatitis in 24F. Dr Okafor wants the slides by wed to review	presentation	hospital
+k	Finance	car rego. Corolla, VicRoads, ~$900 for 12 months. expires sat, can't drive it unregistered	car	rego
+k	Health	reformer pilates 6:30am	pilates	fitness
+k	Personal	Daniel passport renewal. expires in Nov - Portugal needs 3 months validity!! takes 4-6 wks	passport	honeymoon	admin
+k	Work	recibo verde for Catarina (private sessions). 4 sessions in Feb, €240 - she's asked twice already	invoices	clients
+k	Shopping	groceries. milk, oats, bananas, frozen pizzas for nights, coffee beans, dishwasher tabs	groceries
+k	Finance	Médis - claim physio receipts. 5 sessions w/ Pedro, upload the faturas in the app. 90-day limit and the first one is from 88 days ago!!	insurance	claims
+k	Learning	Deutschkurs B1 - Hausaufgaben Lektion 7. Konjunktiv II Übungen + kurzer Text über meine Wohnung	german	language
+k	Learning	excel pivot tables course. LinkedIn Learning, free through the library card	excel	course
+k	Health	reorder contacts - specsavers. new prescription from the optician in Jan (-2.75 both), 3 month supply. on my last pair!!	eyes
+k	Health	D - physio for knee. hockey thing from Jan, 4th session	physio	injury	sport
+k	Finance	netball rego Ruby $195. club says last reminder, she can't play sat otherwise	kids	sport	fees
+k	Personal	santos populares - sardines w/ the gang. Alfama on the 12th, get there early	friends
+k	Health	GP for Liam - anxiety + not sleeping. before exams ramp up. Dr Nguyen is usually a 2 wk wait	kids	gp	mental-health	sleep
+k	Finance	Ruby yr 9 camp - pay balance + medical form. From: Coburg High School <noreply@compass.edu.au>\nSubject: Year 9 Camp - Phillip Island, Term 2 (Week 4)\n\nDear Parents and Carers,\n\nWe are excited to confirm that the Year 9 camp will take place at Ph	kids	school	camp
+k	Work	TA: grade OC II exercise sheets. sheet 6, 28 students, hand back at Tuesday's tutorial	teaching	grading
+k	Finance	tax return - mygov. WFH hours log + receipts in the shoebox. due 31 Oct	taxes
+k	Health	forty foot swim w/ Ciara sat morning	swimming	fitness
+k	Finance	Fwd: Evergreen Brick Works - payment schedule & final numbers. ---------- Forwarded message ---------\nFrom: Jessica Tran <events@ebw-weddings.ca>\nSubject: Priya & Daniel - 20.09 - payment schedule & final numbers\n\nHi Priya and Daniel,\n\nIt was great to see you bot	wedding	venue	vendors
+k	Finance	Hausrat insurance - add the new bike. Mobiliar, value CHF 1,800	insurance	bike
+k	Health	Ruby - ortho adjustment. braces, Dr Lim in Brunswick 4:15pm	kids	dentist
+k	Shopping	pick up resized rings - Birks. Yorkdale, ready thursday	wedding	jewellery
+k	Finance	Halbtax renewal. expires tomorrow and I need it for the Zurich train. SBB app, CHF 190	travel	subscriptions
+k	Learning	learn RDKit. for the SAR descriptors. start w/ the getting started notebook. my script breaks bc `Chem.MolFromSmiles(s)` returns None for the HCl salts	python	coding
+k	Learning	pierogi lesson w/ Babcia. sunday, she'll show us the dough. bring containers	cooking	family
+k	Finance	cancel 2 of netflix/stan/spotify/binge. $78/mth on streaming!!	subscriptions	budget
+k	Personal	photographer contract - review + sign. Extract from the contract (Lumen & Vow Photography) - what we need to check before signing:\n\n1. Services. Photographer: Alicia Moreno plus one second shooter. Coverage: 8 consecutive hours on the wedd	wedding	photographer	vendors
+k	Finance	move savings Revolut → ING. keep 3 months buffer in the NL account. + the £230 still sitting in Monzo from the London years	savings	banking
+k	Work	Comporta retreat - venue email re: deposit. From: reservas@casadoarrozal.pt\nSubject: Re: Yoga retreat 6-9 June - proposta e sinal / proposal and deposit\n\nOla Sanne,\n\nThank you for your visit last week, it was a pleasure to show you the house an	retreat
+k	Personal	Pico tick + flea pipette. the monthly one, was due monday	pets
+k	Finance	RACV claim - Corolla. From: RACV Insurance <claims@racv.com.au>\nSubject: Your claim MOT0xxxxxx - storm damage, Toyota Corolla\n\nDear Joanna,\n\nThank you for lodging your claim for storm and hail damage to your vehicle on Sat	car	insurance	claims
+k	Personal	cat sitter for Sept. ask Jen from upstairs or try Rover	pets	honeymoon
+k	Personal	B permit renewal - Migrationsamt. expires in 2.5 months, submit at least 2 months before. need employment confirmation from HR + passport photo	admin	residency
+k	Shopping	save the dates - Minted. order 150 + envelopes, https://www.minted.com - use the code from the Knot email	wedding	stationery
+k	Shopping	groceries coop. risotto rice, parmigiano, basil, lemons, rivella for Sofia	groceries
+k	Work	BAS figures to Anthony. accountant needs the Q3 reconciliations, was due yesterday	office	accountant
+k	Shopping	woolies online order. delivery window tmrw 5-7pm. Liam's protein bars + Steve's oat milk	groceries
+k	Work	order toner + A3 paper. through the Officeworks business account, Mark approves	office	procurement
+k	Finance	João owes me €60. petrol + tolls for the Sintra trip	owed
+k	Finance	council rates - merri-bek. instalment 3, $512, BPAY	bills	rates
+k	Work	read Jonas' thesis draft ch. 2. bachelor thesis - focus on the mechanism part, he mixed up the compound numbering	students	teaching
+k	Personal	sell old Sigma lens on ricardo.ch. 18-35 f/1.8, ask ~CHF 450. take photos first	photography	selling
+k	Finance	e-transfer Aunty Lata for the mehndi artist. $450, she paid the deposit for us	wedding	family	owed
+k	Finance	AGL bill $412 😳. why so high?? check the meter reading before paying	bills	utilities
+k	Work	JOC revision - reviewer 2 comments. Manuscript ID jo-2025-00xxx - Decision: major revision. Please resubmit within 30 days.\n\nReviewer 1:\nThe authors describe a palladium-catalysed Suzuki-Miyaura route to a series of biaryl amides and ev	paper	research
+k	Personal	CRUE - registo de cidadão UE. Câmara appointment, bring rental contract + NIF. bank says they'll block the account without it - asap	admin	residency
+l	Shopping	adult nappies + wipes. Dis-Chem bulk, size M	dad
+l	Personal	parents evening - alfie. St Mary's, 5:40 w/ Miss Kowalski	kids	school
+l	Personal	Sipho visiting 12-16 Dec. make up the spare room, he's bringing the kids	family
+l	Work	fit rad - 22 ladybarn lane. 600x1000 double panel, drain down first, customer wfh so be quiet lol	clients
+l	Work	reply to google reviews ⭐	marketing
+l	Health	my GP - BP + stress. Dr. Fourie. headaches every day + not sleeping	blood-pressure	stress
+l	Personal	bins out 🗑️. blue + brown this week	home	chores
+l	Finance	venmo Jess. $67 groceries + $20 gas	payback
+l	Shopping	door alarm / GPS tracker. he walked out at 3am AGAIN. the Takealot one w/ sim R899	dad	safety
+l	Finance	belastingaangifte. Sanne helps on video call. give her a machtiging? deadline 1 May but we're in Italy then	taxes
+l	Learning	ukulele - online lessons. Henk's new thing 🙄 Andy Guitar on youtube	music
+l	Health	cut down on monsters. 3 a day is too many. water + 1 coffee	diet
+l	Work	fwd: year-end audit prep - WRC. ---------- Forwarded message ---------\nFrom: Jonathan Meyer <jonathan@woodstockroasting.co.za>\nSubject: Year-end & audit prep - can you help?\n\nHi Thandi,\n\nHope your dad is doing OK. Our financial year	bookkeeping	clients
+l	Health	renew Tata's chronic script. 6-monthly, GP must write a new one before the 15th or medical aid won't pay	dad	meds
+l	Finance	my ITR12 + provisional tax. IRP6 2nd period. get the IRP5s + RA certificate together first	taxes
+l	Work	peak MET email 🙄. From: Site HR Team\nSubject: Peak - Mandatory Extra Time (MET) schedule and attendance policy\n\nTeam,\n\nThank you for everything you've done this year. As we head into Peak, customer volume at our site i	overtime	schedule
+l	Learning	lightroom masking. Henk - the YouTube series from Anthony Morganti	photography
+l	Work	fwd: bridgeford approved contractor docs. ---------- Forwarded message ---------\nFrom: Karen Whitfield <karen.w@bridgefordlettings.co.uk>\nSubject: Approved Contractor Framework 2025/26 - documents required\n\nHi Liam,\n\nThanks for your interest 	clients	contracts
+l	Work	VET for peak. grab extra shifts before christmas, +$3/hr peak pay	overtime	schedule
+l	Work	uber eats dispute #8KX2. they say I didn't deliver, I have the photo at the door. appeal in app, 72h limit	ubereats
+l	Finance	parentpay top up. Alfie school dinners £2.45/day, balance is on -£4.90	kids	school
+l	Personal	Joost 40 🎉 Bergen. From Joost, copied from the family group app:\n\nHei alle sammen! / Hoi allemaal!\n\nYes, it's true, I'm turning 40 and Ingrid says we have to celebrate properly, so here's the plan. Please read to the en	family	travel	birthdays
+l	Personal	check engine light 😬. now it's FLASHING. don't drive far - borrow Ray's OBD reader asap	truck
+l	Learning	heat pump course??. Copied from the Bolton training centre site:\n\nLevel 3 Award in the Installation and Maintenance of Air Source Heat Pumps (Non-Refrigerant Circuits) - LCL Awards approved\n\nCourse length: 5 days (Monday	heating	course
+l	Personal	backup carer 15-22 Dec. Grace on leave. ask Nomvula from church or Caring Hands agency R450/day - agencies get fully booked over the holidays, sort it early	carer	dad
+l	Finance	prepaid electricity. R500 on the City app	bills	energy
+l	Personal	laundry	chores
+l	Personal	POA vs curatorship - email from Ms Hendricks. From: Fatima Hendricks <fhendricks@hendricks-law.co.za>\nSubject: Your father - power of attorney and next steps (URGENT)\n\nDear Thandeka,\n\nThank you for coming in on Monday with your father's documents	dad	legal
+l	Health	médico - resultados análisis. cita 9:40 con la Dra. Romero, resultados de sangre (¿hierro bajo?)	doctor	bloodtest
+l	Health	drink more water on shift 💧	diet
+l	Shopping	new helmet. mine cracked when I fell on Thurs. a proper one, not the €15 one	gear	bike
+l	Learning	english homework unit 7. EOI essay 200 words 'a job I would like'	english	homework
+l	Shopping	football boots alfie size 4. the astro ones not studs	kids	football
+l	Finance	pay Joost back. NOK 2 450 for the Bergen ferry tickets. send in euros via Wise	payback	family
+l	Learning	Xero advisor cert. free, ~3h, looks good to clients	xero	certification
+l	Finance	rates account. R1,240. query the water reading - 48kl?! no leak that I know of	bills	water
+l	Learning	excel for the PA job. process assistant posting wants excel (pivot tables, vlookup). khan academy / youtube	excel	career
+l	Finance	day centre fees. Rondebosch day centre R3,200/month, EFT by the 1st	dad	bills
+l	Personal	ring mum	family
+l	Finance	Austrian vignette. for the drive to Italy in April via Innsbruck. 3.5t so normal vignette, digital 1-year on asfinag.at (NOT the resellers)	motorhome	tolls
+l	Finance	pay Gaz back. £64 for the 2 City tickets	payback	football
+l	Finance	Sipho - his share. R3,000 for the day centre. he 'forgot' last month too	family	dad
+l	Shopping	ask Sanne to send stroopwafels & drop. + hagelslag. she's sending a parcel next week anyway	groceries	family
+l	Finance	modelo 303. IVA trimestral, Paco files it but needs everything by the 15th	taxes	gestor	autonomo
+l	Learning	practise wonderwall for sarah's 40th. she'll kill me but doing it. capo 2	music	birthdays
+l	Personal	fix garbage disposal. hums but doesn't spin. allen key underneath?	home	repairs
+l	Shopping	leisure battery. died overnight, fridge off!! urgent. lithium 100Ah ~€650 vs AGM €220, Henk wants lithium for the solar	motorhome
+l	Personal	oil change + tire rotation. 2k miles overdue. Valvoline on Hamilton Rd, coupon in email	truck
+l	Learning	carers course - dementia (online). Caring for a Person Living with Dementia - free online course for family carers. Self-paced, about 2 hours per module, certificate after the final quiz.\n\nModule 1 - Understanding dementia: the differe	caregiving	course
+l	Health	Tata's dentures relined. loose, he won't eat properly. Dr. Abrahams, Mowbray	dad	dentist
+l	Shopping	screwfix. pipe slice, PTFE, jointing compound, 22mm compression elbows x10 - need them for tmrw's job	parts
+l	Shopping	kayla halloween costume. Wednesday Addams. Spirit Halloween or amazon	kids
+l	Shopping	inverter. stage 6 announced 😩 need something ASAP. 5kWh lithium ~R18,000 or just a UPS for wifi + Tata's air mattress pump	loadshedding
+l	Work	fix missed punch 10/14. clocked out for lunch, never clocked back in. HR ticket or I lose 5.5 hrs pay	timesheet
+l	Personal	gate motor dead. Centurion D5 battery flat from loadshedding. Faizel 082 555 0191	home	repairs	loadshedding
+l	Learning	portugees les 12. Duolingo streak 84 🔥 + Practice Portuguese podcast	portuguese
+l	Work	VOA survey. AM asked everyone to do it by friday	surveys
+l	Personal	cassette toilet legen 🚽	motorhome	chores
+l	Shopping	groceries. Woolies: maas, mielie meal, soft food for Tata, rooibos, bread, bananas	groceries
+l	Learning	teórico carnet B. test online every day (todotest). exam on the 14th at DGT Arturo Soria	driving	exams
+l	Finance	401k -> 6%. to get the full company match. currently on 3% like an idiot	retirement
+l	Shopping	sinterklaas presents. Sem: Lego City police station, Lotte: doll pram. order before 20 Nov so it arrives	grandkids	gifts
+l	Finance	van insurance renewal - shop around. Admiral renewal £1,640 (was £1,210 last yr??). try gocompare + ring NFU Mutual. policy ends in 2 days!!	insurance	van
+l	Learning	xero webinar - do my own books. free 1hr webinar Tues eve, so I stop paying Priya for the small stuff	xero	business
+l	Work	swap shift w/ Dante. he takes my Thurs, I take his Sun. both submit in app	schedule
+l	Finance	GEPF pension - Tata's bank details. Capitec froze his account after the fraud thing. need new bank letter + my POA cert	dad	pension	bank
+l	Health	physio Tavira. €45/session, ask zorgverzekeraar if they refund abroad	knee	physio
+l	Health	collect Tata's chronic meds. donepezil + vit D, Clicks Pinelands	dad	meds
+l	Work	PIT recert. forklift/reach truck recertification - badge gets pulled if not done by end of month. sign up in A to Z	certification	forklift
+l	Work	safety modules x3. mandatory: HazCom, lockout/tagout, heat illness. in the learning portal, due Fri	training
+l	Learning	freeCodeCamp. responsive web design cert - at 'Learn CSS Flexbox by building a photo gallery'. 1h after shift	coding
+l	Health	PT - plantar fasciitis. OhioHealth Groveport, Wed 2pm, bring work boots	feet	physio
+l	Finance	AEP bill. $143.27	bills	energy
+l	Personal	volante de empadronamiento. get a new one at the Junta de Centro, tiene que ser de menos de 3 meses	residency	paperwork
+l	Finance	rent. €480 my part - bizum to Iker, he pays Doña Pilar	rent	flat
+l	Health	10k steps	fitness
+l	Finance	child support. $310/mo thru Ohio CSPC, check it actually came out of the paystub this time	kids	bills
+l	Shopping	press-fit tool?. Milwaukee M12 press tool ~£1,100 on toolstation. or hire one for the big jobs. think about it	tools
+l	Learning	first aid course. St John, Sat 8:30-16:30 - Tata falls sometimes, want to know what to do	first-aid	dad
+l	Shopping	walking sandals Marijke. Teva or Keen, size 39	clothes
+l	Shopping	lens 100-400 for birds. Henk: second hand at MPB, €900-1100	photography	birds
+l	Work	invoice mrs okafor. combi swap in Didsbury, £2,350 inc parts. net 14 days	invoices	clients
+l	Shopping	cumple Valentina 🎂. my niece turns 6 - order a gift to Medellín via Falabella TODAY or it won't arrive, or just send pesos with Wise	family	gifts	birthdays
+l	Work	update prices on website. liambplumbing.co.uk/prices - call-out is £75 now not £65, add heat pump servicing	website	marketing
+l	Finance	EHIC Marijke expires. order the new one in the Zilveren Kruis app, hers runs out 31/10	insurance	ehic
+l	Work	send Mrs Patel the CP12. landlord gas safety record for 14 Mauldeth Rd, she needs it for the new tenants moving in	gas-safe	clients
+l	Personal	finish reading the stand. stephen king, ch. 40 something	reading
+l	Learning	spanish duolingo. half my team speaks spanish, be nice to say more than hola	spanish
+l	Finance	cancel DStv. never watch it, R899/mo. he only watches SABC anyway	subscriptions
+l	Learning	SAIPA short course - IFRS for SMEs. R1,450, online, 4 evenings, CPD points. registration closes Friday	course	bookkeeping
+l	Learning	welding class Columbus State. WELD 1100 spring semester, registration opens Nov 3 and fills fast	welding	college
+l	Shopping	inner tubes + puncture kit. 28" x2, the Decathlon ones	bike
+l	Shopping	bike battery. the 36V 10Ah only lasts 4h now, died mid-shift twice. need a new one ASAP - Amazon €289 or the shop in Embajadores €340 fitted	bike
+l	Health	less wine 🍷. weekdays only 1 glass. Henk too!!	diet
+l	Finance	groene kaart camper. ask the insurer for the green card PDF - Morocco not covered!! check Albania too	insurance	motorhome
+l	Work	request PTO for kayla's tournament. need Sat 11/8 off, requests need 2 wks notice	schedule	kids	softball
+l	Shopping	groceries. milk, bread, wipes, chicken thighs, weetabix, bananas, squash	groceries
+l	Work	book glovo slots. slots open Mon 10am, the good Fri/Sat dinner ones in Salamanca go in minutes	glovo	schedule
+l	Health	tarjeta sanitaria. apply at centro de salud w/ padrón + TIE. still don't have one after 8 months	doctor	paperwork
+l	Personal	fix back gate. hinge post rotted, new post + postcrete	home	garden
+l	Learning	bird ID - waders. learn the Merlin app + the Ria Formosa waders before the guided walk	birds
+l	Learning	read up on Part L changes. efficiency rules for boiler installs, the new ErP stuff	heating	regs
+l	Work	kaizen ideas for standup. manager wants 2 ideas each by Tues - tote conveyor jam at station 14	meetings
+l	Work	chase bridgeford lettings - 3 invoices unpaid. INV-0412, INV-0415, INV-0419 = £1,180 total, now 45+ days late. ring Karen direct not the main line	invoices	clients
+l	Shopping	mercado Lagos zaterdag. fish + veg + the nice goat cheese	groceries
+l	Learning	js practice. why NaN??\nconst total = orders.reduce((s, o) => s + o.tip, 0)\nsome tips are undefined -> use (o.tip ?? 0)	coding
+l	Finance	pay Priya's invoice. £95 + VAT for the Q2 return, bank transfer	accountant	bills
+l	Work	Van Dijk Bouw - review tender docs. Henk's old firm, 2 days' work, €85/hr. deadline Thu	consulting
+l	Shopping	order parts for hendersons bathroom. Grohe thermostatic bar valve, 2x 15mm isolating valves, basin + bath wastes, flexi tails. City Plumbing trade acct, collect Weds 7am	parts	clients
+l	Work	RAMS for bridgeford. risk assessment + method statement for a combi swap in an occupied flat - sample for their framework thing	clients	contracts
+l	Health	walk on the prom sundays. Sea Point, 5km. Nomvula joins sometimes	fitness
+l	Finance	octopus bill. £186.40 this month - why so high? send meter readings pls	bills	energy
+l	Shopping	sunscreen + hats. factor 50, Henk's hat blew away at Sagres	toiletries
+l	Finance	gas safe renewal fee. annual registration ~£400ish on their website, the saved card expired so pay it manually	gas-safe	bills
+l	Personal	find aire w/ water for tmrw. park4night: Aljezur €8 w/ services? or Carrapateira	motorhome	campsites
+l	Work	invoice clients Oct. Woodstock Roasting R7,800 · Mama Africa Catering R3,200 · Dr Naidoo's practice R4,100. + remind Mama Africa that Sept is STILL not paid	invoices	clients
+l	Personal	maisie's passport renewal. expires in May - Spain needs 3 months left on it. gov.uk says allow 3 weeks	passports	kids	holiday
+l	Health	Tata - memory clinic. Groote Schuur Tues 9:00. bring: meds list, MMSE letter, ID, hospital card. leave 7:30, parking is chaos	dad	doctor
+l	Personal	sunday dinner at sarah's mum's. take the wine + pudding	family
+l	Finance	card declined at Intermarché. ING blocked it? call +31 20 22 888 00, use the Revolut for now	bank
+l	Finance	cancel basic-fit. €24.99/mo and haven't gone since July. have to do it 1 month before	fitness	subscriptions
+l	Shopping	grab rail + non-slip mat. he slipped in the shower yesterday - urgent. Builders Warehouse	dad	safety
+l	Finance	public liability insurance. expired?? can't go on site without it - sort ASAP, Simply Business, £2m cover	insurance
+l	Health	dentist. check up 4:20pm, Levenshulme Dental	dentist
+l	Personal	lease renewal letter. Letter from the property management company (taped to the door, typed it in so I don't lose it):\n\nDear Resident,\n\nRe: Lease Renewal - 4410 Bixby Rd, Unit C, Groveport, OH 43125\n\nYour current lease exp	lease	rent	home
+l	Personal	Iker's birthday dinner. Sat 21h La Musa Latina, bring €25 for the bote	friends	birthdays
+l	Finance	pay Auntie Grace. R4,500 + R300 taxi money, Friday	carer	dad
+l	Learning	spanish for tenerife. duolingo 10 min a day, at least numbers + ordering food 😂	spanish	holiday
+l	Finance	pay Aisha back. €9.50 toilet paper + cleaning stuff, + half the wifi €15	payback	flat
+l	Health	5 a side thurs ⚽	football	fitness
+l	Shopping	phone case + screen protector. screen is cracking at the corner, Xiaomi Redmi Note 13	phone
+l	Work	glovo food safety module. manipulador de alimentos - mandatory, they deactivate you if it's not done by the 20th	glovo	training
+l	Personal	notes - kayla IEP mtg. IEP annual review, Groveport Madison Middle School, Tues 3:15. There: me, Brittany, Mrs. Delgado (intervention specialist), Mr. Hwang (6th grade math), school psych Dr. Ames (on zoom), Principal Wells	kids	school
+l	Personal	mom's birthday - zanesville sun. lunch at hers, Aunt Deb is doing the food. leave by 11	family	birthdays
+l	Personal	LPG refill. gauge on 20%. Repsol autogás in Lagos has the dish adapter	motorhome
+l	Personal	winter pitch algarve - reply from Turiscampo. Dear Mr and Mrs de Vries,\n\nThank you for your e-mail and for choosing Turiscampo again for the winter. We are happy to confirm that we can offer you a pitch for your motorhome for the period 1 Decembe	campsites	winter
+l	Shopping	walmart pickup. lunch meat, bread, energy drinks, frozen pizza, Kayla's cereal (real Lucky Charms not the knockoff)	groceries
+l	Health	knee exercises 2x daily. Marijke - the physio sheet, heel slides + straight leg raises	knee	fitness
+l	Work	call w/ Kloof St pilates studio. Thurs 11am Teams - new client? ~R2,500/month bookkeeping	clients
+l	Learning	learn excel properly. so i can cost jobs myself instead of guessing. free course at the adult learning centre or youtube	excel	business
+l	Personal	photo album for Tata. old pics from Mthatha, label the names - the OT said it helps	dad	photos
+l	Finance	send money to mamá. €150 for her meds this month. Western Union or try Wise, cheaper?	family	remittance
+l	Learning	typing practice. monkeytype 15 min, aim 40 wpm	typing
+l	Work	quote - cafe in ancoats. leaking stopcock + new under-sink water heater. owner Dario 07700 900314, wants it sorted before they reopen Mon	quotes	clients
+l	Health	knee. la rodilla otra vez after long shifts. cita centro de salud tmrw 8:50 -> ask for derivación to physio	knee	doctor
+l	Health	INR test Henk. warfarin - every 4 wks. Centro de Saúde Lagos w/ EHIC, or pharmacy coaguchek €15	meds	bloodtest	heart
+l	Health	walk 30 min before shift	fitness
+l	Work	missing tips saturday. app shows €0 tips on 3 orders where the customer said they tipped. report to support w/ order numbers, only 48h to report	glovo	earnings
+l	Personal	pick up kayla fri 6pm. from Brittany's, bring her inhaler back	kids
+l	Learning	worcester bosch 8000 training vid. their online academy, free, 45 mins	heating	course
+l	Health	meal prep sunday. chicken + rice x5 so I stop living on vending machine stuff	diet	cooking
+l	Health	dentist 🦷. cleaning tmrw 7:30am right after shift 😴 first time in like 3 yrs. Aspen Dental	dentist
+l	Shopping	insoles. heel pain - superfeet green or whatever the PT says	feet
+l	Health	no phone in bed after nights. aim 7 hrs. melatonin?	sleep
+l	Shopping	blackout curtains. for sleeping in the day. bedroom window 60" wide	sleep	home
+l	Work	Mama Africa - UIF declarations. uFiling for the 4 kitchen staff - already late, penalties, do ASAP	bookkeeping	clients
+l	Personal	van MOT. Kwik Fit Levenshulme, Thurs 8am. drop off + bus back	van
+l	Health	refill lisinopril. BP meds, 3 pills left. Kroger pharmacy	meds	blood-pressure
+l	Work	uber eats email - accident insurance. From: Uber Eats <no-reply@uber.com>\nSubject: Action required: confirm your accident cover by 31 October\n\nHi Camila,\n\nWe're writing to let you know about changes to the accident insurance that protects	ubereats	insurance
+l	Personal	choir practice. Thursdays, St Thomas'	church
+l	Finance	digi charged me twice. €15 x2 this month. call 1200 / chat	phone	bills
+l	Finance	open enrollment. From: HR Benefits\nSubject: Open Enrollment 2026 closes this Friday - action required\n\nHi Marcus,\n\nOpen Enrollment for your 2026 benefits ends this Friday at 11:59 p.m. ET. This is your once-a-year cha	benefits	insurance
+l	Learning	italian before spring trip. Babbel - at least order food + ask for a pitch	italian	travel
+l	Finance	taxes - W-2 from Penske. old job, they moved payroll to ADP. need it to file	taxes
+l	Finance	cuota autónomos. se cobra el 30 - make sure there's €230 in the BBVA account	autonomo	bank
+l	Finance	truck payment. Kemba CU $412.88 - autopay failed last month, pay it manually	truck	bills
+l	Learning	six sigma yellow belt. free on LinkedIn Learning thru work. would look good for the PA role	career	course
+l	Finance	council tax. direct debit bounced?? check santander app + ring the council	bills	bank
+l	Work	EMP201 - Woodstock Roasting. PAYE/UIF/SDL on eFiling, due 7th	bookkeeping	clients
+l	Shopping	costco run. TP, paper towels, coffee, chicken breast	groceries
+l	Learning	matrícula examen B2 EOI. Copied from the EOI website (translated w/ deepl, some bits left in Spanish):\n\nCERTIFICATION EXAMS - LIBRE (external candidates) - ENGLISH B2\n\nRegistration period: from the 1st to the 15th of the mont	english	exams
+l	Health	cardioloog brief - vragen voor videoconsult. Letter from Dr. E. Bakker, cardiology, St. Antonius Nieuwegein - translated with DeepL, copied here so we have it on the phone:\n\n'Dear colleague,\n\nI saw Mr H. de Vries (born 12-03-1952) on 3 September	heart	doctor
+l	Health	Henk's meds for 3+ months abroad. From: Huisartsenpraktijk De Linde\nSubject: RE: medicatie voor langere tijd naar het buitenland\n\nDear Mr De Vries,\n\nThank you for your message. Below is the information you asked for about taking your 	meds	heart
+l	Shopping	compra 🛒. arroz, huevos, plátanos, harina PAN para arepas (tienda colombiana Mesón de Paredes), café, leche	groceries
+l	Work	boiler service reminders. text the Nov list: Byrne, Okafor, Whitworth + the 4 flats on Wilbraham Rd	clients	marketing
+l	Work	invoice Van Dijk for Sept. 12.5h x €85 = €1.062,50 + btw? ask Sanne's husband	consulting	invoices
+l	Work	month-end - Woodstock Roasting. bank recs, VAT201 prep, payroll for 9 staff in Xero	bookkeeping	clients
+l	Learning	algebra for placement test. khan academy, Columbus State Accuplacer next month	college
+l	Health	Tata's assessment report - read + questions. Report from the Memory Clinic, Groote Schuur Hospital (typed out the important parts):\n\nPatient: Mr Lungile Sotashe, 78-year-old retired mathematics teacher, right-handed, isiXhosa and English speakin	dad	doctor
+l	Work	ACS reassessment - book it. 5-yearly gas quals (CCN1, CENWAT, CPA1) run out in March. training centre in Trafford Park books up 6-8 wks ahead	certification	gas-safe
+l	Finance	send facturas to Paco. all glovo + uber eats weekly statements Jul-Sep, plus the phone bill + the bike repair ticket	taxes	gestor
+l	Learning	pronunciation 'th' 😩. think/thing/three. record myself, compare w/ youglish	english
+l	Shopping	gift Lotte 4th bday 🎈. Playmobil ambulance €34.99 on bol.com -> Sanne's address	grandkids	gifts	birthdays
+l	Learning	watercolour class sat. Zoom 10:00 CET w/ Anne-Marie, 'harbour at dusk' - prep paper + masking fluid	painting
+l	Learning	learn the Victron app. Marijke - so I can read the solar/battery status myself	motorhome	solar
+l	Shopping	new glovo bag. zip broke. rider shop in the app €35	gear	glovo
+l	Shopping	rain jacket + waterproof trousers. Decathlon. before the november rains	gear	clothes
+l	Personal	ferry to Sardinia in May. Livorno-Olbia, camper 7.4m. Moby vs Grimaldi. early booking -30% ends 31 Jan	ferry	travel
+l	Learning	curso excel gratis SEPE. online, 60h, con certificado. plazas limitadas, inscripción hasta el viernes	excel	course
+l	Health	support group Wed 18:00. Alzheimer's SA carers group, church hall Rondebosch. ask about respite care	caregiving	stress
+l	Health	dentista - muela del juicio. Dr. Jiménez, c/ Atocha 45, 10:30, consulta €60	dentist
+l	Personal	hide car keys 🙈. he tried to 'drive to school' again (retired 15 yrs!!)	dad	safety
+l	Shopping	softball bat. USSSA 28" drop 10, Dick's has the Easton one. first practice is Sat	kids	softball
+l	Shopping	steel toes. $120 voucher from work, use by 12/31 at Red Wing Groveport. size 11 wide	gear
+l	Finance	AOW jaaroverzicht checken. via Mijn SVB, DigiD sms gaat naar het Nederlandse nummer - vraag Sanne om de code	pension
+l	Learning	learn umngqusho like mama made. ask aunt Nosipho for the recipe, samp & beans soak overnight	cooking
+l	Finance	VAT return Q3. From: Priya Shah <priya@northbridgeaccounts.co.uk>\nSubject: Your VAT return for the quarter to 30 September\n\nMorning Liam,\n\nJust a reminder that your VAT return for the period July to September needs 	taxes	accountant
+l	Health	back. lower back gone again after the loft job, can barely bend. NHS physio self-referral ASAP	back	physio
+l	Health	sleep before 2am. at least 5 nights this week, no tiktok in bed	sleep
+l	Work	hendersons day 3 - be there 8am for the tiler	clients
+l	Shopping	maisie bday present 🎁. she wants the LOL Surprise house, Argos £45. or Smyths	kids	gifts	birthdays
+l	Personal	blog: alentejo week. deviesontour.nl, write up Monsaraz + Évora	blog
+l	Health	flu jab. Boots £16, book online	vaccine
+l	Learning	CDL permit. study the Ohio CDL manual: general knowledge + air brakes. BMV test	driving	career
+l	Work	upload new residence card to glovo. account BLOCKED until I upload the TIE resguardo. no orders = no money!!	glovo	residency
+l	Personal	book tenerife flights. Feb half term, Jet2 from MAN, 2 adults 2 kids ~£1,380 and going up every day	holiday	travel
+l	Learning	youtube: brake pads silverado. save $300 doing it myself. need C-clamp + 13mm socket	truck	repairs
+l	Personal	renovar TIE 😩. Renewing the TIE (tarjeta de identidad de extranjero) - notes from the extranjería website + what Yuli told me:\n\nWHEN: you can apply from 60 days before expiry up to 90 days after. Mine expires 12 Nov	residency	paperwork
+l	Learning	XLOOKUP + pivots. =XLOOKUP(A2,Clients!A:A,Clients!C:C,"n/a") keeps giving #N/A	excel
+l	Personal	videobellen kleinkinderen wo. Sem heeft zijn zwemdiploma!	grandkids
+l	Health	melatonin for Tata?. sundowning, up all night wandering the passage. ask Dr. Fourie	dad	sleep
+l	Personal	habitation check Hymer. due in Dec. Auto Caravanas Sul in Tavira - call to book, they're busy w/ all the winter campers	motorhome
+l	Personal	call mamá sunday	family
+l	Health	Tata eye test. cataract? Spec-Savers Cavendish, booked Mon 10am	dad	eyes
+l	Learning	english podcasts on the bike. 6 Minute English / Luke's English Podcast, one ear only!!	english
+l	Health	BP log for Dr. Nguyen. readings 3x a week, CVS kiosk or the cuff. bring log to next appt	blood-pressure	doctor
+l	Personal	persiana broken again. tell Doña Pilar, the cord snapped. my room is dark all day	flat	repairs
+l	Work	Dr Naidoo - reconcile medical aid remittances. Discovery + Bonitas remittances vs patient ledger, Aug-Sep	bookkeeping	clients
+l	Finance	medical aid claim - neurologist. Dr. Pillay R2,850, submit on app within 4 months = by Friday. they owe us R1,900 back	dad	medical-aid
+l	Personal	take Tata to Muizenberg 🌊. he loves watching the surfers	dad
+m	Shopping	order business cards. moo.com, 100 pcs, new logo, address on Hoża	business	printing
+m	Finance	ZUS składki październik. ~1 600 zł, by the 20th, from the business account	zus	business
+m	Work	ch3 draft to Morag. lit review cut + normalisation section, she wants it before the annual review	thesis	supervisor
+m	Learning	learn ProtoPie basics. youtube.com/playlist?list=PL-protopie-101 , 10 min a day	prototyping	tools
+m	Finance	URGENT stipend didn't arrive. UKRI Oct payment missing, rent due. email finance office + cc Fiona	stipend	banking
+m	Work	LAGB abstract. 500 words max, EasyChair closes Thu 23:59 (AoE), mid-vowel results only	conference	thesis
+m	Work	usability test script for Tomek's app. 5 tasks, think aloud, SUS at the end. sessions start wednesday	research	clients
+m	Health	back pain → stand up every hour. set a timer, maybe ask about physio	back	posture
+m	Work	wireframes checkout flow – Lumo. guest checkout + BLIK + saved cards	clients	design
+m	Shopping	new rear bike light. the old one died, Fahrradladen on Weserstr or amazon	bike
+m	Finance	pay notary remainder €1.250. ref on the invoice	house	fees
+m	Personal	cut back hedge. before the birds start nesting (March)	garden
+m	Personal	oddać rower do serwisu. brakes squeak + gears skip	bike	repairs
+m	Shopping	buy kalkverf + brushes for nursery. Gamma doesn't have it → Verfhandel De Vos, 10L	renovation	baby
+m	Personal	dog sitter for Bruno (tiling weekend). ask Hanne or Rover	pets
+m	Health	pick up sertraline. repeat prescription ready at the pharmacy on Marchmont Rd	meds	pharmacy
+m	Finance	top up IKZE before year end. limit for self-employed ~14k zł this year, tax deductible	retirement	investments
+m	Personal	finish Lincoln in the Bardo	reading	books
+m	Health	find a Hausarzt taking new patients. doctolib, Neukölln/Kreuzberg, ideally English speaking	doctor
+m	Work	retro notes -> confluence + summary to team. Retro – Sprint 42 (Payments squad)\nAttendees: Jonas, Priya, Mehmet, Sven, Clara, me. Facilitator: Priya (4Ls format)\n\nLIKED\n- Instant payouts beta went out on Tuesday without a rollback, first time in	sprint	meetings
+m	Work	sign contract w/ Agencja Kropka. ---------- Forwarded message ---------\nFrom: Marta Zielińska <marta@agencjakropka.pl>\nSubject: Scope + umowa – FizjoPlus booking app\n\nHi Kasia,\n\ngreat talking yesterday! As promised, here is a short s	contracts	clients
+m	Learning	dbt fundamentals course. free on dbt learn, chapters 3-5	data	courses
+m	Learning	Gaelic homework. SpeakGaelic ep 4 + vocab list (weather, family)	gaelic	languages	homework
+m	Finance	Familienbeihilfe – Schulbesuchsbestätigung Lena. Finanzamt letter said 4 weeks, already late	kids	benefits
+m	Finance	send proof of fire insurance to KBC. mortgage condition, they emailed twice	mortgage	insurance
+m	Work	update portfolio case study (Lumo). after launch, blur client data	portfolio
+m	Shopping	Einkauf Spar. Milch, Semmeln, Leberkäse, Äpfel, no more Windeln 🎉	groceries
+m	Shopping	Sociophonetics textbook. 2nd hand on AbeBooks? new is £48	books
+m	Work	clean up component library. detach old buttons, rename variants	figma	design system
+m	Learning	Dutch conversation table @ De Krook. Thursday 19:00, bring 3 topics	dutch	languages
+m	Shopping	bday gift for Mama 🎁. saree from that shop in Pune? or a Kindle. DHL to India takes ~10 days, order this week	gifts	family	birthday
+m	Health	physio shoulder. right shoulder since the Einsatz in Sept	physio	shoulder
+m	Work	BaFin audit: export access logs etc. From: Dr. Katrin Albers (Compliance)\nTo: Product Leads Payments\nSubject: BaFin IT audit – evidence requests, please read\n\nHi all,\n\nas announced in the all-hands, the BaFin on-site IT audit (focus: BAI	compliance	audit
+m	Shopping	snow suit Jakob 116	kids	clothes
+m	Learning	learn 'Blackbird' fingerpicking	guitar	music
+m	Health	stretches for back (sanding 😩)	back
+m	Personal	read 'Kairos' for book club. Jenny Erpenbeck, meeting at Mareike's	reading	book club
+m	Health	Ben Lomond sat ⛰️. bus 7:30 from Buchanan st, w/ Callum + Aisling	hiking
+m	Health	counselling service intake form. waitlist ~4 weeks so fill it in now	mental health
+m	Finance	taxes 🙄. Steuererklärung 2023 via ELSTER. need Lohnsteuerbescheinigung + Riester docs + home office days	taxes
+m	Work	go/no-go 4.12 — card freeze bug BLOCKING release. ASAP. QA found freeze toggle not syncing on Android 13/14, need decision from eng lead today-ish	release	bugs
+m	Personal	sand & oil floor upstairs. after bathroom is done (dust!)	renovation	floors
+m	Learning	Leistungsabzeichen practice w/ Gruppe. Löschangriff, 3x per week in May	fire brigade	competition
+m	Work	Stundenzettel. for Hofer, this week	timesheets
+m	Health	drive Oma to Linz – Augenarzt. cataract check 10:15, she can't drive after the drops	family	eyes
+m	Learning	CAE speaking practice w/ Meg. part 2 long turn, record myself	english	languages	exams
+m	Personal	Anmeldung new address. Bürgeramt appt must be within 14 days of moving in! service.berlin.de/terminvereinbarung — slots gone in minutes, try at 7am	admin	moving
+m	Personal	say hi to neighbours + sorry for the noise 😅. bring speculoos	neighbours
+m	Personal	book AREI keuring. needed before Fluvius connects the new kitchen circuit. inspectors booked 3-4 wks out	renovation	electricity
+m	Work	schedual 5 user interviews for savings pots. recruit via userinterviews.com, €50 voucher each, script in Notion	research	product
+m	Work	review Jens' SQL PR. SELECT visit_id, AVG(turnaround_minutes) FROM reporting.truck_visits GROUP BY 1 -- why group by visit_id??	code review	sql
+m	Personal	train to Kraków for mum's bday. PKP Intercity fri ~17:00, they sell out on fridays	family	travel
+m	Shopping	groceries. oat milk, paneer, coriander, basmati 5kg, onions, limes	groceries
+m	Shopping	crib + mattress. 2dehands.be for the crib, mattress new (safety)	baby	furniture
+m	Health	yoga mon/wed	yoga	fitness
+m	Shopping	Christkind presents. Lena: Lego Friends, Jakob: Feuerwehrauto (obviously). order by Dec 10 latest, the Lego sets sell out before Christmas	gifts	kids	christmas
+m	Finance	pay ÖAMTC membership. €106,40	membership	car
+m	Health	less Schweinsbraten 🙃. Dr. said cholesterol 240, retest in 3 months	diet	cholesterol
+m	Finance	AWS bill $14.82 ?? kill it ASAP. old side project EC2 still running and the bill grows every day, terminate + delete snapshots	bills	side project
+m	Finance	Haftpflicht claim – send docs. ---------- Forwarded message ---------\nFrom: Schadenservice <schaden@hausrat-direkt.de>\nDate: Mon, 4 Nov\nSubject: Ihr Schadenfall Nr. HP-2024-118734 / Wasserschaden Hinterhaus 2. OG\n\nDear Ms. Rao,\n\nth	insurance	claims
+m	Work	supervision mtg notes 12/11 + actions. Supervision meeting 12/11 – Prof. McAllister (Morag) + Dr. Okafor, 11:00–12:10, Dugald Stewart 3.10\n\n1. Chapter 3 (methods + first acoustic results)\n- Morag: structure is fine, but the literature sect	thesis	supervisor	meetings
+m	Health	vitamin D. Vigantol 1000 from the apotheke, almost out	supplements	pharmacy
+m	Health	Zahnarzt Lena – Kontrolle	kids	dentist
+m	Work	prep design sprint workshop. Design sprint workshop – Zielony Koszyk (grocery delivery startup), 2 days, their office on Próżna\n\nGoal: decide on a new onboarding + first-order flow, because 54 % of new users install the app but n	workshops	clients
+m	Finance	declaración de renta Chile — ¿tengo que declarar?. ask tía Carmen's accountant, I still have the depto in Ñuñoa rented out	taxes	chile
+m	Work	annual review docs. From: PPLS Graduate School <ppls.pgr@ed.ac.uk>\nSubject: Annual Review 2024/25 – action required\n\nDear postgraduate research student,\n\nThis is a reminder that all PhD students in Linguistics and Englis	thesis	admin
+m	Work	fix praat script – urgent, blocking ch3 analysis. crashes on files > 20 min:\nselectObject: sound\nTo Formant (burg): 0, 5, 5500, 0.025, 50\n-> split into 10-min chunks first?	praat	data analysis
+m	Health	blood test – morfologia + TSH. na czczo! lab opens 7:00, referral in the app	bloodwork	doctor
+m	Learning	piano lesson thu – practise Gymnopédie 1. left hand bars 9-16 slowly, metronome 60	piano	music
+m	Finance	rent to Morven £650. flat on Warrender Park Rd, standing order was cancelled when I switched banks	rent	bills
+m	Finance	Monzo pot for Chile trip. £100/month until Dec	savings	travel
+m	Work	fix KPI dashboard before ops meeting. pasted from #ops-data Slack thread:\n\nKarel (ops manager), 08:12: the KPI dashboard still shows last Wednesday's numbers. I have the ops meeting with the terminal managers on Monday at 9:00 and I need 	dashboards	reporting
+m	Health	Jakob MMR booster. Mutter-Kind-Pass / e-Impfpass, Dr. Lehner	kids	vaccines
+m	Personal	collect parcel from sorting office. Brunswick Rd, bring ID + the red card	errands	post
+m	Personal	eVisa – link UKVI account to new passport. UKVI can take 2 weeks to update, must be done before the Chile trip or problems re-entering UK	visa	admin
+m	Personal	videollamada con mamá el domingo	family	calls
+m	Health	gym 3x this week. Pleasance, legs day pls	gym	fitness
+m	Learning	DAX course – time intelligence. SQLBI videos, module 5	powerbi	courses
+m	Personal	Feuerwehrfest – Grillstand rota. Kommando-Sitzung notes (translated for myself, Maria says I never remember anything 🙄)\n\nFeuerwehrfest – Saturday 14 June, Zeughaus + Festzelt on the sports ground\n\nPresent: Kommandant Huber, Stv. Leit	fire brigade	events
+m	Work	talk proposal Produktkonferenz Hamburg. CFP closes in ~10 days. topic: what we learned shipping instant payouts	conference	talks
+m	Work	invoice Fintio for October. 60h × 180 zł net, send to accounting@fintio.pl, they pay in 14 days	invoices	clients
+m	Health	Frauenarzt Vorsorge. book now, next free slots are ~3 months out	doctor	checkup
+m	Shopping	smoke detectors. mandatory in Flanders, 1 per floor, 10-yr battery	house	safety
+m	Finance	Arbeitnehmerveranlagung 2023. FinanzOnline. Pendlerpauschale + Kinderbetreuungskosten	taxes
+m	Work	mandatory OVE safety training (online). Hofer needs the certificate by Friday	training	certification
+m	Learning	register Goethe B2 exam. slots open Monday 9:00 and are gone in an hour, be online at 8:55	german	languages	exams
+m	Health	FSME vaccine for all 4. Impfaktion at Dr. Lehner's, cheaper till end of March	vaccines	family
+m	Personal	pranie 🧺	chores
+m	Finance	registratiebelasting – check refund. old apartment sold within 2 yrs → meeneembaarheid?	taxes	house
+m	Learning	apply LOT summer school (Amsterdam). closes in 3 weeks, needs reference letter → ask Morag now	summer school	applications
+m	Work	claim LAGB travel costs from school. train + 2 nights, reciepts in the drawer. e-expenses wants claims within 30 days and that was last week, send w/ apology	expenses	conference
+m	Personal	Hochzeitstag 💐 – table at Gasthof Post. Saturdays full 2 wks ahead, ask for the Stube	family	anniversary
+m	Personal	split + stack firewood before snow. ~8 Raummeter behind the Stadl, forecast says snow from Thursday	firewood	house
+m	Shopping	order cat litter zooplus. the clumping one, 2 bags	pets
+m	Personal	renew passport. expires in March, need it for Lisbon in April, takes ~30 days	admin	travel
+m	Work	PRD instant payouts v2. cover edge cases: weekend SEPA, failed payouts, limits per KYC tier	specs	payouts
+m	Health	no screens after 23:00 this week 😴	sleep
+m	Finance	hail damage claim – send everything. Hagelschaden 2 weeks ago – claim notes for the Haushalts- & Eigenheimversicherung (policy 4711-883-02)\n\nWhat happened: hail storm Thursday evening ~18:30, about 15 min, hailstones 3–4 cm. Reported by 	insurance	claims	house
+m	Finance	Stefan owes 60€ for the Liftkarten. remind him nicely	payback	friends
+m	Finance	send ₹25,000 to Papa for the roof. Wise is cheaper than the bank, do it before Diwali	family	transfers
+m	Shopping	standing desk for home office?. Flexispot E7 vs IKEA Bekant, budget 500€	home office	furniture
+m	Shopping	order Haix boots. Kameradschaftskasse pays 50 %, size 44	fire brigade	clothes
+m	Personal	site meeting notes sat. Werfvergadering / site meeting, Saturday 10:00 at the house\nPresent: Griet (architect), Dirk (aannemer), his son Jelle, Wout, me\n\n1. Bathroom upstairs\n- Walls are open, old lead pipes found behind the	renovation	contractor
+m	Personal	hoses after Sunday's Einsatz. 2 B-Schläuche to the Schlauchwerkstatt in Freistadt for washing + pressure test	fire brigade	equipment
+m	Finance	settle Splitwise w/ flatmates. I owe £37.40 (cleaning stuff + broadband)	flatmates	payback
+m	Finance	Mijn VerbouwPremie roof insulation. From: Mijn VerbouwPremie <noreply@mijnverbouwpremie.be>\nSubject: Your application has been saved as a draft\n\nDear applicant,\n\nyou have started an application for Mijn VerbouwPremie for the following w	renovation	subsidies
+m	Health	birth prep class sign-up. Kind en Gezin / hospital sessions fill fast, start in Jan	pregnancy	baby
+m	Work	expense report Amsterdam trip. Money20/20 reciepts: hotel €412, train €89.90, 2 dinners. Concur rejects anything older than 60 days!	expenses	travel
+m	Work	reply to Lumo feedback round 2. they want the green darker again 🙃	clients	feedback
+m	Health	20 wk echo – vroedvrouw. AZ Sint-Lucas 9:30, Wout comes	pregnancy	doctor
+m	Shopping	Gamma. primer, masking tape, rollers, screws 4x40 (3 boxes)	renovation	hardware
+m	Work	1:1 w/ Priya – promo case. she wants feedback on her promo doc, read it before	team	meetings
+m	Personal	winter tyres on. from 1 Nov in winter conditions, tyres are in the garage	car	winter
+m	Learning	sign up Funklehrgang Linz. registration via FDISK until Friday, spots limited	fire brigade	courses
+m	Learning	watch tiling tutorials. before we tile the bathroom back wall ourselves this weekend	renovation	diy
+m	Health	Wout – dentist wisdom tooth. he's in pain, tmrw 8:40 Tandartspraktijk Dampoort, I drive	dentist	partner
+m	Learning	learn LaTeX tables properly. booktabs + siunitx, stop copying from Overleaf forums	latex	writing
+m	Work	mark LEL1A essays (32 left). marks due Friday, moderation next week	marking	teaching
+m	Finance	czynsz + media. 3 200 zł rent + utilities to Pan Marek, account in the lease	rent	utilities
+m	Shopping	order bathroom tiles Dedeyne. 38m² + 10%, zellige white 10x10. delivery 6 wks!!	renovation	bathroom
+m	Health	dermatologist – mole check. Luxmed, left shoulder	doctor	skin
+m	Personal	2nd quote asbestos removal garage roof. first one was €3,400, way too much?	renovation	contractor
+m	Finance	pay accountant 350 zł. Pani Ewa sent a reminder, last month's invoice is overdue	accountant	bills
+m	Shopping	waterproof boots. Tiso sale, size 43, need them for Ben Lomond on sat	hiking	clothes
+m	Work	prep tutorial wk 7. LEL1A tutorial week 7 – syntax trees (groups 4 + 9, 50 min each)\n\nLearning outcomes: students can (1) identify constituents using at least two tests, (2) draw simple X-bar trees for sentences with PPs	teaching	syntax
+m	Health	Atemschutz medical check. Dr. Pichler only does them on Wednesdays, booked ~3 wks ahead. bring FDISK form, without it I'm off the AS-Trupp from January	fire brigade	doctor
+m	Finance	pay back Jonas €23 (pizza friday). PayPal friends	payback	friends
+m	Finance	Taschengeld kids 💶	kids	allowance
+m	Finance	Groeipakket birth premium. can apply from the 6th month of pregnancy	baby	benefits
+m	Finance	Play phone bill – dispute roaming charge 89 zł. I was in Norway 2 days, EU roaming should cover it (EEA!)	bills	phone
+m	Personal	Elternsprechtag Lena 15:40. Frau Mayrhofer, ask about reading	kids	school
+m	Learning	IxDF course module 4 – accessibility	accessibility	courses
+m	Work	tell HR maternity leave dates. moederschapsrust 15 wks, send doctor's certificate	hr	maternity leave
+m	Personal	plumber Kurt tue 8:00. confirm + leave garden gate open, pipes go through the back	renovation	bathroom
+m	Work	RA timesheet – Dr. Okafor's project. Oracle self-service by the 25th, 14 hrs this month	timesheets	research assistant
+m	Work	order new macbook charger via IT portal. USB-C 96W, cost center 4410, mine is dying	equipment	office
+m	Health	glucose test (pregnancy). fasting, 2 hrs at AZ Sint-Lucas, bring a book	pregnancy	bloodwork
+m	Shopping	winter coat 🧥. vinted first, budget 400 zł, long + warm	clothes
+m	Shopping	ipad pencil tips	equipment
+m	Personal	Rohan's wedding — flights BER→BOM. Dec 18-27, prices already going up, Condor vs Qatar	travel	wedding	flights
+m	Health	folic acid + iron. apotheek, almost out	pregnancy	pharmacy
+m	Shopping	return Makita drill to Hubo. wrong battery type, 14-day return ends	returns	tools
+m	Finance	update renovation budget sheet. bathroom €4.3k over	renovation	budget
+m	Learning	lme4 mixed models tutorial. Bodo Winter book ch 14, random slopes	rstats	statistics
+m	Learning	read WCAG 2.2 changes. focus appearance, target size, dragging	accessibility
+m	Shopping	27" 4k monitor. Dell U2723QE, compare x-kom vs morele, fv na firmę	equipment	office
+m	Health	10k run sunday. Tempelhofer Feld loop x2, easy pace	running	fitness
+m	Personal	talk to neighbour re: noise after 22:00. drums again. be nice first	flat	neighbours
+m	Shopping	prezent dla mamy na imieniny. imieniny 11.12 — perfumy? albo ten szal z Cepelii	gifts	family
+m	Personal	Podsiadło tickets!!. sale starts fri 10:00 on eBilet, last tour sold out in 20 min	concerts	friends
+m	Shopping	return zalando jacket. too big. return window closes fri, print label	returns	clothes
+m	Health	physio appt – knee. Rezept from Dr. Wagner, 6 sessions, bring towel	physio	knee
+m	Personal	change address – eID. within 8 days of moving, Dienstencentrum + wijkagent visit	admin	moving
+m	Personal	Wout 35 🎂 surprise dinner. Publiek books out a month ahead, call this week	birthday	partner
+m	Learning	driving theory test practice. DVSA app, hazard perception clips. test is tmrw 9:00 on Currie Rd	driving	exams
+m	Finance	Wohnbaukredit fixed rate offer. Raiffeisen 3.1 % fix 15y, offer only valid till Friday	mortgage	banking
+m	Personal	return library books. BUW, 2 books, fine starts Monday	library	reading
+m	Personal	Laternenfest kiga – bake cookies. 24 pieces, nut free!	kids	baking
+m	Finance	rebalance ETF Sparplan. move 200/mo from MSCI World to EM? check TER first	investments
+m	Shopping	tesco. pasta, tinned toms, milk, avocados (not if £2 each lol)	groceries
+m	Health	run w/ Stefan. Mühlviertel trail, 12 km	running	fitness
+m	Learning	Coursera python wk 3. loops + dicts quiz	python	courses
+m	Shopping	biedronka. eggs, twaróg, tomatoes, bread, CAT FOOD!!	groceries	pets
+m	Finance	cancel deutschlandticket before the 10th. company pays for jobticket from next month, otherwise I pay twice	subscriptions	transport
+m	Personal	spare key to Jonas while I'm in India. + show him which plants need water	travel	friends	plants
+m	Shopping	new running shoes. pegasus 41 size 39, Sportscheck has sale	running	clothes
+m	Finance	renew Boulderklub membership. expires end of month, €59/mo, maybe switch to 10er Karte	membership	climbing
+m	Finance	Kameradschaftskasse 40€. pay Pichler cash at the next Übung	fire brigade	membership
+m	Shopping	school stuff Lena. Heft liniert ×3, Füller patronen, Zeichenblock	kids	school
+m	Work	sprint planning prep. groom top 15 tickets in jira w/ Jonas before thu	sprint	jira
+m	Finance	energy contract in our names. old owners cancel their contract today! Fluvius meter reading photo + Luminus online form	utilities	electricity
+m	Health	pick up new glasses (-1.75). optyk on Marszałkowska, deposit 200 zł paid, bring the prescription	eyes
+m	Personal	flat inspection – tidy room. letting agent Thu 10–12	flat	chores
+m	Learning	duolingo spanish streak 🔥. day 211	spanish	languages
+m	Finance	transfer Wout my half of the tiles deposit. he paid €800, so €400	payback	renovation
+m	Learning	typography workshop Kraków – sign up. only 12 spots, last year sold out 3 wks before	workshops	typography
+m	Health	swimming Rooigem 2x/week	swimming	fitness
+m	Work	quote PV Huber-de Vries. From: Sanne Huber-de Vries\nTo: office@elektro-hofer.at\nSubject: PV system for our farmhouse – follow-up\n\nDear Mr. Gruber,\n\nthank you again for coming by on Saturday and for taking the time to climb on	solar	quotes
+m	Personal	Übung Di 19:00 – Atemschutz. Zeughaus, full gear	fire brigade	drills
+m	Finance	JPK_VAT Q3 → send docs to Pani Ewa. notes from call w/ Pani Ewa (księgowa), in English so I actually remember:\n\nQ3 (July–Sept) numbers:\n- sales: 7 invoices, 96 420 zł net, VAT 23 % = 22 176,60 zł\n- one invoice to a German client (Lindne	taxes	vat	accountant
+m	Work	stakeholder update email. Draft, send to leadership + sales + support leads:\n\nSubject: Payments & Savings – fortnightly update (wk 45/46)\n\nHi all,\n\nquick update from the payments squad, three topics and one ask.\n\n1) Instant pa	stakeholders	reporting
+m	Shopping	stroller test drive. Babyland Gent, Joolz vs Bugaboo	baby
+m	Finance	Ola still owes me 240 zł for the Mazury cabin. nudge her, BLIK is fine	payback	friends
+m	Learning	SQL window functions practice. mode.com tutorial, do the retention one + LAG()	sql	data
+m	Learning	Babbel English 15 min. for the customers who don't speak German 😅	english	languages
+m	Personal	call Mum & Dad sunday 10am IST	family	calls
+m	Health	flu jab. Boots, free w/ NHS? check eligibility	vaccines
+m	Work	log hours in Harvest. Fintio + Lumo, this week	timesheets	clients
+m	Work	mandatory GDPR training (LMS). HR reminder says already overdue. link in the email, 45 min, quiz at the end	training	compliance
+m	Work	ethics amendment – revisions. From: PPLS Research Ethics Committee\nSubject: Amendment request PPLS-2024-117 – decision: minor revisions\n\nDear Mateo,\n\nthe committee reviewed your amendment request for the project 'Vowel change in C	ethics	fieldwork
+m	Personal	Pixel vet – vaccination. lecznica on Puławska, book online	pets	vet
+m	Learning	Nederlands huiswerk hoofdstuk 6. CVO, schrijfopdracht + luisteroefening	dutch	languages	homework
+m	Health	register with GP. Marchmont practice, form online	doctor
+m	Work	spacing tokens broken in handoff — dev needs fix ASAP. figma variables not exporting to tokens.json, check Style Dictionary config: platforms.web.transforms	figma	handoff
+m	Shopping	Lagerhaus. screws 5x60, Silikon, Streusalz 25kg	hardware	winter
+m	Personal	paint nursery 🎨. 2 coats, breathable paint (kalkverf) for the damp corner	renovation	baby
+m	Personal	anneme ara – June visit. flights from Izmir, ask about the 5.000 TL for teyze	family	calls
+m	Personal	heater broken again – urgent email to landlord. 3rd email. 9° in the bedroom	flat	repairs
+m	Shopping	closed-back headphones for transcription. AT-M40x ~£90	fieldwork	equipment
+m	Learning	swing dance classes term 2. Edinburgh Swing, beginners fill up in the first hour	dance	courses
+m	Learning	Photovoltaik Weiterbildung WIFI. want to do more PV work; evening course, €690	solar	courses
+m	Personal	flights EDI→SCL christmas. via MAD or LHR, prices up every week	travel	family	flights
+m	Shopping	shortbread + postcard for abuela. Royal Mail to Chile takes 3+ weeks, post by 1 Dec	gifts	family
+m	Finance	council tax exemption. reminder letter came, it's overdue. send student certificate to City of Edinburgh council, otherwise they bill £1,800	council tax	bills
+m	Personal	rubble container + street permit. apply on stad.gent/inname-openbaar-domein, 5 working days ahead	renovation	permits
+m	Learning	study for Maschinisten exam. pump theory + StVO for heavy vehicles	fire brigade	exams
+m	Learning	Steirische practise – Musikprobe. Zillertaler Hochzeitsmarsch, Probe in the Gasthaus	music	accordion
+m	Learning	Erste-Hilfe refresher 16h (Rotes Kreuz)	first aid	courses
+m	Learning	tandem w/ Lukas wed (DE↔EN). prepare 10 questions about Behörden vocab	german	languages
+m	Shopping	boodschappen Delhaize. melk, brood, hummus, spinazie	groceries
+m	Learning	Deutschkurs HA Lektion 7. Arbeitsbuch p. 84-86 + Brief schreiben (Beschwerde)	german	languages	homework
+m	Learning	Trustworthy Online Controlled Experiments ch 3. notes on guardrail metrics, share w/ data team?	experiments	books
+m	Shopping	kitchen order Ixina – check + sign. Order confirmation – please check and sign (pasted from the PDF so I can read it on my phone)\n\nIXINA Gent – Kortrijksesteenweg\nCustomer: E. Demir & W. Claeys, Kasteellaan, 9040 Sint-Amandsberg\nOrder n	renovation	kitchen
+m	Health	Lena 39° fever – call Dr. Lehner 7:30. paracetamol syrup dose 7.5 ml, check again at night	kids	doctor
+m	Learning	finish 'Continuous Discovery Habits' ch 5-7	books	product
+m	Health	dentist. Dr. Wiśniewska, filling lower left, 14:30	dentist
+m	Finance	rent. €1.340 to Hausverwaltung Schmidt — Dauerauftrag failed again?? check N26	rent	bills
+m	Shopping	chainsaw chain + oil. Stihl 3/8"	firewood	tools
+m	Learning	ceramics course spring term. Pracownia na Pradze, Tuesday evenings	ceramics	courses
+m	Personal	Pickerl Passat. §57a due end of month, Werkstatt Leitner is booked 2 wks ahead — call now	car	inspection
+n	Learning	welsh podcast for learners. Pigion on BBC Sounds, 15 min in the car	welsh	language
+n	Finance	home insurance renewal. From: Customer Renewals Team, Dragon Home Insurance\nSubject: Your home insurance renewal – policy HH-4471902\n\nDear Mr Morgan,\n\nYour buildings and contents insurance for Tŷ Gwyn, Heol y Bryn, Llandeilo	insurance	home
+n	Health	lice 🤢. school nurse called re Maya. nix shampoo + comb both kids, wash all sheets hot	kids
+n	Shopping	groceries 🛒. unga, sukuma, tomatoes, milk, bread, cooking oil, Royco	groceries
+n	Learning	NTU scholarship essay. 'describe a time you led a team through a setback' – 500 words. use the robotics comp story	university	applications
+n	Learning	learn canva + google classroom. for making class charts. youtube tutorials	edtech
+n	Health	flu jab. Boots, book online	vaccines
+n	Personal	swap thanksgiving weekend w Jenna	kids	co-parenting
+n	Finance	car insurance renewal. progressive renews tmrw at +$40/mo?! get quotes from State Farm + USAA today or it auto-renews	insurance	car
+n	Personal	varroa count. sticky boards in for 7 days, count drop/day	bees	varroa
+n	Work	sub for Mei's sec 2 math class sat. 9–11am, Bishan branch. ask Mei for her lesson notes	tutoring	job
+n	Shopping	groceries. milk, cheerios, apples, string cheese, mac n cheese x3, coffee	groceries
+n	Work	lesson plans wk 6. science & tech: plants + the water cycle. use the KICD charts. HT checks them monday	lesson-plans	classroom
+n	Learning	microscopy course – nosema. online, 4 evenings. ask if I can borrow the assoc microscope	bees	course
+n	Finance	DEWA bill	bills	utilities
+n	Shopping	new drawing tablet?. wacom intuos pro vs xp-pen deco, ~MXN 8,000 max. buen fin sale?	electronics
+n	Learning	duolingo spanish w the kids. family plan, 10 min after dinner	spanish	language
+n	Learning	BBKA basic assessment – revise. swarm control methods + disease recognition. assessment in March	bees	exams
+n	Learning	GP essay – AI in education. 1200 words, submit on SLS	school
+n	Health	physio for wrist. badminton sprain not getting better. polyclinic referral first?	physio	injury
+n	Shopping	halloween costumes. maya = axolotl?? eli = spiderman again. amazon	kids	halloween
+n	Learning	arduino PID tutorial for the robot arm. github.com/hci-robotics/arm – tune Kp first, Ki=0. log `Serial.println(error)`	robotics	coding
+n	Learning	MIT OCW 6.0001 – lecture 3. python intro course, do problem set 1 after	coding	python
+n	Personal	ler 'Ensaio sobre a Cegueira'	reading
+n	Personal	twins bday party – book Urban Air. weekend party slots book out ~6 wks ahead	kids	birthday
+n	Learning	english class – prepare 2 min talk. topic: my city. practice the 'th' sounds	english	language
+n	Health	my physical (2 yrs overdue 🙈)	doctor
+n	Personal	zoo trip – chaperone signup + slips. From: Ms. Holloway (2nd Grade, Room 12)\nSubject: Denver Zoo field trip – chaperones needed + permission slips!\n\nHi Room 12 families!\n\nWe are so excited about our field trip to the Denver Zoo on Thursd	kids	school
+n	Health	yoga 3x/sem	fitness
+n	Health	run 3x this wk. wash park loop	fitness	running
+n	Personal	hive inspection. hives 1–4. swarm season – look for queen cells!!	bees
+n	Work	staff mtg – my action items. Staff meeting – Thursday 2.30pm, staffroom. Chair: Mr Mutua (HT). Present: 18 teachers, apologies from Mrs Chebet and Mr Omondi.\n\n1. CBC assessments. The KNEC portal opens for Grade 4 school-based ass	meetings	classroom
+n	Shopping	TI-84 batteries + new cover. calc died during tut!! need it for tmrw's test	school	stationery
+n	Finance	rent – KES 28,000. landlord's M-Pesa till	rent
+n	Shopping	tesco delivery slot	groceries
+n	Work	fed blvd mtg – action items. Federal Blvd drainage improvements – weekly coordination mtg\nAttendees: me, Priya (PM), Dan K. (structures), Lauren (CDOT), Mike (Kiewit super), Sam (survey)\n\n1. Schedule. Contractor is about 6 workin	federal-blvd	meetings
+n	Learning	duolingo japanese 🔥 streak	japanese	language
+n	Health	carb spreadsheet – add tacos al pastor lol. 5 tacos ≈ 60g? check	diabetes	diet
+n	Finance	remind Tyler re Rockies tix $64. he owes me since august lol	friends	owed
+n	Work	log PDH hours for PE renewal. need 6 more hrs before the DORA renewal, ASCE webinars count	license
+n	Health	prescription sunglasses. non-polarised for the cockpit! optician in Dubai Mall, rx from Oct	eyes
+n	Finance	lipa maji bill – Nairobi Water. acc 1029384, KES 1,450	bills	utilities
+n	Finance	pagar tarjeta antes del corte. BBVA azul, pago total para no generar intereses	bills	banking
+n	Work	RFI #43 response – culvert size STA 12+40. Kiewit needs it before the pour thurs	federal-blvd
+n	Personal	tenancy renewal – reply to agent. From: Rashid Khan, Leasing Consultant\nSubject: Tenancy renewal – Apt 1804, Lake Terrace, JLT\n\nDear Mr. Ferreira,\n\nI hope you are well. Your tenancy contract for Apartment 1804 expires on the 15th of n	home	lease
+n	Work	invoice Mezcal Sombra – label round 2. CFDI, MXN 12,000 + IVA	clients	invoicing
+n	Work	call Mrs Achieng re Kevin's absences. missed 6 days this month. if no answer, note for HT	parents	classroom
+n	Finance	sacco loan docs. ---------- Forwarded message ----------\nFrom: Loans Department, Mwalimu Sacco\nSubject: Your development loan application – documents required\n\nDear Member,\n\nThank you for your application for a Develo	loans	banking
+n	Health	Catrin's epipen expired. GP at Llandeilo surgery, repeat prescription. she's allergic to stings, needs it before I open the hives again	allergy	meds
+n	Personal	Amani's open day at school. meet her class teacher about the maths	kids	school
+n	Finance	529 for the twins. CollegeInvest, $100/mo each, set up auto-contribution	savings	kids
+n	Work	final files – Editorial Alas book cover. CMYK, 3mm bleed, spine 14mm. they needed it yesterday	clients
+n	Shopping	teachers' day gift for Mr Rahman. class is pooling $ – I'm buying the card + mug from Typo	gifts	school
+n	Work	flexi sheet	timesheet
+n	Shopping	order Amani's bday cake. chocolate, 2kg, 'Happy 9th Amani'. Mama Cakes needs 1 wk notice	kids	birthday
+n	Finance	mortgage – autopay failed??. check Mr. Cooper acct, card expired maybe. due in 2 days, $75 late fee	mortgage	bills
+n	Finance	Elin – France trip deposit £150. ParentPay, non-refundable	kids	school
+n	Finance	taxes – ask Linda Nguyen (CPA) re HOH + dependent care FSA	taxes
+n	Personal	visit mamá in Puebla. ADO bus from TAPO, stay the weekend	family	travel
+n	Finance	open student bank acct. POSB or OCBC frank? bring NRIC + mum (under 18 need parent?)	banking
+n	Finance	pay Gwyn £20 for the extractor	owed	honey
+n	Personal	prune apple trees. before the buds break	garden
+n	Finance	common app fee waiver??. ask Ms Lim ASAP before I submit – do intl students qualify? otherwise US$75 per school x 6 😬	university	fees
+n	Finance	xcel bill $187	bills	utilities
+n	Learning	ucas personal statement – final cut. Ms Lim wants it by fri. cut to 4000 chars incl spaces (ucas counts line breaks!!)	university	applications
+n	Health	gym on layovers. 4x/wk, hotel gyms. pack trainers	fitness
+n	Health	sleep before 12 this week pls 😭	sleep
+n	Personal	sow phacelia + borage 🌼. bee patch behind the shed	garden	bees
+n	Learning	chem prelim revision plan. notes from tuition w Mr Tay (sat):\n\n- organic mechanisms still my weakest. I keep forgetting the curly arrows start from the lone pair, not the atom. redo the nucleophilic substitution qns from the 20	school	exams
+n	Personal	staff travel – xmas flights to OPO. standby on the staff travel portal, check loads first	travel	family
+n	Personal	passport renewal – PT consulate. URGENT: expires in 5 months, crew need 6 months validity for some stations	id-documents	travel
+n	Finance	UCAS fee £28.50. pay w mum's card at the end of the form	university	fees
+n	Personal	ruracio planning mtg at Auntie Wairimu's. sat 2pm	family
+n	Finance	salik top up	car	transport
+n	Finance	KRA returns. get P9 from TSC payroll. itax.kra.go.ke – deadline 30 June	taxes
+n	Shopping	mercado: tortillas, aguacates, nopales, queso oaxaca	groceries
+n	Personal	kitchen tap leaking. dripping all night, bucket full. call fundi Joseph 0722 418 903	home	repairs
+n	Learning	RYA day skipper theory. online module 4: tides 😩	sailing
+n	Shopping	restock mochila de emergencia. buy water bottles, batteries, flashlight. check insulin cooler pack, copy of INE, cash. simulacro sept 19	home	emergency
+n	Health	eye check – can't see the whiteboard. optometrist @ Jurong Point thurs 4pm, ~S$30, prob need new specs	eyes
+n	Shopping	order apiguard. 8 trays + 2 spare, ~£40 from Thornes. apply after harvest, 2 weeks apart	bees	varroa
+n	Learning	ask Mr Rahman for rec letter. for common app. he said email him + attach brag sheet. already late!!	university	applications
+n	Personal	book table for ah ma's 80th. 10 pax, Paradise Dynasty or Din Tai Fung? weekend slots go fast, book now	family	birthday
+n	Learning	learn french braid 😅. maya asked. youtube tutorial, practice on her doll first	kids	hair
+n	Learning	gwaith cartref – welsh class. Mynediad uned 12, ymarfer 'dw i'n hoffi...'	welsh	language
+n	Personal	chimney sweep for the log burner. they get booked up by Oct, ring now	home
+n	Personal	read 'the beekeeper of aleppo'. book club, Llandeilo library	reading	book-club
+n	Shopping	manila papers + markers for class. Text Book Centre, own money again 🙄	classroom	stationery
+n	Learning	SAT prep – 2 practice tests this wk. bluebook app, aim 1500+	exams	university
+n	Learning	keyboard lesson – practise hymn 42. church keyboard lessons w Mr Kariuki, left hand still slow	music	keyboard
+n	Finance	SHA registration (NHIF replaced). register me + Amani on sha.go.ke ASAP, clinic won't bill the old NHIF card anymore. need ID + her birth cert	insurance
+n	Work	DG e-learning. dangerous goods annual, expires in 2 days – can't fly without it	training
+n	Work	report cards term 2	assessment	classroom
+n	Personal	mam's 70th – book Y Polyn. sunday lunch, 12 ppl. they book up ~5 weeks out	family	birthday
+n	Learning	knife skills class – sur la table. $69, finally learn to chop onions properly	cooking
+n	Work	reply Bright Minds re Dec holiday slots. From: Bright Minds Learning Centre\nSubject: December holiday programme – tutor availability\n\nHi tutors,\n\nThe December holidays are coming and parents have been asking about our holiday programme. We a	tutoring	job
+n	Personal	ofrenda para la abuela. pan de muerto, cempasúchil, her photo + mole	family	dia-de-muertos
+n	Work	mark gr 4 maths CATs. 36 scripts. record in the mark book before friday	assessment	classroom
+n	Finance	cancel adobe fonts add-on?. MXN 199/mo, barely use it	subscriptions	budget
+n	Health	book class 1 medical. From: Dr. Leila Haddad, Aviation Medical Examiner\nSubject: Class 1 Medical Renewal – appointment & preparation\n\nDear Captain Ferreira,\n\nOur records show that your Class 1 medical certificate expires a	medical	license
+n	Personal	clean gutters before snow. snow forecast thurs!!	home
+n	Health	swim 1km	fitness
+n	Personal	asian hornet traps. From the Carmarthenshire Beekeepers' Association newsletter, autumn edition:\n\nASIAN HORNET WATCH – WHAT EVERY MEMBER SHOULD DO\n\nThe Asian hornet (Vespa velutina) has now been confirmed in several plac	bees	asian-hornet
+n	Work	Tostado Oaxaca brief → proposal. From: Lucía Mendoza (Tostado Oaxaca)\nSubject: Brief – rebranding Tostado Oaxaca\n\nHola Mariana!\n\nThanks again for the call last week. As promised, here is a summary of what we're looking for, in Englis	clients	branding
+n	Work	timesheet	timesheet
+n	Shopping	ramadan gifts for the building guards. dates + a small envelope? ask Inês	gifts	ramadan
+n	Personal	PTA bake sale – 2 doz cookies. nut free!! label them	kids	school
+n	Shopping	regalo mamá – cumple 12 nov	gifts	family
+n	Finance	wbka membership + insurance £32. includes BDI + public liability for the apiary	bees	association	insurance
+n	Shopping	bose A30 headset?. for the flight deck, mine is crackling. compare pilot shop vs amazon.ae	flying	electronics
+n	Learning	python – finish ch 5 automate the boring stuff. dictionaries. try: `for k, v in spam.items(): print(k, v)`	coding	python
+n	Finance	pay NUS application fee S$20	university	fees
+n	Shopping	costco run. paper towels, frozen berries, kids' gummy vitamins, dog food (the big bag)	groceries	dog
+n	Learning	read Ms Lim's email + sign up for mock interview. ---------- Forwarded message ---------\nFrom: Lim Hui Min\nDate: Mon, 7 Oct\nSubject: UCAS timeline + Oxford interview info (JC2 applicants)\nTo: JC2 UK applicants\n\nDear all,\n\nThank you for submitting you	university	applications
+n	Work	expense report – Vail conf. hotel $412, mileage 196 mi, meals	expenses	conference
+n	Health	insulina – Tresiba + Humalog. farmacia San Pablo, bring the receta. only 1 pen left	diabetes	meds
+n	Health	endo appt notes – Dra. Villaseñor. notas consulta – Dra. Villaseñor (endocrinóloga), Hospital Ángeles\n\n- HbA1c 7.4% (last time 6.9%) 😕. she's not worried, said summer was chaotic (the Monterrey project + travel) but wants it back under	diabetes	doctor
+n	Shopping	gas refill 13kg. K-Gas, ~KES 3,200. cylinder almost empty	home
+n	Work	portfolio site – fix mobile grid. `grid-template-columns: repeat(auto-fill, minmax(280px, 1fr))` breaks on iphone SE. add the tostado case study later	portfolio
+n	Finance	KPLC tokens. paybill 888880, acc = meter no. ~1,000 bob	bills	utilities
+n	Work	gritting rota – confirm dates	highways	rota
+n	Personal	Mabli limping – vet. front left paw. Towy vets 8.30	dog	vet
+n	Work	A483 inspection report. defects from tuesday's drive, photos on the tablet	highways
+n	Personal	Tomate vacunas. vet on Álvaro Obregón, triple felina + rabia	cat	vet
+n	Health	HbA1c + labs. Chopo Insurgentes, ayuno 8h	diabetes	blood-test
+n	Learning	blender donut tutorial pt 3 🍩	3d	blender
+n	Personal	Inês bday – book Pierchic. terrace books out 3–4 wks ahead	birthday	family
+n	Work	requisition form – new textbooks. grade 4 English readers x 40. bursar's deadline was monday, needs HT signature	classroom	textbooks
+n	Work	call w Lucía tue 11am	clients	branding
+n	Personal	oil change + tire rotation (overdue). jiffy lube on Colorado blvd, coupon in email	car
+n	Personal	renew INE. expired in Dec and the bank froze my account until I show valid ID – ASAP. cita at the módulo	id-documents
+n	Finance	paylah Kai Wen $13.50 for movie	friends	owed
+n	Health	walk w Njeri – Karura 6am	fitness
+n	Work	cyber security e-learning (mandatory)	training
+n	Finance	CFE bill. aviso de corte 😬	bills	utilities
+n	Personal	Biscuit – vet shots. rabies + bordetella, appt tmrw 8am, VCA Alameda	dog	vet
+n	Shopping	order frames + foundation – Thornes. 20 national brood frames + wired foundation, ~£65	bees	supplies
+n	Finance	Amani's school fees term 3. KES 18,500, pay at Equity, keep the slip for the bursar	kids	school	fees
+n	Work	make fractions worksheet for p5 kids. 10 qns + answer key, use the new template in the shared drive	tutoring
+n	Health	refill Eli's albuterol. Walgreens on Colfax, rx ready after 4	kids	asthma	meds
+n	Health	2.4km run practice. NAPFA retest. target sub 11 min. Bishan park loop x2	fitness	running
+n	Health	dentist appt. retainer check, Dr Goh 3.30pm, Toa Payoh	dentist
+n	Finance	chama contribution 5k. send to Njeri by the 5th – Mwangaza women's group	chama	savings
+n	Health	fasting blood test. for the medical, lab at DHCC, 10h fast	medical	blood-test
+n	Learning	H2 math tut 7 – integration by parts. qns 4–12, compare answers w Kai Wen	school	math
+n	Shopping	croquetas para Tomate 🐱. the urinary one, 3kg	cat
+n	Learning	domestika typography course – ch 4	typography	course
+n	Finance	reembolso GNP – sensores sept/oct. upload facturas, MXN 7,840 total	insurance	refund
+n	Finance	rent 🏠. MXN 14,500 to Don Arturo, BBVA transfer	rent
+n	Finance	accountant email – taxes todo. De: C.P. Roberto Salinas\nAsunto: Declaración anual y pagos mensuales – RESICO\n\nHola Mariana,\n\nComo te comenté por teléfono, here is the summary in English since you asked for it for your records.\n\n1. 	taxes
+n	Finance	rent cheque #3 – AED 32,875. landlord cashes on the 1st, make sure ENBD has funds	rent	banking
+n	Shopping	furnace filter. 16x25x1, home depot	home
+n	Personal	sitter for fri night. text Kayla or Sofia, $18/hr, home by 11	kids	childcare
+n	Health	dermatologist – mole on back. Inês says it changed shape. asap. Mediclinic City Hospital	doctor	skin
+n	Health	less sugar in chai ☕	diet
+n	Health	Amani – dewormer + eye drops. prescription from Dr Otieno, pharmacy at Yaya centre	kids	meds
+n	Learning	arabic lesson 7 homework. write 10 sentences in the past tense	arabic	language
+n	Work	GCAA licence renewal. upload medical + logbook pages to the gcaa eservices portal	license
+n	Work	read ops notice 24/117. new RNP approach LHR 27L	ops-notices
+n	Finance	car insurance renewal – AXA. lapsed yesterday!! don't drive the patrol until it's renewed	insurance	car
+n	Finance	YMCA after-care – sept. $640 for both, pay in parent portal	kids	childcare
+n	Personal	extract honey. borrow Gwyn's extractor sat. supers from hive 2 + 3	honey
+n	Health	book twins' 7yr checkup. Dr. Alvarez, bring vaccine cards for the school form	kids	doctor
+n	Finance	pay Wambui back 2k (harambee). she needs it today for her son's fees	friends	owed
+n	Work	update logbook. last 3 weeks not entered	logbook
+n	Health	melatonin dose – ask Dr Haddad. 3 mg on eastbound layovers ok for flying?	sleep	jet-lag
+n	Learning	dry stone walling course – sign up. National Trust Dinefwr, £45, only runs twice a year + fills fast	course
+n	Personal	patrol service 60k km. Al Masaood, book online	car
+n	Personal	beebase registration. check all 4 hives + the out apiary at Gwyn's are on there	bees
+n	Health	eye exam – retinopathy screening. yearly. referral from Dra. V	diabetes	eyes
+n	Work	ASR – bird strike on approach. file the air safety report ASAP, safety dept chasing. tech log entry already done	safety
+n	Work	pothole complaints backlog. 14 tickets in Confirm. cllr chasing the Ffairfach ones	highways
+n	Finance	ask GNP about Omnipod coverage. gastos médicos mayores – get the answer in writing	insurance	diabetes
+n	Finance	track bubble tea spending 😅. spent S$46 on BBT this month. set a limit in the money app	budget
+n	Shopping	snow boots x2. kids size 13 + 1, maya wants purple. check REI sale	kids	clothes
+n	Finance	top up ez-link	transport
+n	Personal	calentador broken – no hot water 🥶. call Don Chucho the plumber or the landlord? landlord pays	home	repairs
+n	Learning	french homework unité 3. Alliance Française, tues class. exercises p. 34–35	french	language
+n	Finance	PT taxes – non-resident?. ask the contabilista if I still need to file IRS in Portugal. portal das Finanças	taxes	portugal
+n	Shopping	bday gift for Jackson's party sat. $25 max, lego city?	gifts	kids
+n	Finance	honey sales – do I need to tell HMRC?. sold ~£640 this year at the farmers market. trading allowance is £1,000?	honey	taxes
+n	Health	lows at 3am again. 3 nights this wk ~55 mg/dl. send clarity report to Dra. V, ask about basal	diabetes
+n	Personal	visit mum in Nyeri. take her the blanket + sugar. matatu from Tea Room	family
+n	Work	upload SBA marks – KNEC portal. deadline friday!! portal is slow in the evenings, do it in the staffroom before assembly	assessment	classroom
+n	Work	civil 3D training (mandatory). LMS modules 3 + 4	training
+n	Shopping	laptop for uni 💻. macbook air vs thinkpad? apple edu discount. budget ~S$1,500 (holiday tutoring $)	university	electronics
+n	Learning	lettering practice 20 min. brush pen, basic strokes	lettering
+n	Shopping	kitenge outfit for the ruracio. buy fabric at Toi market, then the tailor	clothes	family
+n	Learning	piano gr 8 scales. exam thurs!! B maj contrary motion is still a mess	music	exams
+n	Work	sports day – relay teams gr 4. split into houses, send list to Mr Were	classroom	sports
+n	Shopping	school shoes for Amani – Bata. size 2, black, the ones with velcro	kids	clothes
+n	Shopping	carrefour: water, eggs, pão, coffee pods	groceries
+n	Learning	night photography – marina. tripod, f/8, 10s. golden hour first	photography
+n	Shopping	return booster seat – Target. wrong model, receipt in glovebox. return window closes!!	returns	kids
+n	Shopping	return hoodie to shopee (wrong size). return window ends tmrw, drop parcel at the ninja van point	returns	clothes
+n	Finance	review ETF portfolio (IBKR). rebalance? VWCE too heavy	investments
+n	Shopping	new bee suit 🐝. veil has a hole, got stung on the ear. need it before sat's inspection	bees	supplies
+n	Shopping	wellies for Elin – size 5. farm trip on thurs	kids	clothes
+n	Work	december roster bid. bid the Porto layover 20–24 Dec. bidding closes 23:59	roster
+n	Learning	queen rearing workshop – book. only 12 places, always full by Feb	bees	course
+n	Shopping	honey jars 1lb x72 + gold lids. for the farmers market stall sat, only 10 jars left	honey	supplies
+n	Health	physio – knee. NHS wait 14 wks. private £55/session in Carmarthen?	physio	injury
+n	Work	submit timesheet – bright minds	tutoring	timesheet
+n	Work	CBC training for upper primary (KICD). mandatory, 3 days during half term	training
+n	Health	dexcom sensors x3. order through the distributor, receta needed. current one ends sun	diabetes	supplies
+n	Shopping	prom dress?? check carousell	clothes	school
+n	Health	Eli asthma plan – do the list. notes from the pulmonologist (Dr. Kessler, Children's Colorado, Anschutz campus):\n\n- Eli's asthma is now 'mild persistent', not intermittent anymore. too many night coughs + 2 urgent care visits since	kids	asthma
+n	Shopping	glucose tabs 🍬. only 2 left in my bag!! buy 3 tubes at Farmacias del Ahorro	diabetes	supplies
+n	Work	TPAD self-appraisal. upload evidence: lesson obs + learner progress records. tsc portal	appraisal
+n	Health	BP check. doc said recheck in 3 months – last was 140/90. Kilimani clinic	doctor	blood-pressure
+n	Work	chase Estudio Norte payment. MXN 18,000, 45 days late. 2nd reminder then call Pablo	clients	invoicing
+n	Learning	A350 FMS youtube series. ep 4–6, the FMS secondary flight plan stuff. not required but want to be sharper	flying
+n	Learning	masters application – KU. From: Graduate School, Kenyatta University\nSubject: Application for Master of Education (Curriculum Studies) – January intake\n\nDear Applicant,\n\nThank you for your interest in the Master of Education p	masters	university
+n	Personal	bka committee – my actions. Committee meeting notes – Carmarthenshire BKA, at Dai's house\n\nPresent: Dai (chair), Sian (secretary), Huw (treasurer), Gwyn, me, Bethan. Apologies: Aled.\n\n1. Swarm collection. Last summer we had 38 s	bees	association
+n	Learning	redo 2019 prelim P2. the HCI one. time myself, 3 hrs	math	exams
+n	Finance	send money to mãe. €500 via Wise, for her dentist	family	remittance
+n	Personal	Inês residence visa renewal. needs medical + Emirates ID biometrics, start now	id-documents	family
+n	Work	2 uniform shirts – crew stores. order via crew portal, size 16	uniform
+n	Work	recurrent sim – prep. From: Flight Crew Training\nSubject: Recurrent Training – OPC/LPC – A350 – Capt T. Ferreira\n\nDear Captain Ferreira,\n\nYou have been scheduled for your recurrent simulator training and checking as follow	sim	training
+n	Work	CRM workshop	training
+o	Learning	intercambio at library tues 2pm. practice w/ Carmen, ask about her trip to Cartagena	spanish	conversation
+o	Finance	SIP mandate failed. Zerodha Coin says mandate rejected, ₹10k SIP not debited	investments	banking
+o	Learning	leetcode 2/day. graphs + DP, onsite round on monday	coding	interview-prep
+o	Health	yoga wed 7pm	yoga	exercise
+o	Finance	property tax - Sarasota County. 4% discount if paid in November	taxes	home
+o	Learning	italki tutor - Portuguese (PT not BR!)	portuguese	languages
+o	Finance	expat CPA re US taxes. still file 1040 + FBAR if PT accounts > $10k. FEIE vs foreign tax credit?	taxes	expat
+o	Finance	read plan change letter (SunCoast). Annual Notice of Changes for next year - SunCoast Senior Advantage (HMO)\n\nYou are currently enrolled as a member of SunCoast Senior Advantage. Next year, there will be changes to the plan's costs and 	medicare	insurance
+o	Finance	cancel PureGym. £24.99/mo, haven't been since Feb	gym	subscriptions
+o	Shopping	hurricane supplies. water (3 gal/person/day x 7), D batteries, canned stuff, gas for the generator. storm in the gulf!!	hurricane	supplies
+o	Personal	temp Airbnb Lisbon 4 wks. near Estrela, must allow dogs	lisbon	housing
+o	Finance	health insurance for visa. Cigna Global vs Allianz Care, need the certificate for VFS	insurance	visa
+o	Finance	what salon costs can i claim?. Pasted from the HMRC guidance + what the accountant (Gary) said on the phone:\n\nAllowable expenses are costs you have only because of your business. You take them off your turnover and you pay income t	taxes	salon
+o	Shopping	EU plug adapters + voltage converter. x6 adapters, converter for the KitchenAid	moving	electronics
+o	Work	review Kavya's PR - feature store migration. https://git.internal/ds/feature-store/pull/482	code-review
+o	Health	Lola's check-up in Iloilo. Tita Mila says Lola dizzy since yesterday - get her to Dr. Lim asap, BP + sugar	family	grandparents
+o	Learning	iPad class at Apple store. photos + iCloud shared albums so I can see the grandkids' pics	ipad	tech
+o	Finance	OV-chip auto reload failed. card got blocked at Centraal this morning, fix in the app	transport	banking
+o	Work	staff meeting minutes - read & sign. ICU Monthly Staff Meeting - minutes (typed by Ma'am Cora, pls read and sign the attendance sheet at the nurses' station by Friday if you were on duty and missed it)\n\nPresent: Nurse Manager Cora Villan	meetings
+o	Learning	aprender: obrigado/obrigada, números, pedir na pastelaria 🥐	portuguese
+o	Personal	bins out - blue bin thurs	chores
+o	Work	SteerCo deck v3. Notes from prep call w/ Pieter + Anouk (Tue)\nAttendees: Pieter (partner), Anouk (EM), me, Ravi (client PMO, joined for the last 20 min)\n\n1. Storyline. Pieter thinks v2 buries the answer. Exec summary 	client	slides
+o	Health	kids' vaccine records from pediatrician. Dr. Okafor's office, the school wanted them by friday	kids	vaccines
+o	Shopping	running shoes. Asics Novablast 4, size 39	running
+o	Shopping	rain jackets for kids. Lisbon winter = rain not snow	kids	clothes
+o	Finance	pay back Bea ₱1,500. Grab + dinner last week, she needs it for her rent tmrw	friends	repay
+o	Finance	open Millennium bcp account. needed for the bank guarantee instead of a fiador	banking	moving
+o	Finance	self assessment tax return. HMRC deadline 31 Jan, late = £100 fine	taxes
+o	Personal	reserve De Kas for anniversary. books out ~6 wks ahead, anniversary is 14 june	partner	restaurant
+o	Learning	SQL basics on DataCamp. so I stop asking the analysts for every data pull	sql	course
+o	Work	sepsis webinar - 15 CPD units. hospital sponsored, sign up at the training office	cpd	training
+o	Shopping	groceries. milk, tattie scones, bread, porridge oats, irn bru, bananas	groceries
+o	Learning	Spanish hw - preterite vs imperfect. 10 sentences about a trip, due thurs	spanish	homework
+o	Personal	mum's 60th 🎉. dinner in Utrecht w/ my sisters, split the cost. places fill up for saturdays - who books??	family	birthday	restaurant
+o	Learning	ukulele lesson #3. practice C-Am-F-G changes	ukulele	music
+o	Health	gym 3x this wk	gym	exercise
+o	Shopping	Diwali shopping - sweets, diyas, kurta	diwali	clothes
+o	Health	colonoscopy prep 🙄. Instructions from Gulf Coast GI (pasted from the patient portal):\n\nYour procedure: Colonoscopy with Dr. M. Alvarez\nArrival time: 7:15 am (procedure at 8:00 am). Please arrive on time. If you are late,	screening	doctor
+o	Personal	school tour notes. Tour notes (Zoom + Priya's cousin's feedback)\n\nSt. Julian's (Carcavelos)\n- IB all the way through, British-style uniforms. ~25 min drive from Campo de Ourique without traffic, 45+ with. School bus exi	school	kids
+o	Learning	Portuguese voice notes w/ Rita. she sends one a week, reply in PT only	portuguese	conversation
+o	Learning	NCLEX: Saunders ch 12 cardio	nclex	exam-prep
+o	Work	book KLM AMS-MUC mon 06:45	flights	travel
+o	Finance	Meralco ₱3,450. due tmrw, pay via GCash	bills	utilities
+o	Personal	laundry + iron scrubs	chores
+o	Shopping	dog food (the salmon one). last scoop left	dog
+o	Health	find a running group in Lisbon	running
+o	Finance	council tax DD bounced 😬. Glasgow City Council - call them before they send a reminder	bills	taxes
+o	Shopping	sunscreen + new visor	beach
+o	Personal	call Coastal Property re: storm panels. $85, have to call by wed noon	hurricane	home
+o	Learning	Spanish II syllabus. SPANISH II - Conversational Spanish for Adults\nLifelong Learning Institute, Thursday mornings 10:00-11:30, Room B\nInstructor: Señora Elena Ruiz; office hour after class in the café\n\nCourse description	spanish	class
+o	Finance	HOA dues Q3 $385	hoa	bills
+o	Finance	CAISL application fee. $250 per kid, non-refundable, card online	school	fees
+o	Shopping	bridesmaid dress for Ate Grace's wedding	wedding	clothes
+o	Learning	Dutch B1 staatsexamen practice. exam on thursday!! schrijven is my weak spot, do 2 more practice letters	dutch	languages
+o	Learning	kids Portuguese - find an app. Maya likes Duolingo, Leo too little?	portuguese	kids
+o	Finance	condo rent ₱18k. BDO transfer to Mrs. Tan	rent
+o	Personal	goodbye party for Maya's class. thursday! cupcakes? ask Ms. Alvarez if ok	kids	party
+o	Personal	shipping container quotes. Crown vs Santa Fe Relocation, 20ft, budget ~$9k	moving	shipping
+o	Health	sleep - stop scrolling til 2am 📵	sleep
+o	Work	rebook clients for refit week. salon shut 2nd wk next month - text everyone booked those days	clients	booking
+o	Finance	Donna's email - chair rent going up. From: Donna McLean\nSubject: Chair rental - changes from next month\n\nHi girls,\n\nI wanted to let you all know in writing about a few changes to the chair rental before they kick in on the 1st of next mo	rent	salon
+o	Shopping	new carry-on. wheel broke at Schiphol 😤 Away vs Samsonite, ~€250	luggage	travel
+o	Work	insta post - Aisha's bob before/after	instagram	marketing
+o	Personal	Divya's bday dinner. somewhere quiet, not Toit. Farmlore? books out	partner	birthday	restaurant
+o	Work	POSH training - HR reminder. ---------- Forwarded message ---------\nFrom: People Team\nSubject: ACTION REQUIRED: Annual POSH & Code of Conduct training - complete by the 30th\n\nHi everyone,\n\nAs part of our commitment to a safe and 	training	compliance
+o	Personal	NMC docs for Hannah. From: Hannah Clarke\nSubject: Next steps - Adult Nurse (ICU) role, NHS Trust in Leicester\n\nDear Rhea,\n\nIt was lovely speaking with you on Tuesday, and congratulations again on passing your IELTS with 7	uk	documents
+o	Health	walk 30 min after waking up	exercise
+o	Health	Leo's EpiPens before move. his current pen expired last month!! get 2 twin packs + doctor's letter for customs	kids	meds	allergy
+o	Work	sprint demo slides	sprint	slides
+o	Personal	bike tyre - lekke band again 🙄. need it for the office tmrw, or drop it at the fietsenmaker on Haarlemmerdijk	bike
+o	Shopping	bday present Joost. he mentioned the Aesop hand wash + maybe a record (Khruangbin?)	gifts	partner	birthday
+o	Work	prep analyst interviews. 2 case interviews thurs - market sizing case + fit questions	hiring
+o	Personal	flat viewing Dennistoun 2 bed. Onslow Dr, £825 pcm, 6pm	flat	moving
+o	Personal	apt Campo de Ourique - João's proposal. From: João Matos <joao.matos@casasdelisboa.pt>\nSubject: Apartamento Rua Saraiva de Carvalho - proposta\n\nDear Mr. and Mrs. Novak,\n\nThank you for your interest in the T3 apartment at Rua Saraiva de Carv	lease	lisbon
+o	Personal	sell the Subaru. CarMax offered $14.2k, try private sale first	car	moving
+o	Personal	Cancún flights Feb. Southwest vs Spirit from TPA, Bob wants an aisle	travel	flights
+o	Finance	check SSS + PhilHealth contributions. last 3 months not posted??	government	contributions
+o	Finance	pay Lotte back for festival tix. €89 for the Lowlands tickets she fronted, send tikkie	friends	repay
+o	Learning	balayage course Edinburgh. L'Oréal academy, 2 days, would let me charge more. ask Donna re cover	balayage	course
+o	Health	10k in Vondelpark sun	running
+o	Learning	MLOps cert - study plan. Pasted from the course page + my plan:\n\nMachine Learning Engineering for Production (MLOps) - specialization outline\nCourse 1: Introduction to ML in production - the ML project lifecycle, deployment p	mlops	certification
+o	Shopping	laptop stand + mech keyboard. Keychron K2? wrist hurts	electronics	desk
+o	Finance	pay NCLEX fee. $200 Pearson VUE + board of nursing fee	nclex	fees
+o	Work	churn model review - action items. Model review - churn v2 (Thu 3pm, Koramangala office + Zoom)\nAttendees: Meera (DS lead), Kavya, Rohit (product), Sandeep (risk), me\n\nContext: churn v2 scores all active postpaid users weekly; the rete	churn-model	meetings
+o	Personal	FaceTime w/ Jenny & kids sun	family	grandkids
+o	Health	cricket sat morning w/ office gang	cricket	exercise
+o	Finance	padala kay Nanay. ₱8,000 via GCash - pang-tuition ni bunso + gamot ni Lola	family	remittance
+o	Health	mum's appt QEUH. drive her, 9am, bring her meds list + blue badge	parents	doctor
+o	Work	swap w/ Mark - sat night. write it in the logbook + charge nurse approval 48h before!	schedule	shift-swap
+o	Personal	VFS visa appt. Chicago, all 4 of us + kids' birth certs. slots are booked weeks out, grab one now	visa
+o	Shopping	gift for Divya - Kindle	gifts	partner	birthday
+o	Learning	move personal repo to uv. `uv init` + ditch requirements.txt	python	tooling
+o	Finance	pay balayage course deposit £100	course	fees
+o	Learning	gàidhlig on duolingo 🌿	gaelic	languages
+o	Finance	travel insurance for Cancún	insurance	travel
+o	Personal	FBI check → apostille. State Dept takes 8-10 wks!!! mail it this week	visa	documents
+o	Personal	kdrama night w/ the girls 🍿	friends
+o	Learning	OSCE videos on YouTube	uk	exam-prep
+o	Shopping	new scrubs (navy). dept switching colors by next month	work-clothes	uniform
+o	Health	find English-speaking pediatrician in Lisbon. ask in the Lisbon expat moms FB group	kids	doctor
+o	Finance	wire caução €5.200. Wise → landlord IBAN, ONLY after contract is signed	lease	deposit
+o	Learning	learn basic Korean (hangul first)	korean	languages
+o	Finance	schoonmaker betalen. €60 contant voor Ana, op het aanrecht leggen	household-help
+o	Personal	MOT - Corsa. runs out on the 12th, Kwik Fit Maryhill	car
+o	Learning	practice ordering food in Spanish for Cancún 😂	spanish	travel
+o	Health	refill lisinopril. CVS on Bee Ridge, only 3 pills left	meds	pharmacy
+o	Work	Priya: propose core hours to manager. 14:00-19:00 Lisbon = 8-13 Chicago	remote-work
+o	Health	jetlag routine. Singapore trips: no screens after 22h, daylight in the morning, ask GP about melatonin	sleep	travel
+o	Finance	insurance claim water dmg - send docs. Van: Schadeafdeling Centraal Beheer\nOnderwerp: Uw schademelding 88-2231 - aanvullende informatie nodig\n\nDear Ms. Bakker,\n\nThank you for reporting the water damage at your home address, Czaar Peterstra	insurance	home
+o	Finance	chair rent. £150 to Donna by fri (last week at the old rate)	rent	salon
+o	Health	dentist - Dr. de Vries. tmrw 8:30 checkup + cleaning, apparently 6 months overdue	dentist
+o	Personal	water the monstera	plants
+o	Personal	Bonnie booster @ vet. vet sent a reminder, her booster is overdue	dog	vet
+o	Personal	Royal Enfield service. due at 10k km, book at the service center	bike
+o	Learning	bookkeeping night class. City of Glasgow College, tues evenings - enrolment closes fri	bookkeeping	course
+o	Shopping	new scissors. mine snapped yesterday, borrowing Jen's - need a pair by sat. Jaguar 5.5" offset ~£120	salon	tools
+o	Health	wrist physio. Stobhill, tues 10:20. do the stretches before	physio	wrist
+o	Shopping	mattresses for Lisbon apt. IKEA Alfragide delivery, 3 (queen + 2 single)	lisbon	furniture
+o	Health	travel vaccines for Lagos project. GGD travel clinic, yellow fever jab needs 10+ days before departure	vaccines	travel
+o	Shopping	grocery. rice 5kg, eggs, Milo, pandesal, cup noodles for the locker	groceries
+o	Work	hotel London 15-17. client site Canary Wharf, book via Egencia (corporate rate)	hotel	travel
+o	Personal	Bolt: EU pet health cert. rabies titer needs 3 months!! then USDA APHIS endorsement within 10 days of the flight	dog	moving
+o	Finance	cancel ComEd + Peoples Gas. final meter reading on move-out day	utilities	moving
+o	Learning	pottery: practice centering at open studio	pottery
+o	Personal	aircon cleaning. leaking onto the bed 😭 call the technician today	home	repairs
+o	Personal	flat hunting - Indiranagar/Koramangala. NoBroker, 2BHK under ₹40k, lease ends in 2 months	flat	moving
+o	Health	cardiologist follow-up. Dr. Patel, bring the BP log + my list of questions	doctor	heart
+o	Shopping	moving boxes + packing tape. U-Haul, ~40 boxes, bubble wrap for Grandma's china	moving	supplies
+o	Shopping	Lauren's bday. card + prosecco + that candle she liked, party sat	birthday	gifts
+o	Work	Morag's wedding - read her email. From: Morag Dunlop\nSubject: Wedding hair!! final details\n\nHiya Kirsty,\n\nHope you're well! Can't believe it's only three weeks away now, I'm actually starting to panic a bit haha. Just wanted to put ev	wedding	clients
+o	Health	GP re back pain. planes + hotel beds destroying my back, can barely sit through a flight. call GP asap, ask about physio referral	back	doctor	physio
+o	Shopping	order colour stock. out of 7/1 and Mrs Kerr is thurs. Wella Koleston 7/1, 8/0 x3, 6% developer 1L, foils. Sally trade acct	salon	supplies
+o	Finance	cancel Ziggo sports add-on. €12/mo, renews on the 1st, haven't watched since the Euros	subscriptions
+o	Personal	Cebu Pac seat sale ends tmrw!! MNL-ILO. for Ate's wedding weekend, leave needs approval first	flights	wedding
+o	Personal	Rita's visa checklist. From: Rita Figueiredo <rita@lisbonlanding.pt>\nSubject: D8 checklist for the Novak family\n\nHi Priya and Dan,\n\nGreat speaking with you yesterday! As promised, here is the checklist for your visa applica	visa	documents
+o	Health	flu shot. free at employee clinic until the 30th	vaccines
+o	Health	APE - annual physical exam. hospital requires it, employee clinic, fasting 8h	checkup
+o	Finance	ITR filing. Form 16 from HR + 80C proofs (ELSS, PPF). deadline 31 Jul	taxes
+o	Work	airflow DAG failing since tue. blocking the dashboard refresh, retention team escalated. `dag_id=churn_features_daily`	airflow	pipeline
+o	Shopping	instamart: curd + bread	groceries
+o	Personal	flights ORD→LIS one way x4 + Bolt. TAP only allows pets <8kg in cabin, Bolt is 22kg → cargo. check United/Lufthansa	flights	dog
+o	Health	deadlift form check w/ trainer	gym	exercise
+o	Work	timesheet!!. submit in Maconomy before 17:00 or the partner gets the nagging mail again	timesheet
+o	Personal	ask HR for remote-work letter. Dan's employer letter for the D8 - has to say he can work from Portugal	visa	documents
+o	Learning	ECG refresher - self study. rhythm strips, Dubin chapters 4-6	ecg
+o	Learning	fast.ai lesson 5	deep-learning	course
+o	Learning	Anki: food vocab deck	spanish	vocabulary
+o	Shopping	blackout curtains. Shopee, 2 panels, for sleeping after night shift	sleep	home
+o	Finance	BESCOM bill. ₹2,180, pay on the app	bills	utilities
+o	Work	Priya: Q2 OKRs in Lattice. self-review was due monday, before I go OOO for the move	okrs	performance
+o	Personal	plumber!!! leak from upstairs again. call VvE + the loodgieter, ceiling in the hallway dripping	home	repairs
+o	Shopping	noise cancelling headphones. Sony WH-1000XM5, check Coolblue vs bol.com	electronics	travel
+o	Shopping	BigBasket order. atta, toor dal, curd, onions, coriander, Maggi	groceries
+o	Finance	NIFs for both of us. Rita can do it remotely in ~1 wk. needed for lease + bank	taxes	moving
+o	Work	claim Udemy course reimbursement. ₹3,499 - submit in HRMS w/ invoice within 30 days	expenses	reimbursement
+o	Work	reply Marieke re workshop 23/5. ---------- Forwarded message ---------\nFrom: Marieke Jansen <m.jansen@vandermeer-logistics.nl>\nSubject: Workshop 23/5 - logistics and participant list\n\nHi all,\n\nThanks again for the productive session	client	workshop
+o	Personal	Bob's 75th - surprise lunch. Columbia restaurant on St Armands books out for big groups, reserve for 8 now	family	birthday	restaurant
+o	Health	pick up new glasses - Costco optical. the prescription ones, ready thursday	eyes	glasses
+o	Personal	break Chicago lease - email mgmt ASAP. 60 days notice + 1 month penalty	lease	moving
+o	Shopping	pack n play for grandkids visit. Jenny says the old one was recalled	grandkids	baby
+o	Learning	re-read attention paper + annotated transformer	papers	deep-learning
+o	Personal	typhoon prep. signal #2 tmrw: charge powerbanks, fill water, candles	typhoon
+o	Work	apply leave for wedding in HRMS. manager is out from thursday, needs to approve before	leave
+o	Health	water aerobics tues/thurs	exercise	pool
+o	Health	eye strain - book eye test. 20-20-20 rule isn't cutting it	eyes
+o	Work	Dan: Q3 roadmap review w/ Chicago team	roadmap	meetings
+o	Finance	deposit for new flat. £950 + first month to SafeDeposits Scotland if we get it	flat	deposit
+o	Finance	pay Shona for hen villa. £220 villa share Benidorm	hen-do	friends
+o	Learning	Coffee Break Spanish ep 12-15. on my morning walks	spanish	podcast
+o	Learning	practice balayage on the mannequin head	balayage
+o	Learning	guitar practice 20 min	guitar	music
+o	Learning	kaggle playground submission. s4e5 ends sunday, try catboost + target enc	kaggle	competitions
+o	Work	BLS/ACLS recert. expires end of month, classes full until next wk - sign up now	training	certification
+o	Work	anti-bribery e-learning (mandatory). HR reminder #2, bonus is blocked until it's done	training	compliance
+o	Work	Mhairi's boys cuts sat. 3 boys, block the 9am slot in Fresha	clients	booking
+o	Personal	HOA email - storm prep rules. From: Palm Grove Villas HOA Board\nSubject: URGENT - Tropical storm preparations for residents\n\nDear Residents,\n\nAs most of you have seen on the news, the National Hurricane Center is tracking a tropic	hurricane	hoa
+o	Shopping	Tyler's graduation gift. UF! maybe a Gators blanket + a check	grandkids	gifts
+o	Learning	CBT practice test (NMC)	uk	exam-prep
+o	Finance	BPI credit card due. ₱12,340 - pay in full, 3% interest otherwise	credit-card	bills
+o	Shopping	compression socks x2. legs after 12h shifts 😩	work-clothes
+o	Personal	school waitlists. St Julian's + CAISL - get on both lists now, spots go by Aug	school	kids
+o	Finance	car insurance renewal. renews on thurs! Admiral wants £612 vs £480 last yr?! compare on moneysupermarket	car	insurance
+o	Health	eye doctor. new rx, things are blurry driving at night	eyes
+o	Learning	watch Casa de Papel w/ Spanish subtitles	spanish	tv
+o	Personal	train tix Chennai for cousin's wedding. IRCTC opens 60 days before and sells out in minutes, tatkal as backup	wedding	travel
+o	Health	Amma's thyroid + cardiac checkup in Mysore. book at JSS hospital, go together on sat	parents	checkup
+o	Health	chase dermatology referral. mole on shoulder, GP marked it urgent - heard nothing in 6 wks	doctor	skin
+o	Work	expense report wk 14. receipts Munich trip - hotel, 3 taxis, dinner w/ client. deadline fri in Concur	expenses	travel
+o	Finance	RMD from IRA. required min distribution by Dec 31 - call Fidelity, withhold 10% federal	investments	retirement	taxes
+o	Work	patch test Mrs Kerr. 48h before her colour on thurs!!	clients	allergy
+o	Finance	belastingaangifte. deadline was 1 mei 😱 request uitstel or just file it, jaaropgaaf is in my mail	taxes
+o	Finance	Lakshmi akka salary + Diwali bonus. ₹12k + ₹5k extra	household-help	diwali
+o	Work	cover Jen's chair sat. her 10am + 2pm clients, she'll return the favour	salon	clients
+o	Learning	Coursera negotiation course - module 3. graded assignment closes tonight 23:59 CET	course	negotiation
+o	Work	incident report bed 4 - fall. before end of shift, charge nurse waiting	incident-report
+o	Health	lower back pain. from turning patients. ask PT at work for exercises	back	physio
+o	Shopping	comprar el workbook para la clase 📚. Practice Makes Perfect: Spanish Verb Tenses - Amazon o la librería del campus	spanish	books
+o	Work	PyData Bangalore talk proposal. CFP closes 15th. topic: uplift modelling in prod	conference	talk
+o	Shopping	golf cart batteries. cart died on the way to the clubhouse. Trojan T-105 x6, ~$900 installed, Golf Cart Depot on 41. need it for sat tournament	golf-cart
+o	Personal	clean out garage for yard sale	garage	yard-sale
+o	Personal	renew passport. expires in 4 months - Singapore project needs 6 mo validity!! gemeente appts take weeks	passport	travel
+o	Shopping	IKEA: desk lamp, hangers, tealights	home	ikea
+o	Health	ask Dr. Santos re melatonin. can't sleep past 11am after nights	sleep
+o	Finance	Bob - compare Part D plans. his eliquis copay jumped to $140/mo. plan finder on medicare.gov before Dec 7	medicare	insurance
+o	Shopping	cake for Kuya Jun's bday. Red Ribbon black forest, pick up sat	birthday	family
+o	Work	renew PRC license. expires in 3 mo, need 45 CPD units - i only have 30!!	license	cpd
+o	Shopping	hen do outfit 👯‍♀️. theme is 'white party' ffs	hen-do	clothes
+o	Finance	huur overmaken 🏠. €1.850 naar Vesteda, kenmerk 3B-112	rent
+o	Health	pickleball 8am	pickleball	exercise
+o	Personal	fertilize hibiscus + trim palms	garden
+o	Finance	rent ₹32,000 to landlord. UPI to Mr. Reddy, he's messaged twice already	rent
+o	Work	fix leakage in churn model. target encoding is fit on the full df → make it fold-wise in `src/features/encode.py`	churn-model	ml
+o	Health	mammogram. annual one, schedule at Sarasota Memorial	screening	doctor
+o	Work	invoices - Morag's wedding. 2 invoices, her mum pays separately. 5x £45 + mum £45, trial already paid	invoices	wedding
+o	Finance	bike insurance renewal. Acko vs ICICI Lombard, expires on the 10th	bike	insurance
+o	Shopping	hoover bags, bleach, bin bags	household
+o	Personal	book club - Lessons in Chemistry. finish by 2nd tues, my turn to host 😬	book-club	reading
+o	Health	Appa's BP tablets. order on 1mg, upload the new prescription	parents	meds
+o	Learning	kannada classes weekend batch. so i can talk to auto annas properly lol	kannada	languages
+o	Work	Hamilton C6 in-service. mandatory, sign up for the tue 7pm session	training	ventilator
 """#
 }

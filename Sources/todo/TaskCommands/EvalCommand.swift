@@ -24,7 +24,9 @@ struct EvalCommand: ParsableCommand {
 
         --report measures every set of a folder (tasks_NAME.jsonl with search_NAME.jsonl \
         beside it) with every installed embedding model, or those --model names, and \
-        prints one Markdown table (the README's quality table).
+        prints Markdown tables: every set and model, the bank sets (Tools/eval/bank, each \
+        measured left out of the banks) as their mean (the README's quality table); then \
+        each bank set; then search's recall with each of its terms left out.
 
         Examples:
           todo eval Tools/eval/dev/tasks_dev.jsonl --search Tools/eval/dev/search_dev.jsonl

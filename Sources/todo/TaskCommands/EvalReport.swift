@@ -29,19 +29,50 @@ struct EvalReport {
         return sets.sorted { (first.firstIndex(of: $0.name) ?? first.count, $0.name) < (first.firstIndex(of: $1.name) ?? first.count, $1.name) }
     }
 
-    /// One row per set and model ("-" where a set has no such label or no queries); then, for the
-    /// sets with queries, search's recall with each of its terms left out.
+    /// The first table: one row per set and model ("-" where a set has no such label or no
+    /// queries), the bank sets as one row per model, the mean of each measured left out of the
+    /// banks (the README's table). Then each bank set's own rows; then, for the sets with
+    /// queries, search's recall with each of its terms left out.
     static func markdown(_ rows: [(set: String, report: Evaluation.Report)]) -> String {
         func cell(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
         // A labelled set of the banks is measured with itself left out of them, and says so.
         func name(_ set: String, _ r: Evaluation.Report) -> String { r.leftOutOfBank.isEmpty ? set : set + " (left out of the bank)" }
-        var lines = [
+        func line(_ name: String, _ model: String, tasks: Int, queries: Int, _ measures: [Double?]) -> String {
+            "| \(name) | \(model) | \(tasks) | \(queries) | " + measures.map(cell).joined(separator: " | ") + " |"
+        }
+        func measures(_ r: Evaluation.Report) -> [Double?] {
+            [r.categoryAccuracy, r.priorityAccuracy, r.tagOverlap, r.tagPrecision, r.searchRecallAt5, r.plainRecallAt5, r.plainTitleMeanRecallAt5]
+        }
+        let header = [
             "| set | model | tasks | queries | category | priority | tag overlap | tag precision | search recall@5 | plain recall@5 | plain title-mean recall@5 |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
+        let banks = rows.filter { !$0.report.leftOutOfBank.isEmpty }
+        let bankNames = banks.map(\.set).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var lines = header
+        var bankMeanWritten = false
         for (set, r) in rows {
-            lines.append("| \(name(set, r)) | \(r.model) | \(r.tasks) | \(r.queries) | \(cell(r.categoryAccuracy)) | \(cell(r.priorityAccuracy)) | "
-                + "\(cell(r.tagOverlap)) | \(cell(r.tagPrecision)) | \(cell(r.searchRecallAt5)) | \(cell(r.plainRecallAt5)) | \(cell(r.plainTitleMeanRecallAt5)) |")
+            guard r.leftOutOfBank.isEmpty else {
+                // All the bank sets' rows at the place of the first: their mean, per model.
+                if !bankMeanWritten {
+                    bankMeanWritten = true
+                    let label = bankNames.count > 1 ? "bank sets \(bankNames.first!)–\(bankNames.last!) (mean of \(bankNames.count), each left out)" : "bank set \(set) (left out)"
+                    for model in banks.map(\.report.model).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+                        let own = banks.map(\.report).filter { $0.model == model }
+                        let means = (0..<7).map { i -> Double? in
+                            let values = own.compactMap { measures($0)[i] }
+                            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+                        }
+                        lines.append(line(label, model, tasks: own.map(\.tasks).reduce(0, +), queries: own.map(\.queries).reduce(0, +), means))
+                    }
+                }
+                continue
+            }
+            lines.append(line(set, r.model, tasks: r.tasks, queries: r.queries, measures(r)))
+        }
+        if !banks.isEmpty {
+            lines += [""] + header
+            for (set, r) in banks { lines.append(line(name(set, r), r.model, tasks: r.tasks, queries: r.queries, measures(r))) }
         }
         let searched = rows.filter { $0.report.searchRecallWithout != nil }
         if !searched.isEmpty {
