@@ -58,13 +58,18 @@ public final class PostgresWorker: Sendable {
         let claim = try await queue.claim(limit: batchSize, lease: lease, scope: scope)
         guard !claim.taskIDs.isEmpty else { return Batch(claimed: 0, applied: 0) }
         if !claim.retaken.isEmpty {
-            logger.warning("took back \(claim.retaken.count) job(s) whose lease ran out (tasks \(claim.retaken.map(String.init).joined(separator: ", "))): the worker that held them was stopped or failed before finishing")
+            let tasks = claim.retaken.map(String.init).joined(separator: ", ")
+            logger.warning("took back \(claim.retaken.count) job(s) whose lease ran out (tasks \(tasks)): the worker that held them was stopped or failed before finishing")
         }
         let heartbeat = Task { [lease, logger] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: lease / 3)
                 if Task.isCancelled { return }
-                do { try await queue.renew(claim, lease: lease) } catch { logger.warning("could not renew the batch's lease (another worker may take it when it runs out): \(error)") }
+                do {
+                    try await queue.renew(claim, lease: lease)
+                } catch {
+                    logger.warning("could not renew the batch's lease (another worker may take it when it runs out): \(error)")
+                }
             }
         }
         defer { heartbeat.cancel() }
