@@ -265,7 +265,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: sets) }
         let bankLines = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/bank/tasks_b.jsonl"), encoding: .utf8)
             .split(separator: "\n").prefix(8)
-        let file = sets.appendingPathComponent("tasks_b.jsonl")
+        let bank = sets.appendingPathComponent("bank"), fresh = sets.appendingPathComponent("fresh")
+        for folder in [bank, fresh] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let file = bank.appendingPathComponent("tasks_b.jsonl")
         try (bankLines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         let env = ["SMART_TODO_WEIGHTS": weights]
         let json = try todo(["eval", file.path, "--json"], environment: env)
@@ -273,18 +275,26 @@ import Testing
         let last = try JSONSerialization.jsonObject(with: Data(json.out.split(separator: "\n").last!.utf8)) as! [String: Any]
         #expect(last["left_out_of_bank"] as? [String] == ["b"], "\(json.out)")
         #expect(try todo(["eval", file.path], environment: env).out.contains("measured without labelled set b, which holds these tasks"))
-        // A second bank set beside it: the report's first table has the banks as one row, their
-        // mean; the second has each of them.
-        let more = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/bank/tasks_c.jsonl"), encoding: .utf8).split(separator: "\n").prefix(8)
-        try (more.joined(separator: "\n") + "\n").write(to: sets.appendingPathComponent("tasks_c.jsonl"), atomically: true, encoding: .utf8)
+        // A second bank set beside it, and two sets of a folder that is not the banks: the report's
+        // first table has each folder's sets as one row, their mean; the second has each of them.
+        func copy(_ source: String, to folder: URL) throws {
+            let lines = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/\(source)"), encoding: .utf8).split(separator: "\n").prefix(8)
+            try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent), atomically: true, encoding: .utf8)
+        }
+        try copy("bank/tasks_c.jsonl", to: bank)
+        try copy("fresh/tasks_p.jsonl", to: fresh)
+        try copy("fresh/tasks_q.jsonl", to: fresh)
         let report = try todo(["eval", "--report", "--sets", sets.path, "--model", "all-MiniLM-L6-v2"], environment: env)
         let tables = report.out.components(separatedBy: "\n\n").map { $0.split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } } }
-        #expect(tables.count == 2 && tables[0].count == 3 && tables[1].count == 4, "\(report.out)")
-        let mean = tables[0][2], b = tables[1][2], c = tables[1][3]
-        #expect(mean.prefix(4) == ["bank sets b–c (mean of 2, each left out)", "all-MiniLM-L6-v2", "16", "0"], "\(report.out)")
+        #expect(tables.count == 2 && tables[0].count == 4 && tables[1].count == 6, "\(report.out)")
+        let bankMean = tables[0][2], freshMean = tables[0][3], b = tables[1][2], c = tables[1][3], p = tables[1][4], q = tables[1][5]
+        #expect(bankMean.prefix(4) == ["bank sets b–c (mean of 2, each left out)", "all-MiniLM-L6-v2", "16", "0"], "\(report.out)")
+        #expect(freshMean.prefix(4) == ["fresh sets p–q (mean of 2)", "all-MiniLM-L6-v2", "16", "0"], "\(report.out)")
         #expect(b.prefix(3) == ["b (left out of the bank)", "all-MiniLM-L6-v2", "8"] && c.first == "c (left out of the bank)", "\(report.out)")
+        #expect(p.prefix(3) == ["p", "all-MiniLM-L6-v2", "8"] && q.first == "q", "\(report.out)")
         for column in 4...7 {
-            #expect(abs(Double(mean[column])! - (Double(b[column])! + Double(c[column])!) / 2) <= 0.001, "column \(column): \(report.out)")
+            #expect(abs(Double(bankMean[column])! - (Double(b[column])! + Double(c[column])!) / 2) <= 0.001, "column \(column): \(report.out)")
+            #expect(abs(Double(freshMean[column])! - (Double(p[column])! + Double(q[column])!) / 2) <= 0.001, "column \(column): \(report.out)")
         }
         // Tasks of no bank set leave every set in.
         let own = try todo(["eval", PackagePaths.fixtures("CLITests").appendingPathComponent("eval_tasks.jsonl").path, "--json"], environment: env)

@@ -24,9 +24,10 @@ struct EvalCommand: ParsableCommand {
 
         --report measures every set of a folder (tasks_NAME.jsonl with search_NAME.jsonl \
         beside it) with every installed embedding model, or those --model names, and \
-        prints Markdown tables: every set and model, the bank sets (Tools/eval/bank, each \
-        measured left out of the banks) as their mean (the README's quality table); then \
-        each bank set; then search's recall with each of its terms left out.
+        prints Markdown tables: every set and model, the sets of a subfolder holding \
+        several (Tools/eval/bank, each measured left out of the banks; Tools/eval/fresh) \
+        as their mean (the README's quality table); then each of those sets; then \
+        search's recall with each of its terms left out.
 
         Examples:
           todo eval Tools/eval/dev/tasks_dev.jsonl --search Tools/eval/dev/search_dev.jsonl
@@ -85,15 +86,15 @@ struct EvalCommand: ParsableCommand {
         let labelledSets = try EvalReport.sets(in: URL(fileURLWithPath: sets))
         let models = settings.model.map { [$0] } ?? ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory).embeddingModels()
         guard !models.isEmpty else { throw CommandFailure("No embedding model is installed: `bash Tools/fetch-weights.sh`.") }
-        var rows: [(set: String, report: Evaluation.Report)] = []
+        var rows: [EvalReport.Row] = []
         for model in models {
             for set in labelledSets {
                 Console.error("\(set.name) with \(model)")
                 let (labelled, queries) = try Self.read(tasks: set.tasks.path, queries: set.queries?.path)
-                rows.append((set.name, try Self.evaluate(labelled, queries, settings: loaded, model: model).report))
+                rows.append(EvalReport.Row(set: set.name, group: set.group, report: try Self.evaluate(labelled, queries, settings: loaded, model: model).report))
             }
         }
-        let order = { (row: (set: String, report: Evaluation.Report)) in
+        let order = { (row: EvalReport.Row) in
             (labelledSets.firstIndex { $0.name == row.set } ?? 0, models.firstIndex(of: row.report.model) ?? 0)
         }
         for line in EvalReport.markdown(rows.sorted { order($0) < order($1) }).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {

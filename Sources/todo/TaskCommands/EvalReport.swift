@@ -8,6 +8,16 @@ struct EvalReport {
         var name: String
         var tasks: URL
         var queries: URL?
+        /// The subfolder's name when it holds several sets (`bank`, `fresh`): the first table
+        /// gives them one row per model, their mean.
+        var group: String?
+    }
+
+    /// One set measured with one model.
+    struct Row {
+        var set: String
+        var group: String?
+        var report: Evaluation.Report
     }
 
     /// Every set under `folder` (one level of subfolders too): dev and blind first, then by name.
@@ -19,10 +29,15 @@ struct EvalReport {
         }
         let top = try fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         let files = top + top.filter { $0.hasDirectoryPath }.flatMap { (try? fm.contentsOfDirectory(at: $0, includingPropertiesForKeys: nil)) ?? [] }
-        let sets = files.filter { $0.lastPathComponent.hasPrefix("tasks_") && $0.pathExtension == "jsonl" }.map { tasks in
+        let taskFiles = files.filter { $0.lastPathComponent.hasPrefix("tasks_") && $0.pathExtension == "jsonl" }
+        let setsPerFolder = Dictionary(grouping: taskFiles) { $0.deletingLastPathComponent().standardizedFileURL.path }.mapValues(\.count)
+        let sets = taskFiles.map { tasks in
             let name = String(tasks.deletingPathExtension().lastPathComponent.dropFirst("tasks_".count))
-            let queries = tasks.deletingLastPathComponent().appendingPathComponent("search_\(name).jsonl")
-            return LabelledSet(name: name, tasks: tasks, queries: fm.fileExists(atPath: queries.path) ? queries : nil)
+            let here = tasks.deletingLastPathComponent()
+            let queries = here.appendingPathComponent("search_\(name).jsonl")
+            let grouped = here.standardizedFileURL.path != folder.standardizedFileURL.path && setsPerFolder[here.standardizedFileURL.path, default: 0] > 1
+            return LabelledSet(name: name, tasks: tasks, queries: fm.fileExists(atPath: queries.path) ? queries : nil,
+                               group: grouped ? here.lastPathComponent : nil)
         }
         guard !sets.isEmpty else { throw CommandFailure("\(folder.path) holds no tasks_NAME.jsonl.") }
         let first = ["dev", "blind"]
@@ -30,13 +45,13 @@ struct EvalReport {
     }
 
     /// The first table: one row per set and model ("-" where a set has no such label or no
-    /// queries), the bank sets as one row per model, the mean of each measured left out of the
-    /// banks (the README's table). Then each bank set's own rows; then, for the sets with
-    /// queries, search's recall with each of its terms left out.
-    static func markdown(_ rows: [(set: String, report: Evaluation.Report)]) -> String {
+    /// queries), each group of sets (the bank sets, the fresh sets) as one row per model, the
+    /// mean of its sets (the README's table). Then each grouped set's own rows; then, for the
+    /// sets with queries, search's recall with each of its terms left out.
+    static func markdown(_ rows: [Row]) -> String {
         func cell(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "-" }
         // A labelled set of the banks is measured with itself left out of them, and says so.
-        func name(_ set: String, _ r: Evaluation.Report) -> String { r.leftOutOfBank.isEmpty ? set : set + " (left out of the bank)" }
+        func name(_ row: Row) -> String { row.report.leftOutOfBank.isEmpty ? row.set : row.set + " (left out of the bank)" }
         func line(_ name: String, _ model: String, tasks: Int, queries: Int, _ measures: [Double?]) -> String {
             "| \(name) | \(model) | \(tasks) | \(queries) | " + measures.map(cell).joined(separator: " | ") + " |"
         }
@@ -47,42 +62,50 @@ struct EvalReport {
             "| set | model | tasks | queries | category | priority | tag overlap | tag precision | search recall@5 | plain recall@5 | plain title-mean recall@5 |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
-        let banks = rows.filter { !$0.report.leftOutOfBank.isEmpty }
-        let bankNames = banks.map(\.set).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        var lines = header
-        var bankMeanWritten = false
-        for (set, r) in rows {
-            guard r.leftOutOfBank.isEmpty else {
-                // All the bank sets' rows at the place of the first: their mean, per model.
-                if !bankMeanWritten {
-                    bankMeanWritten = true
-                    let label = bankNames.count > 1 ? "bank sets \(bankNames.first!)–\(bankNames.last!) (mean of \(bankNames.count), each left out)" : "bank set \(set) (left out)"
-                    for model in banks.map(\.report.model).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
-                        let own = banks.map(\.report).filter { $0.model == model }
-                        let means = (0..<7).map { i -> Double? in
-                            let values = own.compactMap { measures($0)[i] }
-                            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
-                        }
-                        lines.append(line(label, model, tasks: own.map(\.tasks).reduce(0, +), queries: own.map(\.queries).reduce(0, +), means))
-                    }
-                }
-                continue
+        func meanLines(of group: String) -> [String] {
+            let members = rows.filter { $0.group == group }
+            let names = distinctInOrder(members.map(\.set))
+            let leftOut = members.contains { !$0.report.leftOutOfBank.isEmpty } ? ", each left out" : ""
+            let label = names.count > 1 ? "\(group) sets \(names.first!)–\(names.last!) (mean of \(names.count)\(leftOut))" : "\(group) set \(names[0])"
+            return distinctInOrder(members.map(\.report.model)).map { model in
+                let own = members.map(\.report).filter { $0.model == model }
+                let means = (0..<7).map { i in mean(own.compactMap { measures($0)[i] }) }
+                return line(label, model, tasks: own.map(\.tasks).reduce(0, +), queries: own.map(\.queries).reduce(0, +), means)
             }
-            lines.append(line(set, r.model, tasks: r.tasks, queries: r.queries, measures(r)))
         }
-        if !banks.isEmpty {
+        // A group's rows go at the place of its first set.
+        var lines = header
+        var groupsWritten: Set<String> = []
+        for row in rows {
+            if let group = row.group {
+                if groupsWritten.insert(group).inserted { lines += meanLines(of: group) }
+            } else {
+                lines.append(line(row.set, row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report)))
+            }
+        }
+        let grouped = rows.filter { $0.group != nil }
+        if !grouped.isEmpty {
             lines += [""] + header
-            for (set, r) in banks { lines.append(line(name(set, r), r.model, tasks: r.tasks, queries: r.queries, measures(r))) }
+            for row in grouped { lines.append(line(name(row), row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report))) }
         }
         let searched = rows.filter { $0.report.searchRecallWithout != nil }
         if !searched.isEmpty {
             let rules = Evaluation.SearchRule.allCases
             lines += ["", "| set | model | search recall@5 | " + rules.map { "without \($0.rawValue)" }.joined(separator: " | ") + " |",
                       "|---|---|---|" + String(repeating: "---|", count: rules.count)]
-            for (set, r) in searched {
-                lines.append("| \(name(set, r)) | \(r.model) | \(cell(r.searchRecallAt5)) | " + rules.map { cell(r.searchRecallWithout?[$0]) }.joined(separator: " | ") + " |")
+            for row in searched {
+                let r = row.report
+                lines.append("| \(name(row)) | \(r.model) | \(cell(r.searchRecallAt5)) | " + rules.map { cell(r.searchRecallWithout?[$0]) }.joined(separator: " | ") + " |")
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func distinctInOrder(_ items: [String]) -> [String] {
+        items.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+
+    private static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 }
