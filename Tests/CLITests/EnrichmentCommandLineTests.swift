@@ -296,6 +296,11 @@ import Testing
             #expect(abs(Double(bankMean[column])! - (Double(b[column])! + Double(c[column])!) / 2) <= 0.001, "column \(column): \(report.out)")
             #expect(abs(Double(freshMean[column])! - (Double(p[column])! + Double(q[column])!) / 2) <= 0.001, "column \(column): \(report.out)")
         }
+        // The bank folder itself: its sets are not a subfolder's, so each has its own row, and
+        // still says it was measured without itself.
+        let loose = try todo(["eval", "--report", "--sets", bank.path, "--model", "all-MiniLM-L6-v2"], environment: env)
+        let looseRows = loose.out.components(separatedBy: "\n\n")[0].split(separator: "\n").map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(looseRows.count == 4 && looseRows[2].first == "b (left out of the bank)" && looseRows[3].first == "c (left out of the bank)", "\(loose.out)")
         // Tasks of no bank set leave every set in.
         let own = try todo(["eval", PackagePaths.fixtures("CLITests").appendingPathComponent("eval_tasks.jsonl").path, "--json"], environment: env)
         let ownLast = try JSONSerialization.jsonObject(with: Data(own.out.split(separator: "\n").last!.utf8)) as! [String: Any]

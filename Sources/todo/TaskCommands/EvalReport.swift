@@ -65,7 +65,7 @@ struct EvalReport {
         func meanLines(of group: String) -> [String] {
             let members = rows.filter { $0.group == group }
             let names = distinctInOrder(members.map(\.set))
-            let leftOut = members.contains { !$0.report.leftOutOfBank.isEmpty } ? ", each left out" : ""
+            let leftOut = members.allSatisfy { !$0.report.leftOutOfBank.isEmpty } ? ", each left out" : ""
             let label = names.count > 1 ? "\(group) sets \(names.first!)–\(names.last!) (mean of \(names.count)\(leftOut))" : "\(group) set \(names[0])"
             return distinctInOrder(members.map(\.report.model)).map { model in
                 let own = members.map(\.report).filter { $0.model == model }
@@ -80,7 +80,7 @@ struct EvalReport {
             if let group = row.group {
                 if groupsWritten.insert(group).inserted { lines += meanLines(of: group) }
             } else {
-                lines.append(line(row.set, row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report)))
+                lines.append(line(name(row), row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report)))
             }
         }
         let grouped = rows.filter { $0.group != nil }
