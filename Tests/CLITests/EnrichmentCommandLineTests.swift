@@ -263,12 +263,15 @@ import Testing
         let sets = FileManager.default.temporaryDirectory.appendingPathComponent("eval-bank-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: sets, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: sets) }
-        let bankLines = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/bank/tasks_b.jsonl"), encoding: .utf8)
-            .split(separator: "\n").prefix(8)
         let bank = sets.appendingPathComponent("bank"), fresh = sets.appendingPathComponent("fresh")
         for folder in [bank, fresh] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        // The first eight tasks of a set of Tools/eval, in `folder`.
+        func copy(_ source: String, to folder: URL) throws {
+            let lines = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/\(source)"), encoding: .utf8).split(separator: "\n").prefix(8)
+            try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent), atomically: true, encoding: .utf8)
+        }
+        try copy("bank/tasks_b.jsonl", to: bank)
         let file = bank.appendingPathComponent("tasks_b.jsonl")
-        try (bankLines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
         let env = ["SMART_TODO_WEIGHTS": weights]
         let json = try todo(["eval", file.path, "--json"], environment: env)
         #expect(json.status == 0, "\(json.err)")
@@ -277,10 +280,6 @@ import Testing
         #expect(try todo(["eval", file.path], environment: env).out.contains("measured without labelled set b, which holds these tasks"))
         // A second bank set beside it, and two sets of a folder that is not the banks: the report's
         // first table has each folder's sets as one row, their mean; the second has each of them.
-        func copy(_ source: String, to folder: URL) throws {
-            let lines = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/\(source)"), encoding: .utf8).split(separator: "\n").prefix(8)
-            try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent), atomically: true, encoding: .utf8)
-        }
         try copy("bank/tasks_c.jsonl", to: bank)
         try copy("fresh/tasks_p.jsonl", to: fresh)
         try copy("fresh/tasks_q.jsonl", to: fresh)

@@ -27,17 +27,17 @@ struct EvalReport {
         guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CommandFailure("\(folder.path) is not a folder of labelled sets (tasks_NAME.jsonl, search_NAME.jsonl).")
         }
-        let top = try fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-        let files = top + top.filter { $0.hasDirectoryPath }.flatMap { (try? fm.contentsOfDirectory(at: $0, includingPropertiesForKeys: nil)) ?? [] }
-        let taskFiles = files.filter { $0.lastPathComponent.hasPrefix("tasks_") && $0.pathExtension == "jsonl" }
-        let setsPerFolder = Dictionary(grouping: taskFiles) { $0.deletingLastPathComponent().standardizedFileURL.path }.mapValues(\.count)
-        let sets = taskFiles.map { tasks in
+        func set(_ tasks: URL, group: String?) -> LabelledSet {
             let name = String(tasks.deletingPathExtension().lastPathComponent.dropFirst("tasks_".count))
-            let here = tasks.deletingLastPathComponent()
-            let queries = here.appendingPathComponent("search_\(name).jsonl")
-            let grouped = here.standardizedFileURL.path != folder.standardizedFileURL.path && setsPerFolder[here.standardizedFileURL.path, default: 0] > 1
-            return LabelledSet(name: name, tasks: tasks, queries: fm.fileExists(atPath: queries.path) ? queries : nil,
-                               group: grouped ? here.lastPathComponent : nil)
+            let queries = tasks.deletingLastPathComponent().appendingPathComponent("search_\(name).jsonl")
+            return LabelledSet(name: name, tasks: tasks, queries: fm.fileExists(atPath: queries.path) ? queries : nil, group: group)
+        }
+        func taskFiles(_ urls: [URL]) -> [URL] { urls.filter { $0.lastPathComponent.hasPrefix("tasks_") && $0.pathExtension == "jsonl" } }
+        let top = try fm.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        var sets = taskFiles(top).map { set($0, group: nil) }
+        for subfolder in top.filter(\.hasDirectoryPath) {
+            let files = taskFiles((try? fm.contentsOfDirectory(at: subfolder, includingPropertiesForKeys: nil)) ?? [])
+            sets += files.map { set($0, group: files.count > 1 ? subfolder.lastPathComponent : nil) }
         }
         guard !sets.isEmpty else { throw CommandFailure("\(folder.path) holds no tasks_NAME.jsonl.") }
         let first = ["dev", "blind"]
@@ -73,6 +73,9 @@ struct EvalReport {
                 return line(label, model, tasks: own.map(\.tasks).reduce(0, +), queries: own.map(\.queries).reduce(0, +), means)
             }
         }
+        func rowLine(_ row: Row) -> String {
+            line(name(row), row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report))
+        }
         // A group's rows go at the place of its first set.
         var lines = header
         var groupsWritten: Set<String> = []
@@ -80,13 +83,13 @@ struct EvalReport {
             if let group = row.group {
                 if groupsWritten.insert(group).inserted { lines += meanLines(of: group) }
             } else {
-                lines.append(line(name(row), row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report)))
+                lines.append(rowLine(row))
             }
         }
         let grouped = rows.filter { $0.group != nil }
         if !grouped.isEmpty {
             lines += [""] + header
-            for row in grouped { lines.append(line(name(row), row.report.model, tasks: row.report.tasks, queries: row.report.queries, measures(row.report))) }
+            lines += grouped.map(rowLine)
         }
         let searched = rows.filter { $0.report.searchRecallWithout != nil }
         if !searched.isEmpty {
