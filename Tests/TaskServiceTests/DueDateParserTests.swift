@@ -130,6 +130,8 @@ import Testing
                       // Day first or month first: a guess would be wrong for half the world.
                       ("12/01/2026", "12/01/2026 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),
                       ("1/2", "1/2 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),
+                      ("13/13/2026", "13/13/2026 is no date: there is no month 13; write 2026-12-01, \"dec 1\" or \"1 dec\""),
+                      ("0/14", "0/14 is no date: there is no month 0; write 2026-12-01, \"dec 1\" or \"1 dec\""),
                       ("friday the 13th", "the next 13th (2026-12-13) is a Sunday, not a Friday"),
                       ("monday 9", "9 alone is not a time: write 9am, 9pm or 9:00 (or \"monday the 9th\" for a day)"),
                       ("fri the 32nd", "day 32: a month has 1 to 31 days"),

@@ -101,6 +101,23 @@ import SeededRandom
         }
     }
 
+    /// "The earlier due date first among equals": a task due in a month comes before an undated
+    /// one of the same priority, the longest overdue first, and the tie-break never passes a term.
+    @Test func aDatedTaskComesBeforeAnUndatedEqual() throws {
+        let store = try TaskStore()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for (title, days) in [("undated", nil), ("in a year", 365.0), ("in a month", 30), ("overdue a week", -7), ("overdue a year", -365)] as [(String, Double?)] {
+            _ = try store.add(TodoTask(title: title, priority: .low, due: days.map { now.addingTimeInterval($0 * 86_400) }, now: now), now: now)
+        }
+        _ = try store.add(TodoTask(title: "medium, undated", priority: .medium, now: now), now: now)
+        let prioritizer = Prioritizer(coefficients: PriorityCoefficients())
+        for limit in [nil, 3] as [Int?] {
+            let titles = try store.mostUrgent(TaskFilter(), limit: limit, prioritizer: prioritizer, now: now).tasks.map(\.title)
+            let expected = ["overdue a year", "overdue a week", "medium, undated", "in a month", "in a year", "undated"]
+            #expect(titles == Array(expected.prefix(limit ?? expected.count)))
+        }
+    }
+
     /// One rule for where a due date stands: `explain` and `list`'s order agree at every boundary
     /// (a task due an hour ago was "due within 2 days" in one and overdue in the other).
     @Test func explainAndListAgreeOnTheDueBucket() {

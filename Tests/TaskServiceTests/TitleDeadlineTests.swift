@@ -19,6 +19,8 @@ import Testing
         #expect(due("Renew the car tax by friday the 13th") == nil)
         #expect(unreadable("Renew the car tax by friday the 13th") == "by friday the 13th: the next 13th (2026-12-13) is a Sunday, not a Friday")
         #expect(unreadable("Renew by 2026-02-30") == "by 2026-02-30: February has 28 days in 2026")
+        // A number last counts when a month leads: "by feb 30" is meant as a date.
+        #expect(unreadable("Pay the plumber by feb 30")?.hasPrefix("by feb 30: February has 28 days in") == true)
         #expect(due("Party by sunday the 13th") == "by sunday the 13th → 2026-12-13 23:59")
         #expect(due("Pay by friday 13 invoices") == "by friday → 2026-11-27 23:59", "a bare number after the day may be anything")
         #expect(unreadable("Pay by friday") == nil && unreadable("Pay rent") == nil)

@@ -41,14 +41,14 @@ public struct TitleDeadline: Sendable, Equatable {
         // The longest date starting at `start`: "dec 1 2026 17:00" (4 words), "in 3 days" (3),
         // "friday" (1). Words recognisably meant as a date that name none ("2026-02-30", "friday
         // the 13th" on a Sunday) stop there: no shorter reading ("friday") stands in for them.
-        // A bare number last is no such sign ("by friday 13 invoices").
+        // A bare number last is no such sign ("by friday 13 invoices"), unless a month leads ("by feb 30").
         func longestDate(from start: Int) -> Reading? {
             guard start < words.count, dateStarts.contains(words[start]) || words[start].first.map({ $0.isNumber || $0 == "+" }) == true
             else { return nil }  // numbers: ISO dates, "1 dec", 5pm, +2w
             for length in stride(from: 4, through: 1, by: -1) where start + length <= words.count {
                 let candidate = words[start..<(start + length)].joined(separator: " ")
                 do { return .date(length, try parser.parse(candidate, now: now)) } catch let failure as DueDateParser.Failure
-                    where failure.reason != nil && !words[start + length - 1].allSatisfy(\.isNumber) {
+                    where failure.reason != nil && (!words[start + length - 1].allSatisfy(\.isNumber) || monthStarts.contains(words[start])) {
                     return .unreadable(length, failure.reason!)
                 } catch {
                     continue
@@ -110,6 +110,7 @@ public struct TitleDeadline: Sendable, Equatable {
     /// Words a date may start with. The parser also reads weekday and month prefixes ("thur",
     /// "decem"); in running text only whole names and their usual abbreviations count, so "on
     /// sunscreen", "by satellite" or "on mars" are not dates.
+    static let monthStarts: Set<String> = Set(DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) })
     static let dateStarts: Set<String> = Set(DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
         + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
         + ["today", "tonight", "tomorrow", "tmrw", "day", "next", "this", "in", "eom", "end", "noon", "midnight"])

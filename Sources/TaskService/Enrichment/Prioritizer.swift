@@ -191,7 +191,14 @@ public struct Prioritizer: Sendable {
         guard let due = task.due else { return base }
         let bucket = DueBucket(due: due, now: now)
         let days = due.timeIntervalSince(now) / 86_400
-        return base + coefficients.term(bucket) - days * 1e-4
+        return base + coefficients.term(bucket) + Self.dueTieBreak(days: days)
+    }
+
+    /// Among equals, the earlier due date first (the longest overdue first), and any date before
+    /// none: a share of 1e-4 that falls with the days left and stays above 0, so it never
+    /// outweighs a term and an undated task (which adds nothing) never passes a dated one.
+    static func dueTieBreak(days: Double) -> Double {
+        1e-4 * (0.5 - atan(days / 30) / Double.pi)
     }
 
     /// A stored priority's weight in `urgency`: high counts as `highAt`, medium as `mediumAt`.

@@ -16,6 +16,14 @@ extension TaskStore {
         public var restored = 0
         /// The added tasks' ids, in the order of the import.
         public var addedIDs: [Int64] = []
+        /// Of the added, those the file has deleted (an export is lossless: they stay deleted).
+        public var deleted = 0
+        /// Of the added, those queued for the AI fields they lack.
+        public var queued = 0
+
+        public init(added: Int = 0, skipped: Int = 0, restored: Int = 0, deleted: Int = 0, queued: Int = 0) {
+            (self.added, self.skipped, self.restored, self.deleted, self.queued) = (added, skipped, restored, deleted, queued)
+        }
     }
 
     /// Adds `tasks` in one transaction (all or nothing). A task keeps its id when that id
@@ -48,9 +56,11 @@ extension TaskStore {
                 }
                 report.added += 1
                 report.addedIDs.append(task.id!)
+                if task.status == .deleted { report.deleted += 1 }
                 // Tasks that arrive without AI fields get them from the queue.
-                if enqueue && task.lacksAIFields {
+                if enqueue && task.lacksAIFields && task.status != .deleted {
                     try EnrichmentQueue.enqueue(db, taskID: task.id!, now: now)
+                    report.queued += 1
                 }
             }
             if let undo { try UndoLog.record(db, command: undo, snapshots: created, now: now) }

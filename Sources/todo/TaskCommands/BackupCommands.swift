@@ -37,7 +37,7 @@ struct BackupCommand: AsyncParsableCommand {
         if let location = try store.postgresLocation() {
             copy = try await postgresCall { try await PostgresBackup(location: location).backup(to: target) }
         } else {
-            copy = try storeCall { try store.open().backup(to: target) }
+            copy = try storeCall { try store.open(mustExist: true).backup(to: target) }
         }
         if json { Console.out(try JSONOutput.line(BackupOutput(copy))); return }
         Console.out("Backed up \(copy.tasks) task\(copy.tasks == 1 ? "" : "s") to \(copy.path) (\(ByteCountFormatter.string(fromByteCount: Int64(copy.bytes), countStyle: .file))).")

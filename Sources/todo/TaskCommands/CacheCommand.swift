@@ -50,7 +50,7 @@ struct CacheCommand: AsyncParsableCommand {
 
     /// The cache of the database `--db` names: a SQLite file's own, or the one a PostgreSQL database shares.
     private func onEither<T: Sendable>(sqlite: (ResultCache) throws -> T, postgres: (PostgresResultCache) async throws -> T) async throws -> T {
-        guard try store.postgresLocation() != nil else { return try storeCall { try sqlite(ResultCache(store: try store.open())) } }
+        guard try store.postgresLocation() != nil else { return try storeCall { try sqlite(ResultCache(store: try store.open(mustExist: true))) } }
         var database = PostgresOption()
         database.db = store.db
         return try await database.with("todo cache") { try await postgres(PostgresResultCache(store: $0)) }

@@ -68,7 +68,8 @@ struct EnrichCommand: AsyncParsableCommand {
             if json { Console.out(try JSONOutput.line(shared)) }
             return
         }
-        let session = try EnrichmentSession(store: store, settings: settings)
+        // A watcher may start before the first task, as `todo serve` may: it makes the database.
+        let session = try EnrichmentSession(store: store, settings: settings, creating: watch)
         guard session.modelInstalled else {
             let pending = try session.queue.counts().pending
             throw EnrichmentSession.modelMissing(session.enricher.models.embeddingModel, pending: pending)

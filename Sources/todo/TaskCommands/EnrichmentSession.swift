@@ -10,8 +10,10 @@ struct EnrichmentSession {
     let enricher: Enricher
     let queue: EnrichmentQueue
 
-    init(store: StoreOptions, settings: SettingsOptions) throws {
-        let taskStore = try store.open()
+    /// `creating`: `todo add` (and a watcher started before it) makes a database at a path that
+    /// names none; every other command takes a missing file for a mistyped path (`StoreOptions.open(mustExist:)`).
+    init(store: StoreOptions, settings: SettingsOptions, creating: Bool = false) throws {
+        let taskStore = try store.open(mustExist: !creating)
         self.store = taskStore
         let loaded = try settings.load()
         enricher = Enricher(store: taskStore, settings: loaded, models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model),

@@ -64,7 +64,10 @@ struct ExplainCommand: AsyncParsableCommand {
         }
         Console.out("Task \(id): \(TaskText.oneLine(task.title))")
         Console.out("Priority (urgency score, term by term):")
-        if e.terms.isEmpty { Console.out("  no term applies (no date, nothing urgent in the text)") }
+        if e.terms.isEmpty {
+            // A date beyond two weeks adds nothing: "no date" would then contradict the task's own due date.
+            Console.out("  no term applies (\(task.due == nil ? "no date" : "due in more than two weeks"), nothing urgent in the text)")
+        }
         for term in e.terms {
             let value = term.value == 1 ? "" : String(format: " × %.2f", term.value)
             Console.out(String(format: "  %+6.2f  ", term.contribution) + "\(term.name)\(value)  — \(term.why)")

@@ -45,11 +45,15 @@ struct ImportCommand: AsyncParsableCommand {
         /// Of `added`, tasks deleted here before.
         var restored: Int
         var skipped: Int
+        /// Of `added`, tasks the file has deleted (kept deleted).
+        var deleted: Int
+        /// Of `added`, tasks whose AI fields are left to `todo enrich` (or the workers).
+        var queued: Int
         var recurringTemplates: Int
         var droppedFields: [String: Int]
 
         enum CodingKeys: String, CodingKey {
-            case added, restored, skipped
+            case added, restored, skipped, deleted, queued
             case recurringTemplates = "recurring_templates"
             case droppedFields = "dropped_fields"
         }
@@ -64,19 +68,22 @@ struct ImportCommand: AsyncParsableCommand {
         // fills them, never touching imported values. All or nothing.
         let tasks = batch.tasks
         let shared = try await store.onPostgres { try await $0.importTasks(tasks) }
-        let report: (added: Int, restored: Int, skipped: Int)
+        let report: TaskStore.ImportReport
         if let shared {
-            report = (shared.added.count, 0, shared.skipped)
+            let live = shared.added.filter { $0.status != .deleted }
+            report = TaskStore.ImportReport(added: shared.added.count, skipped: shared.skipped, deleted: shared.added.count - live.count,
+                                            queued: live.filter(\.lacksAIFields).count)
         } else {
-            let kept = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
-            report = (kept.added, kept.restored, kept.skipped)
+            report = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
         }
         if json {
-            Console.out(try JSONOutput.line(Output(added: report.added, restored: report.restored, skipped: report.skipped,
-                                                   recurringTemplates: batch.recurringTemplates, droppedFields: batch.droppedFields)))
+            Console.out(try JSONOutput.line(Output(added: report.added, restored: report.restored, skipped: report.skipped, deleted: report.deleted,
+                                                   queued: report.queued, recurringTemplates: batch.recurringTemplates, droppedFields: batch.droppedFields)))
             return
         }
-        Console.out("Imported \(report.added) task\(report.added == 1 ? "" : "s")"
+        let plural = { (n: Int) in n == 1 ? "" : "s" }
+        Console.out("Imported \(report.added) task\(plural(report.added))"
+                    + (report.deleted > 0 ? " (\(report.deleted) of them deleted, as the file has them)" : "")
                     + (report.restored > 0 ? " (\(report.restored) of them deleted here before, now restored)" : "")
                     + (report.skipped > 0 ? "; skipped \(report.skipped) already here (same uuid)" : "") + ".")
         if batch.recurringTemplates > 0 {
@@ -86,6 +93,9 @@ struct ImportCommand: AsyncParsableCommand {
             let fields = batch.droppedFields.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) task\($0.value == 1 ? "" : "s"))" }
             Console.out("Dropped what Smart TODO has no field for: " + fields.joined(separator: ", ") + ".")
         }
-        if report.added > 0 { Console.out(shared == nil ? "Run `todo enrich` to fill the AI fields they lack." : "The workers (`todo worker`) fill the AI fields they lack.") }
+        if report.queued > 0 {
+            let which = report.queued == report.added ? "their AI fields" : "the AI fields of the \(report.queued) that lack them"
+            Console.out(shared == nil ? "Run `todo enrich` to fill \(which)." : "The workers (`todo worker`) fill \(which).")
+        }
     }
 }

@@ -86,9 +86,9 @@ struct StoreOptions: ParsableArguments {
         do { return try PostgresLocation(url: given) } catch let error as PostgresFailure { throw CommandFailure(error) }
     }
 
-    /// `mustExist`: for the commands on tasks already there (list, show, done, export, stats), a
-    /// file named by --db or SMART_TODO_DB that does not exist is a typo, not a new empty database
-    /// that looks as if every task were gone. The default location is created as ever.
+    /// `mustExist`: for the commands on tasks already there (all but add, import, restore,
+    /// serve and enrich --watch), a file named by --db or SMART_TODO_DB that does not exist is a typo, not a new
+    /// empty database that looks as if every task were gone. The default location is created as ever.
     func open(mustExist: Bool = false) throws -> TaskStore {
         let url = try sqliteLocation()
         if mustExist, DatabaseLocation.given(explicit: db) != nil, !FileManager.default.fileExists(atPath: url.path) {

@@ -48,12 +48,15 @@ enum TaskText {
 
     static func details(_ t: TodoTask) -> String {
         var lines = ["Task \(t.id ?? 0): \(oneLine(t.title))", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
-        lines.append("  priority  \(t.priority?.rawValue ?? "-")\(t.provenance[.priority].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  category  \(t.category.map(oneLine) ?? "-")\(t.provenance[.category].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
-        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.map(oneLine).joined(separator: ", "))\(t.provenance[.tags].map { " (AI: \($0.model.prefix(12))…)" } ?? "")")
+        // Which fields the AI set; the model's fingerprint is in --json, a user can act on `explain`.
+        let byAI = { (field: AIField) in t.provenance[field] == nil ? "" : " (AI)" }
+        lines.append("  priority  \(t.priority?.rawValue ?? "-")\(byAI(.priority))")
+        lines.append("  category  \(t.category.map(oneLine) ?? "-")\(byAI(.category))")
+        lines.append("  tags      \(t.tags.isEmpty ? "-" : t.tags.map(oneLine).joined(separator: ", "))\(byAI(.tags))")
         lines.append("  due       \(t.due.map { dueText($0) } ?? "-")")
         lines.append("  created   \(TaskOutput.iso(t.created))   updated \(TaskOutput.iso(t.updated))")
         if let c = t.completed { lines.append("  completed \(TaskOutput.iso(c))") }
+        if !t.provenance.isEmpty, let id = t.id { lines.append("  (AI): set by the AI; `todo explain \(id)` says why, `todo edit \(id)` sets yours") }
         if !t.description.isEmpty { lines += ["", printable(t.description)] }
         return lines.joined(separator: "\n")
     }
