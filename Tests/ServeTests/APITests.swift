@@ -111,6 +111,24 @@ final class APITests: XCTestCase {
         XCTAssertTrue(done, "the long text is enriched in the end")
     }
 
+    /// A task typed after a pasted e-mail is enriched at once, beside the long text's pass (its
+    /// own lane), not after it: the long task is still pending when the short one answers "done".
+    func testANewTaskIsEnrichedInlineWhileALongTextIsEnriched() async throws {
+        let notes = String(repeating: "Forwarded: the landlord lists the repairs, the deposit and the keys for the handover. ", count: 650)
+        let long = try await client.post("/api/tasks?enrich=async", json: ["title": "Handover e-mail from the landlord", "description": notes])
+        XCTAssertEqual(long.status, 201, long.text)
+        let longID = try XCTUnwrap(long.json["id"] as? Int)
+        try await Task.sleep(for: .milliseconds(300))  // the worker takes the job
+        let short = try await client.post("/api/tasks", json: ["title": "Book a table for Friday dinner"])
+        XCTAssertEqual(short.json["enrichment"] as? String, "done", short.text)
+        XCTAssertNotNil(short.json["category"] as? String, short.text)
+        let meanwhile = try await client.get("/api/tasks/\(longID)")
+        XCTAssertEqual(meanwhile.json["enrichment"] as? String, "pending", "the new task waited for the long pass")
+        let client = try self.client
+        let done = try await HTTPTestClient.eventually { try await client.get("/api/tasks/\(longID)").json["enrichment"] as? String == "done" }
+        XCTAssertTrue(done, "the long text is enriched in the end")
+    }
+
     func testListPagesWithACursorThroughEveryMatchingTaskOnce() async throws {
         let tag = "page\(UInt32.random(in: 0..<UInt32.max))"
         var created: Set<Int> = []

@@ -4,7 +4,7 @@ import ServiceLifecycle
 import TaskService
 
 /// `todo serve` over a SQLite file: one user, everything opened once at start — the store, the
-/// enricher with its model, the queue, the batcher in front of the model, the event hub, the
+/// enricher with its model, the queue, the batchers in front of the model, the event hub, the
 /// search cache, the metrics.
 final class SQLiteBackend: ServerBackend {
     let settings: ServerSettings
@@ -15,14 +15,14 @@ final class SQLiteBackend: ServerBackend {
     let events = TaskEventHub()
     let metrics = ServerMetrics()
     let search: SearchCache
-    let batcher: EnrichmentBatcher
+    let lanes: EnrichmentLanes
     let durable: GroupSync
     let logger: Logger
     let enrichmentSettings: EnrichmentSettings
     let modelLoaded: Bool
-    /// One enrichment pass at a time: the engine runs each on all cores (a search's query and an
-    /// explanation, one short pass each, run beside it: `SearchCache`, `explain`).
-    let model: ExclusiveWork
+    /// One enrichment pass at a time in each lane: the engine runs each on all cores (a search's
+    /// query and an explanation, one short pass each, run beside it: `SearchCache`, `explain`).
+    let model: ExclusiveWork, longTextModel: ExclusiveWork
     /// The one user's tasks.
     let userTasks: TaskScope
     /// Stops a long pass whose task is deleted, and the pass in hand at shutdown.
@@ -41,14 +41,22 @@ final class SQLiteBackend: ServerBackend {
         queue = EnrichmentQueue(store: store)
         executor = BlockingExecutor(threads: settings.blockingThreads)
         durable = GroupSync(databasePath: file.path, executor: executor)
-        model = ExclusiveWork()
+        let (model, longTextModel) = (ExclusiveWork(), ExclusiveWork())
+        (self.model, self.longTextModel) = (model, longTextModel)
         userTasks = TaskScope(tasks: SQLiteTasks(store: store, executor: executor, durable: durable), owner: nil)
         modelLoaded = ModelRegistry.loads(models, logger: logger)
         search = SearchCache(enricher: enricher)
         let passes = EnrichmentPasses(store: store, enricher: enricher, queue: queue, executor: executor, events: events,
                                       metrics: metrics, search: search, model: model, stop: passStop, logger: logger)
-        batcher = EnrichmentBatcher(characterBudget: settings.batchCharacterBudget, maxTasks: EnrichmentQueue.chunkSize,
-                                    dynamic: settings.dynamicBatching) { ids in await passes.run(ids) }
+        var longPasses = passes
+        longPasses.model = longTextModel
+        let longTextPasses = longPasses
+        lanes = EnrichmentLanes(
+            short: EnrichmentBatcher(characterBudget: settings.batchCharacterBudget, maxTasks: EnrichmentQueue.chunkSize,
+                                     dynamic: settings.dynamicBatching) { ids in await passes.run(ids) },
+            // One long text a pass: together they would only finish later, all of them.
+            long: EnrichmentBatcher(characterBudget: 0, maxTasks: 1, dynamic: false) { ids in await longTextPasses.run(ids) },
+            longText: settings.inlineTextLimit + 1)
         if modelLoaded {
             try? enricher.prepare()
             try? search.warm()
@@ -74,9 +82,9 @@ final class SQLiteBackend: ServerBackend {
     }
 
     func enrichInline(_ task: TodoTask, skip: Bool, in scope: TaskScope) async -> (TodoTask, EnrichmentState) {
-        let (batcher, budget) = (self.batcher, settings.inlineBudget)
+        let (lanes, budget) = (self.lanes, settings.inlineBudget)
         return await InlineEnrichment(settings: settings, modelLoaded: modelLoaded).enrich(task, skip: skip, in: scope.tasks) { id, characters in
-            await batcher.submit([(id, characters)]).wait(timeout: budget)
+            await lanes.submit([(id, characters)]).wait(timeout: budget)
         }
     }
 

@@ -17,6 +17,8 @@ actor EnrichmentBatcher {
 
     private var waiting: [Waiting] = []
     private var running = false
+    /// The tasks of the pass in hand.
+    private var inPass: Set<Int64> = []
     private let pass: Pass
     private let characterBudget: Int
     private let maxTasks: Int
@@ -33,6 +35,12 @@ actor EnrichmentBatcher {
     /// A task already waiting is not queued twice: this caller waits on that pass too.
     func submit(_ tasks: [(id: Int64, characters: Int)]) -> PassCompletion {
         let completion = PassCompletion(tasks: tasks.count)
+        submit(tasks, into: completion)
+        return completion
+    }
+
+    /// The same, counted in a completion the caller made (`EnrichmentLanes`: tasks of two batchers).
+    func submit(_ tasks: [(id: Int64, characters: Int)], into completion: PassCompletion) {
         for task in tasks {
             if let i = waiting.firstIndex(where: { $0.taskID == task.id }) {
                 waiting[i].completions.append(completion)
@@ -41,11 +49,12 @@ actor EnrichmentBatcher {
             }
         }
         startIfIdle()
-        return completion
     }
 
     var depth: Int { waiting.count }
     var isBusy: Bool { running || !waiting.isEmpty }
+    /// The tasks waiting or in the pass in hand.
+    var tasks: Set<Int64> { inPass.union(waiting.map(\.taskID)) }
 
     private func startIfIdle() {
         guard !running, !waiting.isEmpty else { return }
@@ -56,6 +65,7 @@ actor EnrichmentBatcher {
             batch.append(waiting.removeFirst())
             characters += next.characters
         }
+        inPass = Set(batch.map(\.taskID))
         let pass = self.pass
         Task {
             await pass(batch.map(\.taskID))
@@ -66,6 +76,7 @@ actor EnrichmentBatcher {
 
     private func passEnded() {
         running = false
+        inPass = []
         startIfIdle()
     }
 }

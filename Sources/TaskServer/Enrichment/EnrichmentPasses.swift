@@ -12,7 +12,7 @@ struct EnrichmentPasses: Sendable {
     let events: TaskEventHub
     let metrics: ServerMetrics
     let search: SearchCache
-    let model: ExclusiveWork
+    var model: ExclusiveWork
     let stop: PassStop
     let logger: Logger
 

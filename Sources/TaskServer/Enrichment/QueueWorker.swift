@@ -4,7 +4,7 @@ import ServiceLifecycle
 import TaskService
 
 /// The in-process worker: enriches queued jobs (long texts, `?enrich=async`, requests whose
-/// budget ran out, jobs left by a crash or by the CLI) through the same batcher as requests,
+/// budget ran out, jobs left by a crash or by the CLI) through the same lanes as requests,
 /// and keeps the main database file caught up. On shutdown it stops the pass in hand at its
 /// next window (`PassStop`: its jobs stay queued for the next start) and settles the database.
 struct QueueWorker: Service {
@@ -26,7 +26,9 @@ struct QueueWorker: Service {
         var lastSettle = ContinuousClock.now
         let (queue, store) = (state.queue, state.store)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let jobs = state.modelLoaded ? ((try? await state.blocking { try queue.pending() }) ?? []) : []
+            // A long text in its lane is not handed again while it is there: the worker goes on with the rest.
+            let inLongLane = await state.lanes.longTasks
+            let jobs = state.modelLoaded ? ((try? await state.blocking { try queue.pending() }) ?? []).filter { !inLongLane.contains($0.taskID) } : []
             if jobs.isEmpty {
                 // Idle: the main file catches up (a copy of it alone is whole).
                 _ = try? await state.blocking { store.settle() }
@@ -39,14 +41,14 @@ struct QueueWorker: Service {
                 batch.map { job in (job.taskID, (try? store.task(id: job.taskID)).map { $0.title.count + $0.description.count } ?? 0) }
             }) ?? []
             // Waited for even when a stop signal arrives meanwhile: the pass then stops at its next window.
-            await state.batcher.submit(lengths.map { (id: $0.0, characters: $0.1) }).wait()
+            await state.lanes.submit(lengths.map { (id: $0.0, characters: $0.1) }).wait()
             if ContinuousClock.now - lastSettle > Self.settleInterval {
                 _ = try? await state.blocking { store.settle() }
                 lastSettle = .now
             }
         }
         // Requests that were answered "pending" may still be in the batcher: let it finish them.
-        while await state.batcher.isBusy { try? await Task.sleep(for: .milliseconds(10)) }
+        while await state.lanes.isBusy { try? await Task.sleep(for: .milliseconds(10)) }
         _ = try? await state.blocking { store.settle() }
         state.logger.info("worker stopped; database settled")
     }
