@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import XCTest
 
 /// The API over real HTTP, against one `todo serve` for the class (the model loads once).
@@ -318,6 +319,13 @@ final class APITests: XCTestCase {
         problem(tooLarge, 413)
         XCTAssertTrue((tooLarge.json["detail"] as? String ?? "").contains("limit of 65536 bytes"), "the limit is said: \(tooLarge.text)")
         problem(try await client.get("/api/nothing-here"), 404)
+        // A path the API has, with a method it does not take: 405 and the methods it does.
+        for (method, path, allow) in [(HTTPMethod.PUT, "/api/tasks/1", "DELETE, GET, PATCH"), (.DELETE, "/api/tasks", "GET, POST"),
+                                      (.GET, "/api/tasks/1/done", "POST"), (.POST, "/api/search", "GET")] {
+            let reply = try await client.send(method, path)
+            problem(reply, 405)
+            XCTAssertEqual(reply.header("Allow"), allow, "\(method) \(path)")
+        }
     }
 
     func testSearchFindsATaskByMeaning() async throws {

@@ -82,6 +82,7 @@ public enum TaskServer {
         EventRoutes(state: state).add(to: router)
         HealthRoutes(state: state).add(to: router)
         PageRoute().add(to: router)
+        router.add(middleware: AllowedMethods(router.routes))
         return router
     }
 }

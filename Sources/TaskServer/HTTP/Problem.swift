@@ -13,6 +13,8 @@ public struct Problem: Error, Sendable, Equatable {
     public var field: String?
     /// Seconds after which the client may try again (a 503 while the database is away).
     public var retryAfter: Int?
+    /// The methods the path takes, for a 405 (its `Allow` header).
+    public var allow: [String] = []
     /// Every problem of an input that has several (an import's bad lines), so that a client
     /// mends them in one go; `detail` and `field` are the first's.
     public var all: [Item] = []
@@ -51,6 +53,7 @@ extension Problem: HTTPResponseError {
         headers[.contentType] = Self.contentType
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body())))
     }
 
