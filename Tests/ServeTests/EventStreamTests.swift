@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import TestSupport
 import XCTest
 
 /// `GET /api/events`: the events of a task's life, in order, and a reconnect that resumes.
@@ -73,6 +74,38 @@ final class EventStreamTests: XCTestCase {
         let resumed = try await Self.read(server.baseURL, lastEventID: mine[0].id, until: { $0.count >= 2 })
         XCTAssertEqual(Array(resumed.prefix(2)).map(\.id), [mine[1].id, mine[2].id])
         XCTAssertEqual(Array(resumed.prefix(2)).map(\.kind), ["task.enriched", "task.deleted"])
+    }
+
+    /// What the CLI changes on the same file is told too (the task change log, read twice a
+    /// second): its add as created (before the server's worker tells its enrichment), its done
+    /// as updated, its delete as deleted; and the server's own task is told once, not again
+    /// when the log shows its write.
+    func testChangesTheCLIMakesAreToldToo() async throws {
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let cli = TodoCLI(db: server.database)
+        let posted = LockedText()
+        let events = try await Self.read(server.baseURL, until: { events in
+            events.contains { $0.kind == "task.deleted" && $0.data["title"] as? String == "Water the ferns" }
+        }, whileOpen: {
+            try await Task.sleep(for: .milliseconds(200))  // the stream is open
+            let created = try await client.post("/api/tasks", json: ["title": "Posted: renew the library card", "priority": "low", "category": "Personal", "tags": ["library"]])
+            posted.append(Data(String(created.json["id"] as? Int ?? 0).utf8))
+            for args in [["add", "Water the ferns", "--async"], ["done", "2"], ["delete", "2"]] {
+                let r = try cli.todo(args)
+                XCTAssertEqual(r.status, 0, "\(args): \(r.err)")
+                try await Task.sleep(for: .milliseconds(1200))  // a look at the log between each
+            }
+        })
+        let ferns = events.filter { $0.data["title"] as? String == "Water the ferns" }
+        let kinds = ferns.map(\.kind)
+        XCTAssertEqual(kinds.first, "task.created", "\(kinds)")
+        XCTAssertEqual(kinds.filter { $0 == "task.created" }.count, 1, "\(kinds)")
+        XCTAssertTrue(ferns.contains { $0.kind == "task.updated" && $0.data["status"] as? String == "done" }, "\(kinds)")
+        XCTAssertEqual(kinds.last, "task.deleted", "\(kinds)")
+        let mine = events.filter { $0.data["id"] as? Int == Int(posted.value) }
+        XCTAssertEqual(mine.map(\.kind).filter { $0 != "task.enriched" }, ["task.created"], "the server's own task, told once")
     }
 
     /// Imported tasks are told as created, as posted ones are: a client never first hears of a

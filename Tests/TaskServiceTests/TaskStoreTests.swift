@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import Tokenizers
 @testable import TaskService
@@ -116,6 +117,24 @@ import SeededRandom
             let expected = ["overdue a year", "overdue a week", "medium, undated", "in a month", "in a year", "undated"]
             #expect(titles == Array(expected.prefix(limit ?? expected.count)))
         }
+    }
+
+    /// The change log tells what was written since a look, each task once, whoever wrote it,
+    /// and keeps its last 10,000 changes however many there are.
+    @Test func theChangeLogTellsEachChangedTaskOnce() throws {
+        let store = try TaskStore()
+        #expect(try store.lastChange() == 0)
+        for title in ["a", "b", "c"] { _ = try store.add(TodoTask(title: title)) }
+        let afterAdds = try store.lastChange()
+        _ = try store.markDone(ids: [2])
+        _ = try store.markDone(ids: [2])  // told once however often it was written
+        let all = try store.changes(after: 0, through: try store.lastChange())
+        #expect(all.map(\.task.title) == ["a", "c", "b"] && all.allSatisfy(\.inserted))
+        let since = try store.changes(after: afterAdds, through: try store.lastChange())
+        #expect(since.map(\.task.title) == ["b"] && since.map(\.inserted) == [false] && since[0].task.status == .done)
+        _ = try store.importTasks((0..<10_050).map { TodoTask(title: "imported \($0)") })
+        #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM task_change") } == 10_000)
+        #expect(try store.changes(after: 0, through: try store.lastChange()).count == 10_000)
     }
 
     /// One rule for where a due date stands: `explain` and `list`'s order agree at every boundary

@@ -63,7 +63,7 @@ final class SQLiteBackend: ServerBackend {
         }
     }
 
-    var services: [any Service] { [QueueWorker(state: self)] }
+    var services: [any Service] { [QueueWorker(state: self), ExternalChanges(state: self)] }
 
     /// Runs SQLite or model work on the blocking executor.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

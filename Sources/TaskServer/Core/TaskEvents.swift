@@ -19,6 +19,8 @@ public struct TaskEvent: Sendable, Equatable {
     public var data: String
     /// The account whose task it is (nil: a SQLite file's one user); only its streams get it.
     public var owner: Int64?
+    /// The task's id.
+    public var taskID: Int64?
 
     /// The event as the `text/event-stream` format writes it (data holds no newline: compact JSON).
     var wireText: String { "id: \(epoch)-\(id)\nevent: \(kind.rawValue)\ndata: \(data)\n\n" }
@@ -34,6 +36,9 @@ public actor TaskEventHub {
     private var nextIDs: [Int64?: Int] = [:]
     private var recent: [TaskEvent] = []
     private var subscribers: [UUID: (owner: Int64?, continuation: AsyncStream<TaskEvent>.Continuation)] = [:]
+    /// A SQLite file's tasks this process has told of (see `publish`).
+    private var told: Set<Int64> = []
+    private let started = Date()
     private var closed = false
     /// How many events a reconnecting client can catch up on.
     let keep: Int
@@ -42,7 +47,18 @@ public actor TaskEventHub {
 
     func publish(_ kind: TaskEvent.Kind, _ task: TodoTask, owner: Int64? = nil) {
         guard let data = try? ServerJSON.string(TaskOutput(task)) else { return }
-        let event = TaskEvent(id: nextIDs[owner, default: 1], epoch: epoch, kind: kind, data: data, owner: owner)
+        // A task another process added since this one started (the CLI beside it), enriched by
+        // this one's worker before the change log was read: told as created first, as every new
+        // task is (a client never first hears of a task by its enrichment).
+        if owner == nil, kind == .enriched, let id = task.id, !told.contains(id), task.created >= started {
+            publish(.created, data: data, of: id, owner: nil)
+        }
+        publish(kind, data: data, of: task.id, owner: owner)
+    }
+
+    private func publish(_ kind: TaskEvent.Kind, data: String, of taskID: Int64?, owner: Int64?) {
+        let event = TaskEvent(id: nextIDs[owner, default: 1], epoch: epoch, kind: kind, data: data, owner: owner, taskID: taskID)
+        if owner == nil, let taskID { told.insert(taskID) }
         nextIDs[owner] = event.id + 1
         recent.append(event)
         if recent.count > keep + keep / 4 { recent.removeFirst(recent.count - keep) }
@@ -79,6 +95,21 @@ public actor TaskEventHub {
     }
 
     private func unsubscribe(_ key: UUID) { subscribers[key] = nil }
+
+    /// Changes another process made to a SQLite file's tasks (`ExternalChanges`): each told as
+    /// this process tells its own, unless the last event of that task kept already says it as
+    /// it is now (the change was this process's, told when made). A task never told of that the
+    /// change made is created; a deleted one is gone; anything else, updated.
+    func publishChanges(_ changes: [TaskChange]) {
+        var last: [Int64: String] = [:]
+        for event in recent where event.owner == nil { if let id = event.taskID { last[id] = event.data } }
+        for change in changes {
+            guard let id = change.task.id, let data = try? ServerJSON.string(TaskOutput(change.task)), last[id] != data else { continue }
+            let kind: TaskEvent.Kind = change.task.status == .deleted ? .deleted : change.inserted && !told.contains(id) ? .created : .updated
+            publish(kind, data: data, of: id, owner: nil)
+            last[id] = data
+        }
+    }
 
     /// Ends the streams open for `owner` (a revoked account: its token opened them).
     func closeStreams(of owner: Int64) {

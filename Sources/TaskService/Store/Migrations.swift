@@ -90,6 +90,7 @@ enum Migrations {
         BoundedSchema.register(in: &migrator)
         SearchBlockSchema.register(in: &migrator)
         IdempotencyKey.register(in: &migrator)
+        TaskChangeLog.register(in: &migrator)
         return migrator
     }
 }
