@@ -110,6 +110,45 @@ import Testing
         #expect(hits.first!.keywordShare == 1 && hits.first!.score > hits.first!.similarity)
     }
 
+    /// A task's category is one of the words search matches ("health stuff"); a new category
+    /// replaces the old one's words, from whatever path it is set.
+    @Test func theCategoryIsAWordSearchMatches() throws {
+        let (store, search) = try setUp(["Book a dentist appointment", "Buy groceries for the week", "Finish the Q4 report"])
+        var dentist = try store.task(id: 1)
+        dentist.category = "Health"
+        _ = try store.update(dentist)
+        var hits = try search.search("health stuff")
+        #expect(hits.first { $0.task.id == 1 }?.keywordShare == 0.5 && hits.filter { $0.keywordShare > 0 }.count == 1,
+                "\(hits.map { ($0.task.title, $0.keywordShare) })")
+        try store.writer.write { try $0.execute(sql: "UPDATE task SET category = 'Errands' WHERE id = 1") }
+        hits = try search.search("health stuff")
+        #expect(hits.allSatisfy { $0.keywordShare == 0 })
+        #expect(try search.search("errands").first { $0.task.id == 1 }?.keywordShare == 1)
+    }
+
+    /// A database indexed before categories were words gets them when it is opened: no task is
+    /// embedded again for it.
+    @Test func theIndexOfAnOlderDatabaseGetsItsCategoriesWords() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("v10-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            let old = try DatabaseQueue(path: url.path)
+            try Migrations.migrator.migrate(old, upTo: "v10 task changes in commit order")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO task (id, uuid, title, description, category, tags, status, created, updated)
+                        VALUES (1, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', 'Dentist', '', 'Home Office', '[]', 'pending', 0, 0);
+                    INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4);
+                    INSERT INTO search_slot (model_id, task_id, slot) VALUES (1, 1, 0);
+                    INSERT INTO search_word (model_id, word, slot) VALUES (1, 'dentist', 0);
+                    """)
+            }
+        }
+        let store = try TaskStore(url: url)
+        let words = try store.writer.read { try String.fetchAll($0, sql: "SELECT word FROM search_word WHERE slot = 0 ORDER BY word") }
+        #expect(words == ["dentist", "home", "office"])
+    }
+
     @Test func vectorsAreStoredOnceAndRecomputedWhenTheTextChanges() throws {
         let (store, search) = try setUp(["Call mom", "Water the plants"])
         #expect(try search.embeddings.refresh() == 2)
@@ -130,9 +169,9 @@ import Testing
         #expect(seen.isEmpty)
     }
 
-    /// Whatever changes a task's text or tags — an edit, an undo, another program's SQL — its
-    /// vectors are dropped in the same transaction, so search re-embeds exactly that task;
-    /// other changes (done, priority) keep them.
+    /// Whatever changes a task's text, tags or category — an edit, an undo, another program's
+    /// SQL — its vectors are dropped in the same transaction, so search re-embeds exactly that
+    /// task (from the result cache); other changes (done, priority) keep them.
     @Test func everyPathThatChangesTheTextMakesTheVectorsStale() throws {
         let (store, search) = try setUp(["Call mom", "Water the plants", "Pay rent"])
         #expect(try search.embeddings.refresh() == 3)
@@ -144,6 +183,8 @@ import Testing
         #expect(try store.task(id: 1).title == "Call mom")
         #expect(try search.embeddings.refresh() == 1)
         try store.writer.write { try $0.execute(sql: #"UPDATE task SET tags = '["garden"]' WHERE id = 2"#) }
+        #expect(try search.embeddings.refresh() == 1)
+        try store.writer.write { try $0.execute(sql: "UPDATE task SET category = 'Home' WHERE id = 2") }
         #expect(try search.embeddings.refresh() == 1)
         _ = try store.markDone(ids: [3])[0]
         var p = try store.task(id: 2)

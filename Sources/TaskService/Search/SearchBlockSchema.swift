@@ -67,6 +67,36 @@ enum SearchBlockSchema {
         }
     }
 
+    /// After the migrations registered since v7.
+    static func registerCategoryWords(in migrator: inout DatabaseMigrator) {
+        // The category is one of the words search matches (`TaskEmbeddings.searchText`): a changed
+        // one makes the task's index stale as a changed text does (its vectors come back from the
+        // result cache, no model call), and the tasks indexed before get their category's words now.
+        migrator.registerMigration("v11 a task's category is a word search matches") { db in
+            let changed = "OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description OR OLD.tags IS NOT NEW.tags OR OLD.category IS NOT NEW.category"
+            try db.execute(sql: """
+                DROP TRIGGER task_text_changed;
+                CREATE TRIGGER task_text_changed AFTER UPDATE OF title, description, tags, category ON task WHEN \(changed)
+                BEGIN DELETE FROM task_embedding WHERE task_id = NEW.id; END;
+                DROP TRIGGER task_text_changed_search;
+                CREATE TRIGGER task_text_changed_search AFTER UPDATE OF title, description, tags, category ON task WHEN \(changed)
+                BEGIN
+                    \(setFlags("(\(flag) & 6)"))
+                    DELETE FROM search_word WHERE (model_id, slot) IN (SELECT model_id, slot FROM search_slot WHERE task_id = NEW.id);
+                END;
+                """)
+            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO search_word (model_id, word, slot) VALUES (?, ?, ?)")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.model_id, s.slot, t.category FROM search_slot s JOIN task t ON t.id = s.task_id WHERE t.category IS NOT NULL
+                """)
+            while let row = try rows.next() {
+                for word in Set(TextFeatures.alphanumericWords(row["category"])) {
+                    try insert.execute(arguments: [row["model_id"] as Int64, word, row["slot"] as Int64])
+                }
+            }
+        }
+    }
+
     /// The slot's current digit as a number, inside `setFlags`.
     static let flag = "(unicode(substr(flags, s.k + 1, 1)) - 48)"
 

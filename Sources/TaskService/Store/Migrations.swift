@@ -91,6 +91,7 @@ enum Migrations {
         SearchBlockSchema.register(in: &migrator)
         IdempotencyKey.register(in: &migrator)
         TaskChangeLog.register(in: &migrator)
+        SearchBlockSchema.registerCategoryWords(in: &migrator)
         return migrator
     }
 }
