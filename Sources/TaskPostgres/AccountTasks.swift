@@ -169,7 +169,7 @@ public struct AccountTasks: TaskRepository {
                 }
                 if held == owner { skipped += 1; continue }
                 if held != nil { task.uuid = UUID() }  // a copy's uuid taken by yet another account: not ours to reuse
-                let stored = try await Self.insert(task, owner: owner, queued: task.lacksAIFields, on: connection, logger: logger)
+                let stored = try await Self.insert(task, owner: owner, queued: task.queuedOnImport, on: connection, logger: logger)
                 try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
                 added.append(stored)
             }

@@ -18,8 +18,10 @@ struct ExternalChanges: Service {
             try? await gracefulSleep(Self.interval)
             guard let now = try? await state.blocking({ try store.lastChange() }) else { continue }
             if seen > told, let changes = try? await state.blocking({ [told, seen] in try store.changes(after: told, through: seen) }) {
-                if !changes.isEmpty { state.search.invalidate() }
-                await state.events.publishChanges(changes)
+                if !changes.isEmpty {
+                    state.search.invalidate()
+                    await state.events.publishChanges(changes)
+                }
                 told = seen
             }
             seen = now

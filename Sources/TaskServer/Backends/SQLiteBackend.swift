@@ -20,9 +20,10 @@ final class SQLiteBackend: ServerBackend {
     let logger: Logger
     let enrichmentSettings: EnrichmentSettings
     let modelLoaded: Bool
-    /// One enrichment pass at a time in each lane: the engine runs each on all cores (a search's
-    /// query and an explanation, one short pass each, run beside it: `SearchCache`, `explain`).
-    let model: ExclusiveWork, longTextModel: ExclusiveWork
+    /// One enrichment pass at a time (the long-text lane has a gate of its own): the engine runs
+    /// each on all cores (a search's query and an explanation, one short pass each, run beside
+    /// it: `SearchCache`, `explain`).
+    let model: ExclusiveWork
     /// The one user's tasks.
     let userTasks: TaskScope
     /// Stops a long pass whose task is deleted, and the pass in hand at shutdown.
@@ -41,16 +42,13 @@ final class SQLiteBackend: ServerBackend {
         queue = EnrichmentQueue(store: store)
         executor = BlockingExecutor(threads: settings.blockingThreads)
         durable = GroupSync(databasePath: file.path, executor: executor)
-        let (model, longTextModel) = (ExclusiveWork(), ExclusiveWork())
-        (self.model, self.longTextModel) = (model, longTextModel)
+        model = ExclusiveWork()
         userTasks = TaskScope(tasks: SQLiteTasks(store: store, executor: executor, durable: durable), owner: nil)
         modelLoaded = ModelRegistry.loads(models, logger: logger)
         search = SearchCache(enricher: enricher)
         let passes = EnrichmentPasses(store: store, enricher: enricher, queue: queue, executor: executor, events: events,
                                       metrics: metrics, search: search, model: model, stop: passStop, logger: logger)
-        var longPasses = passes
-        longPasses.model = longTextModel
-        let longTextPasses = longPasses
+        let longTextPasses = passes.gated(by: ExclusiveWork())
         lanes = EnrichmentLanes(
             short: EnrichmentBatcher(characterBudget: settings.batchCharacterBudget, maxTasks: EnrichmentQueue.chunkSize,
                                      dynamic: settings.dynamicBatching) { ids in await passes.run(ids) },

@@ -12,9 +12,17 @@ struct EnrichmentPasses: Sendable {
     let events: TaskEventHub
     let metrics: ServerMetrics
     let search: SearchCache
-    var model: ExclusiveWork
+    private(set) var model: ExclusiveWork
     let stop: PassStop
     let logger: Logger
+
+    /// The same passes behind another gate (the long-text lane's: one long text at a time,
+    /// beside the other lane's passes).
+    func gated(by gate: ExclusiveWork) -> EnrichmentPasses {
+        var copy = self
+        copy.model = gate
+        return copy
+    }
 
     func run(_ ids: [Int64]) async {
         let start = ContinuousClock.now

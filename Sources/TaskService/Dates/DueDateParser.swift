@@ -225,7 +225,7 @@ public struct DueDateParser: Sendable {
         if s.range(of: #"^\d{1,2}/\d{1,2}(/\d{2,4})?$"#, options: .regularExpression) != nil {
             // Ambiguous only when either number could be the month: "13/13" is no date either way.
             let numbers = s.split(separator: "/").prefix(2).compactMap { Int($0) }
-            if let month = numbers.filter({ !(1...12).contains($0) }).first, numbers.allSatisfy({ !(1...12).contains($0) }) {
+            if numbers.allSatisfy({ !(1...12).contains($0) }), let month = numbers.first {
                 throw Reason(text: "\(s) is no date: there is no month \(month); write 2026-12-01, \"dec 1\" or \"1 dec\"")
             }
             throw Reason(text: "\(s) could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\"")

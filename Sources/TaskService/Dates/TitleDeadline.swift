@@ -107,11 +107,12 @@ public struct TitleDeadline: Sendable, Equatable {
         }
     }
 
+    /// The months' names and their three-letter abbreviations.
+    static let monthStarts: Set<String> = Set(DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) })
     /// Words a date may start with. The parser also reads weekday and month prefixes ("thur",
     /// "decem"); in running text only whole names and their usual abbreviations count, so "on
     /// sunscreen", "by satellite" or "on mars" are not dates.
-    static let monthStarts: Set<String> = Set(DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) })
-    static let dateStarts: Set<String> = Set(DueDateParser.weekdays + DueDateParser.months + DueDateParser.months.map { String($0.prefix(3)) }
+    static let dateStarts: Set<String> = monthStarts.union(DueDateParser.weekdays
         + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "sept"]
         + ["today", "tonight", "tomorrow", "tmrw", "day", "next", "this", "in", "eom", "end", "noon", "midnight"])
 }

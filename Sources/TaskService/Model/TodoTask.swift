@@ -66,11 +66,14 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// Whether an AI field is still to fill: set by nobody yet — tags too, unless the user
-    /// removed some (a task whose tags were all removed has the tags its user chose). An
-    /// import queues only such tasks; the rest arrive whole.
+    /// removed some (a task whose tags were all removed has the tags its user chose).
     public var lacksAIFields: Bool {
         setBy(.category) == .nobody || setBy(.priority) == .nobody || (setBy(.tags) == .nobody && removedTags.isEmpty)
     }
+
+    /// Whether an import queues it for enrichment: a live task lacking AI fields (a deleted one
+    /// stays as the file has it; the rest arrive whole).
+    public var queuedOnImport: Bool { lacksAIFields && status != .deleted }
 
     /// Who set a field: nobody yet, the user (kept whatever the AI says) or the AI. An AI that
     /// found no tag still leaves its provenance: the tags were decided, as none.

@@ -58,7 +58,7 @@ extension TaskStore {
                 report.addedIDs.append(task.id!)
                 if task.status == .deleted { report.deleted += 1 }
                 // Tasks that arrive without AI fields get them from the queue.
-                if enqueue && task.lacksAIFields && task.status != .deleted {
+                if enqueue && task.queuedOnImport {
                     try EnrichmentQueue.enqueue(db, taskID: task.id!, now: now)
                     report.queued += 1
                 }

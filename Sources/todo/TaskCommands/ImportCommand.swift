@@ -70,9 +70,8 @@ struct ImportCommand: AsyncParsableCommand {
         let shared = try await store.onPostgres { try await $0.importTasks(tasks) }
         let report: TaskStore.ImportReport
         if let shared {
-            let live = shared.added.filter { $0.status != .deleted }
-            report = TaskStore.ImportReport(added: shared.added.count, skipped: shared.skipped, deleted: shared.added.count - live.count,
-                                            queued: live.filter(\.lacksAIFields).count)
+            report = TaskStore.ImportReport(added: shared.added.count, skipped: shared.skipped, deleted: shared.added.filter { $0.status == .deleted }.count,
+                                            queued: shared.added.filter(\.queuedOnImport).count)
         } else {
             report = try storeCall { try store.open().importTasks(batch.tasks, enqueue: true, undo: commandLineForUndo) }
         }
@@ -81,8 +80,7 @@ struct ImportCommand: AsyncParsableCommand {
                                                    queued: report.queued, recurringTemplates: batch.recurringTemplates, droppedFields: batch.droppedFields)))
             return
         }
-        let plural = { (n: Int) in n == 1 ? "" : "s" }
-        Console.out("Imported \(report.added) task\(plural(report.added))"
+        Console.out("Imported \(report.added) task\(report.added == 1 ? "" : "s")"
                     + (report.deleted > 0 ? " (\(report.deleted) of them deleted, as the file has them)" : "")
                     + (report.restored > 0 ? " (\(report.restored) of them deleted here before, now restored)" : "")
                     + (report.skipped > 0 ? "; skipped \(report.skipped) already here (same uuid)" : "") + ".")
