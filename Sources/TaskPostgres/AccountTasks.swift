@@ -213,7 +213,7 @@ public struct AccountTasks: TaskRepository {
         let (owner, undo) = (account.id, undo)
         return try await transaction { connection, logger in
             guard let current = try await Self.locked(id, owner: owner, on: connection, logger: logger) else { throw StoreError.unknownTask(id: id) }
-            guard let edit = try change(current) else { return TaskEdit(task: current, reenrich: false) }
+            guard let edit = try change(current), edit.reenrich || !edit.task.changesNothing(of: current) else { return TaskEdit.unchanged(current) }
             if edit.task.status != .deleted { try Self.check(edit.task) }
             let stored = try await Self.update(edit.task, on: connection, logger: logger)
             if let undo { try await PostgresUndoLog.record([.init(id: id, before: current)], command: undo, account: owner, on: connection, logger: logger) }

@@ -18,6 +18,7 @@ struct Todo: AsyncParsableCommand {
         64 a malformed command line; 75 the database was unreachable or locked by another \
         writer: nothing changed, running the command again may succeed.
         """,
+        version: Version.described,
         // Tasks first; the engine's own commands (models, measuring) apart, for those who work on it.
         subcommands: [AddCommand.self, ListCommand.self, ShowCommand.self, DoneCommand.self, ReopenCommand.self, DeleteCommand.self, SearchCommand.self,
                       EditCommand.self, UndoCommand.self, SimilarCommand.self, ExplainCommand.self, EnrichCommand.self,

@@ -157,7 +157,7 @@ import Testing
         let empty = try todo(["add", "  "])
         #expect(empty.status == 64 && empty.err.contains("title is empty"))
         let date = try todo(["add", "x", "--due", "someday maybe"])
-        #expect(date.status == 1 && date.err.contains("cannot read 'someday maybe' as a date"))
+        #expect(date.status == 64 && date.err.contains("cannot read 'someday maybe' as a date"), "a bad date is a usage error, as a bad priority is")
         let utf8 = try todo(["add", "x", "--description", "-"], stdin: Data([0x66, 0xFF, 0xFE]))
         #expect(utf8.status == 1 && utf8.err.contains("not valid UTF-8"))
         let category = try todo(["add", "x", "--category", " "])

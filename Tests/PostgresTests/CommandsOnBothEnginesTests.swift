@@ -80,6 +80,31 @@ struct CommandsOnBothEnginesTests {
 
     /// Undoing an enrichment leaves tasks without AI fields: they are queued again, so the next
     /// `todo enrich` (or a worker) fills them; before, nothing ever did.
+    /// An edit that sets what the task already has writes nothing on either engine: the same
+    /// `updated`, no undo step (undo reverts the edit before it), and it says so.
+    @Test(arguments: Engine.allCases) func anEditThatChangesNothingWritesNothing(_ engine: Engine) async throws {
+        try await Self.with(engine) { run, _ in
+            func todo(_ args: String...) throws -> TodoCLI.Run { try run(args, "alice") }
+            func updated(_ id: Int) throws -> String? {
+                let shown = try todo("show", "\(id)", "--json")
+                return (try JSONSerialization.jsonObject(with: Data(shown.out.utf8)) as? [String: Any])?["updated"] as? String
+            }
+            let added = try todo("add", "Pay the rent", "--priority", "high", "--async", "--json")
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(added.out.utf8)) as? [String: Any])?["id"] as? Int, "\(added.err)")
+            #expect(try todo("edit", "\(id)", "--title", "Pay the rent today", "--due", "2031-01-05", "--async").status == 0)
+            let stamp = try updated(id)
+            for same in [["--priority", "high"], ["--due", "2031-01-05"], ["--title", " Pay the rent today "]] {
+                let edit = try run(["edit", "\(id)"] + same + ["--async"], "alice")
+                #expect(edit.status == 0 && edit.err.contains("already is as given; nothing was changed"), "\(same): \(edit.err)")
+                #expect(!edit.err.contains("queued"), "the same due date asks nothing of the AI: \(edit.err)")
+                #expect(try updated(id) == stamp, "\(same)")
+            }
+            let undone = try todo("undo")
+            #expect(undone.out.hasPrefix("Undid: todo edit \(id) --title"), "the last change undone, not a no-op: \(undone.out)")
+            #expect(try todo("edit", "\(id)", "--priority", "low", "--async").err.isEmpty, "a real change says nothing more")
+        }
+    }
+
     @Test(arguments: Engine.allCases) func undoingAnEnrichmentQueuesItsTasksAgain(_ engine: Engine) async throws {
         try await Self.with(engine) { run, _ in
             func todo(_ args: String...) throws -> TodoCLI.Run { try run(args, "alice") }

@@ -185,6 +185,22 @@ final class APITests: XCTestCase {
         XCTAssertEqual(listed.status, 200, "one of a list matches")
     }
 
+    /// A PATCH that sets what the task already has writes nothing: the same ETag (a client's
+    /// If-Match stays good), no new `updated` stamp, and no fresh look by the AI for the same due date.
+    func testAPatchThatChangesNothingKeepsTheTask() async throws {
+        let created = try await client.post("/api/tasks?enrich=async", json: ["title": "Water the plants", "due": "2031-06-01"])
+        let id = try XCTUnwrap(created.json["id"] as? Int)
+        let set = try await client.patch("/api/tasks/\(id)?enrich=async", json: ["category": "Home", "due": "2031-06-02"])
+        let etag = try XCTUnwrap(set.header("ETag"))
+        let same = try await client.patch("/api/tasks/\(id)?enrich=async", json: ["category": "Home", "due": "2031-06-02"], headers: [("If-Match", etag)])
+        XCTAssertEqual(same.status, 200, same.text)
+        XCTAssertEqual(same.header("ETag"), etag, "nothing changed, so the entity tag is the same")
+        XCTAssertEqual(same.json["updated"] as? String, set.json["updated"] as? String)
+        let moved = try await client.patch("/api/tasks/\(id)?enrich=async", json: ["due": "2031-06-03"], headers: [("If-Match", etag)])
+        XCTAssertEqual(moved.status, 200, "the unchanged task's tag still matches: \(moved.text)")
+        XCTAssertNotEqual(moved.header("ETag"), etag)
+    }
+
     /// A due date in words is read in the client's time zone when it sends one (the page does),
     /// in the server's otherwise; a zone that is no IANA name is a 400 naming the header.
     func testDueDatesInWordsAreReadInTheClientsTimeZone() async throws {

@@ -27,6 +27,31 @@ import SeededRandom
         #expect(throws: StoreError.unknownTask(id: 99)) { try store.task(id: 99) }
     }
 
+    /// An edit that sets what is stored writes nothing: not `updated`, not an undo step. A due
+    /// date equal at the stored precision (milliseconds) is the same date.
+    @Test func anEditThatChangesNothingWritesNothing() throws {
+        let store = try TaskStore()
+        let due = Date(timeIntervalSince1970: 1_900_000_000.123)
+        let past = Date(timeIntervalSince1970: 1_700_000_000)
+        let t = try store.add(TodoTask(title: "Buy milk", priority: .low, due: due, now: past), now: past)
+        var same = t
+        same.due = Date(timeIntervalSince1970: 1_900_000_000.1234)
+        #expect(same.changesNothing(of: t) && !same.needsEnrichment(editedFrom: t, cleared: false))
+        #expect(try store.update(same, undo: "todo edit 1 --due …").updated == t.updated)
+        #expect(try UndoLog(store: store).last() == nil, "no undo step for a no-op")
+        let edit = try store.edit(id: 1) { TaskEdit(task: $0, reenrich: false) }
+        #expect(!edit.changed && edit.task.updated == t.updated)
+        var moved = t
+        moved.due = due.addingTimeInterval(60)
+        #expect(!moved.changesNothing(of: t) && !moved.needsEnrichment(editedFrom: t, cleared: false), "the user's priority does not weigh the date")
+        var retitled = t
+        retitled.title = "Buy oat milk"
+        #expect(retitled.needsEnrichment(editedFrom: t, cleared: false))
+        let later = moved
+        let stored = try store.edit(id: 1) { _ in TaskEdit(task: later, reenrich: false) }
+        #expect(stored.changed && stored.task.updated > t.updated)
+    }
+
     @Test func doneKeepsItsFirstCompletionAndReopenClearsIt() throws {
         let store = try TaskStore()
         let first = Date(timeIntervalSince1970: 1_795_687_200)

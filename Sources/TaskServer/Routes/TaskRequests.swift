@@ -78,12 +78,11 @@ struct PatchTaskRequest: Sendable {
         var textChanged = false
         if let title, title != t.title { t.title = title; textChanged = true }
         if let description, description != t.description { t.description = description; textChanged = true }
-        var dueChanged = false
         switch due {
         case .keep:
-            if textChanged, t.due == nil, let titleDeadline { t.due = titleDeadline; dueChanged = true }
-        case .clear: t.due = nil; dueChanged = true
-        case .set(let date): t.due = date; dueChanged = true
+            if textChanged, t.due == nil, let titleDeadline { t.due = titleDeadline }
+        case .clear: t.due = nil
+        case .set(let date): t.due = date
         }
         switch category {
         case .keep: break
@@ -106,9 +105,7 @@ struct PatchTaskRequest: Sendable {
             t.tags = given
             t.provenance[.tags] = nil
         }
-        // Cleared fields and changed text need the AI; so does a due date change (priority).
-        let reenrich = textChanged || category.isClear || priority.isClear || tags.isClear || (dueChanged && !t.isUserSet(.priority))
-        return (t, reenrich)
+        return (t, t.needsEnrichment(editedFrom: task, cleared: category.isClear || priority.isClear || tags.isClear))
     }
 }
 

@@ -96,7 +96,7 @@ struct TaskRoutes {
             if let problem = TaskRules.problem(with: edited) { throw Problem.invalid(problem.field, problem.problem) }
             return TaskEdit(task: edited, reenrich: reenrich)
         }
-        await state.changed(.updated, [edit.task], in: scope)
+        if edit.changed { await state.changed(.updated, [edit.task], in: scope) }
         guard edit.reenrich else {
             return try Responses.task(edit.task, enrichment: try await scope.tasks.enrichmentState(of: id))
         }

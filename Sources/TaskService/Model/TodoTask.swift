@@ -75,6 +75,27 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
     /// stays as the file has it; the rest arrive whole).
     public var queuedOnImport: Bool { lacksAIFields && status != .deleted }
 
+    /// Whether storing this over `stored` would change nothing but the `updated` stamp: an edit
+    /// that sets what is already there writes nothing (no new stamp, undo step or event). Dates
+    /// are compared at the stored precision, since a store keeps no finer.
+    public func changesNothing(of stored: TodoTask) -> Bool {
+        func stamped(_ t: TodoTask) -> TodoTask {
+            var t = t
+            (t.updated, t.due, t.completed) = (stored.updated, t.due?.storedPrecision, t.completed?.storedPrecision)
+            return t
+        }
+        return stamped(self) == stamped(stored)
+    }
+
+    /// Whether this edit of `before` needs the AI to look again: its text changed, the user
+    /// cleared a field for the AI (`cleared`), or its due date moved while the AI keeps the
+    /// priority (which weighs the date).
+    public func needsEnrichment(editedFrom before: TodoTask, cleared: Bool) -> Bool {
+        let textChanged = title != before.title || description != before.description
+        let dueMoved = due?.storedPrecision != before.due?.storedPrecision
+        return textChanged || cleared || dueMoved && !isUserSet(.priority)
+    }
+
     /// Who set a field: nobody yet, the user (kept whatever the AI says) or the AI. An AI that
     /// found no tag still leaves its provenance: the tags were decided, as none.
     public func setBy(_ field: AIField) -> SetBy {

@@ -74,9 +74,19 @@ public struct TaskListPage: Sendable, Equatable {
 public struct TaskEdit: Sendable {
     public var task: TodoTask
     public var reenrich: Bool
+    /// False when the store wrote nothing: the edit set what the task already had
+    /// (`TodoTask.changesNothing`), so there is no change to tell.
+    public var changed = true
 
     public init(task: TodoTask, reenrich: Bool) {
         self.task = task
         self.reenrich = reenrich
+    }
+
+    /// The task as stored, left as it was.
+    public static func unchanged(_ stored: TodoTask) -> TaskEdit {
+        var edit = TaskEdit(task: stored, reenrich: false)
+        edit.changed = false
+        return edit
     }
 }

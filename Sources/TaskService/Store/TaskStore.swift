@@ -148,6 +148,7 @@ public final class TaskStore: Sendable {
         return try write { db in
             var t = task
             guard let before = try TodoTask.fetchOne(db, key: t.id) else { throw StoreError.unknownTask(id: t.id ?? 0) }
+            if !reenrich && t.changesNothing(of: before) { return before }
             try Self.save(&t, db, now: now)
             if reenrich { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
             if let undo { try UndoLog.record(db, command: undo, snapshots: [.init(id: t.id!, before: before)], now: now) }
@@ -160,8 +161,10 @@ public final class TaskStore: Sendable {
     /// `change`). With `reenrich`, a job recomputes its AI fields.
     public func edit(id: Int64, now: Date = Date(), _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) throws -> TaskEdit {
         try write { db in
-            var edit = try change(try Self.live(try TodoTask.fetchOne(db, key: id), id: id))
+            let current = try Self.live(try TodoTask.fetchOne(db, key: id), id: id)
+            var edit = try change(current)
             edit.task.id = id
+            if !edit.reenrich && edit.task.changesNothing(of: current) { return TaskEdit.unchanged(current) }
             try Self.check(edit.task, now: now)
             try Self.save(&edit.task, db, now: now)
             if edit.reenrich { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }

@@ -6,6 +6,9 @@ import TaskService
 /// (ArgumentParser's); every other failure is 1 — an unknown task, bad input, a database that
 /// is not one — unless it is one of these.
 enum ExitStatus: Int32 {
+    /// A value the command line gave that cannot be read (a date), found after parsing: the
+    /// status ArgumentParser gives every other malformed option (sysexits' EX_USAGE).
+    case usage = 64
     /// Some of the work failed and the rest was done (`todo enrich`: the failures are listed).
     case partlyDone = 2
     /// The database could not be reached, or stayed locked by another writer: nothing was

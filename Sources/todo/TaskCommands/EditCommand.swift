@@ -66,6 +66,7 @@ struct EditCommand: AsyncParsableCommand {
                 return TaskEdit(task: change.task, reenrich: change.reenrich)
             }
             if stored.reenrich { Console.error(StoreOptions.queuedForWorkers) }
+            change.sayIfUnchanged(id: id)
             if let stated = change.stated, !json { Console.out("Due \(TaskText.dueText(stated.date)) (from “\(stated.phrase)” in the title).") }
             return stored.task
         }
@@ -77,6 +78,7 @@ struct EditCommand: AsyncParsableCommand {
         let change = try self.change(try storeCall { try session.store.task(id: id) }, description: text)
         let (reenrich, stated) = (change.reenrich, change.stated)
         var stored = try storeCall { try session.store.update(change.task, reenrich: reenrich, undo: commandLineForUndo) }
+        change.sayIfUnchanged(id: id)
         if reenrich && !async && session.modelInstalled {
             _ = try engine.applyThreads()
             _ = try session.runPending(taskID: id, quiet: true)
@@ -102,16 +104,8 @@ struct EditCommand: AsyncParsableCommand {
             stated = deadline
             newDue = deadline.date
         }
-        var textChanged = false
-        if let title {
-            let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
-            textChanged = textChanged || trimmed != t.title
-            t.title = trimmed
-        }
-        if let text {
-            textChanged = textChanged || text != t.description
-            t.description = text
-        }
+        if let title { t.title = title.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let text { t.description = text }
         t.due = newDue
         if let category = try TaskArguments.category(category) { t.category = try settings.load().categoryName(category); t.provenance[.category] = nil }
         if clearCategory { t.category = nil; t.provenance[.category] = nil }
@@ -127,14 +121,20 @@ struct EditCommand: AsyncParsableCommand {
             t.tags.removeAll { $0.caseInsensitiveCompare(tag) == .orderedSame }
             t.removedTags.append(tag)
         }
-        // Cleared fields and changed text need the AI; so does a due date change (priority).
-        let reenrich = textChanged || clearCategory || clearPriority || (due != nil || noDue || stated != nil) && !t.isUserSet(.priority)
-        return Change(task: t, reenrich: reenrich, stated: stated)
+        let reenrich = t.needsEnrichment(editedFrom: read, cleared: clearCategory || clearPriority)
+        return Change(task: t, reenrich: reenrich, stated: stated, unchanged: !reenrich && t.changesNothing(of: read))
     }
 
     private struct Change {
         var task: TodoTask
         var reenrich: Bool
         var stated: TitleDeadline?
+        /// Everything given is what the task already has: the stores write nothing.
+        var unchanged: Bool
+
+        /// Said on standard error, so `--json` stays one task.
+        func sayIfUnchanged(id: Int64) {
+            if unchanged { Console.error("note: task \(id) already is as given; nothing was changed.") }
+        }
     }
 }

@@ -139,7 +139,8 @@ enum TaskArguments {
         do { return try TaskRules.normalizedTags(values, appendedTo: existing) } catch { throw ValidationError("A tag \(error.problem).") }
     }
 
-    /// A date option; nil when absent, a command failure saying what is wrong when unreadable.
+    /// A date option; nil when absent, a usage error saying what is wrong when unreadable (read
+    /// in `run()`, not `validate()`: "friday" means the friday after now, when the command runs).
     /// A time the calendar had to move (a daylight-saving gap) is said on standard error.
     static func date(_ value: String?, parser: DueDateParser = DueDateParser()) throws -> Date? {
         guard let value else { return nil }
@@ -148,7 +149,7 @@ enum TaskArguments {
             if let adjustment = due.adjustment { Console.error("note: " + adjustment) }
             return due.date
         } catch let failure as DueDateParser.Failure {
-            throw CommandFailure(failure.description)
+            throw CommandFailure(failure.description, status: .usage)
         }
     }
 
