@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "SeededRandom"),
         .target(
             name: "Inference",
-            dependencies: ["Kernels", "JSONReader", "Tokenizers"],
+            dependencies: ["Kernels", "JSONReader", "Tokenizers", .product(name: "Crypto", package: "swift-crypto")],
             // AVX2 + FMA (haswell, i.e. x86-64-v3): without it Swift emits SSE only and the kernels run at a quarter speed.
             swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"])]
         ),

@@ -136,6 +136,23 @@ import Testing
         #expect(ResultCache.decodeEmbedding(Data([1, 0])) == nil)
     }
 
+    /// The database reads a stored set straight from its blob (not a row fetched whole): the rows
+    /// `decodeRows` gives, and nothing for a set of another shape or a key not there.
+    @Test func aStoredVectorSetIsReadFromItsBlobAsDecodeRowsReadsIt() throws {
+        let cache = ResultCache(store: try TaskStore())
+        let rows: [[Float]] = (0..<300).map { i in (0..<384).map { Float(i * 384 + $0) / 7 } }
+        let data = ResultCache.encodeEmbedding(.init(vector: rows.flatMap { $0 }, windows: rows.count))
+        try cache.store([CachedOutput("set", "embedding-set", data), CachedOutput("cut", "embedding-set", data.dropLast(2)),
+                         CachedOutput("none", "embedding-set", ResultCache.encodeEmbedding(.init(vector: [], windows: 0)))])
+        #expect(try cache.vectorSetRows("set", count: 300) == rows)
+        #expect(try cache.vectorSetRows("set", count: 300) == ResultCache.decodeRows(data, count: 300))
+        #expect(try cache.vectorSetRows("set", count: 200) == nil, "the header says 300 rows")
+        #expect(try cache.vectorSetRows("set", count: 7) == nil, "not whole rows")
+        #expect(try cache.vectorSetRows("cut", count: 300) == nil, "not whole floats")
+        #expect(try cache.vectorSetRows("none", count: 0) == [])
+        #expect(try cache.vectorSetRows("absent", count: 300) == nil)
+    }
+
     @Test func cachedVectorsAreComputedOnceAcrossRunsAndPerModel() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
         let calls = Mutex(0)

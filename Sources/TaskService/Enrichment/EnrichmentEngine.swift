@@ -20,6 +20,11 @@ public final class EnrichmentEngine: Sendable {
     /// user's examples once, not on every batch, until the user's habits change.
     let keptContext = Mutex<(key: String, context: Context)?>(nil)
 
+    /// The last pass's context (the banks' thousands of vectors), for a short command to leave
+    /// to the process's exit rather than free vector by vector after its answer (`todo add`).
+    /// It holds no store: the engine's store still closes and settles.
+    public var lastContext: (any AnyObject & Sendable)? { keptContext.withLock { $0?.context } }
+
     public init(cache: any ModelOutputCache, habits: any UserHabits, settings: EnrichmentSettings, models: ModelRegistry,
                 rules: Int = Enricher.currentRules, windowProgress: WindowProgress? = nil) {
         self.cache = cache

@@ -9,6 +9,14 @@ public protocol ModelOutputCache: Sendable {
     func values(_ keys: [String], countHits: Bool) throws -> [String: Data]
     /// Keeps `entries`, replacing any under the same key.
     func store(_ entries: [CachedOutput], now: Date) throws
+    /// A stored vector set (`vectorSet`) of `count` rows; nil when absent or not of that shape.
+    func vectorSetRows(_ key: String, count: Int) throws -> [[Float]]?
+}
+
+extension ModelOutputCache {
+    public func vectorSetRows(_ key: String, count: Int) throws -> [[Float]]? {
+        try values([key], countHits: false)[key].flatMap { ResultCache.decodeRows($0, count: count) }
+    }
 }
 
 /// One model output to keep: its key, the operation that made it, the encoded value.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Inference
+import SQLiteTuning
 
 /// Model results stored in the task database, so separate `todo` runs share them.
 /// The key is sha256 over the model fingerprint, the operation, its parameters and
@@ -141,7 +142,7 @@ extension ModelOutputCache {
                    compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
         // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
         let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
-        if let data = try values([key], countHits: false)[key], let rows = ResultCache.decodeRows(data, count: texts.count) { return rows }
+        if let rows = try vectorSetRows(key, count: texts.count) { return rows }
         if let data = shared?.read(key), let rows = ResultCache.decodeRows(data, count: texts.count) {
             try store([CachedOutput(key, "embedding-set", data)])
             return rows
@@ -155,6 +156,30 @@ extension ModelOutputCache {
 }
 
 extension ResultCache {
+    /// The set read from its blob into one buffer, then cut into rows: two copies of its ~8 MB
+    /// where a fetched row made three, and ~5 ms less of every fresh `todo add`.
+    public func vectorSetRows(_ key: String, count: Int) throws -> [[Float]]? {
+        try store.writer.read { db -> [[Float]]? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT rowid, length(value) FROM result_cache WHERE key = ?", arguments: [key]) else { return nil }
+            let (rowid, bytes): (Int64, Int) = (row[0], row[1])
+            guard bytes >= 4, bytes <= Int(Int32.max), (bytes - 4) % 4 == 0 else { return nil }
+            let floats = (bytes - 4) / 4
+            guard count == 0 ? floats == 0 : floats % count == 0 else { return nil }
+            var header: Int32 = 0
+            var all = [Float](unsafeUninitializedCapacity: floats) { _, initialized in initialized = floats }
+            let rc = withUnsafeMutableBytes(of: &header) { head in
+                smart_todo_blob_read_many(db.sqliteConnection, "result_cache", "value", [rowid], [0], 1, 4, head.baseAddress!)
+            }
+            let rest = rc != 0 ? rc : all.withUnsafeMutableBytes { buffer in
+                floats == 0 ? 0 : smart_todo_blob_read_many(db.sqliteConnection, "result_cache", "value", [rowid], [4], 1, Int32(floats * 4), buffer.baseAddress!)
+            }
+            if rest != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rest), message: "cannot read a cached vector set") }
+            guard Int(Int32(littleEndian: header)) == count else { return nil }
+            let width = count == 0 ? 0 : floats / count
+            return all.withUnsafeBufferPointer { all in (0..<count).map { Array(all[($0 * width)..<(($0 + 1) * width)]) } }
+        }
+    }
+
     public static func encodeEmbedding(_ e: SentenceEmbedder.Embedding) -> Data {
         var data = withUnsafeBytes(of: Int32(e.windows).littleEndian) { Data($0) }
         e.vector.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }

@@ -123,9 +123,11 @@ struct AddCommand: AsyncParsableCommand {
             Console.error("note: no embedding model installed, so AI fields are queued; \(session.fetchHint)")
             return nil
         }
+        KeptToExit.keep(session.enricher.models)
         do {
             _ = try engine.applyThreads()
             let report = try session.runPending(taskID: task.id!, quiet: true)
+            session.enricher.engine.lastContext.map(KeptToExit.keep)
             if let error = report.errors.first { Console.error("note: the task is stored, but enriching it failed (\(error)); it will be retried by `todo enrich`") }
             let enriched = try session.store.task(id: task.id!)
             session.finishLeftovers(maxTextLength: budget)

@@ -33,7 +33,7 @@ struct UsersCommand: AsyncParsableCommand {
     static let purpose = "Accounts live in a PostgreSQL database"
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an account; its API token is the last line printed.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Create an account; its API token is the last line printed.")
 
         @Argument(help: "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit; unique in any case.") var name: String
         @Flag(help: "Print one JSON object (with the token).") var json = false
@@ -56,7 +56,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every account, revoked ones too.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every account, revoked ones too.")
 
         @Flag(help: "Print a JSON array of the accounts (as `todo list --json` prints tasks).") var json = false
         @OptionGroup var location: PostgresOption
@@ -77,7 +77,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse the account's token from now on (its tasks stay).")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Refuse the account's token from now on (its tasks stay).")
 
         @Argument(help: "The account's name.") var name: String
         @OptionGroup var location: PostgresOption
@@ -92,6 +92,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "token",
             abstract: "Issue a new API token for an account (the last line printed); its old one is refused from now on.",
             discussion: """
                 For a token lost or leaked: the old token is refused at once, and the event streams \
