@@ -46,6 +46,9 @@ import Testing
         #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours", "similar_tasks"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double })
         let text = try todo(["explain", "1"], environment: ["SMART_TODO_WEIGHTS": weights]).out
         #expect(text.contains("Tags: #") && text.contains("a phrase of the title (+0.2)") && text.contains("--remove-tag"), "\(text)")
+        let shown = text.split(separator: "\n").drop { !$0.hasPrefix("Tags: ") }.dropFirst().prefix { $0.hasPrefix("  ") && !$0.hasPrefix("  (") }
+        let relevances = shown.compactMap { Double($0.split(separator: " ").first ?? "") }
+        #expect(relevances.count == suggested.count && relevances == relevances.sorted(by: >), "most relevant first: \(text)")
         let similar = try JSONSerialization.jsonObject(with: Data(try todo(["similar", "1", "--json"], environment: ["SMART_TODO_WEIGHTS": weights]).out.utf8)) as! [[String: Any]]
         #expect(((similar.first?["task"] as? [String: Any])?["id"] as? Int) == 2)
         let cache = try json(try todo(["cache", "stats", "--json"]))

@@ -21,7 +21,7 @@ struct ExplainCommand: AsyncParsableCommand {
         is installed. Set a category yourself and the task becomes an example for the \
         next ones.
 
-        Tags: each suggested tag's relevance (similarity to the task, plus the settings' \
+        Tags: each suggested tag, most relevant first, with its relevance (similarity to the task, plus the settings' \
         titleBonus for a phrase of the title and knownTagBonus for one of your tags) and where it came from: \
         the title, the description, the built-in common tags, or your tags.
 
@@ -87,7 +87,8 @@ struct ExplainCommand: AsyncParsableCommand {
         if suggested.isEmpty { Console.out("  the AI suggests none (no phrase or common tag is close enough)") }
         if setBy == .user && !suggested.isEmpty { Console.out("  the AI would suggest (not applied: yours are kept):") }
         let width = min(24, suggested.map(\.tag.count).max() ?? 0)
-        for t in suggested {
+        // Most relevant first: the stored order (and --json's) is the order the tags were picked in.
+        for t in suggested.enumerated().sorted(by: { ($1.element.relevance, $0.offset) < ($0.element.relevance, $1.offset) }).map(\.element) {
             let from: String
             switch t.source {
             case .title: from = "a phrase of the title" + String(format: " (+%.2g)", settings.titleBonus)
