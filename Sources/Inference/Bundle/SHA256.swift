@@ -14,7 +14,7 @@ public struct SHA256: Sendable {
         if done == nil { hasher.update(data: Array(data)) }
     }
 
-    public mutating func update(_ string: String) { update(Array(string.utf8)) }
+    public mutating func update(_ string: String) { update(string.utf8) }
 
     public func finalize() -> String {
         // Hex by hand: `String(format:)` per byte was half the time of hashing a short text
@@ -40,7 +40,7 @@ public struct SHA256: Sendable {
         return hash.finalize()
     }
 
-    public static func hex(_ string: String) -> String { hex(bytes: Array(string.utf8)) }
+    public static func hex(_ string: String) -> String { hex(bytes: string.utf8) }
 
     public static func hex<D: Collection<UInt8>>(bytes: D) -> String {
         var h = SHA256()

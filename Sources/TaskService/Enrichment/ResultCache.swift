@@ -162,9 +162,8 @@ extension ResultCache {
         try store.writer.read { db -> [[Float]]? in
             guard let row = try Row.fetchOne(db, sql: "SELECT rowid, length(value) FROM result_cache WHERE key = ?", arguments: [key]) else { return nil }
             let (rowid, bytes): (Int64, Int) = (row[0], row[1])
-            guard bytes >= 4, bytes <= Int(Int32.max), (bytes - 4) % 4 == 0 else { return nil }
-            let floats = (bytes - 4) / 4
-            guard count == 0 ? floats == 0 : floats % count == 0 else { return nil }
+            guard bytes <= Int(Int32.max), let width = Self.rowWidth(bytes: bytes, count: count) else { return nil }
+            let floats = width * count
             var header: Int32 = 0
             var all = [Float](unsafeUninitializedCapacity: floats) { _, initialized in initialized = floats }
             let rc = withUnsafeMutableBytes(of: &header) { head in
@@ -175,7 +174,6 @@ extension ResultCache {
             }
             if rest != 0 { throw DatabaseError(resultCode: ResultCode(rawValue: rest), message: "cannot read a cached vector set") }
             guard Int(Int32(littleEndian: header)) == count else { return nil }
-            let width = count == 0 ? 0 : floats / count
             return all.withUnsafeBufferPointer { all in (0..<count).map { Array(all[($0 * width)..<(($0 + 1) * width)]) } }
         }
     }
@@ -190,13 +188,12 @@ extension ResultCache {
     /// into its own array: the banks' set is ~4 MB, read by every process that enriches. Nil
     /// unless the data holds `count` vectors of one width.
     static func decodeRows(_ data: Data, count: Int) -> [[Float]]? {
-        guard let floats = floatCount(data), leadingCount(data) == count, count == 0 ? floats == 0 : floats % count == 0 else { return nil }
-        let width = count == 0 ? 0 : floats / count
+        guard let width = rowWidth(bytes: data.count, count: count), leadingCount(data) == count else { return nil }
         return data.withUnsafeBytes { raw in (0..<count).map { copyFloats(raw, from: $0 * width, count: width) } }
     }
 
     public static func decodeEmbedding(_ data: Data) -> SentenceEmbedder.Embedding? {
-        guard let floats = floatCount(data) else { return nil }
+        guard let floats = floatCount(bytes: data.count) else { return nil }
         // One copy of the bytes (the banks are ~200,000 floats; element-wise loads cost milliseconds).
         let vector = data.withUnsafeBytes { copyFloats($0, from: 0, count: floats) }
         return SentenceEmbedder.Embedding(vector: vector, windows: leadingCount(data))
@@ -204,11 +201,18 @@ extension ResultCache {
 
     /// What `encodeEmbedding` writes: an Int32 (a vector's windows, or a set's row count), then
     /// whole floats. How many floats, or nil when the data is not of that shape.
-    private static func floatCount(_ data: Data) -> Int? {
-        data.count >= 4 && (data.count - 4) % 4 == 0 ? (data.count - 4) / 4 : nil
+    private static func floatCount(bytes: Int) -> Int? {
+        bytes >= 4 && (bytes - 4) % 4 == 0 ? (bytes - 4) / 4 : nil
     }
 
-    /// The leading Int32; only after `floatCount` said the data has one.
+    /// The width of each of a set's `count` rows in `bytes` of `encodeEmbedding`'s shape (0 for
+    /// no rows); nil unless they are whole rows of one width. (The leading count is checked apart.)
+    private static func rowWidth(bytes: Int, count: Int) -> Int? {
+        guard let floats = floatCount(bytes: bytes), count == 0 ? floats == 0 : floats % count == 0 else { return nil }
+        return count == 0 ? 0 : floats / count
+    }
+
+    /// The leading Int32; only after `floatCount` or `rowWidth` said the data has one.
     private static func leadingCount(_ data: Data) -> Int {
         data.withUnsafeBytes { Int(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int32.self))) }
     }
