@@ -96,7 +96,10 @@ let package = Package(
             ],
             // The Swift runtime and Foundation linked in: a `todo` process starts ~8 ms sooner
             // than with them loaded and relocated as shared libraries, and every command pays it.
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])] + staticFoundation
+            // No symbol exported: the toolchain's default exports all ~69,000, and the runtime's
+            // start-up dladdr then scans them all (~1.5 ms of every command). Nothing looks them up:
+            // OpenBLAS is dlopened, and a static binary's crash backtracer reads the symbol table.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--no-export-dynamic"])] + staticFoundation
         ),
         .executableTarget(
             name: "convert-weights",
