@@ -36,3 +36,16 @@ int smart_todo_blob_read_many(struct sqlite3 *db, const char *table, const char 
     int closed = sqlite3_blob_close(blob);
     return rc != SQLITE_OK ? rc : closed;
 }
+
+int smart_todo_blob_open_read(struct sqlite3 *db, const char *table, const char *column, long long rowid,
+                              struct sqlite3_blob **blob) {
+    return sqlite3_blob_open(db, "main", table, column, rowid, 0, blob);
+}
+
+int smart_todo_blob_read(struct sqlite3_blob *blob, void *out, int count, int offset) {
+    return sqlite3_blob_read(blob, out, count, offset);
+}
+
+int smart_todo_blob_close(struct sqlite3_blob *blob) {
+    return sqlite3_blob_close(blob);
+}

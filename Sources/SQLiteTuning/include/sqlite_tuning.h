@@ -3,6 +3,7 @@
 #define SMART_TODO_SQLITE_TUNING_H
 
 struct sqlite3;
+struct sqlite3_blob;
 
 /// Keeps the write-ahead log when the last connection closes, unchecked-pointed: the next
 /// process opens without writing, and closing costs no database write or fsync.
@@ -23,5 +24,18 @@ int smart_todo_blob_write(struct sqlite3 *db, const char *table, const char *col
 /// rowids[i]), one after another into `out`; one blob handle, moved between rows.
 int smart_todo_blob_read_many(struct sqlite3 *db, const char *table, const char *column, const long long *rowids,
                               const int *offsets, int items, int count, void *out);
+
+/// Opens the blob in (table, column, rowid) to read it piece by piece with
+/// `smart_todo_blob_read`: the handle keeps its overflow pages' places, so each piece is read
+/// where it lies, into memory the caller chose. Returns an SQLite result code; on success
+/// `blob` must be closed with `smart_todo_blob_close`.
+int smart_todo_blob_open_read(struct sqlite3 *db, const char *table, const char *column, long long rowid,
+                              struct sqlite3_blob **blob);
+
+/// Reads `count` bytes at `offset` of an open blob into `out`. Returns an SQLite result code.
+int smart_todo_blob_read(struct sqlite3_blob *blob, void *out, int count, int offset);
+
+/// Closes a blob opened by `smart_todo_blob_open_read`. Returns an SQLite result code.
+int smart_todo_blob_close(struct sqlite3_blob *blob);
 
 #endif
