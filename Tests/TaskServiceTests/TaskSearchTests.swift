@@ -149,6 +149,34 @@ import Testing
         #expect(words == ["dentist", "home", "office"])
     }
 
+    /// A block's write count moves beside its flags (v12), kept as it was, so a server holding
+    /// the index reads no block again for the upgrade; the column in the vectors' row goes.
+    @Test func anOlderIndexKeepsItsBlocksWriteCounts() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("v11-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            let old = try DatabaseQueue(path: url.path)
+            try Migrations.migrator.migrate(old, upTo: "v11 a task's category is a word search matches")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4), (2, 'other', 4);
+                    INSERT INTO search_block (model_id, block, ids, vectors, version) VALUES
+                        (1, 0, zeroblob(8192), zeroblob(16384), 7), (1, 1, zeroblob(8192), zeroblob(16384), 2), (2, 0, zeroblob(8192), zeroblob(16384), 5);
+                    INSERT INTO search_flags (model_id, block, flags) VALUES (1, 0, :zeros), (1, 1, :zeros), (2, 0, :zeros);
+                    """, arguments: ["zeros": String(repeating: "0", count: 1024)])
+            }
+        }
+        let store = try TaskStore(url: url)
+        let (counts, columns, versions) = try store.writer.read { db in
+            (try Row.fetchAll(db, sql: "SELECT model_id, block, version FROM search_flags ORDER BY model_id, block").map { [$0[0], $0[1], $0[2]] as [Int] },
+             try db.columns(in: "search_block").map(\.name),
+             try SearchBlocks(modelID: 1, dimension: 4).versions(db).sorted { $0.block < $1.block }.map(\.version))
+        }
+        #expect(counts == [[1, 0, 7], [1, 1, 2], [2, 0, 5]])
+        #expect(!columns.contains("version") && columns.contains("vectors"))
+        #expect(versions == [7, 2])
+    }
+
     @Test func vectorsAreStoredOnceAndRecomputedWhenTheTextChanges() throws {
         let (store, search) = try setUp(["Call mom", "Water the plants"])
         #expect(try search.embeddings.refresh() == 2)

@@ -11,7 +11,7 @@ import Inference
 /// walks the topic blocks' pages for its best 300 rows. And the rows' words, by block: a common
 /// stem ("the", "for") starts words in a tenth of the rows, which the database returns one by
 /// one. Read whole once; after that a refresh reads the ids and flags (a few hundred KB) and
-/// only the blocks written since (`search_block.version`), so keeping up with a stream of
+/// only the blocks written since (`search_flags.version`), so keeping up with a stream of
 /// writes costs a block per change.
 ///
 /// One refresh or search at a time (the server's `SearchCache` runs both under its gate). Rows

@@ -11,8 +11,10 @@ import GRDB
 /// - `search_flags`: per slot one ASCII digit, bits 1 = its vectors are current, 2 = done,
 ///   4 = deleted; kept by triggers, so an edit or status change from any path is seen at once.
 /// - `search_word`: each indexed task's words, by slot, for the keyword term and names.
-/// - `search_block.version`: how many vectors were written into the block, so a process that
+/// - `search_flags.version`: how many vectors were written into the block, so a process that
 ///   holds the vectors in memory (`ResidentVectors`) reads again only the blocks written since.
+///   It lives beside the flags, which each write changes anyway, not in `search_block`: updating
+///   a column of that row made SQLite read and compare its 1.5 MB of vectors on every write.
 enum SearchBlockSchema {
     /// Slots per block.
     static let blockSize = 1024
@@ -94,6 +96,18 @@ enum SearchBlockSchema {
                     try insert.execute(arguments: [row["model_id"] as Int64, word, row["slot"] as Int64])
                 }
             }
+        }
+    }
+
+    /// After `registerCategoryWords`.
+    static func registerVersionsBesideFlags(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v12 a search block's write count beside its flags") { db in
+            try db.execute(sql: """
+                ALTER TABLE search_flags ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+                UPDATE search_flags SET version = ifnull((SELECT b.version FROM search_block b
+                    WHERE b.model_id = search_flags.model_id AND b.block = search_flags.block), 0);
+                ALTER TABLE search_block DROP COLUMN version;
+                """)
         }
     }
 

@@ -54,10 +54,11 @@ struct SearchBlocks: Sendable {
         try blobWrite(db, "search_block", "ids", rows.vectors, offset: k * 8, &id, count: 8)
         try search.withUnsafeBytes { try blobWrite(db, "search_block", "vectors", rows.vectors, offset: k * dimension * 4, $0.baseAddress!, count: $0.count) }
         try topic.withUnsafeBytes { try blobWrite(db, "search_topic_block", "topics", rows.topics, offset: k * dimension * 4, $0.baseAddress!, count: $0.count) }
-        try db.execute(sql: "UPDATE search_block SET version = version + 1 WHERE id = ?", arguments: [rows.vectors])
         let digit = String(UnicodeScalar(48 + Flag.current + Flag.status(status)))
-        try db.execute(sql: "UPDATE search_flags SET flags = substr(flags, 1, ?) || ? || substr(flags, ? + 2) WHERE model_id = ? AND block = ?",
-                       arguments: [k, digit, k, modelID, block])
+        try db.execute(sql: """
+            UPDATE search_flags SET flags = substr(flags, 1, ?) || ? || substr(flags, ? + 2), version = version + 1
+            WHERE model_id = ? AND block = ?
+            """, arguments: [k, digit, k, modelID, block])
         try db.execute(sql: "DELETE FROM search_word WHERE model_id = ? AND slot = ?", arguments: [modelID, slot])
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_word (model_id, word, slot) VALUES (?, ?, ?)")
         for word in words { try insert.execute(arguments: [modelID, word, slot]) }
@@ -137,7 +138,10 @@ struct SearchBlocks: Sendable {
     }
 
     func versions(_ db: Database) throws -> [BlockVersion] {
-        try Row.fetchAll(db, sql: "SELECT block, id, version FROM search_block WHERE model_id = ?", arguments: [modelID])
+        try Row.fetchAll(db, sql: """
+            SELECT b.block, b.id, f.version FROM search_block b JOIN search_flags f ON f.model_id = b.model_id AND f.block = b.block
+            WHERE b.model_id = ?
+            """, arguments: [modelID])
             .map { BlockVersion(block: $0["block"], rowid: $0["id"], version: $0["version"]) }
     }
 

@@ -92,6 +92,7 @@ enum Migrations {
         IdempotencyKey.register(in: &migrator)
         TaskChangeLog.register(in: &migrator)
         SearchBlockSchema.registerCategoryWords(in: &migrator)
+        SearchBlockSchema.registerVersionsBesideFlags(in: &migrator)
         return migrator
     }
 }
