@@ -185,7 +185,12 @@ import Testing
         try filed("Review the pull request")
         let two = try store.userCategorizedVectors(model: model)
         #expect(try two.count == 2 && entries() == 1)
-        #expect(try store.userCategorizedVectors(model: model) == two)  // read back from the entry
+        // Read back from the entry: the tasks' vectors are gone, the habits are the same.
+        try store.writer.write { try $0.execute(sql: "DELETE FROM task_embedding") }
+        #expect(try store.userCategorizedVectors(model: model) == two)
+        // A cut entry is not trusted: read from the tasks again (now none has vectors).
+        try store.writer.write { try $0.execute(sql: "UPDATE result_cache SET value = substr(value, 1, length(value) - 2) WHERE operation = 'filed-examples'") }
+        #expect(try store.userCategorizedVectors(model: model).isEmpty)
         // The vector is the normalized sum of the whole-text and title vectors.
         #expect(abs(VectorMath.dot(two[0].vector, two[0].vector) - 1) < 1e-5)
     }

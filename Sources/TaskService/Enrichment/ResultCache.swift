@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import Inference
-import SQLiteTuning
 
 /// Model results stored in the task database, so separate `todo` runs share them.
 /// The key is sha256 over the model fingerprint, the operation, its parameters and
@@ -156,32 +155,14 @@ extension ModelOutputCache {
 }
 
 extension ResultCache {
-    /// The set read from its blob straight into its rows, one copy of its ~8 MB: reading it
-    /// into one buffer and then cutting that into rows touched twice the fresh memory, and
-    /// the page faults of that second 8 MB were a tenth of a fresh `todo add`.
+    /// The set read from its blob straight into its rows (`CachedBlob`): one copy of its ~8 MB.
     public func vectorSetRows(_ key: String, count: Int) throws -> [[Float]]? {
-        try store.writer.read { db -> [[Float]]? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT rowid, length(value) FROM result_cache WHERE key = ?", arguments: [key]) else { return nil }
-            let (rowid, bytes): (Int64, Int) = (row[0], row[1])
-            guard bytes <= Int(Int32.max), let width = Self.rowWidth(bytes: bytes, count: count) else { return nil }
-            var blob: OpaquePointer?
-            var rc = smart_todo_blob_open_read(db.sqliteConnection, "result_cache", "value", rowid, &blob)
-            guard rc == 0, let blob else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot read a cached vector set") }
-            defer { smart_todo_blob_close(blob) }
-            var header: Int32 = 0
-            rc = withUnsafeMutableBytes(of: &header) { smart_todo_blob_read(blob, $0.baseAddress!, 4, 0) }
-            guard rc == 0 else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot read a cached vector set") }
-            guard Int(Int32(littleEndian: header)) == count else { return nil }
-            if width == 0 { return Array(repeating: [], count: count) }
-            let rowBytes = Int32(width * 4)
-            let rows = (0..<count).map { i in
-                [Float](unsafeUninitializedCapacity: width) { buffer, initialized in
-                    if rc == 0 { rc = smart_todo_blob_read(blob, buffer.baseAddress!, rowBytes, 4 + Int32(i) * rowBytes) }
-                    initialized = width  // Floats: any bytes are a value, and a failed read throws below
-                }
+        try store.writer.read { db in
+            try CachedBlob.read(db, key: key) { blob -> [[Float]]? in
+                guard let width = Self.rowWidth(bytes: blob.length, count: count),
+                      Int(try blob.integer(Int32.self, at: 0)) == count else { return nil }
+                return try (0..<count).map { try blob.floats(width, at: 4 + $0 * width * 4) }
             }
-            guard rc == 0 else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "cannot read a cached vector set") }
-            return rows
         }
     }
 

@@ -17,7 +17,7 @@ extension TaskStore: UserHabits {
         let cache = ResultCache(store: self)
         let key = SHA256.hex([model, "filed-examples"].joined(separator: "\u{1F}"))
         let habits = try userStateDigest()
-        if let data = try cache.values([key], countHits: false)[key], let kept = KeptExamples(data), kept.habits == habits {
+        if let kept = try writer.read({ db in try CachedBlob.read(db, key: key) { try KeptExamples($0, habits: habits) } }) {
             return kept.examples
         }
         let examples = try writer.read { db in
@@ -56,31 +56,29 @@ extension TaskStore: UserHabits {
             self.examples = examples
         }
 
-        init?(_ data: Data) {
-            guard data.count >= 4 else { return nil }
-            let headerLength = Int(data.prefix(4).withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) })
-            guard data.count >= 4 + headerLength,
-                  let header = try? JSONDecoder().decode(Header.self, from: data.dropFirst(4).prefix(headerLength)) else { return nil }
-            let indexStart = data.startIndex + 4 + headerLength, vectorStart = indexStart + header.count * 2
-            guard data.endIndex - vectorStart == header.count * header.width * 4 else { return nil }
+        /// The kept examples, read where they lie; nil unless they were kept under `habits`
+        /// (the vectors are then not read) and are whole.
+        init?(_ blob: CachedBlob, habits: String) throws {
+            guard blob.length >= 4 else { return nil }
+            let headerLength = Int(try blob.integer(UInt32.self, at: 0))
+            guard blob.length >= 4 + headerLength else { return nil }
+            var headerBytes = Data(count: headerLength)
+            try headerBytes.withUnsafeMutableBytes { try blob.read(into: $0, at: 4) }
+            guard let header = try? JSONDecoder().decode(Header.self, from: headerBytes), header.habits == habits,
+                  header.count >= 0, header.width >= 0 else { return nil }
+            let indexStart = 4 + headerLength, vectorStart = indexStart + header.count * 2
+            guard blob.length - vectorStart == header.count * header.width * 4 else { return nil }
+            var indexes = [UInt16](repeating: 0, count: header.count)
+            try indexes.withUnsafeMutableBytes { try blob.read(into: $0, at: indexStart) }
             var examples: [FiledExample] = []
             examples.reserveCapacity(header.count)
-            let ok = data.withUnsafeBytes { raw -> Bool in
-                let base = raw.baseAddress!.advanced(by: indexStart - data.startIndex)
-                for i in 0..<header.count {
-                    let index = Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)))
-                    guard index < header.categories.count else { return false }
-                    let vector = [Float](unsafeUninitializedCapacity: header.width) { buffer, n in
-                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(
-                            start: base.advanced(by: header.count * 2 + i * header.width * 4), count: header.width * 4))
-                        n = header.width
-                    }
-                    examples.append(FiledExample(category: header.categories[index], vector: vector))
-                }
-                return true
+            for (i, stored) in indexes.enumerated() {
+                let index = Int(UInt16(littleEndian: stored))
+                guard index < header.categories.count else { return nil }
+                examples.append(FiledExample(category: header.categories[index],
+                                             vector: try blob.floats(header.width, at: vectorStart + i * header.width * 4)))
             }
-            guard ok else { return nil }
-            habits = header.habits
+            self.habits = habits
             self.examples = examples
         }
 
