@@ -126,24 +126,29 @@ import Testing
         #expect(try search.search("errands").first { $0.task.id == 1 }?.keywordShare == 1)
     }
 
+    /// A new database file migrated up to `migration` only, then given `rows`: what an older
+    /// `todo` left.
+    static func olderDatabase(upTo migration: String, _ rows: (Database) throws -> Void) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("older-\(UUID().uuidString).sqlite")
+        let old = try DatabaseQueue(path: url.path)
+        try Migrations.migrator.migrate(old, upTo: migration)
+        try old.write(rows)
+        return url
+    }
+
     /// A database indexed before categories were words gets them when it is opened: no task is
     /// embedded again for it.
     @Test func theIndexOfAnOlderDatabaseGetsItsCategoriesWords() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("v10-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(at: url) }
-        do {
-            let old = try DatabaseQueue(path: url.path)
-            try Migrations.migrator.migrate(old, upTo: "v10 task changes in commit order")
-            try old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO task (id, uuid, title, description, category, tags, status, created, updated)
-                        VALUES (1, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', 'Dentist', '', 'Home Office', '[]', 'pending', 0, 0);
-                    INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4);
-                    INSERT INTO search_slot (model_id, task_id, slot) VALUES (1, 1, 0);
-                    INSERT INTO search_word (model_id, word, slot) VALUES (1, 'dentist', 0);
-                    """)
-            }
+        let url = try Self.olderDatabase(upTo: "v10 task changes in commit order") { db in
+            try db.execute(sql: """
+                INSERT INTO task (id, uuid, title, description, category, tags, status, created, updated)
+                    VALUES (1, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', 'Dentist', '', 'Home Office', '[]', 'pending', 0, 0);
+                INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4);
+                INSERT INTO search_slot (model_id, task_id, slot) VALUES (1, 1, 0);
+                INSERT INTO search_word (model_id, word, slot) VALUES (1, 'dentist', 0);
+                """)
         }
+        defer { try? FileManager.default.removeItem(at: url) }
         let store = try TaskStore(url: url)
         let words = try store.writer.read { try String.fetchAll($0, sql: "SELECT word FROM search_word WHERE slot = 0 ORDER BY word") }
         #expect(words == ["dentist", "home", "office"])
@@ -152,20 +157,15 @@ import Testing
     /// A block's write count moves beside its flags (v12), kept as it was, so a server holding
     /// the index reads no block again for the upgrade; the column in the vectors' row goes.
     @Test func anOlderIndexKeepsItsBlocksWriteCounts() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("v11-\(UUID().uuidString).sqlite")
-        defer { try? FileManager.default.removeItem(at: url) }
-        do {
-            let old = try DatabaseQueue(path: url.path)
-            try Migrations.migrator.migrate(old, upTo: "v11 a task's category is a word search matches")
-            try old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4), (2, 'other', 4);
-                    INSERT INTO search_block (model_id, block, ids, vectors, version) VALUES
-                        (1, 0, zeroblob(8192), zeroblob(16384), 7), (1, 1, zeroblob(8192), zeroblob(16384), 2), (2, 0, zeroblob(8192), zeroblob(16384), 5);
-                    INSERT INTO search_flags (model_id, block, flags) VALUES (1, 0, :zeros), (1, 1, :zeros), (2, 0, :zeros);
-                    """, arguments: ["zeros": String(repeating: "0", count: 1024)])
-            }
+        let url = try Self.olderDatabase(upTo: "v11 a task's category is a word search matches") { db in
+            try db.execute(sql: """
+                INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4), (2, 'other', 4);
+                INSERT INTO search_block (model_id, block, ids, vectors, version) VALUES
+                    (1, 0, zeroblob(8192), zeroblob(16384), 7), (1, 1, zeroblob(8192), zeroblob(16384), 2), (2, 0, zeroblob(8192), zeroblob(16384), 5);
+                INSERT INTO search_flags (model_id, block, flags) VALUES (1, 0, :zeros), (1, 1, :zeros), (2, 0, :zeros);
+                """, arguments: ["zeros": String(repeating: "0", count: 1024)])
         }
+        defer { try? FileManager.default.removeItem(at: url) }
         let store = try TaskStore(url: url)
         let (counts, columns, versions) = try store.writer.read { db in
             (try Row.fetchAll(db, sql: "SELECT model_id, block, version FROM search_flags ORDER BY model_id, block").map { [$0[0], $0[1], $0[2]] as [Int] },

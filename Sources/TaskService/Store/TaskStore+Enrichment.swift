@@ -65,7 +65,7 @@ extension TaskStore: UserHabits {
             var headerBytes = Data(count: headerLength)
             try headerBytes.withUnsafeMutableBytes { try blob.read(into: $0, at: 4) }
             guard let header = try? JSONDecoder().decode(Header.self, from: headerBytes), header.habits == habits,
-                  header.count >= 0, header.width >= 0 else { return nil }
+                  (0...blob.length).contains(header.count), (0...blob.length).contains(header.width) else { return nil }
             let indexStart = 4 + headerLength, vectorStart = indexStart + header.count * 2
             guard blob.length - vectorStart == header.count * header.width * 4 else { return nil }
             var indexes = [UInt16](repeating: 0, count: header.count)
