@@ -29,6 +29,23 @@ import SeededRandom
 
     /// An edit that sets what is stored writes nothing: not `updated`, not an undo step. A due
     /// date equal at the stored precision (milliseconds) is the same date.
+    /// A database a newer `todo` migrated is refused at open, saying why, and left as it was:
+    /// the layout it changed would otherwise fail some later command ("no such column").
+    @Test func aDatabaseFromANewerTodoIsRefusedWhole() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("newer-\(UUID().uuidString).sqlite")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) } }
+        do {
+            let store = try TaskStore(url: url)
+            _ = try store.add(TodoTask(title: "Kept"))
+            try store.writer.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 from a newer todo')") }
+        }
+        #expect(throws: StoreError.cannotOpen(path: url.path, reason: "a newer version of todo has changed how this database is laid out; use that version")) {
+            try TaskStore(url: url)
+        }
+        let titles = try DatabaseQueue(path: url.path).read { try String.fetchAll($0, sql: "SELECT title FROM task") }
+        #expect(titles == ["Kept"])
+    }
+
     @Test func anEditThatChangesNothingWritesNothing() throws {
         let store = try TaskStore()
         let due = Date(timeIntervalSince1970: 1_900_000_000.123)

@@ -88,7 +88,14 @@ public final class TaskStore: Sendable {
         while true {
             do {
                 let pool = try DatabasePool(path: path, configuration: config)
-                if try pool.read(Migrations.migrator.hasCompletedMigrations) { return (pool, false) }
+                let migrator = Migrations.migrator
+                let (complete, superseded) = try pool.read { db in (try migrator.hasCompletedMigrations(db), try migrator.hasBeenSuperseded(db)) }
+                // A newer `todo` changed the layout in ways this one cannot know: refused whole,
+                // rather than failing on some command with "no such column".
+                if superseded {
+                    throw StoreError.cannotOpen(path: path, reason: "a newer version of todo has changed how this database is laid out; use that version")
+                }
+                if complete { return (pool, false) }
                 try Migrations.migrator.migrate(pool)
                 return (pool, true)
             } catch let error as DatabaseError where attempt < attempts && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
