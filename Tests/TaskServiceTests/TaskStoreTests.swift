@@ -39,7 +39,7 @@ import SeededRandom
             _ = try store.add(TodoTask(title: "Kept"))
             try store.writer.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 from a newer todo')") }
         }
-        #expect(throws: StoreError.cannotOpen(path: url.path, reason: "a newer version of todo has changed how this database is laid out; use that version")) {
+        #expect(throws: StoreError.cannotOpen(path: url.path, reason: "it was migrated by a newer Smart TODO (migration 'v99 from a newer todo'): use that version")) {
             try TaskStore(url: url)
         }
         let titles = try DatabaseQueue(path: url.path).read { try String.fetchAll($0, sql: "SELECT title FROM task") }

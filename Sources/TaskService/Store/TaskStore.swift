@@ -89,11 +89,11 @@ public final class TaskStore: Sendable {
             do {
                 let pool = try DatabasePool(path: path, configuration: config)
                 let migrator = Migrations.migrator
-                let (complete, superseded) = try pool.read { db in (try migrator.hasCompletedMigrations(db), try migrator.hasBeenSuperseded(db)) }
+                let (complete, applied) = try pool.read { db in (try migrator.hasCompletedMigrations(db), try migrator.appliedIdentifiers(db)) }
                 // A newer `todo` changed the layout in ways this one cannot know: refused whole,
-                // rather than failing on some command with "no such column".
-                if superseded {
-                    throw StoreError.cannotOpen(path: path, reason: "a newer version of todo has changed how this database is laid out; use that version")
+                // rather than failing on some command with "no such column" (as PostgreSQL's store does).
+                if let unknown = applied.subtracting(migrator.migrations).sorted().first {
+                    throw StoreError.cannotOpen(path: path, reason: "it was migrated by a newer Smart TODO (migration '\(unknown)'): use that version")
                 }
                 if complete { return (pool, false) }
                 try Migrations.migrator.migrate(pool)
