@@ -96,7 +96,7 @@ public final class TaskStore: Sendable {
                     throw StoreError.cannotOpen(path: path, reason: "it was migrated by a newer Smart TODO (migration '\(unknown)'): use that version")
                 }
                 if complete { return (pool, false) }
-                try Migrations.migrator.migrate(pool)
+                try migrator.migrate(pool)
                 return (pool, true)
             } catch let error as DatabaseError where attempt < attempts && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
                 usleep(UInt32(10_000 * attempt))
