@@ -29,6 +29,32 @@ import Testing
         #expect(tasks.allSatisfy { $0["category"] is String }, "the enrich command's answers are in the copy: \(listed.out)")
     }
 
+    @Test func aBackupLeavesOutTheBuiltInExamplesVectors() throws {
+        let cli = TodoCLI()
+        // Enriching writes the banks' vectors (megabytes) into the database's cache.
+        #expect(try cli.todo(["add", "Pay the electricity bill"]).status == 0)
+        let source = try DatabasePool(path: cli.db)
+        #expect(try source.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM result_cache WHERE operation = 'embedding-set'") } == 1)
+        try source.close()
+        let file = URL(fileURLWithPath: cli.db).deletingLastPathComponent().appendingPathComponent("b.sqlite").path
+        let backup = try cli.todo(["backup", file, "--json"])
+        let bytes = try #require((try JSONSerialization.jsonObject(with: Data(backup.out.utf8)) as? [String: Any])?["bytes"] as? Int, "\(backup.err)")
+        let copy = try DatabaseQueue(path: file)
+        let (sets, entries, counted) = try copy.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM result_cache WHERE operation = 'embedding-set'"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM result_cache"),
+             try Int.fetchOne(db, sql: "SELECT entries FROM cache_summary"))
+        }
+        try copy.close()
+        #expect(sets == 0 && entries! > 0 && counted == entries, "the task's own answers stay, and the cache's count follows")
+        #expect(bytes < 5_000_000, "the copy was compacted without the sets: \(bytes) bytes")
+        // The backup is whole: it enriches a new task, taking the sets again.
+        let restored = TodoCLI(db: file)
+        #expect(try restored.todo(["add", "Book a dentist appointment"]).status == 0)
+        let tasks = try #require(try restored.json(try restored.todo(["list", "--json"]).out) as? [[String: Any]])
+        #expect(tasks.count == 2 && tasks.allSatisfy { $0["category"] is String })
+    }
+
     @Test func backupIsConsistentWhileAnotherWriterAdds() throws {
         let url = Self.scratch()
         let store = try TaskStore(url: url)

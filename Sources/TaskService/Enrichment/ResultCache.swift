@@ -140,21 +140,31 @@ extension ModelOutputCache {
     func vectorSet(model: String, texts: [String], shared: SharedVectorSets? = .machine,
                    compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
         // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
-        let key = SHA256.hex([model, "embedding-set", texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
+        let key = SHA256.hex([model, ResultCache.builtInSets, texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
         if let rows = try vectorSetRows(key, count: texts.count) { return rows }
         if let data = shared?.read(key), let rows = ResultCache.decodeRows(data, count: texts.count) {
-            try store([CachedOutput(key, "embedding-set", data)])
+            try store([CachedOutput(key, ResultCache.builtInSets, data)])
             return rows
         }
         let vectors = try self.vectors(model: model, texts: texts, compute: compute).map(\.vector)
         let data = ResultCache.encodeEmbedding(.init(vector: vectors.flatMap { $0 }, windows: texts.count))
-        try store([CachedOutput(key, "embedding-set", data)])
+        try store([CachedOutput(key, ResultCache.builtInSets, data)])
         shared?.write(key, data)
         return vectors
     }
 }
 
 extension ResultCache {
+    /// The operation of `vectorSet`'s entries: the vectors of fixed lists of our texts.
+    static let builtInSets = "embedding-set"
+
+    /// Deletes the entries of `vectorSet` (what a backup leaves out); returns their bytes.
+    static func deleteBuiltInSets(_ db: Database) throws -> Int {
+        let bytes = try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(value)), 0) FROM result_cache WHERE operation = ?", arguments: [builtInSets]) ?? 0
+        try db.execute(sql: "DELETE FROM result_cache WHERE operation = ?", arguments: [builtInSets])
+        return bytes
+    }
+
     /// The set read from its blob straight into its rows (`CachedBlob`): one copy of its ~8 MB.
     public func vectorSetRows(_ key: String, count: Int) throws -> [[Float]]? {
         try store.writer.read { db in

@@ -15,6 +15,9 @@ extension TaskStore {
     /// A consistent copy of the database as it is now, in `file` (which must not exist), while
     /// other processes keep writing: SQLite's VACUUM INTO reads one snapshot and writes it
     /// compacted into a file beside `file`, which is renamed into place only when whole.
+    /// The copy leaves out the vectors of the built-in example sets (`ResultCache.builtInSets`):
+    /// they are 8 MB per model, most of a small database, and any machine computes them again
+    /// from the model, or takes them from its own cache folder.
     @discardableResult
     public func backup(to file: URL) throws -> Copy {
         guard let pool = writer as? DatabasePool, let location else { throw StoreError.failed("an in-memory database has no file to back up") }
@@ -32,10 +35,15 @@ extension TaskStore {
             try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [partial.path]) }
             // The copy is complete by construction: it carries no writer that was at work here.
             let copy = try DatabaseQueue(path: partial.path)
-            let tasks = try copy.write { db -> Int in
+            let (tasks, leftOut) = try copy.write { db -> (Int, Int) in
                 try db.execute(sql: "DELETE FROM store_state WHERE key LIKE 'writer %'")
-                return try Int.fetchOne(db, sql: "SELECT count(*) FROM task WHERE status != 'deleted'") ?? 0
+                return (try Int.fetchOne(db, sql: "SELECT count(*) FROM task WHERE status != 'deleted'") ?? 0,
+                        try ResultCache.deleteBuiltInSets(db))
             }
+            // Compacted again only when that was a large share of the copy: at 100,000 tasks the
+            // sets are a few percent of it, and a second pass would double the backup's time.
+            let size = (try FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int) ?? 0
+            if 4 * leftOut > size { try copy.vacuum() }
             try copy.close()
             try Self.sync(partial.path)
             try FileManager.default.moveItem(at: partial, to: file)

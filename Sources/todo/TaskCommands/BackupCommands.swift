@@ -9,7 +9,9 @@ struct BackupCommand: AsyncParsableCommand {
         abstract: "Copy the task database to a file: consistent, even while other commands or the service write.",
         discussion: """
         The copy is one moment's snapshot of everything — tasks, the queue, the AI cache, the \
-        undo history — compacted into a single file that needs nothing beside it. The file \
+        undo history — compacted into a single file that needs nothing beside it. Left out: \
+        the vectors of the built-in examples (8 MB per model), which are computed again \
+        when needed. The file \
         must not exist yet. (Copying tasks.sqlite yourself also works once no command is \
         running: every command brings that file up to date when it ends; a copy taken while \
         one writes may lack its newest changes, and says so when opened.)
