@@ -49,10 +49,13 @@ import Testing
         let folder = url.deletingLastPathComponent()
         let store = try TaskStore(url: url)
         for title in ["a", "b"] { _ = try store.add(TodoTask(title: title)) }
+        _ = try store.markDone(ids: [1], undo: "todo done 1")
         let backup = try store.backup(to: folder.appendingPathComponent("backup.sqlite"))
         _ = try store.add(TodoTask(title: "c"))
         let (restored, kept) = try store.restore(from: URL(fileURLWithPath: backup.path), keepingCurrentIn: folder.appendingPathComponent("kept.sqlite"))
         #expect(restored.tasks == 2 && kept.tasks == 3)
+        #expect(try UndoLog(store: store).undo() == nil, "undo after a restore does not revert a command from before the backup")
+        #expect(try store.task(id: 1).status == .done)
         #expect(try store.tasks().map(\.title) == ["a", "b"])
         // Another connection sees the restored tasks too; the kept copy undoes the restore.
         #expect(try TaskStore(url: url).tasks().map(\.title) == ["a", "b"])

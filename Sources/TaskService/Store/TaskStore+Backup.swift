@@ -60,7 +60,8 @@ extension TaskStore {
     /// Replaces this database's tasks, queue, cache and history with those of `file` (a task
     /// database, e.g. from `backup`), through SQLite's backup API: in one step, with other
     /// processes open. The database as it was is first copied to `keep`, so a restore can be
-    /// undone by restoring that. A `file` from an older version is migrated.
+    /// undone by restoring that. A `file` from an older version is migrated. The undo history
+    /// starts empty.
     @discardableResult
     public func restore(from file: URL, keepingCurrentIn keep: URL) throws -> (restored: Copy, kept: Copy) {
         guard let location else { throw StoreError.failed("an in-memory database cannot be restored into") }
@@ -90,6 +91,9 @@ extension TaskStore {
             try Migrations.migrator.migrate(writer)
             try writer.write { db in
                 try db.execute(sql: "DELETE FROM store_state WHERE key LIKE 'writer %' AND key != ?", arguments: [MainFile.writerKey])
+                // The backup's history is of commands from before it was taken: `todo undo` right
+                // after a restore reverted one of those, not the restore (`kept` undoes that).
+                try db.execute(sql: "DELETE FROM undo_entry")
             }
         } catch let error as DatabaseError {
             throw StoreError.failed("cannot restore from \(path): \(error.message ?? "\(error.resultCode)"); the database as it was is in \(kept.path)")

@@ -52,7 +52,8 @@ struct RestoreCommand: AsyncParsableCommand {
         abstract: "Put a backup back: the database's content becomes the backup's.",
         discussion: """
         The database as it was is copied first, next to it (tasks.sqlite.before-restore-…), \
-        so `todo restore` of that copy undoes this. The backup is checked (a Smart TODO \
+        so `todo restore` of that copy undoes this (`todo undo` starts afresh: the backup's \
+        history is of commands from before it was taken). The backup is checked (a Smart TODO \
         database, undamaged) before anything changes; one from an older version is brought \
         up to date. Other commands may be running meanwhile: they see the restored tasks \
         from their next step on.
