@@ -51,6 +51,13 @@ import Testing
         #expect(day(try parser.parse("3rd of march", now: now)) == "2027-03-03 23:59")  // this year's has passed
         #expect(day(try parser.parse("nov 26", now: now)) == "2026-11-26 23:59")  // today has not
         #expect(day(try parser.parse("sept 9", now: now)) == "2027-09-09 23:59")
+        // A day just gone is this year's, already late (as "3 days ago"), not next year's.
+        #expect(day(try parser.parse("nov 20", now: now)) == "2026-11-20 23:59")
+        #expect(day(try parser.parse("27 oct", now: now)) == "2026-10-27 23:59", "30 days ago")
+        #expect(day(try parser.parse("26 oct", now: now)) == "2027-10-26 23:59", "31 days ago: next year's")
+        let january = Date(timeIntervalSince1970: 1_798_970_400)  // 2027-01-03 10:00 UTC
+        #expect(day(try parser.parse("dec 28", now: january)) == "2026-12-28 23:59", "across the new year")
+        #expect(day(try parser.parse("jan 10", now: january)) == "2027-01-10 23:59")
         #expect(day(try parser.parse("next friday", now: now)) == "2026-12-04 23:59")  // next week's, not tomorrow
         #expect(day(try parser.parse("next monday", now: now)) == "2026-11-30 23:59")
         #expect(day(try parser.parse("eom", now: now)) == "2026-11-30 23:59")
@@ -99,6 +106,14 @@ import Testing
         #expect(day(try parser.parse("next weekend", now: now)) == "2026-12-05 23:59")
         #expect(day(try parser.parse("19.12.2026", now: now)) == "2026-12-19 23:59")
         #expect(day(try parser.parse("19.12.2026 17:00", now: now)) == "2026-12-19 17:00")
+        #expect(day(try parser.parse("15.12.", now: now)) == "2026-12-15 23:59")
+        #expect(day(try parser.parse("15.12", now: now)) == "2026-12-15 23:59")
+        #expect(day(try parser.parse("20.11.", now: now)) == "2026-11-20 23:59", "just gone")
+        // Slashes, where only one order is a date (a number over 12 is the day).
+        #expect(day(try parser.parse("25/12/2026", now: now)) == "2026-12-25 23:59")
+        #expect(day(try parser.parse("25/12/26 9am", now: now)) == "2026-12-25 09:00")
+        #expect(day(try parser.parse("12/25", now: now)) == "2026-12-25 23:59")
+        #expect(day(try parser.parse("5/5", now: now)) == "2027-05-05 23:59", "either order, one day")
         #expect(day(try parser.parse("sunday the 13th", now: now)) == "2026-12-13 23:59")  // the next 13th is a Sunday
         #expect(day(try parser.parse("sun 13th 9am", now: now)) == "2026-12-13 09:00")
         #expect(day(try parser.parse("thursday the 26th", now: now)) == "2026-11-26 23:59", "today is the 26th")
@@ -108,7 +123,7 @@ import Testing
 
     @Test(arguments: ["", "next blue moon", "+", "in x days", "dec", "1 2", "next", "5", "at 5pm on",
                       "dec 1 2026 5", "+1:00", "2026-+1-01", "dec ١", "in 3 hours 5pm", "this", "this week", "next hour",
-                      "1/2/3/4", "midnight 5pm"])
+                      "1/2/3/4", "midnight 5pm", "2.5", "12.50", "12.50."])
     func refusesWhatItCannotRead(_ text: String) {
         #expect(throws: DueDateParser.Failure(input: text)) { try parser.parse(text, now: now) }
     }

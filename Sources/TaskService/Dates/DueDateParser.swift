@@ -6,7 +6,8 @@ import Foundation
 /// "next friday" (the Friday of next week), "next week" (its Monday), "next month" (its first
 /// day), "weekend" / "this weekend" (this week's Saturday), "next weekend" (next week's),
 /// "eow" / "end of week" (this week's Sunday; weeks start on Monday), a month and day ("dec 1",
-/// "1 December 2026", "Dec 1st", "19.12.2026" day first), a weekday and a day of the month
+/// "1 December 2026", "Dec 1st", "19.12.2026" and "19.12." day first, "25/12" and "12/25" where
+/// only one order is a date; without a year the first such day at most 30 days ago), a weekday and a day of the month
 /// ("friday the 13th": the next 13th, which must be that weekday), "in 3 days", "+2w" / "+5d" /
 /// "+1m", "3 days ago" / "-3d", "eom" / "end of month" — optionally followed by a time ("17:00", "5pm", "9:30am",
 /// "noon", "midnight" (the end of that day), with or without "at"). A time alone is its next
@@ -222,15 +223,8 @@ public struct DueDateParser: Sendable {
             guard offset.hour == nil && offset.minute == nil else { return nil }
             return calendar.date(byAdding: offset, to: today)!
         }
-        if s.range(of: #"^\d{1,2}/\d{1,2}(/\d{2,4})?$"#, options: .regularExpression) != nil {
-            // Ambiguous only when either number could be the month: "13/13" is no date either way.
-            let numbers = s.split(separator: "/").prefix(2).compactMap { Int($0) }
-            if numbers.allSatisfy({ !(1...12).contains($0) }), let month = numbers.first {
-                throw Reason(text: "\(s) is no date: there is no month \(month); write 2026-12-01, \"dec 1\" or \"1 dec\"")
-            }
-            throw Reason(text: "\(s) could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\"")
-        }
-        return try monthAndDay(words, today: today) ?? dotted(s) ?? iso(s)
+        if let date = try slashed(s, today: today) { return date }
+        return try monthAndDay(words, today: today) ?? dotted(s, today: today) ?? iso(s)
     }
 
     /// "friday the 13th", "fri 13th": the next 13th (today's included), which must be a Friday.
@@ -270,10 +264,32 @@ public struct DueDateParser: Sendable {
         return [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
     }
 
-    /// "19.12.2026": day, month and year with dots, as much of Europe writes them (never month first).
-    private func dotted(_ s: String) throws -> Date? {
-        guard let m = s.wholeMatch(of: /(\d{1,2})\.(\d{1,2})\.(\d{4})/), let d = Int(m.1), let mo = Int(m.2), let y = Int(m.3) else { return nil }
-        return try validDate(year: y, month: mo, day: d)
+    /// "19.12.2026", "19.12." or "19.12": day, month and maybe year with dots, as much of Europe
+    /// writes them (never month first). Without a year only a trailing dot or two digits each
+    /// make it a date, and only a real one: "by 2.5" or "by 12.50" in a title is an amount.
+    private func dotted(_ s: String, today: Date) throws -> Date? {
+        if let m = s.wholeMatch(of: /(\d{1,2})\.(\d{1,2})\.(\d{4})/), let d = Int(m.1), let mo = Int(m.2), let y = Int(m.3) {
+            return try validDate(year: y, month: mo, day: d)
+        }
+        guard let m = s.wholeMatch(of: /(\d{1,2})\.(\d{1,2})\./) ?? s.wholeMatch(of: /(\d{2})\.(\d{2})/),
+              let d = Int(m.1), let mo = Int(m.2), (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        return try dated(year: nil, month: mo, day: d, today: today)
+    }
+
+    /// "25/12/2026", "12/25", "5/5": read when only one order makes a date (a number over 12
+    /// is the day) or both orders make the same one. "1/2" is refused: day first or month first,
+    /// a guess would be wrong for half the world. A two-digit year is this century's.
+    private func slashed(_ s: String, today: Date) throws -> Date? {
+        guard let m = s.wholeMatch(of: /(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?/), let a = Int(m.1), let b = Int(m.2) else { return nil }
+        let year = m.3.flatMap { Int($0) }.map { $0 < 100 ? 2000 + $0 : $0 }
+        let hint = "write 2026-12-01, \"dec 1\" or \"1 dec\""
+        switch ((1...12).contains(a), (1...12).contains(b)) {
+        case (false, false): throw Reason(text: "\(s) is no date: there is no month \(a); \(hint)")
+        case (false, true): return try dated(year: year, month: b, day: a, today: today)
+        case (true, false): return try dated(year: year, month: a, day: b, today: today)
+        case (true, true) where a == b: return try dated(year: year, month: a, day: b, today: today)
+        case (true, true): throw Reason(text: "\(s) could be day/month or month/day; \(hint)")
+        }
     }
 
     /// A weekday's index for its name or a prefix of at least three letters ("thur").
@@ -304,8 +320,7 @@ public struct DueDateParser: Sendable {
         return c
     }
 
-    /// "dec 1", "december 1st", "1 dec", "1st of december", each with an optional year. Without
-    /// a year: this year's, or next year's once this year's has passed.
+    /// "dec 1", "december 1st", "1 dec", "1st of december", each with an optional year (`dated`).
     private func monthAndDay(_ words: [String], today: Date) throws -> Date? {
         var rest = words.filter { $0 != "of" }
         guard (2...3).contains(rest.count) else { return nil }
@@ -326,11 +341,20 @@ public struct DueDateParser: Sendable {
         }
         guard let (m, d) = month(rest[0]).flatMap({ m in dayNumber(rest[1]).map { (m, $0) } })
                 ?? month(rest[1]).flatMap({ m in dayNumber(rest[0]).map { (m, $0) } }) else { return nil }
-        // Without a year, the next such day: this year's unless it has passed. Chosen before the
-        // day is checked, so "feb 29" in December is judged against next February.
-        let now = calendar.dateComponents([.year, .month, .day], from: today)
-        let passed = (m, d) < (now.month!, now.day!)
-        return try validDate(year: year ?? now.year! + (passed ? 1 : 0), month: m, day: d)
+        return try dated(year: year, month: m, day: d, today: today)
+    }
+
+    /// How many days back a date without a year may lie: "1 dec" typed on December 6th is the
+    /// one just gone (already late, as "3 days ago" is), not next year's; "1 oct" is next year's.
+    static let recentPastDays = 30
+
+    /// The day, in `year` if given; else the first such day at most `recentPastDays` ago (the
+    /// year chosen before the day is checked, so "feb 29" in December is judged against next February).
+    private func dated(year: Int?, month m: Int, day d: Int, today: Date) throws -> Date {
+        if let year { return try validDate(year: year, month: m, day: d) }
+        let from = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: -Self.recentPastDays, to: today)!)
+        let passed = (m, d) < (from.month!, from.day!)
+        return try validDate(year: from.year! + (passed ? 1 : 0), month: m, day: d)
     }
 
     private func iso(_ s: String) throws -> Date? {
