@@ -10,11 +10,11 @@ import TaskService
 public struct AccountTasks: TaskRepository {
     public let store: PostgresStore
     public let account: Account
-    /// The command a change is recorded under for `todo undo` (`PostgresUndoLog`); nil: not
-    /// recorded (the server's routes, as with SQLite).
-    public let undo: String?
+    /// Which changes are recorded for `todo undo` (`PostgresUndoLog`): the CLI's under its
+    /// command, the service's each under its request.
+    public let undo: UndoRecording
 
-    public init(store: PostgresStore, account: Account, undo: String? = nil) {
+    public init(store: PostgresStore, account: Account, undo: UndoRecording = .off) {
         self.store = store
         self.account = account
         self.undo = undo
@@ -22,7 +22,7 @@ public struct AccountTasks: TaskRepository {
 
     public func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey?) async throws -> AddedTask {
         try Self.check(task)
-        let (owner, undo) = (account.id, undo)
+        let (owner, undo) = (account.id, undo.step(.add))
         return try await transaction { connection, logger in
             if let key {
                 // Two requests with one key, on two replicas at once: the second waits here, then finds the first's task.
@@ -40,7 +40,7 @@ public struct AccountTasks: TaskRepository {
             }
             let stored = try await Self.insert(task, owner: owner, idempotencyKey: key, on: connection, logger: logger)
             try await TaskNotification(account: owner, taskID: stored.id!, kind: .created).send(on: connection, logger: logger)
-            if let undo { try await PostgresUndoLog.record([.init(id: stored.id!, before: nil)], command: undo, account: owner, on: connection, logger: logger) }
+            if let undo { try await PostgresUndoLog.record([.init(id: stored.id!, before: nil)], step: undo, account: owner, on: connection, logger: logger) }
             return AddedTask(task: stored, replayed: false)
         }
     }
@@ -73,11 +73,11 @@ public struct AccountTasks: TaskRepository {
     }
 
     public func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit {
-        try await changeLocked(id: id) { current in try change(current) }
+        try await changeLocked(id: id, request: .edit(id)) { current in try change(current) }
     }
 
     public func markDone(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
-        try await changeLocked(id: id) { current in
+        try await changeLocked(id: id, request: .done(id)) { current in
             try precondition?(current)
             guard current.status != .done else { return nil }
             var task = current
@@ -88,7 +88,7 @@ public struct AccountTasks: TaskRepository {
     }
 
     public func reopen(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
-        try await changeLocked(id: id) { current in
+        try await changeLocked(id: id, request: .reopen(id)) { current in
             try precondition?(current)
             guard current.status == .done else { return nil }
             var task = current
@@ -100,7 +100,7 @@ public struct AccountTasks: TaskRepository {
 
     /// Marks the task deleted (as the CLI does: the row stays).
     public func delete(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
-        try await changeLocked(id: id, kind: .deleted) { current in
+        try await changeLocked(id: id, request: .delete(id), kind: .deleted) { current in
             try precondition?(current)
             var task = current
             task.status = .deleted
@@ -153,7 +153,7 @@ public struct AccountTasks: TaskRepository {
         for (i, task) in tasks.enumerated() {
             if let problem = TaskRules.problem(with: task) { throw StoreError.invalid("task \(i + 1) of the import: \(problem)") }
         }
-        let (owner, undo) = (account.id, undo)
+        let (owner, undo) = (account.id, undo.step(.importTasks))
         return try await transaction { connection, logger in
             var added: [TodoTask] = []
             var skipped = 0
@@ -174,7 +174,7 @@ public struct AccountTasks: TaskRepository {
                 added.append(stored)
             }
             if let undo {
-                try await PostgresUndoLog.record(added.map { .init(id: $0.id!, before: nil) }, command: undo, account: owner, on: connection, logger: logger)
+                try await PostgresUndoLog.record(added.map { .init(id: $0.id!, before: nil) }, step: undo, account: owner, on: connection, logger: logger)
             }
             return (added, skipped)
         }
@@ -208,15 +208,15 @@ public struct AccountTasks: TaskRepository {
 
     /// Reads the live task under a row lock, lets `change` decide (nil: nothing to change) and
     /// writes the result, with a job when `reenrich`, in one transaction.
-    private func changeLocked(id: Int64, kind: TaskNotification.Kind = .updated,
+    private func changeLocked(id: Int64, request: ServiceRequest, kind: TaskNotification.Kind = .updated,
                               _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit?) async throws -> TaskEdit {
-        let (owner, undo) = (account.id, undo)
+        let (owner, undo) = (account.id, undo.step(request))
         return try await transaction { connection, logger in
             guard let current = try await Self.locked(id, owner: owner, on: connection, logger: logger) else { throw StoreError.unknownTask(id: id) }
             guard let edit = try change(current), edit.reenrich || !edit.task.changesNothing(of: current) else { return TaskEdit.unchanged(current) }
             if edit.task.status != .deleted { try Self.check(edit.task) }
             let stored = try await Self.update(edit.task, on: connection, logger: logger)
-            if let undo { try await PostgresUndoLog.record([.init(id: id, before: current)], command: undo, account: owner, on: connection, logger: logger) }
+            if let undo { try await PostgresUndoLog.record([.init(id: id, before: current)], step: undo, account: owner, on: connection, logger: logger) }
             if edit.reenrich {
                 try await Self.queueJobs(for: [id], on: connection, logger: logger)
             }

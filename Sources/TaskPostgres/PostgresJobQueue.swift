@@ -112,7 +112,7 @@ public struct PostgresJobQueue: Sendable {
     /// task is read again under a row lock: an edit made meanwhile wins, and fields the user set
     /// are kept (`AIFields.apply`). Tells every replica (`smart_todo_tasks`). With `undo`, the task
     /// as it was is recorded under that command (`todo enrich --user`). Whether it was applied.
-    public func complete(taskID: Int64, lease: UUID, fields: AIFields, model: String, undo: String? = nil, now: Date = Date()) async throws -> Bool {
+    public func complete(taskID: Int64, lease: UUID, fields: AIFields, model: String, undo: UndoStep? = nil, now: Date = Date()) async throws -> Bool {
         return try await store.transaction { connection, logger in
             // The task's row first, then its job's: the order of an edit (`AccountTasks`), so
             // an edit and a worker's answer for one task never wait on each other in a cycle.
@@ -137,7 +137,7 @@ public struct PostgresJobQueue: Sendable {
                 """, logger: logger)
             try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
             if let undo, task != before {
-                try await PostgresUndoLog.record([.init(id: taskID, before: before)], command: undo, account: account, on: connection, logger: logger)
+                try await PostgresUndoLog.record([.init(id: taskID, before: before)], step: undo, account: account, on: connection, logger: logger)
             }
             return true
         }

@@ -7,7 +7,7 @@ import TaskService
 /// one command); `undo` restores the account's last step as a whole. Each account has its own
 /// history, of the last `UndoLog.keep` entries.
 enum PostgresUndoLog {
-    static func record(_ snapshots: [UndoLog.Snapshot], command: String, account: Int64,
+    static func record(_ snapshots: [UndoLog.Snapshot], step: UndoStep, account: Int64,
                        on connection: PostgresConnection, logger: Logger) async throws {
         guard !snapshots.isEmpty else { return }
         var snapshots = snapshots
@@ -15,7 +15,7 @@ enum PostgresUndoLog {
         for try await (id, updated) in try await connection.query("SELECT id, updated FROM task WHERE id = ANY(\(snapshots.map(\.id)))", logger: logger)
             .decode((Int64, Date).self) { left[id] = updated }
         for i in snapshots.indices { snapshots[i].after = left[snapshots[i].id] }
-        let (data, batch) = (try JSONEncoder().encode(snapshots), UndoLog.batch(of: command))
+        let (data, command, batch) = (try JSONEncoder().encode(snapshots), step.command, step.batch)
         try await connection.query("""
             INSERT INTO undo_entry (account_id, command, batch, snapshot) VALUES (\(account), \(command), \(batch), \(data))
             """, logger: logger)

@@ -22,11 +22,11 @@ public final class PostgresWorker: Sendable {
 
     /// Whose jobs it takes: anyone's (a worker, a replica), or one account's (`todo enrich --user`).
     public let scope: PostgresJobQueue.Scope
-    /// The command its results are recorded under for `todo undo` (`todo enrich --user`); nil: not recorded.
-    public let undo: String?
+    /// The step its results are recorded under for `todo undo` (`todo enrich --user`); nil: not recorded.
+    public let undo: UndoStep?
 
     public init(store: PostgresStore, settings: EnrichmentSettings, models: ModelRegistry, batchSize: Int = 16,
-                lease: Duration = PostgresWorker.defaultLease, scope: PostgresJobQueue.Scope = .everyone, undo: String? = nil, logger: Logger) {
+                lease: Duration = PostgresWorker.defaultLease, scope: PostgresJobQueue.Scope = .everyone, undo: UndoStep? = nil, logger: Logger) {
         self.scope = scope
         self.undo = undo
         self.store = store

@@ -60,7 +60,7 @@ struct CommandsOnBothEnginesTests {
 
             if engine == .postgres, let url = database {
                 #expect(try run(["undo"], "bob").err.contains("Nothing to undo."), "Alice's history is hers")
-                // A change made elsewhere (a replica records no undo) is not reverted silently.
+                // A change made outside Smart TODO (no undo entry) is not reverted silently.
                 #expect(try todo("edit", "\(mom)", "--title", "Call mom on Sunday").status == 0)
                 try TestDatabase.psql(url, "UPDATE task SET priority = 'high', updated = now() WHERE id = \(mom)")
                 let refused = try todo("undo")

@@ -61,7 +61,7 @@ final class PostgresBackend: ServerBackend {
         guard let text = String(validating: credential, as: UTF8.self), let account = try await store.account(token: APIToken(text: text)) else {
             throw Problem(.unauthorized, "Unauthorized", detail: "the bearer token is no account's, or it was revoked")
         }
-        return TaskScope(tasks: AccountTasks(store: store, account: account), owner: account.id)
+        return TaskScope(tasks: AccountTasks(store: store, account: account, undo: .eachRequest), owner: account.id)
     }
 
     /// Told by the database's notification, to every replica's streams (this one's included).

@@ -11,8 +11,9 @@ struct SQLiteTasks: TaskRepository {
 
     func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey?) async throws -> AddedTask {
         let store = self.store
-        guard let key else { return AddedTask(task: try await synced { try store.add(task, enqueue: true) }, replayed: false) }
-        return try await synced { try store.add(task, idempotencyKey: key) }
+        let undo = UndoStep.request(.add)
+        guard let key else { return AddedTask(task: try await synced { try store.add(task, enqueue: true, undo: undo) }, replayed: false) }
+        return try await synced { try store.add(task, idempotencyKey: key, undo: undo) }
     }
 
     func task(id: Int64) async throws -> TodoTask {
@@ -35,22 +36,22 @@ struct SQLiteTasks: TaskRepository {
 
     func edit(id: Int64, _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) async throws -> TaskEdit {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.edit(id: id, change) } }
+        return try await synced { try Self.unknownIfDeleted { try store.edit(id: id, undo: .request(.edit(id)), change) } }
     }
 
     func markDone(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.markDone(ids: [id], precondition: precondition)[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.markDone(ids: [id], undo: .request(.done(id)), precondition: precondition)[0] } }
     }
 
     func reopen(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.reopen(ids: [id], precondition: precondition)[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.reopen(ids: [id], undo: .request(.reopen(id)), precondition: precondition)[0] } }
     }
 
     func delete(id: Int64, precondition: TaskPrecondition?) async throws -> TodoTask {
         let store = self.store
-        return try await synced { try Self.unknownIfDeleted { try store.delete(ids: [id], precondition: precondition)[0] } }
+        return try await synced { try Self.unknownIfDeleted { try store.delete(ids: [id], undo: .request(.delete(id)), precondition: precondition)[0] } }
     }
 
     func summary(now: Date) async throws -> (tasks: TaskStore.Summary, queue: EnrichmentQueue.Counts) {
@@ -60,7 +61,7 @@ struct SQLiteTasks: TaskRepository {
 
     func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int) {
         let store = self.store
-        let report = try await synced { try store.importTasks(tasks, enqueue: true) }
+        let report = try await synced { try store.importTasks(tasks, enqueue: true, undo: .request(.importTasks)) }
         return (try await executor.run { try report.addedIDs.map { try store.task(id: $0) } }, report.skipped)
     }
 

@@ -30,7 +30,7 @@ public final class Enricher: Sendable {
     /// Enriches `ids` (skipping deleted or missing ones) and returns the stored tasks.
     /// `progress(done, total)` is called after each chunk; `undo` names the command for `todo undo`.
     @discardableResult
-    public func enrich(ids: [Int64], undo: String? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
+    public func enrich(ids: [Int64], undo: UndoStep? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> [TodoTask] {
         let decider = try Decider(engine: engine, model: try fingerprint())
         var out: [TodoTask] = []
         for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
@@ -54,7 +54,7 @@ public final class Enricher: Sendable {
 
     func vectors(_ texts: [String], model: String) throws -> [SentenceEmbedder.Embedding] { try engine.vectors(texts, model: model) }
 
-    private func enrich(_ tasks: [TodoTask], decider: Decider, undo: String?, now: Date) throws -> [TodoTask] {
+    private func enrich(_ tasks: [TodoTask], decider: Decider, undo: UndoStep?, now: Date) throws -> [TodoTask] {
         guard !tasks.isEmpty else { return [] }
         let computed = zip(tasks.map { $0.id! }, try engine.fields(for: tasks, decider: decider, now: now)).map { (id: $0, fields: $1) }
         let model = decider.model
@@ -68,7 +68,7 @@ public final class Enricher: Sendable {
                 try t.update(db)
                 return t
             }
-            if let undo { try UndoLog.record(db, command: undo, snapshots: snapshots, now: now) }
+            if let undo { try UndoLog.record(db, step: undo, snapshots: snapshots, now: now) }
             return stored
         }
         // Search vectors: every text was embedded above, so these come from the cache.

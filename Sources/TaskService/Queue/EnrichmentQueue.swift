@@ -131,7 +131,7 @@ public struct EnrichmentQueue: Sendable {
     }
 
     /// Runs due jobs through `enricher`, in chunks, marking each chunk done once its results are stored.
-    public func run(_ enricher: Enricher, jobs: [Job], undo: String? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> RunReport {
+    public func run(_ enricher: Enricher, jobs: [Job], undo: UndoStep? = nil, now: Date = Date(), progress: ((Int, Int) -> Void)? = nil) throws -> RunReport {
         var report = RunReport()
         for start in stride(from: 0, to: jobs.count, by: Self.chunkSize) {
             let chunk = Array(jobs[start..<min(start + Self.chunkSize, jobs.count)])

@@ -53,7 +53,7 @@ extension TaskStore {
     /// Stores `task` with its enrichment job — unless a task was stored with `key` before, which
     /// is then returned as it is now (deleted or not: a retry must not bring a task back). The
     /// key sent with another task is `StoreError.idempotencyKeyReused`.
-    public func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey, now: Date = Date()) throws -> AddedTask {
+    public func add(_ task: TodoTask, idempotencyKey key: IdempotencyKey, undo: UndoStep? = nil, now: Date = Date()) throws -> AddedTask {
         try Self.check(task, now: now)
         let request = IdempotencyKey.request(task)
         return try write { db in
@@ -66,6 +66,7 @@ extension TaskStore {
             try t.insert(db)
             try db.execute(sql: "UPDATE task SET idempotency_key = ?, idempotency_request = ? WHERE id = ?", arguments: [key.text, request, t.id!])
             try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now)
+            if let undo { try UndoLog.record(db, step: undo, snapshots: [.init(id: t.id!, before: nil)], now: now) }
             return AddedTask(task: t, replayed: false)
         }
     }

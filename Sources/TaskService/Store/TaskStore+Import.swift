@@ -29,7 +29,7 @@ extension TaskStore {
     /// Adds `tasks` in one transaction (all or nothing). A task keeps its id when that id
     /// is free, else gets a new one; a uuid already present is skipped, never overwritten —
     /// unless it was deleted here and the import has it alive: then it is restored.
-    public func importTasks(_ tasks: [TodoTask], enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> ImportReport {
+    public func importTasks(_ tasks: [TodoTask], enqueue: Bool = false, undo: UndoStep? = nil, now: Date = Date()) throws -> ImportReport {
         for (i, task) in tasks.enumerated() {
             if let id = task.id, !TaskRules.importableIDs.contains(id) {
                 throw StoreError.invalid("task \(i + 1) of the import: id \(id) is outside \(TaskRules.importableIDs.lowerBound)…\(TaskRules.importableIDs.upperBound)")
@@ -63,7 +63,7 @@ extension TaskStore {
                     report.queued += 1
                 }
             }
-            if let undo { try UndoLog.record(db, command: undo, snapshots: created, now: now) }
+            if let undo { try UndoLog.record(db, step: undo, snapshots: created, now: now) }
             return report
         }
     }

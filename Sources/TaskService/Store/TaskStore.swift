@@ -133,13 +133,13 @@ public final class TaskStore: Sendable {
     /// Stores a new task; with `enqueue`, its enrichment job is written in the same transaction,
     /// so the task never exists without its job. `undo` names the command for `todo undo`.
     @discardableResult
-    public func add(_ task: TodoTask, enqueue: Bool = false, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
+    public func add(_ task: TodoTask, enqueue: Bool = false, undo: UndoStep? = nil, now: Date = Date()) throws -> TodoTask {
         try Self.check(task, now: now)
         return try write { db in
             var t = task
             try t.insert(db)
             if enqueue { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
-            if let undo { try UndoLog.record(db, command: undo, snapshots: [.init(id: t.id!, before: nil)], now: now) }
+            if let undo { try UndoLog.record(db, step: undo, snapshots: [.init(id: t.id!, before: nil)], now: now) }
             return t
         }
     }
@@ -150,7 +150,7 @@ public final class TaskStore: Sendable {
 
     /// Stores a changed task. With `reenrich`, a job recomputes its AI fields (text changed);
     /// `undo` names the command for `todo undo`.
-    public func update(_ task: TodoTask, reenrich: Bool = false, undo: String? = nil, now: Date = Date()) throws -> TodoTask {
+    public func update(_ task: TodoTask, reenrich: Bool = false, undo: UndoStep? = nil, now: Date = Date()) throws -> TodoTask {
         try Self.check(task, now: now)
         return try write { db in
             var t = task
@@ -158,15 +158,15 @@ public final class TaskStore: Sendable {
             if !reenrich && t.changesNothing(of: before) { return before }
             try Self.save(&t, db, now: now)
             if reenrich { try EnrichmentQueue.enqueue(db, taskID: t.id!, now: now) }
-            if let undo { try UndoLog.record(db, command: undo, snapshots: [.init(id: t.id!, before: before)], now: now) }
+            if let undo { try UndoLog.record(db, step: undo, snapshots: [.init(id: t.id!, before: before)], now: now) }
             return t
         }
     }
 
     /// Reads a live task and stores what `change` makes of it in one transaction, so no write of
     /// this process or another comes between (a compare-and-set such as If-Match throws from
-    /// `change`). With `reenrich`, a job recomputes its AI fields.
-    public func edit(id: Int64, now: Date = Date(), _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) throws -> TaskEdit {
+    /// `change`). With `reenrich`, a job recomputes its AI fields; `undo` names the step for `todo undo`.
+    public func edit(id: Int64, undo: UndoStep? = nil, now: Date = Date(), _ change: @escaping @Sendable (TodoTask) throws -> TaskEdit) throws -> TaskEdit {
         try write { db in
             let current = try Self.live(try TodoTask.fetchOne(db, key: id), id: id)
             var edit = try change(current)
@@ -175,13 +175,14 @@ public final class TaskStore: Sendable {
             try Self.check(edit.task, now: now)
             try Self.save(&edit.task, db, now: now)
             if edit.reenrich { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }
+            if let undo { try UndoLog.record(db, step: undo, snapshots: [.init(id: id, before: current)], now: now) }
             return edit
         }
     }
 
     /// A task already done stays as it was: its completion time is when it was first done.
     /// `precondition` is checked on each task as stored, in the transaction (If-Match).
-    public func markDone(ids: [Int64], undo: String? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
+    public func markDone(ids: [Int64], undo: UndoStep? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
         try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
             guard t.status != .done else { return false }
             t.status = .done
@@ -191,7 +192,7 @@ public final class TaskStore: Sendable {
     }
 
     /// A done task becomes pending again (its completion time cleared); any other is returned as it is.
-    public func reopen(ids: [Int64], undo: String? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
+    public func reopen(ids: [Int64], undo: UndoStep? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
         try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
             guard t.status == .done else { return false }
             t.status = .pending
@@ -201,7 +202,7 @@ public final class TaskStore: Sendable {
     }
 
     /// Soft delete: the row stays (ids never shift), hidden from every listing.
-    public func delete(ids: [Int64], undo: String? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
+    public func delete(ids: [Int64], undo: UndoStep? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
         try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
             t.status = .deleted
             return true
@@ -218,7 +219,7 @@ public final class TaskStore: Sendable {
 
     /// Applies `body` to each task (ids repeated count once) in one transaction: all or none, so
     /// an unknown id changes nothing; one undo entry covers every task `body` changed.
-    private func change(ids: [Int64], undo: String?, now: Date, precondition: TaskPrecondition?,
+    private func change(ids: [Int64], undo: UndoStep?, now: Date, precondition: TaskPrecondition?,
                         _ body: @escaping @Sendable (inout TodoTask) -> Bool) throws -> [TodoTask] {
         var seen = Set<Int64>()
         let ids = ids.filter { seen.insert($0).inserted }
@@ -235,7 +236,7 @@ public final class TaskStore: Sendable {
                 }
                 out.append(t)
             }
-            if let undo, !snapshots.isEmpty { try UndoLog.record(db, command: undo, snapshots: snapshots, now: now) }
+            if let undo, !snapshots.isEmpty { try UndoLog.record(db, step: undo, snapshots: snapshots, now: now) }
             return out
         }
     }

@@ -46,17 +46,14 @@ public struct UndoLog: Sendable {
     /// Everything one process records for one command is one step for `undo`, however many transactions it took.
     static let process = UUID().uuidString
 
-    /// The step `command`'s entries belong to, in this process.
-    public static func batch(of command: String) -> String { process + " " + command }
-
-    static func record(_ db: Database, command: String, snapshots: [Snapshot], now: Date) throws {
+    static func record(_ db: Database, step: UndoStep, snapshots: [Snapshot], now: Date) throws {
         guard !snapshots.isEmpty else { return }
         var snapshots = snapshots
         let left = try updated(db, snapshots)
         for i in snapshots.indices { snapshots[i].after = left[snapshots[i].id] }
         let data = try JSONEncoder().encode(snapshots)
         try db.execute(sql: "INSERT INTO undo_entry (command, batch, snapshot, created) VALUES (?, ?, ?, ?)",
-                       arguments: [command, batch(of: command), data, now.timeIntervalSince1970])
+                       arguments: [step.command, step.batch, data, now.timeIntervalSince1970])
         try db.execute(sql: "DELETE FROM undo_entry WHERE id <= (SELECT max(id) FROM undo_entry) - ?", arguments: [keep])
     }
 

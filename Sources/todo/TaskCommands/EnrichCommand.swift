@@ -138,7 +138,7 @@ struct EnrichCommand: AsyncParsableCommand {
                 let pending = try await tasks.summary(now: Date()).queue.pending
                 throw EnrichmentSession.modelMissing(loaded.model, pending: pending)
             }
-            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, scope: scope, undo: tasks.undo,
+            let worker = PostgresWorker(store: tasks.store, settings: loaded, models: models, scope: scope, undo: commandLineForUndo,
                                         logger: Logger(label: "todo-enrich", factory: { _ in SwiftLogNoOpLogHandler() }))
             let queued = try await tasks.summary(now: Date()).queue.pending
             let progress = ProgressLine("Enriching", unit: "jobs", quietFor: 2)

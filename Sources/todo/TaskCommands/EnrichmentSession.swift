@@ -51,7 +51,7 @@ struct EnrichmentSession {
     }
 
     /// Runs the pending jobs (of one task, or all due ones); progress on standard error for long runs.
-    func runPending(taskID: Int64? = nil, includeWaiting: Bool = false, undo: String? = nil, quiet: Bool = false) throws -> EnrichmentQueue.RunReport {
+    func runPending(taskID: Int64? = nil, includeWaiting: Bool = false, undo: UndoStep? = nil, quiet: Bool = false) throws -> EnrichmentQueue.RunReport {
         let jobs = try queue.pending(includeWaiting: includeWaiting, taskID: taskID)
         guard !jobs.isEmpty else { return EnrichmentQueue.RunReport() }
         var lastShown = Date()
@@ -81,8 +81,8 @@ extension EnrichmentSession {
     }
 }
 
-/// The command line as typed, naming an entry of `todo undo` — a database password in it
-/// replaced by "…": the entry is stored, backed up and printed.
-var commandLineForUndo: String {
-    (["todo"] + CommandLine.arguments.dropFirst().map(PostgresLocation.redacted).map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " ")
+/// This command's step for `todo undo`, named by the command line as typed — a database
+/// password in it replaced by "…": the entry is stored, backed up and printed.
+var commandLineForUndo: UndoStep {
+    UndoStep(command: (["todo"] + CommandLine.arguments.dropFirst().map(PostgresLocation.redacted).map { $0.contains(" ") ? "\"\($0)\"" : $0 }).joined(separator: " "))
 }

@@ -65,7 +65,7 @@ struct StoreOptions: ParsableArguments {
                 throw CommandFailure("The account '\(account.name)' was revoked: its tasks are kept, but no command reaches them.")
             }
             do {
-                return try await body(AccountTasks(store: store, account: account, undo: commandLineForUndo))
+                return try await body(AccountTasks(store: store, account: account, undo: .command(commandLineForUndo)))
             } catch let error as StoreError {
                 throw CommandFailure(error)
             } catch let error as EnrichmentError {

@@ -9,8 +9,9 @@ struct UndoCommand: AsyncParsableCommand {
         discussion: """
         add, edit, done, reopen, delete, import and enrich can be undone; repeat to go further \
         back (the last 100 commands are kept). An undone add deletes the task (its id \
-        is not reused). On PostgreSQL (--user NAME) each account has its own history, of \
-        the commands run from a shell (the server's changes are not recorded).
+        is not reused). A change made through `todo serve` (its web page or API) is a step \
+        too, named by its request ("DELETE /api/tasks/12 (todo serve)"); the AI fields the \
+        service fills in are not. On PostgreSQL (--user NAME) each account has its own history.
 
         Examples:
           todo undo
