@@ -54,10 +54,11 @@ extension AccountTasks {
                     """, logger: logger).decode((Int64, Date).self) { updated[id] = time }
                 try UndoLog.Snapshot.refuseIfChanged(snapshots, updated: updated, command: command)
             }
-            var restored: [Int64: TodoTask] = [:]
+            var restored: [Int64: TodoTask] = [:], revived: Set<Int64> = []
             for snapshot in snapshots {
                 guard var task = try await Self.lockedAnyStatus(snapshot.id, owner: owner, on: connection, logger: logger) else { continue }
                 if let before = snapshot.before {
+                    if before.status != .deleted && task.status == .deleted { revived.insert(snapshot.id) }
                     // With its own `updated`: the command before this one finds it as it left it.
                     task = before
                 } else {
@@ -69,7 +70,7 @@ extension AccountTasks {
                     .send(on: connection, logger: logger)
             }
             // An undone enrichment leaves tasks without AI fields: queued again, as when they were new.
-            try await Self.queueJobs(for: UndoLog.toEnrich(restored.values).sorted(), on: connection, logger: logger)
+            try await Self.queueJobs(for: UndoLog.toEnrich(restored.values, revived: revived).sorted(), on: connection, logger: logger)
             try await connection.query("DELETE FROM undo_entry WHERE account_id = \(owner) AND batch = \(batch)", logger: logger)
             return UndoLog.Undone(command: command, tasks: restored.values.sorted { $0.id! < $1.id! })
         }

@@ -83,6 +83,25 @@ struct TaskRepositoryTests {
         }
     }
 
+    /// A deleted task's pending job goes with it (nothing to compute, nothing counted as
+    /// pending); undoing the delete queues it again.
+    @Test(arguments: Engine.allCases) func aDeletedTaskTakesItsJobAndItsUndoQueuesItAgain(_ engine: Engine) async throws {
+        try await Self.with(engine) { tasks, undoLast in
+            let id = try #require(try await tasks.add(TodoTask(title: "Buy toilet paper")).id)
+            let kept = try #require(try await tasks.add(TodoTask(title: "Call the landlord")).id)
+            #expect(try await tasks.summary(now: Date()).queue.pending == 2)
+            _ = try await tasks.delete(id: id)
+            let afterDelete = try await tasks.summary(now: Date()).queue.pending
+            let deletedHasJob = try await tasks.hasPendingEnrichment(id)
+            #expect(afterDelete == 1 && !deletedHasJob)
+            #expect(try await tasks.hasPendingEnrichment(kept), "another task's job stays")
+            _ = try await undoLast()
+            let afterUndo = try await tasks.summary(now: Date()).queue.pending
+            #expect(try await tasks.hasPendingEnrichment(id))
+            #expect(afterUndo == 2)
+        }
+    }
+
     @Test(arguments: Engine.allCases) func storesWhatItIsGivenAndRefusesUnknownIDs(_ engine: Engine) async throws {
         try await Self.with(engine) { tasks in
             let due = Date(timeIntervalSince1970: 1_800_000_000)

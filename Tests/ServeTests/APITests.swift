@@ -336,12 +336,20 @@ final class APITests: XCTestCase {
         XCTAssertTrue((tooLarge.json["detail"] as? String ?? "").contains("limit of 65536 bytes"), "the limit is said: \(tooLarge.text)")
         problem(try await client.get("/api/nothing-here"), 404)
         // A path the API has, with a method it does not take: 405 and the methods it does.
-        for (method, path, allow) in [(HTTPMethod.PUT, "/api/tasks/1", "DELETE, GET, PATCH"), (.DELETE, "/api/tasks", "GET, POST"),
-                                      (.GET, "/api/tasks/1/done", "POST"), (.POST, "/api/search", "GET")] {
+        for (method, path, allow) in [(HTTPMethod.PUT, "/api/tasks/1", "DELETE, GET, HEAD, PATCH"), (.DELETE, "/api/tasks", "GET, HEAD, POST"),
+                                      (.GET, "/api/tasks/1/done", "POST"), (.POST, "/api/search", "GET, HEAD")] {
             let reply = try await client.send(method, path)
             problem(reply, 405)
             XCTAssertEqual(reply.header("Allow"), allow, "\(method) \(path)")
         }
+        // HEAD where GET is (`curl -I`, uptime monitors): the GET's status and headers, no body.
+        for path in ["/", "/healthz", "/api/tasks"] {
+            let head = try await client.send(.HEAD, path)
+            XCTAssertEqual(head.status, 200, "HEAD \(path): \(head.text)")
+            XCTAssertTrue(head.text.isEmpty, "HEAD \(path) has no body")
+        }
+        let postOnly = try await client.send(.HEAD, "/api/import")
+        XCTAssertEqual(postOnly.status, 405)
     }
 
     func testSearchFindsATaskByMeaning() async throws {

@@ -159,6 +159,9 @@ import Testing
         #expect(!phrases.contains("buy") && !phrases.contains("for the") && !phrases.contains("new rain"))
         #expect(Tagger.candidates(title: "", description: "").isEmpty)
         #expect(Tagger.candidates(title: "word word word", description: "").map(\.phrase) == ["word"])  // no "word word"
+        // No word is a tag beyond 32 letters: a run of letters without a space made a tag of its length.
+        let long = String(repeating: "a", count: 33), compound = "krankenversicherungsbeitrag"
+        #expect(Tagger.candidates(title: "pay \(compound) \(long)", description: "").map(\.phrase) == [compound])
         // Phrases never span punctuation; dotted names stay whole.
         let boots = Tagger.candidates(title: "Order football boots for Jonas (size 34)", description: "renew smartlist.io. Then relax").map(\.phrase)
         #expect(boots.contains("football boots") && boots.contains("jonas") && !boots.contains("jonas size"))

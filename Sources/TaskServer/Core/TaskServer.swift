@@ -67,9 +67,10 @@ public enum TaskServer {
 
     /// Every route, behind the middlewares (outermost first): the request log, no sniffing,
     /// problem+json for every error, a declared body over the limit refused unread, whose tasks
-    /// the bearer token reaches.
+    /// the bearer token reaches. Every GET route answers HEAD too (RFC 9110 §9.3.2: `curl -I`,
+    /// uptime monitors), with the GET's headers and no body.
     static func router(_ state: any ServerBackend) -> Router<TaskRequestContext> {
-        let router = Router(context: TaskRequestContext.self)
+        let router = Router(context: TaskRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware(logger: state.logger, metrics: state.metrics))
         router.add(middleware: NoSniffMiddleware())  // outside ProblemMiddleware: on its problems too
         router.add(middleware: ProblemMiddleware())

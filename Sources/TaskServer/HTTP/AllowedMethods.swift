@@ -29,7 +29,9 @@ struct AllowedMethods<Context: RequestContext>: RouterMiddleware {
         let matching = routes.filter { route in
             route.segments.count == asked.count && zip(route.segments, asked).allSatisfy { $0 == $1 || $0.first == "{" }
         }
-        return Array(Set(matching.map(\.method))).sorted()
+        let methods = Set(matching.map(\.method))
+        // The router answers HEAD wherever it answers GET (`autoGenerateHeadEndpoints`).
+        return (methods.contains("GET") ? methods.union(["HEAD"]) : methods).sorted()
     }
 
     private static func segments(_ path: String) -> [Substring] { path.split(separator: "/", omittingEmptySubsequences: true) }

@@ -57,6 +57,10 @@ struct Tagger: Sendable {
     }
 
     /// Phrases of one or two words from the title and the start of the description.
+    /// The longest word a tag may hold: longer than German compounds ("Krankenversicherungsbeitrag"
+    /// has 27 letters); a run of 200,000 letters without a space made a tag of that length.
+    static let longestWord = 32
+
     static func candidates(title: String, description: String) -> [Candidate] {
         var order: [String] = []
         var bonus: [String: Double] = [:]
@@ -73,7 +77,7 @@ struct Tagger: Sendable {
                     // and "ladder", not "ahmed's ladder"; "Tuesday's outage" gives no "tuesday".
                     if gram.dropLast().contains(where: { TextFeatures.withoutPossessive($0) != nil }) { continue }
                     if let base = TextFeatures.withoutPossessive(gram[gram.count - 1]) { gram[gram.count - 1] = base }
-                    if gram.contains(where: { stopWords.contains($0) || $0.count < 2 || $0.contains(where: \.isNumber) }) { continue }
+                    if gram.contains(where: { stopWords.contains($0) || !(2...longestWord).contains($0.count) || $0.contains(where: \.isNumber) }) { continue }
                     if leadingVerbs.contains(gram[0]) || (n == 2 && gram[0] == gram[1]) { continue }  // no "#word word"
                     let phrase = gram.joined(separator: " ")
                     if bonus[phrase] == nil { order.append(phrase) }

@@ -45,6 +45,11 @@ public struct EnrichmentQueue: Sendable {
                        arguments: [taskID, t, t, t])
     }
 
+    /// Drops the pending jobs of these tasks (deleted ones: nothing to compute, nothing to count).
+    static func dropPending(_ db: Database, taskIDs: [Int64]) throws {
+        for id in taskIDs { try db.execute(sql: "DELETE FROM enrichment_job WHERE task_id = ? AND state = 'pending'", arguments: [id]) }
+    }
+
     /// Queues enrichment of existing tasks (`todo enrich --all`, edits).
     public func enqueue(_ ids: [Int64], now: Date = Date()) throws {
         try store.write { db in for id in ids { try Self.enqueue(db, taskID: id, now: now) } }

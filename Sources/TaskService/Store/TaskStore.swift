@@ -201,9 +201,10 @@ public final class TaskStore: Sendable {
         }
     }
 
-    /// Soft delete: the row stays (ids never shift), hidden from every listing.
+    /// Soft delete: the row stays (ids never shift), hidden from every listing. Its pending
+    /// enrichment job goes with it (an undo queues it again, `UndoLog.toEnrich`).
     public func delete(ids: [Int64], undo: UndoStep? = nil, now: Date = Date(), precondition: TaskPrecondition? = nil) throws -> [TodoTask] {
-        try change(ids: ids, undo: undo, now: now, precondition: precondition) { t in
+        try change(ids: ids, undo: undo, now: now, precondition: precondition, afterward: EnrichmentQueue.dropPending) { t in
             t.status = .deleted
             return true
         }
@@ -218,8 +219,10 @@ public final class TaskStore: Sendable {
     }
 
     /// Applies `body` to each task (ids repeated count once) in one transaction: all or none, so
-    /// an unknown id changes nothing; one undo entry covers every task `body` changed.
+    /// an unknown id changes nothing; one undo entry covers every task `body` changed, and
+    /// `afterward` is given their ids in the same transaction.
     private func change(ids: [Int64], undo: UndoStep?, now: Date, precondition: TaskPrecondition?,
+                        afterward: (@Sendable (Database, [Int64]) throws -> Void)? = nil,
                         _ body: @escaping @Sendable (inout TodoTask) -> Bool) throws -> [TodoTask] {
         var seen = Set<Int64>()
         let ids = ids.filter { seen.insert($0).inserted }
@@ -237,6 +240,7 @@ public final class TaskStore: Sendable {
                 out.append(t)
             }
             if let undo, !snapshots.isEmpty { try UndoLog.record(db, step: undo, snapshots: snapshots, now: now) }
+            try afterward?(db, snapshots.map(\.id))
             return out
         }
     }

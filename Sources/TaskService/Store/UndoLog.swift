@@ -73,9 +73,11 @@ public struct UndoLog: Sendable {
     }
 
     /// The restored tasks an undo queues for enrichment (both engines): live ones still lacking an
-    /// AI field, as after undoing `todo enrich` — else nothing would ever fill them again.
-    public static func toEnrich(_ restored: some Sequence<TodoTask>) -> [Int64] {
-        restored.filter { $0.status != .deleted && $0.lacksAIFields }.compactMap(\.id)
+    /// AI field, as after undoing `todo enrich` — else nothing would ever fill them again — and
+    /// those `revived` from deletion, which took their job with them (from the cache when their
+    /// text is as it was).
+    public static func toEnrich(_ restored: some Sequence<TodoTask>, revived: Set<Int64> = []) -> [Int64] {
+        restored.filter { $0.status != .deleted && ($0.lacksAIFields || revived.contains($0.id!)) }.compactMap(\.id)
     }
 
     /// The last command, if any.
@@ -92,9 +94,10 @@ public struct UndoLog: Sendable {
             let rows = try Row.fetchAll(db, sql: "SELECT id, snapshot FROM undo_entry WHERE batch = ? ORDER BY id DESC", arguments: [top["batch"] as String])
             let snapshots = try rows.flatMap { try JSONDecoder().decode([Snapshot].self, from: $0["snapshot"] as Data).reversed() }
             if !force { try Snapshot.refuseIfChanged(snapshots, updated: try Self.updated(db, snapshots), command: top["command"]) }
-            var restored: [Int64: TodoTask] = [:]
+            var restored: [Int64: TodoTask] = [:], revived: Set<Int64> = []
             for s in snapshots {
                 if var before = s.before {
+                    if before.status != .deleted, try TodoTask.fetchOne(db, key: s.id)?.status == .deleted { revived.insert(s.id) }
                     // With its own `updated`: the task as it was, so the command before this one
                     // finds it as that command left it (and an ETag of then holds again).
                     try before.save(db)
@@ -107,7 +110,7 @@ public struct UndoLog: Sendable {
                 }
             }
             // An undone enrichment leaves tasks without AI fields: queued again, as when they were new.
-            for id in Self.toEnrich(restored.values) { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }
+            for id in Self.toEnrich(restored.values, revived: revived) { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }
             try db.execute(sql: "DELETE FROM undo_entry WHERE batch = ?", arguments: [top["batch"] as String])
             return Undone(command: top["command"], tasks: restored.values.sorted { $0.id! < $1.id! })
         }
