@@ -9,6 +9,10 @@ enum Main {
     static func main() async {
         // Read here so that the allocator's settings (made as the program loads) are linked in.
         _ = Allocator.onePaddedHeap
+        if let problem = ArgumentBytes.invalidUTF8() {
+            Console.error(problem)
+            exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try Todo.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -19,19 +23,46 @@ enum Main {
         } catch {
             let code = (error as? CommandFailure)?.status?.exitCode ?? Todo.exitCode(for: error)
             var message = Todo.fullMessage(for: error)
-            if message.contains("Missing expected argument"), let hint = NegativeNumber.hint(arguments: Array(CommandLine.arguments.dropFirst())) { message += "\n" + hint }
+            if let hint = DashArgument.hint(message: message, arguments: Array(CommandLine.arguments.dropFirst())) { message += "\n" + hint }
             if code == .success { Console.out(message) } else if !message.isEmpty { Console.error(message) }
             exit(code.rawValue)
         }
     }
 }
 
-/// A negative number where a task id goes ("show -1") reads as an option to the argument parser,
-/// which then reports a missing argument: say what was really wrong. (Options that take numbers
-/// or dates read a leading minus as part of the value, and check it themselves.)
-enum NegativeNumber {
-    static func hint(arguments: [String]) -> String? {
-        let negative = arguments.prefix { $0 != "--" }.first { $0.count > 1 && $0.hasPrefix("-") && Double($0) != nil }
-        return negative.map { "'\($0)' is not a task id: ids are whole numbers from 1 (see `todo list`)." }
+/// The command line's bytes: Swift reads an argument that is not UTF-8 with replacement
+/// characters, so a Latin-1 "café" in a title would be stored as "caf\u{FFFD}" — changed
+/// without a word, where a description read from a file is refused.
+enum ArgumentBytes {
+    /// What is wrong with the first argument that is not valid UTF-8, if one is not.
+    static func invalidUTF8(_ argv: [UnsafeMutablePointer<CChar>?] = Array(UnsafeBufferPointer(start: CommandLine.unsafeArgv, count: Int(CommandLine.argc)))) -> String? {
+        for (i, pointer) in argv.enumerated().dropFirst() {
+            guard let pointer, String(validatingCString: pointer) == nil else { continue }
+            return "Error: argument \(i) (\(String(cString: pointer))) is not valid UTF-8; nothing was done. Write it in UTF-8 (e.g. through `iconv -f latin1 -t utf-8`)."
+        }
+        return nil
+    }
+}
+
+/// Text that begins with "-" reads as an option to the argument parser, which then reports a
+/// missing argument or value: say what was really wrong, and how to write it. (Options that
+/// take numbers or dates read a leading minus as part of the value, and check it themselves.)
+enum DashArgument {
+    static func hint(message: String, arguments: [String]) -> String? {
+        let beforeDashes = arguments.prefix { $0 != "--" }
+        if message.contains("Unexpected argument"), beforeDashes.count < arguments.count {
+            return "Options go before `--`: everything after it is text (todo add --async -- \"-20% sale\")."
+        }
+        // A value of this option that begins with "-": "--title -20%".
+        if let option = message.firstMatch(of: /Missing value for '(--[a-z-]+)/)?.1 {
+            return "A value that begins with '-' is written with '=': \(option)=\"-20% sale\"."
+        }
+        guard message.contains("Missing expected argument") else { return nil }
+        // What the parser took for an option: a dash and no option name after it.
+        guard let dashed = beforeDashes.first(where: { $0.count > 1 && $0.hasPrefix("-") && !$0.dropFirst().allSatisfy { $0.isLetter || $0 == "-" } }) else { return nil }
+        if message.contains("'<id>'") || message.contains("'<ids>'"), Double(dashed) != nil {
+            return "'\(dashed)' is not a task id: ids are whole numbers from 1 (see `todo list`)."
+        }
+        return "Text that begins with '-' reads as an option: put the options first, then `--`, then the text (todo add --async -- \"\(dashed)\")."
     }
 }

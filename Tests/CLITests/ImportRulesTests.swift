@@ -139,4 +139,47 @@ import Testing
         #expect(similar.status == 64 && similar.err.contains("--min is between 0 and 1"), "\(similar.err)")
         #expect(try todo(["add", "late", "--due", "-3d", "--async"]).status == 0)
     }
+
+    /// Text that begins with "-" reads as an option: the error says how to write it.
+    @Test func textBeginningWithADashIsExplained() throws {
+        let title = try todo(["add", "-20% sale signs"])
+        #expect(title.status == 64 && title.err.contains("put the options first, then `--`, then the text"), "\(title.err)")
+        let number = try todo(["add", "-5"])
+        #expect(number.status == 64 && !number.err.contains("task id"), "a title, not an id: \(number.err)")
+        let value = try todo(["edit", "1", "--title", "-20% sale"])
+        #expect(value.status == 64 && value.err.contains("--title=\"-20% sale\""), "\(value.err)")
+        // After `--` (the database named before it, since everything after it is text).
+        let after = try raw(["add", "--db", cli.db, "--", "-20% sale", "--async"])
+        #expect(after.status == 64 && after.err.contains("Options go before `--`"), "\(after.err)")
+        let added = try raw(["add", "--async", "--json", "--db", cli.db, "--", "-20% sale signs"])
+        #expect(added.status == 0 && added.out.contains("\"-20% sale signs\""), "\(added.out)\(added.err)")
+    }
+
+    /// `todo` with exactly these arguments (no --db appended), through bash so that they may be any bytes.
+    func raw(_ args: [String]) throws -> TodoCLI.Run {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", #"exec "$0" "$@""#, TodoCLI.binary.path] + args
+        let out = Pipe(), err = Pipe()
+        (shell.standardOutput, shell.standardError) = (out, err)
+        try shell.run()
+        let (o, e) = (out.fileHandleForReading.readDataToEndOfFile(), err.fileHandleForReading.readDataToEndOfFile())
+        shell.waitUntilExit()
+        return TodoCLI.Run(status: shell.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    /// An argument that is not UTF-8 is refused, not stored with replacement characters.
+    @Test func anArgumentThatIsNotUTF8IsRefused() throws {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", #"exec "$0" add "$(printf 'caf\xe9 latin1')" --async --db "$1""#, TodoCLI.binary.path, cli.db]
+        let err = Pipe()
+        shell.standardError = err
+        try shell.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 64 && message.contains("argument 2 (caf\u{FFFD} latin1) is not valid UTF-8; nothing was done"), "\(message)")
+        #expect(try raw(["add", "café", "--async", "--db", cli.db]).status == 0, "UTF-8 is taken as it is")
+        #expect(try tasks().map { $0["title"] as? String } == ["café"], "nothing else was stored")
+    }
 }
