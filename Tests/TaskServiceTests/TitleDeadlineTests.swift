@@ -29,7 +29,9 @@ import Testing
     @Test func explicitDeadlines() {
         // Now is Thursday 2026-11-26.
         #expect(due("Pay the bill by friday") == "by friday → 2026-11-27 23:59")
-        #expect(due("Submit the report before 2026-12-01.") == "before 2026-12-01 → 2026-12-01 23:59")
+        #expect(due("Submit the report before 2026-12-01.") == "before 2026-12-01 → 2026-11-30 23:59", "done by the day before")
+        #expect(due("Call Dr. Okafor before friday 5pm") == "before friday 5pm → 2026-11-27 17:00", "a time is kept")
+        #expect(due("Send it before midnight") == "before midnight → 2026-11-26 23:59")
         #expect(due("Call mom tomorrow") == "tomorrow → 2026-11-27 23:59")
         #expect(due("Review pull request 482 today!") == "today → 2026-11-26 23:59")
         #expect(due("Finish tomorrow's slides") == "tomorrow's → 2026-11-27 23:59")
@@ -41,7 +43,7 @@ import Testing
         #expect(due("Send the deck by 5pm") == "by 5pm → 2026-11-26 17:00")
         #expect(due("Call mom tomorrow at 9am, she's free then") == "tomorrow at 9am → 2026-11-27 09:00")
         #expect(due("Dentist on Mon 14:30") == "on Mon 14:30 → 2026-11-30 14:30")
-        #expect(due("Finish the essay before next friday") == "before next friday → 2026-12-04 23:59")
+        #expect(due("Finish the essay before next friday") == "before next friday → 2026-12-03 23:59")
         #expect(due("Renew the lease by 1 March 2027 noon") == "by 1 March 2027 noon → 2027-03-01 12:00")
         #expect(due("Tax return due end of month") == "due end of month → 2026-11-30 23:59")
         #expect(due("Call mom tomorrow 2 times") == "tomorrow → 2026-11-27 23:59")

@@ -2,7 +2,7 @@ import Foundation
 
 /// A deadline the title states outright — "Pay the bill by friday", "Submit the report
 /// before 2026-12-01", "Call mom tomorrow", "Renew the lease due in 3 days" — so `add`
-/// sets the due date the user already wrote. Only explicit forms count: by, before,
+/// sets the due date the user already wrote ("before" a day: the day before's end). Only explicit forms count: by, before,
 /// until, till, due or on followed by a date `DueDateParser` reads ("by dec 1", "on friday
 /// 5pm", "by 17:00", "by midnight", "due next week"), or today, tonight, tomorrow or the day after tomorrow, with a time if one
 /// follows. Never inside double quotes, nor a capitalized day inside the title (both are names). A weekday
@@ -71,7 +71,11 @@ public struct TitleDeadline: Sendable, Equatable {
                 continue
             }
             switch longestDate(from: dateAt) {
-            case .date(let length, let date)?:
+            case .date(let length, var date)?:
+                // "before tuesday" is done by Monday night; "before 5pm tuesday", "before midnight" name their time.
+                if word == "before", !words[dateAt..<(dateAt + length)].contains(where: saysATime) {
+                    date = parser.calendar.date(byAdding: .day, value: -1, to: date) ?? date
+                }
                 return (TitleDeadline(phrase: said(raw[i..<(dateAt + length)]), date: date), nil)
             case .unreadable(let length, let reason)?:
                 unreadable = unreadable ?? Unreadable(phrase: said(raw[i..<(dateAt + length)]), reason: reason)
@@ -85,6 +89,12 @@ public struct TitleDeadline: Sendable, Equatable {
     private enum Reading {
         case date(Int, Date)
         case unreadable(Int, String)
+    }
+
+    /// A word of a date that gives its time of day ("17:00", "5pm", "noon", "midnight", "tonight").
+    static func saysATime(_ word: String) -> Bool {
+        word.contains(":") || ["noon", "midnight", "tonight"].contains(word)
+            || ((word.hasSuffix("am") || word.hasSuffix("pm")) && word.first?.isNumber == true)
     }
 
     /// Days a title may name without a preposition ("Call mom tomorrow", "the day after tomorrow").
