@@ -57,7 +57,7 @@ extension PostgresResultCache {
             for try await (kind, entries, bytes) in rows.decode((String, Int64, Int64).self) {
                 s.entries += Int(entries)
                 s.bytes += Int(bytes)
-                s.byOperation[kind] = Int(entries)
+                s.byOperation?[kind] = Int(entries)
             }
             return s
         }

@@ -53,6 +53,10 @@ import Testing
         #expect(((similar.first?["task"] as? [String: Any])?["id"] as? Int) == 2)
         let cache = try json(try todo(["cache", "stats", "--json"]))
         #expect((cache["entries"] as? Int ?? 0) > 0)
+        #expect((cache["by_operation"] as? [String: Int])?.values.reduce(0, +) == cache["entries"] as? Int, "\(cache)")
+        // `stats` does not count per operation (a scan of the cache): it leaves the key out, never an empty {}.
+        let counted = try #require(try json(try todo(["stats", "--json"]))["cache"] as? [String: Any])
+        #expect(counted["by_operation"] == nil && counted["entries"] as? Int == cache["entries"] as? Int, "\(counted)")
         #expect(try todo(["cache", "clear"]).status == 0)
         #expect(try json(try todo(["cache", "stats", "--json"]))["entries"] as? Int == 0)
         #expect(try todo(["cache", "flush"]).status == 64)

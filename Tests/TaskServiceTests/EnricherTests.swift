@@ -124,28 +124,28 @@ import Testing
         let e = enricher(store)
         let a = try store.add(TodoTask(title: "Water the tomato plants"))
         _ = try e.enrich(ids: [a.id!], now: now)
-        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 1)
+        #expect(try ResultCache(store: store).statistics().byOperation?["decision"] == 1)
         let same = try store.add(TodoTask(title: "Water the tomato plants"))
         _ = try e.enrich(ids: [same.id!], now: now)
-        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 1)  // reused
+        #expect(try ResultCache(store: store).statistics().byOperation?["decision"] == 1)  // reused
         // The user files a task themselves: what decisions learn from changes, so a new decision is made.
         let mine = try store.add(TodoTask(title: "Repot the basil", category: "Personal"))
         try e.embeddings(model: e.fingerprint()).refresh(ids: [mine.id!])
         _ = try e.enrich(ids: [same.id!], now: now)
-        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 2)
+        #expect(try ResultCache(store: store).statistics().byOperation?["decision"] == 2)
         // Other settings: another decision too.
         var settings = EnrichmentSettings()
         settings.tags.count = 2
         let other = try enricher(store, settings: settings).enrich(ids: [same.id!], now: now)[0]
         #expect(other.tags.count <= 2)
-        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 3)
+        #expect(try ResultCache(store: store).statistics().byOperation?["decision"] == 3)
         // Decisions cached by older rules (an earlier release of the tagger, say) are made again.
         let older = Enricher(store: store, settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: Self.weights),
                              rules: Enricher.currentRules - 1)
         _ = try older.enrich(ids: [same.id!], now: now)
-        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 4)
+        #expect(try ResultCache(store: store).statistics().byOperation?["decision"] == 4)
         _ = try e.enrich(ids: [same.id!], now: now)
-        #expect(try ResultCache(store: store).statistics().byOperation["decision"] == 4)  // the current rules' one is still there
+        #expect(try ResultCache(store: store).statistics().byOperation?["decision"] == 4)  // the current rules' one is still there
     }
 
     @Test func categoriesAreConfigurableAndLearnFromTheUsersTasks() throws {
@@ -178,7 +178,7 @@ import Testing
             let id = try store.add(TodoTask(title: title, category: "Work")).id!
             try e.embeddings(model: model).refresh(ids: [id])
         }
-        func entries() throws -> Int { try ResultCache(store: store).statistics().byOperation["filed-examples"] ?? 0 }
+        func entries() throws -> Int { try ResultCache(store: store).statistics().byOperation?["filed-examples"] ?? 0 }
         try filed("Prepare the quarterly report")
         #expect(try store.userCategorizedVectors(model: model).map(\.category) == ["Work"])
         #expect(try entries() == 1)

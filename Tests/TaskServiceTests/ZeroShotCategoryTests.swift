@@ -33,7 +33,7 @@ import Testing
         #expect(enriched.category == expected)
         #expect(enriched.provenance[.category]?.model == nli.bundle.config.fingerprint)
         #expect(abs((enriched.provenance[.category]?.score ?? 0) - Double(direct.scores[0])) < 1e-6)
-        #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
+        #expect(try ResultCache(store: store).statistics().byOperation?["zero-shot"] == 1)
         // Priority and tags still come from the embedding model.
         #expect(enriched.provenance[.tags]?.model != nli.bundle.config.fingerprint)
         // explain shows the NLI model's probabilities for every label (single-label: they sum to 1).
@@ -44,7 +44,7 @@ import Testing
         let noise = try store.add(TodoTask(title: "🎉🎉 ???"))
         #expect(try Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: weights)).enrich(ids: [noise.id!])[0].category
                 == Enricher.uncategorized)
-        #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)
+        #expect(try ResultCache(store: store).statistics().byOperation?["zero-shot"] == 1)
     }
 
     /// Beyond `zeroShotMaxWindows` NLI windows (a pasted document: hours of NLI passes), the
@@ -63,7 +63,7 @@ import Testing
         let out = try enricher.enrich(ids: ids)
         #expect(try !enricher.explain(out[0]).category.byZeroShot && out[0].category == "Finance")
         #expect(try enricher.explain(out[1]).category.byZeroShot)
-        #expect(try ResultCache(store: store).statistics().byOperation["zero-shot"] == 1)  // only the short text ran through NLI
+        #expect(try ResultCache(store: store).statistics().byOperation?["zero-shot"] == 1)  // only the short text ran through NLI
         // 0 lifts the limit.
         settings.zeroShotMaxWindows = 0
         let unlimited = Enricher(store: store, settings: settings, models: registry)

@@ -76,9 +76,11 @@ public struct ResultCache: ModelOutputCache {
         public var entries: Int
         public var bytes: Int
         public var hits: Int
-        public var byOperation: [String: Int]
+        /// Entries per operation, when counted (a scan of the cache: `todo cache stats`, not
+        /// `todo stats`, whose cost stays the same at any size); left out of JSON when not.
+        public var byOperation: [String: Int]?
 
-        public init(entries: Int, bytes: Int, hits: Int, byOperation: [String: Int]) {
+        public init(entries: Int, bytes: Int, hits: Int, byOperation: [String: Int]?) {
             (self.entries, self.bytes, self.hits, self.byOperation) = (entries, bytes, hits, byOperation)
         }
 
@@ -93,9 +95,10 @@ public struct ResultCache: ModelOutputCache {
     public func statistics(byOperation: Bool = true) throws -> Statistics {
         try store.writer.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT entries, bytes, hits FROM cache_summary WHERE id = 1")
-            var by: [String: Int] = [:]
+            var by: [String: Int]?
             if byOperation {
-                for r in try Row.fetchAll(db, sql: "SELECT operation, count(*) AS n FROM result_cache GROUP BY operation") { by[r["operation"]] = r["n"] }
+                by = [:]
+                for r in try Row.fetchAll(db, sql: "SELECT operation, count(*) AS n FROM result_cache GROUP BY operation") { by![r["operation"]] = r["n"] }
             }
             return Statistics(entries: row?["entries"] ?? 0, bytes: row?["bytes"] ?? 0, hits: row?["hits"] ?? 0, byOperation: by)
         }

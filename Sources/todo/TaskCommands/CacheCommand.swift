@@ -44,7 +44,7 @@ struct CacheCommand: AsyncParsableCommand {
             let s = try await onEither(sqlite: { try $0.statistics() }, postgres: { try await $0.statistics() })
             if json { Console.out(try JSONOutput.line(s)); return }
             Console.out("\(s.entries) entries, \(s.bytes / 1024) KiB, \(s.hits) hits")
-            for (op, n) in s.byOperation.sorted(by: { $0.key < $1.key }) { Console.out("  \(op): \(n)") }
+            for (op, n) in (s.byOperation ?? [:]).sorted(by: { $0.key < $1.key }) { Console.out("  \(op): \(n)") }
         }
     }
 
