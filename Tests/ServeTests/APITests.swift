@@ -183,6 +183,16 @@ final class APITests: XCTestCase {
         XCTAssertEqual(garbage.json["field"] as? String, "If-Match")
         let listed = try await client.patch("/api/tasks/\(id)", json: ["category": "Home"], headers: [("If-Match", "\"x\", " + current)])
         XCTAssertEqual(listed.status, 200, "one of a list matches")
+        // A listed task carries its ETag (no header can), so a page that lists and then edits is held to it too.
+        let page = try await client.get("/api/tasks?limit=500")
+        let inList = try XCTUnwrap((page.json["tasks"] as? [[String: Any]])?.first { $0["id"] as? Int == id })
+        let listedTag = try XCTUnwrap(inList["etag"] as? String)
+        let shown = try await client.get("/api/tasks/\(id)")
+        XCTAssertEqual(listedTag, shown.header("ETag"))
+        let fresh = try await client.patch("/api/tasks/\(id)", json: ["category": "Work"], headers: [("If-Match", listedTag)])
+        XCTAssertEqual(fresh.status, 200)
+        let stale = try await client.patch("/api/tasks/\(id)", json: ["category": "Personal"], headers: [("If-Match", listedTag)])
+        XCTAssertEqual(stale.status, 412, "the list's copy is stale now")
     }
 
     /// A PATCH that sets what the task already has writes nothing: the same ETag (a client's

@@ -63,6 +63,9 @@ final class EventStreamTests: XCTestCase {
         XCTAssertEqual(mine.map(\.kind), ["task.created", "task.enriched", "task.deleted"])
         guard mine.count == 3 else { return }
         XCTAssertNotNil(mine[1].data["category"] as? String, "task.enriched carries the AI fields")
+        let tags = mine.compactMap { $0.data["etag"] as? String }
+        XCTAssertEqual(tags.count, 3, "each event carries the task's ETag, for an edit that follows")
+        XCTAssertEqual(Set(tags).count, 3, "a new one at each change: \(tags)")
         // "EPOCH-N": one epoch, N increasing by one.
         let parts = events.map { $0.id.split(separator: "-").map(String.init) }
         XCTAssertTrue(parts.allSatisfy { $0.count == 2 && $0[0] == parts[0][0] }, "\(events.map(\.id))")

@@ -15,7 +15,7 @@ public struct TaskEvent: Sendable, Equatable {
     /// an earlier process can never pass for one of this process's.
     public var epoch: String
     public var kind: Kind
-    /// The task's JSON (`TaskOutput`), already encoded.
+    /// The task's JSON (`TaskOutput` with its `etag`), already encoded.
     public var data: String
     /// The account whose task it is (nil: a SQLite file's one user); only its streams get it.
     public var owner: Int64?
@@ -46,7 +46,7 @@ public actor TaskEventHub {
     public init(keep: Int = 10_000) { self.keep = keep }
 
     func publish(_ kind: TaskEvent.Kind, _ task: TodoTask, owner: Int64? = nil) {
-        guard let data = try? ServerJSON.string(TaskOutput(task)) else { return }
+        guard let data = try? ServerJSON.string(TaskBody(listing: task)) else { return }
         // A task another process added since this one started (the CLI beside it), enriched by
         // this one's worker before the change log was read: told as created first, as every new
         // task is (a client never first hears of a task by its enrichment).
@@ -104,7 +104,7 @@ public actor TaskEventHub {
         var last: [Int64: String] = [:]
         for event in recent where event.owner == nil { if let id = event.taskID { last[id] = event.data } }
         for change in changes {
-            guard let id = change.task.id, let data = try? ServerJSON.string(TaskOutput(change.task)), last[id] != data else { continue }
+            guard let id = change.task.id, let data = try? ServerJSON.string(TaskBody(listing: change.task)), last[id] != data else { continue }
             let kind: TaskEvent.Kind = change.task.status == .deleted ? .deleted : change.inserted && !told.contains(id) ? .created : .updated
             publish(kind, data: data, of: id, owner: nil)
             last[id] = data

@@ -26,19 +26,30 @@ enum EnrichmentState: String, Encodable, Sendable {
     case done, pending
 }
 
-/// The task object plus `"enrichment"`.
+/// The task object plus `"enrichment"` (a single task's answer) or `"etag"` (a task in a list
+/// or an event, whose ETag no header carries: a page that lists and then edits sends it as
+/// If-Match, so an edit made meanwhile elsewhere is not overwritten).
 struct TaskBody: Encodable {
     var task: TaskOutput
     var enrichment: EnrichmentState?
+    var etag: String?
 
-    private enum Keys: String, CodingKey { case enrichment }
+    init(task: TaskOutput, enrichment: EnrichmentState?) {
+        (self.task, self.enrichment, etag) = (task, enrichment, nil)
+    }
+
+    /// A task with its ETag in the body.
+    init(listing task: TodoTask) {
+        (self.task, enrichment, etag) = (TaskOutput(task), nil, ETag.of(task))
+    }
+
+    private enum Keys: String, CodingKey { case enrichment, etag }
 
     func encode(to encoder: any Encoder) throws {
         try task.encode(to: encoder)
-        if let enrichment {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(enrichment, forKey: .enrichment)
-        }
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encodeIfPresent(enrichment, forKey: .enrichment)
+        try c.encodeIfPresent(etag, forKey: .etag)
     }
 }
 

@@ -45,6 +45,12 @@ enum WebPage {
     async function patch(task, body) {
       const r = await api('/api/tasks/' + task.id, {method: 'PATCH', headers: {'Content-Type': 'application/json', 'If-Match': task.etag || '*'}, body: JSON.stringify(body)});
       const answer = await r.json();
+      if (r.status === 412) {
+        // Changed elsewhere since this page had it: shown as it is now, nothing overwritten.
+        const fresh = await api('/api/tasks/' + task.id);
+        if (fresh.ok) { const now = await fresh.json(); now.etag = fresh.headers.get('ETag'); row(now); }
+        note('Task ' + task.id + ' was changed elsewhere; it is shown as it is now. Edit it again.'); return;
+      }
       if (!r.ok) { note(answer.detail); return; }
       answer.etag = r.headers.get('ETag'); row(answer);
     }

@@ -76,7 +76,7 @@ struct TaskRoutes {
         default: throw Problem.invalid("order", "must be oldest or newest")
         }
         let page = try await scope.tasks.page(filter, after: cursor, limit: limit, newestFirst: newestFirst)
-        return try Responses.json(TaskPage(tasks: page.tasks.map(TaskOutput.init), next: page.next.map(String.init)))
+        return try Responses.json(TaskPage(tasks: page.tasks.map(TaskBody.init(listing:)), next: page.next.map(String.init)))
     }
 
     func show(_ id: Int64, _ scope: TaskScope) async throws -> Response {
@@ -113,7 +113,7 @@ struct TaskRoutes {
 
 /// A page of `GET /api/tasks`: `next` is the cursor of the following page, null on the last.
 struct TaskPage: Encodable {
-    var tasks: [TaskOutput]
+    var tasks: [TaskBody]
     var next: String?
 
     private enum Keys: String, CodingKey { case tasks, next }
