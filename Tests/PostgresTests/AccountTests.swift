@@ -87,8 +87,8 @@ struct AccountTests {
             #expect(try await a.delete(id: mine[0]).title == "A's task 0")
             await #expect(throws: StoreError.unknownTask(id: mine[0])) { _ = try await a.task(id: mine[0]) }
             #expect(try await a.tasks().count == 4)
-            // Each task came with its enrichment job, in the same transaction.
-            #expect(try TestDatabase.psql(db.url, "SELECT count(*) FROM enrichment_job WHERE state = 'pending'") == "6")
+            // Each task came with its enrichment job, in the same transaction; the deleted one's went with it.
+            #expect(try TestDatabase.psql(db.url, "SELECT count(*) FROM enrichment_job WHERE state = 'pending'") == "5")
         }
     }
 }
