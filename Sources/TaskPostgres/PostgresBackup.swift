@@ -167,11 +167,17 @@ public struct PostgresBackup: Sendable {
 
     /// Run after the archive: it must have held a Smart TODO database's data, and an account
     /// revoked before the restore stays revoked (its token was refused; a backup must not bring it back).
+    /// The undo history starts empty, as a SQLite restore's does: the archive's is of commands from
+    /// before it was taken, and `todo undo` right after a restore would revert one of those over the
+    /// restored tasks (the kept copy is what undoes a restore). An archive older than the history has none.
     static let after = """
 
         DO $$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM public.schema_migration) THEN
                 RAISE EXCEPTION 'the archive holds no Smart TODO data (no migrations recorded)';
+            END IF;
+            IF pg_catalog.to_regclass('public.undo_entry') IS NOT NULL THEN
+                DELETE FROM public.undo_entry;
             END IF;
         END $$;
         UPDATE public.account a SET revoked = r.revoked FROM pg_temp.smart_todo_revoked r WHERE pg_catalog.lower(a.name) = r.name AND a.revoked IS NULL;
