@@ -43,9 +43,11 @@ import Testing
         let tags = explained["tags"] as! [String: Any]
         let suggested = tags["suggested"] as! [[String: Any]]
         #expect(tags["set_by"] as? String == "AI" && suggested.map { $0["tag"] as? String } == (t["tags"] as! [String]).map { Optional($0) })
-        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours", "similar_tasks"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double })
+        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours", "similar_tasks"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double && $0["filed"] is Bool })
         let text = try todo(["explain", "1"], environment: ["SMART_TODO_WEIGHTS": weights]).out
         #expect(text.contains("Tags: #") && text.contains("a phrase of the title (+0.2)") && text.contains("--remove-tag"), "\(text)")
+        // "bill" is a tag of labelled tasks: people file by it, and explain says so.
+        #expect(suggested.contains { $0["tag"] as? String == "bill" && $0["filed"] as? Bool == true } && text.contains("people file by it (+0.2)"), "\(text)")
         let shown = text.split(separator: "\n").drop { !$0.hasPrefix("Tags: ") }.dropFirst().prefix { $0.hasPrefix("  ") && !$0.hasPrefix("  (") }
         let relevances = shown.compactMap { Double($0.split(separator: " ").first ?? "") }
         #expect(relevances.count == suggested.count && relevances == relevances.sorted(by: >), "most relevant first: \(text)")

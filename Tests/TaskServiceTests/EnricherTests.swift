@@ -215,7 +215,7 @@ import Testing
         #expect(out[3].category != Enricher.uncategorized && out[3].tags.first == "passport")
         // Beyond its own word, only tags people file such tasks by, none below the bar.
         let others = try enricher(store).explain(out[3], now: now).tags.dropFirst()
-        #expect(others.allSatisfy { $0.source == .similarTasks && $0.relevance >= TagSettings().minimumRelevance }, "\(others)")
+        #expect(others.allSatisfy { $0.filed && $0.relevance >= TagSettings().minimumRelevance }, "\(others)")
     }
 
     @Test func longDescriptionsAreEmbeddedWholeInWindows() throws {

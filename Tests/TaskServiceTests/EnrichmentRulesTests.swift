@@ -226,6 +226,21 @@ import Testing
         #expect(tagger.pick(taskVector: [1, 0, 0], pool: withText, vectors: vectors, knownTags: [], removed: []).map(\.tag) == ["passport", "office"])
     }
 
+    /// Of two phrases as close to the task, the one people file by (a labelled task's tag) comes
+    /// first, and it alone clears the bar for a third tag; without the bonus the text's order decides.
+    @Test func aTagPeopleFileByBeatsAnEquallyCloseFragment() {
+        let pool = [Tagger.Entry(phrase: "passport", bonus: 1, fromText: true), Tagger.Entry(phrase: "flexible", bonus: 0, fromText: true),
+                    Tagger.Entry(phrase: "travel", bonus: 0, fromText: true, filed: true), Tagger.Entry(phrase: "left", bonus: 0, fromText: true)]
+        let vectors: [[Float]] = [[1, 0, 0], [0.3, 0.95, 0], [0.3, 0, 0.95], [0.3, -0.95, 0]]
+        func pick(_ settings: TagSettings) -> [String] {
+            Tagger(settings: settings).pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], removed: []).map(\.tag)
+        }
+        var settings = TagSettings()
+        #expect(pick(settings) == ["passport", "travel"], "no third tag: the fragments' 0.3 is below minimumRelevance")
+        settings.filedTagBonus = 0
+        #expect(pick(settings) == ["passport", "flexible"])
+    }
+
     @Test func evaluationCountsMatchingTagsOnce() {
         // Case and plural do not matter; one tag matching twice counts once.
         #expect(Evaluation.matchingTags(["Hiking Boots", "hiking boot", "trip", "gear"], expected: ["hiking boots", "Trips", "scotland"]) == 2)

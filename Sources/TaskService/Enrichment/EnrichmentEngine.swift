@@ -137,6 +137,8 @@ public final class EnrichmentEngine: Sendable {
         /// The built-in labelled tasks and their vectors, and a vector per tag they use.
         let labelled: [(task: LabelledTask, vector: [Float])]
         let labelledTagVectors: [String: [Float]]
+        /// The labelled tasks' tags as `TextFeatures.tagKey`s: the phrases people file by.
+        let labelledTagKeys: Set<String>
         let zeroShot: ZeroShotSource?
 
         struct ZeroShotSource: Sendable {
@@ -165,6 +167,7 @@ public final class EnrichmentEngine: Sendable {
                 if let i = categoryIndex[example.task.category.lowercased()] { examples[i].append(example.vector) }
             }
             labelledTagVectors = Dictionary(uniqueKeysWithValues: zip(banks.labelledTags, bank(.labelledTags)))
+            labelledTagKeys = Set(banks.labelledTags.map(TextFeatures.tagKey))
             for example in try engine.habits.userCategorizedVectors(model: model) {
                 if let i = categoryIndex[example.category.lowercased()] { examples[i].append(example.vector) }
             }

@@ -220,6 +220,10 @@ public struct TagSettings: Codable, Sendable, Equatable {
     public var borrowed: Int = 3
     /// Bonus for a tag per share of the nearest labelled tasks that have it (1: all of them).
     public var neighbourWeight: Double = 1.5
+    /// Bonus for a phrase people file by: a tag of any of the built-in labelled tasks ("bill",
+    /// "groceries"), whichever source brings it; a phrase no one has filed by ("left", "flexible
+    /// spending") goes without.
+    public var filedTagBonus: Double = 0.2
 
     public init() {}
 }

@@ -53,6 +53,8 @@ struct Tagger: Sendable {
         var support: Double = 0
         /// Whether only the labelled tasks brought it.
         var borrowed: Bool = false
+        /// Whether a labelled task has it as a tag (`TagSettings.filedTagBonus`).
+        var filed: Bool = false
         var words: Int { phrase.split(separator: " ").count }
     }
 
@@ -95,7 +97,7 @@ struct Tagger: Sendable {
         var relevance: [Double] = []
         for (i, entry) in pool.enumerated() {
             var r = Double(VectorMath.dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
-                + settings.neighbourWeight * entry.support
+                + settings.neighbourWeight * entry.support + (entry.filed ? settings.filedTagBonus : 0)
             if known[TextFeatures.tagKey(entry.phrase)] != nil { r += settings.knownTagBonus }
             relevance.append(r)
         }
@@ -160,4 +162,6 @@ public struct TagExplanation: Codable, Sendable, Equatable {
     public var tag: String
     public var relevance: Double
     public var source: Source
+    /// Whether people file by it: a tag of the built-in labelled tasks (`TagSettings.filedTagBonus`).
+    public var filed: Bool
 }

@@ -22,8 +22,9 @@ struct ExplainCommand: AsyncParsableCommand {
         next ones.
 
         Tags: each suggested tag, most relevant first, with its relevance (similarity to the task, plus the settings' \
-        titleBonus for a phrase of the title and knownTagBonus for one of your tags) and where it came from: \
-        the title, the description, the built-in common tags, or your tags.
+        titleBonus for a phrase of the title, knownTagBonus for one of your tags and filedTagBonus for a tag \
+        people file by, one of the built-in labelled tasks') and where it came from: the title, the \
+        description, the built-in common tags, your tags, or the labelled tasks most like this one.
 
         Examples:
           todo explain 12
@@ -97,7 +98,8 @@ struct ExplainCommand: AsyncParsableCommand {
             case .yours: from = "one of your tags" + String(format: " (+%.2g)", settings.knownTagBonus)
             case .similarTasks: from = "a tag of labelled tasks like this one"
             }
-            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from)
+            let filed = t.filed ? String(format: "; people file by it (+%.2g)", settings.filedTagBonus) : ""
+            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from + filed)
         }
         if setBy != .user, let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
             let quoted = weakest.contains(" ") ? "\"\(weakest)\"" : weakest
