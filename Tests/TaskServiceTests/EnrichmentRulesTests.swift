@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TaskService
+import SeededRandom
 
 /// The enrichers' rules on hand-made vectors and signals: no model needed.
 @Suite struct EnrichmentRulesTests {
@@ -230,10 +231,10 @@ import Testing
     /// first, and it alone clears the bar for a third tag; without the bonus the text's order decides.
     @Test func aTagPeopleFileByBeatsAnEquallyCloseFragment() {
         let pool = [Tagger.Entry(phrase: "passport", bonus: 1, fromText: true), Tagger.Entry(phrase: "flexible", bonus: 0, fromText: true),
-                    Tagger.Entry(phrase: "travel", bonus: 0, fromText: true, filed: true), Tagger.Entry(phrase: "left", bonus: 0, fromText: true)]
+                    Tagger.Entry(phrase: "travel", bonus: 0, fromText: true), Tagger.Entry(phrase: "left", bonus: 0, fromText: true)]
         let vectors: [[Float]] = [[1, 0, 0], [0.3, 0.95, 0], [0.3, 0, 0.95], [0.3, -0.95, 0]]
         func pick(_ settings: TagSettings) -> [String] {
-            Tagger(settings: settings).pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], removed: []).map(\.tag)
+            Tagger(settings: settings).pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], filedTags: ["travel"], removed: []).map(\.tag)
         }
         var settings = TagSettings()
         #expect(pick(settings) == ["passport", "travel"], "no third tag: the fragments' 0.3 is below minimumRelevance")
@@ -245,6 +246,18 @@ import Testing
         // Case and plural do not matter; one tag matching twice counts once.
         #expect(Evaluation.matchingTags(["Hiking Boots", "hiking boot", "trip", "gear"], expected: ["hiking boots", "Trips", "scotland"]) == 2)
         #expect(Evaluation.matchingTags(["gear"], expected: ["hiking"]) == 0)
+    }
+
+    /// The ASCII path of `tagKey` gives what the Character path gives, on every kind of byte.
+    @Test func asciiTagKeysAreTheGeneralRulesOnBytes() {
+        var rng = SeededGenerator(seed: 5)
+        let alphabet = Array("abcsyiuxhABSYZ09 '.-,\t\r\n/#_")
+        var cases = ["Hiking  Boots", "batteries", "glass", "bus", "e-bike", "--a--", "'s", "Taxes...", "DISHES", "it's", "a.b.c.", "\r\n", ""]
+        for _ in 0..<2_000 { cases.append(String((0..<Int.random(in: 0...14, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+        for tag in cases {
+            #expect(TextFeatures.asciiTagKey(tag) == TextFeatures.words(tag).map(TextFeatures.singular).joined(separator: " "), "\(tag.debugDescription)")
+        }
+        #expect(TextFeatures.asciiTagKey("café") == nil)
     }
 
     @Test func textFeatures() {

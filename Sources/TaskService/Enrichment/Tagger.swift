@@ -53,8 +53,6 @@ struct Tagger: Sendable {
         var support: Double = 0
         /// Whether only the labelled tasks brought it.
         var borrowed: Bool = false
-        /// Whether a labelled task has it as a tag (`TagSettings.filedTagBonus`).
-        var filed: Bool = false
         var words: Int { phrase.split(separator: " ").count }
     }
 
@@ -91,14 +89,17 @@ struct Tagger: Sendable {
     }
 
     /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
+    /// `knownTags` are the user's tags; `filedTags` the `TextFeatures.tagKey`s of the tags people file by.
     func pick(taskVector: [Float], pool: [Entry], vectors: [[Float]],
-              knownTags: Set<String>, removed: Set<String>) -> [(tag: String, score: Double, index: Int)] {
+              knownTags: Set<String>, filedTags: Set<String> = [], removed: Set<String>) -> [(tag: String, score: Double, index: Int)] {
         let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
         var relevance: [Double] = []
         for (i, entry) in pool.enumerated() {
+            let key = TextFeatures.tagKey(entry.phrase)
             var r = Double(VectorMath.dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
-                + settings.neighbourWeight * entry.support + (entry.filed ? settings.filedTagBonus : 0)
-            if known[TextFeatures.tagKey(entry.phrase)] != nil { r += settings.knownTagBonus }
+                + settings.neighbourWeight * entry.support
+            if known[key] != nil { r += settings.knownTagBonus }
+            if filedTags.contains(key) { r += settings.filedTagBonus }
             relevance.append(r)
         }
         var chosen: [Int] = []

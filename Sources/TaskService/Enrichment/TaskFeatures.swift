@@ -87,14 +87,15 @@ struct TaskFeatures {
                 vectors.append(vector)
             }
         }
-        for i in pool.indices { pool[i].filed = context.labelledTagKeys.contains(TextFeatures.tagKey(pool[i].phrase)) }
         let known = Set(context.knownTags.map { TextFeatures.tagKey($0.0) })
-        return Tagger(settings: settings).pick(taskVector: task, pool: pool, vectors: vectors,
-                                               knownTags: Set(context.knownTags.map(\.0)), removed: removed).map { picked in
+        return Tagger(settings: settings).pick(taskVector: task, pool: pool, vectors: vectors, knownTags: Set(context.knownTags.map(\.0)),
+                                               filedTags: context.labelledTagKeys, removed: removed).map { picked in
             let entry = pool[picked.index]
+            let key = TextFeatures.tagKey(entry.phrase)
             let source: TagExplanation.Source = entry.fromText ? (entry.bonus > 0 ? .title : .description)
-                : known.contains(TextFeatures.tagKey(entry.phrase)) ? .yours : entry.borrowed ? .similarTasks : .lexicon
-            return (TagExplanation(tag: picked.tag, relevance: picked.score, source: source, filed: entry.filed), picked.tag == entry.phrase ? vectors[picked.index] : nil)
+                : known.contains(key) ? .yours : entry.borrowed ? .similarTasks : .lexicon
+            let choice = TagExplanation(tag: picked.tag, relevance: picked.score, source: source, filed: context.labelledTagKeys.contains(key))
+            return (choice, picked.tag == entry.phrase ? vectors[picked.index] : nil)
         }
     }
 }

@@ -82,7 +82,38 @@ enum TextFeatures {
 
     /// A tag's comparison form: lowercased, single-spaced, each word singular.
     static func tagKey(_ tag: String) -> String {
-        words(tag).map(singular).joined(separator: " ")
+        asciiTagKey(tag) ?? words(tag).map(singular).joined(separator: " ")
+    }
+
+    /// `tagKey` of an ASCII tag (nil for any other), by the same rules on bytes: the 1,500 tags
+    /// of the labelled tasks are keyed on every enrichment's path, and by Characters that took 5 ms.
+    static func asciiTagKey(_ tag: String) -> String? {
+        var key: [UInt8] = []
+        key.reserveCapacity(tag.utf8.count)
+        var word: [UInt8] = []
+        func isLetter(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) }
+        func inner(_ b: UInt8) -> Bool { b == UInt8(ascii: "'") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") }
+        func flush() {
+            while let last = word.last, inner(last) { word.removeLast() }
+            guard !word.isEmpty else { return }
+            if word.count > 3 && word.allSatisfy(isLetter) {
+                func ends(_ suffix: String) -> Bool { word.count >= suffix.utf8.count && word.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+                if ends("ies") { word.removeLast(3); word.append(UInt8(ascii: "y")) }
+                else if ends("sses") || ends("shes") || ends("ches") || ends("xes") { word.removeLast(2) }
+                else if ends("ss") || ends("us") || ends("is") {}
+                else if ends("s") { word.removeLast() }
+            }
+            if !key.isEmpty { key.append(UInt8(ascii: " ")) }
+            key += word
+            word.removeAll(keepingCapacity: true)
+        }
+        for var b in tag.utf8 {
+            guard b < 0x80 else { return nil }
+            if b >= 0x41 && b <= 0x5A { b += 0x20 }
+            if isLetter(b) || (b >= 0x30 && b <= 0x39) || (!word.isEmpty && inner(b)) { word.append(b) } else { flush() }
+        }
+        flush()
+        return String(decoding: key, as: UTF8.self)
     }
 
     /// The first `limit` sentences and clauses of a text, for signals that live in one phrase
