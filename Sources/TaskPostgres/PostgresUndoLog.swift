@@ -31,7 +31,7 @@ extension AccountTasks {
     /// back, the tasks it created are deleted; nil when there is nothing to undo. Two undos at
     /// once take one step each, one after the other. A task changed since the command refuses
     /// the undo (`force`: undone even then).
-    public func undoLast(force: Bool = false) async throws -> UndoLog.Undone? {
+    public func undo(force: Bool = false) async throws -> UndoLog.Undone? {
         let owner = account.id
         return try await transaction { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('undo:' || \(owner)::text))", logger: logger)

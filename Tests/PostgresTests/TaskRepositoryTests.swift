@@ -16,17 +16,9 @@ struct TaskRepositoryTests {
         var testDescription: String { rawValue }
     }
 
-    /// An empty repository of `engine` for one test, gone afterwards.
-    static func with(_ engine: Engine, _ body: (any TaskRepository) async throws -> Void) async throws {
-        try await with(engine) { tasks, _ in try await body(tasks) }
-    }
-
-    /// `todo undo` on the repository's tasks, as the CLI runs it on that engine.
-    typealias UndoLast = @Sendable () async throws -> UndoLog.Undone?
-
     /// An empty repository of `engine` as `todo serve` opens it (each request a step of `todo
-    /// undo`), and the undo of its last step, for one test, gone afterwards.
-    static func with(_ engine: Engine, _ body: (any TaskRepository, UndoLast) async throws -> Void) async throws {
+    /// undo`, which POST /api/undo takes back as the CLI does), for one test, gone afterwards.
+    static func with(_ engine: Engine, _ body: (any TaskRepository) async throws -> Void) async throws {
         switch engine {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("repository-\(UUID().uuidString)")
@@ -35,15 +27,14 @@ struct TaskRepositoryTests {
             let file = folder.appendingPathComponent("tasks.sqlite")
             let executor = BlockingExecutor(threads: 2)
             let store = try TaskStore(url: file)
-            try await body(SQLiteTasks(store: store, executor: executor, durable: GroupSync(databasePath: file.path, executor: executor)),
-                           { try UndoLog(store: store).undo() })
+            try await body(SQLiteTasks(store: store, executor: executor, durable: GroupSync(databasePath: file.path, executor: executor)))
         case .postgres:
             try await TestDatabase.with { db in
                 let store = try await PostgresStore.open(try db.location)
                 do {
                     let (account, _) = try await store.addAccount(name: "alice")
                     let tasks = AccountTasks(store: store, account: account, undo: .eachRequest)
-                    try await body(tasks, { try await tasks.undoLast() })
+                    try await body(tasks)
                 } catch {
                     await store.close()
                     throw error
@@ -56,7 +47,7 @@ struct TaskRepositoryTests {
     /// A change made through the service is undone by `todo undo` like one made from a shell:
     /// each request a step of its own, named for it, newest first.
     @Test(arguments: Engine.allCases) func eachRequestIsAStepOfUndo(_ engine: Engine) async throws {
-        try await Self.with(engine) { tasks, undoLast in
+        try await Self.with(engine) { tasks in
             let id = try #require(try await tasks.add(TodoTask(title: "Water the tomatoes")).id)
             for title in ["Water the tomatoes at 7", "Water the tomatoes at 8"] {
                 _ = try await tasks.edit(id: id) { current in
@@ -68,25 +59,25 @@ struct TaskRepositoryTests {
             _ = try await tasks.markDone(id: id)
             _ = try await tasks.delete(id: id)
             await #expect(throws: StoreError.unknownTask(id: id)) { _ = try await tasks.task(id: id) }
-            let undone = try #require(try await undoLast())
+            let undone = try #require(try await tasks.undo(force: false))
             #expect(undone.command == "DELETE /api/tasks/\(id) (todo serve)" && undone.tasks.map(\.status) == [.done])
-            #expect(try await undoLast()?.command == "POST /api/tasks/\(id)/done (todo serve)")
+            #expect(try await tasks.undo(force: false)?.command == "POST /api/tasks/\(id)/done (todo serve)")
             #expect(try await tasks.task(id: id).status == .pending)
-            let second = try await undoLast()
+            let second = try await tasks.undo(force: false)
             #expect(second?.command == "PATCH /api/tasks/\(id) (todo serve)", "two edits of one task are two steps")
             #expect(try await tasks.task(id: id).title == "Water the tomatoes at 7")
-            _ = try await undoLast()
+            _ = try await tasks.undo(force: false)
             #expect(try await tasks.task(id: id).title == "Water the tomatoes")
-            #expect(try await undoLast()?.command == "POST /api/tasks (todo serve)")
+            #expect(try await tasks.undo(force: false)?.command == "POST /api/tasks (todo serve)")
             await #expect(throws: StoreError.unknownTask(id: id), "an undone add deletes the task") { _ = try await tasks.task(id: id) }
-            #expect(try await undoLast() == nil)
+            #expect(try await tasks.undo(force: false) == nil)
         }
     }
 
     /// A deleted task's pending job goes with it (nothing to compute, nothing counted as
     /// pending); undoing the delete queues it again.
     @Test(arguments: Engine.allCases) func aDeletedTaskTakesItsJobAndItsUndoQueuesItAgain(_ engine: Engine) async throws {
-        try await Self.with(engine) { tasks, undoLast in
+        try await Self.with(engine) { tasks in
             let id = try #require(try await tasks.add(TodoTask(title: "Buy toilet paper")).id)
             let kept = try #require(try await tasks.add(TodoTask(title: "Call the landlord")).id)
             #expect(try await tasks.summary(now: Date()).queue.pending == 2)
@@ -95,7 +86,7 @@ struct TaskRepositoryTests {
             let deletedHasJob = try await tasks.hasPendingEnrichment(id)
             #expect(afterDelete == 1 && !deletedHasJob)
             #expect(try await tasks.hasPendingEnrichment(kept), "another task's job stays")
-            _ = try await undoLast()
+            _ = try await tasks.undo(force: false)
             let afterUndo = try await tasks.summary(now: Date()).queue.pending
             #expect(try await tasks.hasPendingEnrichment(id))
             #expect(afterUndo == 2)

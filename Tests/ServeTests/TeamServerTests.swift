@@ -114,6 +114,16 @@ final class TeamServerTests: XCTestCase {
         XCTAssertEqual(heard.first?.id.split(separator: "-").last, "1", "\(heard.map(\.id))")
         XCTAssertFalse(heard.contains { ($0.data["title"] as? String)?.contains("rent") == true })
 
+        // Undo takes back the account's own last request, never another's (Alice's import came after
+        // Bob's add). Forced: the worker's AI fields changed both tasks since.
+        let hisUndo = try await bob.send(.POST, "/api/undo?force=true")
+        XCTAssertEqual(hisUndo.json["command"] as? String, "POST /api/tasks (todo serve)", hisUndo.text)
+        XCTAssertEqual((hisUndo.json["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }, [his])
+        let herUndo = try await alice.send(.POST, "/api/undo?force=true")
+        XCTAssertEqual(herUndo.json["command"] as? String, "POST /api/import (todo serve)", herUndo.text)
+        let herTasks = try await alice.get("/api/tasks?status=all&limit=500")
+        XCTAssertEqual(herTasks.json["tasks"].map { ($0 as? [[String: Any]])?.count }, 2, "her import undone, her own two tasks kept")
+
         // The replica's enrichment from the shared queue shows in /metrics; the result cache's
         // gauges are not shown, since PostgreSQL counts no hits (they were zeros).
         var metrics = ""

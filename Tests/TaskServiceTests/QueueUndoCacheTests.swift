@@ -71,9 +71,9 @@ import Testing
         task = try store.update(task, undo: "todo edit 1", now: now.addingTimeInterval(1))
         task.priority = .high
         _ = try store.update(task, now: now.addingTimeInterval(2))  // from the server: no undo entry
-        #expect(throws: StoreError.failed("task 1 was changed after `todo edit 1`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)")) {
-            try log.undo(now: now.addingTimeInterval(3))
-        }
+        #expect(throws: StoreError.changedSince(command: "todo edit 1", tasks: [1])) { try log.undo(now: now.addingTimeInterval(3)) }
+        #expect(StoreError.changedSince(command: "todo edit 1", tasks: [1]).description
+                == "task 1 was changed after `todo edit 1`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)")
         #expect(try store.task(id: 1).priority == .high, "nothing was undone")
         #expect(try log.undo(force: true, now: now.addingTimeInterval(3))?.tasks.first?.title == "Plan the garden")
         // The step before finds the task as it left it: no refusal.

@@ -2,7 +2,8 @@
 """The page of `todo serve` in a real headless Chromium (Debian's chromium and chromium-driver),
 driven by Selenium: a title holding markup shows as text, a task added in the form gets its AI
 fields live from the event stream, an edited tag is stored as the user's, search finds a task by
-meaning. A screenshot per test is kept under .build/serve-page/ for people to look at.
+meaning, Undo brings a deleted task back. A screenshot per test is kept under .build/serve-page/
+for people to look at.
 
     Tools/serve-page/page_test.py --todo .build/release/todo
 """
@@ -144,6 +145,28 @@ def test_newest_first_and_older_on_demand(driver, base):
     driver.save_screenshot(os.path.join(SHOTS, "older-tasks.png"))
 
 
+def test_a_deleted_task_comes_back_with_undo(driver, base):
+    """Delete in the page (confirmed), then Undo: the row is drawn again and the note says what was undone."""
+    task = api(base, "/api/tasks", "POST", {"title": "Renew the bus pass"})
+    driver.get(base + "/")
+
+    def delete(d):
+        # The row is drawn again when its AI fields arrive: click the button of the row as it is now.
+        buttons = [b for b in d.find_elements(By.CSS_SELECTOR, f"#task-{task['id']} button") if b.text == "Delete"]
+        if buttons:
+            buttons[0].click()
+        return bool(buttons)
+    wait(driver, delete, "the task's Delete button")
+    driver.switch_to.alert.accept()
+    wait(driver, lambda d: not d.find_elements(By.ID, f"task-{task['id']}"), "the row gone after Delete")
+    driver.find_element(By.ID, "undo").click()
+    wait(driver, lambda d: d.find_elements(By.ID, f"task-{task['id']}"), "the row back after Undo")
+    note = driver.find_element(By.ID, "note").text
+    assert note == f"Undid: DELETE /api/tasks/{task['id']} (todo serve)", note
+    assert api(base, f"/api/tasks/{task['id']}")["status"] == "pending"
+    driver.save_screenshot(os.path.join(SHOTS, "undo.png"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--todo", default=os.path.join(ROOT, ".build", "release", "todo"))
@@ -159,6 +182,7 @@ def main():
             test_search_by_meaning(driver, base)
             test_a_refused_done_is_said_and_the_box_put_back(driver, base)
             test_newest_first_and_older_on_demand(driver, base)
+            test_a_deleted_task_comes_back_with_undo(driver, base)
         finally:
             driver.quit()
             server.terminate()

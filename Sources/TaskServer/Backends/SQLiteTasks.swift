@@ -70,6 +70,11 @@ struct SQLiteTasks: TaskRepository {
         return try await executor.run { try store.exportPage(after: cursor, limit: limit) }
     }
 
+    func undo(force: Bool) async throws -> UndoLog.Undone? {
+        let store = self.store
+        return try await synced { try UndoLog(store: store).undo(force: force) }
+    }
+
     /// A write, on disk before it is acknowledged.
     /// The repository's errors (`TaskRepository`): a deleted task is an unknown one, as on
     /// PostgreSQL. (The CLI, on the store itself, says it was deleted: undo may bring it back.)

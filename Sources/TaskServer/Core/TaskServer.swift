@@ -78,6 +78,7 @@ public enum TaskServer {
         router.add(middleware: AccessMiddleware(backend: state))
         TaskRoutes(state: state).add(to: router)
         TaskActionRoutes(state: state).add(to: router)
+        UndoRoute(state: state).add(to: router)
         QueryRoutes(state: state).add(to: router)
         TransferRoutes(state: state).add(to: router)
         EventRoutes(state: state).add(to: router)

@@ -31,6 +31,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .readOnly, .readOnlyFolder: return Problem(.serviceUnavailable, "Database read-only", detail: store.description)
             case .busy: return Problem(.serviceUnavailable, "Database busy", detail: "another process held the database's write lock; nothing was changed, try again shortly", retryAfter: 1)
             case .idempotencyKeyReused: return Problem(.unprocessableContent, "Idempotency-Key reused", detail: store.description)
+            case .changedSince:
+                return Problem(.conflict, "Changed since", detail: store.changedSinceSummary + " (POST /api/undo?force=true reverts it anyway)")
             default: return Problem(.internalServerError, "Storage failure", detail: store.description)
             }
         case let problem as TaskProblem: return .invalid(problem.field, problem.problem)

@@ -1,6 +1,6 @@
 /// The page at `/`: the task list with filters, an add form, AI fields filling in live from
 /// /api/events, inline edit of category, priority and tags (the user's value wins), done,
-/// delete, search by meaning and an explain panel. Every user text is set with `textContent`
+/// delete, undo, search by meaning and an explain panel. Every user text is set with `textContent`
 /// (never parsed as HTML), so a title such as `<img src=x onerror=alert(1)>` shows as typed.
 enum WebPage {
     static let html = """
@@ -16,7 +16,7 @@ enum WebPage {
     input.small{width:7rem} #note{color:#a40} #explain{background:#f4f4f4;padding:.5rem;white-space:pre-wrap}
     </style></head><body>
     <h1>Smart TODO</h1>
-    <p id="note" role="status"></p>
+    <p><button id="undo" type="button" title="Revert the last change, as todo undo does">Undo</button> <span id="note" role="status"></span></p>
     <form id="auth" hidden><label>Token <input id="token" type="password" autocomplete="off"></label><button>Use</button></form>
     <form id="add"><input id="title" placeholder="New task" required aria-label="Title">
       <input id="description" placeholder="Description" aria-label="Description">
@@ -123,6 +123,13 @@ enum WebPage {
       $('older').hidden = !older;
     }
     $('older').addEventListener('click', () => load(true));
+    $('undo').addEventListener('click', async () => {
+      const r = await api('/api/undo', {method: 'POST'});
+      const answer = await r.json();
+      if (!r.ok) { note(answer.detail); return; }
+      answer.tasks.forEach(t => row(t));  // an undone add comes back deleted: its row goes
+      note('Undid: ' + answer.command);
+    });
     $('add').addEventListener('submit', async e => {
       e.preventDefault();
       const body = {title: $('title').value};

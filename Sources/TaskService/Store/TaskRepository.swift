@@ -33,6 +33,9 @@ public protocol TaskRepository: Sendable {
     func importTasks(_ tasks: [TodoTask]) async throws -> (added: [TodoTask], skipped: Int)
     /// Tasks after id `cursor`, deleted ones included (an export is lossless), by id.
     func exportPage(after cursor: Int64, limit: Int) async throws -> [TodoTask]
+    /// Reverts the last recorded command as a whole (`todo undo`); nil when there is none. A task
+    /// changed since refuses it (`StoreError.changedSince`) unless `force`.
+    func undo(force: Bool) async throws -> UndoLog.Undone?
 }
 
 /// A condition on a task as stored, checked in the transaction that changes it so that no

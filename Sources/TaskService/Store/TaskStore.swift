@@ -294,6 +294,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case failed(String)
     /// An `IdempotencyKey` sent again with another task than the first time: not a retry.
     case idempotencyKeyReused(String)
+    /// An undo that would lose a change made to these tasks after `command` (undo's `force` reverts them anyway).
+    case changedSince(command: String, tasks: [Int64])
 
     /// What the file system says, for `from` (tests give their own: root may write anything).
     struct FileAccess {
@@ -320,6 +322,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// An undo refused by `changedSince`, said without the way round it (each interface has its own).
+    public var changedSinceSummary: String {
+        guard case .changedSince(let command, let ids) = self else { return description }
+        let tasks = ids.count == 1 ? "task \(ids[0]) was" : "tasks " + ids.map(String.init).joined(separator: ", ") + " were"
+        return "\(tasks) changed after `\(command)`, and undoing it would lose that change; nothing was undone"
+    }
+
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): return "cannot open the task database \(path): \(reason)"
@@ -335,6 +344,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .deletedTask(let id): return "task \(id) was deleted (if that was the last command, `todo undo` brings it back)"
         case .invalid(let message): return "not stored: \(message)"
         case .failed(let message): return message
+        case .changedSince: return changedSinceSummary + " (`todo undo --force` reverts it anyway)"
         case .idempotencyKeyReused(let key):
             return "the Idempotency-Key '\(key)' came before with another task; nothing was stored (a retry sends the same task, a new task a new key)"
         }

@@ -34,9 +34,7 @@ public struct UndoLog: Sendable {
                 if let after = s.after, let now = updated[s.id], abs(now.timeIntervalSince(after)) >= 0.001 { changed.append(s.id) }
             }
             guard !changed.isEmpty else { return }
-            changed.sort()
-            let tasks = changed.count == 1 ? "task \(changed[0]) was" : "tasks " + changed.map(String.init).joined(separator: ", ") + " were"
-            throw StoreError.failed("\(tasks) changed after `\(command)`, and undoing it would lose that change; nothing was undone (`todo undo --force` reverts it anyway)")
+            throw StoreError.changedSince(command: command, tasks: changed.sorted())
         }
     }
 

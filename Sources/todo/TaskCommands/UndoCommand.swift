@@ -30,7 +30,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let force = self.force
-        let onAccount = try await store.onPostgres { try await $0.undoLast(force: force) }
+        let onAccount = try await store.onPostgres { try await $0.undo(force: force) }
         guard let undone = try onAccount ?? storeCall({ try UndoLog(store: store.open(mustExist: true)).undo(force: force) }) else {
             throw CommandFailure("Nothing to undo.")
         }
