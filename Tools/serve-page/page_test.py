@@ -2,8 +2,8 @@
 """The page of `todo serve` in a real headless Chromium (Debian's chromium and chromium-driver),
 driven by Selenium: a title holding markup shows as text, a task added in the form gets its AI
 fields live from the event stream, an edited tag is stored as the user's, search finds a task by
-meaning, Undo brings a deleted task back. A screenshot per test is kept under .build/serve-page/
-for people to look at.
+meaning, Undo brings a deleted task back, due dates show in the browser's time zone. A screenshot
+per test is kept under .build/serve-page/ for people to look at.
 
     Tools/serve-page/page_test.py --todo .build/release/todo
 """
@@ -167,6 +167,22 @@ def test_a_deleted_task_comes_back_with_undo(driver, base):
     driver.save_screenshot(os.path.join(SHOTS, "undo.png"))
 
 
+def test_a_due_date_shows_in_the_browsers_time_zone(driver, base):
+    """The page reads "friday 5pm" in the browser's zone (its Time-Zone header), and shows due dates in it too."""
+    task = api(base, "/api/tasks", "POST", {"title": "Post the visa form", "due": "2031-05-01T14:30:00Z"})
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    try:
+        driver.get(base + "/")
+        wait(driver, lambda d: "due 2031-05-01 23:30" in d.find_element(By.ID, f"task-{task['id']}").text, "the due date in Tokyo's time")
+        driver.find_element(By.ID, "due").send_keys("2031-05-02 9am")
+        driver.find_element(By.ID, "title").send_keys("Call the embassy", Keys.ENTER)
+        stored = wait(driver, lambda d: [t for t in api(base, "/api/tasks?limit=500&order=newest")["tasks"] if t["title"] == "Call the embassy"], "the new task")[0]
+        assert stored["due"].startswith("2031-05-02T00:00:00"), stored["due"]  # 9:00 in Tokyo is 00:00 UTC
+        wait(driver, lambda d: "due 2031-05-02 09:00" in d.find_element(By.ID, f"task-{stored['id']}").text, "the typed time shown as typed")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--todo", default=os.path.join(ROOT, ".build", "release", "todo"))
@@ -183,6 +199,7 @@ def main():
             test_a_refused_done_is_said_and_the_box_put_back(driver, base)
             test_newest_first_and_older_on_demand(driver, base)
             test_a_deleted_task_comes_back_with_undo(driver, base)
+            test_a_due_date_shows_in_the_browsers_time_zone(driver, base)
         finally:
             driver.quit()
             server.terminate()

@@ -1,7 +1,8 @@
 /// The page at `/`: the task list with filters, an add form, AI fields filling in live from
 /// /api/events, inline edit of category, priority and tags (the user's value wins), done,
-/// delete, undo, search by meaning and an explain panel. Every user text is set with `textContent`
-/// (never parsed as HTML), so a title such as `<img src=x onerror=alert(1)>` shows as typed.
+/// delete, undo, search by meaning and an explain panel; due dates in the browser's time zone.
+/// Every user text is set with `textContent` (never parsed as HTML), so a title such as
+/// `<img src=x onerror=alert(1)>` shows as typed.
 enum WebPage {
     static let html = """
     <!doctype html>
@@ -40,6 +41,11 @@ enum WebPage {
       const r = await fetch(path, options);
       if (r.status === 401) { $('auth').hidden = false; throw new Error('This server needs a token.'); }
       return r;
+    }
+    // In the browser's time zone, the one its "friday 5pm" was read in (the Time-Zone header).
+    function localTime(iso) {
+      const d = new Date(iso), two = n => String(n).padStart(2, '0');
+      return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':' + two(d.getMinutes());
     }
     function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
     async function patch(task, body) {
@@ -80,7 +86,7 @@ enum WebPage {
         row(answer);
       });
       li.append(box, el('span', task.title, 'title'));
-      if (task.due) li.append(el('span', 'due ' + task.due.slice(0, 16).replace('T', ' '), 'ai'));
+      if (task.due) li.append(el('span', 'due ' + localTime(task.due), 'ai'));
       li.append(field(task, 'category'), field(task, 'priority'), field(task, 'tags'));
       const explain = el('button', 'Explain'); explain.type = 'button';
       explain.addEventListener('click', () => showExplain(task));
