@@ -345,6 +345,7 @@ final class APITests: XCTestCase {
         problem(try await client.get("/api/tasks/abc"), 400, field: "id")
         problem(try await client.get("/api/tasks?limit=0"), 400, field: "limit")
         problem(try await client.get("/api/tasks?colour=red"), 400, field: "colour")
+        problem(try await client.get("/api/tasks?limit=2&limit=3"), 400, field: "limit")
         problem(try await client.send(.POST, "/api/tasks", body: Data("title=x".utf8), contentType: "application/x-www-form-urlencoded"), 415)
         let tooLarge = try await client.send(.POST, "/api/tasks", body: Data(repeating: 0x20, count: 70_000))
         problem(tooLarge, 413)

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// A request's query parameters, each read by name with a `Problem` naming it when unreadable;
-/// a parameter the route does not take is refused (a typo must not silently widen a listing).
+/// a parameter the route does not take is refused (a typo must not silently widen a listing),
+/// and so is one given twice (`limit=2&limit=3`: which was meant?), as a body's repeated field is.
 struct QueryValues {
     private let parameters: [String: String]
 
@@ -14,7 +15,9 @@ struct QueryValues {
                 throw Problem(.badRequest, "Unknown parameter", detail: "this route takes no parameter \(name.prefix(64)) (it takes: \(allowed.sorted().joined(separator: ", ")))",
                               field: String(name.prefix(64)))
             }
-            values[name] = String(value)
+            guard values.updateValue(String(value), forKey: name) == nil else {
+                throw Problem(.badRequest, "Repeated parameter", detail: "\(name) is given twice; give each parameter once", field: name)
+            }
         }
         parameters = values
     }

@@ -35,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "File to read; - reads standard input.")
     var file: String
 
-    @Flag(help: "Print {\"added\", \"restored\", \"skipped\", \"recurring_templates\", \"dropped_fields\"} as JSON.")
+    @Flag(help: "Print {\"added\", \"restored\", \"skipped\", \"deleted\", \"queued\", \"recurring_templates\", \"dropped_fields\"} as JSON.")
     var json = false
 
     @OptionGroup var store: StoreOptions
