@@ -129,16 +129,19 @@ public struct PostgresJobQueue: Sendable {
             guard let (account, before) = current, before.status != .deleted else { return true }
             var task = before
             fields.apply(to: &task, model: model, now: now)
-            let (category, priority) = (task.category, task.priority?.rawValue)
-            let (tags, provenance) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance))
-            try await connection.query("""
-                UPDATE task SET category = \(category), priority = \(priority), tags = \(tags)::jsonb, provenance = \(provenance)::jsonb
-                WHERE id = \(taskID)
-                """, logger: logger)
-            try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
-            if let undo, task != before {
-                try await PostgresUndoLog.record([.init(id: taskID, before: before)], step: undo, account: account, on: connection, logger: logger)
+            // Decided as before: nothing to write or undo; the streams still hear the job is done.
+            if !task.changesNothing(of: before) {
+                let (category, priority) = (task.category, task.priority?.rawValue)
+                let (tags, provenance) = (try PostgresTaskRow.json(task.tags), try PostgresTaskRow.json(task.provenance))
+                try await connection.query("""
+                    UPDATE task SET category = \(category), priority = \(priority), tags = \(tags)::jsonb, provenance = \(provenance)::jsonb
+                    WHERE id = \(taskID)
+                    """, logger: logger)
+                if let undo {
+                    try await PostgresUndoLog.record([.init(id: taskID, before: before)], step: undo, account: account, on: connection, logger: logger)
+                }
             }
+            try await TaskNotification(account: account, taskID: taskID, kind: .enriched).send(on: connection, logger: logger)
             return true
         }
     }

@@ -103,6 +103,27 @@ struct JobQueueTests {
         }
     }
 
+    /// A job whose result is what the task has (a deleted task brought back by undo is queued
+    /// again) writes nothing: no new decision time, no undo step to take back before the user's own.
+    @Test func aResultThatDecidesAsBeforeWritesNothing() async throws {
+        try await TestDatabase.with { db in
+            let (store, owner, ids) = try await setUp(db, tasks: 1)
+            defer { Task { await store.close() } }
+            let queue = PostgresJobQueue(store: store)
+            let start = Date(timeIntervalSince1970: 1_900_000_000)
+            let first = try await queue.claim(limit: 1, lease: .seconds(60))
+            #expect(try await queue.complete(taskID: ids[0], lease: first.lease, fields: Self.fields("Work", .low, ["ai"]), model: "m", undo: "todo enrich", now: start))
+            let decided = try await owner.task(id: ids[0])
+            try TestDatabase.psql(db.url, "UPDATE enrichment_job SET state = 'pending'")
+            let again = try await queue.claim(limit: 1, lease: .seconds(60))
+            #expect(try await queue.complete(taskID: ids[0], lease: again.lease, fields: Self.fields("Work", .low, ["ai"]), model: "m", undo: "todo enrich 1",
+                                             now: start.addingTimeInterval(60)))
+            #expect(try await owner.task(id: ids[0]) == decided, "not even the decision time moved")
+            #expect(try TestDatabase.psql(db.url, "SELECT string_agg(command, ',' ORDER BY id) FROM undo_entry").trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "todo enrich", "no step for a result that changed nothing")
+        }
+    }
+
     @Test func aResultNeverOverwritesWhatTheUserSet() async throws {
         try await TestDatabase.with { db in
             let (store, owner, _) = try await setUp(db, tasks: 0)

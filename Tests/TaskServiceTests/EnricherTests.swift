@@ -195,6 +195,19 @@ import Testing
         #expect(abs(VectorMath.dot(two[0].vector, two[0].vector) - 1) < 1e-5)
     }
 
+    /// Enriching again what decides as before (a deleted task brought back by undo is queued
+    /// again) writes nothing: no new decision time, no undo step to take back before the user's own.
+    @Test func enrichingAgainWithTheSameResultWritesNothing() throws {
+        let store = try TaskStore()
+        let id = try store.add(TodoTask(title: "Fix the leaking kitchen tap"), undo: "todo add").id!
+        let e = enricher(store)
+        let first = try e.enrich(ids: [id], undo: "todo enrich", now: now)[0]
+        let again = try e.enrich(ids: [id], undo: "todo enrich 1", now: now.addingTimeInterval(60))[0]
+        let stored = try store.task(id: id)
+        #expect(again == first && stored == first, "not even the decision time moved")
+        #expect(try UndoLog(store: store).last() == "todo enrich", "no step for an enrichment that changed nothing")
+    }
+
     @Test func abstainsWhenNothingFits() throws {
         var settings = EnrichmentSettings()
         settings.categoryThreshold = 0.99

@@ -62,9 +62,11 @@ public final class Enricher: Sendable {
             var snapshots: [UndoLog.Snapshot] = []
             let stored = try computed.compactMap { id, fields -> TodoTask? in
                 // Re-read inside the transaction: a user edit made meanwhile wins.
-                guard var t = try TodoTask.fetchOne(db, key: id), t.status != .deleted else { return nil }
-                snapshots.append(.init(id: id, before: t))
+                guard let before = try TodoTask.fetchOne(db, key: id), before.status != .deleted else { return nil }
+                var t = before
                 fields.apply(to: &t, model: model, now: now)
+                if t.changesNothing(of: before) { return before }
+                snapshots.append(.init(id: id, before: before))
                 try t.update(db)
                 return t
             }

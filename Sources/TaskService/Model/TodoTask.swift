@@ -75,13 +75,15 @@ public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
     /// stays as the file has it; the rest arrive whole).
     public var queuedOnImport: Bool { lacksAIFields && status != .deleted }
 
-    /// Whether storing this over `stored` would change nothing but the `updated` stamp: an edit
-    /// that sets what is already there writes nothing (no new stamp, undo step or event). Dates
-    /// are compared at the stored precision, since a store keeps no finer.
+    /// Whether storing this over `stored` would change nothing but the `updated` stamp and the
+    /// times the AI decided: an edit that sets what is already there, or an enrichment that
+    /// decides as before (a deleted task brought back by undo), writes nothing (no new stamp,
+    /// undo step or event). Dates are compared at the stored precision, since a store keeps no finer.
     public func changesNothing(of stored: TodoTask) -> Bool {
         func stamped(_ t: TodoTask) -> TodoTask {
             var t = t
             (t.updated, t.due, t.completed) = (stored.updated, t.due?.storedPrecision, t.completed?.storedPrecision)
+            for field in t.provenance.keys { if let kept = stored.provenance[field]?.at { t.provenance[field]?.at = kept } }
             return t
         }
         return stamped(self) == stamped(stored)
