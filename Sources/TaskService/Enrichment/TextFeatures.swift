@@ -70,14 +70,17 @@ enum TextFeatures {
         word.hasSuffix("'s") || word.hasSuffix("’s") ? String(word.dropLast(2)) : nil
     }
 
+    /// English plural endings, the first that fits decides: how many letters it drops and what it
+    /// adds. An ending that drops nothing keeps the word ("glass", "bus", "analysis"). The one table
+    /// of `singular` and `asciiTagKey`.
+    private static let pluralEndings: [(ending: String, drop: Int, add: String)] = [
+        ("ies", 3, "y"), ("sses", 2, ""), ("shes", 2, ""), ("ches", 2, ""), ("xes", 2, ""), ("ss", 0, ""), ("us", 0, ""), ("is", 0, ""), ("s", 1, ""),
+    ]
+
     /// English singular by the common rules ("batteries" → "battery", "boots" → "boot"); other words unchanged.
     static func singular(_ word: String) -> String {
-        guard word.count > 3, word.allSatisfy({ $0.isLetter }) else { return word }
-        if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
-        if word.hasSuffix("sses") || word.hasSuffix("shes") || word.hasSuffix("ches") || word.hasSuffix("xes") { return String(word.dropLast(2)) }
-        if word.hasSuffix("ss") || word.hasSuffix("us") || word.hasSuffix("is") { return word }
-        if word.hasSuffix("s") { return String(word.dropLast()) }
-        return word
+        guard word.count > 3, word.allSatisfy({ $0.isLetter }), let rule = pluralEndings.first(where: { word.hasSuffix($0.ending) }) else { return word }
+        return String(word.dropLast(rule.drop)) + rule.add
     }
 
     /// A tag's comparison form: lowercased, single-spaced, each word singular.
@@ -96,12 +99,10 @@ enum TextFeatures {
         func flush() {
             while let last = word.last, inner(last) { word.removeLast() }
             guard !word.isEmpty else { return }
-            if word.count > 3 && word.allSatisfy(isLetter) {
-                func ends(_ suffix: String) -> Bool { word.count >= suffix.utf8.count && word.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
-                if ends("ies") { word.removeLast(3); word.append(UInt8(ascii: "y")) }
-                else if ends("sses") || ends("shes") || ends("ches") || ends("xes") { word.removeLast(2) }
-                else if ends("ss") || ends("us") || ends("is") {}
-                else if ends("s") { word.removeLast() }
+            if word.count > 3 && word.allSatisfy(isLetter),
+               let rule = pluralEndings.first(where: { word.count >= $0.ending.utf8.count && word.suffix($0.ending.utf8.count).elementsEqual($0.ending.utf8) }) {
+                word.removeLast(rule.drop)
+                word += rule.add.utf8
             }
             if !key.isEmpty { key.append(UInt8(ascii: " ")) }
             key += word
