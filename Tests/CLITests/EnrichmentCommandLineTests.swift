@@ -43,11 +43,14 @@ import Testing
         let tags = explained["tags"] as! [String: Any]
         let suggested = tags["suggested"] as! [[String: Any]]
         #expect(tags["set_by"] as? String == "AI" && suggested.map { $0["tag"] as? String } == (t["tags"] as! [String]).map { Optional($0) })
-        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours", "similar_tasks"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double && $0["filed"] is Bool })
+        #expect(suggested.allSatisfy { ["title", "description", "lexicon", "yours", "similar_tasks"].contains($0["source"] as? String ?? "") && $0["relevance"] is Double && $0["filed"] is Bool && $0["learned"] is Double })
         let text = try todo(["explain", "1"], environment: ["SMART_TODO_WEIGHTS": weights]).out
         #expect(text.contains("Tags: #") && text.contains("a phrase of the title (+0.2)") && text.contains("--remove-tag"), "\(text)")
         // "bill" is a tag of labelled tasks: people file by it, and explain says so.
         #expect(suggested.contains { $0["tag"] as? String == "bill" && $0["filed"] as? Bool == true } && text.contains("people file by it (+0.2)"), "\(text)")
+        // And what the learned ranking added to each, which the text shows too.
+        let bill = try #require(suggested.first { $0["tag"] as? String == "bill" })
+        #expect(text.contains(String(format: "learned ranking %+.2f", bill["learned"] as! Double)), "\(text)")
         let shown = text.split(separator: "\n").drop { !$0.hasPrefix("Tags: ") }.dropFirst().prefix { $0.hasPrefix("  ") && !$0.hasPrefix("  (") }
         let relevances = shown.compactMap { Double($0.split(separator: " ").first ?? "") }
         #expect(relevances.count == suggested.count && relevances == relevances.sorted(by: >), "most relevant first: \(text)")
@@ -232,6 +235,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.db))
         let missing = try todo(["eval", "/nonexistent.jsonl"])
         #expect(missing.status == 1 && missing.err.contains("Cannot read /nonexistent.jsonl"))
+    }
+
+    /// The rows the learned tag ranking is fitted on: every candidate of every labelled task, with
+    /// the features `Tools/eval/fit_tag_ranking.py` reads (the same names, in its order) and whether the labels have it.
+    @Test func evalWritesTagCandidatesForTheRankingsFit() throws {
+        let fixtures = PackagePaths.fixtures("CLITests")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("candidates-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let tasks = fixtures.appendingPathComponent("eval_tasks.jsonl").path
+        let r = try todo(["eval", tasks, "--tag-candidates", out.path], environment: ["SMART_TODO_WEIGHTS": weights])
+        #expect(r.status == 0 && r.out.isEmpty && r.err.contains("wrote the tag candidates of 10 tasks"), "\(r.err)")
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 10)
+        let script = try String(contentsOf: PackagePaths.root.appendingPathComponent("Tools/eval/fit_tag_ranking.py"), encoding: .utf8)
+        let listed = script.components(separatedBy: "FEATURES = [")[1].components(separatedBy: "]")[0]
+            .components(separatedBy: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \n\"")) }
+        var labelled = 0
+        for line in lines {
+            let task = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let keys = Set(task["tags"] as! [String])
+            let rows = task["candidates"] as! [[String: Any]]
+            #expect(!rows.isEmpty)
+            for row in rows {
+                let candidate = row["candidate"] as! [String: Any]
+                let features = candidate["features"] as! [String: Any]
+                #expect(Set(features.keys) == Set(listed), "\(features.keys.sorted()) against \(listed)")
+                #expect(row["labelled"] as? Bool == keys.contains(candidate["key"] as! String))
+                if row["labelled"] as? Bool == true { labelled += 1 }
+            }
+        }
+        // The first task's labels are "water bill" and "bill", both phrases of its title.
+        #expect(lines[0].contains("\"id\":\"t01\"") && labelled >= 10, "\(labelled) labelled candidates")
+        let mixed = try todo(["eval", tasks, "--tag-candidates", out.path, "--json"])
+        #expect(mixed.status != 0 && mixed.err.contains("--tag-candidates measures nothing"), "\(mixed.err)")
+        let report = try todo(["eval", "--report", "--tag-candidates", out.path])
+        #expect(report.status != 0 && report.err.contains("name its TASKS instead of --report"), "\(report.err)")
     }
 
     @Test func evalReportIsOneTableOfEverySetAndModel() throws {

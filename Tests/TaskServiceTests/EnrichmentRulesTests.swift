@@ -121,6 +121,12 @@ import SeededRandom
             try EnrichmentSettings.overriding(with: Data(#"{"categories": [{"description": "bench work", "examples": ["Run PCR"]}]}"#.utf8))
         }
         #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(#"{"zeroShotTemplate": "no placeholder"}"#.utf8)) }
+        #expect(throws: SettingsError.invalid("tags.learnedWeight must be 0 (the rules alone) or more")) {
+            try EnrichmentSettings.overriding(with: Data(#"{"tags": {"learnedWeight": -1}}"#.utf8))
+        }
+        // The learned ranking's weights merge field by field, as every nested setting does.
+        let ranking = try EnrichmentSettings.overriding(with: Data(#"{"tags": {"ranking": {"support": 2}}}"#.utf8)).tags.ranking
+        #expect(ranking.support == 2 && ranking.filed == TagRanking.fitted.filed)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString).json")
         try Data("{\n  \"tags\": {\"count\": 3},\n  not json".utf8).write(to: file)
         // Where the JSON breaks, in the file's own lines and columns.
@@ -234,12 +240,53 @@ import SeededRandom
                     Tagger.Entry(phrase: "travel", bonus: 0, fromText: true), Tagger.Entry(phrase: "left", bonus: 0, fromText: true)]
         let vectors: [[Float]] = [[1, 0, 0], [0.3, 0.95, 0], [0.3, 0, 0.95], [0.3, -0.95, 0]]
         func pick(_ settings: TagSettings) -> [String] {
-            Tagger(settings: settings).pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], filedTags: ["travel"], removed: []).map(\.tag)
+            Tagger(settings: settings).pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [], filedCounts: ["travel": 1], removed: []).map(\.tag)
         }
         var settings = TagSettings()
         #expect(pick(settings) == ["passport", "travel"], "no third tag: the fragments' 0.3 is below minimumRelevance")
+        // Without the bonus, and without the learned ranking (which knows filed tags too), the text's order decides.
         settings.filedTagBonus = 0
+        settings.learnedWeight = 0
         #expect(pick(settings) == ["passport", "flexible"])
+    }
+
+    /// What the learned ranking reads of each candidate: where it came from, its place in the text
+    /// and by similarity, how far below the best it is, how many labelled tasks carry it.
+    @Test func learnedRankingFeaturesSayWhereACandidateCameFrom() {
+        let pool = [Tagger.Entry(phrase: "passport", bonus: 1, fromText: true), Tagger.Entry(phrase: "office visit", bonus: 0, fromText: true),
+                    Tagger.Entry(phrase: "travel", bonus: 0, fromText: false), Tagger.Entry(phrase: "errands", bonus: 0, fromText: false),
+                    Tagger.Entry(phrase: "paperwork", bonus: 0, fromText: false, support: 0.4, borrowed: true)]
+        let keys = pool.map { TextFeatures.tagKey($0.phrase) }
+        let f = Tagger.features(pool: pool, keys: keys, cosines: [0.6, 0.2, 0.5, 0.3, 0.4], filedCounts: ["paperwork": 12, "travel": 3],
+                                knownKeys: ["errand"])
+        #expect(f.map(\.title) == [true, false, false, false, false] && f.map(\.description) == [false, true, false, false, false])
+        #expect(f.map(\.lexicon) == [false, false, true, false, false], "a user's tag is not a lexicon tag")
+        #expect(f.map(\.borrowed) == [false, false, false, false, true] && f[4].support == 0.4)
+        #expect(f.map(\.twoWords) == [false, true, false, false, false])
+        #expect(f.map(\.textPosition) == [0, log1p(1), 0, 0, 0])
+        #expect(f.map(\.similarityRank) == [0, log1p(4), log1p(1), log1p(3), log1p(2)])
+        #expect(abs(f[1].belowBest - -0.4) < 1e-12 && f[0].belowBest == 0)
+        #expect(f.map(\.filed) == [false, false, true, false, true] && f[4].filedCount == log1p(12))
+    }
+
+    /// The learned term reorders what the rules tie: of two phrases as close, as filed and as long,
+    /// the one the ranking prefers comes first; with its weight at 0 the text's order decides.
+    @Test func theLearnedTermRanksWhatTheRulesTie() {
+        let pool = [Tagger.Entry(phrase: "trip", bonus: 0, fromText: true), Tagger.Entry(phrase: "travel", bonus: 0, fromText: true)]
+        let vectors: [[Float]] = [[0.8, 0.6, 0], [0.8, 0, 0.6]]
+        var settings = TagSettings()
+        settings.count = 1
+        settings.ranking = TagRanking(intercept: 0, cosine: 0, belowBest: 0, title: 0, description: 0, lexicon: 0, borrowed: 0, support: 0,
+                                      twoWords: 0, textPosition: 0, filedCount: 1, filed: 0, similarityRank: 0)
+        func pick(_ settings: TagSettings) -> [Tagger.Pick] {
+            Tagger(settings: settings).pick(taskVector: [1, 0, 0], pool: pool, vectors: vectors, knownTags: [],
+                                            filedCounts: ["trip": 2, "travel": 40], removed: [])
+        }
+        let learned = pick(settings)
+        #expect(learned.map(\.tag) == ["travel"])
+        #expect(abs(learned[0].score - (0.8 + settings.filedTagBonus + settings.learnedWeight * log1p(40))) < 1e-6, "the score is the rank")
+        settings.learnedWeight = 0
+        #expect(pick(settings).map(\.tag) == ["trip"])
     }
 
     @Test func evaluationCountsMatchingTagsOnce() {

@@ -49,6 +49,12 @@ final class Decider {
         return c
     }
 
+    /// Each task's tag candidates as the learned ranking reads them (`todo eval --tag-candidates`).
+    func tagCandidates(_ tasks: [TodoTask]) throws -> [[TagCandidate]] {
+        let context = try context()
+        return try TaskFeatures.compute(tasks, context: context).map { $0.tagCandidates(context: context) }
+    }
+
     func decisions(_ tasks: [TodoTask]) throws -> [Decision] {
         let keys = tasks.map { ResultCache.key(model: model, operation: "decision", parameters: parameters, text: TaskEmbeddings.text(of: $0)) }
         let cached = try engine.cache.values(keys)

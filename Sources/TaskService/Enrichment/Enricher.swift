@@ -12,7 +12,7 @@ public final class Enricher: Sendable {
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change. (What
     /// each version changed: docs/ai-design.md.)
-    public static let currentRules = 17
+    public static let currentRules = 18
 
     public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {
         self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress)

@@ -137,8 +137,9 @@ public final class EnrichmentEngine: Sendable {
         /// The built-in labelled tasks and their vectors, and a vector per tag they use.
         let labelled: [(task: LabelledTask, vector: [Float])]
         let labelledTagVectors: [String: [Float]]
-        /// The labelled tasks' tags as `TextFeatures.tagKey`s: the phrases people file by.
-        let labelledTagKeys: Set<String>
+        /// The labelled tasks' tags as `TextFeatures.tagKey`s, the phrases people file by, each with
+        /// how many labelled tasks carry it.
+        let labelledTagCounts: [String: Int]
         let zeroShot: ZeroShotSource?
 
         struct ZeroShotSource: Sendable {
@@ -167,7 +168,9 @@ public final class EnrichmentEngine: Sendable {
                 if let i = categoryIndex[example.task.category.lowercased()] { examples[i].append(example.vector) }
             }
             labelledTagVectors = Dictionary(uniqueKeysWithValues: zip(banks.labelledTags, bank(.labelledTags)))
-            labelledTagKeys = Set(banks.labelledTags.map(TextFeatures.tagKey))
+            labelledTagCounts = banks.labelled.reduce(into: [:]) { counts, task in
+                for key in Set(task.tags.map(TextFeatures.tagKey)) { counts[key, default: 0] += 1 }
+            }
             for example in try engine.habits.userCategorizedVectors(model: model) {
                 if let i = categoryIndex[example.category.lowercased()] { examples[i].append(example.vector) }
             }

@@ -87,6 +87,7 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
         guard zeroShotTemplate.contains("{}") else { throw SettingsError.invalid("zeroShotTemplate must contain {}") }
         guard zeroShotMaxWindows >= 0 else { throw SettingsError.invalid("zeroShotMaxWindows must be 0 (no limit) or more") }
         guard (1...8).contains(tags.count) else { throw SettingsError.invalid("tags.count must be 1 to 8") }
+        guard tags.learnedWeight >= 0 else { throw SettingsError.invalid("tags.learnedWeight must be 0 (the rules alone) or more") }
         try search.validate()
     }
 
@@ -200,8 +201,9 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
 public struct TagSettings: Codable, Sendable, Equatable {
     /// How many tags to suggest (the issue asks for 2–4).
     public var count: Int = 4
-    /// Relevance against diversity in the maximal-marginal-relevance pick (1 = relevance only).
-    public var relevanceWeight: Double = 0.8
+    /// Relevance against diversity in the maximal-marginal-relevance pick (1 = relevance only: with
+    /// the learned term, diversity cost every tuning set; duplicates and nested pairs stay limited).
+    public var relevanceWeight: Double = 1
     /// Bonus for a phrase from the title (titles name the task; descriptions add detail).
     public var titleBonus: Double = 0.2
     /// Penalty per extra word, so "printer ink" beats "printer ink cartridges".
@@ -224,6 +226,11 @@ public struct TagSettings: Codable, Sendable, Equatable {
     /// "groceries"), whichever source brings it; a phrase no one has filed by ("left", "flexible
     /// spending") goes without.
     public var filedTagBonus: Double = 0.2
+    /// Weight of the learned ranking's log-odds in a candidate's rank (0: the rules alone). The
+    /// rules' relevance still decides whether a weak tag is picked at all (`minimumRelevance`).
+    public var learnedWeight: Double = 0.125
+    /// The learned ranking (`TagRanking`), as `Tools/eval/fit_tag_ranking.py` fitted it.
+    public var ranking: TagRanking = .fitted
 
     public init() {}
 }

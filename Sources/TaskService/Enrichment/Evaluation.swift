@@ -92,18 +92,8 @@ public struct Evaluation: Sendable {
     public func run(tasks: [LabelledTask], queries: [Query], now: Date = Date(),
                     progress: ((String, Int, Int) -> Void)? = nil) throws -> (report: Report, misses: [Miss]) {
         let started = Date()
-        // A set is never measured against itself: a built-in labelled set holding these tasks leaves the banks.
-        let leftOut = Self.labelledSets(holding: tasks, among: settings.labelledSets)
-        var settings = settings
-        settings.labelledSets.removeAll { leftOut.contains($0) }
-        let store = try TaskStore()
-        var idOf: [String: Int64] = [:]
-        for t in tasks {
-            let due = t.dueInDays.map { now.addingTimeInterval($0 * 86_400) }
-            let stored = try store.add(TodoTask(title: t.title, description: t.description ?? "", due: due, now: now))
-            idOf[t.id] = stored.id!
-        }
-        let enricher = Enricher(store: store, settings: settings, models: models)
+        let (enricher, idOf, leftOut) = try imported(tasks, now: now)
+        let store = enricher.store
         let enriched = try enricher.enrich(ids: tasks.map { idOf[$0.id]! }, now: now) { progress?("enriching", $0, $1) }
         let byID = Dictionary(uniqueKeysWithValues: enriched.map { ($0.id!, $0) })
         var misses: [Miss] = []
@@ -170,6 +160,49 @@ public struct Evaluation: Sendable {
                             searchRecallAt5: recall, plainRecallAt5: plain, plainTitleMeanRecallAt5: plainTitleMean, searchRecallWithout: without,
                             leftOutOfBank: leftOut, seconds: Date().timeIntervalSince(started))
         return (report, misses)
+    }
+
+    /// A fresh in-memory store holding `tasks` (due dates relative to `now`) and an enricher of it
+    /// whose banks leave out any built-in labelled set holding them: a set is never measured against itself.
+    private func imported(_ tasks: [LabelledTask], now: Date) throws -> (enricher: Enricher, idOf: [String: Int64], leftOut: [String]) {
+        let leftOut = Self.labelledSets(holding: tasks, among: settings.labelledSets)
+        var settings = settings
+        settings.labelledSets.removeAll { leftOut.contains($0) }
+        let store = try TaskStore()
+        var idOf: [String: Int64] = [:]
+        for t in tasks {
+            let due = t.dueInDays.map { now.addingTimeInterval($0 * 86_400) }
+            let stored = try store.add(TodoTask(title: t.title, description: t.description ?? "", due: due, now: now))
+            idOf[t.id] = stored.id!
+        }
+        return (Enricher(store: store, settings: settings, models: models), idOf, leftOut)
+    }
+
+    /// A labelled task's tag candidates, each with whether its labels have it.
+    public struct LabelledCandidates: Codable, Sendable {
+        public struct Row: Codable, Sendable {
+            public var candidate: TagCandidate
+            public var labelled: Bool
+        }
+        public var id: String
+        /// The labels' tags as `TextFeatures.tagKey`s.
+        public var tags: [String]
+        public var candidates: [Row]
+    }
+
+    /// Every labelled task's tag candidates as the learned ranking reads them, each marked with
+    /// whether the task's labels have it: what `Tools/eval/fit_tag_ranking.py` fits `TagRanking` on.
+    /// Tasks without labelled tags are left out.
+    public func tagCandidates(tasks: [LabelledTask], now: Date = Date()) throws -> [LabelledCandidates] {
+        let labelled = tasks.filter { !($0.tags ?? []).isEmpty }
+        let (enricher, idOf, _) = try imported(labelled, now: now)
+        let decider = try Decider(engine: enricher.engine, model: try enricher.fingerprint())
+        let stored = try labelled.map { try enricher.store.task(id: idOf[$0.id]!) }
+        return zip(labelled, try decider.tagCandidates(stored)).map { task, candidates in
+            let keys = Set(task.tags!.map(TextFeatures.tagKey))
+            return LabelledCandidates(id: task.id, tags: keys.sorted(),
+                                      candidates: candidates.map { .init(candidate: $0, labelled: keys.contains($0.key)) })
+        }
     }
 
     /// The named built-in labelled sets that hold at least half of `tasks` (the same texts). Not any

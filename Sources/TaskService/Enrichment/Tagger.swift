@@ -89,18 +89,23 @@ struct Tagger: Sendable {
     }
 
     /// Picks tags. `vectors` holds one unit vector per entry of `pool` (candidates, then lexicon and known tags).
-    /// `knownTags` are the user's tags; `filedTags` the `TextFeatures.tagKey`s of the tags people file by.
+    /// `knownTags` are the user's tags; `filedCounts` how many labelled tasks carry each tag, by `TextFeatures.tagKey`.
     func pick(taskVector: [Float], pool: [Entry], vectors: [[Float]],
-              knownTags: Set<String>, filedTags: Set<String> = [], removed: Set<String>) -> [(tag: String, score: Double, index: Int)] {
+              knownTags: Set<String>, filedCounts: [String: Int] = [:], removed: Set<String>) -> [Pick] {
         let known = Dictionary(knownTags.map { (TextFeatures.tagKey($0), $0) }, uniquingKeysWith: { a, _ in a })
-        var relevance: [Double] = []
+        let keys = pool.map { TextFeatures.tagKey($0.phrase) }
+        let cosines = vectors.map { Double(VectorMath.dot(taskVector, $0)) }
+        let features = Self.features(pool: pool, keys: keys, cosines: cosines, filedCounts: filedCounts, knownKeys: Set(known.keys))
+        // Relevance by the rules gates a weak tag; the learned term joins it to rank.
+        var relevance: [Double] = [], learned: [Double] = [], rank: [Double] = []
         for (i, entry) in pool.enumerated() {
-            let key = TextFeatures.tagKey(entry.phrase)
-            var r = Double(VectorMath.dot(taskVector, vectors[i])) + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
+            var r = cosines[i] + settings.titleBonus * entry.bonus - settings.lengthPenalty * Double(entry.words - 1)
                 + settings.neighbourWeight * entry.support
-            if known[key] != nil { r += settings.knownTagBonus }
-            if filedTags.contains(key) { r += settings.filedTagBonus }
+            if known[keys[i]] != nil { r += settings.knownTagBonus }
+            if filedCounts[keys[i]] != nil { r += settings.filedTagBonus }
             relevance.append(r)
+            learned.append(settings.learnedWeight * settings.ranking.logOdds(features[i]))
+            rank.append(r + learned[i])
         }
         var chosen: [Int] = []
         var chosenKeys: [String] = []
@@ -111,7 +116,7 @@ struct Tagger: Sendable {
             var best: Int?
             var bestScore = -Double.infinity
             for i in pool.indices where !chosen.contains(i) {
-                let key = TextFeatures.tagKey(pool[i].phrase)
+                let key = keys[i]
                 if removed.contains(key) || key.isEmpty { continue }
                 // The same words in another form ("boots" after "boot") or the same meaning: a duplicate.
                 if chosenKeys.contains(key) { continue }
@@ -127,16 +132,42 @@ struct Tagger: Sendable {
                 // Weak phrases of the text only fill up to the minimum count; a weak lexicon or user tag
                 // never does ("Renew passport" is better with one tag than with #refund).
                 if relevance[i] < minimumRelevance && (chosen.count >= minimumCount || !pool[i].fromText) { continue }
-                let s = λ * relevance[i] - (1 - λ) * redundancy
+                let s = λ * rank[i] - (1 - λ) * redundancy
                 if s > bestScore { bestScore = s; best = i }
             }
             guard let b = best else { break }
-            nestedPairs += Self.nestedCount(TextFeatures.tagKey(pool[b].phrase), in: chosenKeys)
+            nestedPairs += Self.nestedCount(keys[b], in: chosenKeys)
             chosen.append(b)
-            chosenKeys.append(TextFeatures.tagKey(pool[b].phrase))
+            chosenKeys.append(keys[b])
         }
         // The user's spelling of a tag they already use.
-        return chosen.map { (known[TextFeatures.tagKey(pool[$0].phrase)] ?? pool[$0].phrase, relevance[$0], $0) }
+        return chosen.map { Pick(tag: known[keys[$0]] ?? pool[$0].phrase, score: rank[$0], learned: learned[$0], index: $0) }
+    }
+
+    /// A picked tag: its score (relevance plus the learned term, `learned`) and its place in the pool.
+    struct Pick {
+        var tag: String
+        var score: Double
+        var learned: Double
+        var index: Int
+    }
+
+    /// What `TagRanking` reads of each entry of `pool`; `cosines` are its similarities with the task.
+    static func features(pool: [Entry], keys: [String], cosines: [Double], filedCounts: [String: Int], knownKeys: Set<String>) -> [TagCandidateFeatures] {
+        let best = cosines.max() ?? 0
+        var similarityRank = [Int](repeating: 0, count: pool.count)
+        for (place, i) in cosines.indices.sorted(by: { cosines[$0] > cosines[$1] }).enumerated() { similarityRank[i] = place }
+        var textPlace = 0
+        return pool.indices.map { i in
+            let e = pool[i]
+            let count = filedCounts[keys[i]] ?? 0
+            defer { if e.fromText { textPlace += 1 } }
+            return TagCandidateFeatures(cosine: cosines[i], belowBest: cosines[i] - best, title: e.fromText && e.bonus > 0,
+                                        description: e.fromText && e.bonus == 0, lexicon: !e.fromText && !e.borrowed && !knownKeys.contains(keys[i]),
+                                        borrowed: e.borrowed, support: e.support, twoWords: e.words == 2,
+                                        textPosition: e.fromText ? log1p(Double(textPlace)) : 0, filedCount: log1p(Double(count)),
+                                        filed: count > 0, similarityRank: log1p(Double(similarityRank[i])))
+        }
     }
 }
 
@@ -152,7 +183,7 @@ extension Tagger {
 }
 
 /// A tag the AI picked, for `todo explain`: its relevance (similarity to the task plus the
-/// title's and the user's bonuses) and where it came from.
+/// title's and the user's bonuses, plus the learned ranking's term) and where it came from.
 public struct TagExplanation: Codable, Sendable, Equatable {
     public enum Source: String, Codable, Sendable {
         /// A phrase of the title, of the description's start, a common tag (the built-in
@@ -165,4 +196,6 @@ public struct TagExplanation: Codable, Sendable, Equatable {
     public var source: Source
     /// Whether people file by it: a tag of the built-in labelled tasks (`TagSettings.filedTagBonus`).
     public var filed: Bool
+    /// What the learned ranking added to its relevance (`TagSettings.learnedWeight` × log-odds; mostly below 0).
+    public var learned: Double
 }

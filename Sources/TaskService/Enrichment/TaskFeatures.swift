@@ -59,10 +59,9 @@ struct TaskFeatures {
     /// category and no tags, whichever model would be asked.
     var hasWords: Bool { TextFeatures.hasWords(title + " " + description.prefix(TextFeatures.wordWindow)) }
 
-    /// The picked tags with their scores and sources and, when the tag is the phrase itself (not
-    /// the user's spelling of it), its vector: cached under the tag's text, so search needs no model.
-    func tags(context: EnrichmentEngine.Context, removed: Set<String>) -> [(choice: TagExplanation, vector: [Float]?)] {
-        guard hasWords else { return [] }
+    /// What the tagger chooses among: phrases of the text, then the lexicon's and the user's tags
+    /// nearest the task, then the best-supported tags of the nearest labelled tasks; one vector each.
+    func tagPool(context: EnrichmentEngine.Context) -> (task: [Float], pool: [Tagger.Entry], vectors: [[Float]]) {
         let settings = context.engine.settings.tags
         let task = combined
         var pool = candidates.map { Tagger.Entry(phrase: $0.phrase, bonus: $0.bonus, fromText: true) }
@@ -87,15 +86,43 @@ struct TaskFeatures {
                 vectors.append(vector)
             }
         }
+        return (task, pool, vectors)
+    }
+
+    /// The picked tags with their scores and sources and, when the tag is the phrase itself (not
+    /// the user's spelling of it), its vector: cached under the tag's text, so search needs no model.
+    func tags(context: EnrichmentEngine.Context, removed: Set<String>) -> [(choice: TagExplanation, vector: [Float]?)] {
+        guard hasWords else { return [] }
+        let (task, pool, vectors) = tagPool(context: context)
         let known = Set(context.knownTags.map { TextFeatures.tagKey($0.0) })
-        return Tagger(settings: settings).pick(taskVector: task, pool: pool, vectors: vectors, knownTags: Set(context.knownTags.map(\.0)),
-                                               filedTags: context.labelledTagKeys, removed: removed).map { picked in
+        return Tagger(settings: context.engine.settings.tags).pick(taskVector: task, pool: pool, vectors: vectors, knownTags: Set(context.knownTags.map(\.0)),
+                                                                   filedCounts: context.labelledTagCounts, removed: removed).map { picked in
             let entry = pool[picked.index]
             let key = TextFeatures.tagKey(entry.phrase)
             let source: TagExplanation.Source = entry.fromText ? (entry.bonus > 0 ? .title : .description)
                 : known.contains(key) ? .yours : entry.borrowed ? .similarTasks : .lexicon
-            let choice = TagExplanation(tag: picked.tag, relevance: picked.score, source: source, filed: context.labelledTagKeys.contains(key))
+            let choice = TagExplanation(tag: picked.tag, relevance: picked.score, source: source, filed: context.labelledTagCounts[key] != nil,
+                                        learned: picked.learned)
             return (choice, picked.tag == entry.phrase ? vectors[picked.index] : nil)
         }
     }
+
+    /// Every candidate of the pick with what the learned ranking reads of it: the rows
+    /// `Tools/eval/fit_tag_ranking.py` fits `TagRanking` on.
+    func tagCandidates(context: EnrichmentEngine.Context) -> [TagCandidate] {
+        guard hasWords else { return [] }
+        let (task, pool, vectors) = tagPool(context: context)
+        let keys = pool.map { TextFeatures.tagKey($0.phrase) }
+        let features = Tagger.features(pool: pool, keys: keys, cosines: vectors.map { Double(VectorMath.dot(task, $0)) },
+                                       filedCounts: context.labelledTagCounts, knownKeys: Set(context.knownTags.map { TextFeatures.tagKey($0.0) }))
+        return pool.indices.map { TagCandidate(tag: pool[$0].phrase, key: keys[$0], features: features[$0]) }
+    }
+}
+
+/// One tag the pick could choose for a task, as the learned ranking sees it.
+public struct TagCandidate: Codable, Sendable, Equatable {
+    public var tag: String
+    /// `TextFeatures.tagKey` of the tag: how labels are compared with it.
+    public var key: String
+    public var features: TagCandidateFeatures
 }

@@ -29,6 +29,10 @@ struct EvalCommand: ParsableCommand {
         as their mean (the README's quality table); then each of those sets; then \
         search's recall with each of its terms left out.
 
+        --tag-candidates FILE measures nothing: it writes each labelled task's tag \
+        candidates, what the learned tag ranking reads of each and whether the labels \
+        have it, one task a line: the rows Tools/eval/fit_tag_ranking.py fits it on.
+
         Examples:
           todo eval Tools/eval/dev/tasks_dev.jsonl --search Tools/eval/dev/search_dev.jsonl
           todo eval tasks.jsonl --json --misses --model all-mpnet-base-v2
@@ -42,6 +46,8 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print progress lines, then one JSON object as the last line.") var json = false
     @Flag(help: "Measure every set of --sets with every installed embedding model (or --model); print a Markdown table.") var report = false
     @Option(help: ArgumentHelp("The folder of labelled sets for --report.", valueName: "folder")) var sets = "Tools/eval"
+    @Option(help: ArgumentHelp("Write the tasks' tag candidates, with features and labels, to this JSON Lines file; measure nothing.",
+                               valueName: "file")) var tagCandidates: String?
     @OptionGroup var engine: EngineOptions
     @OptionGroup var settings: SettingsOptions
 
@@ -49,8 +55,12 @@ struct EvalCommand: ParsableCommand {
         if report {
             guard tasks == nil, search == nil else { throw ValidationError("--report reads the sets of --sets; leave out TASKS and --search.") }
             guard !misses else { throw ValidationError("--report prints no misses: the blind set's stay unseen. Run one set with --misses.") }
+            guard tagCandidates == nil else { throw ValidationError("--tag-candidates writes one set's candidates; name its TASKS instead of --report.") }
         } else if tasks == nil {
             throw ValidationError("Name the labelled tasks (TASKS.jsonl), or use --report.")
+        }
+        if tagCandidates != nil, search != nil || misses || json {
+            throw ValidationError("--tag-candidates measures nothing; leave out --search, --misses and --json.")
         }
     }
 
@@ -59,6 +69,7 @@ struct EvalCommand: ParsableCommand {
         let loaded = try settings.load()
         if report { return try runReport(loaded) }
         let (labelled, queries) = try Self.read(tasks: tasks!, queries: search)
+        if let out = tagCandidates { return try writeCandidates(labelled, settings: loaded, to: out) }
         let (result, wrong) = try Self.evaluate(labelled, queries, settings: loaded, model: loaded.model)
         if misses {
             for m in wrong { Console.out("\(m.id)  \(m.field): expected \(m.expected), got \(m.got)  — \(m.title)") }
@@ -80,6 +91,19 @@ struct EvalCommand: ParsableCommand {
             Console.out("plain recall@5      \(pct(result.plainRecallAt5))  (cosine with title + description)")
             Console.out("plain title-mean    \(pct(result.plainTitleMeanRecallAt5))  (mean of that and the cosine with the title)")
         }
+    }
+
+    private func writeCandidates(_ labelled: [Evaluation.LabelledTask], settings loaded: EnrichmentSettings, to path: String) throws {
+        let evaluation = Evaluation(settings: loaded, models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model))
+        let rows = try enrichmentCall { try evaluation.tagCandidates(tasks: labelled) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for row in rows { data += try encoder.encode(row) + Data("\n".utf8) }
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CommandFailure("Cannot write \(path): \(error.localizedDescription)")
+        }
+        Console.error("wrote the tag candidates of \(rows.count) tasks (\(rows.reduce(0) { $0 + $1.candidates.count }) candidates) to \(path)")
     }
 
     private func runReport(_ loaded: EnrichmentSettings) throws {

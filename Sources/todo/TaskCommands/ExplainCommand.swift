@@ -23,7 +23,8 @@ struct ExplainCommand: AsyncParsableCommand {
 
         Tags: each suggested tag, most relevant first, with its relevance (similarity to the task, plus the settings' \
         titleBonus for a phrase of the title, knownTagBonus for one of your tags and filedTagBonus for a tag \
-        people file by, one of the built-in labelled tasks') and where it came from: the title, the \
+        people file by, one of the built-in labelled tasks', plus the learned ranking's term: learnedWeight \
+        times its log-odds that people would file the task under it) and where it came from: the title, the \
         description, the built-in common tags, your tags, or the labelled tasks most like this one.
 
         Examples:
@@ -33,7 +34,7 @@ struct ExplainCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The task's id.") var id: Int64
-    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}, tags: {tags, set_by, suggested: [{tag, relevance, source}]}} as JSON.")
+    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}, tags: {tags, set_by, suggested: [{tag, relevance, source, filed, learned}]}} as JSON.")
     var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
@@ -99,7 +100,8 @@ struct ExplainCommand: AsyncParsableCommand {
             case .similarTasks: from = "a tag of labelled tasks like this one"
             }
             let filed = t.filed ? String(format: "; people file by it (+%.2g)", settings.filedTagBonus) : ""
-            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from + filed)
+            let learned = String(format: "; learned ranking %+.2f", t.learned)
+            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from + filed + learned)
         }
         if setBy != .user, let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
             let quoted = weakest.contains(" ") ? "\"\(weakest)\"" : weakest
