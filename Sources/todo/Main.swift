@@ -23,7 +23,12 @@ enum Main {
         } catch {
             let code = (error as? CommandFailure)?.status?.exitCode ?? Todo.exitCode(for: error)
             var message = Todo.fullMessage(for: error)
-            if let hint = DashArgument.hint(message: message, arguments: Array(CommandLine.arguments.dropFirst())) { message += "\n" + hint }
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if let problem = DashArgument.notAnID(message: message, arguments: arguments) {
+                message = "Error: " + problem
+            } else if let hint = DashArgument.hint(message: message, arguments: arguments) {
+                message += "\n" + hint
+            }
             if code == .success { Console.out(message) } else if !message.isEmpty { Console.error(message) }
             exit(code.rawValue)
         }
@@ -48,6 +53,21 @@ enum ArgumentBytes {
 /// missing argument or value: say what was really wrong, and how to write it. (Options that
 /// take numbers or dates read a leading minus as part of the value, and check it themselves.)
 enum DashArgument {
+    /// "todo show -1", "todo done -5": a negative number where a task id goes is the whole problem,
+    /// said instead of the parser's "Missing expected argument".
+    static func notAnID(message: String, arguments: [String]) -> String? {
+        let takesIDs = message.contains("Missing expected argument '<id>'") || message.contains("Missing expected argument '<ids>")
+            // "todo done 1 -5": the ids came, and the parser read the last as an unknown option.
+            || (message.contains("Unknown option '-") && (message.contains(" <id> ") || message.contains(" <ids> ")))
+        guard takesIDs, let dashed = dashed(arguments), Double(dashed) != nil else { return nil }
+        return "'\(dashed)' is not a task id: ids are whole numbers from 1 (see `todo list`)."
+    }
+
+    /// What the parser took for an option: a dash and no option name after it, before any `--`.
+    private static func dashed(_ arguments: [String]) -> String? {
+        arguments.prefix { $0 != "--" }.first { $0.count > 1 && $0.hasPrefix("-") && !$0.dropFirst().allSatisfy { $0.isLetter || $0 == "-" } }
+    }
+
     static func hint(message: String, arguments: [String]) -> String? {
         let beforeDashes = arguments.prefix { $0 != "--" }
         if message.contains("Unexpected argument"), beforeDashes.count < arguments.count {
@@ -57,12 +77,7 @@ enum DashArgument {
         if let option = message.firstMatch(of: /Missing value for '(--[a-z-]+)/)?.1 {
             return "A value that begins with '-' is written with '=': \(option)=\"-20% sale\"."
         }
-        guard message.contains("Missing expected argument") else { return nil }
-        // What the parser took for an option: a dash and no option name after it.
-        guard let dashed = beforeDashes.first(where: { $0.count > 1 && $0.hasPrefix("-") && !$0.dropFirst().allSatisfy { $0.isLetter || $0 == "-" } }) else { return nil }
-        if message.contains("'<id>'") || message.contains("'<ids>'"), Double(dashed) != nil {
-            return "'\(dashed)' is not a task id: ids are whole numbers from 1 (see `todo list`)."
-        }
+        guard message.contains("Missing expected argument"), let dashed = dashed(arguments) else { return nil }
         return "Text that begins with '-' reads as an option: put the options first, then `--`, then the text (todo add --async -- \"\(dashed)\")."
     }
 }

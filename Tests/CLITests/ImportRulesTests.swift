@@ -134,7 +134,11 @@ import Testing
         let limit = try todo(["list", "--limit", "-1"])
         #expect(limit.status == 64 && limit.err.contains("--limit must be 1 or more"), "\(limit.err)")
         let show = try todo(["show", "-1"])
-        #expect(show.status == 64 && show.err.contains("'-1' is not a task id: ids are whole numbers from 1"), "\(show.err)")
+        #expect(show.status == 64 && show.err == "Error: '-1' is not a task id: ids are whole numbers from 1 (see `todo list`).\n", "the whole message: \(show.err)")
+        // Of several ids too, and nothing was done.
+        let done = try todo(["done", "1", "-5"])
+        #expect(done.status == 64 && done.err == "Error: '-5' is not a task id: ids are whole numbers from 1 (see `todo list`).\n", "\(done.err)")
+        #expect(try todo(["show", "1", "--json"]).out.contains("\"status\":\"pending\""))
         let similar = try todo(["similar", "1", "--min", "-0.5"])
         #expect(similar.status == 64 && similar.err.contains("--min is between 0 and 1"), "\(similar.err)")
         #expect(try todo(["add", "late", "--due", "-3d", "--async"]).status == 0)

@@ -66,6 +66,8 @@ import Testing
         #expect(day(try parser.parse("tomorrow 9am", now: now)) == "2026-11-27 09:00")
         #expect(day(try parser.parse("tmrw", now: now)) == "2026-11-27 23:59")
         #expect(day(try parser.parse("in a week", now: now)) == "2026-12-03 23:59")
+        #expect(day(try parser.parse("in a year", now: now)) == "2027-11-26 23:59")
+        #expect(day(try parser.parse("+2y", now: now)) == "2028-11-26 23:59")
         #expect(day(try parser.parse("a day ago", now: now)) == "2026-11-25 23:59")
         #expect(day(try parser.parse("the day after tomorrow 9am", now: now)) == "2026-11-28 09:00")
         #expect(day(try parser.parse("day after tomorrow", now: now)) == "2026-11-28 23:59")
@@ -140,8 +142,9 @@ import Testing
                       ("0am", "0am is not a time of day (1 to 12 before am or pm, minutes 0 to 59)"),
                       ("0001-01-01", "year 1 is outside 1970 to 9999"), ("99999-01-01", "year 99999 is outside 1970 to 9999"),
                       ("1 december 1969", "year 1969 is outside 1970 to 9999"),
-                      ("+4000d", "4000 d is too far: at most 3650 days, 520 weeks or 120 months"),
-                      ("in 90000 hours", "90000 hours is too far: at most 3650 days, 520 weeks or 120 months"),
+                      ("+4000d", "4000 d is too far: at most 3650 days, 520 weeks, 120 months or 10 years"),
+                      ("in 90000 hours", "90000 hours is too far: at most 3650 days, 520 weeks, 120 months or 10 years"),
+                      ("in 100000 years", "100000 years is too far: at most 3650 days, 520 weeks, 120 months or 10 years"),
                       // Day first or month first: a guess would be wrong for half the world.
                       ("12/01/2026", "12/01/2026 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),
                       ("1/2", "1/2 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),

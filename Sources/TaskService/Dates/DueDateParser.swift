@@ -297,11 +297,12 @@ public struct DueDateParser: Sendable {
         weekdays.firstIndex { $0 == s || ($0.hasPrefix(s) && s.count >= 3) }
     }
 
-    /// "in 3 days", "in 2 weeks", "in a week", "+2w", "+5d", "+1m", "in 3 hours", "+90min";
+    /// "in 3 days", "in 2 weeks", "in a week", "+2w", "+5d", "+1m", "in a year", "in 3 hours", "+90min";
     /// backwards, for something already late: "3 days ago", "a week ago", "-3d".
     static func relativeOffset(_ s: String) throws -> DateComponents? {
         let units: [String: Calendar.Component] = ["d": .day, "day": .day, "days": .day, "w": .weekOfYear, "week": .weekOfYear,
                                                    "weeks": .weekOfYear, "m": .month, "month": .month, "months": .month,
+                                                   "y": .year, "yr": .year, "yrs": .year, "year": .year, "years": .year,
                                                    "h": .hour, "hr": .hour, "hrs": .hour, "hour": .hour, "hours": .hour,
                                                    "min": .minute, "mins": .minute, "minute": .minute, "minutes": .minute]
         var body = s, sign = 1
@@ -313,8 +314,8 @@ public struct DueDateParser: Sendable {
         let digits = body.prefix { $0.isNumber }
         let unit = body.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
         guard let n = Int(digits), let component = units[unit] else { return nil }
-        let limits: [Calendar.Component: Int] = [.day: 3650, .weekOfYear: 520, .month: 120, .hour: 3650 * 24, .minute: 3650 * 24 * 60]
-        guard n <= limits[component]! else { throw Reason(text: "\(n) \(unit) is too far: at most 3650 days, 520 weeks or 120 months") }
+        let limits: [Calendar.Component: Int] = [.day: 3650, .weekOfYear: 520, .month: 120, .year: 10, .hour: 3650 * 24, .minute: 3650 * 24 * 60]
+        guard n <= limits[component]! else { throw Reason(text: "\(n) \(unit) is too far: at most 3650 days, 520 weeks, 120 months or 10 years") }
         var c = DateComponents()
         c.setValue(sign * n, for: component)
         return c

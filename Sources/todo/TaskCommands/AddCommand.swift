@@ -15,7 +15,7 @@ struct AddCommand: AsyncParsableCommand {
         Dates: 2026-12-01, "dec 1", "1 December 2027", today, tomorrow (tmrw), "the day \
         after tomorrow", friday (the next one), "this friday" (today on a Friday), "next friday" \
         (next week's), "next week" (its Monday), "next month" (its 1st), "in 3 days", "in a week", \
-        +2w, +1m, eom (end of the month), and for something already late yesterday, "3 days ago" \
+        +2w, +1m, +1y, eom (end of the month), and for something already late yesterday, "3 days ago" \
         or --due=-3d; any of them may end with a time: "2026-12-01 17:00", "tomorrow 9am", "friday \
         at 5:30pm", "friday midnight" (its end). A time alone ("5pm") is its next occurrence; "in 3 \
         hours" or +90min count from now; without a time, a date is due at the end of its day. \
