@@ -2,7 +2,8 @@
 """The page of `todo serve` in a real headless Chromium (Debian's chromium and chromium-driver),
 driven by Selenium: a title holding markup shows as text, a task added in the form gets its AI
 fields live from the event stream, an edited tag is stored as the user's, search finds a task by
-meaning, Undo brings a deleted task back, due dates show in the browser's time zone. A screenshot
+meaning, Undo brings a deleted task back (and asks before undoing over a change no step
+records), due dates show in the browser's time zone. A screenshot
 per test is kept under .build/serve-page/ for people to look at.
 
     Tools/serve-page/page_test.py --todo .build/release/todo
@@ -10,6 +11,7 @@ per test is kept under .build/serve-page/ for people to look at.
 import argparse
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -167,6 +169,35 @@ def test_a_deleted_task_comes_back_with_undo(driver, base):
     driver.save_screenshot(os.path.join(SHOTS, "undo.png"))
 
 
+def test_undo_after_an_unrecorded_change_asks_first(driver, base, database):
+    """A change no step records (written to the file directly) since the last command: Undo asks;
+    Cancel undoes nothing and says why, OK undoes the command anyway."""
+    task = api(base, "/api/tasks", "POST", {"title": "Book the piano tuner"})
+    api(base, f"/api/tasks/{task['id']}", "PATCH", {"title": "Book the piano tuner for March"})
+    # The AI's fields first (their own step, if they change anything), so the direct write comes last.
+    wait(driver, lambda d: api(base, "/readyz")["queue_depth"] == 0, "an empty queue")
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE task SET description = 'the upright in the hall', updated = updated + 5 WHERE id = ?", (task["id"],))
+    driver.get(base + "/")
+    wait(driver, lambda d: d.find_elements(By.ID, f"task-{task['id']}"), "the task's row")
+
+    def question(d):
+        try:
+            return d.switch_to.alert
+        except NoAlertPresentException:
+            return False
+    driver.find_element(By.ID, "undo").click()
+    alert = wait(driver, question, "the question before a forced undo")
+    assert f"task {task['id']} was changed after" in alert.text and alert.text.endswith("Undo it anyway?"), alert.text
+    alert.dismiss()
+    wait(driver, lambda d: "was changed after" in d.find_element(By.ID, "note").text, "the refusal said")
+    assert api(base, f"/api/tasks/{task['id']}")["description"] == "the upright in the hall", "nothing undone"
+    driver.find_element(By.ID, "undo").click()
+    wait(driver, question, "the question again").accept()
+    wait(driver, lambda d: d.find_element(By.ID, "note").text.startswith("Undid: "), "the forced undo said")
+    assert api(base, f"/api/tasks/{task['id']}")["description"] == "", "undone anyway, the direct write with it"
+
+
 def test_a_due_date_shows_in_the_browsers_time_zone(driver, base):
     """The page reads "friday 5pm" in the browser's zone (its Time-Zone header), and shows due dates in it too."""
     task = api(base, "/api/tasks", "POST", {"title": "Post the visa form", "due": "2031-05-01T14:30:00Z"})
@@ -199,6 +230,7 @@ def main():
             test_a_refused_done_is_said_and_the_box_put_back(driver, base)
             test_newest_first_and_older_on_demand(driver, base)
             test_a_deleted_task_comes_back_with_undo(driver, base)
+            test_undo_after_an_unrecorded_change_asks_first(driver, base, os.path.join(folder, "tasks.sqlite"))
             test_a_due_date_shows_in_the_browsers_time_zone(driver, base)
         finally:
             driver.quit()

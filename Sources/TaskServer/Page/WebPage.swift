@@ -130,8 +130,14 @@ enum WebPage {
     }
     $('older').addEventListener('click', () => load(true));
     $('undo').addEventListener('click', async () => {
-      const r = await api('/api/undo', {method: 'POST'});
-      const answer = await r.json();
+      let r = await api('/api/undo', {method: 'POST'});
+      let answer = await r.json();
+      // A task changed since by something no step records (a direct edit of the file): the user
+      // decides, as todo undo --force lets them.
+      if (r.status === 409 && answer.title === 'Changed since' && confirm(answer.detail.replace(/ \\(POST .*\\)$/, '') + '. Undo it anyway?')) {
+        r = await api('/api/undo?force=true', {method: 'POST'});
+        answer = await r.json();
+      }
       if (!r.ok) { note(answer.detail); return; }
       answer.tasks.forEach(t => row(t));  // an undone add comes back deleted: its row goes
       note('Undid: ' + answer.command);
