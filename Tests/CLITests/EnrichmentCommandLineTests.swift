@@ -51,6 +51,15 @@ import Testing
         // And what the learned ranking added to each, which the text shows too.
         let bill = try #require(suggested.first { $0["tag"] as? String == "bill" })
         #expect(text.contains(String(format: "learned ranking %+.2f", bill["learned"] as! Double)), "\(text)")
+        // Each relevance is the sum of the terms shown, under the default settings.
+        let d = TagSettings()
+        for t in suggested {
+            let terms = (t["similarity"] as! Double) + (t["source"] as? String == "title" ? d.titleBonus : 0)
+                + (t["source"] as? String == "yours" ? d.knownTagBonus : 0) - d.lengthPenalty * Double((t["words"] as! Int) - 1)
+                + d.neighbourWeight * (t["support"] as! Double) + (t["filed"] as! Bool ? d.filedTagBonus : 0) + (t["learned"] as! Double)
+            #expect(abs(terms - (t["relevance"] as! Double)) < 1e-9, "\(t)")
+        }
+        #expect(text.contains(String(format: "similarity %.2f; a phrase of the title (+0.2)", bill["similarity"] as! Double)), "\(text)")
         let shown = text.split(separator: "\n").drop { !$0.hasPrefix("Tags: ") }.dropFirst().prefix { $0.hasPrefix("  ") && !$0.hasPrefix("  (") }
         let relevances = shown.compactMap { Double($0.split(separator: " ").first ?? "") }
         #expect(relevances.count == suggested.count && relevances == relevances.sorted(by: >), "most relevant first: \(text)")

@@ -57,6 +57,24 @@ import SeededRandom
         #expect(cue("Camping trip", String(repeating: "packing list and route notes. ", count: 20) + "emergency contact: Ravi") == nil)
     }
 
+    /// A negated cue is no urgency, and the clause saying so does not read as urgent by meaning
+    /// either ("not urgent" is as close to "This is urgent" as any clause); another cue still counts.
+    @Test func aNegatedCueIsNoUrgency() {
+        let bank: [[Float]] = [[1, 0]]
+        func signals(_ title: String) -> PrioritySignals {
+            Prioritizer.signals(title: title, description: "", clauseVectors: [[1, 0]], titleVector: [0, 1],
+                                urgent: bank, lead: bank, minor: bank, consequential: bank)
+        }
+        for title in ["not urgent: sort old photos someday", "Non-urgent: tidy the shed", "this isn't really critical", "No emergency, just check the boiler",
+                      "NOT top priority - update LinkedIn"] {
+            let s = signals(title)
+            #expect(s.urgencyCue == nil && s.urgencyMeaning == 0, "\(title): \(s)")
+        }
+        #expect(signals("not urgent, but the server is blocking the release").urgencyCue == "blocking")
+        #expect(signals("Urgent: the cat is not eating").urgencyCue == "Urgent")
+        #expect(signals("Sort old photos").urgencyMeaning == 1, "no negation: meaning counts")
+    }
+
     /// Lead time is also read in clauses cut at commas; urgency only in whole clauses.
     @Test func leadTimeIsFoundInAsidesUrgencyIsNot() {
         let bank: [[Float]] = [[1, 0]]

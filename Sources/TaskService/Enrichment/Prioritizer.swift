@@ -68,13 +68,23 @@ public struct Prioritizer: Sendable {
                               #"\bbefore the ([\w-]+ ){0,3}audit\b"#, #"\bdeadline (is )?today\b"#]
     private static let urgencyPatterns = urgencyCues.map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
 
-    /// The first text matched by any of `patterns`.
-    static func firstMatch(_ patterns: [NSRegularExpression], in text: String) -> String? {
+    /// A negation just before a cue: "not urgent", "non-urgent", "isn't really critical", "no emergency".
+    private static let negation = try! NSRegularExpression(pattern: #"\b(not|no|non|isn'?t|never)[\s-]+((really|very|that|so|too|a|an|the)\s+)?$"#,
+                                                           options: [.caseInsensitive])
+
+    /// The urgency cue `text` says, if any; `denied` when its only cues are negated ("not urgent:
+    /// sort the old photos"), so that neither the cue nor a clause reading like urgency counts.
+    static func urgencyCue(in text: String) -> (cue: String?, denied: Bool) {
         let range = NSRange(text.startIndex..., in: text)
-        for p in patterns {
-            if let m = p.firstMatch(in: text, range: range), let r = Range(m.range, in: text) { return String(text[r]) }
+        var denied = false
+        for p in urgencyPatterns {
+            for m in p.matches(in: text, range: range) {
+                guard let r = Range(m.range, in: text) else { continue }
+                let before = String(text[text.index(r.lowerBound, offsetBy: -min(24, text.distance(from: text.startIndex, to: r.lowerBound)))..<r.lowerBound])
+                if negation.firstMatch(in: before, range: NSRange(before.startIndex..., in: before)) != nil { denied = true } else { return (String(text[r]), false) }
+            }
         }
-        return nil
+        return (nil, denied)
     }
 
     static let urgentPhrasings = ["This is urgent", "Has to happen right away", "Blocking the release", "Must be done before the audit",
@@ -129,13 +139,13 @@ public struct Prioritizer: Sendable {
                         urgent: [[Float]], lead: [[Float]], minor: [[Float]], consequential: [[Float]]) -> PrioritySignals {
         // In the title and the start of the description only (`TextFeatures.descriptionStart`).
         let head = title + " " + String(description.prefix(TextFeatures.descriptionStart))
-        let cue = firstMatch(urgencyPatterns, in: head)
+        let (cue, denied) = urgencyCue(in: head)
         func best(_ bank: [[Float]], in vectors: [[Float]]) -> Double { vectors.map { v in bank.map { Double(VectorMath.dot(v, $0)) }.max() ?? 0 }.max() ?? 0 }
         func meanTop(_ bank: [[Float]], _ k: Int) -> Double {
             let s = bank.map { Double(VectorMath.dot(titleVector, $0)) }.sorted(by: >).prefix(k)
             return s.isEmpty ? 0 : s.reduce(0, +) / Double(s.count)
         }
-        return PrioritySignals(urgencyCue: cue, urgencyMeaning: best(urgent, in: clauseVectors), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
+        return PrioritySignals(urgencyCue: cue, urgencyMeaning: denied ? 0 : best(urgent, in: clauseVectors), stakes: meanTop(consequential, 3) - meanTop(minor, 3),
                                leadTime: best(lead, in: clauseVectors + pieceVectors))
     }
 

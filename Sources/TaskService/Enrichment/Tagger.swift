@@ -141,13 +141,15 @@ struct Tagger: Sendable {
             chosenKeys.append(keys[b])
         }
         // The user's spelling of a tag they already use.
-        return chosen.map { Pick(tag: known[keys[$0]] ?? pool[$0].phrase, score: rank[$0], learned: learned[$0], index: $0) }
+        return chosen.map { Pick(tag: known[keys[$0]] ?? pool[$0].phrase, score: rank[$0], similarity: cosines[$0], learned: learned[$0], index: $0) }
     }
 
-    /// A picked tag: its score (relevance plus the learned term, `learned`) and its place in the pool.
+    /// A picked tag: its score (relevance plus the learned term, `learned`), its cosine with the
+    /// task and its place in the pool.
     struct Pick {
         var tag: String
         var score: Double
+        var similarity: Double
         var learned: Double
         var index: Int
     }
@@ -198,4 +200,10 @@ public struct TagExplanation: Codable, Sendable, Equatable {
     public var filed: Bool
     /// What the learned ranking added to its relevance (`TagSettings.learnedWeight` × log-odds; mostly below 0).
     public var learned: Double
+    /// Its cosine with the task, and the share of the nearest labelled tasks that have it (which
+    /// adds `TagSettings.neighbourWeight` × it): with the bonuses, what `relevance` is the sum of.
+    public var similarity: Double
+    public var support: Double
+    /// How many words it has (each beyond the first costs `TagSettings.lengthPenalty`).
+    public var words: Int
 }

@@ -102,7 +102,7 @@ struct TaskFeatures {
             let source: TagExplanation.Source = entry.fromText ? (entry.bonus > 0 ? .title : .description)
                 : known.contains(key) ? .yours : entry.borrowed ? .similarTasks : .lexicon
             let choice = TagExplanation(tag: picked.tag, relevance: picked.score, source: source, filed: context.labelledTagCounts[key] != nil,
-                                        learned: picked.learned)
+                                        learned: picked.learned, similarity: picked.similarity, support: entry.support, words: entry.words)
             return (choice, picked.tag == entry.phrase ? vectors[picked.index] : nil)
         }
     }

@@ -21,11 +21,13 @@ struct ExplainCommand: AsyncParsableCommand {
         is installed. Set a category yourself and the task becomes an example for the \
         next ones.
 
-        Tags: each suggested tag, most relevant first, with its relevance (similarity to the task, plus the settings' \
-        titleBonus for a phrase of the title, knownTagBonus for one of your tags and filedTagBonus for a tag \
-        people file by, one of the built-in labelled tasks', plus the learned ranking's term: learnedWeight \
-        times its log-odds that people would file the task under it) and where it came from: the title, the \
-        description, the built-in common tags, your tags, or the labelled tasks most like this one.
+        Tags: each suggested tag, most relevant first, with its relevance and every term of it: the \
+        similarity to the task, the settings' titleBonus for a phrase of the title, knownTagBonus for one \
+        of your tags, lengthPenalty per word beyond the first, neighbourWeight times the share of the \
+        labelled tasks like this one that have it, filedTagBonus for a tag people file by (one of the \
+        built-in labelled tasks'), and the learned ranking's term (learnedWeight times its log-odds that \
+        people would file the task under it). Where it came from: the title, the description, the \
+        built-in common tags, your tags, or the labelled tasks most like this one.
 
         Examples:
           todo explain 12
@@ -34,7 +36,7 @@ struct ExplainCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The task's id.") var id: Int64
-    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}, tags: {tags, set_by, suggested: [{tag, relevance, source, filed, learned}]}} as JSON.")
+    @Flag(help: "Print {terms, score, priority, stored_priority, set_by, category: {category, stored_category, set_by, method, scores}, tags: {tags, set_by, suggested: [{tag, relevance, source, filed, learned, similarity, support, words}]}} as JSON.")
     var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
@@ -99,9 +101,15 @@ struct ExplainCommand: AsyncParsableCommand {
             case .yours: from = "one of your tags" + String(format: " (+%.2g)", settings.knownTagBonus)
             case .similarTasks: from = "a tag of labelled tasks like this one"
             }
-            let filed = t.filed ? String(format: "; people file by it (+%.2g)", settings.filedTagBonus) : ""
-            let learned = String(format: "; learned ranking %+.2f", t.learned)
-            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + from + filed + learned)
+            // Every term of the relevance, so the figure adds up.
+            var terms = [String(format: "similarity %.2f", t.similarity), from]
+            if t.words > 1 { terms.append(String(format: "%d words (%+.2g)", t.words, -settings.lengthPenalty * Double(t.words - 1))) }
+            if t.support > 0 {
+                terms.append(String(format: "on %.0f%% of the labelled tasks like it (%+.2f)", t.support * 100, settings.neighbourWeight * t.support))
+            }
+            if t.filed { terms.append(String(format: "people file by it (+%.2g)", settings.filedTagBonus)) }
+            terms.append(String(format: "learned ranking %+.2f", t.learned))
+            Console.out(String(format: "  %5.2f  ", t.relevance) + TaskText.oneLine(t.tag).padded(to: width) + "  " + terms.joined(separator: "; "))
         }
         if setBy != .user, let weakest = suggested.filter({ task.tags.contains($0.tag) }).min(by: { $0.relevance < $1.relevance })?.tag ?? task.tags.last {
             let quoted = weakest.contains(" ") ? "\"\(weakest)\"" : weakest
