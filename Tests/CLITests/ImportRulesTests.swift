@@ -65,6 +65,9 @@ import Testing
         #expect(r.err.contains("unknown priority 'urgent'") && r.err.contains("February has 28 days") && r.err.contains("not valid JSON")
                 && r.err.contains("completed is set, but the task is pending"), "\(r.err)")
         #expect(try tasks().isEmpty)
+        // A priority in capitals is read as `add --priority HIGH` reads it.
+        #expect(try todo(["import", "-"], stdin: "{\"title\": \"Pay rent\", \"priority\": \"HIGH\"}\n").status == 0)
+        #expect(try tasks().map { $0["priority"] as? String } == ["high"])
         let many = (1...30).map { _ in "{\"title\": \"\"}" }.joined(separator: "\n")
         let capped = try todo(["import", "-"], stdin: many + "\n")
         #expect(capped.err.contains("30 bad lines") && capped.err.hasSuffix("… and 10 more\n"), "\(capped.err)")

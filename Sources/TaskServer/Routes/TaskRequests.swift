@@ -131,7 +131,7 @@ enum FieldValues {
     }
 
     static func priority(_ text: String) throws -> TodoTask.Priority {
-        guard let p = TodoTask.Priority(rawValue: text.lowercased()) else { throw Problem.invalid("priority", "must be high, medium or low") }
+        guard let p = TodoTask.Priority(typed: text) else { throw Problem.invalid("priority", "must be high, medium or low") }
         return p
     }
 

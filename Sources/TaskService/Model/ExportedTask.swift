@@ -93,7 +93,7 @@ public struct ExportedTask: Decodable, Sendable {
             do { return try DueDateParser().parse(text, now: now) } catch { throw failure("due: \(error)", "due") }
         }
         let p = try priority.map { value -> TodoTask.Priority in
-            guard let p = TodoTask.Priority(rawValue: value) else { throw failure("unknown priority '\(value)' (high, medium or low)", "priority") }
+            guard let p = TodoTask.Priority(typed: value) else { throw failure("unknown priority '\(value)' (high, medium or low)", "priority") }
             return p
         }
         let tags: [String]

@@ -4,7 +4,13 @@ import GRDB
 /// A task. The short numeric `id` is assigned once and never reused or shifted
 /// (SQLite AUTOINCREMENT); `uuid` is stable across export and import.
 public struct TodoTask: Codable, Sendable, Equatable, Identifiable {
-    public enum Priority: String, Codable, Sendable, CaseIterable { case high, medium, low }
+    public enum Priority: String, Codable, Sendable, CaseIterable {
+        case high, medium, low
+
+        /// A priority as people type it, in any case ("HIGH", "High"): the one reading of the CLI,
+        /// the API and import lines.
+        public init?(typed: String) { self.init(rawValue: typed.lowercased()) }
+    }
     public enum Status: String, Codable, Sendable, CaseIterable { case pending, done, deleted }
 
     /// Where an AI-set field came from: which model (bundle fingerprint), how sure, when.

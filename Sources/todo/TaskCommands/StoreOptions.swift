@@ -119,7 +119,7 @@ enum TaskArguments {
     /// `--priority`, any case; nil when absent. Used from `validate()`, so a bad value is a usage error.
     static func priority(_ value: String?) throws -> TodoTask.Priority? {
         guard let value else { return nil }
-        guard let p = TodoTask.Priority(rawValue: value.lowercased()) else {
+        guard let p = TodoTask.Priority(typed: value) else {
             throw ValidationError("Unknown priority '\(value)'; use high, medium or low.")
         }
         return p
