@@ -90,6 +90,13 @@ struct TaskRepositoryTests {
             let afterUndo = try await tasks.summary(now: Date()).queue.pending
             #expect(try await tasks.hasPendingEnrichment(id))
             #expect(afterUndo == 2)
+            // An undone add deletes its task, and its job goes as a delete's does.
+            let added = try #require(try await tasks.add(TodoTask(title: "Cancel the streaming plan")).id)
+            #expect(try await tasks.summary(now: Date()).queue.pending == 3)
+            _ = try await tasks.undo(force: false)
+            let afterUndoneAdd = try await tasks.summary(now: Date()).queue.pending
+            let undoneHasJob = try await tasks.hasPendingEnrichment(added)
+            #expect(afterUndoneAdd == 2 && !undoneHasJob)
         }
     }
 

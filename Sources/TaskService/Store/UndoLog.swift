@@ -78,6 +78,12 @@ public struct UndoLog: Sendable {
         restored.filter { $0.status != .deleted && ($0.lacksAIFields || revived.contains($0.id!)) }.compactMap(\.id)
     }
 
+    /// The restored tasks an undo leaves deleted (an undone add, say): their pending jobs go, as a
+    /// delete's do (both engines), so nothing is computed or counted for them.
+    public static func leftDeleted(_ restored: some Sequence<TodoTask>) -> [Int64] {
+        restored.filter { $0.status == .deleted }.compactMap(\.id)
+    }
+
     /// The last command, if any.
     public func last() throws -> String? {
         try store.writer.read { try String.fetchOne($0, sql: "SELECT command FROM undo_entry ORDER BY id DESC LIMIT 1") }
@@ -109,6 +115,7 @@ public struct UndoLog: Sendable {
             }
             // An undone enrichment leaves tasks without AI fields: queued again, as when they were new.
             for id in Self.toEnrich(restored.values, revived: revived) { try EnrichmentQueue.enqueue(db, taskID: id, now: now) }
+            try EnrichmentQueue.dropPending(db, taskIDs: Self.leftDeleted(restored.values))
             try db.execute(sql: "DELETE FROM undo_entry WHERE batch = ?", arguments: [top["batch"] as String])
             return Undone(command: top["command"], tasks: restored.values.sorted { $0.id! < $1.id! })
         }
