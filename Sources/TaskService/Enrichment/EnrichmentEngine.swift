@@ -168,8 +168,18 @@ public final class EnrichmentEngine: Sendable {
                 if let i = categoryIndex[example.task.category.lowercased()] { examples[i].append(example.vector) }
             }
             labelledTagVectors = Dictionary(uniqueKeysWithValues: zip(banks.labelledTags, bank(.labelledTags)))
+            // Each spelling keyed once: 7,600 tags of 3,300 tasks are 1,600 spellings, and every `add` counts them.
+            var keyOf: [String: String] = [:]
             labelledTagCounts = banks.labelled.reduce(into: [:]) { counts, task in
-                for key in Set(task.tags.map(TextFeatures.tagKey)) { counts[key, default: 0] += 1 }
+                var keys = Set<String>()
+                for tag in task.tags {
+                    if let key = keyOf[tag] { keys.insert(key) } else {
+                        let key = TextFeatures.tagKey(tag)
+                        keyOf[tag] = key
+                        keys.insert(key)
+                    }
+                }
+                for key in keys { counts[key, default: 0] += 1 }
             }
             for example in try engine.habits.userCategorizedVectors(model: model) {
                 if let i = categoryIndex[example.category.lowercased()] { examples[i].append(example.vector) }
