@@ -29,7 +29,7 @@ import Testing
         #expect((try json(try todo(["show", "2", "--json"]).out) as! [String: Any])["status"] as? String == "done")
         #expect(try todo(["delete", "1"]).status == 0)
         let gone = try todo(["show", "1"])
-        #expect(gone.status == 1 && gone.err.contains("task 1 was deleted (`todo undo` brings it back if its delete was the last command)"), "\(gone.err)")
+        #expect(gone.status == 1 && gone.err.contains("task 1 was deleted, or its add undone (`todo undo` brings back a delete that was the last command)"), "\(gone.err)")
         #expect(try todo(["undo"]).status == 0)
         #expect(try todo(["show", "1"]).status == 0)
         #expect(try todo(["show", "7"]).err.contains("no task 7"))

@@ -145,6 +145,7 @@ import Testing
                       ("+4000d", "4000 d is too far: at most 3650 days, 520 weeks, 120 months or 10 years"),
                       ("in 90000 hours", "90000 hours is too far: at most 3650 days, 520 weeks, 120 months or 10 years"),
                       ("in 100000 years", "100000 years is too far: at most 3650 days, 520 weeks, 120 months or 10 years"),
+                      ("in -3 days", "a past date is written \"3 days ago\""),
                       // Day first or month first: a guess would be wrong for half the world.
                       ("12/01/2026", "12/01/2026 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),
                       ("1/2", "1/2 could be day/month or month/day; write 2026-12-01, \"dec 1\" or \"1 dec\""),

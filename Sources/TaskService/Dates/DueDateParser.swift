@@ -306,6 +306,8 @@ public struct DueDateParser: Sendable {
                                                    "h": .hour, "hr": .hour, "hrs": .hour, "hour": .hour, "hours": .hour,
                                                    "min": .minute, "mins": .minute, "minute": .minute, "minutes": .minute]
         var body = s, sign = 1
+        // "in -3 days": meant as the past, which has its own spellings.
+        if body.hasPrefix("in -") { throw Reason(text: "a past date is written \"\(body.dropFirst(4)) ago\"") }
         if body.hasPrefix("in ") { body.removeFirst(3) } else if body.hasPrefix("+") { body.removeFirst() }
         else if body.hasPrefix("-") { body.removeFirst(); sign = -1 }
         else if body.hasSuffix(" ago") { body.removeLast(4); sign = -1 } else { return nil }

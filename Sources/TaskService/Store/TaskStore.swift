@@ -341,7 +341,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .busy(let path):
             return "the task database \(path) stayed busy: another process held its write lock for \(Int(TaskStore.busyTimeout)) s; nothing was changed, try again"
         case .unknownTask(let id): return "no task \(id) (see `todo list`)"
-        case .deletedTask(let id): return "task \(id) was deleted (`todo undo` brings it back if its delete was the last command)"
+        case .deletedTask(let id): return "task \(id) was deleted, or its add undone (`todo undo` brings back a delete that was the last command)"
         case .invalid(let message): return "not stored: \(message)"
         case .failed(let message): return message
         case .changedSince: return changedSinceSummary + " (`todo undo --force` reverts it anyway)"
