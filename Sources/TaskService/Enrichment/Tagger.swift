@@ -2,8 +2,9 @@ import Foundation
 import Inference
 
 /// Suggests 2–4 keyphrases: candidate phrases from the text (and a lexicon of common
-/// tags, and the user's own tags) ranked by similarity to the whole task, picked with
-/// maximal marginal relevance so they say different things, near-duplicates merged.
+/// tags, the user's own tags and those of the nearest labelled tasks) ranked by similarity to
+/// the whole task, the rules' bonuses and a learned ranking (`TagRanking`); near-duplicates
+/// merged, one nested pair at most (a diversity term is there, off by default).
 struct Tagger: Sendable {
     let settings: TagSettings
 
