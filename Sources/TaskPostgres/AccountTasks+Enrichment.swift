@@ -81,6 +81,13 @@ extension AccountTasks {
             """, logger: logger)
     }
 
+    /// Drops the pending jobs of these tasks (deleted ones: nothing to compute, nothing to count),
+    /// as `EnrichmentQueue.dropPending` does on SQLite.
+    static func dropPendingJobs(for ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await connection.query("DELETE FROM enrichment_job WHERE task_id = ANY(\(ids)::bigint[]) AND state = 'pending'", logger: logger)
+    }
+
     /// A job made pending again, as if new: its attempts back, any lease let go.
     static let pendingFromNow = "state = 'pending', attempts = 0, lease_id = NULL, lease_until = NULL, queued = now()"
 }

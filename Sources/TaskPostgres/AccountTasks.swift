@@ -221,9 +221,7 @@ public struct AccountTasks: TaskRepository {
                 try await Self.queueJobs(for: [id], on: connection, logger: logger)
             }
             // A deleted task's pending job goes with it (an undo queues it again, `UndoLog.toEnrich`).
-            if stored.status == .deleted {
-                try await connection.query("DELETE FROM enrichment_job WHERE task_id = \(id) AND state = 'pending'", logger: logger)
-            }
+            if stored.status == .deleted { try await Self.dropPendingJobs(for: [id], on: connection, logger: logger) }
             try await TaskNotification(account: owner, taskID: id, kind: kind).send(on: connection, logger: logger)
             return TaskEdit(task: stored, reenrich: edit.reenrich)
         }

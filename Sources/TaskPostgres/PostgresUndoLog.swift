@@ -71,9 +71,7 @@ extension AccountTasks {
             }
             // An undone enrichment leaves tasks without AI fields: queued again, as when they were new.
             try await Self.queueJobs(for: UndoLog.toEnrich(restored.values, revived: revived).sorted(), on: connection, logger: logger)
-            for id in UndoLog.leftDeleted(restored.values) {
-                try await connection.query("DELETE FROM enrichment_job WHERE task_id = \(id) AND state = 'pending'", logger: logger)
-            }
+            try await Self.dropPendingJobs(for: UndoLog.leftDeleted(restored.values), on: connection, logger: logger)
             try await connection.query("DELETE FROM undo_entry WHERE account_id = \(owner) AND batch = \(batch)", logger: logger)
             return UndoLog.Undone(command: command, tasks: restored.values.sorted { $0.id! < $1.id! })
         }

@@ -55,6 +55,11 @@ struct Tagger: Sendable {
         /// Whether only the labelled tasks brought it.
         var borrowed: Bool = false
         var words: Int { phrase.split(separator: " ").count }
+
+        /// Where it came from, for `todo explain` and the learned ranking; `known`: it is one of the user's tags.
+        func source(known: Bool) -> TagExplanation.Source {
+            fromText ? (bonus > 0 ? .title : .description) : known ? .yours : borrowed ? .similarTasks : .lexicon
+        }
     }
 
     /// Phrases of one or two words from the title and the start of the description.
@@ -164,9 +169,10 @@ struct Tagger: Sendable {
         return pool.indices.map { i in
             let e = pool[i]
             let count = filedCounts[keys[i]] ?? 0
+            let source = e.source(known: knownKeys.contains(keys[i]))
             defer { if e.fromText { textPlace += 1 } }
-            return TagCandidateFeatures(cosine: cosines[i], belowBest: cosines[i] - best, title: e.fromText && e.bonus > 0,
-                                        description: e.fromText && e.bonus == 0, lexicon: !e.fromText && !e.borrowed && !knownKeys.contains(keys[i]),
+            return TagCandidateFeatures(cosine: cosines[i], belowBest: cosines[i] - best, title: source == .title,
+                                        description: source == .description, lexicon: source == .lexicon,
                                         borrowed: e.borrowed, support: e.support, twoWords: e.words == 2,
                                         textPosition: e.fromText ? log1p(Double(textPlace)) : 0, filedCount: log1p(Double(count)),
                                         filed: count > 0, similarityRank: log1p(Double(similarityRank[i])))

@@ -99,9 +99,7 @@ struct TaskFeatures {
                                                                    filedCounts: context.labelledTagCounts, removed: removed).map { picked in
             let entry = pool[picked.index]
             let key = TextFeatures.tagKey(entry.phrase)
-            let source: TagExplanation.Source = entry.fromText ? (entry.bonus > 0 ? .title : .description)
-                : known.contains(key) ? .yours : entry.borrowed ? .similarTasks : .lexicon
-            let choice = TagExplanation(tag: picked.tag, relevance: picked.score, source: source, filed: context.labelledTagCounts[key] != nil,
+            let choice = TagExplanation(tag: picked.tag, relevance: picked.score, source: entry.source(known: known.contains(key)), filed: context.labelledTagCounts[key] != nil,
                                         learned: picked.learned, similarity: picked.similarity, support: entry.support, words: entry.words)
             return (choice, picked.tag == entry.phrase ? vectors[picked.index] : nil)
         }
