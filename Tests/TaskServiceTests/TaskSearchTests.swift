@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import GRDB
 import Inference
+import Synchronization
 import Testing
 @testable import TaskService
 
@@ -175,6 +176,69 @@ import Testing
         #expect(counts == [[1, 0, 7], [1, 1, 2], [2, 0, 5]])
         #expect(!columns.contains("version") && columns.contains("vectors"))
         #expect(versions == [7, 2])
+    }
+
+    /// Enrichment lists a task's tags best first, and the first weighs most in its search vector:
+    /// two tasks that differ only in their tags' order are told apart by a query naming one tag.
+    @Test func theFirstTagWeighsMost() throws {
+        let store = try TaskStore()
+        _ = try store.add(TodoTask(title: "Saturday", tags: ["dentist", "groceries", "laundry"]))
+        _ = try store.add(TodoTask(title: "Saturday", tags: ["laundry", "groceries", "dentist"]))
+        let search = TaskSearch(embeddings: TaskEmbeddings(store: store, embedder: try Self.embedder.get()))
+        #expect(try search.search("dentist appointment").map { $0.task.id } == [1, 2])
+        #expect(try search.search("washing clothes").map { $0.task.id } == [2, 1])
+        // The weights: n, n − 1, …, 1; and the search vector's dot product is the weighted mean of the cosines.
+        let e = (0..<3).map { i in (0..<3).map { $0 == i ? Float(1) : 0 } }
+        let tags = TaskEmbeddings.tagsVector(e)
+        #expect(zip(tags, [3, 2, 1].map { $0 / Float(14).squareRoot() }).allSatisfy { abs($0 - $1) < 1e-6 })
+        let v = TaskEmbeddings.searchVector(full: e[0], title: e[1], tags: e[2])
+        #expect(abs(v[2] - 1.5 / 3.5) < 1e-6 && abs(v[0] - 1 / 3.5) < 1e-6)
+    }
+
+    /// An index of the old search vectors (before v13) goes stale as a whole, status kept; the next
+    /// search makes every row again from the result cache, past the few a search embeds with the
+    /// model, and calls no model for it.
+    @Test func anOlderIndexIsMadeAgainFromTheCache() throws {
+        let store = try TaskStore()
+        for i in 0..<(TaskSearch.inlineTasks + 16) { _ = try store.add(TodoTask(title: "task \(i)", tags: i % 2 == 0 ? ["even"] : [])) }
+        _ = try store.markDone(ids: [3])[0]
+        let calls = Mutex(0)
+        let embeddings = TaskEmbeddings(store: store, model: "fake") { texts in
+            calls.withLock { $0 += 1 }
+            return texts.map { text in
+                let h = Float(abs(text.hashValue % 1000)) / 1000
+                return SentenceEmbedder.Embedding(vector: VectorMath.normalized([1, h, 1 - h]), windows: 1)
+            }
+        }
+        let search = TaskSearch(embeddings: embeddings)
+        #expect(try embeddings.refresh() == TaskSearch.inlineTasks + 16)
+        let before = try search.results("task 7", limit: 100, includeDone: true)
+        #expect(before.notIndexed == 0 && before.hits.count == TaskSearch.inlineTasks + 16)
+        try store.writer.write { try SearchBlockSchema.staleAll($0) }
+        #expect(try embeddings.index().staleIDs.count == TaskSearch.inlineTasks + 16)
+        calls.withLock { $0 = 0 }
+        let after = try search.results("task 7", limit: 100, includeDone: true)
+        #expect(calls.withLock { $0 } == 0)
+        #expect(after.notIndexed == 0 && after.hits.map(\.task.id) == before.hits.map(\.task.id))
+        #expect(try search.results("task 7", limit: 100).hits.count == TaskSearch.inlineTasks + 15)
+    }
+
+    @Test func theV13MigrationMakesEveryRowStaleAndKeepsItsStatus() throws {
+        let url = try Self.olderDatabase(upTo: "v12 a search block's write count beside its flags") { db in
+            try db.execute(sql: """
+                INSERT INTO task (id, uuid, title, description, tags, status, created, updated)
+                    VALUES (1, 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', 'Dentist', '', '[]', 'pending', 0, 0);
+                INSERT INTO task_embedding (task_id, model, content, vector, windows) VALUES (1, 'model', 'x', zeroblob(16), 1);
+                INSERT INTO search_model (id, fingerprint, dimension) VALUES (1, 'model', 4);
+                INSERT INTO search_flags (model_id, block, flags) VALUES (1, 0, :flags);
+                """, arguments: ["flags": "01234567" + String(repeating: "0", count: 1016)])
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = try TaskStore(url: url)
+        let (flags, vectors) = try store.writer.read { db in
+            (try String.fetchOne(db, sql: "SELECT substr(flags, 1, 8) FROM search_flags")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM task_embedding")!)
+        }
+        #expect(flags == "00224466" && vectors == 0)
     }
 
     @Test func vectorsAreStoredOnceAndRecomputedWhenTheTextChanges() throws {

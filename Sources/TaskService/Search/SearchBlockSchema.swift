@@ -111,6 +111,25 @@ enum SearchBlockSchema {
         }
     }
 
+    /// After `registerVersionsBesideFlags`.
+    static func registerTagsByPlace(in migrator: inout DatabaseMigrator) {
+        // The search vector weighs the tags by their place (`TaskEmbeddings.searchVector`): every
+        // stored one is of the old formula. All rows go stale and their vectors are made again,
+        // from the result cache (the texts were embedded before), by the next search.
+        migrator.registerMigration("v13 search vectors weigh the tags by their place") { db in
+            try staleAll(db)
+        }
+    }
+
+    /// Every row of every model's index stale (not current), its status bits kept, and the
+    /// stored vectors gone: `TaskEmbeddings.refresh` makes them again.
+    static func staleAll(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM task_embedding;
+            UPDATE search_flags SET flags = replace(replace(replace(replace(flags, '1', '0'), '3', '2'), '5', '4'), '7', '6');
+            """)
+    }
+
     /// The slot's current digit as a number, inside `setFlags`.
     static let flag = "(unicode(substr(flags, s.k + 1, 1)) - 48)"
 

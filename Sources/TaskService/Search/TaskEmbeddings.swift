@@ -5,7 +5,8 @@ import Inference
 /// Embeddings of tasks, stored per model fingerprint and content hash, so they are
 /// computed once and never served for changed text or another model version. Per task:
 /// the whole text (long descriptions windowed, never cut), the title alone, and the
-/// search vector = mean of those two and of the tags' mean (the title when untagged).
+/// search vector: a weighted mean of those two and of the tags (`searchVector`; the title
+/// stands for the tags when there are none).
 /// Vectors come through the result cache, so texts embedded during enrichment are not
 /// embedded again.
 public struct TaskEmbeddings: Sendable {
@@ -48,7 +49,12 @@ public struct TaskEmbeddings: Sendable {
         guard !store.isReadOnly else { return 0 }
         // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
         let tasks = try store.writer.read { db in
-            if let ids { return try TodoTask.fetchAll(db, keys: ids).filter { $0.status != .deleted } }
+            if let ids {
+                // In chunks: SQLite bounds the values per statement, and every task may be asked for.
+                return try stride(from: 0, to: ids.count, by: 500).flatMap {
+                    try TodoTask.fetchAll(db, keys: ids[$0..<min($0 + 500, ids.count)]).filter { $0.status != .deleted }
+                }
+            }
             return try TodoTask.fetchAll(db, sql: """
                 SELECT * FROM task t WHERE t.status != 'deleted'
                 AND NOT EXISTS (SELECT 1 FROM task_embedding e WHERE e.task_id = t.id AND e.model = ?)
@@ -85,6 +91,20 @@ public struct TaskEmbeddings: Sendable {
         return stale.count
     }
 
+    /// Those of `ids` whose texts (`texts(of:)`) the result cache holds, every one: their
+    /// vectors come back without the model.
+    func cached(_ ids: [Int64]) throws -> Set<Int64> {
+        var keysOf: [Int64: [String]] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for task in try store.writer.read({ try TodoTask.fetchAll($0, keys: chunk) }) where task.status != .deleted {
+                keysOf[task.id!] = Self.texts(of: task).map { ResultCache.embeddingKey(model: model, text: $0) }
+            }
+        }
+        let found = try ResultCache(store: store).values(Array(Set(keysOf.values.joined())), countHits: false)
+        return Set(keysOf.filter { $0.value.allSatisfy { found[$0] != nil } }.keys)
+    }
+
     struct Row {
         var task: TodoTask
         var full: SentenceEmbedder.Embedding
@@ -106,9 +126,32 @@ public struct TaskEmbeddings: Sendable {
             let full = e[at], title = e[at + 1].vector
             let tagVectors = e[(at + 2)..<(at + 2 + task.tags.count)].map(\.vector)
             at += 2 + task.tags.count
-            let tags = tagVectors.isEmpty ? title : VectorMath.normalized(tagVectors.dropFirst().reduce(tagVectors[0]) { zip($0, $1).map { $0 + $1 } })
-            return Row(task: task, full: full, title: title, search: (0..<title.count).map { (full.vector[$0] + title[$0] + tags[$0]) / 3 })
+            let tags = tagVectors.isEmpty ? title : Self.tagsVector(tagVectors)
+            return Row(task: task, full: full, title: title, search: Self.searchVector(full: full.vector, title: title, tags: tags))
         }
+    }
+
+    /// The tags' part of the search vector: a mean weighted by each tag's place, the first
+    /// weighing most (n, n − 1, …, 1 of n tags), unit length. Enrichment lists its tags best
+    /// first, and a query usually names one of them: in a plain mean the weaker ones dilute it.
+    static func tagsVector(_ tags: [[Float]]) -> [Float] {
+        var sum = [Float](repeating: 0, count: tags[0].count)
+        for (k, tag) in tags.enumerated() {
+            let weight = Float(tags.count - k)
+            for i in sum.indices { sum[i] += weight * tag[i] }
+        }
+        return VectorMath.normalized(sum)
+    }
+
+    /// How much the tags weigh in the search vector beside the whole text and the title (1 each):
+    /// the tags are the words people file and search by.
+    static let tagsWeight: Float = 1.5
+
+    /// The search vector: a weighted mean of unit vectors, so its dot product with a query is the
+    /// same weighted mean of the three cosines.
+    static func searchVector(full: [Float], title: [Float], tags: [Float]) -> [Float] {
+        let total = 2 + tagsWeight
+        return (0..<title.count).map { (full[$0] + title[$0] + tagsWeight * tags[$0]) / total }
     }
 
     /// Stores precomputed vectors (a benchmark's synthetic ones) as current for each task.

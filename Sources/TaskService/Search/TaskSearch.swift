@@ -3,7 +3,8 @@ import Inference
 
 /// Hybrid search: meaning (cosine of the embedding model's vectors) plus words.
 ///
-/// score = mean of cosine(query, whole task), cosine(query, title) and cosine(query, tags)
+/// score = weighted mean of cosine(query, whole task), cosine(query, title) and cosine(query,
+/// tags) (`TaskEmbeddings.searchVector`: the tags weigh 1.5, the first of them most)
 /// + keywordWeight × (share of the query's word stems that start a word of the task's
 /// title, description or tags, case-insensitive). The title and the tags match short queries
 /// better; the whole text carries the details. Meaning finds tasks that share no word with
@@ -74,8 +75,7 @@ public struct TaskSearch: Sendable {
         var index = try embeddings.index()
         let missing = Array(Set(index.staleIDs + (try embeddings.unindexed(by: index, limit: Self.inlineTasks)))).sorted(by: >)
         guard !missing.isEmpty else { return (index, 0) }
-        if !embeddings.store.isReadOnly,
-           try embeddings.refresh(ids: Array(missing.prefix(Self.inlineTasks)), textLimit: Self.inlineTextLength, progress: progress) > 0 {
+        if !embeddings.store.isReadOnly, try refresh(missing, modelLimit: Self.inlineTasks, progress: progress) > 0 {
             index = try embeddings.index()
         }
         let left = try embeddings.notIndexed(by: index)
@@ -86,12 +86,12 @@ public struct TaskSearch: Sendable {
     /// The index a long-running process holds (`ResidentVectors`), and how many live tasks it
     /// lacks. New tasks are left to the server's worker (during a stream of POSTs a search would
     /// otherwise embed dozens itself), and queued for it; but a few tasks whose text or tags were
-    /// edited are embedded again here, short texts only, so an edit never hides a task from search.
+    /// edited are embedded again here, short texts only, so an edit never hides a task from search,
+    /// and stale rows whose texts are all cached come back here, every one (no model is called).
     public func currentIndex(held resident: ResidentVectors, topics bridge: TopicBridge?) throws -> (index: SearchIndex, notIndexed: Int) {
         var (index, _) = try resident.index(topics: bridge)
-        let edited = index.staleIDs
-        if !edited.isEmpty, !embeddings.store.isReadOnly,
-           try embeddings.refresh(ids: Array(edited.sorted(by: >).prefix(Self.inlineEdited)), textLimit: Self.inlineTextLength) > 0 {
+        let edited = index.staleIDs.sorted(by: >)
+        if !edited.isEmpty, !embeddings.store.isReadOnly, try refresh(edited, modelLimit: Self.inlineEdited) > 0 {
             index = try resident.index(topics: bridge).index
         }
         let left = try embeddings.notIndexed(by: index)
@@ -100,6 +100,16 @@ public struct TaskSearch: Sendable {
             try EnrichmentQueue(store: embeddings.store).enqueue(missing.sorted(by: >))
         }
         return (index, left)
+    }
+
+    /// Makes the vectors of these tasks (newest first) again: every one whose texts are all cached,
+    /// however many, since that calls no model (every task, once, after the search vector's formula
+    /// changed); of the rest, the first `modelLimit` of short text. Returns how many were made.
+    private func refresh(_ ids: [Int64], modelLimit: Int, progress: ((Int, Int) -> Void)? = nil) throws -> Int {
+        let cached = try embeddings.cached(ids)
+        let rest = ids.filter { !cached.contains($0) }.prefix(modelLimit)
+        return try embeddings.refresh(ids: ids.filter(cached.contains), progress: progress)
+            + embeddings.refresh(ids: Array(rest), textLimit: Self.inlineTextLength, progress: progress)
     }
 
     /// The best tasks for `query`, and how many live tasks could not be searched yet.

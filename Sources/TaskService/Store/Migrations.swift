@@ -93,6 +93,7 @@ enum Migrations {
         TaskChangeLog.register(in: &migrator)
         SearchBlockSchema.registerCategoryWords(in: &migrator)
         SearchBlockSchema.registerVersionsBesideFlags(in: &migrator)
+        SearchBlockSchema.registerTagsByPlace(in: &migrator)
         return migrator
     }
 }
