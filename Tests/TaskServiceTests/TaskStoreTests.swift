@@ -269,6 +269,20 @@ import SeededRandom
         }
     }
 
+    /// The same for a database one migration behind, whose last migration (v13) can run twice:
+    /// the second opener to record it failed ("UNIQUE constraint failed: grdb_migrations.identifier").
+    @Test func openersRacingOverTheLastMigrationAllSucceed() async throws {
+        for _ in 0..<20 {
+            let url = try TaskSearchTests.olderDatabase(upTo: "v12 a search block's write count beside its flags") { _ in }
+            defer { try? FileManager.default.removeItem(at: url) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<6 { group.addTask { _ = try TaskStore(url: url).add(TodoTask(title: "opener \(w)")) } }
+                try await group.waitForAll()
+            }
+            #expect(try TaskStore(url: url).tasks().count == 6)
+        }
+    }
+
     @Test func aCorruptFileGivesAClearErrorAndIsLeftAlone() throws {
         let corrupt = Self.scratchDB()
         try FileManager.default.createDirectory(at: corrupt.deletingLastPathComponent(), withIntermediateDirectories: true)

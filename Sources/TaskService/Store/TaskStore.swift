@@ -79,7 +79,9 @@ public final class TaskStore: Sendable {
     /// Also when other processes open the same new database at the same moment: GRDB decides
     /// what to apply before it takes the write lock and runs each migration in its own
     /// transaction, so two first `todo` commands both set out to create the tables and the
-    /// second failed ("table task already exists") once the first had committed; and while
+    /// second failed ("table task already exists") once the first had committed, or, for a
+    /// migration that can run twice (v13's UPDATE), on recording it ("UNIQUE constraint failed:
+    /// grdb_migrations.identifier"); and while
     /// one switches a new file to WAL, another's open can get SQLITE_BUSY at once, without
     /// waiting. Both leave nothing half done (a migration rolls back whole): looking again,
     /// a moment later, finds only what is left to do.
@@ -98,7 +100,7 @@ public final class TaskStore: Sendable {
                 if complete { return (pool, false) }
                 try migrator.migrate(pool)
                 return (pool, true)
-            } catch let error as DatabaseError where attempt < attempts && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode) {
+            } catch let error as DatabaseError where attempt < attempts && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR, .SQLITE_CONSTRAINT].contains(error.resultCode) {
                 usleep(UInt32(10_000 * attempt))
                 attempt += 1
             }
