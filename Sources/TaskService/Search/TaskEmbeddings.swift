@@ -49,12 +49,7 @@ public struct TaskEmbeddings: Sendable {
         guard !store.isReadOnly else { return 0 }
         // Only the tasks asked for (enrichment passes a chunk's ids): never a scan of the whole table for one task.
         let tasks = try store.writer.read { db in
-            if let ids {
-                // In chunks: SQLite bounds the values per statement, and every task may be asked for.
-                return try stride(from: 0, to: ids.count, by: 500).flatMap {
-                    try TodoTask.fetchAll(db, keys: ids[$0..<min($0 + 500, ids.count)]).filter { $0.status != .deleted }
-                }
-            }
+            if let ids { return try Self.liveTasks(ids, db) }
             return try TodoTask.fetchAll(db, sql: """
                 SELECT * FROM task t WHERE t.status != 'deleted'
                 AND NOT EXISTS (SELECT 1 FROM task_embedding e WHERE e.task_id = t.id AND e.model = ?)
@@ -70,10 +65,8 @@ public struct TaskEmbeddings: Sendable {
                     JOIN search_slot s ON s.model_id = m.id AND s.task_id = e.task_id
                     WHERE e.model = ?
                     """
-                // In chunks: SQLite limits the number of bound values per statement.
-                let rows = try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [GRDB.Row] in
-                    let chunk = ids[start..<min(start + 500, ids.count)]
-                    return try GRDB.Row.fetchAll(db, sql: sql + " AND e.task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
+                let rows = try Self.chunks(ids).flatMap { chunk -> [GRDB.Row] in
+                    try GRDB.Row.fetchAll(db, sql: sql + " AND e.task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))",
                                                  arguments: StatementArguments([model as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible }))
                 }
                 return Dictionary(rows.map { ($0["task_id"] as Int64, $0["content"] as String) }, uniquingKeysWith: { a, _ in a })
@@ -91,15 +84,23 @@ public struct TaskEmbeddings: Sendable {
         return stale.count
     }
 
+    /// `ids` in chunks of 500: SQLite bounds the values one statement may bind, and every task
+    /// may be asked for at once.
+    static func chunks(_ ids: [Int64]) -> [ArraySlice<Int64>] {
+        stride(from: 0, to: ids.count, by: 500).map { ids[$0..<min($0 + 500, ids.count)] }
+    }
+
+    /// The tasks of `ids` that are not deleted.
+    static func liveTasks(_ ids: [Int64], _ db: Database) throws -> [TodoTask] {
+        try chunks(ids).flatMap { try TodoTask.fetchAll(db, keys: $0).filter { $0.status != .deleted } }
+    }
+
     /// Those of `ids` whose texts (`texts(of:)`) the result cache holds, every one: their
     /// vectors come back without the model.
     func cached(_ ids: [Int64]) throws -> Set<Int64> {
         var keysOf: [Int64: [String]] = [:]
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            for task in try store.writer.read({ try TodoTask.fetchAll($0, keys: chunk) }) where task.status != .deleted {
-                keysOf[task.id!] = Self.texts(of: task).map { ResultCache.embeddingKey(model: model, text: $0) }
-            }
+        for task in try store.writer.read({ try Self.liveTasks(ids, $0) }) {
+            keysOf[task.id!] = Self.texts(of: task).map { ResultCache.embeddingKey(model: model, text: $0) }
         }
         let found = try ResultCache(store: store).values(Array(Set(keysOf.values.joined())), countHits: false)
         return Set(keysOf.filter { $0.value.allSatisfy { found[$0] != nil } }.keys)
@@ -213,9 +214,8 @@ public struct TaskEmbeddings: Sendable {
     /// Stored whole-text and title vectors of these tasks for this model (deleted ones left out).
     func vectors(of ids: [Int64]) throws -> [Stored] {
         try store.writer.read { db in
-            try stride(from: 0, to: ids.count, by: 500).flatMap { start -> [Stored] in
-                let chunk = ids[start..<min(start + 500, ids.count)]
-                return try GRDB.Row.fetchAll(db, sql: """
+            try Self.chunks(ids).flatMap { chunk -> [Stored] in
+                try GRDB.Row.fetchAll(db, sql: """
                     SELECT e.task_id, e.vector, e.title_vector FROM task_embedding e JOIN task t ON t.id = e.task_id
                     WHERE e.model = ? AND t.status != 'deleted' AND e.task_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
                     """, arguments: StatementArguments([model as any DatabaseValueConvertible] + chunk.map { $0 as any DatabaseValueConvertible })).map { row in
