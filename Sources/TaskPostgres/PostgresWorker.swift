@@ -14,6 +14,10 @@ public final class PostgresWorker: Sendable {
     public let store: PostgresStore
     public let settings: EnrichmentSettings
     public let models: ModelRegistry
+    /// The model search embeds with (settings `search.model`): `models` unless search has its own.
+    /// Then the worker caches its vectors of every task it enriches, as it does enrichment's, so a
+    /// replica's index finds them (a long text's are never made by a replica).
+    public let searchModels: ModelRegistry
     public let batchSize: Int
     public let lease: Duration
     let logger: Logger
@@ -32,6 +36,7 @@ public final class PostgresWorker: Sendable {
         self.store = store
         self.settings = settings
         self.models = models
+        searchModels = models.searching(settings.search)
         self.batchSize = batchSize
         self.lease = lease
         self.logger = logger
@@ -89,6 +94,18 @@ public final class PostgresWorker: Sendable {
             }
             for (task, fields) in zip(tasks, decided.fields) {
                 if try await queue.complete(taskID: task.id!, lease: claim.lease, fields: fields, model: decided.model, undo: undo, now: now) { applied += 1 }
+            }
+            if searchModels !== models, (try? searchModels.embeddingFingerprint()) != nil {
+                let searchModels = searchModels
+                let enriched = zip(tasks, decided.fields).map { task, fields in
+                    var t = task
+                    fields.apply(to: &t, model: decided.model, now: now)
+                    return t
+                }
+                let cache = PostgresResultCache(store: store)
+                try await onBlockingThread {
+                    try TaskEmbeddings.cacheVectors(of: enriched, model: searchModels.requiredFingerprint(), in: cache) { try searchModels.embedder().embed($0) }
+                }
             }
             // A deleted task's job is done with nothing to apply.
             for entry in owned where entry.task.status == .deleted {

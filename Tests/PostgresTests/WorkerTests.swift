@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 @testable import TaskService
@@ -45,6 +46,45 @@ struct WorkerTests {
             // What the user set stays theirs; the rest is filled.
             let kept = try await alice.task(id: mine)
             #expect(kept.category == "Garden" && kept.tags == ["roses"] && kept.setBy(.category) == .user && kept.priority != nil)
+            await store.close()
+        }
+    }
+
+    /// With `"search": {"model": …}` the worker caches that model's vectors of what it enriches, so
+    /// a replica's index of it is read from the cache, a long text's too (a replica never embeds one).
+    @Test func searchsOwnModelsVectorsAreCachedForTheReplicas() async throws {
+        try #require(FileManager.default.fileExists(atPath: PackagePaths.weights.appendingPathComponent("all-mpnet-base-v2/config.json").path),
+                     "all-mpnet-base-v2 is needed: bash Tools/fetch-weights.sh all-mpnet-base-v2")
+        try await TestDatabase.with { db in
+            let store = try await PostgresStore.open(try db.location)
+            let alice = AccountTasks(store: store, account: try await store.addAccount(name: "alice").account)
+            let notes = String(repeating: "The quarterly planning notes go on about budgets and hiring. ", count: 60)
+            #expect(notes.count > TaskSearch.inlineTextLength)
+            _ = try await alice.add(TodoTask(title: "Quarterly planning", description: notes))
+            _ = try await alice.add(TodoTask(title: "Renew the passport"))
+            var settings = EnrichmentSettings()
+            settings.search.model = "all-mpnet-base-v2"
+            let worker = PostgresWorker(store: store, settings: settings, models: Self.models, logger: .init(label: "test"))
+            #expect(worker.searchModels.embeddingModel == "all-mpnet-base-v2" && worker.searchModels !== worker.models)
+            #expect(try await worker.drain() == 2)
+
+            let searchModels = worker.searchModels
+            let embedded = Atomic<Int>(0)
+            let held = HeldTaskIndex(model: try searchModels.requiredFingerprint(), cache: PostgresResultCache(store: store)) { texts in
+                embedded.add(texts.count, ordering: .relaxed)
+                return try searchModels.embedder().embed(texts)
+            }
+            var live: [TodoTask] = []
+            try await alice.forEachExportPage { live += $0 }
+            let tasks = live
+            try await onBlockingThread { try held.update(tasks) }
+            #expect(embedded.load(ordering: .relaxed) == 0 && held.waitingForWorker.isEmpty, "every vector came from the worker's cache")
+            let ranking = SearchRanking(settings: settings.search)
+            let hits = try await onBlockingThread {
+                try held.search("budget meeting", ranking: ranking, topics: nil, limit: 1, includeDone: false)
+            }
+            #expect(hits.first?.task.title == "Quarterly planning")
+            #expect(embedded.load(ordering: .relaxed) == 1, "the query alone, with search's model")
             await store.close()
         }
     }

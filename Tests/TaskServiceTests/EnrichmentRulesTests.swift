@@ -98,6 +98,23 @@ import SeededRandom
         #expect(Prioritizer(coefficients: s.priority).explain(signals: calm, due: now.addingTimeInterval(5 * 86_400), created: now, now: now).priority == .high)
     }
 
+    @Test func searchMayHaveAModelOfItsOwnOutsideTheDigest() throws {
+        let own = try EnrichmentSettings.overriding(with: Data(#"{"search": {"model": "all-mpnet-base-v2"}}"#.utf8))
+        #expect(own.search.model == "all-mpnet-base-v2" && own.model == ModelRegistry.embeddingBundleName)
+        // Search's model decides no category, priority or tag: enrichment's cached answers stay valid.
+        #expect(own.digest == EnrichmentSettings().digest)
+        let registry = ModelRegistry(weightsDirectory: URL(fileURLWithPath: "/weights"))
+        #expect(registry.searching(own.search).embeddingModel == "all-mpnet-base-v2")
+        #expect(registry.searching(EnrichmentSettings().search) === registry, "one model: one registry, loaded once")
+        #expect(registry.searching(SearchSettings()) === registry.sibling(ModelRegistry.embeddingBundleName))
+        for json in [#"{"search": {"model": "../models/x"}}"#, #"{"search": {"model": ".hidden"}}"#] {
+            #expect(throws: SettingsError.self) { try EnrichmentSettings.overriding(with: Data(json.utf8)) }
+            do { _ = try EnrichmentSettings.overriding(with: Data(json.utf8)) } catch {
+                #expect("\(error)".contains("search.model must name a bundle"), "\(error)")
+            }
+        }
+    }
+
     @Test func searchTopicsComeFromTheSettingsFileOutsideTheDigest() throws {
         let added = try EnrichmentSettings.overriding(with: Data(#"{"search": {"addedTopics": [{"name": "lab work", "examples": ["Run PCR"]}]}}"#.utf8))
         #expect(added.search.allTopics == SearchTopic.defaults + [SearchTopic(name: "lab work", examples: ["Run PCR"])])

@@ -48,9 +48,9 @@ final class PostgresSearch: Sendable {
     /// Runs `body` on the account's index brought up to date, off the cooperative pool (the
     /// model, and the cache's reads, block).
     private func withIndex<T: Sendable>(of tasks: AccountTasks, _ body: @escaping @Sendable (HeldTaskIndex) throws -> T) async throws -> T {
-        let engine = worker.engine(for: tasks.account.id)
-        let model = try engine.fingerprint()
-        let (models, store) = (worker.models, store)
+        let models = worker.searchModels
+        let model = try models.requiredFingerprint()
+        let store = store
         let account = accounts.withLock { accounts in
             accounts.use(tasks.account.id) {
                 AccountIndex { HeldTaskIndex(model: model, cache: PostgresResultCache(store: store)) { texts in try models.embedder().embed(texts) } }

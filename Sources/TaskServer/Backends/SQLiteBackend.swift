@@ -56,6 +56,12 @@ final class SQLiteBackend: ServerBackend {
             long: EnrichmentBatcher(characterBudget: 0, maxTasks: 1, dynamic: false) { ids in await longTextPasses.run(ids) },
             longText: settings.inlineTextLimit + 1)
         if modelLoaded {
+            if enricher.searchHasOwnModel {
+                // Loaded once, at start, as enrichment's is: a query is then one forward pass.
+                do { _ = try enricher.searchModels.embedder() } catch {
+                    logger.warning("search's own model cannot be used (\(error)): search answers with that error until it is installed")
+                }
+            }
             try? enricher.prepare()
             try? search.warm()
         }

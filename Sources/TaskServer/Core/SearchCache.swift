@@ -36,7 +36,7 @@ final class SearchCache: Sendable {
     func warm() throws { _ = try gate.use { try loaded() } }
 
     private func taskSearch() throws -> TaskSearch {
-        TaskSearch(embeddings: enricher.embeddings(model: try enricher.fingerprint()), settings: enricher.settings.search)
+        TaskSearch(embeddings: try enricher.searchEmbeddings(), settings: enricher.settings.search)
     }
 
     private func loaded() throws -> Loaded {

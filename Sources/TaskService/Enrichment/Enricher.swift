@@ -8,21 +8,36 @@ import Inference
 public final class Enricher: Sendable {
     public let store: TaskStore
     public let engine: EnrichmentEngine
+    /// The model search embeds with (`ModelRegistry.searching`): `models` itself unless the
+    /// settings give search a model of its own (`search.model`).
+    public let searchModels: ModelRegistry
+    /// Whether enriching also makes the tasks' search vectors with search's own model. A
+    /// `todo add` leaves them to the next search (loading a second, bigger model would more than
+    /// double its time); with one model they always come along, from the cache.
+    let indexesWithSearchModel: Bool
 
     /// Bump when the categorizer's, prioritizer's or tagger's code changes what they decide:
     /// decisions cached by older rules are then made again, as after a settings change. (What
     /// each version changed: docs/ai-design.md.)
     public static let currentRules = 18
 
-    public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil) {
-        self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress)
+    public convenience init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, windowProgress: WindowProgress? = nil,
+                            indexesWithSearchModel: Bool = true) {
+        self.init(store: store, settings: settings, models: models, rules: Self.currentRules, windowProgress: windowProgress,
+                  indexesWithSearchModel: indexesWithSearchModel)
     }
 
-    init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, rules: Int, windowProgress: WindowProgress? = nil) {
+    init(store: TaskStore, settings: EnrichmentSettings, models: ModelRegistry, rules: Int, windowProgress: WindowProgress? = nil,
+         indexesWithSearchModel: Bool = true) {
         self.store = store
         engine = EnrichmentEngine(cache: ResultCache(store: store), habits: store, settings: settings, models: models,
                                   rules: rules, windowProgress: windowProgress)
+        searchModels = models.searching(settings.search)
+        self.indexesWithSearchModel = indexesWithSearchModel
     }
+
+    /// Whether search embeds with a model other than enrichment's.
+    public var searchHasOwnModel: Bool { searchModels !== models }
 
     public var settings: EnrichmentSettings { engine.settings }
     public var models: ModelRegistry { engine.models }
@@ -52,8 +67,6 @@ public final class Enricher: Sendable {
     /// The embedding model's fingerprint; a clear error when it is not installed.
     public func fingerprint() throws -> String { try engine.fingerprint() }
 
-    func vectors(_ texts: [String], model: String) throws -> [SentenceEmbedder.Embedding] { try engine.vectors(texts, model: model) }
-
     private func enrich(_ tasks: [TodoTask], decider: Decider, undo: UndoStep?, now: Date) throws -> [TodoTask] {
         guard !tasks.isEmpty else { return [] }
         let computed = zip(tasks.map { $0.id! }, try engine.fields(for: tasks, decider: decider, now: now)).map { (id: $0, fields: $1) }
@@ -73,9 +86,20 @@ public final class Enricher: Sendable {
             if let undo { try UndoLog.record(db, step: undo, snapshots: snapshots, now: now) }
             return stored
         }
-        // Search vectors: every text was embedded above, so these come from the cache.
-        try embeddings(model: model).refresh(ids: stored.map { $0.id! })
+        // Search vectors: with one model every text was embedded above, so these come from the cache.
+        if !searchHasOwnModel {
+            try embeddings(model: model).refresh(ids: stored.map { $0.id! })
+        } else if indexesWithSearchModel, (try? searchModels.embeddingFingerprint()) != nil {
+            // Search's own model missing is search's error to report, not a reason to fail enrichment.
+            try searchEmbeddings().refresh(ids: stored.map { $0.id! })
+        }
         return stored
+    }
+
+    /// The tasks' vectors search ranks by: of search's model, loaded only if needed.
+    public func searchEmbeddings() throws -> TaskEmbeddings {
+        let models = searchModels
+        return TaskEmbeddings(store: store, model: try models.requiredFingerprint()) { try models.embedder().embed($0) }
     }
 
     /// Task vectors for search, embedding through the cache and loading the model only if needed.

@@ -36,10 +36,7 @@ public final class EnrichmentEngine: Sendable {
     }
 
     /// The embedding model's fingerprint; a clear error when it is not installed.
-    public func fingerprint() throws -> String {
-        guard let model = try models.embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: models.embeddingDirectory.path, name: models.embeddingModel) }
-        return model
-    }
+    public func fingerprint() throws -> String { try models.requiredFingerprint() }
 
     /// Builds the enrichment context now (loading the model if its bank vectors are not cached)
     /// and keeps it: a long-running process pays it at start, not on its first task.

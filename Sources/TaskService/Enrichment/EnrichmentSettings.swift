@@ -70,7 +70,7 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
     public init() {}
 
     public func validate() throws {
-        guard !model.isEmpty, !model.contains("/"), !model.hasPrefix(".") else {
+        guard Self.namesBundle(model) else {
             throw SettingsError.invalid("model must name a bundle in the weights directory, such as \(ModelRegistry.embeddingBundleName) (see `todo models`)")
         }
         guard !categories.isEmpty else { throw SettingsError.invalid("categories is empty") }
@@ -90,6 +90,9 @@ public struct EnrichmentSettings: Codable, Sendable, Equatable {
         guard tags.learnedWeight >= 0 else { throw SettingsError.invalid("tags.learnedWeight must be 0 (the rules alone) or more") }
         try search.validate()
     }
+
+    /// Whether `name` can be a bundle's directory in the weights directory, and no path out of it.
+    static func namesBundle(_ name: String) -> Bool { !name.isEmpty && !name.contains("/") && !name.hasPrefix(".") }
 
     /// sha256 of the enrichment settings as canonical JSON: the "parameters" part of cache
     /// keys. The search section is left at its defaults: it changes no enrichment answer.

@@ -24,7 +24,7 @@ public struct Evaluation: Sendable {
     }
 
     public struct Report: Codable, Sendable, Equatable {
-        /// The embedding model's name (its bundle directory).
+        /// The embedding model's name (its bundle directory); "A, search B" when search has a model of its own.
         public var model: String
         public var tasks: Int
         public var queries: Int
@@ -124,8 +124,11 @@ public struct Evaluation: Sendable {
         }
         var recall: Double?, plain: Double?, plainTitleMean: Double?, without: [SearchRule: Double]?
         if !queries.isEmpty {
-            let model = try enricher.fingerprint()
-            let search = TaskSearch(embeddings: enricher.embeddings(model: model), settings: settings.search)
+            let embeddings = try enricher.searchEmbeddings()
+            let search = TaskSearch(embeddings: embeddings, settings: settings.search)
+            // Enrichment made search's vectors as it went; any it did not are made here, every one
+            // (a search would embed 64 at most).
+            try embeddings.refresh { progress?("indexing", $0, $1) }
             let dataID = Dictionary(uniqueKeysWithValues: idOf.map { ($1, $0) })
             func tops(_ search: TaskSearch, _ phase: String) throws -> [[String]] {
                 try queries.enumerated().map { i, q in
@@ -141,10 +144,10 @@ public struct Evaluation: Sendable {
                 misses.append(Miss(id: "query \(i + 1)", field: "search", expected: q.relevant.sorted().joined(separator: ", "),
                                    got: top.joined(separator: ", "), title: q.query))
             }
-            // The plain baselines, from the vectors enrichment already cached.
-            let full = try enricher.vectors(tasks.map { TaskEmbeddings.text(of: byID[idOf[$0.id]!]!) }, model: model).map(\.vector)
-            let titles = try enricher.vectors(tasks.map(\.title), model: model).map(\.vector)
-            let asked = try enricher.vectors(queries.map(\.query), model: model).map(\.vector)
+            // The plain baselines, with search's model, from the vectors indexing already cached.
+            let full = try embeddings.vectors(ofTexts: tasks.map { TaskEmbeddings.text(of: byID[idOf[$0.id]!]!) })
+            let titles = try embeddings.vectors(ofTexts: tasks.map(\.title))
+            let asked = try embeddings.vectors(ofTexts: queries.map(\.query))
             func ranked(_ score: ([Float]) -> [Float]) -> [[String]] {
                 asked.map { q in
                     let s = score(q)
@@ -155,7 +158,8 @@ public struct Evaluation: Sendable {
             plainTitleMean = Self.recallAt5(ranked { q in zip(full, titles).map { (VectorMath.dot(q, $0) + VectorMath.dot(q, $1)) / 2 } }, queries: queries)
         }
         func share(_ x: (right: Int, total: Int)) -> Double? { x.total == 0 ? nil : Double(x.right) / Double(x.total) }
-        let report = Report(model: models.embeddingModel, tasks: tasks.count, queries: queries.count, categoryAccuracy: share(category),
+        let model = enricher.searchHasOwnModel ? "\(models.embeddingModel), search \(enricher.searchModels.embeddingModel)" : models.embeddingModel
+        let report = Report(model: model, tasks: tasks.count, queries: queries.count, categoryAccuracy: share(category),
                             priorityAccuracy: share(priority), tagOverlap: share(tags), tagPrecision: share(ourTags),
                             searchRecallAt5: recall, plainRecallAt5: plain, plainTitleMeanRecallAt5: plainTitleMean, searchRecallWithout: without,
                             leftOutOfBank: leftOut, seconds: Date().timeIntervalSince(started))

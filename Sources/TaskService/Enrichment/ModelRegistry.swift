@@ -25,6 +25,23 @@ public final class ModelRegistry: Sendable {
         name == embeddingBundleName ? "bash Tools/fetch-weights.sh" : "todo models install \(name)"
     }
 
+    /// The registry of embedding model `name` in the same weights directory: this one when it
+    /// is this one's model, so a model is loaded once.
+    public func sibling(_ name: String) -> ModelRegistry {
+        name == embeddingModel ? self : ModelRegistry(weightsDirectory: weightsDirectory, embeddingModel: name)
+    }
+
+    /// The registry of the model search embeds with: `search.model`'s, else this one.
+    public func searching(_ search: SearchSettings) -> ModelRegistry {
+        search.model.isEmpty ? self : sibling(search.model)
+    }
+
+    /// The embedding model's fingerprint; a clear error naming how to install it when it is not.
+    public func requiredFingerprint() throws -> String {
+        guard let model = try embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: embeddingDirectory.path, name: embeddingModel) }
+        return model
+    }
+
     public var embeddingDirectory: URL { weightsDirectory.appendingPathComponent(embeddingModel) }
 
     /// The embedding model's fingerprint from its config.json; nil when it is not installed.

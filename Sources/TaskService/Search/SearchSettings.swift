@@ -15,6 +15,10 @@ public struct SearchSettings: Codable, Sendable, Equatable {
     /// were chosen on the sets they were measured on, and on sets written independently they lower
     /// search with either model (docs/evaluation.md). A file that names its own topics can turn it on.
     public var topicWeight: Float = 0
+    /// The embedding model search uses when it is not enrichment's (`EnrichmentSettings.model`):
+    /// a bundle in the weights directory; "" (the default) for the same one. A bigger model
+    /// searches better; enrichment keeps the small one, and a `todo add` its speed.
+    public var model: String = ""
 
     public init() {}
 
@@ -23,6 +27,9 @@ public struct SearchSettings: Codable, Sendable, Equatable {
 
     func validate() throws {
         guard topicWeight.isFinite, topicWeight >= 0 else { throw SettingsError.invalid("search.topicWeight must be 0 or more") }
+        guard model.isEmpty || EnrichmentSettings.namesBundle(model) else {
+            throw SettingsError.invalid("search.model must name a bundle in the weights directory, such as all-mpnet-base-v2, or be \"\" for the model enrichment uses (see `todo models`)")
+        }
         var seen = Set<String>()
         for topic in allTopics {
             let name = topic.name.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -119,6 +119,14 @@ public struct TaskEmbeddings: Sendable {
     /// The texts a task's vectors are made of: its whole text, its title and each tag.
     static func texts(of task: TodoTask) -> [String] { [text(of: task), task.title] + task.tags }
 
+    /// Puts into `cache` the vectors `model` makes of these tasks' texts, computing only those it
+    /// lacks: what a search index of that model reads (a PostgreSQL worker, for the replicas'
+    /// indexes, when search has a model of its own).
+    public static func cacheVectors(of tasks: [TodoTask], model: String, in cache: any ModelOutputCache,
+                                    embed: ([String]) throws -> [SentenceEmbedder.Embedding]) throws {
+        _ = try cache.vectors(model: model, texts: Array(Set(tasks.flatMap(texts(of:)))), compute: embed)
+    }
+
     /// Each task's vectors from one batch of `embed` (which gives a vector per text, in order).
     static func rows(of tasks: [TodoTask], embed: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [Row] {
         let e = try embed(tasks.flatMap(texts(of:)))
@@ -260,8 +268,11 @@ public struct TaskEmbeddings: Sendable {
     }
 
     /// The query's vector (cached like any other text).
-    func vector(of query: String) throws -> [Float] {
-        try ResultCache(store: store).vectors(model: model, texts: [query], compute: embed)[0].vector
+    func vector(of query: String) throws -> [Float] { try vectors(ofTexts: [query])[0] }
+
+    /// The vectors of `texts`, through the result cache.
+    func vectors(ofTexts texts: [String]) throws -> [[Float]] {
+        try ResultCache(store: store).vectors(model: model, texts: texts, compute: embed).map(\.vector)
     }
 
     /// The topics' vectors for this model: embedded once per database, then read back as one

@@ -10,9 +10,9 @@ enum AccountSearchIndex {
     /// The account's index, on a thread of its own (the cache is read and the model run there).
     static func with<T: Sendable>(_ tasks: AccountTasks, settings: EnrichmentSettings,
                                   _ body: @escaping @Sendable (HeldTaskIndex, SearchRanking) throws -> T) async throws -> T {
-        let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: settings.model)
+        let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: settings.model).searching(settings.search)
         guard let model = try models.embeddingFingerprint() else {
-            throw CommandFailure("Search needs the embedding model \(settings.model): `\(ModelRegistry.installCommand(for: settings.model))`.")
+            throw CommandFailure("Search needs the embedding model \(models.embeddingModel): `\(ModelRegistry.installCommand(for: models.embeddingModel))`.")
         }
         var live: [[TodoTask]] = []
         try await tasks.forEachExportPage { live.append($0.filter { $0.status != .deleted }) }

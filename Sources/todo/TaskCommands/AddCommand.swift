@@ -86,7 +86,7 @@ struct AddCommand: AsyncParsableCommand {
             stored = shared
             Console.error(StoreOptions.queuedForWorkers)
         } else {
-            let session = try EnrichmentSession(store: store, settings: settings, creating: true)
+            let session = try EnrichmentSession(store: store, settings: settings, creating: true, quick: true)
             // Stored first, with its enrichment job, in one transaction: nothing after this can lose it.
             stored = try storeCall { try session.store.add(task, enqueue: true, undo: commandLineForUndo) }
             if let enriched = enrichInline(stored, session: session) { stored = enriched }

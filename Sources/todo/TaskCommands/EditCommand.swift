@@ -74,7 +74,7 @@ struct EditCommand: AsyncParsableCommand {
             Console.out(json ? try JSONOutput.line(TaskOutput(shared)) : TaskText.details(shared))
             return
         }
-        let session = try EnrichmentSession(store: store, settings: settings)
+        let session = try EnrichmentSession(store: store, settings: settings, quick: true)
         let change = try self.change(try storeCall { try session.store.task(id: id) }, description: text)
         let (reenrich, stated) = (change.reenrich, change.stated)
         var stored = try storeCall { try session.store.update(change.task, reenrich: reenrich, undo: commandLineForUndo) }

@@ -13,7 +13,9 @@ struct EnrichCommand: AsyncParsableCommand {
         model, with a long description, or interrupted). A failed job is retried with \
         backoff (30 s, 1 min, 2 min, …) and given up after 5 attempts; --retry runs \
         waiting and given-up jobs now. Only fields you did not set are filled; a tag you \
-        removed is never added back. `todo undo` reverts a whole run.
+        removed is never added back. `todo undo` reverts a whole run. Then it indexes for \
+        search every task the index lacks (after --model or --search-model changed, a \
+        search embeds only 64 at a time).
 
         On PostgreSQL (--db postgres://… --user NAME) it runs that account's jobs here, \
         as a worker would (a `todo worker` beside it never takes the same one); an id or \
@@ -42,7 +44,7 @@ struct EnrichCommand: AsyncParsableCommand {
     @Flag(help: "Also run jobs waiting for their retry time, and given-up ones.") var retry = false
     @Flag(help: "Keep running and enrich jobs as they are queued (see above).") var watch = false
     @Option(parsing: .unconditional, help: "With --watch: seconds between looks at the queue.") var interval: Double = 1
-    @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts (with --watch: a task object per line).") var json = false
+    @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts, indexed (with --watch: a task object per line).") var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
@@ -60,6 +62,8 @@ struct EnrichCommand: AsyncParsableCommand {
         var queue: EnrichmentQueue.Counts
         /// On PostgreSQL: the jobs a worker beside this command took and enriched meanwhile.
         var takenByWorkers: Int?
+        /// Tasks put into the search index with no job of their own (its model was changed since).
+        var indexed: Int?
     }
 
     func run() async throws {
@@ -76,6 +80,7 @@ struct EnrichCommand: AsyncParsableCommand {
         }
         if watch { return try QueueWatcher(session: session, interval: interval, json: json).run() }
         var report = EnrichmentQueue.RunReport()
+        var indexed = 0
         if let id {
             _ = try storeCall { try session.store.task(id: id) }  // unknown id: a clear error first
             let enriched = try enrichmentCall { try session.enricher.enrich(ids: [id], undo: commandLineForUndo) }
@@ -90,14 +95,30 @@ struct EnrichCommand: AsyncParsableCommand {
                 Console.out(report.enriched == 0 && report.failed == 0 ? "Nothing to enrich." : "Enriched \(report.enriched) task(s).")
                 for e in report.errors { Console.out("failed (will retry): \(e)") }
             }
+            indexed = try indexRest(session)
         }
         let counts = try session.queue.counts()
         if json {
-            Console.out(try JSONOutput.line(Output(enriched: report.enriched, failed: report.failed, errors: report.errors, queue: counts)))
+            Console.out(try JSONOutput.line(Output(enriched: report.enriched, failed: report.failed, errors: report.errors, queue: counts, indexed: indexed)))
         } else if counts.failed > 0 {
             Console.out("\(counts.failed) job(s) gave up after repeated failures; `todo enrich --retry` tries them again.")
         }
         if report.failed > 0 { throw ExitStatus.partlyDone.exitCode }
+    }
+
+    /// Indexes every live task search's model has no vectors of, though it has no job: the model
+    /// was changed since (`--model`, `--search-model`), and a search embeds only 64 at a time.
+    /// Skipped, with a note, when search's own model is not installed: search names that itself.
+    private func indexRest(_ session: EnrichmentSession) throws -> Int {
+        let searchModels = session.enricher.searchModels
+        guard (try? searchModels.embeddingFingerprint()) ?? nil != nil else {
+            Console.error("note: search's model \(searchModels.embeddingModel) is not installed, so nothing was indexed for search: `\(ModelRegistry.installCommand(for: searchModels.embeddingModel))`")
+            return 0
+        }
+        let line = ProgressLine("indexing tasks", quietFor: 1)
+        let indexed = try enrichmentCall { try session.enricher.searchEmbeddings().refresh(progress: line.update) }
+        if indexed > 0 && !json { Console.out("Indexed \(indexed) task(s) for search.") }
+        return indexed
     }
 
     /// A worker beside this command may hold the task's job (claimed before this command could):

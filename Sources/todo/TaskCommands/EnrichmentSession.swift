@@ -12,12 +12,14 @@ struct EnrichmentSession {
 
     /// `creating`: `todo add` (and a watcher started before it) makes a database at a path that
     /// names none; every other command takes a missing file for a mistyped path (`StoreOptions.open(mustExist:)`).
-    init(store: StoreOptions, settings: SettingsOptions, creating: Bool = false) throws {
+    /// `quick`: a command that enriches one task inline (`todo add`, `todo edit`) leaves its search
+    /// vectors to the next search when search has a bigger model of its own (`Enricher.indexesWithSearchModel`).
+    init(store: StoreOptions, settings: SettingsOptions, creating: Bool = false, quick: Bool = false) throws {
         let taskStore = try store.open(mustExist: !creating)
         self.store = taskStore
         let loaded = try settings.load()
         enricher = Enricher(store: taskStore, settings: loaded, models: ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model),
-                            windowProgress: Self.longTextProgress())
+                            windowProgress: Self.longTextProgress(), indexesWithSearchModel: !quick)
         queue = EnrichmentQueue(store: taskStore)
     }
 

@@ -9,10 +9,15 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Find tasks by meaning and by words.",
         discussion: """
-        Ranks tasks by the mean cosine similarity of the query's all-MiniLM-L6-v2 \
-        embedding with the task's whole text, title and tags, plus 0.15 × the share of \
-        the query's word stems that start a word of the task (case-insensitive): a query \
-        needs no word in common with a task to find it. Life-area topics are off by \
+        Ranks tasks by the cosine similarity of the query's embedding with the task's \
+        whole text, title and tags (the tags weigh most, the first of them most), plus \
+        0.15 × the share of the query's word stems that start a word of the task \
+        (case-insensitive): a query needs no word in common with a task to find it. \
+        The embedding is enrichment's model's (all-MiniLM-L6-v2, or --model), unless \
+        search has its own: --search-model all-mpnet-base-v2, or {"search": {"model": \
+        "all-mpnet-base-v2"}} in the settings file, searches with the bigger model while \
+        enrichment keeps the quick one (its vectors are made by the next search, or \
+        `todo enrich`, not by `todo add`). Life-area topics are off by \
         default (on labelled sets written by others they lowered recall); to turn them \
         on, set "topicWeight" in the settings file (--config), e.g. {"search": \
         {"topicWeight": 0.3, "addedTopics": [{"name": "lab work", "examples": ["Run \
@@ -34,6 +39,7 @@ struct SearchCommand: AsyncParsableCommand {
           todo search "getting reimbursed" --limit 5 --json
           todo search "newborn" --all        (done tasks too)
           todo search "taxes" --min-score 0  (the closest tasks, however weak)
+          todo search "health stuff" --search-model all-mpnet-base-v2
         """
     )
 
@@ -88,7 +94,7 @@ struct SearchCommand: AsyncParsableCommand {
             let session = try EnrichmentSession(store: store, settings: settings)
             // The model loads only if something is not cached yet (a new task's text, a new query).
             results = try enrichmentCall {
-                try TaskSearch(embeddings: session.enricher.embeddings(model: session.enricher.fingerprint()), settings: session.enricher.settings.search)
+                try TaskSearch(embeddings: session.enricher.searchEmbeddings(), settings: session.enricher.settings.search)
                     .results(query, limit: limit, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
             }
             if results.notIndexed > 0 { Console.error(Self.notIndexedNote(results.notIndexed, readOnly: session.store.isReadOnly)) }

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         Examples:
           todo serve
           todo serve --port 0 --db /tmp/tasks.sqlite
+          todo serve --search-model all-mpnet-base-v2   (search with the bigger model, loaded once)
           SMART_TODO_TOKEN=$(openssl rand -hex 24) todo serve --host 0.0.0.0
           todo serve --host 0.0.0.0 --db postgres://smarttodo@db.internal/todo
         """

@@ -10,14 +10,18 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The embedding model, by its name in `todo models` (default: the settings' \"model\", else all-MiniLM-L6-v2).", valueName: "name"))
     var model: String?
 
+    @Option(help: ArgumentHelp("The embedding model search uses, when not --model's (default: the settings' \"search.model\", else --model's).",
+                               valueName: "name"))
+    var searchModel: String?
+
     func load() throws -> EnrichmentSettings {
         do {
             var settings = try EnrichmentSettings.load(from: .resolve(explicit: config))
-            if let model {
-                settings.model = model
-                try settings.validate()
-            }
+            if let model { settings.model = model }
+            if let searchModel { settings.search.model = searchModel }
+            if model != nil || searchModel != nil { try settings.validate() }
             try ModelManifest.checkKnown(settings.model)
+            if !settings.search.model.isEmpty { try ModelManifest.checkKnown(settings.search.model) }
             return settings
         } catch let error as SettingsError {
             throw CommandFailure(error.description)

@@ -49,8 +49,7 @@ struct SimilarCommand: AsyncParsableCommand {
         let hits = try shared ?? {
             let session = try EnrichmentSession(store: store, settings: settings)
             return try enrichmentCall {
-                let model = try session.enricher.fingerprint()
-                return try TaskSearch(embeddings: session.enricher.embeddings(model: model))
+                try TaskSearch(embeddings: session.enricher.searchEmbeddings())
                     .similar(to: id, limit: limit, minimum: min, includeDone: all, progress: ProgressLine("indexing tasks", quietFor: 1).update)
             }
         }()
