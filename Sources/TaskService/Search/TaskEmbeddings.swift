@@ -84,6 +84,14 @@ public struct TaskEmbeddings: Sendable {
         return stale.count
     }
 
+    /// Makes the vectors of every live task the index lacks or holds stale, however many (`todo
+    /// enrich`, after the model changed). Whether there are any is read from the index's flags
+    /// and the kept task count: no scan of the tasks when there are none.
+    public func refreshUnindexed(progress: ((Int, Int) -> Void)? = nil) throws -> Int {
+        guard try notIndexed(by: index()) > 0 else { return 0 }
+        return try refresh(progress: progress)
+    }
+
     /// `ids` in chunks of 500: SQLite bounds the values one statement may bind, and every task
     /// may be asked for at once.
     static func chunks(_ ids: [Int64]) -> [ArraySlice<Int64>] {

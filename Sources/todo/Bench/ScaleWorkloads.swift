@@ -32,6 +32,7 @@ extension BenchCommand {
                 ("add", "todo add (new text, inline AI)", try median("add") { ["add", "Renew the parking permit for the van, case \($0 + 2) of \(size)"] }),
                 ("stats", "todo stats", try median("stats") { _ in ["stats"] }),
                 ("search", "todo search (new query)", try median("search") { ["search", "paperwork for the van \($0 + 2)"] }),
+                ("enrich", "todo enrich (nothing queued)", try median("enrich") { _ in ["enrich"] }),
                 ("done_undo", "todo done ID", try median("done") { _ in ["done", showID] }),
             ]
             table.append((size, figures.map { (key: $0.0, label: $0.1, ms: $0.2) }))

@@ -116,7 +116,7 @@ struct EnrichCommand: AsyncParsableCommand {
             return 0
         }
         let line = ProgressLine("indexing tasks", quietFor: 1)
-        let indexed = try enrichmentCall { try session.enricher.searchEmbeddings().refresh(progress: line.update) }
+        let indexed = try enrichmentCall { try session.enricher.searchEmbeddings().refreshUnindexed(progress: line.update) }
         if indexed > 0 && !json { Console.out("Indexed \(indexed) task(s) for search.") }
         return indexed
     }
