@@ -95,7 +95,7 @@ public final class PostgresWorker: Sendable {
             for (task, fields) in zip(tasks, decided.fields) {
                 if try await queue.complete(taskID: task.id!, lease: claim.lease, fields: fields, model: decided.model, undo: undo, now: now) { applied += 1 }
             }
-            if searchModels !== models, (try? searchModels.embeddingFingerprint()) != nil {
+            if searchModels !== models, searchModels.isInstalled {
                 let searchModels = searchModels
                 let enriched = zip(tasks, decided.fields).map { task, fields in
                     var t = task

@@ -89,7 +89,7 @@ public final class Enricher: Sendable {
         // Search vectors: with one model every text was embedded above, so these come from the cache.
         if !searchHasOwnModel {
             try embeddings(model: model).refresh(ids: stored.map { $0.id! })
-        } else if indexesWithSearchModel, (try? searchModels.embeddingFingerprint()) != nil {
+        } else if indexesWithSearchModel, searchModels.isInstalled {
             // Search's own model missing is search's error to report, not a reason to fail enrichment.
             try searchEmbeddings().refresh(ids: stored.map { $0.id! })
         }

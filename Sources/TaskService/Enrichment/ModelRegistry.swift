@@ -36,6 +36,9 @@ public final class ModelRegistry: Sendable {
         search.model.isEmpty ? self : sibling(search.model)
     }
 
+    /// Whether the embedding model is installed: its config.json is there and reads (nothing is loaded).
+    public var isInstalled: Bool { (try? embeddingFingerprint()) != nil }
+
     /// The embedding model's fingerprint; a clear error naming how to install it when it is not.
     public func requiredFingerprint() throws -> String {
         guard let model = try embeddingFingerprint() else { throw EnrichmentError.modelMissing(path: embeddingDirectory.path, name: embeddingModel) }

@@ -111,7 +111,7 @@ struct EnrichCommand: AsyncParsableCommand {
     /// Skipped, with a note, when search's own model is not installed: search names that itself.
     private func indexRest(_ session: EnrichmentSession) throws -> Int {
         let searchModels = session.enricher.searchModels
-        guard (try? searchModels.embeddingFingerprint()) ?? nil != nil else {
+        guard searchModels.isInstalled else {
             Console.error("note: search's model \(searchModels.embeddingModel) is not installed, so nothing was indexed for search: `\(ModelRegistry.installCommand(for: searchModels.embeddingModel))`")
             return 0
         }
@@ -155,7 +155,7 @@ struct EnrichCommand: AsyncParsableCommand {
             }
             if all { _ = try await tasks.requeuePending() }
             if retry { _ = try await tasks.retryGivenUp() }
-            guard (try? models.embeddingFingerprint()) ?? nil != nil else {
+            guard models.isInstalled else {
                 let pending = try await tasks.summary(now: Date()).queue.pending
                 throw EnrichmentSession.modelMissing(loaded.model, pending: pending)
             }

@@ -38,7 +38,7 @@ struct EnrichmentSession {
     }
 
     /// Whether the embedding model is installed (reads its config.json only).
-    var modelInstalled: Bool { (try? enricher.models.embeddingFingerprint()) != nil }
+    var modelInstalled: Bool { enricher.models.isInstalled }
 
     /// How to install the model in use, then finish the queued work.
     var fetchHint: String { Self.fetchHint(for: enricher.models.embeddingModel) }

@@ -47,7 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let loaded = try settings.load()
         let models = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory, embeddingModel: loaded.model)
         // Said before any job is claimed: a worker without its model would only hold leases.
-        guard (try? models.embeddingFingerprint()) ?? nil != nil else {
+        guard models.isInstalled else {
             let missing = EnrichmentError.modelMissing(path: models.embeddingDirectory.path, name: loaded.model)
             throw CommandFailure("The worker has nothing to enrich with: \(missing) (SMART_TODO_WEIGHTS sets where models are looked for).")
         }
