@@ -7,7 +7,7 @@ import TestSupport
 
 /// `todo worker` on a shared PostgreSQL store: the real enrichment (all-MiniLM-L6-v2, as
 /// Tools/test.sh installs it), each account decided with its own habits, one cache for all.
-@Suite(.enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
+@Suite(.serialized, .enabled(if: TestDatabase.available, "needs SMART_TODO_TEST_POSTGRES (Tools/postgres-cluster.sh)"))
 struct WorkerTests {
     static let models = ModelRegistry(weightsDirectory: PackagePaths.weights)
 
