@@ -75,5 +75,31 @@ extension BenchCommand {
         report.add("process_baseline_ms", baseline.median, "todo list (process start + open database)", unit: "ms")
         report.add("add_cache_hit_work_ms", hit.median - baseline.median, "cache hit work (add − baseline)", unit: "ms")
         report.add("add_peak_rss_mb", Double(peakKiB) / 1024, "todo add, peak RSS of the largest process", unit: "MiB")
+        let registry = ModelRegistry(weightsDirectory: DefaultPaths.weightsDirectory)
+        if let large = registry.embeddingModels().first(where: { !registry.sibling($0).enrichesInline }) {
+            try benchBackgroundAdd(&report, model: large, database: URL(fileURLWithPath: db), run: run)
+        }
+    }
+
+    /// `todo add` with a model too large to wait for: the add alone (it starts a background
+    /// watcher), how long after its start the AI fields are stored, and `--wait` as before. Each
+    /// sample waits for the last one's watcher to exit, so none shares the cores with another.
+    private func benchBackgroundAdd(_ report: inout BenchReport, model: String, database: URL, run: ([String]) throws -> Double) throws {
+        Console.error("add: fresh processes with \(model)")
+        _ = try run(["add", "Warm the caches of the built-in banks", "--model", model, "--wait"])
+        let store = try TaskStore(url: database)
+        let queue = EnrichmentQueue(store: store), lock = WatcherLock(database: database)
+        var added: [Double] = [], filled: [Double] = []
+        for i in 0..<15 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            added.append(try run(["add", "Call the garage about the winter tyres, case \(i * 7919 + 1)", "--model", model]))
+            while try queue.counts().pending > 0 { usleep(2_000) }
+            filled.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            while lock.isHeldElsewhere { usleep(20_000) }
+        }
+        let waited = Timing(samples: try (0..<15).map { try run(["add", "Call the garage about the winter tyres, case \($0 * 7919 + 2)", "--model", model, "--wait"]) })
+        report.add("add_background_ms", Timing(samples: added).median, "todo add, new text, \(model) in the background (process, median)", unit: "ms")
+        report.add("add_background_filled_ms", Timing(samples: filled).median, "  its AI fields stored, after the add's start (median)", unit: "ms")
+        report.add("add_wait_ms", waited.median, "todo add --wait, new text, \(model) inline (process, median)", unit: "ms")
     }
 }

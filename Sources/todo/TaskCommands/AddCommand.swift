@@ -10,7 +10,9 @@ struct AddCommand: AsyncParsableCommand {
         discussion: """
         Fields you leave out (category, priority, tags) are filled by the AI right away \
         when the model is installed (a few tens of milliseconds), else queued for \
-        `todo enrich`. Results are cached by content, so a repeated task costs nothing.
+        `todo enrich`. A model too large for that (all-mpnet-base-v2) fills them in the \
+        background a moment later (`todo enrich --watch --idle-exit`), unless --wait. \
+        Results are cached by content, so a repeated task costs nothing.
 
         Dates: 2026-12-01, "dec 1", "1 December 2027", today, tomorrow (tmrw), "the day \
         after tomorrow", friday (the next one), "this friday" (today on a Friday), "next friday" \
@@ -52,6 +54,9 @@ struct AddCommand: AsyncParsableCommand {
     @Flag(help: "Store the task and queue its AI fields for `todo enrich` instead of computing them now.")
     var async = false
 
+    @Flag(help: "Fill the AI fields before returning, even with a model that fills them in the background.")
+    var wait = false
+
     @Flag(help: "Print the stored task as JSON.")
     var json = false
 
@@ -66,6 +71,7 @@ struct AddCommand: AsyncParsableCommand {
         _ = try TaskArguments.priority(priority)
         _ = try TaskArguments.category(category)
         _ = try TaskArguments.tags(tags)
+        if async && wait { throw ValidationError("--async queues the AI fields and --wait waits for them; give one of them.") }
     }
 
     func run() async throws {
@@ -121,6 +127,10 @@ struct AddCommand: AsyncParsableCommand {
         }
         guard session.modelInstalled else {
             Console.error("note: no embedding model installed, so AI fields are queued; \(session.fetchHint)")
+            return nil
+        }
+        if !wait && !session.enricher.models.enrichesInline {
+            Console.error(BackgroundEnrichment.run(task.id!, session: session, settings: settings))  // its job is queued already
             return nil
         }
         KeptToExit.keep(session.enricher.models)

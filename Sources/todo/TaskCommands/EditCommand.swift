@@ -9,7 +9,8 @@ struct EditCommand: AsyncParsableCommand {
         abstract: "Change a task. What you set is yours: the AI never overwrites it.",
         discussion: """
         A changed title or description queues the AI fields you did not set for a fresh \
-        look (run now unless --async). A tag you remove is never suggested again for \
+        look (run now unless --async; in the background with a model too large to wait \
+        for, unless --wait). A tag you remove is never suggested again for \
         this task. A new title that states a deadline ("... by friday") sets the due \
         date when the task has none and no --due/--no-due is given, as `add` does. \
         `todo undo` reverts the edit.
@@ -36,12 +37,14 @@ struct EditCommand: AsyncParsableCommand {
     @Option(name: .customLong("add-tag"), help: "Add a tag.") var addTags: [String] = []
     @Option(name: .customLong("remove-tag"), help: "Remove a tag (it will not be suggested again).") var removeTags: [String] = []
     @Flag(help: "Queue the AI's fresh look for `todo enrich` instead of running it now.") var async = false
+    @Flag(help: "Wait for the AI's fresh look even with a model that takes it in the background (as `todo add --wait`).") var wait = false
     @Flag(help: "Print the task as JSON.") var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
     @OptionGroup var engine: EngineOptions
 
     func validate() throws {
+        if async && wait { throw ValidationError("--async queues the AI's fresh look and --wait waits for it; give one of them.") }
         if let title, title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("The new title is empty.") }
         if due != nil && noDue { throw ValidationError("Give --due or --no-due, not both.") }
         if category != nil && clearCategory { throw ValidationError("Give --category or --clear-category, not both.") }
@@ -79,7 +82,9 @@ struct EditCommand: AsyncParsableCommand {
         let (reenrich, stated) = (change.reenrich, change.stated)
         var stored = try storeCall { try session.store.update(change.task, reenrich: reenrich, undo: commandLineForUndo) }
         change.sayIfUnchanged(id: id)
-        if reenrich && !async && session.modelInstalled {
+        if reenrich && !async && session.modelInstalled && !wait && !session.enricher.models.enrichesInline {
+            Console.error(BackgroundEnrichment.run(id, session: session, settings: settings))  // its job is queued already
+        } else if reenrich && !async && session.modelInstalled {
             _ = try engine.applyThreads()
             _ = try session.runPending(taskID: id, quiet: true)
             stored = try storeCall { try session.store.task(id: id) }

@@ -25,7 +25,8 @@ struct EnrichCommand: AsyncParsableCommand {
 
         --watch keeps running as a background worker: the model is loaded once, and every \
         job is enriched as it is queued (`todo add --async`, edits, imports, retries when \
-        due), a line per task. Ctrl-C (or SIGTERM) stops it after the batch in hand; a \
+        due), a line per task. With --idle-exit it stops once the queue has been empty that \
+        long: `todo add` starts one so when its model is too large to wait for (all-mpnet-base-v2). Ctrl-C (or SIGTERM) stops it after the batch in hand; a \
         second Ctrl-C stops at once, which loses nothing either: jobs are marked done only \
         once their results are stored. Its batches make no `todo undo` entries, so they \
         never push your own commands out of the undo history.
@@ -44,6 +45,8 @@ struct EnrichCommand: AsyncParsableCommand {
     @Flag(help: "Also run jobs waiting for their retry time, and given-up ones.") var retry = false
     @Flag(help: "Keep running and enrich jobs as they are queued (see above).") var watch = false
     @Option(parsing: .unconditional, help: "With --watch: seconds between looks at the queue.") var interval: Double = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --watch: stop once the queue has been empty this many seconds, and start not at all while another watcher is at work (how `todo add` runs a model too large to wait for).", valueName: "seconds"))
+    var idleExit: Double?
     @Flag(help: "Print one JSON object: enriched, failed, errors, queue counts, indexed (with --watch: a task object per line).") var json = false
     @OptionGroup var store: StoreOptions
     @OptionGroup var settings: SettingsOptions
@@ -53,6 +56,10 @@ struct EnrichCommand: AsyncParsableCommand {
         if id != nil && all { throw ValidationError("Give a task id or --all, not both.") }
         if watch && (id != nil || all) { throw ValidationError("--watch works through the queue; give no task id or --all with it.") }
         guard interval.isFinite && interval > 0 && interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds.") }
+        if let idleExit {
+            guard watch else { throw ValidationError("--idle-exit says when a watcher stops; give it with --watch.") }
+            guard idleExit.isFinite && idleExit > 0 && idleExit <= 86_400 else { throw ValidationError("--idle-exit must be more than 0 and at most 86400 seconds.") }
+        }
     }
 
     struct Output: Encodable {
@@ -78,7 +85,7 @@ struct EnrichCommand: AsyncParsableCommand {
             let pending = try session.queue.counts().pending
             throw EnrichmentSession.modelMissing(session.enricher.models.embeddingModel, pending: pending)
         }
-        if watch { return try QueueWatcher(session: session, interval: interval, json: json).run() }
+        if watch { return try QueueWatcher(session: session, interval: interval, json: json, idleExit: idleExit).run() }
         var report = EnrichmentQueue.RunReport()
         var indexed = 0
         if let id {
