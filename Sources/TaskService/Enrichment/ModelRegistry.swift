@@ -42,10 +42,10 @@ public final class ModelRegistry: Sendable {
     /// (`todo enrich --watch --idle-exit`). True when it is not installed: nothing to wait for.
     public var enrichesInline: Bool {
         guard let config = try? Self.config(embeddingDirectory) else { return true }
-        return config.conversion.parameters <= Self.inlineParameterLimit
+        return Self.enrichesInline(config)
     }
 
-    public static let inlineParameterLimit = 50_000_000
+    public static func enrichesInline(_ config: BundleConfig) -> Bool { config.conversion.parameters <= 50_000_000 }
 
     /// Whether the embedding model is installed: its config.json is there and reads (nothing is loaded).
     public var isInstalled: Bool { (try? embeddingFingerprint()) != nil }

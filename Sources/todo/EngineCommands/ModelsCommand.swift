@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSONReader
 import Inference
+import TaskService
 import Tokenizers
 
 struct ModelsCommand: ParsableCommand {
@@ -29,6 +30,10 @@ struct ListModelsCommand: ParsableCommand {
         commandName: "list",
         abstract: "List installed model bundles: size, fingerprint, and where they came from (the default).",
         discussion: """
+        Each embedding model says what the settings use it for (enrichment, search), and a model \
+        of more than 50 million parameters that `todo add` fills the AI fields with it in the \
+        background, since an add that waited for it would take twice as long.
+
         Examples:
           todo models list --verify
           todo models --json
@@ -41,25 +46,35 @@ struct ListModelsCommand: ParsableCommand {
     @Flag(help: "Print a JSON array of bundles.")
     var json = false
 
+    /// Which embedding model enrichment and search use: the settings', or --model's and --search-model's.
+    @OptionGroup var settings: SettingsOptions
+
     struct Row: Encodable {
         var name: String
         var path: String
         var task: String
         var architecture: String
         var sizeBytes: Int
+        var parameters: Int
         var fingerprint: String
         var source: String
+        /// "enrichment", "search": what the settings use this model for.
+        var usedFor: [String] = []
+        /// An embedding model's `todo add` enriches before it returns (else in the background).
+        var enrichesInline: Bool?
         var verified: Bool?
         var problem: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, path, task, architecture, fingerprint, source, verified, problem
-            case sizeBytes = "size_bytes"
+            case name, path, task, architecture, parameters, fingerprint, source, verified, problem
+            case sizeBytes = "size_bytes", usedFor = "used_for", enrichesInline = "enriches_inline"
         }
     }
 
     func run() throws {
         let weights = DefaultPaths.weightsDirectory
+        let loaded = try settings.load()
+        let uses = ["enrichment": loaded.model, "search": loaded.search.model.isEmpty ? loaded.model : loaded.search.model]
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: weights.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
         var rows: [Row] = []
         for name in entries {
@@ -72,7 +87,11 @@ struct ListModelsCommand: ParsableCommand {
                     total + ((try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(file).path)[.size] as? Int) ?? 0)
                 }
                 var row = Row(name: c.name, path: dir.path, task: c.task, architecture: c.architecture, sizeBytes: size,
-                              fingerprint: c.fingerprint, source: Self.describe(c.source), verified: nil, problem: nil)
+                              parameters: c.conversion.parameters, fingerprint: c.fingerprint, source: Self.describe(c.source))
+                if c.task == "sentence-embedding" {
+                    row.usedFor = uses.filter { $0.value == name }.map(\.key).sorted()
+                    row.enrichesInline = ModelRegistry.enrichesInline(c)
+                }
                 if verify {
                     let problem = try bundle.verify()
                     row.verified = problem == nil
@@ -82,7 +101,7 @@ struct ListModelsCommand: ParsableCommand {
                 }
                 rows.append(row)
             } catch {
-                rows.append(Row(name: name, path: dir.path, task: "?", architecture: "?", sizeBytes: 0, fingerprint: "",
+                rows.append(Row(name: name, path: dir.path, task: "?", architecture: "?", sizeBytes: 0, parameters: 0, fingerprint: "",
                                 source: "", verified: false, problem: error.localizedDescription))
             }
         }
@@ -101,7 +120,9 @@ struct ListModelsCommand: ParsableCommand {
         }
         for r in rows {
             let size = String(format: "%.1f MB", Double(r.sizeBytes) / 1_000_000)
-            var line = "\(r.name)  \(r.task) (\(r.architecture))  \(size)  fingerprint \(r.fingerprint.prefix(12))  from \(r.source)"
+            var line = "\(r.name)  \(r.task) (\(r.architecture))  \(size)  \(String(format: "%.0f", Double(r.parameters) / 1e6)) M parameters  fingerprint \(r.fingerprint.prefix(12))  from \(r.source)"
+            if !r.usedFor.isEmpty { line += "  [used for \(r.usedFor.joined(separator: " and "))]" }
+            if r.enrichesInline == false { line += "  (`todo add` enriches with it in the background)" }
             if let verified = r.verified { line += verified ? "  verified" : "  FAILED: \(r.problem ?? "")" } else if let problem = r.problem { line += "  (\(problem))" }
             Console.out(line)
         }
