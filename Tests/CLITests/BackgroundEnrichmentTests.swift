@@ -22,6 +22,16 @@ import Testing
         return flock(fd, LOCK_EX | LOCK_NB) != 0
     }
 
+    /// Stops (SIGKILL) the watchers of database `db`, found by their command lines; how many.
+    func stopWatchers(of db: String) -> Int {
+        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { pid in
+            let line = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            return line.contains("enrich\0--watch") && line.contains(db)
+        }
+        for pid in pids { kill(pid, SIGKILL) }
+        return pids.count
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`; its last answer.
     func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -60,6 +70,13 @@ import Testing
         #expect(edited.status == 0 && edited.err.contains("in the background"), "\(edited.err)")
         #expect(try eventually(within: 120) { try EnrichmentQueue(store: store).counts().pending == 0 })
         #expect(eventually(within: 60) { !lockHeld() })
+        // With a machine cache that lacks the model's built-in examples, the add says it will take
+        // minutes; the watcher it started (embedding them) is stopped, its job left queued.
+        let other = TodoCLI()
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        let first = try other.todo(["add", "Water the plants", "--model", "all-mpnet-base-v2"], environment: env.merging(["XDG_CACHE_HOME": cache.path]) { $1 })
+        #expect(first.err.contains("after it embeds the built-in examples, once on this machine: minutes"), "\(first.err)")
+        #expect(stopWatchers(of: other.db) == 1)
         // The small model still enriches inline, and starts no watcher.
         let small = try cli.todo(["add", "Buy oat milk", "--json"], environment: env)
         #expect(try json(small)["category"] as? String == "Shopping", "\(small.out)")
@@ -69,9 +86,11 @@ import Testing
     @Test func aWatcherStartedForTheQueueLeavesItToTheOneAtWorkAndStopsWhenIdle() throws {
         let env = ["SMART_TODO_WEIGHTS": weights.path]
         #expect(try cli.todo(["add", "Renew the passport", "--async"], environment: env).status == 0)
+        #expect(try cli.todo(["show", "1"], environment: env).out.contains("AI fields queued: `todo enrich` fills them"))
         // Another watcher holds the lock: this one leaves at once and takes no job.
         let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        #expect(try cli.todo(["show", "1"], environment: env).out.contains("AI fields being filled by a `todo enrich --watch` at work"))
         let left = try cli.todo(["enrich", "--watch", "--idle-exit", "1"], environment: env)
         #expect(left.status == 0 && left.err.contains("another watcher is enriching this queue"), "\(left.err)")
         let store = try TaskStore(url: URL(fileURLWithPath: cli.db))
@@ -82,6 +101,7 @@ import Testing
         #expect(ran.status == 0 && ran.err.contains("stopped: 1 task(s) enriched"), "\(ran.err)")
         #expect(try store.task(id: 1).category != nil)
         #expect(try EnrichmentQueue(store: store).counts().pending == 0)
+        #expect(try !cli.todo(["show", "1"], environment: env).out.contains("AI fields"))
         #expect(!lockHeld())
         // Usage errors.
         #expect(try cli.todo(["enrich", "--idle-exit", "1"]).err.contains("give it with --watch"))

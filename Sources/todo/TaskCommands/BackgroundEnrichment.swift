@@ -25,9 +25,12 @@ final class WatcherLock {
         if descriptor >= 0 { flock(descriptor, LOCK_UN) }
     }
 
-    /// Whether a watcher holds the lock now (this process does not).
+    /// Whether a watcher holds the lock now (this process does not). No lock file: no watcher
+    /// ever ran here, and none is made by asking (`todo show` may read a database it cannot write).
     var isHeldElsewhere: Bool {
-        guard tryLock() else { return true }
+        if descriptor < 0 { descriptor = open(url.path, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else { return false }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
         unlock()
         return false
     }
@@ -47,13 +50,20 @@ enum BackgroundEnrichment {
         case started
         case alreadyWatching
         case failed(String)
+
+        /// A watcher runs the queue now.
+        var isRunning: Bool { self == .started || self == .alreadyWatching }
     }
 
     /// Has task `id`'s queued job run in the background (`todo add`, `todo edit`); what to tell the user.
     static func run(_ id: Int64, session: EnrichmentSession, settings: SettingsOptions) -> String {
         let model = session.enricher.models.embeddingModel
         guard let database = session.store.location else { return "note: the AI fields are queued; run `todo enrich`" }
-        switch start(database: database, settings: settings) {
+        let outcome = start(database: database, settings: settings)
+        if outcome.isRunning && (try? session.enricher.builtInExamplesOnThisMachine()) == false {
+            return "note: \(model) fills the AI fields in the background, after it embeds the built-in examples, once on this machine: minutes (`todo show \(id)` tells)"
+        }
+        switch outcome {
         case .started: return "note: \(model) fills the AI fields in the background, in a moment (`todo show \(id)`; --wait waits for them)"
         case .alreadyWatching: return "note: the watcher at work on this queue fills the AI fields in a moment (`todo show \(id)`)"
         case .failed(let reason): return "note: the AI fields stay queued (a background `todo enrich` could not start: \(reason)); run `todo enrich`"

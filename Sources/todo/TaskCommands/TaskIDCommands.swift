@@ -13,8 +13,23 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let id = self.id
-        let t = try await store.onPostgres { try await $0.task(id: id) } ?? storeCall { try store.open(mustExist: true).task(id: id) }
-        Console.out(json ? try JSONOutput.line(TaskOutput(t)) : TaskText.details(t))
+        if let shared = try await store.onPostgres({ tasks in (task: try await tasks.task(id: id), queued: try await tasks.hasPendingEnrichment(id)) }) {
+            return try show(shared.task, queued: shared.queued ? "queued for the workers (`todo worker`, `todo serve`)" : nil)
+        }
+        let file = try store.open(mustExist: true)
+        let t = try storeCall { try file.task(id: id) }
+        try show(t, queued: try Self.queued(id, in: file))
+    }
+
+    private func show(_ t: TodoTask, queued: String?) throws {
+        Console.out(json ? try JSONOutput.line(TaskOutput(t)) : TaskText.details(t, queued: queued))
+    }
+
+    /// Why the task's fields you left empty are still empty, when its job waits in the queue.
+    static func queued(_ id: Int64, in store: TaskStore) throws -> String? {
+        guard try !EnrichmentQueue(store: store).pending(includeWaiting: true, taskID: id).isEmpty else { return nil }
+        if let location = store.location, WatcherLock(database: location).isHeldElsewhere { return "being filled by a `todo enrich --watch` at work" }
+        return "queued: `todo enrich` fills them"
     }
 }
 

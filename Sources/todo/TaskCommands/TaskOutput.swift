@@ -46,7 +46,8 @@ enum TaskText {
         return parts.isEmpty ? nil : "AI: " + parts.joined(separator: " · ")
     }
 
-    static func details(_ t: TodoTask) -> String {
+    /// `queued`: why the fields the AI fills are still empty (its job waits), from `todo show`.
+    static func details(_ t: TodoTask, queued: String? = nil) -> String {
         var lines = ["Task \(t.id ?? 0): \(oneLine(t.title))", "  uuid      \(t.uuid.uuidString.lowercased())", "  status    \(t.status.rawValue)"]
         // Which fields the AI set; the model's fingerprint is in --json, a user can act on `explain`.
         let byAI = { (field: AIField) in t.provenance[field] == nil ? "" : " (AI)" }
@@ -57,6 +58,7 @@ enum TaskText {
         lines.append("  created   \(TaskOutput.iso(t.created))   updated \(TaskOutput.iso(t.updated))")
         if let c = t.completed { lines.append("  completed \(TaskOutput.iso(c))") }
         if !t.provenance.isEmpty, let id = t.id { lines.append("  (AI): set by the AI; `todo explain \(id)` says why, `todo edit \(id)` sets yours") }
+        if let queued { lines.append("  AI fields \(queued)") }
         if !t.description.isEmpty { lines += ["", printable(t.description)] }
         return lines.joined(separator: "\n")
     }
