@@ -120,8 +120,12 @@ struct CommandsOnBothEnginesTests {
             #expect(undone.out.hasPrefix("Undid: todo enrich"), "\(undone.out) \(undone.err)")
             #expect(try object(try todo("show", "\(id)", "--json"))["category"] is NSNull)
             #expect(try pending() == 1)
+            // `todo show` says why its fields are empty, on each engine in its words.
+            let waiting = try todo("show", "\(id)").out
+            #expect(waiting.contains(engine == .postgres ? "AI fields queued for the workers" : "AI fields queued: `todo enrich` fills them"), "\(waiting)")
             #expect(try todo("enrich").status == 0)
             #expect(try object(try todo("show", "\(id)", "--json"))["category"] is String)
+            #expect(try !todo("show", "\(id)").out.contains("AI fields"))
         }
     }
 
