@@ -21,7 +21,10 @@ swift build "${flags[@]}" --build-tests 2>&1 | grep -E "error|Build complete" | 
 CONVERTER=.build/release/convert-weights bash Tools/fetch-weights.sh all-MiniLM-L6-v2 all-mpnet-base-v2
 # The built-in examples' vectors are computed once per machine (~/.cache/smart-todo): here, not
 # in the first tests to enrich, which would each compute them at once and print their progress.
-warm=$(mktemp -d) && .build/release/todo add "Warm up" --db "$warm/tasks.sqlite" > /dev/null && rm -rf "$warm"
+# all-mpnet-base-v2's too (minutes): a test's background watcher would otherwise embed them
+# beside the other suites.
+warm=$(mktemp -d) && .build/release/todo add "Warm up" --db "$warm/tasks.sqlite" > /dev/null \
+  && .build/release/todo add "Warm up" --db "$warm/tasks.sqlite" --model all-mpnet-base-v2 --wait > /dev/null && rm -rf "$warm"
 # A throw-away PostgreSQL cluster for PostgresTests (and `todo users`), stopped however the run ends.
 eval "$(bash Tools/postgres-cluster.sh start)"
 trap 'bash Tools/postgres-cluster.sh stop "$SMART_TODO_TEST_POSTGRES_DIR"' EXIT
