@@ -90,7 +90,7 @@ import Testing
         // Another watcher holds the lock: this one leaves at once and takes no job.
         let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
-        #expect(try cli.todo(["show", "1"], environment: env).out.contains("AI fields being filled by a `todo enrich --watch` at work"))
+        #expect(try cli.todo(["show", "1"], environment: env).out.contains("AI fields being filled by a watcher at work (`todo enrich --watch`, `todo serve`)"))
         let left = try cli.todo(["enrich", "--watch", "--idle-exit", "1"], environment: env)
         #expect(left.status == 0 && left.err.contains("another watcher is enriching this queue"), "\(left.err)")
         let store = try TaskStore(url: URL(fileURLWithPath: cli.db))

@@ -38,6 +38,34 @@ final class SharedDatabaseTests: XCTestCase {
         XCTAssertEqual(fromAPI["due_within_week"] as? Int, fromCLI["due_within_week"] as? Int)
     }
 
+    /// The server's worker holds the database's watcher lock once its model is loaded: a `todo add`
+    /// with a model too large to wait for leaves its job to the server instead of starting a
+    /// watcher of its own, and `todo show` says a watcher is at work.
+    func testTheServersWorkerIsTheDatabasesWatcher() async throws {
+        let weights = PackagePaths.weights
+        XCTAssertTrue(FileManager.default.fileExists(atPath: weights.appendingPathComponent("all-mpnet-base-v2/config.json").path),
+                      "all-mpnet-base-v2 is needed: bash Tools/fetch-weights.sh all-mpnet-base-v2")
+        let server = try ServerProcess().start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit() }
+        let client = HTTPTestClient(baseURL: server.baseURL)
+        let lockFile = server.database + "-enrich.lock"
+        let held = try await HTTPTestClient.eventually(timeout: 60) {
+            let fd = open(lockFile, O_RDONLY)
+            defer { if fd >= 0 { close(fd) } }
+            return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0
+        }
+        XCTAssertTrue(held, "the server's worker holds \(lockFile)")
+        let cli = TodoCLI(db: server.database)
+        let added = try cli.todo(["add", "Pay the electricity bill", "--json", "--model", "all-mpnet-base-v2"], environment: ["SMART_TODO_WEIGHTS": weights.path])
+        XCTAssertEqual(added.status, 0, added.err)
+        XCTAssertTrue(added.err.contains("the watcher at work on this queue fills the AI fields"), added.err)
+        let id = try XCTUnwrap((try cli.json(added.out) as? [String: Any])?["id"] as? Int)
+        let enriched = try await HTTPTestClient.eventually(timeout: 60) {
+            (try await client.get("/api/tasks/\(id)").json["category"] as? String) != nil
+        }
+        XCTAssertTrue(enriched, "the server's worker enriched the CLI's task")
+    }
+
     func testATaskTheCLIAddsAndEnrichesIsFoundByTheServersSearch() async throws {
         let server = try ServerProcess().start()
         defer { server.signal(SIGTERM); _ = server.waitForExit() }

@@ -25,7 +25,12 @@ struct QueueWorker: Service {
     private func work() async throws {
         var lastSettle = ContinuousClock.now
         let (queue, store) = (state.queue, state.store)
+        // The database's watcher lock, held while the model is loaded: a `todo add` beside the
+        // server (a model too large to wait for) leaves its job to this worker, starting no watcher.
+        let lock = store.location.map { WatcherLock(database: $0) }
+        var holding = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if !holding && state.modelLoaded { holding = lock?.tryLock() ?? false }
             // A long text in its lane is not handed again while it is there: the worker goes on with the rest.
             let inLongLane = await state.lanes.longTasks
             let jobs = state.modelLoaded ? ((try? await state.blocking { try queue.pending() }) ?? []).filter { !inLongLane.contains($0.taskID) } : []

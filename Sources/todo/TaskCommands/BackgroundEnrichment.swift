@@ -1,41 +1,6 @@
 import Foundation
 import TaskService
 
-/// The lock a queue watcher (`todo enrich --watch`) of a SQLite database holds while it watches:
-/// `todo add` starts a background watcher only when nobody holds it. A file beside the database,
-/// locked with flock: SQLite's own locks are fcntl's, which closing any descriptor of the
-/// database file would drop, so never the database file itself.
-final class WatcherLock {
-    let url: URL
-    private var descriptor: Int32 = -1
-
-    init(database: URL) {
-        url = URL(fileURLWithPath: database.path + "-enrich.lock")
-    }
-
-    deinit { if descriptor >= 0 { close(descriptor) } }
-
-    /// Takes the lock when it is free; false when another process holds it (or the file cannot be made).
-    func tryLock() -> Bool {
-        if descriptor < 0 { descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
-        return descriptor >= 0 && flock(descriptor, LOCK_EX | LOCK_NB) == 0
-    }
-
-    func unlock() {
-        if descriptor >= 0 { flock(descriptor, LOCK_UN) }
-    }
-
-    /// Whether a watcher holds the lock now (this process does not). No lock file: no watcher
-    /// ever ran here, and none is made by asking (`todo show` may read a database it cannot write).
-    var isHeldElsewhere: Bool {
-        if descriptor < 0 { descriptor = open(url.path, O_RDONLY | O_CLOEXEC) }
-        guard descriptor >= 0 else { return false }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
-        unlock()
-        return false
-    }
-}
-
 /// A model too large for an inline `todo add` (`ModelRegistry.enrichesInline`) enriches in a
 /// background watcher: `todo enrich --watch --idle-exit`, detached from the terminal, which loads
 /// the model once for a burst of adds and exits when the queue has been empty a few seconds.

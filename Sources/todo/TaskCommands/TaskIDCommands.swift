@@ -28,7 +28,7 @@ struct ShowCommand: AsyncParsableCommand {
     /// Why the task's fields you left empty are still empty, when its job waits in the queue.
     static func queued(_ id: Int64, in store: TaskStore) throws -> String? {
         guard try !EnrichmentQueue(store: store).pending(includeWaiting: true, taskID: id).isEmpty else { return nil }
-        if let location = store.location, WatcherLock(database: location).isHeldElsewhere { return "being filled by a `todo enrich --watch` at work" }
+        if let location = store.location, WatcherLock(database: location).isHeldElsewhere { return "being filled by a watcher at work (`todo enrich --watch`, `todo serve`)" }
         return "queued: `todo enrich` fills them"
     }
 }
