@@ -16,19 +16,6 @@ import Testing
         Enricher(store: store, settings: settings, models: ModelRegistry(weightsDirectory: Self.weights))
     }
 
-    /// What `todo add` reads to say that a large model's first enrichment on a machine will take
-    /// minutes: the key enrichment keeps the banks' vectors under on this machine.
-    @Test func whetherTheMachineKeepsTheBanksVectorsIsReadWithoutEmbedding() throws {
-        let store = try TaskStore()
-        let e = enricher(store)
-        let empty = SharedVectorSets(directory: FileManager.default.temporaryDirectory.appendingPathComponent("sets-\(UUID().uuidString)"))
-        #expect(try !e.builtInExamplesOnThisMachine(empty))
-        _ = try e.enrich(ids: [try store.add(TodoTask(title: "Pay the electricity bill")).id!], now: now)
-        #expect(try e.builtInExamplesOnThisMachine(), "the first enrichment kept them in this machine's folder, under that key")
-        let other = Enricher(store: try TaskStore(), settings: EnrichmentSettings(), models: ModelRegistry(weightsDirectory: Self.weights))
-        #expect(try other.builtInExamplesOnThisMachine() && !other.models.embedderLoaded, "read without loading the model")
-    }
-
     @Test func fillsCategoryPriorityAndTagsWithProvenance() throws {
         let store = try TaskStore()
         let ids = try [("Pay the electricity bill", 1.0), ("Book a dentist appointment for my toothache", nil), ("Buy new running shoes", nil)]

@@ -67,14 +67,6 @@ public final class Enricher: Sendable {
     /// The embedding model's fingerprint; a clear error when it is not installed.
     public func fingerprint() throws -> String { try engine.fingerprint() }
 
-    /// Whether this machine keeps the built-in examples' vectors by the embedding model: else the
-    /// first enrichment with it embeds them (5,191 texts: half a minute with the default model,
-    /// minutes with a large one). Reads the examples and hashes them, a few milliseconds.
-    public func builtInExamplesOnThisMachine(_ shared: SharedVectorSets? = .machine) throws -> Bool {
-        guard let shared else { return false }
-        return shared.has(ResultCache.vectorSetKey(model: try fingerprint(), texts: ExampleBanks(settings: settings).texts))
-    }
-
     private func enrich(_ tasks: [TodoTask], decider: Decider, undo: UndoStep?, now: Date) throws -> [TodoTask] {
         guard !tasks.isEmpty else { return [] }
         let computed = zip(tasks.map { $0.id! }, try engine.fields(for: tasks, decider: decider, now: now)).map { (id: $0, fields: $1) }

@@ -27,9 +27,6 @@ public struct SharedVectorSets: Sendable {
 
     func file(_ key: String) -> URL { directory.appendingPathComponent(key + ".vectors") }
 
-    /// Whether a file of set `key` is here (whole or not: that is read when it is used).
-    func has(_ key: String) -> Bool { FileManager.default.fileExists(atPath: file(key).path) }
-
     /// The bytes stored for set `key`, when the file is whole.
     func read(_ key: String) -> Data? {
         guard let data = try? Data(contentsOf: file(key)), data.count >= Self.digestLength else { return nil }

@@ -15,21 +15,16 @@ enum BackgroundEnrichment {
         case started
         case alreadyWatching
         case failed(String)
-
-        /// A watcher runs the queue now.
-        var isRunning: Bool { self == .started || self == .alreadyWatching }
     }
 
     /// Has task `id`'s queued job run in the background (`todo add`, `todo edit`); what to tell the user.
     static func run(_ id: Int64, session: EnrichmentSession, settings: SettingsOptions) -> String {
         let model = session.enricher.models.embeddingModel
         guard let database = session.store.location else { return "note: the AI fields are queued; run `todo enrich`" }
-        let outcome = start(database: database, settings: settings)
-        if outcome.isRunning && (try? session.enricher.builtInExamplesOnThisMachine()) == false {
-            return "note: \(model) fills the AI fields in the background, after it embeds the built-in examples, once on this machine: minutes (`todo show \(id)` tells)"
-        }
-        switch outcome {
-        case .started: return "note: \(model) fills the AI fields in the background, in a moment (`todo show \(id)`; --wait waits for them)"
+        // Not told apart: whether this machine has that model's vectors of the built-in examples
+        // yet (reading and hashing the examples to know would cost the add a third of its time).
+        switch start(database: database, settings: settings) {
+        case .started: return "note: \(model) fills the AI fields in the background, in a moment (minutes the first time on a machine: it embeds the built-in examples first); `todo show \(id)` tells, --wait waits"
         case .alreadyWatching: return "note: the watcher at work on this queue fills the AI fields in a moment (`todo show \(id)`)"
         case .failed(let reason): return "note: the AI fields stay queued (a background `todo enrich` could not start: \(reason)); run `todo enrich`"
         }
