@@ -142,7 +142,8 @@ extension ModelOutputCache {
     /// another) before it computes them, and keeps its own copy: the file stays whole on its own.
     func vectorSet(model: String, texts: [String], shared: SharedVectorSets? = .machine,
                    compute: ([String]) throws -> [SentenceEmbedder.Embedding]) throws -> [[Float]] {
-        let key = ResultCache.vectorSetKey(model: model, texts: texts)
+        // Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
+        let key = SHA256.hex([model, ResultCache.builtInSets, texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
         if let rows = try vectorSetRows(key, count: texts.count) { return rows }
         if let data = shared?.read(key), let rows = ResultCache.decodeRows(data, count: texts.count) {
             try store([CachedOutput(key, ResultCache.builtInSets, data)])
@@ -159,12 +160,6 @@ extension ModelOutputCache {
 extension ResultCache {
     /// The operation of `vectorSet`'s entries: the vectors of fixed lists of our texts.
     static let builtInSets = "embedding-set"
-
-    /// The key of the set of `texts`' vectors by `model` (a fingerprint), here and in `SharedVectorSets`.
-    /// Hashed as is (the texts are ours, no normalising needed): this runs on every enrichment.
-    static func vectorSetKey(model: String, texts: [String]) -> String {
-        SHA256.hex([model, builtInSets, texts.joined(separator: "\u{1E}")].joined(separator: "\u{1F}"))
-    }
 
     /// Deletes the entries of `vectorSet` (what a backup leaves out); returns their bytes.
     static func deleteBuiltInSets(_ db: Database) throws -> Int {

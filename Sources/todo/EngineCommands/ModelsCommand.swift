@@ -30,8 +30,8 @@ struct ListModelsCommand: ParsableCommand {
         commandName: "list",
         abstract: "List installed model bundles: size, fingerprint, and where they came from (the default).",
         discussion: """
-        Each embedding model says what the settings use it for (enrichment, search), and a model \
-        of more than 50 million parameters that `todo add` fills the AI fields with it in the \
+        Each embedding model says what the settings use it for (enrichment, search). With a \
+        model of more than 50 million parameters, `todo add` fills the AI fields in the \
         background, since an add that waited for it would take twice as long.
 
         Examples:

@@ -82,12 +82,14 @@ struct EditCommand: AsyncParsableCommand {
         let (reenrich, stated) = (change.reenrich, change.stated)
         var stored = try storeCall { try session.store.update(change.task, reenrich: reenrich, undo: commandLineForUndo) }
         change.sayIfUnchanged(id: id)
-        if reenrich && !async && session.modelInstalled && !wait && !session.enricher.models.enrichesInline {
-            Console.error(BackgroundEnrichment.run(id, session: session, settings: settings))  // its job is queued already
-        } else if reenrich && !async && session.modelInstalled {
-            _ = try engine.applyThreads()
-            _ = try session.runPending(taskID: id, quiet: true)
-            stored = try storeCall { try session.store.task(id: id) }
+        if reenrich && !async && session.modelInstalled {
+            if !wait && !session.enricher.models.enrichesInline {
+                Console.error(BackgroundEnrichment.run(id, session: session, settings: settings))  // its job is queued already
+            } else {
+                _ = try engine.applyThreads()
+                _ = try session.runPending(taskID: id, quiet: true)
+                stored = try storeCall { try session.store.task(id: id) }
+            }
         } else if reenrich && !session.modelInstalled {
             Console.error("note: the AI fields are queued; \(session.fetchHint)")
         }

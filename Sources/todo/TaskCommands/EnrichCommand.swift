@@ -26,7 +26,8 @@ struct EnrichCommand: AsyncParsableCommand {
         --watch keeps running as a background worker: the model is loaded once, and every \
         job is enriched as it is queued (`todo add --async`, edits, imports, retries when \
         due), a line per task. With --idle-exit it stops once the queue has been empty that \
-        long: `todo add` starts one so when its model is too large to wait for (all-mpnet-base-v2). Ctrl-C (or SIGTERM) stops it after the batch in hand; a \
+        long; `todo add` starts such a watcher when its model is too large to wait for \
+        (all-mpnet-base-v2). Ctrl-C (or SIGTERM) stops it after the batch in hand; a \
         second Ctrl-C stops at once, which loses nothing either: jobs are marked done only \
         once their results are stored. Its batches make no `todo undo` entries, so they \
         never push your own commands out of the undo history.
